@@ -1,0 +1,191 @@
+// Package program holds the Program: what a mentoring program is, its
+// settings with their defaults, and the rules its fields must satisfy.
+package program
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"homeward/internal/errs"
+)
+
+// DefaultNeedDomains are the need domains a new program starts with (DESIGN.md).
+var DefaultNeedDomains = []string{
+	"housing",
+	"income",
+	"employment",
+	"education",
+	"documents",
+	"legal_debt",
+	"family",
+	"physical_health",
+	"mental_health",
+	"substance_use",
+	"social",
+	"safety",
+}
+
+// Cadence is the expected contact rhythm of a program: FirstPerWeek contacts a
+// week during the first FirstWeeks weeks of a case, then LaterPerWeek a week
+// (0.5 means one contact every two weeks).
+type Cadence struct {
+	FirstWeeks   int     `json:"first_weeks"`
+	FirstPerWeek float64 `json:"first_per_week"`
+	LaterPerWeek float64 `json:"later_per_week"`
+}
+
+// Custody describes the custody phase of programs that start before release.
+type Custody struct {
+	Enabled      bool `json:"enabled"`
+	MonthsBefore int  `json:"months_before"`
+	MonthsAfter  int  `json:"months_after"`
+}
+
+// Program is a mentoring program and the settings its cases follow.
+type Program struct {
+	ID             int64     `json:"id"`
+	Name           string    `json:"name"`
+	Description    string    `json:"description"`
+	Languages      []string  `json:"languages"` // ISO 639-1 codes, e.g. "be"
+	Countries      []string  `json:"countries"` // ISO 3166-1 alpha-2 codes, e.g. "LT"
+	MentorCapacity int       `json:"mentor_capacity"`
+	Cadence        Cadence   `json:"cadence"`
+	QuietWeeks     int       `json:"quiet_weeks"`
+	DurationMin    int       `json:"duration_min_months"`
+	DurationMax    int       `json:"duration_max_months"`
+	Custody        Custody   `json:"custody"`
+	NeedDomains    []string  `json:"need_domains"`
+	Version        int       `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+// New returns a program with every setting at its default.
+func New() Program {
+	return Program{
+		MentorCapacity: 1,
+		Cadence:        Cadence{FirstWeeks: 4, FirstPerWeek: 2, LaterPerWeek: 1},
+		QuietWeeks:     3,
+		DurationMin:    3,
+		DurationMax:    6,
+		Custody:        Custody{MonthsBefore: 6, MonthsAfter: 6},
+		NeedDomains:    slices.Clone(DefaultNeedDomains),
+	}
+}
+
+var (
+	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
+	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
+	domainKey   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+)
+
+// Limits of the fields, shared by validation, forms and the API document.
+const (
+	MaxName        = 120
+	MaxDescription = 4000
+	MaxListItems   = 40
+)
+
+// Normalize trims text, upper- or lower-cases codes and drops empty and
+// repeated list items, so that what is stored is canonical.
+func (p *Program) Normalize() {
+	p.Name = strings.TrimSpace(p.Name)
+	p.Description = strings.TrimSpace(p.Description)
+	p.Languages = normList(p.Languages, strings.ToLower)
+	p.Countries = normList(p.Countries, strings.ToUpper)
+	p.NeedDomains = normList(p.NeedDomains, strings.ToLower)
+}
+
+func normList(in []string, f func(string) string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		s = f(strings.TrimSpace(s))
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Validate checks every field and returns an errs.Invalid naming each bad
+// field with a message key of the i18n catalogues, or nil.
+func (p *Program) Validate() error {
+	f := map[string]string{}
+	switch n := utf8.RuneCountInString(p.Name); {
+	case n == 0:
+		f["name"] = "validation.required"
+	case n > MaxName:
+		f["name"] = "validation.too_long"
+	}
+	if utf8.RuneCountInString(p.Description) > MaxDescription {
+		f["description"] = "validation.too_long"
+	}
+	checkList(f, "languages", p.Languages, langCode, "validation.language_codes")
+	checkList(f, "countries", p.Countries, countryCode, "validation.country_codes")
+	checkList(f, "need_domains", p.NeedDomains, domainKey, "validation.domain_keys")
+	if len(p.NeedDomains) == 0 {
+		f["need_domains"] = "validation.required"
+	}
+	if p.MentorCapacity < 1 || p.MentorCapacity > 20 {
+		f["mentor_capacity"] = "validation.mentor_capacity"
+	}
+	if p.Cadence.FirstWeeks < 0 || p.Cadence.FirstWeeks > 52 {
+		f["cadence.first_weeks"] = "validation.first_weeks"
+	}
+	if !validPerWeek(p.Cadence.FirstPerWeek) {
+		f["cadence.first_per_week"] = "validation.per_week"
+	}
+	if !validPerWeek(p.Cadence.LaterPerWeek) {
+		f["cadence.later_per_week"] = "validation.per_week"
+	}
+	if p.QuietWeeks < 1 || p.QuietWeeks > 26 {
+		f["quiet_weeks"] = "validation.quiet_weeks"
+	}
+	if p.DurationMin < 1 || p.DurationMin > 60 {
+		f["duration_min_months"] = "validation.duration"
+	}
+	if p.DurationMax < 1 || p.DurationMax > 60 {
+		f["duration_max_months"] = "validation.duration"
+	} else if p.DurationMax < p.DurationMin {
+		f["duration_max_months"] = "validation.duration_order"
+	}
+	if p.Custody.Enabled {
+		if p.Custody.MonthsBefore < 0 || p.Custody.MonthsBefore > 36 {
+			f["custody.months_before"] = "validation.custody_months"
+		}
+		if p.Custody.MonthsAfter < 0 || p.Custody.MonthsAfter > 36 {
+			f["custody.months_after"] = "validation.custody_months"
+		}
+	}
+	if len(f) > 0 {
+		return errs.Invalid(f)
+	}
+	return nil
+}
+
+// validPerWeek accepts 0.25 to 14 contacts a week in steps of a quarter.
+func validPerWeek(v float64) bool {
+	return v >= 0.25 && v <= 14 && v*4 == float64(int(v*4))
+}
+
+func checkList(f map[string]string, field string, items []string, re *regexp.Regexp, msg string) {
+	if len(items) > MaxListItems {
+		f[field] = "validation.too_many"
+		return
+	}
+	for _, s := range items {
+		if !re.MatchString(s) {
+			f[field] = msg
+			return
+		}
+	}
+}
+
+// String renders the cadence compactly for logs and exports, e.g. "2/week × 4 weeks, then 1/week".
+func (c Cadence) String() string {
+	return fmt.Sprintf("%g/week × %d weeks, then %g/week", c.FirstPerWeek, c.FirstWeeks, c.LaterPerWeek)
+}

@@ -1,0 +1,210 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"homeward/internal/errs"
+	"homeward/internal/program"
+)
+
+const programColumns = `id, name, description, languages, countries, mentor_capacity,
+	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
+	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
+	custody_months_after, need_domains, version, created_at, updated_at`
+
+// ProgramFilter narrows the program list.
+type ProgramFilter struct {
+	// Query matches programs whose name contains it, ignoring case.
+	Query string
+}
+
+// ListPrograms returns one page of programs ordered by name, and the cursor of
+// the next page ("" on the last page).
+func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]program.Program, string, error) {
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.limit()
+	where, args := []string{"1 = 1"}, []any{}
+	if q := nameKey(f.Query); q != "" {
+		args = append(args, "%"+escapeLike(q)+"%")
+		where = append(where, fmt.Sprintf(`name_key LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if p.Cursor != "" {
+		args = append(args, k.S, k.ID)
+		where = append(where, fmt.Sprintf("(name > $%d OR (name = $%d AND id > $%d))", len(args)-1, len(args)-1, len(args)))
+	}
+	args = append(args, limit+1)
+	q := fmt.Sprintf(`SELECT %s FROM programs WHERE %s ORDER BY name, id LIMIT $%d`,
+		programColumns, strings.Join(where, " AND "), len(args))
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", s.wrap(err, "list programs")
+	}
+	defer rows.Close()
+	var out []program.Program
+	for rows.Next() {
+		pr, err := scanProgram(rows)
+		if err != nil {
+			return nil, "", s.wrap(err, "scan program")
+		}
+		out = append(out, pr)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list programs")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		last := out[limit-1]
+		next = encodeCursor(cursorKey{S: last.Name, ID: last.ID})
+	}
+	return out, next, nil
+}
+
+// CountPrograms counts the programs that match the filter.
+func (s *Store) CountPrograms(ctx context.Context, f ProgramFilter) (int, error) {
+	q, args := `SELECT count(*) FROM programs`, []any{}
+	if k := nameKey(f.Query); k != "" {
+		q += ` WHERE name_key LIKE $1 ESCAPE '\'`
+		args = append(args, "%"+escapeLike(k)+"%")
+	}
+	var n int
+	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	return n, s.wrap(err, "count programs")
+}
+
+// GetProgram returns one program or errs.NotFound.
+func (s *Store) GetProgram(ctx context.Context, id int64) (program.Program, error) {
+	row := s.read.QueryRowContext(ctx, `SELECT `+programColumns+` FROM programs WHERE id = $1`, id)
+	p, err := scanProgram(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, errs.NotFound("program")
+	}
+	return p, s.wrap(err, "get program")
+}
+
+// CreateProgram normalises, validates and stores a new program and returns it
+// as stored.
+func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.Program, error) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	now := s.now()
+	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
+	langs, countries, domains := jsonList(p.Languages), jsonList(p.Countries), jsonList(p.NeedDomains)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO programs (name, name_key, description, languages,
+			countries, mentor_capacity, cadence_first_weeks, cadence_first_per_week,
+			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
+			custody_enabled, custody_months_before, custody_months_after, need_domains,
+			version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			RETURNING id`,
+			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
+			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
+			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
+			p.Custody.MonthsAfter, domains, p.Version, p.CreatedAt, p.UpdatedAt,
+		).Scan(&p.ID)
+		return s.nameTaken(s.wrap(err, "insert program"))
+	})
+	return p, err
+}
+
+// UpdateProgram stores the edited program. p.Version must be the version the
+// editor started from: when someone else saved meanwhile, the update is refused
+// with errs.Conflict instead of silently overwriting their change.
+func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.Program, error) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		return p, err
+	}
+	p.UpdatedAt = s.now()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE programs SET name = $1, name_key = $2,
+			description = $3, languages = $4, countries = $5, mentor_capacity = $6,
+			cadence_first_weeks = $7, cadence_first_per_week = $8, cadence_later_per_week = $9,
+			quiet_weeks = $10, duration_min_months = $11, duration_max_months = $12,
+			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
+			need_domains = $16, version = version + 1, updated_at = $17
+			WHERE id = $18 AND version = $19`,
+			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
+			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
+			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
+			p.Custody.MonthsAfter, jsonList(p.NeedDomains), p.UpdatedAt, p.ID, p.Version)
+		if err != nil {
+			return s.nameTaken(s.wrap(err, "update program"))
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return s.wrap(err, "update program")
+		} else if n == 1 {
+			return nil
+		}
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM programs WHERE id = $1`, p.ID).Scan(&exists); err != nil {
+			return s.wrap(err, "update program")
+		}
+		if !exists {
+			return errs.NotFound("program")
+		}
+		return errs.Conflict("Someone else changed this program while you were editing it. Reload to see their change, then edit again.", nil)
+	})
+	if err != nil {
+		return p, err
+	}
+	return s.GetProgram(ctx, p.ID)
+}
+
+// nameTaken turns a unique violation on programs into a message on the name field.
+func (s *Store) nameTaken(err error) error {
+	if errs.Is(err, errs.KindConflict) {
+		return errs.Conflict("A program with this name already exists.", map[string]string{"name": "validation.name_taken"})
+	}
+	return err
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanProgram(r scanner) (program.Program, error) {
+	var p program.Program
+	var langs, countries, domains string
+	err := r.Scan(&p.ID, &p.Name, &p.Description, &langs, &countries, &p.MentorCapacity,
+		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
+		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
+		&p.Custody.MonthsAfter, &domains, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+	if err != nil {
+		return p, err
+	}
+	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
+	for _, l := range []struct {
+		src string
+		dst *[]string
+	}{{langs, &p.Languages}, {countries, &p.Countries}, {domains, &p.NeedDomains}} {
+		if err := json.Unmarshal([]byte(l.src), l.dst); err != nil {
+			return p, fmt.Errorf("decode list column: %w", err)
+		}
+	}
+	return p, nil
+}
+
+func jsonList(l []string) string {
+	if l == nil {
+		l = []string{}
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// nameKey folds a name for uniqueness and search the same way on both engines.
+func nameKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}

@@ -1,0 +1,93 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// SQLiteFile is the name of the database file inside the data directory.
+const SQLiteFile = "homeward.db"
+
+// sqliteDSN builds the connection string. The pragmas run on every new connection:
+//
+//   - journal_mode(WAL): readers never block the writer and the writer never
+//     blocks readers.
+//   - synchronous(FULL): in WAL mode, NORMAL only syncs at checkpoints, so a
+//     power cut or OS crash can lose the last transactions that were already
+//     acknowledged to the user. FULL syncs the WAL at every commit, so an
+//     acknowledged write survives a crash. Homeward writes little and each
+//     write is a person's record: durability wins over write throughput.
+//   - busy_timeout(10000): wait up to 10 s for a lock instead of failing.
+//   - foreign_keys(1): enforce references.
+//   - _txlock=immediate (writer): a write transaction takes the write lock at
+//     BEGIN, so two writers never deadlock upgrading a read lock.
+//   - query_only(1) (readers): a read connection can never write.
+func sqliteDSN(path string, writer bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	if writer {
+		q.Set("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	unlock, err := lockDataDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(dir, SQLiteFile)
+	write, err := sql.Open("sqlite", sqliteDSN(path, true))
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("open sqlite writer: %w", err)
+	}
+	// One writer connection: SQLite allows one writer at a time anyway, and a
+	// single connection turns lock waits into a queue in Go.
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	// Create the file with owner-only permissions before anything else touches it.
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		unlock()
+		return nil, fmt.Errorf("open sqlite database %s: %w", path, err)
+	}
+	for _, f := range []string{path, path + "-wal", path + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			_ = os.Chmod(f, 0o600)
+		}
+	}
+	read, err := sql.Open("sqlite", sqliteDSN(path, false))
+	if err != nil {
+		write.Close()
+		unlock()
+		return nil, fmt.Errorf("open sqlite readers: %w", err)
+	}
+	n := max(4, runtime.NumCPU())
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	return &Store{engine: SQLite, read: read, write: write, unlock: unlock}, nil
+}
+
+func sqliteUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+}

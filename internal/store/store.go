@@ -1,0 +1,162 @@
+// Package store is Homeward's one database/sql store. It serves two engines
+// with the same query text wherever possible ($1 placeholders work on both):
+//
+//   - SQLite (modernc.org/sqlite, pure Go), the embedded default: one file in
+//     the data directory, WAL, one writer connection and a read pool.
+//   - PostgreSQL (jackc/pgx/v5 through database/sql) for several app processes.
+//
+// Times are passed from Go in UTC, truncated to microseconds (PostgreSQL's
+// precision), so both engines return the same values.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"homeward/internal/errs"
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Options say which database to open.
+type Options struct {
+	// DataDir holds the SQLite file (and, for the other packages, the key file).
+	DataDir string
+	// DatabaseURL selects PostgreSQL when it starts with postgres:// or
+	// postgresql://; empty means SQLite in DataDir.
+	DatabaseURL string
+	// NoMigrate opens the database without applying pending migrations; the
+	// version check still runs.
+	NoMigrate bool
+}
+
+// Store is the handle every other package uses for persistence.
+type Store struct {
+	engine Engine
+	read   *sql.DB // reads; on PostgreSQL the same pool as write
+	write  *sql.DB // writes; on SQLite a single connection
+	unlock func() error
+	now    func() time.Time
+}
+
+// Open opens (and creates) the database, checks its schema version and, unless
+// opts.NoMigrate, applies pending migrations.
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	var (
+		s   *Store
+		err error
+	)
+	switch {
+	case opts.DatabaseURL == "":
+		if opts.DataDir == "" {
+			return nil, errors.New("open store: no data directory and no database URL")
+		}
+		s, err = openSQLite(ctx, opts.DataDir)
+	case strings.HasPrefix(opts.DatabaseURL, "postgres://"), strings.HasPrefix(opts.DatabaseURL, "postgresql://"):
+		s, err = openPostgres(ctx, opts.DatabaseURL)
+	default:
+		return nil, errors.New("open store: --database must be a postgres:// URL, or empty for SQLite in --data")
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	if opts.NoMigrate {
+		_, err = s.checkVersion(ctx)
+	} else {
+		_, err = s.Migrate(ctx)
+	}
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Engine tells which engine this store runs on.
+func (s *Store) Engine() Engine { return s.engine }
+
+// Close closes the pools and releases the data directory.
+func (s *Store) Close() error {
+	var errList []error
+	if s.read != s.write {
+		errList = append(errList, s.read.Close())
+	}
+	errList = append(errList, s.write.Close())
+	if s.unlock != nil {
+		errList = append(errList, s.unlock())
+	}
+	return errors.Join(errList...)
+}
+
+// Ping tells whether the database answers; /readyz uses it.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.read.PingContext(ctx); err != nil {
+		return errs.Unavailable(err)
+	}
+	var one int
+	if err := s.read.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return errs.Unavailable(err)
+	}
+	return nil
+}
+
+// Pools names the connection pools, for the metrics of their figures.
+func (s *Store) Pools() map[string]*sql.DB {
+	if s.read == s.write {
+		return map[string]*sql.DB{"main": s.write}
+	}
+	return map[string]*sql.DB{"read": s.read, "write": s.write}
+}
+
+// SetClock replaces the clock; tests use it for reproducible times.
+func (s *Store) SetClock(now func() time.Time) {
+	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}
+
+// inTx runs fn in a write transaction, committing when fn returns nil and
+// rolling back otherwise, so nothing is ever half saved.
+func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrap(err, "begin transaction")
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrap(err, "commit")
+	}
+	return nil
+}
+
+// wrap turns a driver error into a domain error with context: a cancelled
+// request stays a context error, a unique violation a conflict, anything else
+// an internal error whose details go only to the log.
+func (s *Store) wrap(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("%s: %w", what, err)
+	case isUniqueViolation(err):
+		return errs.Conflict("This value is already taken.", nil)
+	}
+	return errs.Internal(fmt.Errorf("%s: %w", what, err))
+}
+
+// isUniqueViolation recognises a unique-constraint failure on both engines.
+func isUniqueViolation(err error) bool {
+	return sqliteUniqueViolation(err) || postgresUniqueViolation(err)
+}
