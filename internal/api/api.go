@@ -1,0 +1,30 @@
+// Package api is Homeward's JSON API under /api/v1: its route table, one file
+// per resource, the error format and list pagination, and the OpenAPI document.
+package api
+
+import (
+	"log/slog"
+
+	"homeward/internal/i18n"
+	"homeward/internal/store"
+)
+
+// Prefix is where the API lives.
+const Prefix = "/api/v1"
+
+// Deps are what the API needs.
+type Deps struct {
+	Store  *store.Store
+	Bundle *i18n.Bundle
+	Log    *slog.Logger
+}
+
+// API serves /api/v1.
+type API struct {
+	store  *store.Store
+	bundle *i18n.Bundle
+	log    *slog.Logger
+}
+
+// New returns the API.
+func New(d Deps) *API { return &API{store: d.Store, bundle: d.Bundle, log: d.Log} }

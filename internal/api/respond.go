@@ -1,0 +1,113 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"homeward/internal/errs"
+	"homeward/internal/route"
+)
+
+// maxBody bounds every JSON request body.
+const maxBody = 1 << 20
+
+// errorBody is the one error shape of the API:
+// {"error":{"code":"…","message":"…","fields":{…}}}.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code      string            `json:"code"`
+	Message   string            `json:"message"`
+	Fields    map[string]string `json:"fields,omitempty"`
+	RequestID string            `json:"request_id,omitempty"`
+}
+
+// writeJSON writes v with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// fail writes a domain error. The status comes from errs.Status, the one
+// mapping; internal errors are logged with the request id and answered with
+// a message that reveals nothing. Field messages are translated to the
+// language of Accept-Language.
+func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	status := errs.Status(err)
+	id := route.InfoFrom(r.Context()).RequestID
+	if status >= 500 {
+		a.log.Error("api request failed", "request_id", id, "err", err)
+	}
+	d := errorDetail{Code: e.Code, Message: e.Message}
+	if status >= 500 {
+		d.RequestID = id
+	}
+	if len(e.Fields) > 0 {
+		p := a.bundle.Printer(a.bundle.Negotiate("", r.Header.Get("Accept-Language")))
+		d.Fields = make(map[string]string, len(e.Fields))
+		for k, v := range e.Fields {
+			d.Fields[k] = p.T(v)
+		}
+	}
+	writeJSON(w, status, errorBody{Error: d})
+}
+
+// RenderPanic answers a recovered panic in the API's error shape.
+func (a *API) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
+	a.fail(w, r, errs.Internal(err))
+}
+
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."})
+}
+
+// decode reads one JSON object from the body into v: at most maxBody bytes,
+// no unknown fields, nothing after the object. Errors name the field.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return invalidBody("The body must be JSON (Content-Type: application/json).")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return invalidBody("The body must hold one JSON object and nothing after it.")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var (
+		tooLarge *http.MaxBytesError
+		typeErr  *json.UnmarshalTypeError
+		syntax   *json.SyntaxError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return errs.TooLarge()
+	case errors.As(err, &typeErr):
+		return errs.Invalid(map[string]string{typeErr.Field: "validation.wrong_type"})
+	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return invalidBody("The body is not valid JSON.")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return errs.Invalid(map[string]string{name: "validation.unknown_field"})
+	}
+	return invalidBody("The body could not be read as the expected object.")
+}
+
+func invalidBody(msg string) error {
+	return &errs.Error{Kind: errs.KindInvalid, Code: "invalid_body", Message: msg}
+}

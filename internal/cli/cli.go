@@ -1,0 +1,175 @@
+// Package cli is the homeward command line: the subcommands, their flags and
+// the HOMEWARD_* environment variables that stand in for the flags.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"sort"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X homeward/internal/cli.version=v1.2.3".
+var version = ""
+
+// Version is this binary's version: the one set at build time, else the VCS
+// revision Go recorded, else "dev".
+func Version() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		rev, dirty := "", false
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.modified":
+				dirty = s.Value == "true"
+			}
+		}
+		if len(rev) > 12 {
+			rev = rev[:12]
+		}
+		if rev != "" && dirty {
+			return rev + "-dirty"
+		}
+		if rev != "" {
+			return rev
+		}
+	}
+	return "dev"
+}
+
+// env is how the commands read the environment (os.Getenv, or a map in tests).
+type env func(string) string
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error
+}
+
+func commands() map[string]command {
+	list := []command{
+		{"serve", "run the web server (creates and migrates the database on first start)", runServe},
+		{"migrate", "apply pending database migrations and report the schema version", runMigrate},
+		{"demo", "fill an empty database with generated demo data", runDemo},
+		{"version", "print the version", runVersion},
+	}
+	m := map[string]command{}
+	for _, c := range list {
+		m[c.name] = c
+	}
+	return m
+}
+
+// errUsage marks an error already explained by a usage message.
+var errUsage = errors.New("usage")
+
+// Run runs the command line and returns the process exit code.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout, cmds)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "homeward: unknown command %q\n\n", args[0])
+		usage(stderr, cmds)
+		return 2
+	}
+	err := c.run(ctx, args[1:], getenv, stdout, stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(stderr, "homeward %s: %v\n", c.name, err)
+	return 1
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "Homeward: case management for mentoring programs that help people return to society.")
+	fmt.Fprintln(w, "\nUsage: homeward <command> [flags]\n\nCommands:")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-9s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'homeward <command> --help' for the flags of a command. Every flag has a HOMEWARD_* environment twin.")
+}
+
+// flagSet makes a FlagSet whose --help lists each flag with its environment twin.
+func flagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("homeward "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: homeward %s [flags]\n\n%s\n\nFlags:\n", name, synopsis)
+		fs.VisitAll(func(f *flag.Flag) {
+			def := ""
+			if f.DefValue != "" && f.DefValue != "false" {
+				def = fmt.Sprintf(" (default %q)", f.DefValue)
+			}
+			fmt.Fprintf(fs.Output(), "  --%s\n      %s%s\n      env %s\n", f.Name, f.Usage, def, envName(f.Name))
+		})
+	}
+	return fs
+}
+
+// envName is the environment twin of a flag: --data → HOMEWARD_DATA.
+func envName(flagName string) string {
+	return "HOMEWARD_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+// parse applies the environment twins of the flags not given on the command
+// line, then the command line itself. A flag given on the command line wins.
+func parse(fs *flag.FlagSet, args []string, e env) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		if v := e(envName(f.Name)); v != "" {
+			if serr := f.Value.Set(v); serr != nil {
+				err = fmt.Errorf("%s=%q: %v", envName(f.Name), v, serr)
+			}
+		}
+	})
+	return err
+}
+
+func runVersion(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
+	fs := flagSet("version", "Print the version of this binary.", stderr)
+	if err := parse(fs, args, e); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "homeward", Version())
+	return nil
+}

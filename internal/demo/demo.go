@@ -1,0 +1,120 @@
+// Package demo generates realistic, deterministic demo data: the same size
+// and seed always give the same records. For now it makes programs; the
+// issues that bring people, cases and contacts extend it.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+
+	"homeward/internal/program"
+	"homeward/internal/store"
+)
+
+// Size names how much data to generate.
+type Size string
+
+const (
+	Small  Size = "small"
+	Medium Size = "medium"
+	Large  Size = "large"
+)
+
+// ParseSize accepts small, medium or large.
+func ParseSize(s string) (Size, error) {
+	switch Size(s) {
+	case Small, Medium, Large:
+		return Size(s), nil
+	}
+	return "", fmt.Errorf("size %q: choose small, medium or large", s)
+}
+
+// programCount is how many programs each size holds.
+var programCount = map[Size]int{Small: 3, Medium: 12, Large: 60}
+
+// Summary tells what was generated.
+type Summary struct {
+	Programs int
+}
+
+// ErrNotEmpty is returned when the database already holds data.
+var ErrNotEmpty = errors.New("the database already holds data; demo data goes only into an empty database (start with a new --data directory or database)")
+
+// Fill generates demo data of the size into an empty database.
+func Fill(ctx context.Context, st *store.Store, size Size, seed uint64) (Summary, error) {
+	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
+	if err != nil {
+		return Summary{}, err
+	}
+	if n > 0 {
+		return Summary{}, ErrNotEmpty
+	}
+	var sum Summary
+	for _, p := range Programs(size, seed) {
+		if _, err := st.CreateProgram(ctx, p); err != nil {
+			return sum, fmt.Errorf("demo program %q: %w", p.Name, err)
+		}
+		sum.Programs++
+	}
+	return sum, nil
+}
+
+// Programs returns the demo programs of a size: three programs modelled on
+// the source documents, then generated ones.
+func Programs(size Size, seed uint64) []program.Program {
+	rng := rand.New(rand.NewPCG(seed, 0x686f6d65))
+	out := []program.Program{
+		build("Volnyja: life after political imprisonment",
+			"Volunteer mentors support people released from political imprisonment, most of them now in emigration: a first call, a plan of one to five first steps, referrals to initiatives, and contact once or twice a week that becomes rarer as life settles. One mentor supports one person at a time.",
+			[]string{"be", "ru"}, []string{"LT", "PL", "GE", "DE"}, 1, program.Cadence{FirstWeeks: 4, FirstPerWeek: 2, LaterPerWeek: 1}, 3, 3, 6, program.Custody{MonthsBefore: 6, MonthsAfter: 6}),
+		build("Mentoring for release from prison",
+			"Trained mentors meet clients about six months before release and support them for six months after: release-day pickup, housing, job diagnostics and offers, retraining, debt and family-law counselling through partners.",
+			[]string{"cs"}, []string{"CZ"}, 2, program.Cadence{FirstWeeks: 8, FirstPerWeek: 1, LaterPerWeek: 1}, 4, 6, 12, program.Custody{Enabled: true, MonthsBefore: 6, MonthsAfter: 6}),
+		build("New neighbours: mentoring for refugees",
+			"Mentors help people who had to flee settle in: documents and legal status, a place to live, language courses, work, and people to turn to.",
+			[]string{"uk", "ru", "en", "cs"}, []string{"CZ", "PL"}, 2, program.Cadence{FirstWeeks: 4, FirstPerWeek: 1, LaterPerWeek: 0.5}, 3, 3, 9, program.Custody{MonthsBefore: 6, MonthsAfter: 6}),
+	}
+	themes := []struct{ name, desc string }{
+		{"Return mentoring", "Mentoring after release from prison."},
+		{"Women's re-entry circle", "Mentoring for women leaving prison, with childcare and family-law support."},
+		{"Youth second chance", "Mentors for young people after a juvenile sentence."},
+		{"Exile support", "Support for political emigrants rebuilding their lives abroad."},
+		{"Recovery companions", "Mentoring after addiction treatment and release."},
+	}
+	places := []struct {
+		city, country string
+		langs         []string
+	}{
+		{"Vilnius", "LT", []string{"be", "ru", "lt"}},
+		{"Warsaw", "PL", []string{"be", "uk", "pl"}},
+		{"Brno", "CZ", []string{"cs", "uk"}},
+		{"Prague", "CZ", []string{"cs", "ru", "uk"}},
+		{"Tbilisi", "GE", []string{"ru", "ka"}},
+		{"Berlin", "DE", []string{"de", "ru", "uk"}},
+		{"Kraków", "PL", []string{"pl", "uk"}},
+		{"Ostrava", "CZ", []string{"cs"}},
+	}
+	for i := len(out); i < programCount[size]; i++ {
+		t := themes[rng.IntN(len(themes))]
+		pl := places[rng.IntN(len(places))]
+		custody := rng.IntN(3) == 0
+		first := []float64{1, 1.5, 2}[rng.IntN(3)]
+		out = append(out, build(
+			fmt.Sprintf("%s %s #%d", t.name, pl.city, i+1),
+			t.desc, pl.langs, []string{pl.country}, 1+rng.IntN(3),
+			program.Cadence{FirstWeeks: 2 + rng.IntN(7), FirstPerWeek: first, LaterPerWeek: []float64{0.5, 1}[rng.IntN(2)]},
+			2+rng.IntN(4), 3, 6+rng.IntN(7), program.Custody{Enabled: custody, MonthsBefore: 3 + rng.IntN(4), MonthsAfter: 6}))
+	}
+	return out
+}
+
+func build(name, desc string, langs, countries []string, capacity int, c program.Cadence, quiet, minM, maxM int, custody program.Custody) program.Program {
+	p := program.New()
+	p.Name, p.Description = name, desc
+	p.Languages, p.Countries = langs, countries
+	p.MentorCapacity, p.Cadence, p.QuietWeeks = capacity, c, quiet
+	p.DurationMin, p.DurationMax, p.Custody = minM, maxM, custody
+	return p
+}

@@ -1,0 +1,146 @@
+// Package server assembles Homeward's HTTP server: the route tables of the
+// pages, the API and the operations endpoints on one mux, the middleware
+// around them, and a graceful shutdown.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"homeward/internal/api"
+	"homeward/internal/i18n"
+	"homeward/internal/route"
+	"homeward/internal/secure"
+	"homeward/internal/store"
+	"homeward/internal/web"
+)
+
+// Config is what the server is built from.
+type Config struct {
+	Store   *store.Store
+	Bundle  *i18n.Bundle
+	Log     *slog.Logger
+	Version string
+}
+
+// Server is the assembled HTTP handler with its route tables.
+type Server struct {
+	handler http.Handler
+	web     *web.Web
+	api     *api.API
+	ops     []route.Route
+	log     *slog.Logger
+}
+
+// New builds the server.
+func New(cfg Config) (*Server, error) {
+	w, err := web.New(web.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, Version: cfg.Version})
+	if err != nil {
+		return nil, err
+	}
+	a := api.New(api.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log})
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for name, db := range cfg.Store.Pools() {
+		reg.MustRegister(collectors.NewDBStatsCollector(db, name))
+	}
+	m := newMetrics(reg)
+
+	s := &Server{web: w, api: a, log: cfg.Log}
+	s.ops = opsRoutes(cfg.Store, reg)
+
+	mux := http.NewServeMux()
+	for _, table := range s.RouteTables() {
+		route.Mount(mux, table)
+	}
+	var h http.Handler = mux
+	h = s.recoverPanics(h)
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = secure.Headers(h)
+	h = observe(cfg.Log, m, h)
+	s.handler = h
+	return s, nil
+}
+
+// Handler is the whole server as one http.Handler.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// RouteTables returns every route table: operations, pages, API.
+func (s *Server) RouteTables() map[string][]route.Route {
+	return map[string][]route.Route{"ops": s.ops, "web": s.web.Routes(), "api": s.api.Routes()}
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 answer in the
+// surface's own form (a page, or a JSON error), so one bad request never
+// takes the process down.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			v := recover()
+			if v == nil || v == http.ErrAbortHandler {
+				if v != nil {
+					panic(v)
+				}
+				return
+			}
+			err := fmt.Errorf("panic: %v", v)
+			s.log.Error("handler panicked", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err, "stack", string(debug.Stack()))
+			if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+				s.api.RenderPanic(w, r, err)
+			} else {
+				s.web.RenderPanic(w, r, err)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Run serves on addr until ctx is cancelled, then shuts down gracefully:
+// it stops accepting, lets requests in flight finish (up to the grace period)
+// and returns. ready, when not nil, receives the bound address.
+func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if ready != nil {
+		ready(ln.Addr())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

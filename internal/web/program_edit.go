@@ -1,0 +1,65 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/errs"
+)
+
+func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
+	id, err := programID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p, err := h.store.GetProgram(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(p))
+}
+
+// programUpdate saves an edited program. When someone else saved it in the
+// meantime, the form comes back with what this person typed, a message saying
+// so, and the newer version, so that sending again is a deliberate choice.
+func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := programID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, p, err := parseProgramForm(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f.ID, p.ID = id, id
+	if len(f.Errors) == 0 {
+		_, err = h.store.UpdateProgram(r.Context(), p)
+		if err == nil {
+			http.Redirect(w, r, "/programs/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+			return
+		}
+		if !f.applyError(err) {
+			h.fail(w, r, err)
+			return
+		}
+		if errs.Is(err, errs.KindConflict) && f.Message != "" {
+			current, gerr := h.store.GetProgram(r.Context(), id)
+			if gerr != nil {
+				h.fail(w, r, gerr)
+				return
+			}
+			f.Values["version"] = strconv.Itoa(current.Version)
+		}
+	} else {
+		// Show every problem at once, not one round trip each.
+		p.Normalize()
+		if vErr := p.Validate(); vErr != nil {
+			f.applyError(vErr)
+		}
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"homeward/internal/errs"
+	"homeward/internal/program"
+)
+
+// maxFormBytes bounds a form post; a program form is a few kilobytes.
+const maxFormBytes = 64 << 10
+
+// programForm holds what the person typed, as typed, so that a form with an
+// error comes back exactly as it was sent.
+type programForm struct {
+	ID      int64
+	Values  map[string]string
+	Domains []string // checked need domains, in the order of the choices
+	Errors  map[string]string
+	Message string // a form-wide message (e.g. a conflicting edit), as a catalogue key
+	Choices []string
+}
+
+// Value returns the typed value of a field.
+func (f *programForm) Value(name string) string { return f.Values[name] }
+
+// Err returns the message key of a field's error, or "".
+func (f *programForm) Err(name string) string { return f.Errors[name] }
+
+// Checked reports whether a need domain is ticked.
+func (f *programForm) Checked(domain string) bool { return slices.Contains(f.Domains, domain) }
+
+// programFormFields are the text fields of the form; their names are the
+// API's field paths, so errors from validation land on the right field.
+var programFormFields = []string{
+	"name", "description", "languages", "countries", "mentor_capacity",
+	"cadence.first_weeks", "cadence.first_per_week", "cadence.later_per_week",
+	"quiet_weeks", "duration_min_months", "duration_max_months",
+	"custody.months_before", "custody.months_after", "custom_domains", "version",
+}
+
+func formFromProgram(p program.Program) *programForm {
+	f := &programForm{ID: p.ID, Errors: map[string]string{}, Choices: program.DefaultNeedDomains}
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	f.Values = map[string]string{
+		"name":                   p.Name,
+		"description":            p.Description,
+		"languages":              strings.Join(p.Languages, ", "),
+		"countries":              strings.Join(p.Countries, ", "),
+		"mentor_capacity":        strconv.Itoa(p.MentorCapacity),
+		"cadence.first_weeks":    strconv.Itoa(p.Cadence.FirstWeeks),
+		"cadence.first_per_week": num(p.Cadence.FirstPerWeek),
+		"cadence.later_per_week": num(p.Cadence.LaterPerWeek),
+		"quiet_weeks":            strconv.Itoa(p.QuietWeeks),
+		"duration_min_months":    strconv.Itoa(p.DurationMin),
+		"duration_max_months":    strconv.Itoa(p.DurationMax),
+		"custody.months_before":  strconv.Itoa(p.Custody.MonthsBefore),
+		"custody.months_after":   strconv.Itoa(p.Custody.MonthsAfter),
+		"version":                strconv.Itoa(p.Version),
+	}
+	if p.Custody.Enabled {
+		f.Values["custody.enabled"] = "on"
+	}
+	var custom []string
+	for _, d := range p.NeedDomains {
+		if slices.Contains(program.DefaultNeedDomains, d) {
+			f.Domains = append(f.Domains, d)
+		} else {
+			custom = append(custom, d)
+		}
+	}
+	f.Values["custom_domains"] = strings.Join(custom, ", ")
+	return f
+}
+
+// parseProgramForm reads a posted form into what was typed and, where every
+// number parses, into a program. Fields that do not parse are named in
+// f.Errors; the program's own rules are checked later by the store.
+func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, program.Program, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, program.Program{}, errs.TooLarge()
+	}
+	f := &programForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: program.DefaultNeedDomains}
+	for _, name := range programFormFields {
+		f.Values[name] = r.PostForm.Get(name)
+	}
+	if r.PostForm.Get("custody.enabled") != "" {
+		f.Values["custody.enabled"] = "on"
+	}
+	for _, d := range r.PostForm["need_domains"] {
+		if slices.Contains(program.DefaultNeedDomains, d) && !slices.Contains(f.Domains, d) {
+			f.Domains = append(f.Domains, d)
+		}
+	}
+
+	p := program.Program{
+		Name:        f.Values["name"],
+		Description: f.Values["description"],
+		Languages:   splitList(f.Values["languages"]),
+		Countries:   splitList(f.Values["countries"]),
+		NeedDomains: append(slices.Clone(f.Domains), splitList(f.Values["custom_domains"])...),
+		Custody:     program.Custody{Enabled: f.Values["custody.enabled"] != ""},
+	}
+	ints := []struct {
+		name string
+		dst  *int
+	}{
+		{"mentor_capacity", &p.MentorCapacity},
+		{"cadence.first_weeks", &p.Cadence.FirstWeeks},
+		{"quiet_weeks", &p.QuietWeeks},
+		{"duration_min_months", &p.DurationMin},
+		{"duration_max_months", &p.DurationMax},
+		{"custody.months_before", &p.Custody.MonthsBefore},
+		{"custody.months_after", &p.Custody.MonthsAfter},
+	}
+	for _, n := range ints {
+		v, err := strconv.Atoi(strings.TrimSpace(f.Values[n.name]))
+		if err != nil {
+			f.Errors[n.name] = "validation.whole_number"
+		}
+		*n.dst = v
+	}
+	for _, n := range []struct {
+		name string
+		dst  *float64
+	}{
+		{"cadence.first_per_week", &p.Cadence.FirstPerWeek},
+		{"cadence.later_per_week", &p.Cadence.LaterPerWeek},
+	} {
+		// People write 0,5 as often as 0.5.
+		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f.Values[n.name]), ",", "."), 64)
+		if err != nil {
+			f.Errors[n.name] = "validation.number"
+		}
+		*n.dst = v
+	}
+	p.Version, _ = strconv.Atoi(f.Values["version"])
+	return f, p, nil
+}
+
+// splitList splits "be, ru; uk" into its items.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' })
+}
+
+// applyError puts the messages of a refused save onto the form and tells
+// whether the error was one the person can fix.
+func (f *programForm) applyError(err error) bool {
+	e := errs.As(err)
+	switch e.Kind {
+	case errs.KindInvalid:
+		for k, v := range e.Fields {
+			if _, taken := f.Errors[k]; !taken {
+				f.Errors[k] = v
+			}
+		}
+		return true
+	case errs.KindConflict:
+		for k, v := range e.Fields {
+			f.Errors[k] = v
+		}
+		if len(e.Fields) == 0 {
+			f.Message = "form.conflict"
+		}
+		return true
+	}
+	return false
+}

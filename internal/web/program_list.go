@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"homeward/internal/errs"
+	"homeward/internal/program"
+	"homeward/internal/store"
+)
+
+type programListPage struct {
+	Query    string
+	Programs []program.Program
+	Total    int
+	Next     string // URL of the next page, "" on the last
+	First    string // URL of the first page when not on it
+}
+
+const programPageSize = 50
+
+func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	cursor := r.URL.Query().Get("cursor")
+	f := store.ProgramFilter{Query: q}
+	items, next, err := h.store.ListPrograms(r.Context(), f, store.Page{Limit: programPageSize, Cursor: cursor})
+	if errs.Is(err, errs.KindInvalid) {
+		// A stale or edited cursor: start from the first page.
+		cursor = ""
+		items, next, err = h.store.ListPrograms(r.Context(), f, store.Page{Limit: programPageSize})
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	total, err := h.store.CountPrograms(r.Context(), f)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page := programListPage{Query: q, Programs: items, Total: total}
+	link := func(c string) string {
+		v := r.URL.Query()
+		v.Del("cursor")
+		if c != "" {
+			v.Set("cursor", c)
+		}
+		if len(v) == 0 {
+			return "/programs"
+		}
+		return "/programs?" + v.Encode()
+	}
+	if next != "" {
+		page.Next = link(next)
+	}
+	if cursor != "" {
+		page.First = link("")
+	}
+	h.render(w, r, http.StatusOK, "programs", "programs", page)
+}
+
+// programID reads the {id} of the path; a malformed id is a page that does not exist.
+func programID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound("program")
+	}
+	return id, nil
+}

@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/program"
+)
+
+// programNew shows an empty form with every setting at its default.
+func (h *Web) programNew(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(program.New()))
+}
+
+// programCreate saves a new program, or shows the form again with what was
+// typed and a message on each field that needs attention.
+func (h *Web) programCreate(w http.ResponseWriter, r *http.Request) {
+	f, p, err := parseProgramForm(w, r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(f.Errors) == 0 {
+		p, err = h.store.CreateProgram(r.Context(), p)
+		if err == nil {
+			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"?saved=1", http.StatusSeeOther)
+			return
+		}
+		if !f.applyError(err) {
+			h.fail(w, r, err)
+			return
+		}
+	} else {
+		// Show every problem at once, not one round trip each.
+		p.Normalize()
+		if vErr := p.Validate(); vErr != nil {
+			f.applyError(vErr)
+		}
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+}
