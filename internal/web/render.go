@@ -35,7 +35,7 @@ var placeholderFuncs = template.FuncMap{
 
 func loadViews(a *assets) (*views, error) {
 	funcs := template.FuncMap{
-		"asset": a.url,
+		"asset":   a.url,
 		"join":    strings.Join,
 		"fieldOf": fieldOf,
 	}

@@ -1,0 +1,397 @@
+package browsertest
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"homeward/internal/i18n"
+	"homeward/internal/server"
+	"homeward/internal/store"
+)
+
+// testTimeout bounds a whole test, browser start included. It is only a
+// safety net so that a hung browser cannot hang the test run; no step waits
+// on a clock, each one waits for the element or the page load it needs.
+const testTimeout = 60 * time.Second
+
+// submitButton is the save button of the program form.
+const submitButton = chromedp.CSS("form.form button[type=submit]")
+
+// app is one test's running Homeward server and the browser tab that uses it.
+type app struct {
+	t      *testing.T
+	tab    context.Context // a chromedp context: every action runs in this tab
+	url    string          // base URL of the test server, no trailing slash
+	store  *store.Store
+	bundle *i18n.Bundle
+	en     *i18n.Printer
+}
+
+// chromiumPath returns the browser to drive, or skips the test (fails it with
+// HOMEWARD_REQUIRE_BROWSER=1) when there is none.
+func chromiumPath(t *testing.T) string {
+	t.Helper()
+	path := os.Getenv("HOMEWARD_CHROMIUM")
+	if path == "" {
+		path = "/usr/bin/chromium"
+	}
+	fi, err := os.Stat(path)
+	if err == nil && (fi.IsDir() || fi.Mode().Perm()&0o111 == 0) {
+		err = os.ErrPermission
+	}
+	if err != nil {
+		msg := "no browser for the browser tests at " + path + " (" + err.Error() + "): " +
+			"install Debian's chromium package (apt-get install chromium) or set HOMEWARD_CHROMIUM to a Chromium/Chrome binary"
+		if os.Getenv("HOMEWARD_REQUIRE_BROWSER") == "1" {
+			t.Fatal(msg + "; HOMEWARD_REQUIRE_BROWSER=1 makes this a failure")
+		}
+		t.Skip(msg)
+	}
+	return path
+}
+
+// start builds Homeward on a fresh SQLite database, serves it on a local
+// port and opens a headless Chromium tab. Everything is torn down when the
+// test ends: the browser first, then the server, then the store.
+func start(t *testing.T) *app {
+	t.Helper()
+	chromium := chromiumPath(t)
+
+	st, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := st.Close(); err != nil {
+			t.Errorf("close store: %v", err)
+		}
+	})
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatalf("load catalogues: %v", err)
+	}
+	srv, err := server.New(server.Config{
+		Store: st, Bundle: bundle, Version: "test",
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatalf("build server: %v", err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+
+	ctx, cancelTimeout := context.WithTimeout(t.Context(), testTimeout)
+	t.Cleanup(cancelTimeout)
+
+	var browserLog lockedBuffer
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// The pages are checked against the English catalogue, so the
+		// browser must ask for English whatever the machine's locale.
+		chromedp.Flag("lang", "en-US"),
+		chromedp.Flag("accept-lang", "en-US"),
+		chromedp.WindowSize(1280, 900), // wide enough for the desktop navigation bar
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.CombinedOutput(&browserLog),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	// cancelAlloc also waits for the browser to exit, so the profile
+	// directory is no longer in use when t.TempDir removes it.
+	t.Cleanup(cancelAlloc)
+	tab, cancelTab := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancelTab)
+	t.Cleanup(func() {
+		if t.Failed() && browserLog.Len() > 0 {
+			t.Logf("browser output:\n%s", browserLog.String())
+		}
+	})
+
+	// The first action starts the browser and opens the tab.
+	if err := chromedp.Do(tab); err != nil {
+		t.Fatalf("start %s: %v", chromium, err)
+	}
+	return &app{t: t, tab: tab, url: ts.URL, store: st, bundle: bundle, en: bundle.Printer("en")}
+}
+
+// do runs actions in the tab and fails the test on the first error.
+func (a *app) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	a.t.Helper()
+	if err := chromedp.Do(a.tab, actions...); err != nil {
+		a.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// get runs an action that returns a value and fails the test on error.
+func get[T any](a *app, what string, action chromedp.Action[T]) T {
+	a.t.Helper()
+	v, err := chromedp.Run(a.tab, action)
+	if err != nil {
+		a.t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// load runs actions that make the tab load a page (a navigation, a click on
+// a link, a form submission), waits until that page has loaded and checks the
+// HTTP status of its document (the final one, after redirects).
+func (a *app) load(what string, wantStatus int, actions ...chromedp.Action[chromedp.Void]) {
+	a.t.Helper()
+	resp, err := chromedp.RunResponse(a.tab, actions...)
+	if err != nil {
+		a.t.Fatalf("%s: %v", what, err)
+	}
+	if resp == nil {
+		a.t.Fatalf("%s: no response for the page", what)
+	}
+	if int(resp.Status) != wantStatus {
+		a.t.Fatalf("%s: %s answered %d, want %d", what, resp.URL, resp.Status, wantStatus)
+	}
+}
+
+// open navigates to a path of the app and expects 200 OK.
+func (a *app) open(path string) {
+	a.t.Helper()
+	a.load("open "+path, http.StatusOK, chromedp.Navigate(a.url+path))
+}
+
+// text is the visible text of the first element the selector matches,
+// waiting until it is visible.
+func (a *app) text(sel chromedp.CSS) string {
+	a.t.Helper()
+	return strings.TrimSpace(get(a, "read text of "+string(sel), chromedp.Text(sel, chromedp.NodeVisible)))
+}
+
+// wantText checks the visible text of an element.
+func (a *app) wantText(sel chromedp.CSS, want string) {
+	a.t.Helper()
+	if got := a.text(sel); got != want {
+		a.t.Errorf("%s shows %q, want %q", sel, got, want)
+	}
+}
+
+// value is the current value of a form control.
+func (a *app) value(id chromedp.ID) string {
+	a.t.Helper()
+	return get(a, "read value of #"+string(id), chromedp.Value(id))
+}
+
+// path is the path and query of the tab's current URL.
+func (a *app) path() string {
+	a.t.Helper()
+	return strings.TrimPrefix(get(a, "read location", chromedp.Location()), a.url)
+}
+
+// htmlLang is the lang attribute of the page's root element.
+func (a *app) htmlLang() string {
+	a.t.Helper()
+	return get(a, "read <html lang>", chromedp.Evaluate[string](`document.documentElement.lang`))
+}
+
+func TestCreateProgramInBrowser(t *testing.T) {
+	a := start(t)
+	const name = "Return to freedom"
+
+	a.open("/")
+	if title := get(a, "read title", chromedp.Title()); !strings.Contains(title, a.en.T("app.name")) {
+		t.Errorf("home page title is %q, want it to contain %q", title, a.en.T("app.name"))
+	}
+	a.wantText("main h1", a.en.T("app.name"))
+
+	newLink := chromedp.CSS(`main a[href="/programs/new"]`)
+	a.wantText(newLink, a.en.T("programs.new"))
+	a.load("click "+a.en.T("programs.new"), http.StatusOK, chromedp.Click(newLink))
+	if got := a.path(); got != "/programs/new" {
+		t.Fatalf("the %q link led to %s, want /programs/new", a.en.T("programs.new"), got)
+	}
+	a.wantText("main h1", a.en.T("programs.new"))
+
+	a.do("fill in the form",
+		chromedp.SendKeys(chromedp.ID("f-name"), name),
+		chromedp.SendKeys(chromedp.ID("f-languages"), "be, ru"),
+		chromedp.SendKeys(chromedp.ID("f-countries"), "LT, PL"),
+	)
+	a.load("save the program", http.StatusOK, chromedp.Click(submitButton))
+
+	programPath := a.path()
+	m := regexp.MustCompile(`^(/programs/[0-9]+)\?saved=1$`).FindStringSubmatch(programPath)
+	if m == nil {
+		t.Fatalf("after saving the tab is at %s, want /programs/{id}?saved=1", programPath)
+	}
+	a.wantText("main h1", name)
+	a.wantText("main .notice", a.en.T("form.saved"))
+	facts := a.text("main dl.facts")
+	for _, want := range []string{"be, ru", "LT, PL"} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("the program page's facts do not show %q:\n%s", want, facts)
+		}
+	}
+
+	if os.Getenv("HOMEWARD_SCREENSHOTS") == "1" {
+		a.screenshots()
+	}
+
+	a.open("/programs")
+	link := chromedp.CSS(`table.list a[href="` + m[1] + `"]`)
+	a.wantText(link, name)
+	if list := a.text("table.list tbody"); !strings.Contains(list, name) {
+		t.Errorf("the program list does not show %q:\n%s", name, list)
+	}
+}
+
+// screenshots saves the current page at a phone and at a desktop width, and
+// leaves the tab at its normal size.
+func (a *app) screenshots() {
+	a.t.Helper()
+	for _, shot := range []struct {
+		file     string
+		viewport chromedp.Action[chromedp.Void]
+	}{
+		{"homeward-phone.png", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch, chromedp.EmulateScale(2))},
+		{"homeward-desktop.png", chromedp.EmulateViewport(1280, 900)},
+	} {
+		a.do("resize for "+shot.file, shot.viewport, chromedp.WaitVisible(chromedp.CSS("main h1")))
+		png := get(a, "screenshot "+shot.file, chromedp.FullScreenshot(100))
+		path := filepath.Join(os.TempDir(), shot.file)
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			a.t.Fatalf("write screenshot: %v", err)
+		}
+		a.t.Logf("screenshot: %s", path)
+	}
+	a.do("reset the viewport", chromedp.ResetViewport())
+}
+
+func TestFormKeepsInputOnError(t *testing.T) {
+	a := start(t)
+	const description = "Weekly meetings with a mentor,\nhelp with housing and work."
+
+	a.open("/programs/new")
+	if got := a.value("f-name"); got != "" {
+		t.Fatalf("a new form's name is %q, want it empty", got)
+	}
+	a.do("fill in the form",
+		chromedp.SendKeys(chromedp.ID("f-description"), description),
+		chromedp.Clear(chromedp.ID("f-mentor_capacity")),
+		chromedp.SendKeys(chromedp.ID("f-mentor_capacity"), "abc"),
+	)
+	a.load("submit the form with errors", http.StatusUnprocessableEntity, chromedp.Click(submitButton))
+
+	if got := a.path(); got != "/programs" {
+		t.Errorf("after a refused save the tab is at %s, want /programs (the form's action)", got)
+	}
+	a.wantText("main .alert", a.en.T("form.has_errors"))
+	// app.js moves focus to the summary so screen readers announce it.
+	if got := get(a, "read focused element", chromedp.Evaluate[string](`document.activeElement.id`)); got != "form-errors" {
+		t.Errorf("focus is on #%s after a refused save, want #form-errors (the summary)", got)
+	}
+	for _, field := range []string{"name", "mentor_capacity"} {
+		if msg := a.text(chromedp.CSS(".field.invalid #f-" + field + " ~ p.field-error")); msg == "" {
+			t.Errorf("no error message next to the %s field", field)
+		}
+		invalid := get(a, "read aria-invalid of "+field, chromedp.AttributeValue(chromedp.ID("f-"+field), "aria-invalid"))
+		if invalid.Value != "true" {
+			t.Errorf("#f-%s has aria-invalid=%q, want \"true\"", field, invalid.Value)
+		}
+	}
+	if got := strings.ReplaceAll(a.value("f-description"), "\r\n", "\n"); got != description {
+		t.Errorf("the description was not kept: got %q, want %q", got, description)
+	}
+	if got := a.value("f-mentor_capacity"); got != "abc" {
+		t.Errorf("the mentor capacity was not kept: got %q, want %q", got, "abc")
+	}
+
+	n, err := a.store.CountPrograms(t.Context(), store.ProgramFilter{})
+	if err != nil {
+		t.Fatalf("count programs: %v", err)
+	}
+	if n != 0 {
+		t.Errorf("the store holds %d programs after a refused save, want 0", n)
+	}
+	a.open("/programs")
+	a.wantText("main .empty", a.en.T("programs.empty"))
+}
+
+func TestLanguageSwitcher(t *testing.T) {
+	a := start(t)
+	uk := a.bundle.Printer("uk")
+	enPrograms, ukPrograms := a.en.T("nav.programs"), uk.T("nav.programs")
+	if enPrograms == ukPrograms {
+		t.Fatalf("the catalogues give nav.programs the same text in English and Ukrainian (%q): the test could not tell them apart", enPrograms)
+	}
+	navPrograms := chromedp.CSS(`header nav a[href="/programs"]`)
+
+	a.open("/")
+	if got := a.htmlLang(); got != "en" {
+		t.Fatalf("the home page starts in %q, want en (the browser asks for en-US)", got)
+	}
+	a.wantText(navPrograms, enPrograms)
+
+	// A person picks a language; app.js submits the switcher on change.
+	a.load("choose Ukrainian", http.StatusOK,
+		chromedp.SetValue(chromedp.ID("lang"), "uk"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("lang").dispatchEvent(new Event("change", {bubbles: true}))`),
+	)
+	if got := a.path(); got != "/" {
+		t.Errorf("the switcher returned to %s, want / (the page it was on)", got)
+	}
+	if got := a.htmlLang(); got != "uk" {
+		t.Errorf("after choosing Ukrainian the page has <html lang=%q>, want uk", got)
+	}
+	a.wantText(navPrograms, ukPrograms)
+	if got := a.value("lang"); got != "uk" {
+		t.Errorf("the switcher shows %q after the choice, want uk", got)
+	}
+
+	// The choice is a cookie, so it holds on the next page load too.
+	a.open("/programs")
+	if got := a.htmlLang(); got != "uk" {
+		t.Errorf("the next page has <html lang=%q>, want the chosen uk", got)
+	}
+	a.wantText(navPrograms, ukPrograms)
+	a.wantText("main h1", ukPrograms)
+}
+
+// lockedBuffer collects the browser's output, which its process writes from
+// other goroutines.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) Len() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Len()
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"homeward/internal/store"
+)
+
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := Run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestHelpAndUnknownCommand(t *testing.T) {
+	for _, cmd := range []string{"serve", "migrate", "demo", "version"} {
+		code, _, stderr := run(t, nil, cmd, "--help")
+		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
+			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
+		}
+		if cmd != "version" && (!strings.Contains(stderr, "--data") || !strings.Contains(stderr, "HOMEWARD_DATABASE")) {
+			t.Errorf("%s --help does not list --data/--database with their environment twins", cmd)
+		}
+	}
+	if code, _, stderr := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, nil, "migrate", "--nope"); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+	if code, out, _ := run(t, nil, "version"); code != 0 || !strings.HasPrefix(out, "homeward ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+func TestMigrateAndDemo(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := run(t, nil, "migrate", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`at schema version (\d+) of (\d+)`).MatchString(out) {
+		t.Fatalf("migrate: %d %s %s", code, out, stderr)
+	}
+	// The environment twin of --data works like the flag.
+	code, out, stderr = run(t, map[string]string{"HOMEWARD_DATA": dir}, "demo", "--size", "small")
+	if code != 0 || !strings.Contains(out, "3 programs") {
+		t.Fatalf("demo: %d %s %s", code, out, stderr)
+	}
+	code, _, stderr = run(t, map[string]string{"HOMEWARD_DATA": dir}, "demo")
+	if code != 1 || !strings.Contains(stderr, "already holds data") {
+		t.Errorf("demo into a non-empty database: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "demo", "--data", t.TempDir(), "--size", "huge"); code != 1 || !strings.Contains(stderr, "choose small, medium or large") {
+		t.Errorf("bad size: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "migrate", "--database", "mysql://x"); code != 1 || !strings.Contains(stderr, "postgres://") {
+		t.Errorf("bad database URL: %d %s", code, stderr)
+	}
+}
+
+// lineWatch is an io.Writer that reports the first line matching a pattern.
+type lineWatch struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	re    *regexp.Regexp
+	found chan string
+	once  sync.Once
+}
+
+func (w *lineWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if m := w.re.FindStringSubmatch(w.buf.String()); m != nil {
+		w.once.Do(func() { w.found <- m[1] })
+	}
+	return len(p), nil
+}
+
+func TestServeWithDemoAndGracefulStop(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
+	var out bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, func(k string) string {
+			return map[string]string{"HOMEWARD_DATA": dir}[k]
+		}, &out, logs)
+	}()
+	var url string
+	select {
+	case url = <-logs.found:
+	case code := <-done:
+		t.Fatalf("serve exited with %d:\n%s", code, logs.buf.String())
+	}
+	res, err := http.Get(url + "/api/v1/programs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || strings.Count(string(body), `"id":`) != 3 {
+		t.Errorf("demo programs over HTTP: %d %s", res.StatusCode, body)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve after SIGTERM: exit %d\n%s", code, logs.buf.String())
+	}
+	if !strings.Contains(out.String(), "Open "+url) {
+		t.Errorf("serve --demo did not print how to reach it: %q", out.String())
+	}
+	logs.mu.Lock()
+	if !strings.Contains(logs.buf.String(), "database closed") {
+		t.Errorf("no clean database close in the log")
+	}
+	logs.mu.Unlock()
+	// The data directory is free again and kept everything.
+	st, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("reopen after stop: %v", err)
+	}
+	defer st.Close()
+	if n, _ := st.CountPrograms(context.Background(), store.ProgramFilter{}); n != 3 {
+		t.Errorf("%d programs after restart, want 3", n)
+	}
+}
