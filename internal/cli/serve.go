@@ -68,7 +68,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 				fmt.Fprintf(stdout, "Demo data written: %d programs.\n", demoSum.Programs)
 			}
 			fmt.Fprintf(stdout, "Open %s in your browser.\n", url)
-			fmt.Fprintln(stdout, "Sign-in arrives with the secure core; until then Homeward listens only where you told it to (--addr) and holds no personal data.")
+			fmt.Fprintln(stdout, "There is no sign-in yet (it comes with user accounts); keep --addr on 127.0.0.1 until then. Demo data holds no real person.")
 		}
 	})
 }
