@@ -4,6 +4,7 @@ package api
 
 import (
 	"log/slog"
+	"net/http"
 
 	"homeward/internal/i18n"
 	"homeward/internal/store"
@@ -24,7 +25,16 @@ type API struct {
 	store  *store.Store
 	bundle *i18n.Bundle
 	log    *slog.Logger
+	probe  *http.ServeMux // the routes with a method, to tell 405 from 404
 }
 
 // New returns the API.
-func New(d Deps) *API { return &API{store: d.Store, bundle: d.Bundle, log: d.Log} }
+func New(d Deps) *API {
+	a := &API{store: d.Store, bundle: d.Bundle, log: d.Log, probe: http.NewServeMux()}
+	for _, r := range a.Routes() {
+		if r.Method != "" {
+			a.probe.Handle(r.Pattern(), r.Handler)
+		}
+	}
+	return a
+}

@@ -2,12 +2,14 @@ package api
 
 import (
 	"encoding/json"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"homeward/internal/errs"
 	"homeward/internal/program"
+	"homeward/internal/route"
 	"homeward/internal/store"
 )
 
@@ -26,7 +28,7 @@ func (a *API) programList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) programGet(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := route.ID(r, "program")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -59,17 +61,28 @@ func (a *API) programCreate(w http.ResponseWriter, r *http.Request) {
 // version the client last read; a newer version in the database means someone
 // else changed the program meanwhile, and the update is refused (409).
 func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
+	id, err := route.ID(r, "program")
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	var raw map[string]json.RawMessage
-	if err := decode(w, r, &raw); err != nil {
+	body, err := readBody(w, r)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if _, ok := raw["version"]; !ok {
+	// Check the shape before touching the database, then read the version
+	// apart: null or a missing version must not pass as "the current one".
+	var scratch program.Program
+	if err := decodeStrict(body, &scratch); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var v struct {
+		Version *int64 `json:"version"`
+	}
+	_ = json.Unmarshal(body, &v)
+	if v.Version == nil || *v.Version < 1 || *v.Version > math.MaxInt32 {
 		a.fail(w, r, errs.Invalid(map[string]string{"version": "validation.version_required"}))
 		return
 	}
@@ -78,26 +91,15 @@ func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	body, _ := json.Marshal(raw)
-	dec := json.NewDecoder(strings.NewReader(string(body)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		a.fail(w, r, decodeError(err))
+	if err := decodeStrict(body, &p); err != nil {
+		a.fail(w, r, err)
 		return
 	}
-	p.ID = id
+	p.ID, p.Version = id, int(*v.Version)
 	p, err = a.store.UpdateProgram(r.Context(), p)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
-}
-
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("program")
-	}
-	return id, nil
 }

@@ -1,9 +1,11 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
@@ -45,6 +47,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := errs.As(err)
 	status := errs.Status(err)
 	id := route.InfoFrom(r.Context()).RequestID
+	if status == errs.StatusClientClosed {
+		w.WriteHeader(status) // the client is gone
+		return
+	}
 	if status >= 500 {
 		a.log.Error("api request failed", "request_id", id, "err", err)
 	}
@@ -62,22 +68,64 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, status, errorBody{Error: d})
 }
 
+// Forbidden answers a refused request (e.g. a cross-site POST) in the API's error shape.
+func (a *API) Forbidden(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, errs.Forbidden("Cross-origin requests are refused."))
+}
+
 // RenderPanic answers a recovered panic in the API's error shape.
 func (a *API) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
 	a.fail(w, r, errs.Internal(err))
 }
 
+// notFound answers a request no route took: 405 with an Allow header when
+// the path exists for other methods, 404 otherwise.
 func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+	if allow := a.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		a.fail(w, r, &errs.Error{Kind: errs.KindMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed here; see the Allow header."})
+		return
+	}
 	a.fail(w, r, &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."})
 }
 
-// decode reads one JSON object from the body into v: at most maxBody bytes,
-// no unknown fields, nothing after the object. Errors name the field.
-func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return invalidBody("The body must be JSON (Content-Type: application/json).")
+// allowedMethods lists the methods the API's routes serve for the request's path.
+func (a *API) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE"} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := a.probe.Handler(probe); pattern != "" {
+			allow = append(allow, m)
+		}
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	return allow
+}
+
+// readBody reads a JSON request body of at most maxBody bytes. A missing
+// Content-Type is taken as JSON; any other type than application/json is refused.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return nil, invalidBody("The body must be JSON (Content-Type: application/json).")
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return nil, decodeError(err)
+	}
+	return b, nil
+}
+
+// decodeStrict reads one JSON object from b into v: no unknown fields,
+// nothing after the object. Errors name the field.
+func decodeStrict(b []byte, v any) error {
+	trimmed := bytes.TrimSpace(b)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return invalidBody("The body must be one JSON object.")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return decodeError(err)
@@ -86,6 +134,15 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return invalidBody("The body must hold one JSON object and nothing after it.")
 	}
 	return nil
+}
+
+// decode reads the request body into v with readBody and decodeStrict.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := readBody(w, r)
+	if err != nil {
+		return err
+	}
+	return decodeStrict(b, v)
 }
 
 func decodeError(err error) error {
@@ -97,8 +154,10 @@ func decodeError(err error) error {
 	switch {
 	case errors.As(err, &tooLarge):
 		return errs.TooLarge()
-	case errors.As(err, &typeErr):
+	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return errs.Invalid(map[string]string{typeErr.Field: "validation.wrong_type"})
+	case errors.As(err, &typeErr):
+		return invalidBody("The body must be one JSON object.")
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return invalidBody("The body is not valid JSON.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -72,8 +72,31 @@ func commands() map[string]command {
 // errUsage marks an error already explained by a usage message.
 var errUsage = errors.New("usage")
 
-// Run runs the command line and returns the process exit code.
-func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// knownEnv lists every HOMEWARD_* variable Homeward reads: the twins of the
+// commands' flags (TestKnownEnvCoversEveryFlag keeps this in step) and the
+// test harness's switches.
+var knownEnv = map[string]bool{
+	"HOMEWARD_ADDR": true, "HOMEWARD_DATA": true, "HOMEWARD_DATABASE": true, "HOMEWARD_DEMO": true,
+	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true,
+	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
+	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true,
+}
+
+// Run runs the command line with the environment environ ("KEY=value"
+// entries, as os.Environ gives) and returns the process exit code.
+func Run(ctx context.Context, args []string, environ []string, stdout, stderr io.Writer) int {
+	vars := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+			// A misspelt setting would be silently ignored (HOMEWARD_DATABASE_URL
+			// would start on SQLite): say so.
+			if strings.HasPrefix(k, "HOMEWARD_") && !knownEnv[k] {
+				fmt.Fprintf(stderr, "homeward: warning: %s is not a Homeward setting and is ignored (see homeward <command> --help)\n", k)
+			}
+		}
+	}
+	getenv := func(k string) string { return vars[k] }
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout, cmds)

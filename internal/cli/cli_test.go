@@ -16,8 +16,39 @@ import (
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := Run(context.Background(), args, func(k string) string { return env[k] }, &out, &errOut)
+	code := Run(context.Background(), args, environ(env), &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+func environ(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, k+"="+v)
+	}
+	return out
+}
+
+func TestKnownEnvCoversEveryFlag(t *testing.T) {
+	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
+	for name := range commands() {
+		_, _, help := run(t, nil, name, "--help")
+		for _, m := range twin.FindAllStringSubmatch(help, -1) {
+			if !knownEnv[m[1]] {
+				t.Errorf("%s: %s is a flag twin missing from knownEnv", name, m[1])
+			}
+		}
+	}
+}
+
+func TestUnknownSettingIsWarnedAbout(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, map[string]string{"HOMEWARD_DATABASE_URL": "postgres://x", "HOMEWARD_DATA": dir}, "migrate")
+	if code != 0 || !strings.Contains(stderr, "HOMEWARD_DATABASE_URL is not a Homeward setting") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "HOMEWARD_DATA is not") {
+		t.Errorf("a real setting was warned about")
+	}
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
@@ -90,9 +121,7 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	var out bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, func(k string) string {
-			return map[string]string{"HOMEWARD_DATA": dir}[k]
-		}, &out, logs)
+		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + dir}, &out, logs)
 	}()
 	var url string
 	select {

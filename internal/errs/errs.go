@@ -7,6 +7,7 @@
 package errs
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"sort"
@@ -16,15 +17,21 @@ import (
 type Kind int
 
 const (
-	KindInternal     Kind = iota // a bug or an outage; details only in the log
-	KindInvalid                  // the input is wrong; Fields says where
-	KindNotFound                 // no such record, or the actor may not know it exists
-	KindConflict                 // the record changed meanwhile, or a unique value is taken
-	KindUnauthorized             // no valid identity
-	KindForbidden                // identity known, action refused
-	KindTooLarge                 // the request body is over its limit
-	KindUnavailable              // a dependency (the database) is not reachable
+	KindInternal         Kind = iota // a bug or an outage; details only in the log
+	KindInvalid                      // the input is wrong; Fields says where
+	KindNotFound                     // no such record, or the actor may not know it exists
+	KindConflict                     // the record changed meanwhile, or a unique value is taken
+	KindUnauthorized                 // no valid identity
+	KindForbidden                    // identity known, action refused
+	KindTooLarge                     // the request body is over its limit
+	KindUnavailable                  // a dependency (the database) is not reachable, or it took too long
+	KindCanceled                     // the client went away; nobody reads the answer
+	KindMethodNotAllowed             // the path exists, but not for this method
 )
+
+// StatusClientClosed is the status logged for a request whose client went
+// away before the answer (nginx's 499); it never reaches a client.
+const StatusClientClosed = 499
 
 // Error is a domain error with a kind, a safe message and optional per-field messages.
 type Error struct {
@@ -59,6 +66,11 @@ func Conflict(message string, fields map[string]string) error {
 	return &Error{Kind: KindConflict, Code: "conflict", Message: message, Fields: fields}
 }
 
+// Forbidden reports an action the actor may not take.
+func Forbidden(message string) error {
+	return &Error{Kind: KindForbidden, Code: "forbidden", Message: message}
+}
+
 // TooLarge reports a request body over its limit.
 func TooLarge() error {
 	return &Error{Kind: KindTooLarge, Code: "too_large", Message: "The request is too large."}
@@ -74,13 +86,19 @@ func Internal(err error) error {
 	return &Error{Kind: KindInternal, Code: "internal", Message: "Something went wrong on our side.", Err: err}
 }
 
-// As returns err as an *Error; any other error becomes KindInternal.
+// As returns err as an *Error. A cancelled request becomes KindCanceled, a
+// deadline KindUnavailable, and any other error KindInternal.
 func As(err error) *Error {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e):
 		return e
+	case errors.Is(err, context.Canceled):
+		return &Error{Kind: KindCanceled, Code: "canceled", Message: "The request was cancelled.", Err: err}
+	case errors.Is(err, context.DeadlineExceeded):
+		return Unavailable(err).(*Error)
 	}
-	return &Error{Kind: KindInternal, Code: "internal", Message: "Something went wrong on our side.", Err: err}
+	return Internal(err).(*Error)
 }
 
 // Is reports whether err is a domain error of kind k.
@@ -106,6 +124,10 @@ func Status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case KindUnavailable:
 		return http.StatusServiceUnavailable
+	case KindCanceled:
+		return StatusClientClosed
+	case KindMethodNotAllowed:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}

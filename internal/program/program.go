@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"homeward/internal/errs"
@@ -116,12 +117,17 @@ func normList(in []string, f func(string) string) []string {
 func (p *Program) Validate() error {
 	f := map[string]string{}
 	switch n := utf8.RuneCountInString(p.Name); {
+	case !cleanText(p.Name, false):
+		f["name"] = "validation.bad_characters"
 	case n == 0:
 		f["name"] = "validation.required"
 	case n > MaxName:
 		f["name"] = "validation.too_long"
 	}
-	if utf8.RuneCountInString(p.Description) > MaxDescription {
+	switch {
+	case !cleanText(p.Description, true):
+		f["description"] = "validation.bad_characters"
+	case utf8.RuneCountInString(p.Description) > MaxDescription:
 		f["description"] = "validation.too_long"
 	}
 	checkList(f, "languages", p.Languages, langCode, "validation.language_codes")
@@ -153,18 +159,35 @@ func (p *Program) Validate() error {
 	} else if p.DurationMax < p.DurationMin {
 		f["duration_max_months"] = "validation.duration_order"
 	}
-	if p.Custody.Enabled {
-		if p.Custody.MonthsBefore < 0 || p.Custody.MonthsBefore > 36 {
-			f["custody.months_before"] = "validation.custody_months"
-		}
-		if p.Custody.MonthsAfter < 0 || p.Custody.MonthsAfter > 36 {
-			f["custody.months_after"] = "validation.custody_months"
-		}
+	// Checked also while the custody phase is off: the values are kept for
+	// when it is switched on, and must fit their columns.
+	if p.Custody.MonthsBefore < 0 || p.Custody.MonthsBefore > 36 {
+		f["custody.months_before"] = "validation.custody_months"
+	}
+	if p.Custody.MonthsAfter < 0 || p.Custody.MonthsAfter > 36 {
+		f["custody.months_after"] = "validation.custody_months"
 	}
 	if len(f) > 0 {
 		return errs.Invalid(f)
 	}
 	return nil
+}
+
+// cleanText refuses invalid UTF-8 and control characters (NUL among them,
+// which PostgreSQL cannot store); multiline text may hold line breaks and tabs.
+func cleanText(s string, multiline bool) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if multiline && (r == '\n' || r == '\r' || r == '\t') {
+			continue
+		}
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // validPerWeek accepts 0.25 to 14 contacts a week in steps of a quarter.

@@ -34,7 +34,8 @@ func TestValidateNamesEachBadField(t *testing.T) {
 		{"cadence.first_weeks", func(p *Program) { p.Cadence.FirstWeeks = -1 }},
 		{"quiet_weeks", func(p *Program) { p.QuietWeeks = 0 }},
 		{"duration_max_months", func(p *Program) { p.DurationMin, p.DurationMax = 6, 3 }},
-		{"custody.months_before", func(p *Program) { p.Custody = Custody{Enabled: true, MonthsBefore: 37} }},
+		{"custody.months_before", func(p *Program) { p.Custody = Custody{Enabled: true, MonthsBefore: 37, MonthsAfter: 6} }},
+		{"custody.months_after", func(p *Program) { p.Custody = Custody{Enabled: false, MonthsBefore: 6, MonthsAfter: 3000000000} }},
 	}
 	for _, c := range cases {
 		p := New()
@@ -46,12 +47,17 @@ func TestValidateNamesEachBadField(t *testing.T) {
 			t.Errorf("%s: got %v %v, want exactly that field named", c.field, err, e.Fields)
 		}
 	}
-	// Custody months are not checked while the custody phase is off.
+	for _, bad := range []string{"nul\x00byte", "bell\a", "bad \xff utf-8"} {
+		p := New()
+		p.Name, p.Description = bad, bad
+		if e := errs.As(p.Validate()); e.Fields["name"] != "validation.bad_characters" || e.Fields["description"] != "validation.bad_characters" {
+			t.Errorf("%q: %v", bad, e.Fields)
+		}
+	}
 	p := New()
-	p.Name = "No custody"
-	p.Custody.MonthsBefore = 99
+	p.Name, p.Description = "Fine", "Two\nlines\tand a tab"
 	if err := p.Validate(); err != nil {
-		t.Errorf("custody months checked with custody off: %v", err)
+		t.Errorf("multiline description refused: %v", err)
 	}
 }
 

@@ -6,6 +6,9 @@ package route
 import (
 	"context"
 	"net/http"
+	"strconv"
+
+	"homeward/internal/errs"
 )
 
 // Route is one line of a route table.
@@ -49,4 +52,14 @@ func Mount(mux *http.ServeMux, routes []Route) {
 			h.ServeHTTP(w, r)
 		}))
 	}
+}
+
+// ID reads the {id} of the path as a positive integer. A malformed id names
+// no record: it is reported as errs.NotFound of the named type.
+func ID(r *http.Request, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound(what)
+	}
+	return id, nil
 }

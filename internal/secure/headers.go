@@ -31,6 +31,9 @@ func Headers(next http.Handler) http.Handler {
 			"style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; "+
 			"object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 		h.Set("X-Content-Type-Options", "nosniff")
+		// Nothing is cached unless a handler says otherwise (only the hashed
+		// assets do), so a page with personal data can never be cached by mistake.
+		h.Set("Cache-Control", "no-store")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")

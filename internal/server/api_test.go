@@ -73,6 +73,16 @@ func TestAPIProgramLifecycle(t *testing.T) {
 	if e := decodeJSON[apiError](t, body); res.StatusCode != 422 || e.Error.Fields["version"] == "" {
 		t.Errorf("patch without version: %d %s", res.StatusCode, body)
 	}
+	for _, bad := range []string{`{"version":null,"quiet_weeks":6}`, `{"version":0}`, `{"version":3000000000}`, `{"version":"1"}`} {
+		res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(bad))
+		if e := decodeJSON[apiError](t, body); res.StatusCode != 422 || e.Error.Fields["version"] == "" {
+			t.Errorf("patch %s: %d %s", bad, res.StatusCode, body)
+		}
+	}
+	res, body = a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"x"}`), "Content-Type", "application/jsonx")
+	if res.StatusCode != 422 || decodeJSON[apiError](t, body).Error.Code != "invalid_body" {
+		t.Errorf("wrong content type: %d %s", res.StatusCode, body)
+	}
 	res, _ = a.do("PATCH", "/api/v1/programs/9999", strings.NewReader(`{"version":1}`))
 	if res.StatusCode != 404 {
 		t.Errorf("patch of a missing program: %d", res.StatusCode)
@@ -93,6 +103,9 @@ func TestAPIErrorsNameTheField(t *testing.T) {
 		{"unknown field", `{"name":"x","colour":"red"}`, 422, "invalid", "colour"},
 		{"not JSON", `{"name":`, 422, "invalid_body", ""},
 		{"two objects", `{"name":"a"}{"name":"b"}`, 422, "invalid_body", ""},
+		{"an array", `[]`, 422, "invalid_body", ""},
+		{"NUL in the name", `{"name":"a\u0000b"}`, 422, "invalid", "name"},
+		{"huge custody months", `{"name":"x","custody":{"months_before":3000000000}}`, 422, "invalid", "custody.months_before"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -118,6 +131,10 @@ func TestAPIErrorsNameTheField(t *testing.T) {
 	res, body := a.do("POST", "/api/v1/programs", strings.NewReader(big))
 	if res.StatusCode != http.StatusRequestEntityTooLarge || decodeJSON[apiError](t, body).Error.Code != "too_large" {
 		t.Errorf("2 MiB body: %d %s", res.StatusCode, body)
+	}
+	res, body = a.do("DELETE", "/api/v1/programs/1", nil)
+	if res.StatusCode != 405 || res.Header.Get("Allow") != "GET, PATCH" || decodeJSON[apiError](t, body).Error.Code != "method_not_allowed" {
+		t.Errorf("DELETE on a program: %d Allow=%q %s", res.StatusCode, res.Header.Get("Allow"), body)
 	}
 	res, body = a.do("GET", "/api/v1/nothing-here", nil)
 	if res.StatusCode != 404 || decodeJSON[apiError](t, body).Error.Code != "not_found" {

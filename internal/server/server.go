@@ -44,7 +44,7 @@ type Server struct {
 
 // New builds the server.
 func New(cfg Config) (*Server, error) {
-	w, err := web.New(web.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, Version: cfg.Version})
+	pages, err := web.New(web.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, Version: cfg.Version})
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	m := newMetrics(reg)
 
-	s := &Server{web: w, api: a, log: cfg.Log}
+	s := &Server{web: pages, api: a, log: cfg.Log}
 	s.ops = opsRoutes(cfg.Store, reg)
 
 	mux := http.NewServeMux()
@@ -66,7 +66,15 @@ func New(cfg Config) (*Server, error) {
 	}
 	var h http.Handler = mux
 	h = s.recoverPanics(h)
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isAPI(r) {
+			a.Forbidden(w, r)
+		} else {
+			pages.Forbidden(w, r)
+		}
+	}))
+	h = cop.Handler(h)
 	h = secure.Headers(h)
 	h = observe(cfg.Log, m, h)
 	s.handler = h
@@ -96,7 +104,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			}
 			err := fmt.Errorf("panic: %v", v)
 			s.log.Error("handler panicked", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err, "stack", string(debug.Stack()))
-			if strings.HasPrefix(r.URL.Path, api.Prefix+"/") {
+			if isAPI(r) {
 				s.api.RenderPanic(w, r, err)
 			} else {
 				s.web.RenderPanic(w, r, err)
@@ -105,6 +113,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, api.Prefix+"/") }
 
 // Run serves on addr until ctx is cancelled, then shuts down gracefully:
 // it stops accepting, lets requests in flight finish (up to the grace period)
@@ -137,6 +147,9 @@ func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, rea
 	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(sctx); err != nil {
+		// The grace period is over: cut the remaining connections, so that no
+		// handler still runs when the caller closes the database.
+		_ = srv.Close()
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {

@@ -109,6 +109,7 @@ func TestHomePage(t *testing.T) {
 		"X-Content-Type-Options":  "nosniff",
 		"Referrer-Policy":         "no-referrer",
 		"Content-Security-Policy": "object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+		"Cache-Control":           "no-store",
 	} {
 		if !strings.Contains(res.Header.Get(h), want) {
 			t.Errorf("%s = %q, want it to contain %q", h, res.Header.Get(h), want)
@@ -161,6 +162,21 @@ func TestProgramFormKeepsInputAndNamesFields(t *testing.T) {
 	}
 	if n, _ := a.store.CountPrograms(context.Background(), store.ProgramFilter{}); n != 0 {
 		t.Errorf("%d programs saved from an invalid form", n)
+	}
+}
+
+func TestCustodyMonthsDoNotBlockWhileCustodyIsOff(t *testing.T) {
+	a := newApp(t)
+	v := programForm("No custody")
+	v.Set("custody.months_before", "")
+	if res, body := a.postForm("/programs", v); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("custody off, empty months: %d\n%s", res.StatusCode, body)
+	}
+	v = programForm("With custody")
+	v.Set("custody.enabled", "on")
+	v.Set("custody.months_before", "")
+	if res, body := a.postForm("/programs", v); res.StatusCode != 422 || !strings.Contains(body, `id="e-custody.months_before"`) {
+		t.Fatalf("custody on, empty months: %d", res.StatusCode)
 	}
 }
 
@@ -265,7 +281,7 @@ func TestLanguage(t *testing.T) {
 		t.Errorf("language choice not honoured")
 	}
 	// The switcher never sends people to another site.
-	for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example"} {
+	for _, evil := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "javascript:alert(1)"} {
 		res, _ := a.postForm("/language", url.Values{"lang": {"cs"}, "return": {evil}})
 		if loc := res.Header.Get("Location"); loc != "/" {
 			t.Errorf("return %q redirected to %q, want /", evil, loc)
@@ -275,9 +291,13 @@ func TestLanguage(t *testing.T) {
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
 	a := newApp(t)
-	res, _ := a.postForm("/programs", programForm("From elsewhere"), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
-	if res.StatusCode != http.StatusForbidden {
-		t.Fatalf("cross-site post: %d, want 403", res.StatusCode)
+	res, body := a.postForm("/programs", programForm("From elsewhere"), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Not allowed") || !strings.Contains(body, `<main id="main"`) {
+		t.Fatalf("cross-site post: %d, want the 403 page in the layout\n%s", res.StatusCode, body)
+	}
+	res, body = a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"x"}`), "Sec-Fetch-Site", "cross-site")
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, `"code":"forbidden"`) {
+		t.Fatalf("cross-site API post: %d %s", res.StatusCode, body)
 	}
 	if n, _ := a.store.CountPrograms(context.Background(), store.ProgramFilter{}); n != 0 {
 		t.Errorf("cross-site post saved a program")

@@ -42,11 +42,18 @@ func CancelMidTxForTest(ctx context.Context, cancel func(), s *Store, name strin
 		_, err := tx.ExecContext(ctx, `INSERT INTO programs (name, name_key, mentor_capacity, cadence_first_weeks,
 			cadence_first_per_week, cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_months_before, custody_months_after, need_domains, created_at, updated_at)
-			VALUES ($1, $2, 1, 4, 2, 1, 3, 3, 6, 6, 6, '[]', $3, $3)`, name, name, s.now())
+			VALUES ($1, $2, 1, 4, 2, 1, 3, 3, 6, 6, 6, '[]', $3, $3)`, name, name, s.ts(s.now()))
 		if err != nil {
 			return err
 		}
 		cancel()
 		return ctx.Err()
 	})
+}
+
+// QueryStringForTest reads one text value, for tests that look under the API.
+func QueryStringForTest(ctx context.Context, s *Store, q string, args ...any) (string, error) {
+	var v string
+	err := s.write.QueryRowContext(ctx, q, args...).Scan(&v)
+	return v, err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"homeward/internal/errs"
@@ -23,7 +24,8 @@ type ProgramFilter struct {
 	Query string
 }
 
-// ListPrograms returns one page of programs ordered by name, and the cursor of
+// ListPrograms returns one page of programs ordered by name (ignoring case,
+// the same order on both engines), and the cursor of
 // the next page ("" on the last page).
 func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]program.Program, string, error) {
 	k, err := decodeCursor(p.Cursor)
@@ -37,11 +39,12 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]pr
 		where = append(where, fmt.Sprintf(`name_key LIKE $%d ESCAPE '\'`, len(args)))
 	}
 	if p.Cursor != "" {
-		args = append(args, k.S, k.ID)
-		where = append(where, fmt.Sprintf("(name > $%d OR (name = $%d AND id > $%d))", len(args)-1, len(args)-1, len(args)))
+		// name_key is unique, so it alone is the keyset position.
+		args = append(args, k.S)
+		where = append(where, fmt.Sprintf("name_key > $%d", len(args)))
 	}
 	args = append(args, limit+1)
-	q := fmt.Sprintf(`SELECT %s FROM programs WHERE %s ORDER BY name, id LIMIT $%d`,
+	q := fmt.Sprintf(`SELECT %s FROM programs WHERE %s ORDER BY name_key LIMIT $%d`,
 		programColumns, strings.Join(where, " AND "), len(args))
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -63,7 +66,7 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]pr
 	if len(out) > limit {
 		out = out[:limit]
 		last := out[limit-1]
-		next = encodeCursor(cursorKey{S: last.Name, ID: last.ID})
+		next = encodeCursor(cursorKey{S: nameKey(last.Name), ID: last.ID})
 	}
 	return out, next, nil
 }
@@ -111,7 +114,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
-			p.Custody.MonthsAfter, domains, p.Version, p.CreatedAt, p.UpdatedAt,
+			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt),
 		).Scan(&p.ID)
 		return s.nameTaken(s.wrap(err, "insert program"))
 	})
@@ -126,6 +129,9 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+	if p.Version < 1 || p.Version > math.MaxInt32 {
+		return p, errs.Invalid(map[string]string{"version": "validation.version_required"})
+	}
 	p.UpdatedAt = s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE programs SET name = $1, name_key = $2,
@@ -138,7 +144,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
-			p.Custody.MonthsAfter, jsonList(p.NeedDomains), p.UpdatedAt, p.ID, p.Version)
+			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}

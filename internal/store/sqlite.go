@@ -42,7 +42,9 @@ func sqliteDSN(path string, writer bool) string {
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}
-	return "file:" + path + "?" + q.Encode()
+	// The path is escaped as a URI path, so that ?, # or % in --data cannot
+	// cut the pragmas off or name another file.
+	return (&url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}).String()
 }
 
 func openSQLite(ctx context.Context, dir string) (*Store, error) {
@@ -53,7 +55,19 @@ func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	path := filepath.Join(dir, SQLiteFile)
+	path, err := filepath.Abs(filepath.Join(dir, SQLiteFile))
+	if err != nil {
+		unlock()
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	// Create the file owner-only before SQLite opens it, so it is never
+	// readable by others, not even for a moment.
+	if f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600); err != nil {
+		unlock()
+		return nil, fmt.Errorf("create database file: %w", err)
+	} else {
+		f.Close()
+	}
 	write, err := sql.Open("sqlite", sqliteDSN(path, true))
 	if err != nil {
 		unlock()
@@ -64,7 +78,6 @@ func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	write.SetMaxOpenConns(1)
 	write.SetMaxIdleConns(1)
 	write.SetConnMaxLifetime(0)
-	// Create the file with owner-only permissions before anything else touches it.
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
 		unlock()

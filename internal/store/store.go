@@ -6,7 +6,7 @@
 //   - PostgreSQL (jackc/pgx/v5 through database/sql) for several app processes.
 //
 // Times are passed from Go in UTC, truncated to microseconds (PostgreSQL's
-// precision), so both engines return the same values.
+// precision), so both engines return the same values; see Store.ts.
 package store
 
 import (
@@ -122,6 +122,19 @@ func (s *Store) Pools() map[string]*sql.DB {
 // SetClock replaces the clock; tests use it for reproducible times.
 func (s *Store) SetClock(now func() time.Time) {
 	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }
+}
+
+// sqliteTime is how times are stored on SQLite: UTC, fixed width, so that
+// text order is time order and SQLite's date functions can read them.
+const sqliteTime = "2006-01-02 15:04:05.000000+00:00"
+
+// ts converts a time for a query argument: fixed-width UTC text on SQLite,
+// a timestamptz on PostgreSQL. Every time passed to a query goes through it.
+func (s *Store) ts(t time.Time) any {
+	if s.engine == SQLite {
+		return t.UTC().Format(sqliteTime)
+	}
+	return t
 }
 
 // inTx runs fn in a write transaction, committing when fn returns nil and

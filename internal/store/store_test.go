@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"homeward/internal/errs"
 	"homeward/internal/program"
@@ -341,5 +342,68 @@ func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
 		if fi.Mode().Perm()&0o077 != 0 {
 			t.Errorf("%s has mode %v, want no access for group and others", f, fi.Mode().Perm())
 		}
+	}
+}
+
+func TestProgramListOrderIsTheSameOnBothEngines(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		s := open(t, opts)
+		for _, n := range []string{"beta", "Ångström", "Gamma", "Яблоко", "Alpha"} {
+			if _, err := s.CreateProgram(ctx, newProgram(n)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var names []string
+		cursor := ""
+		for {
+			items, next, err := s.ListPrograms(ctx, store.ProgramFilter{}, store.Page{Limit: 2, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range items {
+				names = append(names, p.Name)
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		if got := strings.Join(names, ","); got != "Alpha,beta,Gamma,Ångström,Яблоко" {
+			t.Errorf("order %s, want case-insensitive byte order", got)
+		}
+	})
+}
+
+func TestSQLiteDataDirWithOddCharacters(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir() + "/a b?c#d%41"
+	s := open(t, store.Options{DataDir: dir})
+	if _, err := os.Stat(dir + "/" + store.SQLiteFile); err != nil {
+		t.Fatalf("database file not in the data directory: %v", err)
+	}
+	if mode, err := store.QueryStringForTest(ctx, s, "PRAGMA journal_mode"); err != nil || mode != "wal" {
+		t.Errorf("journal_mode %q (%v): the pragmas were lost", mode, err)
+	}
+	if sync, err := store.QueryStringForTest(ctx, s, "PRAGMA synchronous"); err != nil || sync != "2" {
+		t.Errorf("synchronous %q (%v), want 2 (FULL)", sync, err)
+	}
+}
+
+// Times are stored on SQLite as fixed-width UTC text, so text order is time order.
+func TestSQLiteTimesAreFixedWidthUTC(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, store.Options{DataDir: t.TempDir()})
+	s.SetClock(func() time.Time { return time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600)) })
+	p, err := s.CreateProgram(ctx, newProgram("Timed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := store.QueryStringForTest(ctx, s, "SELECT CAST(created_at AS TEXT) FROM programs WHERE id = $1", p.ID)
+	if err != nil || raw != "2026-03-01 09:00:00.000000+00:00" {
+		t.Errorf("stored %q (%v)", raw, err)
+	}
+	got, _ := s.GetProgram(ctx, p.ID)
+	if !got.CreatedAt.Equal(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)) || got.CreatedAt.Location() != time.UTC {
+		t.Errorf("read back %v", got.CreatedAt)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -30,7 +31,13 @@ func (h *Web) setLanguage(w http.ResponseWriter, r *http.Request) {
 // localPath accepts only a path on this site, so the switcher cannot be used
 // to send someone elsewhere.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsAny(p, "\\\r\n") {
+	for _, c := range p {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/" // browsers drop or rewrite these, turning "/\t/x" into "//x"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
 		return "/"
 	}
 	return p

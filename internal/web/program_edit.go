@@ -1,6 +1,7 @@
 package web
 
 import (
+	"homeward/internal/route"
 	"net/http"
 	"strconv"
 
@@ -8,7 +9,7 @@ import (
 )
 
 func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := programID(r)
+	id, err := route.ID(r, "program")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -25,7 +26,7 @@ func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
 // meantime, the form comes back with what this person typed, a message saying
 // so, and the newer version, so that sending again is a deliberate choice.
 func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := programID(r)
+	id, err := route.ID(r, "program")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -55,11 +56,7 @@ func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
 			f.Values["version"] = strconv.Itoa(current.Version)
 		}
 	} else {
-		// Show every problem at once, not one round trip each.
-		p.Normalize()
-		if vErr := p.Validate(); vErr != nil {
-			f.applyError(vErr)
-		}
+		f.checkAll(p)
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 }

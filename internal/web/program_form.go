@@ -117,8 +117,13 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		{"custody.months_before", &p.Custody.MonthsBefore},
 		{"custody.months_after", &p.Custody.MonthsAfter},
 	}
+	defaults := program.New()
 	for _, n := range ints {
 		v, err := strconv.Atoi(strings.TrimSpace(f.Values[n.name]))
+		if err != nil && !p.Custody.Enabled && strings.HasPrefix(n.name, "custody.") {
+			// Months of a custody phase that is off: not worth stopping the save.
+			v, err = defaults.Custody.MonthsBefore, nil
+		}
 		if err != nil {
 			f.Errors[n.name] = "validation.whole_number"
 		}
@@ -145,6 +150,15 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 // splitList splits "be, ru; uk" into its items.
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' })
+}
+
+// checkAll adds the program's own rule violations to a form that already
+// has parse errors, so that every problem shows at once, not one round trip each.
+func (f *programForm) checkAll(p program.Program) {
+	p.Normalize()
+	if err := p.Validate(); err != nil {
+		f.applyError(err)
+	}
 }
 
 // applyError puts the messages of a refused save onto the form and tells

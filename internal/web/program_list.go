@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 
 	"homeward/internal/errs"
@@ -58,13 +57,4 @@ func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
 		page.First = link("")
 	}
 	h.render(w, r, http.StatusOK, "programs", "programs", page)
-}
-
-// programID reads the {id} of the path; a malformed id is a page that does not exist.
-func programID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound("program")
-	}
-	return id, nil
 }

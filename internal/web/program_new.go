@@ -31,11 +31,7 @@ func (h *Web) programCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	} else {
-		// Show every problem at once, not one round trip each.
-		p.Normalize()
-		if vErr := p.Validate(); vErr != nil {
-			f.applyError(vErr)
-		}
+		f.checkAll(p)
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"homeward/internal/route"
 	"net/http"
 
 	"homeward/internal/program"
@@ -12,7 +13,7 @@ type programPage struct {
 }
 
 func (h *Web) programShow(w http.ResponseWriter, r *http.Request) {
-	id, err := programID(r)
+	id, err := route.ID(r, "program")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -19,44 +19,43 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// views holds one template set per page: the layout, the partials and the page.
+// views holds, for each language, one template set per page: the layout,
+// the partials and the page, with the language's translation functions bound.
 type views struct {
-	pages map[string]*template.Template
+	pages map[string]map[string]*template.Template // language → page → set
 }
 
-// placeholderFuncs declare at parse time the functions bound per request in render.
-var placeholderFuncs = template.FuncMap{
-	"t":  func(key string, args ...any) string { return key },
-	"tn": func(key string, n int, args ...any) string { return key },
-	// domain names a need domain: the catalogue's label for a default
-	// domain, the key itself for a program's own.
-	"domain": func(key string) string { return key },
-}
-
-func loadViews(a *assets) (*views, error) {
-	funcs := template.FuncMap{
-		"asset":   a.url,
-		"join":    strings.Join,
-		"fieldOf": fieldOf,
-	}
-	for k, f := range placeholderFuncs {
-		funcs[k] = f
-	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
-	if err != nil {
-		return nil, fmt.Errorf("parse layout: %w", err)
-	}
+func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]*template.Template{}}
-	for _, p := range pages {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", p, err)
+	v := &views{pages: map[string]map[string]*template.Template{}}
+	for _, lang := range bundle.Languages() {
+		p := bundle.Printer(lang.Code)
+		funcs := template.FuncMap{
+			"asset":   a.url,
+			"join":    strings.Join,
+			"fieldOf": fieldOf,
+			"t":       p.T,
+			"tn":      p.N,
+			// domain names a need domain: the catalogue's label for a default
+			// domain, the key itself for a program's own.
+			"domain": func(d string) string {
+				if label := p.T("domain." + d); label != "domain."+d {
+					return label
+				}
+				return d
+			},
 		}
-		v.pages[strings.TrimSuffix(path.Base(p), ".html")] = t
+		v.pages[lang.Code] = map[string]*template.Template{}
+		for _, page := range pages {
+			t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", page)
+			if err != nil {
+				return nil, fmt.Errorf("parse %s: %w", page, err)
+			}
+			v.pages[lang.Code][strings.TrimSuffix(path.Base(page), ".html")] = t
+		}
 	}
 	return v, nil
 }
@@ -86,28 +85,17 @@ func (h *Web) printer(r *http.Request) *i18n.Printer {
 // render writes a page. It renders into a buffer first, so that a template
 // error becomes a clean 500 page instead of half a page.
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) {
-	t, ok := h.views.pages[page]
+	p := h.printer(r)
+	t, ok := h.views.pages[p.Lang()][page]
 	if !ok {
 		h.serverError(w, r, fmt.Errorf("no page template %q", page))
 		return
 	}
-	p := h.printer(r)
-	t, err := t.Clone()
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	t.Funcs(template.FuncMap{"t": p.T, "tn": p.N, "domain": func(d string) string {
-		if label := p.T("domain." + d); label != "domain."+d {
-			return label
-		}
-		return d
-	}})
 	v := view{
 		Lang:      p.Lang(),
 		Languages: h.bundle.Languages(),
 		Nonce:     secure.Nonce(r.Context()),
-		Path:      r.URL.Path,
+		Path:      returnPath(r),
 		Section:   section,
 		RequestID: route.InfoFrom(r.Context()).RequestID,
 		Version:   h.version,
@@ -127,6 +115,15 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, s
 	w.Header().Set("Content-Language", p.Lang())
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// returnPath is where the language switcher brings the person back: the
+// same page with its query for a GET, the page's address after a form post.
+func returnPath(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	return r.URL.Path
 }
 
 // errorPage is the data of the error page.
@@ -149,14 +146,31 @@ func (h *Web) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	h.render(w, r, http.StatusInternalServerError, "error", "", errorPage{Status: 500, TitleKey: "error.server.title", BodyKey: "error.server.body", RequestID: id})
 }
 
-// fail shows the page that fits a domain error: not found, or the 500 page.
+// fail shows the page that fits a domain error. Only server errors are
+// logged as errors; a client that went away gets nothing.
 func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
-	switch errs.Status(err) {
+	switch status := errs.Status(err); status {
 	case http.StatusNotFound:
 		h.notFound(w, r)
+	case errs.StatusClientClosed:
+		w.WriteHeader(status)
+	case http.StatusForbidden:
+		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.forbidden.title", BodyKey: "error.forbidden.body"})
+	case http.StatusRequestEntityTooLarge:
+		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.too_large.title", BodyKey: "error.too_large.body"})
+	case http.StatusServiceUnavailable:
+		h.log.Warn("page unavailable", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
+		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.unavailable.title", BodyKey: "error.unavailable.body"})
+	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict:
+		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.bad_request.title", BodyKey: "error.bad_request.body"})
 	default:
 		h.serverError(w, r, err)
 	}
+}
+
+// Forbidden shows the page for a refused request (e.g. a cross-site form post).
+func (h *Web) Forbidden(w http.ResponseWriter, r *http.Request) {
+	h.fail(w, r, errs.Forbidden("refused"))
 }
 
 // RenderPanic shows the 500 page after a recovered panic.

@@ -34,7 +34,7 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := loadViews(a)
+	v, err := loadViews(a, d.Bundle)
 	if err != nil {
 		return nil, err
 	}

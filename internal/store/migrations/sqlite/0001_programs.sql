@@ -2,7 +2,9 @@
 CREATE TABLE programs (
     id                     INTEGER PRIMARY KEY,
     name                   TEXT    NOT NULL,
-    name_key               TEXT    NOT NULL, -- name folded to lower case in Go, for uniqueness and search
+    -- name folded to lower case in Go: unique, searched, and the sort and
+    -- keyset key of the list, compared byte-wise on both engines.
+    name_key               TEXT NOT NULL,
     description            TEXT    NOT NULL DEFAULT '',
     languages              TEXT    NOT NULL DEFAULT '[]', -- JSON array of ISO 639-1 codes
     countries              TEXT    NOT NULL DEFAULT '[]', -- JSON array of ISO 3166-1 alpha-2 codes
@@ -21,6 +23,5 @@ CREATE TABLE programs (
     created_at             TIMESTAMP NOT NULL,
     updated_at             TIMESTAMP NOT NULL
 );
+-- Serves uniqueness, the list's order and its keyset pagination.
 CREATE UNIQUE INDEX programs_name_key ON programs (name_key);
--- The list orders by (name, id) and pages by keyset on the same pair.
-CREATE INDEX programs_name_id ON programs (name, id);
