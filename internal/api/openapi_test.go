@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"homeward/internal/program"
 )
 
 // TestOpenAPIMatchesRoutes fails when a route exists that the document lacks,
@@ -90,5 +92,51 @@ func TestOpenAPIReferencesResolve(t *testing.T) {
 			}
 			node = m[part]
 		}
+	}
+}
+
+// The limits the document states are the ones validation enforces.
+func TestOpenAPILimitsMatchValidation(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					MaxLength int `json:"maxLength"`
+					MaxItems  int `json:"maxItems"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	in := doc.Components.Schemas["ProgramInput"].Properties
+	checks := []struct {
+		what      string
+		doc, code int
+	}{
+		{"name maxLength", in["name"].MaxLength, program.MaxName},
+		{"description maxLength", in["description"].MaxLength, program.MaxDescription},
+		{"languages maxItems", in["languages"].MaxItems, program.MaxListItems},
+		{"countries maxItems", in["countries"].MaxItems, program.MaxListItems},
+		{"need_domains maxItems", in["need_domains"].MaxItems, program.MaxListItems},
+	}
+	for _, c := range checks {
+		if c.doc != c.code {
+			t.Errorf("%s: the document says %d, validation enforces %d", c.what, c.doc, c.code)
+		}
+	}
+	var defaults struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Default []string `json:"default"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	_ = json.Unmarshal(OpenAPIDocument(), &defaults)
+	if got := defaults.Components.Schemas["ProgramInput"].Properties["need_domains"].Default; strings.Join(got, ",") != strings.Join(program.DefaultNeedDomains, ",") {
+		t.Errorf("need_domains default %v, want %v", got, program.DefaultNeedDomains)
 	}
 }
