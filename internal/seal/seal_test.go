@@ -1,0 +1,126 @@
+package seal
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSealOpensOnlyInItsPlace(t *testing.T) {
+	key := NewKey()
+	place := Place{Table: "mentees", Column: "persecution", ID: 7}
+	secret := []byte("arrested 2021-03-02, searched twice")
+	sealed, err := Seal(key, secret, place)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, secret[:8]) {
+		t.Fatal("the sealed value holds the plaintext")
+	}
+	got, err := Open(key, sealed, place)
+	if err != nil || !bytes.Equal(got, secret) {
+		t.Fatalf("open: %q %v", got, err)
+	}
+	again, _ := Seal(key, secret, place)
+	if bytes.Equal(again, sealed) {
+		t.Error("two seals of the same value are equal: the nonce is not fresh")
+	}
+	moved := []Place{
+		{Table: "mentees", Column: "persecution", ID: 8},
+		{Table: "mentees", Column: "health", ID: 7},
+		{Table: "cases", Column: "persecution", ID: 7},
+	}
+	for _, p := range moved {
+		if _, err := Open(key, sealed, p); !errors.Is(err, ErrOpen) {
+			t.Errorf("opened in %+v: %v", p, err)
+		}
+	}
+	if _, err := Open(NewKey(), sealed, place); !errors.Is(err, ErrOpen) {
+		t.Errorf("opened with another key: %v", err)
+	}
+	for i := range sealed {
+		tampered := bytes.Clone(sealed)
+		tampered[i] ^= 1
+		if _, err := Open(key, tampered, place); !errors.Is(err, ErrOpen) {
+			t.Fatalf("byte %d flipped and still opened", i)
+		}
+	}
+	if _, err := Open(key, sealed[:10], place); !errors.Is(err, ErrOpen) {
+		t.Errorf("a cut value opened: %v", err)
+	}
+	if _, err := Seal(key[:16], secret, place); err == nil {
+		t.Error("a 16-byte key was accepted")
+	}
+}
+
+func TestKeyFileIsCreatedOnceOwnerOnly(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	k, created, err := Load(dir, "")
+	if err != nil || !created {
+		t.Fatalf("first load: created=%v %v", created, err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, KeyFile))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("key file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	kekID, wrapped, err := k.Wrap(NewKey(), 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, created, err := Load(dir, "")
+	if err != nil || created {
+		t.Fatalf("second load: created=%v %v", created, err)
+	}
+	if _, err := again.Unwrap(kekID, wrapped, 42); err != nil {
+		t.Fatalf("a data key wrapped before a restart does not open after it: %v", err)
+	}
+	if _, err := again.Unwrap(kekID, wrapped, 43); !errors.Is(err, ErrOpen) {
+		t.Errorf("a wrapped data key opened under another id: %v", err)
+	}
+	if err := os.Chmod(filepath.Join(dir, KeyFile), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := Load(dir, ""); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Errorf("a world-readable key file was accepted: %v", err)
+	}
+}
+
+func TestEnvironmentKeyringWins(t *testing.T) {
+	dir := t.TempDir()
+	env := "hwk1:old:" + b64(NewKey()) + "\nhwk1:new:" + b64(NewKey())
+	k, created, err := Load(dir, env)
+	if err != nil || created || k.Current() != "new" {
+		t.Fatalf("env keyring: current %q created=%v %v", k.Current(), created, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, KeyFile)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a key file was written although %s was set", EnvKey)
+	}
+	parsed, err := ParseKeyring(k.String())
+	if err != nil || parsed.Current() != "new" || len(parsed.keys) != 2 {
+		t.Errorf("text form does not round-trip: %v", err)
+	}
+	if _, err := k.Unwrap("gone", []byte("x"), 1); err == nil || !strings.Contains(err.Error(), "lacks") {
+		t.Errorf("unknown KEK: %v", err)
+	}
+}
+
+func TestParseKeyringErrors(t *testing.T) {
+	for _, bad := range []string{
+		"",
+		"# only a comment",
+		"hwk1:a:notbase64!",
+		"hwk1:a:" + b64([]byte("short")),
+		"hwk2:a:" + b64(NewKey()),
+		"hwk1:a:" + b64(NewKey()) + "\nhwk1:a:" + b64(NewKey()),
+	} {
+		if _, err := ParseKeyring(bad); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
