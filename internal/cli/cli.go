@@ -60,6 +60,7 @@ func commands() map[string]command {
 		{"serve", "run the web server (creates and migrates the database on first start)", runServe},
 		{"migrate", "apply pending database migrations and report the schema version", runMigrate},
 		{"demo", "fill an empty database with generated demo data", runDemo},
+		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}
@@ -77,7 +78,7 @@ var errUsage = errors.New("usage")
 // test harness's switches.
 var knownEnv = map[string]bool{
 	"HOMEWARD_ADDR": true, "HOMEWARD_DATA": true, "HOMEWARD_DATABASE": true, "HOMEWARD_DEMO": true,
-	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true,
+	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true, "HOMEWARD_HEAD": true,
 	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
 	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true,
 }

@@ -30,8 +30,8 @@ func environ(m map[string]string) []string {
 
 func TestKnownEnvCoversEveryFlag(t *testing.T) {
 	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
-	for name := range commands() {
-		_, _, help := run(t, nil, name, "--help")
+	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head"} {
+		_, _, help := run(t, nil, append(strings.Fields(name), "--help")...)
 		for _, m := range twin.FindAllStringSubmatch(help, -1) {
 			if !knownEnv[m[1]] {
 				t.Errorf("%s: %s is a flag twin missing from knownEnv", name, m[1])
@@ -52,8 +52,8 @@ func TestUnknownSettingIsWarnedAbout(t *testing.T) {
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "demo", "version"} {
-		code, _, stderr := run(t, nil, cmd, "--help")
+	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head"} {
+		code, _, stderr := run(t, nil, append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
 		}
@@ -158,5 +158,29 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	defer st.Close()
 	if n, _ := st.CountPrograms(context.Background(), store.ProgramFilter{}); n != 3 {
 		t.Errorf("%d programs after restart, want 3", n)
+	}
+}
+
+func TestAuditCommands(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
+		t.Fatalf("demo: %s", stderr)
+	}
+	code, head, stderr := run(t, nil, "audit", "head", "--data", dir)
+	if code != 0 || !regexp.MustCompile(`^3:[0-9a-f]{64}\n$`).MatchString(head) {
+		t.Fatalf("audit head: %d %q %s", code, head, stderr)
+	}
+	code, out, _ := run(t, nil, "audit", "verify", "--data", dir, "--head", strings.TrimSpace(head))
+	if code != 0 || !strings.Contains(out, "audit log intact: 3 entries") {
+		t.Errorf("verify: %d %q", code, out)
+	}
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head", "9:"+strings.Repeat("a", 64)); code != 1 || !strings.Contains(stderr, "(cut)") {
+		t.Errorf("verify against a later head: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head", "nonsense"); code != 1 || !strings.Contains(stderr, "not of the form") {
+		t.Errorf("bad head: %d %s", code, stderr)
+	}
+	if code, _, _ := run(t, nil, "audit"); code != 2 {
+		t.Errorf("audit without a subcommand: exit %d, want 2", code)
 	}
 }

@@ -2,12 +2,14 @@ package server
 
 import (
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"homeward/internal/audit"
 	"homeward/internal/route"
 )
 
@@ -67,6 +69,13 @@ func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, info := route.WithInfo(r.Context())
+		// Until sign-in exists every request acts as "anonymous"; the audit
+		// log still records what was done, when, from where and by which request.
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		ctx = audit.WithActor(ctx, audit.Actor{Who: "anonymous", RequestID: info.RequestID, Address: host})
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", info.RequestID)
 		defer func() {

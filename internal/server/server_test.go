@@ -398,3 +398,27 @@ func TestTwoAppProcessesOnOnePostgres(t *testing.T) {
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 
 func pad(i int) string { return fmt.Sprintf("%02d", i) }
+
+func TestWritesAreAudited(t *testing.T) {
+	a := newApp(t)
+	res, _ := a.postForm("/programs", programForm("Audited"))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	entries, _, err := a.store.ListAudit(context.Background(), store.AuditFilter{ObjectType: "program"}, store.Page{})
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit entries: %v %v", entries, err)
+	}
+	e := entries[0]
+	if e.Action != "program.create" || e.Outcome != "ok" || e.Actor != "anonymous" || e.RequestID != res.Header.Get("X-Request-Id") || e.Address == "" {
+		t.Errorf("entry %+v", e)
+	}
+	if strings.Contains(fmt.Sprint(e), "Audited") {
+		t.Errorf("the audit entry holds a value: %+v", e)
+	}
+	// A refused save writes nothing, not even an audit entry.
+	a.postForm("/programs", programForm(""))
+	if h, _ := a.store.AuditHead(context.Background()); h.Seq != 1 {
+		t.Errorf("audit head at %d after a refused save, want 1", h.Seq)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 
+	"homeward/internal/audit"
 	"homeward/internal/errs"
 	"homeward/internal/program"
 )
@@ -116,7 +117,10 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt),
 		).Scan(&p.ID)
-		return s.nameTaken(s.wrap(err, "insert program"))
+		if err != nil {
+			return s.nameTaken(s.wrap(err, "insert program"))
+		}
+		return s.appendAudit(ctx, tx, "program.create", "program", p.ID, audit.OK)
 	})
 	return p, err
 }
@@ -151,7 +155,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 		if n, err := res.RowsAffected(); err != nil {
 			return s.wrap(err, "update program")
 		} else if n == 1 {
-			return nil
+			return s.appendAudit(ctx, tx, "program.update", "program", p.ID, audit.OK)
 		}
 		var exists bool
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM programs WHERE id = $1`, p.ID).Scan(&exists); err != nil {

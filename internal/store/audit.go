@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"homeward/internal/audit"
+)
+
+// appendAudit writes one audit entry inside tx, so that a change and its
+// entry are saved together or not at all. The actor comes from the context.
+func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, action, objectType string, objectID int64, outcome string) error {
+	a := audit.ActorFrom(ctx)
+	id := ""
+	if objectID != 0 {
+		id = strconv.FormatInt(objectID, 10)
+	}
+	lock := ""
+	if s.engine == Postgres {
+		lock = " FOR UPDATE" // one appender at a time across app processes
+	}
+	var head audit.Head
+	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&head.Seq, &head.Hash); err != nil {
+		return s.wrap(err, "read audit head")
+	}
+	e := audit.Entry{
+		Seq: head.Seq + 1, At: s.now(), Actor: a.Who, Action: action, ObjectType: objectType,
+		ObjectID: id, Outcome: outcome, RequestID: a.RequestID, Address: a.Address, PrevHash: head.Hash,
+	}
+	e.Hash = e.ComputeHash()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object_type, object_id,
+		outcome, request_id, address, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		e.Seq, s.ts(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address, e.PrevHash, e.Hash); err != nil {
+		return s.wrap(err, "append audit entry")
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash)
+	return s.wrap(err, "move audit head")
+}
+
+// Audit records an event that changes nothing else (a login, a read of a
+// sealed field, an export) in its own transaction.
+func (s *Store) Audit(ctx context.Context, action, objectType string, objectID int64, outcome string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.appendAudit(ctx, tx, action, objectType, objectID, outcome)
+	})
+}
+
+// AuditHead returns the newest entry's position and hash, to keep off the server.
+func (s *Store) AuditHead(ctx context.Context) (audit.Head, error) {
+	var h audit.Head
+	err := s.read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash)
+	return h, s.wrap(err, "read audit head")
+}
+
+const auditColumns = `seq, at, actor, action, object_type, object_id, outcome, request_id, address, prev_hash, hash`
+
+func scanAudit(r scanner) (audit.Entry, error) {
+	var e audit.Entry
+	err := r.Scan(&e.Seq, &e.At, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Outcome, &e.RequestID, &e.Address, &e.PrevHash, &e.Hash)
+	e.At = e.At.UTC()
+	return e, err
+}
+
+// VerifyAudit walks the whole log in order and returns its head, or the
+// first problem: an entry edited, deleted or reordered, or, when kept is
+// given, a tail cut off after the kept head. It streams, so it runs in
+// constant memory on any size of log.
+func (s *Store) VerifyAudit(ctx context.Context, kept *audit.Head) (audit.Head, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return audit.Head{}, s.wrap(err, "read audit log")
+	}
+	defer rows.Close()
+	v := audit.NewVerifier()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return audit.Head{}, s.wrap(err, "read audit entry")
+		}
+		if p := v.Next(e); p != nil {
+			return audit.Head{}, p
+		}
+		if kept != nil {
+			if p := audit.CheckKept(e, *kept); p != nil {
+				return audit.Head{}, p
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return audit.Head{}, s.wrap(err, "read audit log")
+	}
+	head, p := v.Finish(kept)
+	if p != nil {
+		return head, p
+	}
+	return head, nil
+}
+
+// AuditFilter narrows the audit list.
+type AuditFilter struct {
+	Actor      string
+	ObjectType string
+	ObjectID   string
+}
+
+// ListAudit returns one page of the audit log, newest first.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.Entry, string, error) {
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	where, args := []string{"1 = 1"}, []any{}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Actor != "" {
+		add("actor = $%d", f.Actor)
+	}
+	if f.ObjectType != "" {
+		add("object_type = $%d", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		add("object_id = $%d", f.ObjectID)
+	}
+	if p.Cursor != "" {
+		add("seq < $%d", k.ID)
+	}
+	limit := p.limit()
+	args = append(args, limit+1)
+	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM audit_log WHERE %s ORDER BY seq DESC LIMIT $%d`,
+		auditColumns, strings.Join(where, " AND "), len(args)), args...)
+	if err != nil {
+		return nil, "", s.wrap(err, "list audit")
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, "", s.wrap(err, "scan audit entry")
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list audit")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(cursorKey{ID: out[limit-1].Seq})
+	}
+	return out, next, nil
+}

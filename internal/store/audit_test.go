@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"homeward/internal/audit"
+	"homeward/internal/store"
+	"homeward/internal/testdb"
+)
+
+// auditedStore returns a store with five audit entries.
+func auditedStore(t *testing.T, opts store.Options) *store.Store {
+	t.Helper()
+	s := open(t, opts)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Who: "user:1", RequestID: "r1", Address: "192.0.2.1"})
+	for i := range 5 {
+		if err := s.Audit(ctx, "test.event", "thing", int64(i+1), audit.OK); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// tamper runs statements as someone with direct database access would, after
+// removing the triggers that refuse them.
+func tamper(t *testing.T, s *store.Store, stmts ...string) {
+	t.Helper()
+	ctx := context.Background()
+	drop := []string{`DROP TRIGGER audit_log_no_update`, `DROP TRIGGER audit_log_no_delete`}
+	if s.Engine() == store.Postgres {
+		drop = []string{`DROP TRIGGER audit_log_no_change ON audit_log`}
+	}
+	for _, q := range append(drop, stmts...) {
+		if err := store.ExecForTest(ctx, s, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+}
+
+func wantProblem(t *testing.T, err error, seq int64, kind string) {
+	t.Helper()
+	var p *audit.Problem
+	if !errors.As(err, &p) || p.Seq != seq || p.Kind != kind {
+		t.Fatalf("verify: %v, want %s at entry %d", err, kind, seq)
+	}
+}
+
+func TestAuditChainVerifies(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		s := auditedStore(t, opts)
+		head, err := s.VerifyAudit(ctx, nil)
+		if err != nil || head.Seq != 5 {
+			t.Fatalf("intact log: head %v, %v", head, err)
+		}
+		kept, _ := s.AuditHead(ctx)
+		if kept != head {
+			t.Errorf("head %v, verify ended at %v", kept, head)
+		}
+		if _, err := s.VerifyAudit(ctx, &kept); err != nil {
+			t.Errorf("verify against its own head: %v", err)
+		}
+		entries, next, err := s.ListAudit(ctx, store.AuditFilter{ObjectID: "3"}, store.Page{})
+		if err != nil || len(entries) != 1 || next != "" || entries[0].Actor != "user:1" || entries[0].Address != "192.0.2.1" {
+			t.Errorf("list by object: %+v %v", entries, err)
+		}
+		page1, next, _ := s.ListAudit(ctx, store.AuditFilter{}, store.Page{Limit: 3})
+		page2, _, _ := s.ListAudit(ctx, store.AuditFilter{}, store.Page{Limit: 3, Cursor: next})
+		if len(page1) != 3 || page1[0].Seq != 5 || len(page2) != 2 || page2[1].Seq != 1 {
+			t.Errorf("pages newest first: %d then %d entries", len(page1), len(page2))
+		}
+	})
+}
+
+func TestAuditRefusesChangesThroughSQL(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		s := auditedStore(t, opts)
+		for _, q := range []string{`UPDATE audit_log SET actor = 'x' WHERE seq = 2`, `DELETE FROM audit_log WHERE seq = 2`} {
+			if err := store.ExecForTest(context.Background(), s, q); err == nil || !strings.Contains(err.Error(), "append-only") {
+				t.Errorf("%s: %v, want refused", q, err)
+			}
+		}
+	})
+}
+
+func TestAuditTamperIsFound(t *testing.T) {
+	cases := []struct {
+		name  string
+		stmts []string
+		seq   int64
+		kind  string
+	}{
+		{"edited", []string{`UPDATE audit_log SET actor = 'user:2' WHERE seq = 3`}, 3, "edited"},
+		{"deleted", []string{`DELETE FROM audit_log WHERE seq = 2`}, 2, "deleted"},
+		{"deleted and renumbered", []string{`DELETE FROM audit_log WHERE seq = 2`, `UPDATE audit_log SET seq = seq - 1 WHERE seq > 2`}, 2, "reordered"},
+		{"reordered", []string{`UPDATE audit_log SET seq = 100 WHERE seq = 2`, `UPDATE audit_log SET seq = 2 WHERE seq = 3`, `UPDATE audit_log SET seq = 3 WHERE seq = 100`}, 2, "reordered"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			engines(t, func(t *testing.T, opts store.Options) {
+				s := auditedStore(t, opts)
+				tamper(t, s, c.stmts...)
+				_, err := s.VerifyAudit(context.Background(), nil)
+				wantProblem(t, err, c.seq, c.kind)
+			})
+		})
+	}
+	t.Run("cut tail", func(t *testing.T) {
+		engines(t, func(t *testing.T, opts store.Options) {
+			ctx := context.Background()
+			s := auditedStore(t, opts)
+			kept, _ := s.AuditHead(ctx)
+			tamper(t, s, `DELETE FROM audit_log WHERE seq >= 4`, `UPDATE audit_head SET seq = 3, hash = (SELECT hash FROM audit_log WHERE seq = 3)`)
+			if _, err := s.VerifyAudit(ctx, nil); err != nil {
+				t.Fatalf("without a kept head a cut tail cannot be seen, yet: %v", err)
+			}
+			_, err := s.VerifyAudit(ctx, &kept)
+			wantProblem(t, err, 4, "cut")
+		})
+	})
+}
+
+// Several app processes appending at once still form one valid chain.
+func TestAuditConcurrentWritersOnPostgres(t *testing.T) {
+	url := testdb.Postgres(t)
+	ctx := context.Background()
+	stores := []*store.Store{open(t, store.Options{DatabaseURL: url}), open(t, store.Options{DatabaseURL: url})}
+	const perWriter = 25
+	var wg sync.WaitGroup
+	errc := make(chan error, 8*perWriter)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := stores[w%2]
+			for i := range perWriter {
+				if err := s.Audit(ctx, "test.concurrent", "writer", int64(w*1000+i), audit.OK); err != nil {
+					errc <- err
+				}
+				if i%5 == 0 {
+					if _, err := s.CreateProgram(ctx, newProgram(fmt.Sprintf("W%d-%d", w, i))); err != nil {
+						errc <- err
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Fatal(err)
+	}
+	head, err := stores[0].VerifyAudit(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(8*perWriter + 8*5); head.Seq != want {
+		t.Errorf("chain holds %d entries, want %d", head.Seq, want)
+	}
+}
