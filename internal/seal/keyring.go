@@ -8,8 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // KeyFile is the name of the key file in the data directory.
@@ -27,7 +30,8 @@ type Keyring struct {
 	mu      sync.RWMutex
 	keys    map[string][]byte
 	current string
-	path    string // the key file, "" when the keyring came from the environment
+	path    string    // the key file, "" when the keyring came from the environment
+	fileInfo os.FileInfo // of the key file when read, to notice another process's rotation
 }
 
 var keyLine = regexp.MustCompile(`^hwk1:([a-z0-9]{1,32}):([A-Za-z0-9+/=]+)$`)
@@ -64,6 +68,10 @@ func ParseKeyring(text string) (*Keyring, error) {
 func (k *Keyring) String() string {
 	k.mu.RLock()
 	defer k.mu.RUnlock()
+	return k.textLocked()
+}
+
+func (k *Keyring) textLocked() string {
 	var b strings.Builder
 	for id, key := range k.keys {
 		if id != k.current {
@@ -110,7 +118,11 @@ func Load(dataDir, env string) (k *Keyring, created bool, err error) {
 			f.Close()
 			return nil, false, fmt.Errorf("sync key file: %w", err)
 		}
-		return k, true, f.Close()
+		if err := f.Close(); err != nil {
+			return nil, false, fmt.Errorf("close key file: %w", err)
+		}
+		k.fileInfo, _ = os.Stat(path)
+		return k, true, nil
 	case err != nil:
 		return nil, false, fmt.Errorf("read key file: %w", err)
 	}
@@ -122,7 +134,123 @@ func Load(dataDir, env string) (k *Keyring, created bool, err error) {
 		return nil, false, fmt.Errorf("key file %s: %w", path, err)
 	}
 	k.path = path
+	k.fileInfo, _ = os.Stat(path)
 	return k, false, nil
+}
+
+// refresh reads the key file again when another process has changed it
+// (keys rotate), so that new data keys are sealed by the new current key.
+func (k *Keyring) refresh() {
+	if k.path == "" {
+		return
+	}
+	// The key file is replaced by a rename, so a new file (inode) means a change;
+	// modification times alone can be too coarse to tell two writes apart.
+	fi, err := os.Stat(k.path)
+	k.mu.RLock()
+	same := err != nil || (k.fileInfo != nil && os.SameFile(fi, k.fileInfo) && fi.ModTime().Equal(k.fileInfo.ModTime()) && fi.Size() == k.fileInfo.Size())
+	k.mu.RUnlock()
+	if same {
+		return
+	}
+	fresh, _, err := Load(filepath.Dir(k.path), "")
+	if err != nil {
+		return // keep the keys we have; Unwrap reports what is missing
+	}
+	k.mu.Lock()
+	k.keys, k.current, k.fileInfo = fresh.keys, fresh.current, fresh.fileInfo
+	k.mu.Unlock()
+}
+
+// FromFile tells whether the keyring is the key file (and so can be rotated
+// by Homeward) rather than HOMEWARD_KEY.
+func (k *Keyring) FromFile() bool { return k.path != "" }
+
+// IDs lists the ids of the keys, the current one last.
+func (k *Keyring) IDs() []string {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	ids := make([]string, 0, len(k.keys))
+	for id := range k.keys {
+		if id != k.current {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return append(ids, k.current)
+}
+
+// AddCurrent adds a new random key, makes it current and writes the key file
+// (atomically: a new file renamed over the old one). Older keys stay, so data
+// keys not yet re-sealed still open.
+func (k *Keyring) AddCurrent() (string, error) {
+	if k.path == "" {
+		return "", fmt.Errorf("the keyring comes from %s: add a new key line (hwk1:<id>:<32 random bytes in base64>) as the last entry there, restart every process, then run keys rotate", EnvKey)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	next := 1
+	for id := range k.keys {
+		if n, err := strconv.Atoi(id); err == nil && n >= next {
+			next = n + 1
+		}
+	}
+	id := strconv.Itoa(next)
+	k.keys[id] = NewKey()
+	k.current = id
+	return id, k.writeLocked()
+}
+
+// Retire removes keys other than the current one from the keyring and the
+// key file; the caller must first make sure no data key is sealed by them.
+// The removed keys are written to a separate file next to the key file,
+// which the operator should move to where the older backups are kept.
+func (k *Keyring) Retire() (retiredFile string, err error) {
+	if k.path == "" {
+		return "", fmt.Errorf("the keyring comes from %s: remove the old entries there yourself", EnvKey)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if len(k.keys) == 1 {
+		return "", nil
+	}
+	var old strings.Builder
+	for id, key := range k.keys {
+		if id != k.current {
+			fmt.Fprintf(&old, "hwk1:%s:%s\n", id, base64.StdEncoding.EncodeToString(key))
+			delete(k.keys, id)
+		}
+	}
+	retiredFile = k.path + ".retired-" + time.Now().UTC().Format("20060102T150405Z")
+	if err := os.WriteFile(retiredFile, []byte(old.String()), 0o600); err != nil {
+		return "", fmt.Errorf("write retired keys: %w", err)
+	}
+	return retiredFile, k.writeLocked()
+}
+
+func (k *Keyring) writeLocked() error {
+	text := k.textLocked()
+	tmp := k.path + ".new"
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("write key file: %w", err)
+	}
+	if _, err := f.WriteString(text); err != nil {
+		f.Close()
+		return fmt.Errorf("write key file: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("sync key file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, k.path); err != nil {
+		return fmt.Errorf("replace key file: %w", err)
+	}
+	k.fileInfo, _ = os.Stat(k.path)
+	return nil
 }
 
 // Current is the id of the key that seals new data keys.
@@ -134,6 +262,7 @@ func (k *Keyring) Current() string {
 
 // Wrap seals a data key under the current KEK, bound to the data key's id.
 func (k *Keyring) Wrap(dataKey []byte, dataKeyID int64) (kekID string, sealed []byte, err error) {
+	k.refresh()
 	k.mu.RLock()
 	id, kek := k.current, k.keys[k.current]
 	k.mu.RUnlock()
@@ -146,14 +275,12 @@ func (k *Keyring) Unwrap(kekID string, sealed []byte, dataKeyID int64) ([]byte, 
 	k.mu.RLock()
 	kek, ok := k.keys[kekID]
 	k.mu.RUnlock()
-	if !ok && k.path != "" {
+	if !ok {
 		// Another process may have rotated: read the key file again.
-		if fresh, _, err := Load(filepath.Dir(k.path), ""); err == nil {
-			k.mu.Lock()
-			k.keys, k.current = fresh.keys, fresh.current
-			kek, ok = k.keys[kekID]
-			k.mu.Unlock()
-		}
+		k.refresh()
+		k.mu.RLock()
+		kek, ok = k.keys[kekID]
+		k.mu.RUnlock()
 	}
 	if !ok {
 		return nil, fmt.Errorf("data key %d is sealed by key %s, which the keyring lacks", dataKeyID, kekID)

@@ -124,3 +124,48 @@ func TestParseKeyringErrors(t *testing.T) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+func TestRotateAndRetire(t *testing.T) {
+	dir := t.TempDir()
+	k, _, err := Load(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second process holds the same key file.
+	other, _, _ := Load(dir, "")
+	dk := NewKey()
+	oldID, wrapped, _ := k.Wrap(dk, 1)
+
+	newID, err := k.AddCurrent()
+	if err != nil || newID == oldID || k.Current() != newID {
+		t.Fatalf("AddCurrent: %q %v", newID, err)
+	}
+	// The other process notices the new key before sealing anything new.
+	if id, _, _ := other.Wrap(NewKey(), 2); id != newID {
+		t.Errorf("the other process sealed under %q after the rotation, want %q", id, newID)
+	}
+	if got, err := k.Unwrap(oldID, wrapped, 1); err != nil || !bytes.Equal(got, dk) {
+		t.Fatalf("old data key no longer opens before retirement: %v", err)
+	}
+	retired, err := k.Retire()
+	if err != nil || retired == "" {
+		t.Fatalf("retire: %q %v", retired, err)
+	}
+	if ids := k.IDs(); len(ids) != 1 || ids[0] != newID {
+		t.Errorf("keys after retirement: %v", ids)
+	}
+	if fi, err := os.Stat(retired); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("retired key file: %v", err)
+	}
+	reloaded, _, err := Load(dir, "")
+	if err != nil || len(reloaded.IDs()) != 1 {
+		t.Fatalf("key file after retirement: %v %v", reloaded.IDs(), err)
+	}
+	if _, err := reloaded.Unwrap(oldID, wrapped, 1); err == nil {
+		t.Error("a data key sealed by a retired key still opens")
+	}
+	envRing, _, _ := Load(t.TempDir(), "hwk1:a:"+b64(NewKey()))
+	if _, err := envRing.AddCurrent(); err == nil || !strings.Contains(err.Error(), EnvKey) {
+		t.Errorf("rotating an environment keyring: %v", err)
+	}
+}
