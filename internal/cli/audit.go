@@ -41,7 +41,7 @@ func runAudit(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		}
 		kept = &h
 	}
-	st, err := db.openStore(ctx, newLogger(io.Discard, "text"), true)
+	st, err := db.openStore(ctx, newLogger(io.Discard, "text"), openHow{noMigrate: true, shared: true}, e, stderr)
 	if err != nil {
 		return err
 	}

@@ -61,6 +61,7 @@ func commands() map[string]command {
 		{"migrate", "apply pending database migrations and report the schema version", runMigrate},
 		{"demo", "fill an empty database with generated demo data", runDemo},
 		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
+		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}
@@ -80,7 +81,7 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_ADDR": true, "HOMEWARD_DATA": true, "HOMEWARD_DATABASE": true, "HOMEWARD_DEMO": true,
 	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true, "HOMEWARD_HEAD": true,
 	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
-	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true,
+	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true, "HOMEWARD_KEY": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

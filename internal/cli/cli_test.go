@@ -30,7 +30,7 @@ func environ(m map[string]string) []string {
 
 func TestKnownEnvCoversEveryFlag(t *testing.T) {
 	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
-	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head"} {
+	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
 		_, _, help := run(t, nil, append(strings.Fields(name), "--help")...)
 		for _, m := range twin.FindAllStringSubmatch(help, -1) {
 			if !knownEnv[m[1]] {
@@ -52,7 +52,7 @@ func TestUnknownSettingIsWarnedAbout(t *testing.T) {
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
-	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
 		code, _, stderr := run(t, nil, append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
@@ -182,5 +182,36 @@ func TestAuditCommands(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil, "audit"); code != 2 {
 		t.Errorf("audit without a subcommand: exit %d, want 2", code)
+	}
+}
+
+func TestKeysRotateAndRetireBesideServe(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, nil, "demo", "--data", dir)
+	if code != 0 || !strings.Contains(stderr, "A new key file was created") {
+		t.Fatalf("demo: %d %s", code, stderr)
+	}
+	// A running serve holds the data directory; the key commands work beside it.
+	st, err := store.Open(context.Background(), store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	code, out, stderr := run(t, nil, "keys", "rotate", "--data", dir)
+	if code != 0 || !strings.Contains(out, "key 2 is now current") {
+		t.Fatalf("rotate: %d %s %s", code, out, stderr)
+	}
+	code, out, stderr = run(t, nil, "keys", "retire", "--data", dir)
+	if code != 0 || !strings.Contains(out, "retired keys [1]") {
+		t.Fatalf("retire: %d %s %s", code, out, stderr)
+	}
+	if code, out, _ := run(t, nil, "keys", "retire", "--data", dir); code != 0 || !strings.Contains(out, "nothing to retire") {
+		t.Errorf("second retire: %d %s", code, out)
+	}
+	if code, _, stderr := run(t, map[string]string{"HOMEWARD_KEY": "hwk1:x:short"}, "keys", "rotate", "--data", dir); code != 1 || !strings.Contains(stderr, "HOMEWARD_KEY") {
+		t.Errorf("a bad HOMEWARD_KEY: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir); code != 0 {
+		t.Errorf("audit verify beside serve: %s", stderr)
 	}
 }

@@ -3,8 +3,12 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
+	"io"
 	"log/slog"
+	"path/filepath"
 
+	"homeward/internal/seal"
 	"homeward/internal/store"
 )
 
@@ -31,10 +35,42 @@ func (d *dbFlags) where() string {
 	return "PostgreSQL"
 }
 
-// openStore opens the database, logging which one.
-func (d *dbFlags) openStore(ctx context.Context, log *slog.Logger, noMigrate bool) (*store.Store, error) {
+// openHow says how a command opens the database.
+type openHow struct {
+	noMigrate bool // leave pending migrations (migrate applies them itself; maintenance commands must not)
+	keys      bool // load the keyring: the command reads or writes protected fields
+	shared    bool // run beside a serve on the same SQLite directory
+}
+
+// openStore opens the database, logging which one. With keys, it also loads
+// the keyring that seals protected fields: from HOMEWARD_KEY, else from the
+// key file in --data, created on first start with a loud note to back it up.
+// Commands that read no protected field (migrate, audit) open without keys.
+func (d *dbFlags) openStore(ctx context.Context, log *slog.Logger, how openHow, e env, stderr io.Writer) (*store.Store, error) {
 	o := d.options()
-	o.NoMigrate = noMigrate
+	o.NoMigrate, o.Shared = how.noMigrate, how.shared
+	if !how.keys {
+		return d.open(ctx, log, o)
+	}
+	ring, created, err := seal.Load(d.data, e(seal.EnvKey))
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		fmt.Fprintf(stderr, `
+!!! A new key file was created: %s
+!!! It encrypts the protected fields of every record. Back it up now, and
+!!! keep the copy APART from the database backups: without it the protected
+!!! data cannot be read; with it next to the database, a stolen backup can.
+!!! Several app processes must all use this same key (or set %s).
+
+`, filepath.Join(d.data, seal.KeyFile), seal.EnvKey)
+	}
+	o.Keyring = ring
+	return d.open(ctx, log, o)
+}
+
+func (d *dbFlags) open(ctx context.Context, log *slog.Logger, o store.Options) (*store.Store, error) {
 	s, err := store.Open(ctx, o)
 	if err != nil {
 		return nil, err

@@ -22,7 +22,7 @@ func runDemo(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 		return err
 	}
 	log := newLogger(stderr, "text")
-	st, err := db.openStore(ctx, log, false)
+	st, err := db.openStore(ctx, log, openHow{keys: true}, e, stderr)
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ func runMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 		return err
 	}
 	log := newLogger(stderr, "text")
-	st, err := db.openStore(ctx, log, true)
+	st, err := db.openStore(ctx, log, openHow{noMigrate: true}, e, stderr)
 	if err != nil {
 		return err
 	}

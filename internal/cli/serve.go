@@ -29,7 +29,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	}
 	log := newLogger(stderr, *logFormat)
 
-	st, err := db.openStore(ctx, log, false)
+	st, err := db.openStore(ctx, log, openHow{keys: true}, e, stderr)
 	if err != nil {
 		return err
 	}

@@ -27,10 +27,10 @@ const EnvKey = "HOMEWARD_KEY"
 //
 //	hwk1:<id>:<base64 of 32 bytes>
 type Keyring struct {
-	mu      sync.RWMutex
-	keys    map[string][]byte
-	current string
-	path    string    // the key file, "" when the keyring came from the environment
+	mu       sync.RWMutex
+	keys     map[string][]byte
+	current  string
+	path     string      // the key file, "" when the keyring came from the environment
 	fileInfo os.FileInfo // of the key file when read, to notice another process's rotation
 }
 
@@ -268,6 +268,31 @@ func (k *Keyring) Wrap(dataKey []byte, dataKeyID int64) (kekID string, sealed []
 	k.mu.RUnlock()
 	sealed, err = Seal(kek, dataKey, Place{Table: "data_keys", Column: "sealed_key", ID: dataKeyID})
 	return id, sealed, err
+}
+
+const probeText = "homeward key probe"
+
+// SealProbe seals a fixed value under the key id, for the database to keep.
+func (k *Keyring) SealProbe(id string) ([]byte, error) {
+	k.mu.RLock()
+	kek, ok := k.keys[id]
+	k.mu.RUnlock()
+	if !ok {
+		return nil, fmt.Errorf("no key %s in the keyring", id)
+	}
+	return Seal(kek, []byte(probeText), Place{Table: "kek_probes", Column: "probe"})
+}
+
+// OpensProbe tells whether the key id opens a probe sealed by SealProbe.
+func (k *Keyring) OpensProbe(id string, probe []byte) bool {
+	k.mu.RLock()
+	kek, ok := k.keys[id]
+	k.mu.RUnlock()
+	if !ok {
+		return false
+	}
+	pt, err := Open(kek, probe, Place{Table: "kek_probes", Column: "probe"})
+	return err == nil && string(pt) == probeText
 }
 
 // Unwrap opens a data key sealed by Wrap under the KEK kekID.

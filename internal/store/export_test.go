@@ -57,3 +57,46 @@ func QueryStringForTest(ctx context.Context, s *Store, q string, args ...any) (s
 	err := s.write.QueryRowContext(ctx, q, args...).Scan(&v)
 	return v, err
 }
+
+// SealProbeForTest creates a record with a data key and a sealed value in a
+// scratch table, as the sealed columns of people's records do, and returns
+// the data key's id and the plaintext data key.
+func SealProbeForTest(ctx context.Context, s *Store, secret string) (int64, []byte, error) {
+	blob := "BLOB"
+	if s.engine == Postgres {
+		blob = "BYTEA"
+	}
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS sealed_probe (id INTEGER PRIMARY KEY, key_id BIGINT NOT NULL, value `+blob+`)`); err != nil {
+		return 0, nil, err
+	}
+	var keyID int64
+	var key []byte
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		keyID, key, err = s.newDataKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.sealField(key, "sealed_probe", "value", 1, secret)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO sealed_probe (id, key_id, value) VALUES (1, $1, $2)`, keyID, sealed)
+		return err
+	})
+	return keyID, key, err
+}
+
+// OpenProbeForTest reads the probe's value back through its data key.
+func OpenProbeForTest(ctx context.Context, s *Store) (string, error) {
+	var keyID int64
+	var sealed []byte
+	if err := s.read.QueryRowContext(ctx, `SELECT key_id, value FROM sealed_probe WHERE id = 1`).Scan(&keyID, &sealed); err != nil {
+		return "", err
+	}
+	key, err := s.dataKey(ctx, s.read, keyID)
+	if err != nil {
+		return "", err
+	}
+	return s.openField(key, sealed, "sealed_probe", "value", 1)
+}

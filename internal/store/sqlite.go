@@ -47,13 +47,16 @@ func sqliteDSN(path string, writer bool) string {
 	return (&url.URL{Scheme: "file", OmitHost: true, Path: path, RawQuery: q.Encode()}).String()
 }
 
-func openSQLite(ctx context.Context, dir string) (*Store, error) {
+func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	unlock, err := lockDataDir(dir)
-	if err != nil {
-		return nil, err
+	unlock := func() error { return nil }
+	if !shared {
+		var err error
+		if unlock, err = lockDataDir(dir); err != nil {
+			return nil, err
+		}
 	}
 	path, err := filepath.Abs(filepath.Join(dir, SQLiteFile))
 	if err != nil {

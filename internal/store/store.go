@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"homeward/internal/errs"
+	"homeward/internal/seal"
 )
 
 // Engine names a database engine.
@@ -38,15 +39,23 @@ type Options struct {
 	// NoMigrate opens the database without applying pending migrations; the
 	// version check still runs.
 	NoMigrate bool
+	// Shared opens a SQLite database beside a running serve, without taking
+	// the data directory's lock: for short maintenance commands (audit
+	// verify, keys rotate) that SQLite's own locking keeps safe.
+	Shared bool
+	// Keyring seals and opens data keys; without it sealed fields cannot be
+	// read or written (ErrNoKeyring), which suits commands that need none.
+	Keyring *seal.Keyring
 }
 
 // Store is the handle every other package uses for persistence.
 type Store struct {
-	engine Engine
-	read   *sql.DB // reads; on PostgreSQL the same pool as write
-	write  *sql.DB // writes; on SQLite a single connection
-	unlock func() error
-	now    func() time.Time
+	engine  Engine
+	read    *sql.DB // reads; on PostgreSQL the same pool as write
+	write   *sql.DB // writes; on SQLite a single connection
+	unlock  func() error
+	now     func() time.Time
+	keyring *seal.Keyring
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -61,7 +70,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		if opts.DataDir == "" {
 			return nil, errors.New("open store: no data directory and no database URL")
 		}
-		s, err = openSQLite(ctx, opts.DataDir)
+		s, err = openSQLite(ctx, opts.DataDir, opts.Shared)
 	case strings.HasPrefix(opts.DatabaseURL, "postgres://"), strings.HasPrefix(opts.DatabaseURL, "postgresql://"):
 		s, err = openPostgres(ctx, opts.DatabaseURL)
 	default:
@@ -71,10 +80,14 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+	s.keyring = opts.Keyring
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)
 	} else {
 		_, err = s.Migrate(ctx)
+	}
+	if err == nil {
+		err = s.checkKeyring(ctx)
 	}
 	if err != nil {
 		s.Close()

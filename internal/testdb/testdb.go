@@ -420,3 +420,26 @@ func indent(s string) string {
 	}
 	return "\n\t" + strings.ReplaceAll(s, "\n", "\n\t")
 }
+
+// Tool returns the path of a PostgreSQL client program (pg_dump, psql) from
+// PATH or the installed server's bin directory, or skips (fails under
+// HOMEWARD_REQUIRE_POSTGRES=1) when there is none.
+func Tool(t testing.TB, name string) string {
+	t.Helper()
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	for i := len(dirs) - 1; i >= 0; i-- {
+		p := filepath.Join(dirs[i], name)
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			return p
+		}
+	}
+	msg := name + " not found: install Debian's postgresql package"
+	if os.Getenv("HOMEWARD_REQUIRE_POSTGRES") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
