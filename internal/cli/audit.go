@@ -9,17 +9,13 @@ import (
 )
 
 func runAudit(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "verify" && args[0] != "head") {
-		fmt.Fprintln(stderr, "Usage: homeward audit verify [--head SEQ:HASH] | homeward audit head\n\n"+
-			"  verify  walk the audit log and name the first entry that was edited, deleted or reordered;\n"+
-			"          with --head (the output of an earlier 'audit head'), also catch a cut tail\n"+
-			"  head    print the newest entry's position and hash; keep it off the server")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return errUsage
+	sub, err := subcommand(args, []string{"verify", "head"}, "Usage: homeward audit verify [--head SEQ:HASH] | homeward audit head\n\n"+
+		"  verify  walk the audit log and name the first entry that was edited, deleted or reordered;\n"+
+		"          with --head (the output of an earlier 'audit head'), also catch a cut tail\n"+
+		"  head    print the newest entry's position and hash; keep it off the server", stderr)
+	if err != nil {
+		return err
 	}
-	sub := args[0]
 	fs := flagSet("audit "+sub, map[string]string{
 		"verify": "Verify the audit log's hash chain. Exit status 0: intact; 1: broken, with the first bad entry named.",
 		"head":   "Print the newest audit entry as SEQ:HASH, to keep somewhere the server cannot change.",

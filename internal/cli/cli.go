@@ -138,6 +138,24 @@ func usage(w io.Writer, cmds map[string]command) {
 	fmt.Fprintln(w, "\nRun 'homeward <command> --help' for the flags of a command. Every flag has a HOMEWARD_* environment twin.")
 }
 
+// subcommand picks the subcommand of a command with subcommands ("audit
+// verify"): it returns the name, or prints the usage and returns nil for
+// --help and errUsage for anything else.
+func subcommand(args []string, names []string, usage string, stderr io.Writer) (string, error) {
+	if len(args) > 0 {
+		for _, n := range names {
+			if args[0] == n {
+				return n, nil
+			}
+		}
+	}
+	fmt.Fprintln(stderr, usage)
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		return "", flag.ErrHelp
+	}
+	return "", errUsage
+}
+
 // flagSet makes a FlagSet whose --help lists each flag with its environment twin.
 func flagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("homeward "+name, flag.ContinueOnError)

@@ -7,17 +7,13 @@ import (
 )
 
 func runKeys(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
-	if len(args) == 0 || (args[0] != "rotate" && args[0] != "retire") {
-		fmt.Fprintln(stderr, "Usage: homeward keys rotate | homeward keys retire\n\n"+
-			"  rotate  make a new key-encryption key current and re-seal every data key under it;\n"+
-			"          safe while Homeward runs (with HOMEWARD_KEY: add the new key there first, restart, then rotate)\n"+
-			"  retire  remove the older keys from the key file once no data key needs them")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return errUsage
+	sub, err := subcommand(args, []string{"rotate", "retire"}, "Usage: homeward keys rotate | homeward keys retire\n\n"+
+		"  rotate  make a new key-encryption key current and re-seal every data key under it;\n"+
+		"          safe while Homeward runs (with HOMEWARD_KEY: add the new key there first, restart, then rotate)\n"+
+		"  retire  remove the older keys from the key file once no data key needs them", stderr)
+	if err != nil {
+		return err
 	}
-	sub := args[0]
 	fs := flagSet("keys "+sub, map[string]string{
 		"rotate": "Make a new key-encryption key current and re-seal every data key under it, in small\ntransactions, while Homeward keeps running. The old key stays until 'keys retire'.",
 		"retire": "Remove every key but the current one from the key file, after checking that no data key\nstill needs them. The removed keys are saved to a separate file: move it to where the\nbackups taken before the rotation are kept, since those backups need it.",

@@ -1,20 +1,15 @@
 package web
 
 import (
-	"homeward/internal/route"
 	"net/http"
 	"strconv"
 
 	"homeward/internal/errs"
+	"homeward/internal/route"
 )
 
 func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "program")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	p, err := h.store.GetProgram(r.Context(), id)
+	p, err := h.programFromPath(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return

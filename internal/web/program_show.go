@@ -1,10 +1,10 @@
 package web
 
 import (
-	"homeward/internal/route"
 	"net/http"
 
 	"homeward/internal/program"
+	"homeward/internal/route"
 )
 
 type programPage struct {
@@ -12,13 +12,17 @@ type programPage struct {
 	Saved   bool
 }
 
-func (h *Web) programShow(w http.ResponseWriter, r *http.Request) {
+// programFromPath loads the program the path's {id} names.
+func (h *Web) programFromPath(r *http.Request) (program.Program, error) {
 	id, err := route.ID(r, "program")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return program.Program{}, err
 	}
-	p, err := h.store.GetProgram(r.Context(), id)
+	return h.store.GetProgram(r.Context(), id)
+}
+
+func (h *Web) programShow(w http.ResponseWriter, r *http.Request) {
+	p, err := h.programFromPath(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
