@@ -73,6 +73,15 @@ func (a *API) Forbidden(w http.ResponseWriter, r *http.Request) {
 	a.fail(w, r, errs.Forbidden("Cross-origin requests are refused."))
 }
 
+// Fail answers a domain error in the API's error shape, for the middleware.
+func (a *API) Fail(w http.ResponseWriter, r *http.Request, err error) { a.fail(w, r, err) }
+
+// Unauthorized answers a request without a valid session or token.
+func (a *API) Unauthorized(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="homeward"`)
+	a.fail(w, r, &errs.Error{Kind: errs.KindUnauthorized, Code: "unauthorized", Message: "Sign in or send a valid token."})
+}
+
 // RenderPanic answers a recovered panic in the API's error shape.
 func (a *API) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
 	a.fail(w, r, errs.Internal(err))

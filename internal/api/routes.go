@@ -10,14 +10,14 @@ import (
 // exactly these routes (TestOpenAPIMatchesRoutes).
 func (a *API) Routes() []route.Route {
 	return []route.Route{
-		{Method: "GET", Path: Prefix + "/openapi.json", Handler: http.HandlerFunc(a.openAPI)},
+		{Method: "GET", Path: Prefix + "/openapi.json", Access: route.Public, Handler: http.HandlerFunc(a.openAPI)},
 
-		{Method: "GET", Path: Prefix + "/programs", Handler: http.HandlerFunc(a.programList)},
-		{Method: "POST", Path: Prefix + "/programs", Handler: http.HandlerFunc(a.programCreate)},
-		{Method: "GET", Path: Prefix + "/programs/{id}", Handler: http.HandlerFunc(a.programGet)},
-		{Method: "PATCH", Path: Prefix + "/programs/{id}", Handler: http.HandlerFunc(a.programUpdate)},
+		{Method: "GET", Path: Prefix + "/programs", Access: route.SignedIn, Handler: http.HandlerFunc(a.programList)},
+		{Method: "POST", Path: Prefix + "/programs", Access: route.SignedIn, Handler: http.HandlerFunc(a.programCreate)},
+		{Method: "GET", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Handler: http.HandlerFunc(a.programGet)},
+		{Method: "PATCH", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Handler: http.HandlerFunc(a.programUpdate)},
 
 		// Anything else under the API answers with a JSON 404.
-		{Path: Prefix + "/", Handler: http.HandlerFunc(a.notFound)},
+		{Path: Prefix + "/", Access: route.SignedIn, Handler: http.HandlerFunc(a.notFound)},
 	}
 }

@@ -17,7 +17,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"homeward/internal/auth"
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/server"
 	"homeward/internal/store"
 )
@@ -83,8 +85,9 @@ func start(t *testing.T) *app {
 	if err != nil {
 		t.Fatalf("load catalogues: %v", err)
 	}
+	hasher := auth.NewHasher()
 	srv, err := server.New(server.Config{
-		Store: st, Bundle: bundle, Version: "test",
+		Store: st, Bundle: bundle, Version: "test", Identity: identity.New(st, hasher, identity.DefaultConfig()),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -131,7 +134,38 @@ func start(t *testing.T) *app {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("start %s: %v", chromium, err)
 	}
-	return &app{t: t, tab: tab, url: ts.URL, store: st, bundle: bundle, en: bundle.Printer("en")}
+	a := &app{t: t, tab: tab, url: ts.URL, store: st, bundle: bundle, en: bundle.Printer("en")}
+	a.signIn(hasher)
+	return a
+}
+
+// testEmail and testPassword are the browser's user.
+const (
+	testEmail    = "coordinator@example.org"
+	testPassword = "a long enough test password"
+)
+
+// signIn makes an active coordinator and signs in through the sign-in page,
+// as a person does: every other page needs a signed-in user.
+func (a *app) signIn(hasher *auth.Hasher) {
+	a.t.Helper()
+	ctx := context.Background()
+	u, err := a.store.CreateUser(ctx, auth.User{Email: testEmail, Role: auth.Coordinator})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	phc, _ := hasher.Hash(ctx, testPassword)
+	if err := a.store.SetPassword(ctx, u.ID, phc); err != nil {
+		a.t.Fatal(err)
+	}
+	a.open("/login")
+	a.do("fill the sign-in form",
+		chromedp.SendKeys(chromedp.ID("f-email"), testEmail),
+		chromedp.SendKeys(chromedp.ID("f-password"), testPassword))
+	a.load("sign in", http.StatusOK, chromedp.Click(chromedp.CSS("form.form button[type=submit]")))
+	if got := a.path(); got != "/" {
+		a.t.Fatalf("after signing in the browser is at %s, want /", got)
+	}
 }
 
 // do runs actions in the tab and fails the test on the first error.

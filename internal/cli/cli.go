@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+
+	"homeward/internal/errs"
 )
 
 // version is set at build time with -ldflags "-X homeward/internal/cli.version=v1.2.3".
@@ -62,6 +64,7 @@ func commands() map[string]command {
 		{"demo", "fill an empty database with generated demo data", runDemo},
 		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
 		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
+		{"user", "invite a user (prints a one-time link)", runUser},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}
@@ -82,6 +85,8 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true, "HOMEWARD_HEAD": true,
 	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
 	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true, "HOMEWARD_KEY": true,
+	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
+	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"
@@ -215,4 +220,28 @@ func runVersion(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 	}
 	fmt.Fprintln(stdout, "homeward", Version())
 	return nil
+}
+
+// describe turns a domain error with field messages into a line for the
+// terminal, naming each field as its flag.
+func describe(err error) error {
+	e := errs.As(err)
+	if len(e.Fields) == 0 {
+		return err
+	}
+	var parts []string
+	for _, f := range e.FieldNames() {
+		parts = append(parts, fmt.Sprintf("--%s: %s", f, fieldHelp[e.Fields[f]]))
+	}
+	return errors.New(strings.Join(parts, "; "))
+}
+
+// fieldHelp words the validation keys for the terminal.
+var fieldHelp = map[string]string{
+	"validation.email":           "not an email address",
+	"validation.email_taken":     "a user with this email address already exists",
+	"validation.role":            "choose admin, coordinator, mentor, psychologist, mentee, partner or viewer",
+	"validation.admin_programs":  "administrators are not assigned to programs",
+	"validation.no_such_program": "no such program",
+	"validation.too_long":        "too long",
 }

@@ -5,7 +5,10 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	neturl "net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -129,7 +132,19 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	case code := <-done:
 		t.Fatalf("serve exited with %d:\n%s", code, logs.buf.String())
 	}
-	res, err := http.Get(url + "/api/v1/programs")
+	// Sign in as the demo coordinator whose password serve printed.
+	cred := regexp.MustCompile(`coordinator@demo\.homeward\.test\s+(\S+)`).FindStringSubmatch(out.String())
+	if cred == nil {
+		t.Fatalf("serve --demo printed no coordinator password:\n%s", out.String())
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"coordinator@demo.homeward.test"}, "password": {cred[1]}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("sign in with the printed password: %v %v", res, err)
+	}
+	res.Body.Close()
+	res, err = client.Get(url + "/api/v1/programs")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +157,7 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	if code := <-done; code != 0 {
 		t.Fatalf("serve after SIGTERM: exit %d\n%s", code, logs.buf.String())
 	}
-	if !strings.Contains(out.String(), "Open "+url) {
+	if !strings.Contains(out.String(), "Sign in at "+url+"/login") {
 		t.Errorf("serve --demo did not print how to reach it: %q", out.String())
 	}
 	logs.mu.Lock()
@@ -167,14 +182,15 @@ func TestAuditCommands(t *testing.T) {
 		t.Fatalf("demo: %s", stderr)
 	}
 	code, head, stderr := run(t, nil, "audit", "head", "--data", dir)
-	if code != 0 || !regexp.MustCompile(`^3:[0-9a-f]{64}\n$`).MatchString(head) {
+	if code != 0 || !regexp.MustCompile(`^\d+:[0-9a-f]{64}\n$`).MatchString(head) {
 		t.Fatalf("audit head: %d %q %s", code, head, stderr)
 	}
 	code, out, _ := run(t, nil, "audit", "verify", "--data", dir, "--head", strings.TrimSpace(head))
-	if code != 0 || !strings.Contains(out, "audit log intact: 3 entries") {
+	if code != 0 || !strings.Contains(out, "audit log intact: "+strings.SplitN(head, ":", 2)[0]+" entries") {
 		t.Errorf("verify: %d %q", code, out)
 	}
-	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head", "9:"+strings.Repeat("a", 64)); code != 1 || !strings.Contains(stderr, "(cut)") {
+	n, _ := strconv.Atoi(strings.SplitN(head, ":", 2)[0])
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head", strconv.Itoa(n+5)+":"+strings.Repeat("a", 64)); code != 1 || !strings.Contains(stderr, "(cut)") {
 		t.Errorf("verify against a later head: %d %s", code, stderr)
 	}
 	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head", "nonsense"); code != 1 || !strings.Contains(stderr, "not of the form") {
@@ -213,5 +229,58 @@ func TestKeysRotateAndRetireBesideServe(t *testing.T) {
 	}
 	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir); code != 0 {
 		t.Errorf("audit verify beside serve: %s", stderr)
+	}
+}
+
+func TestUserCreatePrintsAnInvitationLink(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := run(t, nil, "user", "create", "--data", dir, "--email", "new.mentor@example.org", "--role", "mentor", "--program", "1", "--url", "https://homeward.example.org/")
+	if code != 0 || !regexp.MustCompile(`^https://homeward\.example\.org/link/hwl_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("user create: %d %q %s", code, out, stderr)
+	}
+	if strings.Contains(out+stderr, "password") && !strings.Contains(stderr, "choose") {
+		t.Errorf("user create mentions a password it chose: %s", out+stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--email", "new.mentor@example.org", "--role", "mentor"}, "already exists"},
+		{[]string{"--email", "x@example.org", "--role", "boss"}, "--role: choose admin"},
+		{[]string{"--email", "not an email", "--role", "viewer"}, "--email: not an email address"},
+		{[]string{"--email", "y@example.org", "--role", "mentor", "--program", "99"}, "--programs: no such program"},
+		{[]string{"--email", "z@example.org", "--role", "admin", "--program", "1"}, "not assigned to programs"},
+	} {
+		code, _, stderr := run(t, nil, append([]string{"user", "create", "--data", dir}, c.args...)...)
+		if code != 1 || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: %d %s, want %q", c.args, code, stderr, c.want)
+		}
+	}
+}
+
+func TestSiteURL(t *testing.T) {
+	for _, c := range []struct {
+		url, addr string
+		insecure  bool
+		base      string
+		secure    bool
+		ok        bool
+	}{
+		{"", "127.0.0.1:8080", false, "", false, true},
+		{"", "0.0.0.0:8080", false, "", false, false},
+		{"", "0.0.0.0:8080", true, "", false, true},
+		{"https://homeward.example.org/", "0.0.0.0:8080", false, "https://homeward.example.org", true, true},
+		{"http://homeward.example.org", "0.0.0.0:8080", false, "", false, false},
+		{"http://localhost:8080", "127.0.0.1:8080", false, "http://localhost:8080", false, true},
+		{"ftp://x", "127.0.0.1:8080", false, "", false, false},
+		{"https://x.org/path", "127.0.0.1:8080", false, "", false, false},
+	} {
+		base, secure, err := siteURL(c.url, c.addr, c.insecure)
+		if (err == nil) != c.ok || base != c.base || secure != c.secure {
+			t.Errorf("siteURL(%q, %q, %v) = %q %v %v", c.url, c.addr, c.insecure, base, secure, err)
+		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	"homeward/internal/auth"
 	"homeward/internal/demo"
 )
 
@@ -27,10 +28,13 @@ func runDemo(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	sum, err := demo.Fill(ctx, st, sz, *seed)
+	sum, err := demo.Fill(ctx, st, auth.NewHasher(), sz, *seed)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Demo data (%s, seed %d) written to %s: %d programs.\n", sz, *seed, db.where(), sum.Programs)
+	fmt.Fprintf(stdout, "Demo data (%s, seed %d) written to %s: %d programs.\nDemo users (password shown once, not stored anywhere):\n", sz, *seed, db.where(), sum.Programs)
+	for _, c := range sum.Users {
+		fmt.Fprintf(stdout, "  %-34s %s\n", c.Email, c.Password)
+	}
 	return nil
 }

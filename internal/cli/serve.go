@@ -6,11 +6,15 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"strconv"
+	"strings"
 
+	"homeward/internal/auth"
 	"homeward/internal/demo"
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/server"
 )
 
@@ -19,6 +23,8 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	var db dbFlags
 	db.register(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
+	publicURL := fs.String("url", "", "the address people open, for links in invitations (default http://ADDR); https:// makes cookies Secure")
+	insecure := fs.Bool("insecure-cookies", false, "allow a plain http:// --url on an address other than this machine (cookies then travel unencrypted: only for a closed test network)")
 	withDemo := fs.Bool("demo", false, "fill an empty database with small demo data and print how to sign in")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	if err := parse(fs, args, e); err != nil {
@@ -28,6 +34,10 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
 	}
 	log := newLogger(stderr, *logFormat)
+	base, secure, err := siteURL(*publicURL, *addr, *insecure)
+	if err != nil {
+		return err
+	}
 
 	st, err := db.openStore(ctx, log, openHow{keys: true}, e, stderr)
 	if err != nil {
@@ -40,9 +50,11 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			log.Info("database closed")
 		}
 	}()
+	hasher := auth.NewHasher()
+	ids := identity.New(st, hasher, identity.DefaultConfig())
 	var demoSum *demo.Summary
 	if *withDemo {
-		sum, err := demo.Fill(ctx, st, demo.Small, 1)
+		sum, err := demo.Fill(ctx, st, hasher, demo.Small, 1)
 		switch {
 		case err == demo.ErrNotEmpty:
 			log.Info("demo: the database already holds data; nothing added")
@@ -56,21 +68,58 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: st, Bundle: bundle, Log: log, Version: Version()})
+	setup, err := ids.SetupLink(ctx)
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure})
 	if err != nil {
 		return err
 	}
 	return server.Run(ctx, *addr, srv.Handler(), log, func(a net.Addr) {
-		url := "http://" + browsable(a)
+		url := base
+		if url == "" {
+			url = "http://" + browsable(a)
+		}
 		log.Info("homeward is listening", "url", url, "version", Version())
-		if *withDemo {
-			if demoSum != nil {
-				fmt.Fprintf(stdout, "Demo data written: %d programs.\n", demoSum.Programs)
+		if demoSum != nil {
+			fmt.Fprintf(stdout, "Demo data written: %d programs.\nSign in at %s/login as one of (password shown once, not stored anywhere):\n", demoSum.Programs, url)
+			for _, c := range demoSum.Users {
+				fmt.Fprintf(stdout, "  %-34s %s\n", c.Email, c.Password)
 			}
-			fmt.Fprintf(stdout, "Open %s in your browser.\n", url)
-			fmt.Fprintln(stdout, "There is no sign-in yet (it comes with user accounts); keep --addr on 127.0.0.1 until then. Demo data holds no real person.")
+		} else if *withDemo {
+			fmt.Fprintf(stdout, "Open %s in your browser (the database already held data; no demo data added).\n", url)
+		}
+		if setup != "" {
+			fmt.Fprintf(stdout, "\nNo user exists yet. Set up the first administrator with this one-time link (valid 72 hours; a restart replaces it):\n  %s/link/%s\n\n", url, setup)
 		}
 	})
+}
+
+// siteURL checks the public URL and tells whether cookies must be Secure.
+// A plain http:// URL is accepted on this machine (127.0.0.1, localhost) and
+// elsewhere only with --insecure-cookies.
+func siteURL(raw, addr string, insecure bool) (string, bool, error) {
+	if raw == "" {
+		host, _, _ := net.SplitHostPort(addr)
+		if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) && !insecure {
+			return "", false, fmt.Errorf("--addr %s is reachable from other machines: set --url https://… (behind a TLS proxy), or --insecure-cookies for a closed test network", addr)
+		}
+		return "", false, nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.Path != "" && u.Path != "/" || u.RawQuery != "" {
+		return "", false, fmt.Errorf("--url %q: give the address people open, such as https://homeward.example.org", raw)
+	}
+	base := strings.TrimSuffix(u.String(), "/")
+	if u.Scheme == "https" {
+		return base, true, nil
+	}
+	ip := net.ParseIP(u.Hostname())
+	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) && !insecure {
+		return "", false, fmt.Errorf("--url %s is plain http on another machine: use https://, or --insecure-cookies for a closed test network", raw)
+	}
+	return base, false, nil
 }
 
 // browsable turns a listen address into one a browser can open (0.0.0.0 → 127.0.0.1).

@@ -5,10 +5,12 @@ package demo
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 
+	"homeward/internal/auth"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -37,13 +39,24 @@ var programCount = map[Size]int{Small: 3, Medium: 12, Large: 60}
 // Summary tells what was generated.
 type Summary struct {
 	Programs int
+	Users    []Credential
 }
+
+// Credential is a demo user's sign-in, printed once at the end of the run.
+type Credential struct {
+	Email, Password string
+	Role            auth.Role
+}
+
+// DemoDomain is the email domain of demo users; .test never reaches anyone.
+const DemoDomain = "demo.homeward.test"
 
 // ErrNotEmpty is returned when the database already holds data.
 var ErrNotEmpty = errors.New("the database already holds data; demo data goes only into an empty database (start with a new --data directory or database)")
 
-// Fill generates demo data of the size into an empty database.
-func Fill(ctx context.Context, st *store.Store, size Size, seed uint64) (Summary, error) {
+// Fill generates demo data of the size into an empty database, with one
+// user per role (ROLE@demo.homeward.test) whose random passwords it returns.
+func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, seed uint64) (Summary, error) {
 	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
 	if err != nil {
 		return Summary{}, err
@@ -51,14 +64,61 @@ func Fill(ctx context.Context, st *store.Store, size Size, seed uint64) (Summary
 	if n > 0 {
 		return Summary{}, ErrNotEmpty
 	}
+	if n, err := st.CountUsers(ctx); err != nil || n > 0 {
+		if err == nil {
+			err = ErrNotEmpty
+		}
+		return Summary{}, err
+	}
 	var sum Summary
+	var first int64
 	for _, p := range Programs(size, seed) {
-		if _, err := st.CreateProgram(ctx, p); err != nil {
+		saved, err := st.CreateProgram(ctx, p)
+		if err != nil {
 			return sum, fmt.Errorf("demo program %q: %w", p.Name, err)
+		}
+		if first == 0 {
+			first = saved.ID
 		}
 		sum.Programs++
 	}
+	for _, role := range auth.Roles {
+		u := auth.User{Email: string(role) + "@" + DemoDomain, Name: "Demo " + string(role), Role: role}
+		if role != auth.Admin {
+			u.Programs = []int64{first}
+		}
+		u, err := st.CreateUser(ctx, u)
+		if err != nil {
+			return sum, fmt.Errorf("demo user %s: %w", role, err)
+		}
+		pw := password()
+		phc, err := hasher.Hash(ctx, pw)
+		if err != nil {
+			return sum, err
+		}
+		if err := st.SetPassword(ctx, u.ID, phc); err != nil {
+			return sum, fmt.Errorf("demo user %s: %w", role, err)
+		}
+		sum.Users = append(sum.Users, Credential{Email: u.Email, Password: pw, Role: role})
+	}
 	return sum, nil
+}
+
+// password makes a random password of 20 characters in groups, easy to type.
+func password() string {
+	const alphabet = "abcdefghijkmnpqrstuvwxyz23456789"
+	b := make([]byte, 16)
+	if _, err := crand.Read(b); err != nil {
+		panic(err)
+	}
+	var out []byte
+	for i, c := range b {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, alphabet[int(c)%len(alphabet)])
+	}
+	return string(out)
 }
 
 // Programs returns the demo programs of a size: three programs modelled on

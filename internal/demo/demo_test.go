@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 
+	"homeward/internal/auth"
 	"homeward/internal/store"
 )
 
@@ -36,11 +37,20 @@ func TestFillOnlyAnEmptyDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	sum, err := Fill(ctx, st, Medium, 1)
-	if err != nil || sum.Programs != 12 {
+	sum, err := Fill(ctx, st, auth.NewHasher(), Medium, 1)
+	if err != nil || sum.Programs != 12 || len(sum.Users) != len(auth.Roles) {
 		t.Fatalf("fill: %+v %v", sum, err)
 	}
-	if _, err := Fill(ctx, st, Small, 1); err != ErrNotEmpty {
+	for _, c := range sum.Users {
+		u, _, err := st.UserForLogin(ctx, c.Email)
+		if err != nil || u.Role != c.Role || u.Status != auth.StatusActive || len(c.Password) < auth.MinPassword {
+			t.Errorf("demo user %s: %+v %v", c.Email, u, err)
+		}
+		if c.Email != string(c.Role)+"@demo.homeward.test" {
+			t.Errorf("demo user %q does not follow ROLE@demo.homeward.test", c.Email)
+		}
+	}
+	if _, err := Fill(ctx, st, auth.NewHasher(), Small, 1); err != ErrNotEmpty {
 		t.Errorf("second fill: %v, want ErrNotEmpty", err)
 	}
 }

@@ -5,16 +5,30 @@ package route
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 
 	"homeward/internal/errs"
 )
 
+// Access is who may use a route. Every route declares one; a route without
+// is refused at start-up (deny by default).
+type Access string
+
+const (
+	// Public routes serve anyone: sign-in, one-time links, assets, health.
+	Public Access = "public"
+	// SignedIn routes serve any signed-in user; what each may do to which
+	// record is then decided by the policy and the store's scoped queries.
+	SignedIn Access = "signed-in"
+)
+
 // Route is one line of a route table.
 type Route struct {
 	Method  string // GET, POST, PUT, … ; GET also answers HEAD
 	Path    string // a net/http pattern path, e.g. /programs/{id}
+	Access  Access
 	Handler http.Handler
 }
 
@@ -41,10 +55,17 @@ func WithInfo(ctx context.Context) (context.Context, *Info) {
 	return context.WithValue(ctx, infoKey{}, info), info
 }
 
-// Mount registers the routes on mux, each wrapped so that it records its pattern.
-func Mount(mux *http.ServeMux, routes []Route) {
+// Guard wraps a route's handler with its access check.
+type Guard func(Route, http.Handler) http.Handler
+
+// Mount registers the routes on mux, each behind guard and wrapped so that
+// it records its pattern. A route that declares no access is an error.
+func Mount(mux *http.ServeMux, routes []Route, guard Guard) error {
 	for _, rt := range routes {
-		pattern, h := rt.Pattern(), rt.Handler
+		if rt.Access != Public && rt.Access != SignedIn {
+			return fmt.Errorf("route %q declares no access", rt.Pattern())
+		}
+		pattern, h := rt.Pattern(), guard(rt, rt.Handler)
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if info, ok := r.Context().Value(infoKey{}).(*Info); ok {
 				info.Pattern = pattern
@@ -52,6 +73,7 @@ func Mount(mux *http.ServeMux, routes []Route) {
 			h.ServeHTTP(w, r)
 		}))
 	}
+	return nil
 }
 
 // ID reads the {id} of the path as a positive integer. A malformed id names

@@ -16,9 +16,9 @@ import (
 // balancers and monitoring. They reveal no data.
 func opsRoutes(st *store.Store, reg *prometheus.Registry) []route.Route {
 	return []route.Route{
-		{Method: "GET", Path: "/healthz", Handler: http.HandlerFunc(healthz)},
-		{Method: "GET", Path: "/readyz", Handler: readyz(st)},
-		{Method: "GET", Path: "/metrics", Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
+		{Method: "GET", Path: "/healthz", Access: route.Public, Handler: http.HandlerFunc(healthz)},
+		{Method: "GET", Path: "/readyz", Access: route.Public, Handler: readyz(st)},
+		{Method: "GET", Path: "/metrics", Access: route.Public, Handler: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})},
 	}
 }
 

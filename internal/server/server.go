@@ -19,6 +19,7 @@ import (
 
 	"homeward/internal/api"
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/route"
 	"homeward/internal/secure"
 	"homeward/internal/store"
@@ -27,24 +28,30 @@ import (
 
 // Config is what the server is built from.
 type Config struct {
-	Store   *store.Store
-	Bundle  *i18n.Bundle
-	Log     *slog.Logger
-	Version string
+	Store    *store.Store
+	Identity *identity.Service
+	Bundle   *i18n.Bundle
+	Log      *slog.Logger
+	Version  string
+	// SecureCookies: see web.Deps.SecureCookies.
+	SecureCookies bool
 }
 
 // Server is the assembled HTTP handler with its route tables.
 type Server struct {
-	handler http.Handler
-	web     *web.Web
-	api     *api.API
-	ops     []route.Route
-	log     *slog.Logger
+	handler  http.Handler
+	web      *web.Web
+	api      *api.API
+	ops      []route.Route
+	log      *slog.Logger
+	identity *identity.Service
+	cookie   string // the session cookie's name
 }
 
 // New builds the server.
 func New(cfg Config) (*Server, error) {
-	pages, err := web.New(web.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, Version: cfg.Version})
+	pages, err := web.New(web.Deps{Store: cfg.Store, Identity: cfg.Identity, Bundle: cfg.Bundle, Log: cfg.Log,
+		Version: cfg.Version, SecureCookies: cfg.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +64,18 @@ func New(cfg Config) (*Server, error) {
 	}
 	m := newMetrics(reg)
 
-	s := &Server{web: pages, api: a, log: cfg.Log}
+	s := &Server{web: pages, api: a, log: cfg.Log, identity: cfg.Identity, cookie: identity.CookieName(cfg.SecureCookies)}
 	s.ops = opsRoutes(cfg.Store, reg)
 
 	mux := http.NewServeMux()
-	for _, table := range s.RouteTables() {
-		route.Mount(mux, table)
+	for name, table := range s.RouteTables() {
+		if err := route.Mount(mux, table, s.guard); err != nil {
+			return nil, fmt.Errorf("%s routes: %w", name, err)
+		}
 	}
 	var h http.Handler = mux
 	h = s.recoverPanics(h)
+	h = s.resumeSession(h)
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if isAPI(r) {

@@ -13,9 +13,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
+	"homeward/internal/auth"
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/program"
 	"homeward/internal/server"
 	"homeward/internal/store"
@@ -25,10 +29,13 @@ import (
 func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
 
 type app struct {
-	t     *testing.T
-	store *store.Store
-	srv   *server.Server
-	logs  *strings.Builder
+	t       *testing.T
+	store   *store.Store
+	ids     *identity.Service
+	srv     *server.Server
+	logs    *strings.Builder
+	session string // the session token requests carry; "" sends them anonymously
+	user    auth.User
 }
 
 // newApp builds the whole server on a fresh SQLite store.
@@ -37,7 +44,8 @@ func newApp(t *testing.T) *app {
 	return newAppOn(t, store.Options{DataDir: t.TempDir()})
 }
 
-func newAppOn(t *testing.T, opts store.Options) *app {
+// newBareApp builds the server on a store with no user at all.
+func newBareApp(t *testing.T, opts store.Options) *app {
 	t.Helper()
 	st, err := store.Open(context.Background(), opts)
 	if err != nil {
@@ -49,19 +57,61 @@ func newAppOn(t *testing.T, opts store.Options) *app {
 		t.Fatal(err)
 	}
 	logs := &strings.Builder{}
-	srv, err := server.New(server.Config{Store: st, Bundle: bundle, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"})
+	ids := identity.New(st, testHasher, identity.DefaultConfig())
+	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &app{t: t, store: st, srv: srv, logs: logs}
+	return &app{t: t, store: st, ids: ids, srv: srv, logs: logs}
+}
+
+func newAppOn(t *testing.T, opts store.Options) *app {
+	t.Helper()
+	a := newBareApp(t, opts)
+	a.user, a.session = a.signedIn(fmt.Sprintf("coordinator%d@example.org", appCount.Add(1)), auth.Coordinator)
+	return a
+}
+
+var appCount atomic.Int64
+
+// testHasher is shared by the tests: making one hashes a dummy password.
+var testHasher = auth.NewHasher()
+
+// testPassword is every test user's password.
+const testPassword = "a long enough test password"
+
+// signedIn makes an active user and a session for them, and returns the user and the session token.
+func (a *app) signedIn(email string, role auth.Role) (auth.User, string) {
+	a.t.Helper()
+	ctx := context.Background()
+	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	phc, _ := testHasher.Hash(ctx, testPassword)
+	if err := a.store.SetPassword(ctx, u.ID, phc); err != nil {
+		a.t.Fatal(err)
+	}
+	token, err := a.store.CreateSession(ctx, u.ID, time.Hour, "192.0.2.1", "test")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return u, token
 }
 
 // do sends a request through the whole handler and returns the response and its body.
 func (a *app) do(method, target string, body io.Reader, header ...string) (*http.Response, string) {
 	a.t.Helper()
 	req := httptest.NewRequest(method, target, body)
+	if a.session != "" {
+		req.AddCookie(&http.Cookie{Name: identity.CookieName(false), Value: a.session})
+	}
 	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
+		if header[i] == "Cookie" {
+			req.Header.Add(header[i], header[i+1]) // beside the session cookie
+		} else {
+			req.Header.Set(header[i], header[i+1])
+		}
 	}
 	rec := httptest.NewRecorder()
 	a.srv.Handler().ServeHTTP(rec, req)
@@ -410,15 +460,16 @@ func TestWritesAreAudited(t *testing.T) {
 		t.Fatalf("audit entries: %v %v", entries, err)
 	}
 	e := entries[0]
-	if e.Action != "program.create" || e.Outcome != "ok" || e.Actor != "anonymous" || e.RequestID != res.Header.Get("X-Request-Id") || e.Address == "" {
+	if e.Action != "program.create" || e.Outcome != "ok" || e.Actor != fmt.Sprintf("user:%d", a.user.ID) || e.RequestID != res.Header.Get("X-Request-Id") || e.Address == "" {
 		t.Errorf("entry %+v", e)
 	}
 	if strings.Contains(fmt.Sprint(e), "Audited") {
 		t.Errorf("the audit entry holds a value: %+v", e)
 	}
 	// A refused save writes nothing, not even an audit entry.
+	before, _ := a.store.AuditHead(context.Background())
 	a.postForm("/programs", programForm(""))
-	if h, _ := a.store.AuditHead(context.Background()); h.Seq != 1 {
-		t.Errorf("audit head at %d after a refused save, want 1", h.Seq)
+	if h, _ := a.store.AuditHead(context.Background()); h.Seq != before.Seq {
+		t.Errorf("audit head moved from %d to %d on a refused save", before.Seq, h.Seq)
 	}
 }

@@ -10,8 +10,10 @@ import (
 	"path"
 	"strings"
 
+	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/route"
 	"homeward/internal/secure"
 )
@@ -69,6 +71,7 @@ type view struct {
 	Section   string // the navigation entry to mark as current
 	RequestID string
 	Version   string
+	User      *auth.User // the signed-in user, nil on public pages
 	Data      any
 }
 
@@ -100,6 +103,9 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, s
 		RequestID: route.InfoFrom(r.Context()).RequestID,
 		Version:   h.version,
 		Data:      data,
+	}
+	if c, ok := identity.From(r.Context()); ok {
+		v.User = &c.User
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
@@ -167,6 +173,9 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.serverError(w, r, err)
 	}
 }
+
+// Fail shows the page that fits a domain error, for the middleware.
+func (h *Web) Fail(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }
 
 // Forbidden shows the page for a refused request (e.g. a cross-site form post).
 func (h *Web) Forbidden(w http.ResponseWriter, r *http.Request) {

@@ -6,25 +6,32 @@ import (
 	"log/slog"
 
 	"homeward/internal/i18n"
+	"homeward/internal/identity"
 	"homeward/internal/store"
 )
 
 // Deps are what the pages need.
 type Deps struct {
-	Store   *store.Store
-	Bundle  *i18n.Bundle
-	Log     *slog.Logger
-	Version string
+	Store    *store.Store
+	Identity *identity.Service
+	Bundle   *i18n.Bundle
+	Log      *slog.Logger
+	Version  string
+	// SecureCookies marks cookies Secure with the __Host- prefix; off only
+	// for plain-HTTP use on this machine (serve --insecure-cookies).
+	SecureCookies bool
 }
 
 // Web serves the pages.
 type Web struct {
-	store   *store.Store
-	bundle  *i18n.Bundle
-	log     *slog.Logger
-	version string
-	views   *views
-	assets  *assets
+	store    *store.Store
+	identity *identity.Service
+	bundle   *i18n.Bundle
+	log      *slog.Logger
+	version  string
+	secure   bool
+	views    *views
+	assets   *assets
 }
 
 // New parses the templates and indexes the assets; an error here is a bug in
@@ -38,5 +45,6 @@ func New(d Deps) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Web{store: d.Store, bundle: d.Bundle, log: d.Log, version: d.Version, views: v, assets: a}, nil
+	return &Web{store: d.Store, identity: d.Identity, bundle: d.Bundle, log: d.Log, version: d.Version,
+		secure: d.SecureCookies, views: v, assets: a}, nil
 }

@@ -1,0 +1,32 @@
+package auth
+
+import "slices"
+
+// Role is what a user does in Homeward (DESIGN.md, Roles).
+type Role string
+
+const (
+	Admin        Role = "admin"
+	Coordinator  Role = "coordinator"
+	Mentor       Role = "mentor"
+	Psychologist Role = "psychologist"
+	Mentee       Role = "mentee"
+	Partner      Role = "partner"
+	Viewer       Role = "viewer"
+)
+
+// Roles lists every role, in the order forms show them.
+var Roles = []Role{Admin, Coordinator, Mentor, Psychologist, Mentee, Partner, Viewer}
+
+// Valid tells whether r is a role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Staff tells whether the role works inside the organisation; staff need a
+// second factor by default.
+func (r Role) Staff() bool {
+	return r == Admin || r == Coordinator || r == Mentor || r == Psychologist
+}
+
+// ScopedToPrograms tells whether the role sees only the programs it is
+// assigned to. Only the admin is not, and sees no case content either.
+func (r Role) ScopedToPrograms() bool { return r != Admin }

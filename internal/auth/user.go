@@ -1,0 +1,73 @@
+package auth
+
+import (
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"homeward/internal/errs"
+)
+
+// User statuses.
+const (
+	StatusInvited  = "invited"  // has a one-time link, no password yet
+	StatusActive   = "active"   // may sign in
+	StatusDisabled = "disabled" // may not sign in; sessions ended
+)
+
+// User is a person who signs in.
+type User struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      Role      `json:"role"`
+	Status    string    `json:"status"`
+	Programs  []int64   `json:"programs"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Normalize trims the fields and drops repeated programs.
+func (u *User) Normalize() {
+	u.Email = strings.TrimSpace(u.Email)
+	u.Name = strings.TrimSpace(u.Name)
+	slices.Sort(u.Programs)
+	u.Programs = slices.Compact(u.Programs)
+}
+
+// Validate checks the user's fields and names each bad one.
+func (u *User) Validate() error {
+	f := map[string]string{}
+	if a, err := mail.ParseAddress(u.Email); err != nil || a.Address != u.Email || len(u.Email) > 254 {
+		f["email"] = "validation.email"
+	}
+	if utf8.RuneCountInString(u.Name) > 120 || strings.ContainsFunc(u.Name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		f["name"] = "validation.too_long"
+	}
+	if !u.Role.Valid() {
+		f["role"] = "validation.role"
+	}
+	if u.Role == Admin && len(u.Programs) > 0 {
+		f["programs"] = "validation.admin_programs"
+	}
+	if len(f) > 0 {
+		return errs.Invalid(f)
+	}
+	return nil
+}
+
+// EmailKey folds an email address for lookups and uniqueness.
+func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Session is a signed-in browser.
+type Session struct {
+	ID         int64     `json:"id"`
+	UserID     int64     `json:"user_id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	ExpiresAt  time.Time `json:"expires_at"`
+	Address    string    `json:"address"`
+	UserAgent  string    `json:"user_agent"`
+}

@@ -1,0 +1,185 @@
+// Package identity is who is who in a request: signing in with throttling
+// and lockout, sessions with idle and absolute timeouts, one-time links for
+// the first admin, invitations and password resets, and the signed-in user
+// carried in the request's context.
+package identity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"homeward/internal/audit"
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/store"
+)
+
+// Config holds the timeouts and throttles.
+type Config struct {
+	IdleTimeout      time.Duration // a session unused this long ends (default 30 min)
+	AbsoluteLifetime time.Duration // a session ends this long after sign-in (default 12 h)
+	LinkLifetime     time.Duration // invitations and resets expire (default 72 h)
+	Account          store.Throttle
+	Address          store.Throttle
+}
+
+// DefaultConfig is the configuration Homeward runs with.
+func DefaultConfig() Config {
+	return Config{
+		IdleTimeout:      30 * time.Minute,
+		AbsoluteLifetime: 12 * time.Hour,
+		LinkLifetime:     72 * time.Hour,
+		Account:          store.Throttle{Limit: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
+		Address:          store.Throttle{Limit: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
+	}
+}
+
+// Service signs people in and out.
+type Service struct {
+	store  *store.Store
+	hasher *auth.Hasher
+	cfg    Config
+}
+
+// New returns the service.
+func New(st *store.Store, h *auth.Hasher, cfg Config) *Service {
+	return &Service{store: st, hasher: h, cfg: cfg}
+}
+
+// Config returns the service's configuration.
+func (s *Service) Config() Config { return s.cfg }
+
+// ErrBadCredentials is the one answer for an unknown account, a wrong
+// password, and an account that may not sign in: nobody learns which.
+var ErrBadCredentials = &errs.Error{Kind: errs.KindUnauthorized, Code: "bad_credentials", Message: "The email address or the password is not right."}
+
+// LockedError says that sign-in is locked after repeated failures, and until when.
+type LockedError struct{ Until time.Time }
+
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("too many failed sign-ins; try again after %s", e.Until.UTC().Format(time.RFC3339))
+}
+
+// SignIn checks an email address and password and starts a session. The
+// work is the same whether the account exists or not: the password is
+// always hashed, and failures always count, per account and per address.
+func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (string, auth.User, error) {
+	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+address
+	if until, err := s.store.LoginLockedUntil(ctx, accountKey, addressKey); err != nil {
+		return "", auth.User{}, err
+	} else if !until.IsZero() {
+		return "", auth.User{}, &LockedError{Until: until}
+	}
+	u, phc, err := s.store.UserForLogin(ctx, email)
+	if err != nil && !errs.Is(err, errs.KindNotFound) {
+		return "", auth.User{}, err
+	}
+	// A stored hash that cannot be read counts as a wrong password; a
+	// cancelled request stops here.
+	ok, verr := s.hasher.Verify(ctx, phc, password)
+	if errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
+		return "", auth.User{}, verr
+	}
+	if !ok || u.Status != auth.StatusActive {
+		until, err := s.store.RecordLoginFailure(ctx, u.ID, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address})
+		if err != nil {
+			return "", auth.User{}, err
+		}
+		if !until.IsZero() {
+			return "", auth.User{}, &LockedError{Until: until}
+		}
+		return "", auth.User{}, ErrBadCredentials
+	}
+	if err := s.store.ClearLoginFailures(ctx, accountKey); err != nil {
+		return "", auth.User{}, err
+	}
+	token, err := s.store.CreateSession(audit.WithActor(ctx, actorFor(ctx, u)), u.ID, s.cfg.AbsoluteLifetime, address, userAgent)
+	return token, u, err
+}
+
+// Resume returns the session and user of a session token, or errs.NotFound.
+func (s *Service) Resume(ctx context.Context, token string) (auth.Session, auth.User, error) {
+	return s.store.SessionUser(ctx, token, s.cfg.IdleTimeout)
+}
+
+// SignOut ends the session.
+func (s *Service) SignOut(ctx context.Context, sess auth.Session) error {
+	return s.store.EndSession(ctx, sess.UserID, sess.ID)
+}
+
+// SetupLink returns a one-time link token to set up the first admin, or ""
+// once any user exists. Each call replaces the previous setup link.
+func (s *Service) SetupLink(ctx context.Context) (string, error) {
+	n, err := s.store.CountUsers(ctx)
+	if err != nil || n > 0 {
+		return "", err
+	}
+	return s.store.CreateLink(ctx, store.LinkSetup, 0, s.cfg.LinkLifetime)
+}
+
+// Invite creates an invited user and returns the token of their invitation link.
+func (s *Service) Invite(ctx context.Context, u auth.User) (auth.User, string, error) {
+	u, err := s.store.CreateUser(ctx, u)
+	if err != nil {
+		return u, "", err
+	}
+	token, err := s.store.CreateLink(ctx, store.LinkInvite, u.ID, s.cfg.LinkLifetime)
+	return u, token, err
+}
+
+// UseLink spends a one-time link: it sets the password (creating the first
+// admin for a setup link) and signs the person in.
+func (s *Service) UseLink(ctx context.Context, token string, admin *auth.User, password, address, userAgent string) (string, auth.User, error) {
+	if err := auth.CheckPassword("password", password); err != nil {
+		return "", auth.User{}, err
+	}
+	phc, err := s.hasher.Hash(ctx, password)
+	if err != nil {
+		return "", auth.User{}, err
+	}
+	u, err := s.store.UseLink(ctx, token, admin, phc)
+	if err != nil {
+		return "", u, err
+	}
+	session, err := s.store.CreateSession(audit.WithActor(ctx, actorFor(ctx, u)), u.ID, s.cfg.AbsoluteLifetime, address, userAgent)
+	return session, u, err
+}
+
+// actorFor is the audit actor of a request once its user is known.
+func actorFor(ctx context.Context, u auth.User) audit.Actor {
+	a := audit.ActorFrom(ctx)
+	a.Who = fmt.Sprintf("user:%d", u.ID)
+	return a
+}
+
+type userKey struct{}
+
+// Current is the signed-in user of a request and their session.
+type Current struct {
+	User    auth.User
+	Session auth.Session
+}
+
+// WithCurrent returns a context that carries the signed-in user and makes
+// them the actor of the audit entries the request writes.
+func WithCurrent(ctx context.Context, c Current) context.Context {
+	ctx = audit.WithActor(ctx, actorFor(ctx, c.User))
+	return context.WithValue(ctx, userKey{}, c)
+}
+
+// From returns the signed-in user of the request, if any.
+func From(ctx context.Context) (Current, bool) {
+	c, ok := ctx.Value(userKey{}).(Current)
+	return c, ok
+}
+
+// CookieName is the session cookie's name: with Secure cookies the __Host-
+// prefix makes the browser refuse it from any other origin or path.
+func CookieName(secure bool) string {
+	if secure {
+		return "__Host-hw_session"
+	}
+	return "hw_session"
+}

@@ -1,0 +1,242 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/identity"
+	"homeward/internal/route"
+	"homeward/internal/store"
+)
+
+// concrete turns a route pattern's path into a path a request can use.
+func concrete(path string) string {
+	path = strings.ReplaceAll(path, "{$}", "")
+	return regexp.MustCompile(`\{[a-z]+\}`).ReplaceAllString(path, "1")
+}
+
+// Every route but the public ones refuses an anonymous request: the API with
+// 401, a page by sending the person to sign in.
+func TestAnonymousIsRefusedEverywhereButPublicRoutes(t *testing.T) {
+	a := newApp(t)
+	a.program("Exists")
+	a.session = ""
+	for name, table := range a.srv.RouteTables() {
+		for _, rt := range table {
+			method := rt.Method
+			if method == "" {
+				method = "GET"
+			}
+			path := concrete(rt.Path)
+			if rt.Method == "" {
+				path += "no-such-page"
+			}
+			res, body := a.do(method, path, strings.NewReader(""))
+			loc := res.Header.Get("Location")
+			toLogin := res.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/login")
+			// POST /login answers 401 to a wrong password; that is its job, not a refusal.
+			refused := toLogin || (name == "api" && res.StatusCode == http.StatusUnauthorized)
+			switch {
+			case rt.Access == route.Public && refused:
+				t.Errorf("%s %s is public but refused an anonymous request: %d", name, rt.Pattern(), res.StatusCode)
+			case rt.Access != route.Public && name == "api" && (res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"code":"unauthorized"`)):
+				t.Errorf("%s %s answered an anonymous request with %d, want 401", name, rt.Pattern(), res.StatusCode)
+			case rt.Access != route.Public && name != "api" && !toLogin:
+				t.Errorf("%s %s answered an anonymous request with %d %q, want a redirect to sign in", name, rt.Pattern(), res.StatusCode, loc)
+			}
+		}
+	}
+}
+
+// A route table entry without an access declaration stops the server from starting.
+func TestRouteWithoutAccessIsRefused(t *testing.T) {
+	err := route.Mount(http.NewServeMux(), []route.Route{{Method: "GET", Path: "/x", Handler: http.NotFoundHandler()}},
+		func(_ route.Route, h http.Handler) http.Handler { return h })
+	if err == nil || !strings.Contains(err.Error(), "declares no access") {
+		t.Fatalf("mount: %v", err)
+	}
+}
+
+// No GET or HEAD changes state: every change is audited, so walking every
+// GET route signed in must leave the audit head where it was.
+func TestNoGetChangesState(t *testing.T) {
+	a := newApp(t)
+	a.program("Exists")
+	before, _ := a.store.AuditHead(context.Background())
+	for _, table := range a.srv.RouteTables() {
+		for _, rt := range table {
+			if rt.Method == "GET" || rt.Method == "" {
+				for _, m := range []string{"GET", "HEAD"} {
+					a.do(m, concrete(rt.Path), nil)
+				}
+			}
+		}
+	}
+	if after, _ := a.store.AuditHead(context.Background()); after != before {
+		t.Errorf("GET requests changed state: audit head %v → %v", before, after)
+	}
+}
+
+func TestSignInAndOut(t *testing.T) {
+	a := newApp(t)
+	a.session = ""
+	res, body := a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {"wrong password here"}, "next": {"/programs"}})
+	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "The email address or the password is not right.") || !strings.Contains(body, `value="`+a.user.Email+`"`) {
+		t.Fatalf("wrong password: %d", res.StatusCode)
+	}
+	_, unknown := a.postForm("/login", url.Values{"email": {"nobody@example.org"}, "password": {"wrong password here"}})
+	if !strings.Contains(unknown, "The email address or the password is not right.") {
+		t.Error("an unknown account is answered differently from a wrong password")
+	}
+	res, _ = a.postForm("/login", url.Values{"email": {strings.ToUpper(a.user.Email)}, "password": {testPassword}, "next": {"/programs"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/programs" {
+		t.Fatalf("sign in: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	var cookie *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == identity.CookieName(false) {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteLaxMode || cookie.Path != "/" || !strings.HasPrefix(cookie.Value, "hws_") {
+		t.Fatalf("session cookie %+v", cookie)
+	}
+	a.session = cookie.Value
+	res, body = a.do("GET", "/programs", nil)
+	if res.StatusCode != 200 || !strings.Contains(body, a.user.Email) || res.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("signed-in page: %d", res.StatusCode)
+	}
+	// An open redirect through next= is not possible.
+	res, _ = a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {testPassword}, "next": {"//evil.example/"}})
+	if res.Header.Get("Location") != "/" {
+		t.Errorf("next=//evil.example/ redirected to %q", res.Header.Get("Location"))
+	}
+	res, _ = a.postForm("/logout", nil)
+	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Clear-Site-Data"), "cookies") {
+		t.Fatalf("logout: %d %q", res.StatusCode, res.Header.Get("Clear-Site-Data"))
+	}
+	if res, _ := a.do("GET", "/programs", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the session still works after logout: %d", res.StatusCode)
+	}
+}
+
+func TestLockoutAfterRepeatedFailures(t *testing.T) {
+	a := newApp(t)
+	a.session = ""
+	for i := range 5 {
+		res, _ := a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {"wrong password " + string(rune('a'+i))}})
+		if i < 4 && res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("failure %d: %d", i+1, res.StatusCode)
+		}
+	}
+	res, body := a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {testPassword}})
+	if res.StatusCode != http.StatusTooManyRequests || !regexp.MustCompile(`paused until \d\d:\d\d UTC`).MatchString(body) {
+		t.Fatalf("after 5 failures the right password got %d, want 429 with the time to retry", res.StatusCode)
+	}
+	// The lock is per account: someone else still signs in.
+	other, _ := a.signedIn("other@example.org", auth.Mentor)
+	if res, _ := a.postForm("/login", url.Values{"email": {other.Email}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another account is locked too: %d", res.StatusCode)
+	}
+}
+
+func TestFirstAdminSetupLink(t *testing.T) {
+	a := newBareApp(t, store.Options{DataDir: t.TempDir()})
+	ctx := context.Background()
+	token, err := a.ids.SetupLink(ctx)
+	if err != nil || token == "" {
+		t.Fatalf("setup link: %q %v", token, err)
+	}
+	res, body := a.do("GET", "/link/"+token, nil)
+	if res.StatusCode != 200 || !strings.Contains(body, "Set up Homeward") {
+		t.Fatalf("setup page: %d", res.StatusCode)
+	}
+	res, body = a.postForm("/link/"+token, url.Values{"email": {"admin@example.org"}, "name": {"Ada"}, "password": {"short"}, "password_again": {"short"}})
+	if res.StatusCode != 422 || !strings.Contains(body, "Use 12 to 128 characters.") || !strings.Contains(body, `value="admin@example.org"`) {
+		t.Fatalf("short password: %d", res.StatusCode)
+	}
+	res, _ = a.postForm("/link/"+token, url.Values{"email": {"admin@example.org"}, "name": {"Ada"}, "password": {testPassword}, "password_again": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("setup: %d", res.StatusCode)
+	}
+	u, _, err := a.store.UserForLogin(ctx, "admin@example.org")
+	if err != nil || u.Role != auth.Admin || u.Status != auth.StatusActive {
+		t.Fatalf("first admin: %+v %v", u, err)
+	}
+	if res, body := a.do("GET", "/link/"+token, nil); res.StatusCode != 404 || !strings.Contains(body, "This link no longer works") {
+		t.Errorf("a used setup link: %d", res.StatusCode)
+	}
+	if again, _ := a.ids.SetupLink(ctx); again != "" {
+		t.Errorf("a setup link was made although an admin exists")
+	}
+}
+
+func TestInvitationAndDisabling(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	u, token, err := a.ids.Invite(ctx, auth.User{Email: "mentor@example.org", Role: auth.Mentor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := a.ids.SignIn(ctx, u.Email, testPassword, "192.0.2.9", "t"); err == nil {
+		t.Fatal("an invited user signed in before choosing a password")
+	}
+	a.session = ""
+	res, _ := a.postForm("/link/"+token, url.Values{"password": {testPassword}, "password_again": {testPassword}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept invitation: %d", res.StatusCode)
+	}
+	session, _, err := a.ids.SignIn(ctx, u.Email, testPassword, "192.0.2.9", "t")
+	if err != nil {
+		t.Fatalf("sign in after the invitation: %v", err)
+	}
+	a.session = session
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
+		t.Fatalf("home: %d", res.StatusCode)
+	}
+	if err := a.store.SetUserStatus(ctx, u.ID, auth.StatusDisabled); err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("a disabled user's session still works: %d", res.StatusCode)
+	}
+}
+
+func TestSessionTimeouts(t *testing.T) {
+	a := newApp(t)
+	now := time.Now()
+	a.store.SetClock(func() time.Time { return now })
+	ctx := context.Background()
+	token, _, err := a.ids.SignIn(ctx, a.user.Email, testPassword, "192.0.2.7", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.session = token
+	now = now.Add(29 * time.Minute)
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
+		t.Fatalf("within the idle timeout: %d", res.StatusCode)
+	}
+	now = now.Add(29 * time.Minute) // used 29 minutes ago: still alive
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
+		t.Fatalf("activity must extend the session: %d", res.StatusCode)
+	}
+	now = now.Add(31 * time.Minute)
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("after 31 idle minutes: %d, want sign in", res.StatusCode)
+	}
+	token, _, _ = a.ids.SignIn(ctx, a.user.Email, testPassword, "192.0.2.7", "t")
+	a.session = token
+	for range 25 { // active every 29 minutes for 12 hours and more
+		now = now.Add(29 * time.Minute)
+		a.do("GET", "/", nil)
+	}
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("after the absolute lifetime: %d, want sign in", res.StatusCode)
+	}
+}

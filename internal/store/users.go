@@ -1,0 +1,391 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"homeward/internal/audit"
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+)
+
+const userColumns = `id, email, name, role, status, password_hash, created_at, updated_at`
+
+func scanUser(r scanner) (auth.User, string, error) {
+	var u auth.User
+	var role, phc string
+	err := r.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &phc, &u.CreatedAt, &u.UpdatedAt)
+	u.Role = auth.Role(role)
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, phc, err
+}
+
+// CountUsers counts every user; zero means the first admin is still to be set up.
+func (s *Store) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, s.wrap(err, "count users")
+}
+
+// CreateUser stores a new, invited user with their programs.
+func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return u, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		u, err = s.createUserTx(ctx, tx, u)
+		return err
+	})
+	return u, err
+}
+
+func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth.User, error) {
+	now := s.now()
+	u.Status, u.CreatedAt, u.UpdatedAt = auth.StatusInvited, now, now
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, role, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
+		u.Email, auth.EmailKey(u.Email), u.Name, string(u.Role), u.Status, s.ts(now)).Scan(&u.ID)
+	if isUniqueViolation(err) {
+		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
+	}
+	if err != nil {
+		return u, s.wrap(err, "insert user")
+	}
+	if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {
+		return u, err
+	}
+	return u, s.appendAudit(ctx, tx, "user.create", "user", u.ID, audit.OK)
+}
+
+func (s *Store) setUserPrograms(ctx context.Context, tx *sql.Tx, userID int64, programs []int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM user_programs WHERE user_id = $1`, userID); err != nil {
+		return s.wrap(err, "clear user programs")
+	}
+	for _, p := range programs {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM programs WHERE id = $1`, p).Scan(&exists); err != nil {
+			return s.wrap(err, "check program")
+		}
+		if !exists {
+			return errs.Invalid(map[string]string{"programs": "validation.no_such_program"})
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO user_programs (user_id, program_id) VALUES ($1, $2)`, userID, p); err != nil {
+			return s.wrap(err, "add user program")
+		}
+	}
+	return nil
+}
+
+// GetUser returns a user with their programs.
+func (s *Store) GetUser(ctx context.Context, id int64) (auth.User, error) {
+	u, _, err := s.userWhere(ctx, `id = $1`, id)
+	return u, err
+}
+
+// UserForLogin returns the user with this email address and their password
+// hash; errs.NotFound when there is none.
+func (s *Store) UserForLogin(ctx context.Context, email string) (auth.User, string, error) {
+	return s.userWhere(ctx, `email_key = $1`, auth.EmailKey(email))
+}
+
+func (s *Store) userWhere(ctx context.Context, cond string, arg any) (auth.User, string, error) {
+	u, phc, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, "", errs.NotFound("user")
+	}
+	if err != nil {
+		return u, "", s.wrap(err, "get user")
+	}
+	rows, err := s.read.QueryContext(ctx, `SELECT program_id FROM user_programs WHERE user_id = $1 ORDER BY program_id`, u.ID)
+	if err != nil {
+		return u, "", s.wrap(err, "get user programs")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p int64
+		if err := rows.Scan(&p); err != nil {
+			return u, "", s.wrap(err, "get user programs")
+		}
+		u.Programs = append(u.Programs, p)
+	}
+	return u, phc, s.wrap(rows.Err(), "get user programs")
+}
+
+// SetPassword stores a new password hash, activates an invited user and ends
+// every session of the user: a password change signs out everywhere.
+func (s *Store) SetPassword(ctx context.Context, userID int64, phc string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.setPasswordTx(ctx, tx, userID, phc)
+	})
+}
+
+func (s *Store) setPasswordTx(ctx context.Context, tx *sql.Tx, userID int64, phc string) error {
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2,
+		status = CASE WHEN status = 'invited' THEN 'active' ELSE status END WHERE id = $3`, phc, s.ts(s.now()), userID)
+	if err != nil {
+		return s.wrap(err, "set password")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errs.NotFound("user")
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return s.wrap(err, "end sessions")
+	}
+	return s.appendAudit(ctx, tx, "user.password_set", "user", userID, audit.OK)
+}
+
+// SetUserStatus disables or re-enables a user; disabling ends their sessions at once.
+func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) error {
+	if status != auth.StatusActive && status != auth.StatusDisabled {
+		return errs.Invalid(map[string]string{"status": "validation.status"})
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'invited'`, status, s.ts(s.now()), userID)
+		if err != nil {
+			return s.wrap(err, "set user status")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("user")
+		}
+		if status == auth.StatusDisabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+				return s.wrap(err, "end sessions")
+			}
+		}
+		return s.appendAudit(ctx, tx, "user."+status, "user", userID, audit.OK)
+	})
+}
+
+// ListUsers returns one page of users ordered by email.
+func (s *Store) ListUsers(ctx context.Context, p Page) ([]auth.User, string, error) {
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.limit()
+	q, args := `SELECT `+userColumns+` FROM users`, []any{}
+	if p.Cursor != "" {
+		q += ` WHERE email_key > $1`
+		args = append(args, k.S)
+	}
+	args = append(args, limit+1)
+	q += fmt.Sprintf(` ORDER BY email_key LIMIT $%d`, len(args))
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, "", s.wrap(err, "list users")
+	}
+	defer rows.Close()
+	var out []auth.User
+	for rows.Next() {
+		u, _, err := scanUser(rows)
+		if err != nil {
+			return nil, "", s.wrap(err, "scan user")
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list users")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(cursorKey{S: auth.EmailKey(out[limit-1].Email), ID: out[limit-1].ID})
+	}
+	return out, next, nil
+}
+
+// Link purposes.
+const (
+	LinkSetup  = "setup"  // set up the first admin
+	LinkInvite = "invite" // an invited user chooses a password
+	LinkReset  = "reset"  // a user chooses a new password
+)
+
+// CreateLink makes a one-time link for the user (none for setup) and returns
+// its token; earlier unused links of the same user and purpose stop working.
+func (s *Store) CreateLink(ctx context.Context, purpose string, userID int64, ttl time.Duration) (string, error) {
+	plain, hash := auth.NewToken(auth.LinkToken)
+	now := s.now()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var uid any
+		if userID != 0 {
+			uid = userID
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE used_at IS NULL AND purpose = $2
+			AND (user_id = $3 OR ($3 IS NULL AND user_id IS NULL))`, s.ts(now), purpose, uid); err != nil {
+			return s.wrap(err, "retire earlier links")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_links (token_hash, purpose, user_id, created_at, expires_at)
+			VALUES ($1, $2, $3, $4, $5)`, hash, purpose, uid, s.ts(now), s.ts(now.Add(ttl))); err != nil {
+			return s.wrap(err, "create link")
+		}
+		return s.appendAudit(ctx, tx, "link.create_"+purpose, "user", userID, audit.OK)
+	})
+	return plain, err
+}
+
+// Link is a one-time link that is still valid.
+type Link struct {
+	ID      int64
+	Purpose string
+	UserID  int64 // 0 for setup
+}
+
+var errLinkInvalid = &errs.Error{Kind: errs.KindNotFound, Code: "link_invalid", Message: "This link is not valid: it was used already, it expired, or it was replaced by a newer one."}
+
+// CheckLink returns the link a token names if it is unused and unexpired.
+func (s *Store) CheckLink(ctx context.Context, plain string) (Link, error) {
+	var l Link
+	var uid sql.NullInt64
+	err := s.read.QueryRowContext(ctx, `SELECT id, purpose, user_id FROM one_time_links
+		WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, auth.HashToken(plain), s.ts(s.now())).Scan(&l.ID, &l.Purpose, &uid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, errLinkInvalid
+	}
+	l.UserID = uid.Int64
+	return l, s.wrap(err, "check link")
+}
+
+// UseLink spends a one-time link and, in the same transaction, sets the
+// password: of the link's user, or, for the setup link, of a new first admin
+// (refused once any user exists). It returns the user.
+func (s *Store) UseLink(ctx context.Context, plain string, newAdmin *auth.User, phc string) (auth.User, error) {
+	var userID int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var linkID int64
+		var purpose string
+		var uid sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT id, purpose, user_id FROM one_time_links
+			WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2`, auth.HashToken(plain), s.ts(s.now())).Scan(&linkID, &purpose, &uid)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errLinkInvalid
+		}
+		if err != nil {
+			return s.wrap(err, "use link")
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE id = $2 AND used_at IS NULL`, s.ts(s.now()), linkID)
+		if err != nil {
+			return s.wrap(err, "use link")
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errLinkInvalid
+		}
+		userID = uid.Int64
+		if purpose == LinkSetup {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+				return s.wrap(err, "count users")
+			}
+			if n > 0 || newAdmin == nil {
+				return errLinkInvalid
+			}
+			a := *newAdmin
+			a.Role, a.Programs = auth.Admin, nil
+			a.Normalize()
+			if err := a.Validate(); err != nil {
+				return err
+			}
+			if a, err = s.createUserTx(ctx, tx, a); err != nil {
+				return err
+			}
+			userID = a.ID
+		}
+		if err := s.setPasswordTx(ctx, tx, userID, phc); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "link.use_"+purpose, "user", userID, audit.OK)
+	})
+	if err != nil {
+		return auth.User{}, err
+	}
+	return s.GetUser(ctx, userID)
+}
+
+// CreateSession starts a session for the user and returns its token.
+func (s *Store) CreateSession(ctx context.Context, userID int64, lifetime time.Duration, address, userAgent string) (string, error) {
+	plain, hash := auth.NewToken(auth.SessionToken)
+	now := s.now()
+	if len(userAgent) > 200 {
+		userAgent = userAgent[:200]
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent)
+			VALUES ($1, $2, $3, $3, $4, $5, $6)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, "")); err != nil {
+			return s.wrap(err, "create session")
+		}
+		return s.appendAudit(ctx, tx, "login.success", "user", userID, audit.OK)
+	})
+	return plain, err
+}
+
+// SessionUser returns the session a token names and its user, when the
+// session is within its absolute lifetime, has been used within idle, and
+// the user is active. It marks the session as seen (at most once a minute,
+// to spare the database a write per request).
+func (s *Store) SessionUser(ctx context.Context, plain string, idle time.Duration) (auth.Session, auth.User, error) {
+	var sess auth.Session
+	now := s.now()
+	err := s.read.QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
+		FROM sessions WHERE token_hash = $1`, auth.HashToken(plain)).Scan(
+		&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Address, &sess.UserAgent)
+	if errors.Is(err, sql.ErrNoRows) {
+		return sess, auth.User{}, errs.NotFound("session")
+	}
+	if err != nil {
+		return sess, auth.User{}, s.wrap(err, "get session")
+	}
+	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(idle)) {
+		_ = s.EndSession(ctx, sess.UserID, sess.ID)
+		return sess, auth.User{}, errs.NotFound("session")
+	}
+	u, err := s.GetUser(ctx, sess.UserID)
+	if err != nil || u.Status != auth.StatusActive {
+		return sess, auth.User{}, errs.NotFound("session")
+	}
+	if now.Sub(sess.LastSeenAt) > time.Minute {
+		if _, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, s.ts(now), sess.ID); err != nil {
+			return sess, u, s.wrap(err, "touch session")
+		}
+		sess.LastSeenAt = now
+	}
+	return sess, u, nil
+}
+
+// EndSession ends one session of the user (logout, or "sign out there").
+func (s *Store) EndSession(ctx context.Context, userID, sessionID int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, sessionID, userID)
+		if err != nil {
+			return s.wrap(err, "end session")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("session")
+		}
+		return s.appendAudit(ctx, tx, "session.end", "session", sessionID, audit.OK)
+	})
+}
+
+// ListSessions lists the user's sessions, newest first.
+func (s *Store) ListSessions(ctx context.Context, userID int64) ([]auth.Session, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
+		FROM sessions WHERE user_id = $1 ORDER BY id DESC`, userID)
+	if err != nil {
+		return nil, s.wrap(err, "list sessions")
+	}
+	defer rows.Close()
+	var out []auth.Session
+	for rows.Next() {
+		var x auth.Session
+		if err := rows.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent); err != nil {
+			return nil, s.wrap(err, "scan session")
+		}
+		out = append(out, x)
+	}
+	return out, s.wrap(rows.Err(), "list sessions")
+}

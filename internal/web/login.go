@@ -1,0 +1,90 @@
+package web
+
+import (
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+)
+
+// loginPage is the data of the sign-in page.
+type loginPage struct {
+	Email   string
+	Next    string
+	Message string // catalogue key of a form-wide message
+	Until   string // when a locked sign-in may be tried again
+}
+
+func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, "login", "", loginPage{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+// login signs in and returns to the page the person wanted.
+func (h *Web) login(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	page := loginPage{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next"))}
+	token, _, err := h.identity.SignIn(r.Context(), page.Email, r.PostForm.Get("password"), clientAddress(r), r.UserAgent())
+	var locked *identity.LockedError
+	switch {
+	case err == nil:
+		h.setSessionCookie(w, token)
+		http.Redirect(w, r, page.Next, http.StatusSeeOther)
+		return
+	case errors.As(err, &locked):
+		page.Message, page.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
+		h.render(w, r, http.StatusTooManyRequests, "login", "", page)
+	case errs.Is(err, errs.KindUnauthorized):
+		page.Message = "login.bad_credentials"
+		h.render(w, r, http.StatusUnauthorized, "login", "", page)
+	default:
+		h.fail(w, r, err)
+	}
+}
+
+// logout ends the session and asks the browser to forget what it kept.
+func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
+	if c, ok := identity.From(r.Context()); ok {
+		if err := h.identity.SignOut(r.Context(), c.Session); err != nil && !errs.Is(err, errs.KindNotFound) {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.clearSessionCookie(w)
+	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func (h *Web) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{
+		Name:     identity.CookieName(h.secure),
+		Value:    token,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   h.secure,
+		SameSite: http.SameSiteLaxMode,
+		MaxAge:   int(h.identity.Config().AbsoluteLifetime / time.Second),
+	})
+}
+
+func (h *Web) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: identity.CookieName(h.secure), Value: "", Path: "/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// clientAddress is the address a request came from, for throttling and the
+// audit log. Forwarded headers are not trusted: behind a proxy, configure it
+// to connect from a distinct address per client or accept per-proxy limits.
+func clientAddress(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
