@@ -107,6 +107,12 @@ type lineWatch struct {
 	once  sync.Once
 }
 
+func (w *lineWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
 func (w *lineWatch) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -121,25 +127,24 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
-	var out bytes.Buffer
+	// serve prints the demo users once it listens; wait for the coordinator's line.
+	out := &lineWatch{re: regexp.MustCompile(`coordinator@demo\.homeward\.test\s+(\S+)\n`), found: make(chan string, 1)}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + dir}, &out, logs)
+		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + dir}, out, logs)
 	}()
-	var url string
-	select {
-	case url = <-logs.found:
-	case code := <-done:
-		t.Fatalf("serve exited with %d:\n%s", code, logs.buf.String())
-	}
-	// Sign in as the demo coordinator whose password serve printed.
-	cred := regexp.MustCompile(`coordinator@demo\.homeward\.test\s+(\S+)`).FindStringSubmatch(out.String())
-	if cred == nil {
-		t.Fatalf("serve --demo printed no coordinator password:\n%s", out.String())
+	var url, password string
+	for url == "" || password == "" {
+		select {
+		case url = <-logs.found:
+		case password = <-out.found:
+		case code := <-done:
+			t.Fatalf("serve exited with %d:\n%s", code, logs.String())
+		}
 	}
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"coordinator@demo.homeward.test"}, "password": {cred[1]}})
+	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"coordinator@demo.homeward.test"}, "password": {password}})
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("sign in with the printed password: %v %v", res, err)
 	}
@@ -155,16 +160,14 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	}
 	cancel()
 	if code := <-done; code != 0 {
-		t.Fatalf("serve after SIGTERM: exit %d\n%s", code, logs.buf.String())
+		t.Fatalf("serve after SIGTERM: exit %d\n%s", code, logs.String())
 	}
 	if !strings.Contains(out.String(), "Sign in at "+url+"/login") {
 		t.Errorf("serve --demo did not print how to reach it: %q", out.String())
 	}
-	logs.mu.Lock()
-	if !strings.Contains(logs.buf.String(), "database closed") {
+	if !strings.Contains(logs.String(), "database closed") {
 		t.Errorf("no clean database close in the log")
 	}
-	logs.mu.Unlock()
 	// The data directory is free again and kept everything.
 	st, err := store.Open(context.Background(), store.Options{DataDir: dir})
 	if err != nil {
