@@ -8,9 +8,9 @@ import (
 	"strings"
 
 	"homeward/internal/errs"
+	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
-	"homeward/internal/store"
 )
 
 func (a *API) programList(w http.ResponseWriter, r *http.Request) {
@@ -19,7 +19,7 @@ func (a *API) programList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	items, next, err := a.store.ListPrograms(r.Context(), store.ProgramFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}, page)
+	items, next, err := a.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), strings.TrimSpace(r.URL.Query().Get("q"))), page)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -29,6 +29,9 @@ func (a *API) programList(w http.ResponseWriter, r *http.Request) {
 
 func (a *API) programGet(w http.ResponseWriter, r *http.Request) {
 	id, err := route.ID(r, "program")
+	if err == nil {
+		err = policy.CheckRequest(r.Context(), policy.ProgramView, id)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -43,6 +46,10 @@ func (a *API) programGet(w http.ResponseWriter, r *http.Request) {
 
 // programCreate creates a program; settings left out take their defaults.
 func (a *API) programCreate(w http.ResponseWriter, r *http.Request) {
+	if err := policy.CheckRequest(r.Context(), policy.ProgramCreate, 0); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	p := program.New()
 	if err := decode(w, r, &p); err != nil {
 		a.fail(w, r, err)
@@ -62,6 +69,9 @@ func (a *API) programCreate(w http.ResponseWriter, r *http.Request) {
 // else changed the program meanwhile, and the update is refused (409).
 func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := route.ID(r, "program")
+	if err == nil {
+		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

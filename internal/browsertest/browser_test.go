@@ -141,7 +141,7 @@ func start(t *testing.T) *app {
 
 // testEmail and testPassword are the browser's user.
 const (
-	testEmail    = "coordinator@example.org"
+	testEmail    = "admin@example.org"
 	testPassword = "a long enough test password"
 )
 
@@ -150,7 +150,7 @@ const (
 func (a *app) signIn(hasher *auth.Hasher) {
 	a.t.Helper()
 	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, auth.User{Email: testEmail, Role: auth.Coordinator})
+	u, err := a.store.CreateUser(ctx, auth.User{Email: testEmail, Role: auth.Admin})
 	if err != nil {
 		a.t.Fatal(err)
 	}

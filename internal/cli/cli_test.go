@@ -278,6 +278,7 @@ func TestSiteURL(t *testing.T) {
 		{"https://homeward.example.org/", "0.0.0.0:8080", false, "https://homeward.example.org", true, true},
 		{"http://homeward.example.org", "0.0.0.0:8080", false, "", false, false},
 		{"http://localhost:8080", "127.0.0.1:8080", false, "http://localhost:8080", false, true},
+		{"http://127.0.0.1:8080", "0.0.0.0:8080", false, "", false, false},
 		{"ftp://x", "127.0.0.1:8080", false, "", false, false},
 		{"https://x.org/path", "127.0.0.1:8080", false, "", false, false},
 	} {

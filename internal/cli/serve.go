@@ -119,6 +119,10 @@ func siteURL(raw, addr string, insecure bool) (string, bool, error) {
 	if u.Hostname() != "localhost" && (ip == nil || !ip.IsLoopback()) && !insecure {
 		return "", false, fmt.Errorf("--url %s is plain http on another machine: use https://, or --insecure-cookies for a closed test network", raw)
 	}
+	// Plain cookies also need a listener that only this machine reaches.
+	if _, _, err := siteURL("", addr, insecure); err != nil {
+		return "", false, err
+	}
 	return base, false, nil
 }
 

@@ -67,7 +67,9 @@ func (e *LockedError) Error() string {
 // always hashed, and failures always count, per account and per address.
 func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (string, auth.User, error) {
 	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+address
-	if until, err := s.store.LoginLockedUntil(ctx, accountKey, addressKey); err != nil {
+	// Count the attempt before checking the password, so that parallel
+	// guesses are held to the limit too.
+	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address}); err != nil {
 		return "", auth.User{}, err
 	} else if !until.IsZero() {
 		return "", auth.User{}, &LockedError{Until: until}
@@ -83,17 +85,15 @@ func (s *Service) SignIn(ctx context.Context, email, password, address, userAgen
 		return "", auth.User{}, verr
 	}
 	if !ok || u.Status != auth.StatusActive {
-		until, err := s.store.RecordLoginFailure(ctx, u.ID, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address})
-		if err != nil {
+		if err := s.store.AuditLoginFailure(ctx, u.ID); err != nil {
 			return "", auth.User{}, err
-		}
-		if !until.IsZero() {
-			return "", auth.User{}, &LockedError{Until: until}
 		}
 		return "", auth.User{}, ErrBadCredentials
 	}
-	if err := s.store.ClearLoginFailures(ctx, accountKey); err != nil {
-		return "", auth.User{}, err
+	for _, k := range []string{accountKey, addressKey} {
+		if err := s.store.ForgetLoginAttempts(ctx, k); err != nil {
+			return "", auth.User{}, err
+		}
 	}
 	token, err := s.store.CreateSession(audit.WithActor(ctx, actorFor(ctx, u)), u.ID, s.cfg.AbsoluteLifetime, address, userAgent)
 	return token, u, err

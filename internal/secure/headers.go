@@ -20,8 +20,11 @@ func Nonce(ctx context.Context) string {
 
 // Headers sets the security headers and puts a fresh CSP nonce in the context.
 // Scripts run only from our own origin or with the nonce; nothing may frame
-// our pages; no referrer leaks a URL to another site.
-func Headers(next http.Handler) http.Handler {
+// our pages; no referrer leaks a URL to another site. httpsSite says that
+// people reach Homeward over https (serve --url https://…, usually through a
+// TLS proxy): then HSTS is sent on every response, not only on requests that
+// arrive over TLS themselves.
+func Headers(httpsSite bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := make([]byte, 16)
 		_, _ = rand.Read(b)
@@ -38,7 +41,7 @@ func Headers(next http.Handler) http.Handler {
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
-		if r.TLS != nil {
+		if httpsSite || r.TLS != nil {
 			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), nonceKey{}, nonce)))

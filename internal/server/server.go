@@ -85,7 +85,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}))
 	h = cop.Handler(h)
-	h = secure.Headers(h)
+	h = secure.Headers(cfg.SecureCookies, h)
 	h = observe(cfg.Log, m, h)
 	s.handler = h
 	return s, nil

@@ -68,7 +68,7 @@ func newBareApp(t *testing.T, opts store.Options) *app {
 func newAppOn(t *testing.T, opts store.Options) *app {
 	t.Helper()
 	a := newBareApp(t, opts)
-	a.user, a.session = a.signedIn(fmt.Sprintf("coordinator%d@example.org", appCount.Add(1)), auth.Coordinator)
+	a.user, a.session = a.signedIn(fmt.Sprintf("admin%d@example.org", appCount.Add(1)), auth.Admin)
 	return a
 }
 
@@ -81,10 +81,10 @@ var testHasher = auth.NewHasher()
 const testPassword = "a long enough test password"
 
 // signedIn makes an active user and a session for them, and returns the user and the session token.
-func (a *app) signedIn(email string, role auth.Role) (auth.User, string) {
+func (a *app) signedIn(email string, role auth.Role, programs ...int64) (auth.User, string) {
 	a.t.Helper()
 	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role})
+	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role, Programs: programs})
 	if err != nil {
 		a.t.Fatal(err)
 	}
@@ -472,4 +472,28 @@ func TestWritesAreAudited(t *testing.T) {
 	if h, _ := a.store.AuditHead(context.Background()); h.Seq != before.Seq {
 		t.Errorf("audit head moved from %d to %d on a refused save", before.Seq, h.Seq)
 	}
+}
+
+func TestHSTSBehindATLSProxy(t *testing.T) {
+	a := newApp(t)
+	if res, _ := a.do("GET", "/healthz", nil); res.Header.Get("Strict-Transport-Security") != "" {
+		t.Errorf("HSTS on a plain-HTTP site")
+	}
+	srv, err := server.New(server.Config{Store: a.store, Identity: a.ids, Bundle: mustBundle(t), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "t", SecureCookies: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/healthz", nil))
+	if !strings.Contains(rec.Header().Get("Strict-Transport-Security"), "max-age=") {
+		t.Errorf("no HSTS with --url https:// behind a proxy")
+	}
+}
+
+func mustBundle(t *testing.T) *i18n.Bundle {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

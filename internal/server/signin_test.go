@@ -112,10 +112,23 @@ func TestSignInAndOut(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(body, a.user.Email) || res.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("signed-in page: %d", res.StatusCode)
 	}
-	// An open redirect through next= is not possible.
+	// An open redirect through next= is not possible; signing in again ends
+	// the session the browser came with.
+	old := a.session
 	res, _ = a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {testPassword}, "next": {"//evil.example/"}})
 	if res.Header.Get("Location") != "/" {
 		t.Errorf("next=//evil.example/ redirected to %q", res.Header.Get("Location"))
+	}
+	for _, c := range res.Cookies() {
+		if c.Name == identity.CookieName(false) {
+			a.session = c.Value
+		}
+	}
+	if a.session == old {
+		t.Fatal("signing in again kept the old session token")
+	}
+	if _, _, err := a.ids.Resume(context.Background(), old); err == nil {
+		t.Error("the replaced session still works")
 	}
 	res, _ = a.postForm("/logout", nil)
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Clear-Site-Data"), "cookies") {

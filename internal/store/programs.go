@@ -23,6 +23,30 @@ const programColumns = `id, name, description, languages, countries, mentor_capa
 type ProgramFilter struct {
 	// Query matches programs whose name contains it, ignoring case.
 	Query string
+	// Scoped limits the list to the programs in IDs (policy.Programs); an
+	// unscoped filter lists every program.
+	Scoped bool
+	IDs    []int64
+}
+
+// where adds the filter's conditions.
+func (f ProgramFilter) where(where []string, args []any) ([]string, []any) {
+	if q := nameKey(f.Query); q != "" {
+		args = append(args, "%"+escapeLike(q)+"%")
+		where = append(where, fmt.Sprintf(`name_key LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if f.Scoped {
+		if len(f.IDs) == 0 {
+			return append(where, "1 = 0"), args
+		}
+		marks := make([]string, len(f.IDs))
+		for i, id := range f.IDs {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		where = append(where, "id IN ("+strings.Join(marks, ", ")+")")
+	}
+	return where, args
 }
 
 // ListPrograms returns one page of programs ordered by name (ignoring case,
@@ -34,11 +58,7 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]pr
 		return nil, "", err
 	}
 	limit := p.limit()
-	where, args := []string{"1 = 1"}, []any{}
-	if q := nameKey(f.Query); q != "" {
-		args = append(args, "%"+escapeLike(q)+"%")
-		where = append(where, fmt.Sprintf(`name_key LIKE $%d ESCAPE '\'`, len(args)))
-	}
+	where, args := f.where([]string{"1 = 1"}, nil)
 	if p.Cursor != "" {
 		// name_key is unique, so it alone is the keyset position.
 		args = append(args, k.S)
@@ -74,13 +94,9 @@ func (s *Store) ListPrograms(ctx context.Context, f ProgramFilter, p Page) ([]pr
 
 // CountPrograms counts the programs that match the filter.
 func (s *Store) CountPrograms(ctx context.Context, f ProgramFilter) (int, error) {
-	q, args := `SELECT count(*) FROM programs`, []any{}
-	if k := nameKey(f.Query); k != "" {
-		q += ` WHERE name_key LIKE $1 ESCAPE '\'`
-		args = append(args, "%"+escapeLike(k)+"%")
-	}
+	where, args := f.where([]string{"1 = 1"}, nil)
 	var n int
-	err := s.read.QueryRowContext(ctx, q, args...).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM programs WHERE `+strings.Join(where, " AND "), args...).Scan(&n)
 	return n, s.wrap(err, "count programs")
 }
 

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
 	"time"
 
 	"homeward/internal/audit"
@@ -16,72 +18,71 @@ type Throttle struct {
 	Lockout time.Duration
 }
 
-// LoginLockedUntil returns the latest time until which any of the keys is
-// locked, or the zero time when none is.
-func (s *Store) LoginLockedUntil(ctx context.Context, keys ...string) (time.Time, error) {
+// throttleKey is how a key is stored: hashed, so that what someone typed
+// into the email field (sometimes their password) is never kept.
+func throttleKey(k string) string {
+	h := sha256.Sum256([]byte("homeward-throttle\x00" + k))
+	return hex.EncodeToString(h[:])
+}
+
+// CountLoginAttempt counts one sign-in attempt against each key before the
+// password is checked, atomically, so that parallel guesses cannot all pass
+// the check before any failure is recorded. It returns until when the
+// sign-in is locked (zero when it may go ahead). A successful sign-in then
+// calls ForgetLoginAttempts for the account.
+func (s *Store) CountLoginAttempt(ctx context.Context, keys map[string]Throttle) (time.Time, error) {
 	var until time.Time
 	now := s.now()
-	for _, k := range keys {
-		var t sql.NullTime
-		err := s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE key = $1`, k).Scan(&t)
-		if err == sql.ErrNoRows {
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		th := keys[k]
+		// One statement per key: no transaction holds two rows, so no deadlock.
+		var failures int
+		var locked *time.Time
+		err := s.write.QueryRowContext(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES ($1, 1, $2)
+			ON CONFLICT (key) DO UPDATE SET
+				failures = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.failures + 1 END,
+				window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END
+			RETURNING failures, locked_until`, throttleKey(k), s.ts(now), s.ts(now.Add(-th.Window))).Scan(&failures, &locked)
+		if err != nil {
+			return until, s.wrap(err, "count login attempt")
+		}
+		if locked != nil && locked.After(now) {
+			if locked.After(until) {
+				until = locked.UTC()
+			}
 			continue
 		}
-		if err != nil {
-			return until, s.wrap(err, "read login throttle")
-		}
-		if t.Valid && t.Time.After(now) && t.Time.After(until) {
-			until = t.Time.UTC()
+		if failures > th.Limit {
+			t := now.Add(th.Lockout)
+			if _, err := s.write.ExecContext(ctx, `UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3`,
+				s.ts(t), s.ts(now), throttleKey(k)); err != nil {
+				return until, s.wrap(err, "lock sign-in")
+			}
+			if t.After(until) {
+				until = t
+			}
 		}
 	}
 	return until, nil
 }
 
-// RecordLoginFailure counts a failed sign-in against each key with its
-// throttle, audits it (with the account's id when known, never the typed
-// address or password), and returns until when the sign-in is now locked.
-func (s *Store) RecordLoginFailure(ctx context.Context, userID int64, keys map[string]Throttle) (time.Time, error) {
-	var until time.Time
-	now := s.now()
-	lock := ""
-	if s.engine == Postgres {
-		lock = " FOR UPDATE"
-	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		for k, th := range keys {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO login_throttle (key, failures, window_start) VALUES ($1, 0, $2)
-				ON CONFLICT (key) DO NOTHING`, k, s.ts(now)); err != nil {
-				return s.wrap(err, "login throttle")
-			}
-			var failures int
-			var start time.Time
-			if err := tx.QueryRowContext(ctx, `SELECT failures, window_start FROM login_throttle WHERE key = $1`+lock, k).Scan(&failures, &start); err != nil {
-				return s.wrap(err, "login throttle")
-			}
-			if now.Sub(start) > th.Window {
-				failures, start = 0, now
-			}
-			failures++
-			var lockedUntil any
-			if failures >= th.Limit {
-				t := now.Add(th.Lockout)
-				lockedUntil = s.ts(t)
-				if t.After(until) {
-					until = t
-				}
-			}
-			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = $1, window_start = $2, locked_until = $3 WHERE key = $4`,
-				failures, s.ts(start), lockedUntil, k); err != nil {
-				return s.wrap(err, "login throttle")
-			}
-		}
-		return s.appendAudit(ctx, tx, "login.failure", "user", userID, audit.Failed)
-	})
-	return until, err
+// ForgetLoginAttempts resets a key's count after a successful sign-in.
+func (s *Store) ForgetLoginAttempts(ctx context.Context, key string) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE login_throttle SET failures = 0 WHERE key = $1`, throttleKey(key))
+	return s.wrap(err, "reset login throttle")
 }
 
-// ClearLoginFailures forgets the failures of a key after a successful sign-in.
-func (s *Store) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := s.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, key)
-	return s.wrap(err, "clear login throttle")
+// AuditLoginFailure records a failed sign-in on a known account. Failures on
+// unknown accounts are not audited: bots would fill the log with addresses
+// of people who have nothing to do with the program.
+func (s *Store) AuditLoginFailure(ctx context.Context, userID int64) error {
+	if userID == 0 {
+		return nil
+	}
+	return s.Audit(ctx, "login.failure", "user", userID, audit.Failed)
 }

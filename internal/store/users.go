@@ -146,7 +146,9 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 		return errs.Invalid(map[string]string{"status": "validation.status"})
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND status <> 'invited'`, status, s.ts(s.now()), userID)
+		// An invited user may be disabled too (their link then stops working);
+		// re-enabling needs a password, so an invited user stays invited.
+		res, err := tx.ExecContext(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND (status <> 'invited' OR $1 = 'disabled')`, status, s.ts(s.now()), userID)
 		if err != nil {
 			return s.wrap(err, "set user status")
 		}
@@ -156,6 +158,9 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 		if status == auth.StatusDisabled {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 				return s.wrap(err, "end sessions")
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, s.ts(s.now()), userID); err != nil {
+				return s.wrap(err, "retire links")
 			}
 		}
 		return s.appendAudit(ctx, tx, "user."+status, "user", userID, audit.OK)
@@ -277,6 +282,15 @@ func (s *Store) UseLink(ctx context.Context, plain string, newAdmin *auth.User, 
 			return errLinkInvalid
 		}
 		userID = uid.Int64
+		if purpose != LinkSetup {
+			var status string
+			if err := tx.QueryRowContext(ctx, `SELECT status FROM users WHERE id = $1`, userID).Scan(&status); err != nil {
+				return s.wrap(err, "check link user")
+			}
+			if status == auth.StatusDisabled {
+				return errLinkInvalid
+			}
+		}
 		if purpose == LinkSetup {
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {

@@ -89,6 +89,7 @@ func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 		h.linkInvalid(w, r, err)
 		return
 	}
+	h.endCurrentSession(r)
 	h.setSessionCookie(w, session)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

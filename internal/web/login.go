@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
 	"homeward/internal/errs"
 	"homeward/internal/identity"
@@ -35,6 +34,7 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 	var locked *identity.LockedError
 	switch {
 	case err == nil:
+		h.endCurrentSession(r)
 		h.setSessionCookie(w, token)
 		http.Redirect(w, r, page.Next, http.StatusSeeOther)
 		return
@@ -62,6 +62,14 @@ func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }
 
+// endCurrentSession ends the session the request came with, if any, when a
+// new one replaces it (signing in again, or through a link).
+func (h *Web) endCurrentSession(r *http.Request) {
+	if c, ok := identity.From(r.Context()); ok {
+		_ = h.identity.SignOut(r.Context(), c.Session)
+	}
+}
+
 func (h *Web) setSessionCookie(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     identity.CookieName(h.secure),
@@ -70,7 +78,8 @@ func (h *Web) setSessionCookie(w http.ResponseWriter, token string) {
 		HttpOnly: true,
 		Secure:   h.secure,
 		SameSite: http.SameSiteLaxMode,
-		MaxAge:   int(h.identity.Config().AbsoluteLifetime / time.Second),
+		// No MaxAge: the cookie goes when the browser closes (shared
+		// computers); the server ends the session after 12 hours anyway.
 	})
 }
 

@@ -5,11 +5,12 @@ import (
 	"strconv"
 
 	"homeward/internal/errs"
+	"homeward/internal/policy"
 	"homeward/internal/route"
 )
 
 func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
-	p, err := h.programFromPath(r)
+	p, err := h.programFromPath(r, policy.ProgramEdit)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -22,6 +23,9 @@ func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
 // so, and the newer version, so that sending again is a deliberate choice.
 func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
 	id, err := route.ID(r, "program")
+	if err == nil {
+		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -5,16 +5,18 @@ import (
 	"strings"
 
 	"homeward/internal/errs"
+	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
 
 type programListPage struct {
-	Query    string
-	Programs []program.Program
-	Total    int
-	Next     string // URL of the next page, "" on the last
-	First    string // URL of the first page when not on it
+	Query     string
+	Programs  []program.Program
+	Total     int
+	Next      string // URL of the next page, "" on the last
+	First     string // URL of the first page when not on it
+	CanCreate bool
 }
 
 const programPageSize = 50
@@ -22,7 +24,7 @@ const programPageSize = 50
 func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
-	f := store.ProgramFilter{Query: q}
+	f := policy.ProgramScope(r.Context(), q)
 	items, next, err := h.store.ListPrograms(r.Context(), f, store.Page{Limit: programPageSize, Cursor: cursor})
 	if errs.Is(err, errs.KindInvalid) {
 		// A stale or edited cursor: start from the first page.
@@ -38,7 +40,7 @@ func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	page := programListPage{Query: q, Programs: items, Total: total}
+	page := programListPage{Query: q, Programs: items, Total: total, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil}
 	link := func(c string) string {
 		v := r.URL.Query()
 		v.Del("cursor")

@@ -1,0 +1,60 @@
+// Package policy answers, in one place, whether an actor may do an action on
+// a record. Deny by default: an action not named here is refused. Lists are
+// scoped by the same rules (Programs), so they only ever hold what the actor
+// may see.
+package policy
+
+import (
+	"slices"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+)
+
+// Action is something an actor does.
+type Action string
+
+const (
+	ProgramCreate Action = "program.create"
+	ProgramView   Action = "program.view"
+	ProgramEdit   Action = "program.edit"
+)
+
+// Can tells whether the user may do the action on the program programID
+// (0 for actions on no record, such as creating one).
+func Can(u auth.User, a Action, programID int64) bool {
+	if u.Status != auth.StatusActive {
+		return false
+	}
+	mine := slices.Contains(u.Programs, programID)
+	switch a {
+	case ProgramCreate:
+		return u.Role == auth.Admin
+	case ProgramView:
+		return u.Role == auth.Admin || mine
+	case ProgramEdit:
+		return u.Role == auth.Admin || (u.Role == auth.Coordinator && mine)
+	}
+	return false
+}
+
+// Check is Can as an error: errs.NotFound when the user may not even see the
+// record (so its existence is not revealed), errs.Forbidden otherwise.
+func Check(u auth.User, a Action, programID int64) error {
+	if Can(u, a, programID) {
+		return nil
+	}
+	if programID != 0 && !Can(u, ProgramView, programID) {
+		return errs.NotFound("program")
+	}
+	return errs.Forbidden("You may not do this.")
+}
+
+// Programs returns the program ids a user's lists are limited to, and
+// whether they see every program (the admin).
+func Programs(u auth.User) (ids []int64, all bool) {
+	if u.Role == auth.Admin {
+		return nil, true
+	}
+	return u.Programs, false
+}
