@@ -127,8 +127,8 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
-	// serve prints the demo users once it listens; wait for the coordinator's line.
-	out := &lineWatch{re: regexp.MustCompile(`coordinator@demo\.homeward\.test\s+(\S+)\n`), found: make(chan string, 1)}
+	// serve prints the demo users once it listens; wait for the admin's line.
+	out := &lineWatch{re: regexp.MustCompile(`admin@demo\.homeward\.test\s+(\S+)\n`), found: make(chan string, 1)}
 	done := make(chan int, 1)
 	go func() {
 		done <- Run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + dir}, out, logs)
@@ -144,7 +144,7 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	}
 	jar, _ := cookiejar.New(nil)
 	client := &http.Client{Jar: jar}
-	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"coordinator@demo.homeward.test"}, "password": {password}})
+	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"admin@demo.homeward.test"}, "password": {password}})
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("sign in with the printed password: %v %v", res, err)
 	}
