@@ -20,13 +20,3 @@ var Roles = []Role{Admin, Coordinator, Mentor, Psychologist, Mentee, Partner, Vi
 
 // Valid tells whether r is a role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }
-
-// Staff tells whether the role works inside the organisation; staff need a
-// second factor by default.
-func (r Role) Staff() bool {
-	return r == Admin || r == Coordinator || r == Mentor || r == Psychologist
-}
-
-// ScopedToPrograms tells whether the role sees only the programs it is
-// assigned to. Only the admin is not, and sees no case content either.
-func (r Role) ScopedToPrograms() bool { return r != Admin }

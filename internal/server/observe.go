@@ -69,8 +69,8 @@ func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, info := route.WithInfo(r.Context())
-		// Until sign-in exists every request acts as "anonymous"; the audit
-		// log still records what was done, when, from where and by which request.
+		// A request acts as "anonymous" until its session is resumed; the
+		// address is where it came from (forwarded headers are not trusted).
 		host, _, err := net.SplitHostPort(r.RemoteAddr)
 		if err != nil {
 			host = r.RemoteAddr

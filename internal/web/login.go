@@ -2,10 +2,10 @@ package web
 
 import (
 	"errors"
-	"net"
 	"net/http"
 	"strings"
 
+	"homeward/internal/audit"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 )
@@ -87,13 +87,6 @@ func (h *Web) clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: identity.CookieName(h.secure), Value: "", Path: "/", HttpOnly: true, Secure: h.secure, SameSite: http.SameSiteLaxMode, MaxAge: -1})
 }
 
-// clientAddress is the address a request came from, for throttling and the
-// audit log. Forwarded headers are not trusted: behind a proxy, configure it
-// to connect from a distinct address per client or accept per-proxy limits.
-func clientAddress(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientAddress is the address a request came from, as the request's audit
+// actor already holds it (server.observe), for throttling.
+func clientAddress(r *http.Request) string { return audit.ActorFrom(r.Context()).Address }

@@ -2,9 +2,7 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
-	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 )
@@ -36,26 +34,5 @@ func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.ID, p.ID = id, id
-	if len(f.Errors) == 0 {
-		_, err = h.store.UpdateProgram(r.Context(), p)
-		if err == nil {
-			http.Redirect(w, r, "/programs/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-			return
-		}
-		if !f.applyError(err) {
-			h.fail(w, r, err)
-			return
-		}
-		if errs.Is(err, errs.KindConflict) && f.Message != "" {
-			current, gerr := h.store.GetProgram(r.Context(), id)
-			if gerr != nil {
-				h.fail(w, r, gerr)
-				return
-			}
-			f.Values["version"] = strconv.Itoa(current.Version)
-		}
-	} else {
-		f.checkAll(p)
-	}
-	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+	h.saveProgramForm(w, r, f, p, h.store.UpdateProgram)
 }

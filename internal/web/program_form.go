@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -150,6 +151,37 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 // splitList splits "be, ru; uk" into its items.
 func splitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\t' })
+}
+
+// saveProgramForm saves a parsed program form with save (create or update)
+// and goes to the program, or shows the form again with what was typed and
+// every problem marked. When someone else saved the program meanwhile, the
+// form takes the newer version, so that sending again is a deliberate choice.
+func (h *Web) saveProgramForm(w http.ResponseWriter, r *http.Request, f *programForm, p program.Program,
+	save func(context.Context, program.Program) (program.Program, error)) {
+	if len(f.Errors) > 0 {
+		f.checkAll(p)
+		h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+		return
+	}
+	saved, err := save(r.Context(), p)
+	if err == nil {
+		http.Redirect(w, r, "/programs/"+strconv.FormatInt(saved.ID, 10)+"?saved=1", http.StatusSeeOther)
+		return
+	}
+	if !f.applyError(err) {
+		h.fail(w, r, err)
+		return
+	}
+	if f.Message != "" && p.ID != 0 {
+		current, err := h.store.GetProgram(r.Context(), p.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		f.Values["version"] = strconv.Itoa(current.Version)
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 }
 
 // checkAll adds the program's own rule violations to a form that already

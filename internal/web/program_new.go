@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
 	"homeward/internal/policy"
 	"homeward/internal/program"
@@ -29,18 +28,5 @@ func (h *Web) programCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	if len(f.Errors) == 0 {
-		p, err = h.store.CreateProgram(r.Context(), p)
-		if err == nil {
-			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"?saved=1", http.StatusSeeOther)
-			return
-		}
-		if !f.applyError(err) {
-			h.fail(w, r, err)
-			return
-		}
-	} else {
-		f.checkAll(p)
-	}
-	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+	h.saveProgramForm(w, r, f, p, h.store.CreateProgram)
 }
