@@ -70,4 +70,22 @@ type Session struct {
 	ExpiresAt  time.Time `json:"expires_at"`
 	Address    string    `json:"address"`
 	UserAgent  string    `json:"user_agent"`
+	Stage      string    `json:"stage"`
+	Ceremony   string    `json:"-"` // a passkey ceremony in progress
 }
+
+// Session stages: what a session must pass before it may do anything but
+// the second-factor pages.
+const (
+	StageChallenge = "challenge" // prove a second factor
+	StageEnrol     = "enrol"     // set up a second factor, required for the role
+	StageFull      = "full"      // signed in
+)
+
+// Full reports whether the session has passed every stage of signing in.
+func (s Session) Full() bool { return s.Stage == StageFull }
+
+// NeedsSecondFactor reports whether the role must use a second factor
+// whatever its programs say: every staff role, that is all but the mentee
+// (for whom a program may require it).
+func (r Role) NeedsSecondFactor() bool { return r != Mentee }

@@ -12,14 +12,17 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 
 	"homeward/internal/auth"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
 )
@@ -38,8 +41,11 @@ type app struct {
 	tab    context.Context // a chromedp context: every action runs in this tab
 	url    string          // base URL of the test server, no trailing slash
 	store  *store.Store
+	ids    *identity.Service
 	bundle *i18n.Bundle
 	en     *i18n.Printer
+	skew   *atomic.Int64 // how far the store's clock runs ahead (tick)
+	secret string        // the TOTP secret of the admin start signs in
 }
 
 // chromiumPath returns the browser to drive, or skips the test (fails it with
@@ -65,14 +71,30 @@ func chromiumPath(t *testing.T) string {
 	return path
 }
 
-// start builds Homeward on a fresh SQLite database, serves it on a local
-// port and opens a headless Chromium tab. Everything is torn down when the
-// test ends: the browser first, then the server, then the store.
+// start builds Homeward with an admin who has an authenticator app, and
+// signs them in through the pages (password, then code).
 func start(t *testing.T) *app {
+	t.Helper()
+	a := startBare(t)
+	u := a.user(testEmail, auth.Admin)
+	a.secret = a.withTOTP(u)
+	a.signIn(testEmail, a.secret)
+	return a
+}
+
+// startBare builds Homeward on a fresh SQLite database with no user, serves
+// it on a local port and opens a headless Chromium tab. The site is
+// http://localhost:PORT: passkeys need a host name. Everything is torn down
+// when the test ends: the browser first, then the server, then the store.
+func startBare(t *testing.T) *app {
 	t.Helper()
 	chromium := chromiumPath(t)
 
-	st, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir()})
+	keys, _, err := seal.Load(t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir(), Keyring: keys})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -81,20 +103,32 @@ func start(t *testing.T) *app {
 			t.Errorf("close store: %v", err)
 		}
 	})
+	// The store's clock runs ahead by whole TOTP steps when a test asks
+	// (tick), so that each sign-in has a fresh code.
+	skew := &atomic.Int64{}
+	st.SetClock(func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatalf("load catalogues: %v", err)
 	}
-	hasher := auth.NewHasher()
+	var handler http.Handler
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { handler.ServeHTTP(w, r) }))
+	t.Cleanup(ts.Close)
+	site := strings.Replace(ts.URL, "127.0.0.1", "localhost", 1)
+	cfg := identity.DefaultConfig()
+	cfg.SiteURL = site
+	ids, err := identity.New(st, auth.NewHasher(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	srv, err := server.New(server.Config{
-		Store: st, Bundle: bundle, Version: "test", Identity: identity.New(st, hasher, identity.DefaultConfig()),
+		Store: st, Bundle: bundle, Version: "test", Identity: ids,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
 	}
-	ts := httptest.NewServer(srv.Handler())
-	t.Cleanup(ts.Close)
+	handler = srv.Handler()
 
 	ctx, cancelTimeout := context.WithTimeout(t.Context(), testTimeout)
 	t.Cleanup(cancelTimeout)
@@ -134,9 +168,7 @@ func start(t *testing.T) *app {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("start %s: %v", chromium, err)
 	}
-	a := &app{t: t, tab: tab, url: ts.URL, store: st, bundle: bundle, en: bundle.Printer("en")}
-	a.signIn(hasher)
-	return a
+	return &app{t: t, tab: tab, url: site, store: st, ids: ids, bundle: bundle, en: bundle.Printer("en"), skew: skew}
 }
 
 // testEmail and testPassword are the browser's user.
@@ -145,27 +177,77 @@ const (
 	testPassword = "a long enough test password"
 )
 
-// signIn makes an active coordinator and signs in through the sign-in page,
-// as a person does: every other page needs a signed-in user.
-func (a *app) signIn(hasher *auth.Hasher) {
+// user makes an active user with the test password.
+func (a *app) user(email string, role auth.Role, programs ...int64) auth.User {
 	a.t.Helper()
 	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, auth.User{Email: testEmail, Role: auth.Admin})
+	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role, Programs: programs})
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	phc, _ := hasher.Hash(ctx, testPassword)
+	phc, _ := testHasher.Hash(ctx, testPassword)
 	if err := a.store.SetPassword(ctx, u.ID, phc); err != nil {
 		a.t.Fatal(err)
 	}
+	return u
+}
+
+var testHasher = auth.NewHasher()
+
+// tick moves the store's clock on by one TOTP step: a code is never
+// accepted twice, so each sign-in needs the next one.
+func (a *app) tick() { a.skew.Add(int64(30 * time.Second)) }
+
+// withTOTP sets up an authenticator app for the user, as enrolment would,
+// and returns its secret.
+func (a *app) withTOTP(u auth.User) string {
+	a.t.Helper()
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	ctx := context.Background()
+	if err := a.store.BeginTOTP(ctx, u.ID, secret); err != nil {
+		a.t.Fatal(err)
+	}
+	a.tick()
+	if err := a.store.UseTOTPStep(ctx, u.ID, a.store.Now().Unix()/30-1, true, 0); err != nil {
+		a.t.Fatal(err)
+	}
+	return secret
+}
+
+// code is the authenticator app's code now, at the store's time.
+func (a *app) code(secret string) string {
+	a.t.Helper()
+	a.tick()
+	c, err := totp.GenerateCode(secret, a.store.Now())
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return c
+}
+
+// signIn signs in through the sign-in page and the second-factor page, as a
+// person does, and expects the home page.
+func (a *app) signIn(email, secret string) {
+	a.t.Helper()
 	a.open("/login")
-	a.do("fill the sign-in form",
-		chromedp.SendKeys(chromedp.ID("f-email"), testEmail),
-		chromedp.SendKeys(chromedp.ID("f-password"), testPassword))
-	a.load("sign in", http.StatusOK, chromedp.Click(chromedp.CSS("form.form button[type=submit]")))
+	a.password(email)
+	if got := a.path(); !strings.HasPrefix(got, "/login") {
+		a.t.Fatalf("after the password the browser is at %s, want the second-factor step", got)
+	}
+	a.do("type the code", chromedp.SendKeys(chromedp.ID("f-code"), a.code(secret)))
+	a.load("confirm the code", http.StatusOK, chromedp.Click(chromedp.CSS("#factor-form button[type=submit]")))
 	if got := a.path(); got != "/" {
 		a.t.Fatalf("after signing in the browser is at %s, want /", got)
 	}
+}
+
+// password fills in and sends the sign-in form on the current page.
+func (a *app) password(email string) {
+	a.t.Helper()
+	a.do("fill the sign-in form",
+		chromedp.SendKeys(chromedp.ID("f-email"), email),
+		chromedp.SendKeys(chromedp.ID("f-password"), testPassword))
+	a.load("sign in", http.StatusOK, chromedp.Click(chromedp.CSS("form.form button[type=submit]")))
 }
 
 // do runs actions in the tab and fails the test on the first error.

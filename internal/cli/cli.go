@@ -65,6 +65,7 @@ func commands() map[string]command {
 		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
 		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
 		{"user", "invite a user (prints a one-time link)", runUser},
+		{"token", "make, list and revoke API tokens", runToken},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}
@@ -86,7 +87,8 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
 	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true, "HOMEWARD_KEY": true,
 	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
-	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true,
+	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true, "HOMEWARD_USER": true, "HOMEWARD_EXPIRES": true, "HOMEWARD_ID": true,
+	"HOMEWARD_METRICS_TOKEN": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"
@@ -244,4 +246,6 @@ var fieldHelp = map[string]string{
 	"validation.admin_programs":  "administrators are not assigned to programs",
 	"validation.no_such_program": "no such program",
 	"validation.too_long":        "too long",
+	"validation.required":        "required",
+	"validation.token_lifetime":  "give a duration up to 8784h (a year), such as 720h",
 }

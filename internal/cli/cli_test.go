@@ -14,6 +14,9 @@ import (
 	"testing"
 
 	"homeward/internal/store"
+	"time"
+
+	"github.com/pquerna/otp/totp"
 )
 
 func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
@@ -147,6 +150,27 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	res, err := client.PostForm(url+"/login", neturl.Values{"email": {"admin@demo.homeward.test"}, "password": {password}})
 	if err != nil || res.StatusCode != 200 {
 		t.Fatalf("sign in with the printed password: %v %v", res, err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	// Staff must set up a second factor before anything else.
+	if res.Request.URL.Path != "/login/enrol" {
+		t.Fatalf("after the password, an admin lands on %s, want /login/enrol:\n%s", res.Request.URL.Path, page)
+	}
+	res, err = client.PostForm(url+"/account/totp/begin", neturl.Values{"next": {"/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	m := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no authenticator secret on the set-up page:\n%s", page)
+	}
+	code, _ := totp.GenerateCode(string(m[1]), time.Now())
+	res, err = client.PostForm(url+"/account/totp", neturl.Values{"code": {code}, "next": {"/"}})
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("confirm the authenticator: %v %v", res, err)
 	}
 	res.Body.Close()
 	res, err = client.Get(url + "/api/v1/programs")
@@ -285,6 +309,52 @@ func TestSiteURL(t *testing.T) {
 		base, secure, err := siteURL(c.url, c.addr, c.insecure)
 		if (err == nil) != c.ok || base != c.base || secure != c.secure {
 			t.Errorf("siteURL(%q, %q, %v) = %q %v %v", c.url, c.addr, c.insecure, base, secure, err)
+		}
+	}
+}
+
+func TestTokenCreateListRevoke(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, out, stderr := run(t, nil, "token", "create", "--data", dir, "--user", "Coordinator@demo.homeward.test", "--name", "monthly report", "--expires", "48h")
+	if code != 0 || !regexp.MustCompile(`^hwt_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("token create printed %q (exit %d) %s, want the token alone", out, code, stderr)
+	}
+	st, err := store.Open(context.Background(), store.Options{DataDir: dir, Shared: true, NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	tok, u, err := st.TokenUser(context.Background(), strings.TrimSpace(out))
+	if err != nil || u.Email != "coordinator@demo.homeward.test" || tok.Name != "monthly report" || tok.ExpiresAt.Sub(tok.CreatedAt) != 48*time.Hour {
+		t.Fatalf("the printed token: %+v %+v %v", tok, u, err)
+	}
+	if _, list, _ := run(t, nil, "token", "list", "--data", dir, "--user", "coordinator@demo.homeward.test"); !strings.Contains(list, "monthly report") || !strings.Contains(list, "active") || strings.Contains(list, "hwt_") {
+		t.Errorf("token list: %s", list)
+	}
+	if code, _, stderr := run(t, nil, "token", "revoke", "--data", dir, "--id", strconv.FormatInt(tok.ID, 10)); code != 0 {
+		t.Fatalf("revoke: %s", stderr)
+	}
+	if _, _, err := st.TokenUser(context.Background(), strings.TrimSpace(out)); err == nil {
+		t.Error("a revoked token still works")
+	}
+	if _, list, _ := run(t, nil, "token", "list", "--data", dir, "--user", "coordinator@demo.homeward.test"); !strings.Contains(list, "revoked") {
+		t.Errorf("token list after revoking: %s", list)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"create", "--user", "nobody@example.org", "--name", "x"}, "no such user"},
+		{[]string{"create", "--user", "mentor@demo.homeward.test"}, "--name: required"},
+		{[]string{"create", "--user", "mentor@demo.homeward.test", "--name", "x", "--expires", "10000h"}, "--expires: give a duration"},
+		{[]string{"revoke", "--id", "999"}, "no such API token"},
+	} {
+		code, out, stderr := run(t, nil, append(append([]string{"token"}, c.args[0], "--data", dir), c.args[1:]...)...)
+		if code == 0 || out != "" || !strings.Contains(strings.ToLower(stderr), strings.ToLower(c.want)) {
+			t.Errorf("%v: exit %d, %q %s, want an error with %q", c.args, code, out, stderr, c.want)
 		}
 	}
 }

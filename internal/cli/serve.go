@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	insecure := fs.Bool("insecure-cookies", false, "allow a plain http:// --url on an address other than this machine (cookies then travel unencrypted: only for a closed test network)")
 	withDemo := fs.Bool("demo", false, "fill an empty database with small demo data and print how to sign in")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
 	if err := parse(fs, args, e); err != nil {
 		return err
 	}
@@ -51,7 +52,17 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		}
 	}()
 	hasher := auth.NewHasher()
-	ids := identity.New(st, hasher, identity.DefaultConfig())
+	idCfg := identity.DefaultConfig()
+	idCfg.SiteURL = base
+	if base == "" {
+		// Passkeys need a host name, not an address: this machine is localhost.
+		_, port, _ := net.SplitHostPort(*addr)
+		idCfg.SiteURL = "http://localhost:" + port
+	}
+	ids, err := identity.New(st, hasher, idCfg)
+	if err != nil {
+		return err
+	}
 	var demoSum *demo.Summary
 	if *withDemo {
 		sum, err := demo.Fill(ctx, st, hasher, demo.Small, 1)
@@ -72,7 +83,8 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure})
+	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
+		MetricsToken: *metricsToken})
 	if err != nil {
 		return err
 	}
@@ -126,7 +138,8 @@ func siteURL(raw, addr string, insecure bool) (string, bool, error) {
 	return base, false, nil
 }
 
-// browsable turns a listen address into one a browser can open (0.0.0.0 → 127.0.0.1).
+// browsable turns a listen address into one a browser can open: this
+// machine by name (passkeys are bound to a host name, not an address).
 func browsable(a net.Addr) string {
 	tcp, ok := a.(*net.TCPAddr)
 	if !ok || tcp.IP == nil || tcp.IP.IsUnspecified() {
@@ -134,7 +147,10 @@ func browsable(a net.Addr) string {
 		if ok {
 			port = strconv.Itoa(tcp.Port)
 		}
-		return "127.0.0.1:" + port
+		return "localhost:" + port
+	}
+	if tcp.IP.IsLoopback() {
+		return "localhost:" + strconv.Itoa(tcp.Port)
 	}
 	return a.String()
 }

@@ -41,7 +41,11 @@ func runUser(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	u, token, err := identity.New(st, auth.NewHasher(), identity.DefaultConfig()).Invite(ctx, u)
+	ids, err := identity.New(st, auth.NewHasher(), identity.DefaultConfig())
+	if err != nil {
+		return err
+	}
+	u, token, err := ids.Invite(ctx, u)
 	if err != nil {
 		return describe(err)
 	}

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-webauthn/webauthn/webauthn"
+
 	"homeward/internal/audit"
 	"homeward/internal/auth"
 	"homeward/internal/errs"
@@ -23,6 +25,9 @@ type Config struct {
 	LinkLifetime     time.Duration // invitations and resets expire (default 72 h)
 	Account          store.Throttle
 	Address          store.Throttle
+	// SiteURL is the site's public address; passkeys are bound to its host
+	// name and origin. Empty means http://localhost.
+	SiteURL string
 }
 
 // DefaultConfig is the configuration Homeward runs with.
@@ -41,11 +46,16 @@ type Service struct {
 	store  *store.Store
 	hasher *auth.Hasher
 	cfg    Config
+	rp     *webauthn.WebAuthn
 }
 
-// New returns the service.
-func New(st *store.Store, h *auth.Hasher, cfg Config) *Service {
-	return &Service{store: st, hasher: h, cfg: cfg}
+// New returns the service; an error means a site address passkeys cannot use.
+func New(st *store.Store, h *auth.Hasher, cfg Config) (*Service, error) {
+	rp, err := relyingParty(cfg.SiteURL)
+	if err != nil {
+		return nil, err
+	}
+	return &Service{store: st, hasher: h, cfg: cfg, rp: rp}, nil
 }
 
 // Config returns the service's configuration.
@@ -65,38 +75,50 @@ func (e *LockedError) Error() string {
 // SignIn checks an email address and password and starts a session. The
 // work is the same whether the account exists or not: the password is
 // always hashed, and failures always count, per account and per address.
-func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (string, auth.User, error) {
+//
+// It returns the new session's token and the stage the session is at.
+func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (token, stage string, err error) {
 	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+address
 	// Count the attempt before checking the password, so that parallel
 	// guesses are held to the limit too.
 	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address}); err != nil {
-		return "", auth.User{}, err
+		return "", "", err
 	} else if !until.IsZero() {
-		return "", auth.User{}, &LockedError{Until: until}
+		return "", "", &LockedError{Until: until}
 	}
 	u, phc, err := s.store.UserForLogin(ctx, email)
 	if err != nil && !errs.Is(err, errs.KindNotFound) {
-		return "", auth.User{}, err
+		return "", "", err
 	}
 	// A stored hash that cannot be read counts as a wrong password; a
 	// cancelled request stops here.
 	ok, verr := s.hasher.Verify(ctx, phc, password)
 	if errors.Is(verr, context.Canceled) || errors.Is(verr, context.DeadlineExceeded) {
-		return "", auth.User{}, verr
+		return "", "", verr
 	}
 	if !ok || u.Status != auth.StatusActive {
 		if err := s.store.AuditLoginFailure(ctx, u.ID); err != nil {
-			return "", auth.User{}, err
+			return "", "", err
 		}
-		return "", auth.User{}, ErrBadCredentials
+		return "", "", ErrBadCredentials
 	}
 	for _, k := range []string{accountKey, addressKey} {
 		if err := s.store.ForgetLoginAttempts(ctx, k); err != nil {
-			return "", auth.User{}, err
+			return "", "", err
 		}
 	}
-	token, err := s.store.CreateSession(audit.WithActor(ctx, actorFor(ctx, u)), u.ID, s.cfg.AbsoluteLifetime, address, userAgent)
-	return token, u, err
+	return s.startSession(ctx, u, address, userAgent)
+}
+
+// startSession starts a session for the user at the stage they must pass
+// next (a second factor to prove or to set up, or none).
+func (s *Service) startSession(ctx context.Context, u auth.User, address, userAgent string) (token, stage string, err error) {
+	ctx = audit.WithActor(ctx, actorFor(ctx, u))
+	if stage, err = s.stageFor(ctx, u); err != nil {
+		return "", "", err
+	}
+	token, err = s.store.StartSession(ctx, u.ID, stage, s.cfg.AbsoluteLifetime, address, userAgent)
+	return token, stage, err
 }
 
 // Resume returns the session and user of a session token, or errs.NotFound.
@@ -131,20 +153,20 @@ func (s *Service) Invite(ctx context.Context, u auth.User) (auth.User, string, e
 
 // UseLink spends a one-time link: it sets the password (creating the first
 // admin for a setup link) and signs the person in.
-func (s *Service) UseLink(ctx context.Context, token string, admin *auth.User, password, address, userAgent string) (string, auth.User, error) {
+// It returns the new session's token and the stage the session is at.
+func (s *Service) UseLink(ctx context.Context, link string, admin *auth.User, password, address, userAgent string) (token, stage string, err error) {
 	if err := auth.CheckPassword("password", password); err != nil {
-		return "", auth.User{}, err
+		return "", "", err
 	}
 	phc, err := s.hasher.Hash(ctx, password)
 	if err != nil {
-		return "", auth.User{}, err
+		return "", "", err
 	}
-	u, err := s.store.UseLink(ctx, token, admin, phc)
+	u, err := s.store.UseLink(ctx, link, admin, phc)
 	if err != nil {
-		return "", u, err
+		return "", "", err
 	}
-	session, err := s.store.CreateSession(audit.WithActor(ctx, actorFor(ctx, u)), u.ID, s.cfg.AbsoluteLifetime, address, userAgent)
-	return session, u, err
+	return s.startSession(ctx, u, address, userAgent)
 }
 
 // actorFor is the audit actor of a request once its user is known.
@@ -156,10 +178,12 @@ func actorFor(ctx context.Context, u auth.User) audit.Actor {
 
 type userKey struct{}
 
-// Current is the signed-in user of a request and their session.
+// Current is the signed-in user of a request and their session, or the
+// API token the request came with.
 type Current struct {
 	User    auth.User
 	Session auth.Session
+	Token   *store.APIToken // set for a request with an API token, with a full Session
 }
 
 // WithCurrent returns a context that carries the signed-in user and makes
@@ -169,8 +193,19 @@ func WithCurrent(ctx context.Context, c Current) context.Context {
 	return context.WithValue(ctx, userKey{}, c)
 }
 
-// From returns the signed-in user of the request, if any.
+// From returns the signed-in user of the request, if any: only a session
+// that has passed every stage of signing in (or an API token) counts.
 func From(ctx context.Context) (Current, bool) {
+	c, ok := ctx.Value(userKey{}).(Current)
+	if !ok || !c.Session.Full() {
+		return Current{}, false
+	}
+	return c, true
+}
+
+// SigningIn returns the user of a session at any stage of signing in, for
+// the pages of the second factor (and signing out).
+func SigningIn(ctx context.Context) (Current, bool) {
 	c, ok := ctx.Value(userKey{}).(Current)
 	return c, ok
 }
@@ -182,4 +217,9 @@ func CookieName(secure bool) string {
 		return "__Host-hw_session"
 	}
 	return "hw_session"
+}
+
+// ResumeToken returns the API token a plain token names and its user, or errs.NotFound.
+func (s *Service) ResumeToken(ctx context.Context, token string) (store.APIToken, auth.User, error) {
+	return s.store.TokenUser(ctx, token)
 }

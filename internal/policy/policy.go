@@ -15,9 +15,17 @@ import (
 type Action string
 
 const (
+	// Any is what every signed-in user may do: their home page, their own
+	// account, and lists that the store scopes to what they may see.
+	Any           Action = "any"
 	ProgramCreate Action = "program.create"
 	ProgramView   Action = "program.view"
 	ProgramEdit   Action = "program.edit"
+	// UserManage is inviting, editing and disabling users, and handing out
+	// their password-reset links: the admin's alone.
+	UserManage Action = "user.manage"
+	// AuditRead is reading the audit log: the admin's alone.
+	AuditRead Action = "audit.read"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -28,15 +36,31 @@ func Can(u auth.User, a Action, programID int64) bool {
 	}
 	mine := slices.Contains(u.Programs, programID)
 	switch a {
+	case Any:
+		return true
 	case ProgramCreate:
 		return u.Role == auth.Admin
 	case ProgramView:
 		return u.Role == auth.Admin || mine
 	case ProgramEdit:
 		return u.Role == auth.Admin || (u.Role == auth.Coordinator && mine)
+	case UserManage:
+		return u.Role == auth.Admin
+	case AuditRead:
+		return u.Role == auth.Admin
 	}
 	return false
 }
+
+// actions lists every action, for Known.
+var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead}
+
+// Known tells whether a is an action of this policy: a route must declare one.
+func Known(a Action) bool { return slices.Contains(actions, a) }
+
+// OnRecord tells whether the action is decided on a record (which program),
+// rather than on the role alone.
+func OnRecord(a Action) bool { return a == ProgramView || a == ProgramEdit }
 
 // Check is Can as an error: errs.NotFound when the user may not even see the
 // record (so its existence is not revealed), errs.Forbidden otherwise.

@@ -48,21 +48,24 @@ type Custody struct {
 
 // Program is a mentoring program and the settings its cases follow.
 type Program struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"`
-	Description    string    `json:"description"`
-	Languages      []string  `json:"languages"` // ISO 639-1 codes, e.g. "be"
-	Countries      []string  `json:"countries"` // ISO 3166-1 alpha-2 codes, e.g. "LT"
-	MentorCapacity int       `json:"mentor_capacity"`
-	Cadence        Cadence   `json:"cadence"`
-	QuietWeeks     int       `json:"quiet_weeks"`
-	DurationMin    int       `json:"duration_min_months"`
-	DurationMax    int       `json:"duration_max_months"`
-	Custody        Custody   `json:"custody"`
-	NeedDomains    []string  `json:"need_domains"`
-	Version        int       `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             int64    `json:"id"`
+	Name           string   `json:"name"`
+	Description    string   `json:"description"`
+	Languages      []string `json:"languages"` // ISO 639-1 codes, e.g. "be"
+	Countries      []string `json:"countries"` // ISO 3166-1 alpha-2 codes, e.g. "LT"
+	MentorCapacity int      `json:"mentor_capacity"`
+	Cadence        Cadence  `json:"cadence"`
+	QuietWeeks     int      `json:"quiet_weeks"`
+	DurationMin    int      `json:"duration_min_months"`
+	DurationMax    int      `json:"duration_max_months"`
+	Custody        Custody  `json:"custody"`
+	NeedDomains    []string `json:"need_domains"`
+	// MenteeSecondFactor requires a second factor of the program's mentees
+	// too (every staff role needs one anyway).
+	MenteeSecondFactor bool      `json:"mentee_second_factor"`
+	Version            int       `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt          time.Time `json:"created_at"`
+	UpdatedAt          time.Time `json:"updated_at"`
 }
 
 // New returns a program with every setting at its default.

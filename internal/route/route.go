@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"homeward/internal/errs"
+	"homeward/internal/policy"
 )
 
 // Access is who may use a route. Every route declares one; a route without
@@ -22,13 +23,20 @@ const (
 	// SignedIn routes serve any signed-in user; what each may do to which
 	// record is then decided by the policy and the store's scoped queries.
 	SignedIn Access = "signed-in"
+	// SigningIn routes serve a session at any stage of signing in: the
+	// pages that prove or set up a second factor, and signing out.
+	SigningIn Access = "signing-in"
 )
 
 // Route is one line of a route table.
 type Route struct {
-	Method  string // GET, POST, PUT, … ; GET also answers HEAD
-	Path    string // a net/http pattern path, e.g. /programs/{id}
-	Access  Access
+	Method string // GET, POST, PUT, … ; GET also answers HEAD
+	Path   string // a net/http pattern path, e.g. /programs/{id}
+	Access Access
+	// Action is the permission a signed-in route needs. The guard checks an
+	// action that depends on the role alone; the handler checks one that is
+	// decided on a record (policy.OnRecord), once it has the record.
+	Action  policy.Action
 	Handler http.Handler
 }
 
@@ -62,8 +70,11 @@ type Guard func(Route, http.Handler) http.Handler
 // it records its pattern. A route that declares no access is an error.
 func Mount(mux *http.ServeMux, routes []Route, guard Guard) error {
 	for _, rt := range routes {
-		if rt.Access != Public && rt.Access != SignedIn {
+		if rt.Access != Public && rt.Access != SignedIn && rt.Access != SigningIn {
 			return fmt.Errorf("route %q declares no access", rt.Pattern())
+		}
+		if rt.Access != Public && !policy.Known(rt.Action) {
+			return fmt.Errorf("route %q declares no permission", rt.Pattern())
 		}
 		pattern, h := rt.Pattern(), guard(rt, rt.Handler)
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -4,19 +4,36 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
+	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
+	"homeward/internal/policy"
 	"homeward/internal/route"
 )
 
 type resumeErrKey struct{}
 
-// resumeSession puts the signed-in user of a valid session cookie into the
-// request's context. Every response to such a request is personal: no cache
-// may keep it (secure.Headers already sets no-store for all but assets).
+// resumeSession puts the user of a valid session cookie, or of a valid API
+// token on an API request, into the request's context. Every response to
+// such a request is personal: no cache may keep it (secure.Headers already
+// sets no-store for all but assets).
 func (s *Server) resumeSession(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if token, ok := bearer(r); ok && isAPI(r) {
+			t, u, err := s.identity.ResumeToken(r.Context(), token)
+			switch {
+			case err == nil:
+				r = r.WithContext(identity.WithCurrent(r.Context(), identity.Current{User: u, Token: &t,
+					Session: auth.Session{UserID: u.ID, Stage: auth.StageFull}}))
+			case !errs.Is(err, errs.KindNotFound):
+				r = r.WithContext(context.WithValue(r.Context(), resumeErrKey{}, err))
+			}
+			// A request with a token never falls back to a cookie.
+			next.ServeHTTP(w, r)
+			return
+		}
 		c, err := r.Cookie(s.cookie)
 		if err != nil || c.Value == "" {
 			next.ServeHTTP(w, r)
@@ -36,14 +53,40 @@ func (s *Server) resumeSession(next http.Handler) http.Handler {
 	})
 }
 
-// guard refuses an anonymous request to a route that needs a signed-in user:
-// the API answers 401, a page sends the person to sign in and back.
+// bearer returns the token of an "Authorization: Bearer …" header.
+func bearer(r *http.Request) (string, bool) {
+	h := r.Header.Get("Authorization")
+	if len(h) < 7 || !strings.EqualFold(h[:7], "bearer ") {
+		return "", false
+	}
+	return strings.TrimSpace(h[7:]), true
+}
+
+// guard refuses a request to a route that needs more than the request has:
+// a signed-in user without the route's permission gets 403;
+// the API answers 401; a page sends an anonymous person to sign in and back,
+// and a person half-way through signing in to the second-factor step.
 func (s *Server) guard(rt route.Route, h http.Handler) http.Handler {
 	if rt.Access == route.Public {
 		return h
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if _, ok := identity.From(r.Context()); ok {
+		if c, ok := identity.From(r.Context()); ok {
+			// An action that depends on the role alone is decided here; one
+			// on a record by the handler, which reads the record.
+			if !policy.OnRecord(rt.Action) && !policy.Can(c.User, rt.Action, 0) {
+				if isAPI(r) {
+					s.api.Fail(w, r, errs.Forbidden("You may not do this."))
+				} else {
+					s.web.Fail(w, r, errs.Forbidden("You may not do this."))
+				}
+				return
+			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		c, signingIn := identity.SigningIn(r.Context())
+		if signingIn && rt.Access == route.SigningIn {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -62,6 +105,15 @@ func (s *Server) guard(rt route.Route, h http.Handler) http.Handler {
 		next := "/"
 		if r.Method == http.MethodGet {
 			next = r.URL.RequestURI()
+		}
+		if signingIn {
+			http.Redirect(w, r, s.web.StagePath(c.Session.Stage)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
+			return
+		}
+		if r.Method == http.MethodPost {
+			// A form sent after the session ended: sign in, then send it again.
+			s.web.LoginToResend(w, r)
+			return
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 	})

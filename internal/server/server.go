@@ -35,6 +35,9 @@ type Config struct {
 	Version  string
 	// SecureCookies: see web.Deps.SecureCookies.
 	SecureCookies bool
+	// MetricsToken is the bearer token /metrics asks for; empty turns
+	// metrics off.
+	MetricsToken string
 }
 
 // Server is the assembled HTTP handler with its route tables.
@@ -65,7 +68,7 @@ func New(cfg Config) (*Server, error) {
 	m := newMetrics(reg)
 
 	s := &Server{web: pages, api: a, log: cfg.Log, identity: cfg.Identity, cookie: identity.CookieName(cfg.SecureCookies)}
-	s.ops = opsRoutes(cfg.Store, reg)
+	s.ops = opsRoutes(cfg.Store, reg, cfg.MetricsToken)
 
 	mux := http.NewServeMux()
 	for name, table := range s.RouteTables() {

@@ -21,6 +21,7 @@ import (
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/program"
+	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
@@ -36,6 +37,7 @@ type app struct {
 	logs    *strings.Builder
 	session string // the session token requests carry; "" sends them anonymously
 	user    auth.User
+	skew    *atomic.Int64 // how far the store's clock runs ahead of the real one (tick)
 }
 
 // newApp builds the whole server on a fresh SQLite store.
@@ -47,6 +49,9 @@ func newApp(t *testing.T) *app {
 // newBareApp builds the server on a store with no user at all.
 func newBareApp(t *testing.T, opts store.Options) *app {
 	t.Helper()
+	if opts.Keyring == nil {
+		opts.Keyring = testKeyring(t)
+	}
 	st, err := store.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
@@ -57,12 +62,18 @@ func newBareApp(t *testing.T, opts store.Options) *app {
 		t.Fatal(err)
 	}
 	logs := &strings.Builder{}
-	ids := identity.New(st, testHasher, identity.DefaultConfig())
-	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test"})
+	ids, err := identity.New(st, testHasher, identity.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &app{t: t, store: st, ids: ids, srv: srv, logs: logs}
+	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: slog.New(slog.NewJSONHandler(logs, nil)), Version: "test",
+		MetricsToken: testMetricsToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	skew := &atomic.Int64{}
+	st.SetClock(func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
+	return &app{t: t, store: st, ids: ids, srv: srv, logs: logs, skew: skew}
 }
 
 func newAppOn(t *testing.T, opts store.Options) *app {
@@ -73,6 +84,19 @@ func newAppOn(t *testing.T, opts store.Options) *app {
 }
 
 var appCount atomic.Int64
+
+// testMetricsToken is the metrics token of the test servers.
+const testMetricsToken = "metrics-token-for-tests"
+
+// testKeyring is a fresh key-encryption key in a temporary directory.
+func testKeyring(t *testing.T) *seal.Keyring {
+	t.Helper()
+	k, _, err := seal.Load(t.TempDir(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
 
 // testHasher is shared by the tests: making one hashes a dummy password.
 var testHasher = auth.NewHasher()
@@ -385,7 +409,17 @@ func TestOperationsEndpoints(t *testing.T) {
 	}
 	a.do("GET", "/programs?q=secret+search", nil)
 	a.do("GET", "/nope", nil)
-	_, body := a.do("GET", "/metrics", nil)
+	a.session = ""
+	if res, _ := a.do("GET", "/metrics", nil); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("metrics without the token: %d, want 401", res.StatusCode)
+	}
+	if res, _ := a.do("GET", "/metrics", nil, "Authorization", "Bearer wrong"); res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("metrics with a wrong token: %d, want 401", res.StatusCode)
+	}
+	res, body := a.do("GET", "/metrics", nil, "Authorization", "Bearer "+testMetricsToken)
+	if res.StatusCode != 200 {
+		t.Errorf("metrics with the token: %d", res.StatusCode)
+	}
 	for _, want := range []string{
 		`homeward_http_requests_total{code="200",route="GET /programs"} 1`,
 		`homeward_http_requests_total{code="404",route="/"} 1`,
@@ -434,8 +468,9 @@ func TestServerErrorPageHidesInternals(t *testing.T) {
 
 func TestTwoAppProcessesOnOnePostgres(t *testing.T) {
 	url := testdb.Postgres(t)
-	one := newAppOn(t, store.Options{DatabaseURL: url})
-	two := newAppOn(t, store.Options{DatabaseURL: url})
+	keys := testKeyring(t) // two processes of one installation share the key file
+	one := newAppOn(t, store.Options{DatabaseURL: url, Keyring: keys})
+	two := newAppOn(t, store.Options{DatabaseURL: url, Keyring: keys})
 	res, _ := one.postForm("/programs", programForm("Shared program"))
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("create on the first process: %d", res.StatusCode)

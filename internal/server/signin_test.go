@@ -11,6 +11,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/identity"
+	"homeward/internal/policy"
 	"homeward/internal/route"
 	"homeward/internal/store"
 )
@@ -61,6 +62,14 @@ func TestRouteWithoutAccessIsRefused(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "declares no access") {
 		t.Fatalf("mount: %v", err)
 	}
+	// A signed-in route must also name its permission.
+	for _, action := range []policy.Action{"", "program.delete-everything"} {
+		err = route.Mount(http.NewServeMux(), []route.Route{{Method: "GET", Path: "/x", Access: route.SignedIn, Action: action, Handler: http.NotFoundHandler()}},
+			func(_ route.Route, h http.Handler) http.Handler { return h })
+		if err == nil || !strings.Contains(err.Error(), "declares no permission") {
+			t.Errorf("mount with action %q: %v", action, err)
+		}
+	}
 }
 
 // No GET or HEAD changes state: every change is audited, so walking every
@@ -85,6 +94,7 @@ func TestNoGetChangesState(t *testing.T) {
 
 func TestSignInAndOut(t *testing.T) {
 	a := newApp(t)
+	secret := a.withTOTP(a.user)
 	a.session = ""
 	res, body := a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {"wrong password here"}, "next": {"/programs"}})
 	if res.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "The email address or the password is not right.") || !strings.Contains(body, `value="`+a.user.Email+`"`) {
@@ -94,9 +104,9 @@ func TestSignInAndOut(t *testing.T) {
 	if !strings.Contains(unknown, "The email address or the password is not right.") {
 		t.Error("an unknown account is answered differently from a wrong password")
 	}
-	res, _ = a.postForm("/login", url.Values{"email": {strings.ToUpper(a.user.Email)}, "password": {testPassword}, "next": {"/programs"}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/programs" {
-		t.Fatalf("sign in: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	res, body = a.postForm("/login", url.Values{"email": {strings.ToUpper(a.user.Email)}, "password": {testPassword}, "next": {"/programs"}})
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Confirm it is you") || !strings.Contains(body, `name="next" value="/programs"`) {
+		t.Fatalf("password step: %d, want the second-factor page", res.StatusCode)
 	}
 	var cookie *http.Cookie
 	for _, c := range res.Cookies() {
@@ -108,6 +118,22 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatalf("session cookie %+v", cookie)
 	}
 	a.session = cookie.Value
+	// Half signed in: nothing but the second-factor step.
+	if res, _ := a.do("GET", "/programs", nil); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login/factor") {
+		t.Fatalf("a page before the second factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	if res, _ := a.do("GET", "/api/v1/programs", nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("the API before the second factor: %d, want 401", res.StatusCode)
+	}
+	res, body = a.postForm("/login/factor", url.Values{"code": {"000000"}, "next": {"/programs"}})
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "This code is not right.") {
+		t.Fatalf("a wrong code: %d", res.StatusCode)
+	}
+	a.tick()
+	res, _ = a.postForm("/login/factor", url.Values{"code": {a.code(secret)}, "next": {"/programs"}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/programs" {
+		t.Fatalf("second factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
 	res, body = a.do("GET", "/programs", nil)
 	if res.StatusCode != 200 || !strings.Contains(body, a.user.Email) || res.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("signed-in page: %d", res.StatusCode)
@@ -115,20 +141,20 @@ func TestSignInAndOut(t *testing.T) {
 	// An open redirect through next= is not possible; signing in again ends
 	// the session the browser came with.
 	old := a.session
-	res, _ = a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {testPassword}, "next": {"//evil.example/"}})
-	if res.Header.Get("Location") != "/" {
-		t.Errorf("next=//evil.example/ redirected to %q", res.Header.Get("Location"))
+	res, body = a.postForm("/login", url.Values{"email": {a.user.Email}, "password": {testPassword}, "next": {"//evil.example/"}})
+	if !strings.Contains(body, `name="next" value="/"`) {
+		t.Errorf("next=//evil.example/ was kept: %d", res.StatusCode)
 	}
-	for _, c := range res.Cookies() {
-		if c.Name == identity.CookieName(false) {
-			a.session = c.Value
-		}
-	}
+	a.session = sessionCookie(res)
 	if a.session == old {
 		t.Fatal("signing in again kept the old session token")
 	}
 	if _, _, err := a.ids.Resume(context.Background(), old); err == nil {
 		t.Error("the replaced session still works")
+	}
+	a.tick()
+	if res, _ := a.postForm("/login/factor", url.Values{"code": {a.code(secret)}, "next": {"//evil.example/"}}); res.Header.Get("Location") != "/" {
+		t.Errorf("next=//evil.example/ redirected to %q", res.Header.Get("Location"))
 	}
 	res, _ = a.postForm("/logout", nil)
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Clear-Site-Data"), "cookies") {
@@ -154,8 +180,8 @@ func TestLockoutAfterRepeatedFailures(t *testing.T) {
 	}
 	// The lock is per account: someone else still signs in.
 	other, _ := a.signedIn("other@example.org", auth.Mentor)
-	if res, _ := a.postForm("/login", url.Values{"email": {other.Email}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
-		t.Errorf("another account is locked too: %d", res.StatusCode)
+	if res, _ := a.postForm("/login", url.Values{"email": {other.Email}, "password": {testPassword}}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login/enrol?next=%2F" {
+		t.Errorf("another account is locked too: %d %q", res.StatusCode, res.Header.Get("Location"))
 	}
 }
 
@@ -202,16 +228,22 @@ func TestInvitationAndDisabling(t *testing.T) {
 	}
 	a.session = ""
 	res, _ := a.postForm("/link/"+token, url.Values{"password": {testPassword}, "password_again": {testPassword}})
-	if res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("accept invitation: %d", res.StatusCode)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login/enrol" {
+		t.Fatalf("accept invitation: %d → %q, want the second-factor set-up", res.StatusCode, res.Header.Get("Location"))
 	}
-	session, _, err := a.ids.SignIn(ctx, u.Email, testPassword, "192.0.2.9", "t")
-	if err != nil {
-		t.Fatalf("sign in after the invitation: %v", err)
+	a.session = sessionCookie(res)
+	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login/enrol?next=%2F" {
+		t.Fatalf("home before a second factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	a.session = session
+	if res, body := a.do("GET", "/login/enrol", nil); res.StatusCode != 200 || !strings.Contains(body, "Set up a second factor") {
+		t.Fatalf("set-up page: %d", res.StatusCode)
+	}
+	_, codes := a.enrolTOTPThroughPages("/")
+	if n := strings.Count(codes, "<li><code>"); n != 10 {
+		t.Errorf("recovery codes shown after set-up: %d, want 10", n)
+	}
 	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
-		t.Fatalf("home: %d", res.StatusCode)
+		t.Fatalf("home after the set-up: %d", res.StatusCode)
 	}
 	if err := a.store.SetUserStatus(ctx, u.ID, auth.StatusDisabled); err != nil {
 		t.Fatal(err)
@@ -226,7 +258,9 @@ func TestSessionTimeouts(t *testing.T) {
 	now := time.Now()
 	a.store.SetClock(func() time.Time { return now })
 	ctx := context.Background()
-	token, _, err := a.ids.SignIn(ctx, a.user.Email, testPassword, "192.0.2.7", "t")
+	// A mentee needs no second factor (unless the program says so).
+	mentee, _ := a.signedIn("mentee-t@example.org", auth.Mentee)
+	token, _, err := a.ids.SignIn(ctx, mentee.Email, testPassword, "192.0.2.7", "t")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,7 +277,7 @@ func TestSessionTimeouts(t *testing.T) {
 	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after 31 idle minutes: %d, want sign in", res.StatusCode)
 	}
-	token, _, _ = a.ids.SignIn(ctx, a.user.Email, testPassword, "192.0.2.7", "t")
+	token, _, _ = a.ids.SignIn(ctx, mentee.Email, testPassword, "192.0.2.7", "t")
 	a.session = token
 	for range 25 { // active every 29 minutes for 12 hours and more
 		now = now.Add(29 * time.Minute)

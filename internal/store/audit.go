@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"homeward/internal/audit"
 )
@@ -104,6 +105,9 @@ type AuditFilter struct {
 	Actor      string
 	ObjectType string
 	ObjectID   string
+	// From and To keep entries written at or after From and before To; a
+	// zero time leaves that end open.
+	From, To time.Time
 }
 
 // ListAudit returns one page of the audit log, newest first.
@@ -125,6 +129,12 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.E
 	}
 	if f.ObjectID != "" {
 		add("object_id = $%d", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", s.ts(f.From))
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", s.ts(f.To))
 	}
 	if p.Cursor != "" {
 		add("seq < $%d", k.ID)

@@ -132,6 +132,9 @@ func (s *Store) Pools() map[string]*sql.DB {
 	return map[string]*sql.DB{"read": s.read, "write": s.write}
 }
 
+// Now is the store's clock (the one SetClock replaces).
+func (s *Store) Now() time.Time { return s.now() }
+
 // SetClock replaces the clock; tests use it for reproducible times.
 func (s *Store) SetClock(now func() time.Time) {
 	s.now = func() time.Time { return now().UTC().Truncate(time.Microsecond) }

@@ -146,6 +146,17 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 		return errs.Invalid(map[string]string{"status": "validation.status"})
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if status == auth.StatusDisabled {
+			// Never leave the installation without an active admin, even when
+			// two admins disable each other at the same moment.
+			cur, others, err := s.lockUserAndAdmins(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if cur.Role == auth.Admin && cur.Status == auth.StatusActive && others == 0 {
+				return errs.Conflict("The last active administrator cannot be disabled.", map[string]string{"status": "users.error.last_admin"})
+			}
+		}
 		// An invited user may be disabled too (their link then stops working);
 		// re-enabling needs a password, so an invited user stays invited.
 		res, err := tx.ExecContext(ctx, `UPDATE users SET status = $1, updated_at = $2 WHERE id = $3 AND (status <> 'invited' OR $1 = 'disabled')`, status, s.ts(s.now()), userID)
@@ -161,6 +172,10 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL`, s.ts(s.now()), userID); err != nil {
 				return s.wrap(err, "retire links")
+			}
+			// Tokens do not come back when the account is enabled again.
+			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.ts(s.now()), userID); err != nil {
+				return s.wrap(err, "revoke tokens")
 			}
 		}
 		return s.appendAudit(ctx, tx, "user."+status, "user", userID, audit.OK)
@@ -321,21 +336,41 @@ func (s *Store) UseLink(ctx context.Context, plain string, newAdmin *auth.User, 
 	return s.GetUser(ctx, userID)
 }
 
-// CreateSession starts a session for the user and returns its token.
+// CreateSession starts a full session for the user and returns its token.
 func (s *Store) CreateSession(ctx context.Context, userID int64, lifetime time.Duration, address, userAgent string) (string, error) {
+	return s.StartSession(ctx, userID, auth.StageFull, lifetime, address, userAgent)
+}
+
+// StartSession starts a session at a stage of signing in (auth.Stage…) and
+// returns its token. A session that still has to pass a second factor is
+// audited as a password success, a full one as a sign-in.
+func (s *Store) StartSession(ctx context.Context, userID int64, stage string, lifetime time.Duration, address, userAgent string) (string, error) {
 	plain, hash := auth.NewToken(auth.SessionToken)
 	now := s.now()
 	if len(userAgent) > 200 {
 		userAgent = userAgent[:200]
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent)
-			VALUES ($1, $2, $3, $3, $4, $5, $6)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, "")); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, ""), stage); err != nil {
 			return s.wrap(err, "create session")
 		}
-		return s.appendAudit(ctx, tx, "login.success", "user", userID, audit.OK)
+		action := "login.success"
+		if stage != auth.StageFull {
+			action = "login.password_ok"
+		}
+		return s.appendAudit(ctx, tx, action, "user", userID, audit.OK)
 	})
 	return plain, err
+}
+
+const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, ceremony`
+
+func scanSession(r scanner) (auth.Session, error) {
+	var x auth.Session
+	err := r.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent, &x.Stage, &x.Ceremony)
+	x.CreatedAt, x.LastSeenAt, x.ExpiresAt = x.CreatedAt.UTC(), x.LastSeenAt.UTC(), x.ExpiresAt.UTC()
+	return x, err
 }
 
 // SessionUser returns the session a token names and its user, when the
@@ -343,11 +378,8 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, lifetime time.D
 // the user is active. It marks the session as seen (at most once a minute,
 // to spare the database a write per request).
 func (s *Store) SessionUser(ctx context.Context, plain string, idle time.Duration) (auth.Session, auth.User, error) {
-	var sess auth.Session
 	now := s.now()
-	err := s.read.QueryRowContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
-		FROM sessions WHERE token_hash = $1`, auth.HashToken(plain)).Scan(
-		&sess.ID, &sess.UserID, &sess.CreatedAt, &sess.LastSeenAt, &sess.ExpiresAt, &sess.Address, &sess.UserAgent)
+	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, auth.HashToken(plain)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, auth.User{}, errs.NotFound("session")
 	}
@@ -387,16 +419,15 @@ func (s *Store) EndSession(ctx context.Context, userID, sessionID int64) error {
 
 // ListSessions lists the user's sessions, newest first.
 func (s *Store) ListSessions(ctx context.Context, userID int64) ([]auth.Session, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, user_id, created_at, last_seen_at, expires_at, address, user_agent
-		FROM sessions WHERE user_id = $1 ORDER BY id DESC`, userID)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE user_id = $1 ORDER BY id DESC`, userID)
 	if err != nil {
 		return nil, s.wrap(err, "list sessions")
 	}
 	defer rows.Close()
 	var out []auth.Session
 	for rows.Next() {
-		var x auth.Session
-		if err := rows.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent); err != nil {
+		x, err := scanSession(rows)
+		if err != nil {
 			return nil, s.wrap(err, "scan session")
 		}
 		out = append(out, x)

@@ -77,7 +77,7 @@ func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, "link", "", page)
 		return
 	}
-	session, _, err := h.identity.UseLink(r.Context(), token, admin, pw, clientAddress(r), r.UserAgent())
+	session, stage, err := h.identity.UseLink(r.Context(), token, admin, pw, clientAddress(r), r.UserAgent())
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict {
 			for k, v := range e.Fields {
@@ -91,7 +91,11 @@ func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 	}
 	h.endCurrentSession(r)
 	h.setSessionCookie(w, session)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	if stage == auth.StageFull {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, h.StagePath(stage), http.StatusSeeOther)
 }
 
 func (h *Web) linkInvalid(w http.ResponseWriter, r *http.Request, err error) {

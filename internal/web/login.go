@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"homeward/internal/audit"
+	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 )
@@ -16,6 +18,7 @@ type loginPage struct {
 	Next    string
 	Message string // catalogue key of a form-wide message
 	Until   string // when a locked sign-in may be tried again
+	Resend  *resend
 }
 
 func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -24,19 +27,27 @@ func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
 
 // login signs in and returns to the page the person wanted.
 func (h *Web) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBytes)
 	if err := r.ParseForm(); err != nil {
 		h.fail(w, r, errs.TooLarge())
 		return
 	}
-	page := loginPage{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next"))}
-	token, _, err := h.identity.SignIn(r.Context(), page.Email, r.PostForm.Get("password"), clientAddress(r), r.UserAgent())
+	page := loginPage{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
+	token, stage, err := h.identity.SignIn(r.Context(), page.Email, r.PostForm.Get("password"), clientAddress(r), r.UserAgent())
 	var locked *identity.LockedError
 	switch {
 	case err == nil:
 		h.endCurrentSession(r)
 		h.setSessionCookie(w, token)
-		http.Redirect(w, r, page.Next, http.StatusSeeOther)
+		switch stage {
+		case auth.StageFull:
+			h.signedInTo(w, r, page.Next, page.Resend)
+		case auth.StageChallenge:
+			// The kept form rides along on the second-factor page.
+			h.render(w, r, http.StatusOK, "factor", "", h.newFactorPage(r, token, page.Next, page.Resend))
+		default:
+			http.Redirect(w, r, h.StagePath(stage)+"?next="+url.QueryEscape(page.Next), http.StatusSeeOther)
+		}
 		return
 	case errors.As(err, &locked):
 		page.Message, page.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
@@ -51,7 +62,7 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session and asks the browser to forget what it kept.
 func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
-	if c, ok := identity.From(r.Context()); ok {
+	if c, ok := identity.SigningIn(r.Context()); ok {
 		if err := h.identity.SignOut(r.Context(), c.Session); err != nil && !errs.Is(err, errs.KindNotFound) {
 			h.fail(w, r, err)
 			return
@@ -65,7 +76,7 @@ func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
 // endCurrentSession ends the session the request came with, if any, when a
 // new one replaces it (signing in again, or through a link).
 func (h *Web) endCurrentSession(r *http.Request) {
-	if c, ok := identity.From(r.Context()); ok {
+	if c, ok := identity.SigningIn(r.Context()); ok {
 		_ = h.identity.SignOut(r.Context(), c.Session)
 	}
 }

@@ -65,6 +65,9 @@ func formFromProgram(p program.Program) *programForm {
 	if p.Custody.Enabled {
 		f.Values["custody.enabled"] = "on"
 	}
+	if p.MenteeSecondFactor {
+		f.Values["mentee_second_factor"] = "on"
+	}
 	var custom []string
 	for _, d := range p.NeedDomains {
 		if slices.Contains(program.DefaultNeedDomains, d) {
@@ -89,8 +92,10 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	for _, name := range programFormFields {
 		f.Values[name] = r.PostForm.Get(name)
 	}
-	if r.PostForm.Get("custody.enabled") != "" {
-		f.Values["custody.enabled"] = "on"
+	for _, box := range []string{"custody.enabled", "mentee_second_factor"} {
+		if r.PostForm.Get(box) != "" {
+			f.Values[box] = "on"
+		}
 	}
 	for _, d := range r.PostForm["need_domains"] {
 		if slices.Contains(program.DefaultNeedDomains, d) && !slices.Contains(f.Domains, d) {
@@ -105,6 +110,8 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		Countries:   splitList(f.Values["countries"]),
 		NeedDomains: append(slices.Clone(f.Domains), splitList(f.Values["custom_domains"])...),
 		Custody:     program.Custody{Enabled: f.Values["custody.enabled"] != ""},
+
+		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
 	}
 	ints := []struct {
 		name string

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/errs"
@@ -39,8 +40,20 @@ func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
 			"asset":   a.url,
 			"join":    strings.Join,
 			"fieldOf": fieldOf,
-			"t":       p.T,
-			"tn":      p.N,
+			// when shows a time to the minute, in UTC.
+			"when": func(t any) string {
+				switch v := t.(type) {
+				case time.Time:
+					return v.UTC().Format("2006-01-02 15:04 UTC")
+				case *time.Time:
+					if v != nil {
+						return v.UTC().Format("2006-01-02 15:04 UTC")
+					}
+				}
+				return ""
+			},
+			"t":  p.T,
+			"tn": p.N,
 			// domain names a need domain: the catalogue's label for a default
 			// domain, the key itself for a program's own.
 			"domain": func(d string) string {

@@ -1,0 +1,291 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base32"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/hotp"
+	"github.com/pquerna/otp/totp"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/store"
+)
+
+// TOTP parameters: the ones every authenticator app understands.
+const (
+	totpPeriod = 30 // seconds
+	totpDigits = otp.DigitsSix
+	// RecoveryCodes is how many recovery codes a user gets at a time.
+	RecoveryCodes = 10
+)
+
+// stageFor is the stage a new session of the user starts at: a user with a
+// second factor must prove it; one without, whose role or program requires
+// one, must set one up first.
+func (s *Service) stageFor(ctx context.Context, u auth.User) (string, error) {
+	f, err := s.store.UserFactors(ctx, u.ID)
+	if err != nil {
+		return "", err
+	}
+	if f.Any() {
+		return auth.StageChallenge, nil
+	}
+	required, err := s.SecondFactorRequired(ctx, u)
+	if err != nil {
+		return "", err
+	}
+	if required {
+		return auth.StageEnrol, nil
+	}
+	return auth.StageFull, nil
+}
+
+// SecondFactorRequired tells whether the user must have a second factor:
+// every staff role must; a mentee when one of their programs says so.
+func (s *Service) SecondFactorRequired(ctx context.Context, u auth.User) (bool, error) {
+	if u.Role.NeedsSecondFactor() {
+		return true, nil
+	}
+	return s.store.MenteeSecondFactor(ctx, u.Programs)
+}
+
+// Factors returns the second factors the user has set up.
+func (s *Service) Factors(ctx context.Context, userID int64) (store.Factors, error) {
+	return s.store.UserFactors(ctx, userID)
+}
+
+// TOTPEnrolment is an authenticator app being set up: the otpauth:// URL the
+// QR code holds, and the secret to type in by hand.
+type TOTPEnrolment struct {
+	URL    string
+	Secret string
+}
+
+// mayAddFactor refuses to add a factor from a session that has not proved
+// the factors the user already has: with the password alone, nobody may set
+// up a factor of their own and so sign in past the second step.
+func mayAddFactor(c Current) error {
+	if c.Session.Stage == auth.StageFull || c.Session.Stage == auth.StageEnrol {
+		return nil
+	}
+	return errs.Forbidden("Prove your second factor first.")
+}
+
+// BeginTOTP starts (or resumes) setting up an authenticator app for the user.
+func (s *Service) BeginTOTP(ctx context.Context, c Current) (TOTPEnrolment, error) {
+	if err := mayAddFactor(c); err != nil {
+		return TOTPEnrolment{}, err
+	}
+	u := c.User
+	if secret, confirmed, err := s.store.TOTPSecret(ctx, u.ID); err == nil && !confirmed {
+		return enrolment(u, secret), nil
+	} else if err == nil {
+		return TOTPEnrolment{}, errs.Conflict("An authenticator app is set up already; remove it first.", nil)
+	} else if !errs.Is(err, errs.KindNotFound) {
+		return TOTPEnrolment{}, err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Homeward", AccountName: u.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
+	if err != nil {
+		return TOTPEnrolment{}, fmt.Errorf("make authenticator secret: %w", err)
+	}
+	if err := s.store.BeginTOTP(ctx, u.ID, key.Secret()); err != nil {
+		return TOTPEnrolment{}, err
+	}
+	return enrolment(u, key.Secret()), nil
+}
+
+func enrolment(u auth.User, secret string) TOTPEnrolment {
+	key, _ := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/Homeward:%s?secret=%s&issuer=Homeward&period=%d&digits=%d&algorithm=SHA1",
+		strings.ReplaceAll(u.Email, "?", ""), secret, totpPeriod, totpDigits.Length()))
+	return TOTPEnrolment{URL: key.URL(), Secret: secret}
+}
+
+// matchStep returns the time step (now, one before or one after, for clocks
+// a little apart) whose code is code, or false.
+func matchStep(secret, code string, now time.Time) (int64, bool) {
+	code = strings.Join(strings.Fields(code), "")
+	if len(code) != totpDigits.Length() {
+		return 0, false
+	}
+	current := now.Unix() / totpPeriod
+	for _, step := range []int64{current - 1, current, current + 1} {
+		want, err := hotp.GenerateCodeCustom(secret, uint64(step), hotp.ValidateOpts{Digits: totpDigits, Algorithm: otp.AlgorithmSHA1})
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step, true
+		}
+	}
+	return 0, false
+}
+
+// ConfirmTOTP finishes setting up the authenticator app with a code from it.
+// The user's other sessions end; a session that was held at enrolment is now
+// signed in. Recovery codes are made when the user has none, and returned.
+func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) ([]string, error) {
+	if err := mayAddFactor(c); err != nil {
+		return nil, err
+	}
+	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
+		return nil, err
+	}
+	secret, confirmed, err := s.store.TOTPSecret(ctx, c.User.ID)
+	if errs.Is(err, errs.KindNotFound) || confirmed {
+		return nil, errs.Conflict("Start setting up the authenticator app again.", nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	step, ok := matchStep(secret, code, s.store.Now())
+	if !ok {
+		return nil, store.ErrBadCode()
+	}
+	if err := s.store.UseTOTPStep(ctx, c.User.ID, step, true, c.Session.ID); err != nil {
+		return nil, err
+	}
+	return s.afterEnrolment(ctx, c, "totp")
+}
+
+// afterEnrolment signs in a session that was held until a factor was set up,
+// and gives a user without recovery codes their first ones.
+func (s *Service) afterEnrolment(ctx context.Context, c Current, how string) ([]string, error) {
+	_ = s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID))
+	if !c.Session.Full() {
+		if err := s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how); err != nil {
+			return nil, err
+		}
+	}
+	f, err := s.store.UserFactors(ctx, c.User.ID)
+	if err != nil || f.RecoveryLeft > 0 {
+		return nil, err
+	}
+	return s.NewRecoveryCodes(ctx, c.User.ID)
+}
+
+// RemoveTOTP removes the user's authenticator app; refused when it is the
+// only second factor of a user who must have one.
+func (s *Service) RemoveTOTP(ctx context.Context, c Current) error {
+	f, err := s.store.UserFactors(ctx, c.User.ID)
+	if err != nil {
+		return err
+	}
+	if f.TOTP && f.Passkeys == 0 {
+		if err := s.checkMayDropLast(ctx, c.User); err != nil {
+			return err
+		}
+	}
+	return s.store.RemoveTOTP(ctx, c.User.ID, c.Session.ID)
+}
+
+func (s *Service) checkMayDropLast(ctx context.Context, u auth.User) error {
+	required, err := s.SecondFactorRequired(ctx, u)
+	if err != nil {
+		return err
+	}
+	if required {
+		return &errs.Error{Kind: errs.KindConflict, Code: "last_factor", Message: "This is your only second factor, and your role needs one: set up another first."}
+	}
+	return nil
+}
+
+// factorKey is the throttle key of a user's second-factor attempts.
+func factorKey(userID int64) string { return fmt.Sprintf("factor:%d", userID) }
+
+// countFactorAttempt holds second-factor guesses to the account's limit.
+func (s *Service) countFactorAttempt(ctx context.Context, userID int64) error {
+	until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{factorKey(userID): s.cfg.Account})
+	if err != nil {
+		return err
+	}
+	if !until.IsZero() {
+		return &LockedError{Until: until}
+	}
+	return nil
+}
+
+// ProveSecondFactor checks a code from the authenticator app, or a recovery
+// code, for a session held at its second-factor stage, and signs it in.
+// Guesses are throttled like passwords.
+func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string) error {
+	if c.Session.Stage != auth.StageChallenge {
+		return errs.Conflict("This session needs no code.", nil)
+	}
+	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
+		return err
+	}
+	how := "totp"
+	if normalized := normalizeRecoveryCode(code); len(normalized) == recoveryCodeLen {
+		if err := s.store.UseRecoveryCode(ctx, c.User.ID, auth.HashToken(normalized)); err != nil {
+			return s.factorFailed(ctx, c, err)
+		}
+		how = "recovery_code"
+	} else {
+		secret, confirmed, err := s.store.TOTPSecret(ctx, c.User.ID)
+		if errs.Is(err, errs.KindNotFound) || (err == nil && !confirmed) {
+			return s.factorFailed(ctx, c, store.ErrBadCode())
+		}
+		if err != nil {
+			return err
+		}
+		step, ok := matchStep(secret, code, s.store.Now())
+		if !ok {
+			return s.factorFailed(ctx, c, store.ErrBadCode())
+		}
+		if err := s.store.UseTOTPStep(ctx, c.User.ID, step, false, c.Session.ID); err != nil {
+			return s.factorFailed(ctx, c, err)
+		}
+	}
+	if err := s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID)); err != nil {
+		return err
+	}
+	return s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how)
+}
+
+// factorFailed audits a refused second factor and returns why.
+func (s *Service) factorFailed(ctx context.Context, c Current, why error) error {
+	if err := s.store.Audit(ctx, "login.second_factor_failure", "user", c.User.ID, "failure"); err != nil {
+		return err
+	}
+	return why
+}
+
+// Recovery codes: 16 characters of base32, 80 bits, shown in groups of four.
+const recoveryCodeLen = 16
+
+func normalizeRecoveryCode(code string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '-' || r == ' ':
+			return -1
+		case r >= 'a' && r <= 'z':
+			return r - 'a' + 'A'
+		}
+		return r
+	}, code)
+}
+
+// NewRecoveryCodes makes new recovery codes for the user, replacing the
+// earlier ones, and returns them: they are shown once and only their hashes
+// are kept.
+func (s *Service) NewRecoveryCodes(ctx context.Context, userID int64) ([]string, error) {
+	codes := make([]string, RecoveryCodes)
+	hashes := make([][]byte, RecoveryCodes)
+	for i := range codes {
+		b := make([]byte, 10)
+		if _, err := rand.Read(b); err != nil {
+			return nil, err
+		}
+		c := base32.StdEncoding.EncodeToString(b) // 16 characters
+		codes[i] = c[0:4] + "-" + c[4:8] + "-" + c[8:12] + "-" + c[12:16]
+		hashes[i] = auth.HashToken(c)
+	}
+	if err := s.store.ReplaceRecoveryCodes(ctx, userID, hashes); err != nil {
+		return nil, err
+	}
+	return codes, nil
+}

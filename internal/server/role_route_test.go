@@ -1,0 +1,311 @@
+package server_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/policy"
+	"homeward/internal/program"
+	"homeward/internal/route"
+	"homeward/internal/store"
+	"homeward/internal/testdb"
+)
+
+// record says what a route acts on, and so which records the role-by-route
+// test tries it with.
+type record int
+
+const (
+	noRecord      record = iota // the route acts on no record: tried once
+	programRecord               // a program: the user's own, and another one
+	ownRecord                   // something of the user's own account: theirs, and someone else's
+	userRecord                  // a user, for administrators: one in the user's program, one elsewhere
+)
+
+// world is what the role-by-route test's requests act on.
+type world struct {
+	a            *app
+	mine, other  program.Program
+	stranger     auth.User // a user of the other program
+	n            int       // makes names unique
+	adminForUser auth.User // an admin, whose actions create users' records
+}
+
+// call is one request of the role-by-route test.
+type call struct {
+	method, path string
+	form         url.Values // sent as a form; nil sends json
+	json         string
+}
+
+// fixture makes the request that tries a route as u, on u's own record
+// (own) or on another's.
+type fixture struct {
+	record record
+	make   func(w *world, u auth.User, own bool) call
+}
+
+func (w *world) next() int { w.n++; return w.n }
+
+func (w *world) program(own bool) program.Program {
+	if own {
+		return w.mine
+	}
+	return w.other
+}
+
+// owner is whose record a self-service route acts on.
+func (w *world) owner(u auth.User, own bool) auth.User {
+	if own {
+		return u
+	}
+	return w.stranger
+}
+
+// throwaway makes a user to act on, in the own or the other program.
+func (w *world) throwaway(own bool) auth.User {
+	w.a.t.Helper()
+	u, _ := w.a.signedIn(fmt.Sprintf("throwaway%d@example.org", w.next()), auth.Mentor, w.program(own).ID)
+	return u
+}
+
+func (w *world) session(u auth.User) int64 {
+	w.a.t.Helper()
+	if _, err := w.a.store.CreateSession(context.Background(), u.ID, time.Hour, "192.0.2.5", "test"); err != nil {
+		w.a.t.Fatal(err)
+	}
+	list, err := w.a.store.ListSessions(context.Background(), u.ID)
+	if err != nil {
+		w.a.t.Fatal(err)
+	}
+	return list[0].ID
+}
+
+func path(format string, id int64) string { return fmt.Sprintf(format, id) }
+
+// routeFixtures has a fixture for every signed-in route. A route without one
+// fails the test: each new route must say how to try it. Later issues add
+// the records of their own routes (cases, mentors' records, referrals).
+var routeFixtures = map[string]fixture{
+	"GET /{$}": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/"} }},
+	"POST /logout": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/logout", form: url.Values{}}
+	}},
+	"GET /login/factor": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/login/factor"} }},
+	"POST /login/factor": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/login/factor", form: url.Values{"code": {"123456"}}}
+	}},
+	"POST /login/passkey/options": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/login/passkey/options", json: "{}"}
+	}},
+	"POST /login/passkey": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/login/passkey", json: "{}"}
+	}},
+	"GET /login/enrol": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/login/enrol"} }},
+
+	"GET /programs":     {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/programs"} }},
+	"GET /programs/new": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/programs/new"} }},
+	"POST /programs": {noRecord, func(w *world, u auth.User, _ bool) call {
+		return call{method: "POST", path: "/programs", form: programForm(fmt.Sprintf("By %s %d", u.Role, w.next()))}
+	}},
+	"GET /programs/{id}": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "GET", path: path("/programs/%d", w.program(own).ID)}
+	}},
+	"GET /programs/{id}/edit": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "GET", path: path("/programs/%d/edit", w.program(own).ID)}
+	}},
+	"POST /programs/{id}": {programRecord, func(w *world, u auth.User, own bool) call {
+		// The version is stale on purpose after the first edit: a refused
+		// stale edit (409) still passed the policy.
+		v := programForm(fmt.Sprintf("Edited by %s %d", u.Role, w.next()))
+		v.Set("version", "1")
+		return call{method: "POST", path: path("/programs/%d", w.program(own).ID), form: v}
+	}},
+
+	"GET /account": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/account"} }},
+	"POST /account/totp/begin": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/totp/begin", form: url.Values{}}
+	}},
+	"POST /account/totp": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/totp", form: url.Values{"code": {"123456"}}}
+	}},
+	"POST /account/totp/remove": {noRecord, func(w *world, u auth.User, _ bool) call {
+		ctx := context.Background()
+		if err := w.a.store.BeginTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); err != nil {
+			w.a.t.Fatal(err)
+		}
+		if err := w.a.store.UseTOTPStep(ctx, u.ID, 1, true, 0); err != nil {
+			w.a.t.Fatal(err)
+		}
+		return call{method: "POST", path: "/account/totp/remove", form: url.Values{}}
+	}},
+	"POST /account/passkeys/options": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/passkeys/options", json: "{}"}
+	}},
+	"POST /account/passkeys": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/passkeys", json: `{"name":"x","credential":{}}`}
+	}},
+	"POST /account/passkeys/{id}/remove": {ownRecord, func(w *world, u auth.User, own bool) call {
+		owner := w.owner(u, own)
+		id := fmt.Sprintf("cred-%d", w.next())
+		if err := w.a.store.AddPasskey(context.Background(), owner.ID, "key", []byte(id), "{}", 0); err != nil {
+			w.a.t.Fatal(err)
+		}
+		keys, _ := w.a.store.Passkeys(context.Background(), owner.ID)
+		return call{method: "POST", path: path("/account/passkeys/%d/remove", keys[len(keys)-1].ID), form: url.Values{}}
+	}},
+	"POST /account/recovery-codes": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/recovery-codes", form: url.Values{}}
+	}},
+	"POST /account/sessions/{id}/end": {ownRecord, func(w *world, u auth.User, own bool) call {
+		return call{method: "POST", path: path("/account/sessions/%d/end", w.session(w.owner(u, own))), form: url.Values{}}
+	}},
+	"POST /account/tokens": {noRecord, func(w *world, _ auth.User, _ bool) call {
+		return call{method: "POST", path: "/account/tokens", form: url.Values{"name": {fmt.Sprintf("t%d", w.next())}, "days": {"7"}}}
+	}},
+	"POST /account/tokens/{id}/revoke": {ownRecord, func(w *world, u auth.User, own bool) call {
+		_, tok, err := w.a.store.CreateAPIToken(context.Background(), w.owner(u, own).ID, "t", time.Hour)
+		if err != nil {
+			w.a.t.Fatal(err)
+		}
+		return call{method: "POST", path: path("/account/tokens/%d/revoke", tok.ID), form: url.Values{}}
+	}},
+
+	"GET /admin/users":     {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/admin/users"} }},
+	"GET /admin/users/new": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/admin/users/new"} }},
+	"POST /admin/users": {noRecord, func(w *world, _ auth.User, _ bool) call {
+		return call{method: "POST", path: "/admin/users", form: url.Values{
+			"email": {fmt.Sprintf("invited%d@example.org", w.next())}, "role": {"mentor"}, "programs": {fmt.Sprint(w.mine.ID)}}}
+	}},
+	"GET /admin/users/{id}": {userRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "GET", path: path("/admin/users/%d", w.throwaway(own).ID)}
+	}},
+	"POST /admin/users/{id}": {userRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "POST", path: path("/admin/users/%d", w.throwaway(own).ID), form: url.Values{"name": {"Renamed"}, "role": {"mentor"}}}
+	}},
+	"POST /admin/users/{id}/status": {userRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "POST", path: path("/admin/users/%d/status", w.throwaway(own).ID), form: url.Values{"status": {"disabled"}}}
+	}},
+	"POST /admin/users/{id}/reset-link": {userRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "POST", path: path("/admin/users/%d/reset-link", w.throwaway(own).ID), form: url.Values{}}
+	}},
+	"POST /admin/users/{id}/sessions/end": {userRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "POST", path: path("/admin/users/%d/sessions/end", w.throwaway(own).ID), form: url.Values{}}
+	}},
+	"GET /admin/audit": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/admin/audit"} }},
+
+	"GET /api/v1/programs": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/api/v1/programs"} }},
+	"POST /api/v1/programs": {noRecord, func(w *world, u auth.User, _ bool) call {
+		return call{method: "POST", path: "/api/v1/programs", json: fmt.Sprintf(`{"name":"API by %s %d"}`, u.Role, w.next())}
+	}},
+	"GET /api/v1/programs/{id}": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "GET", path: path("/api/v1/programs/%d", w.program(own).ID)}
+	}},
+	"PATCH /api/v1/programs/{id}": {programRecord, func(w *world, u auth.User, own bool) call {
+		return call{method: "PATCH", path: path("/api/v1/programs/%d", w.program(own).ID),
+			json: fmt.Sprintf(`{"name":"API edit by %s %d","version":1}`, u.Role, w.next())}
+	}},
+}
+
+// catchAll routes answer 404 for paths that name nothing: there is nothing
+// to allow or refuse.
+var catchAll = map[string]bool{"/": true, "/api/v1/": true}
+
+// Every role against every signed-in route, on its own record and on another
+// program's (or another person's): allowed or refused as the route's
+// declared permission and the policy say, and a refusal changes nothing.
+func TestRoleByRoute(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { roleByRoute(t, newApp(t)) })
+	t.Run("postgres", func(t *testing.T) {
+		roleByRoute(t, newAppOn(t, store.Options{DatabaseURL: testdb.Postgres(t)}))
+	})
+}
+
+func roleByRoute(t *testing.T, a *app) {
+	ctx := context.Background()
+	w := &world{a: a, mine: a.program("Mine"), other: a.program("Other")}
+	w.stranger, _ = a.signedIn("stranger@example.org", auth.Coordinator, w.other.ID)
+
+	for name, table := range a.srv.RouteTables() {
+		for _, rt := range table {
+			if rt.Access == route.Public || (rt.Method == "" && catchAll[rt.Path]) {
+				continue
+			}
+			f, ok := routeFixtures[rt.Pattern()]
+			if !ok {
+				t.Errorf("%s route %q has no fixture in routeFixtures: add how to try it", name, rt.Pattern())
+				continue
+			}
+			for _, role := range auth.Roles {
+				var programs []int64
+				if role != auth.Admin {
+					programs = []int64{w.mine.ID}
+				}
+				u, _ := a.signedIn(fmt.Sprintf("%s-%d@example.org", role, w.next()), role, programs...)
+				u.Status = auth.StatusActive // signedIn set the password, which activated them
+				tries := []bool{true}
+				if f.record != noRecord {
+					tries = append(tries, false)
+				}
+				for _, own := range tries {
+					c := f.make(w, u, own)
+					want := allowed(f.record, rt.Action, u, w, own)
+					_, a.session = "", freshSession(t, a, u)
+					before, _ := a.store.AuditHead(ctx)
+					res, _ := send(a, c)
+					got := res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound
+					if res.StatusCode == http.StatusUnauthorized || res.StatusCode >= 500 {
+						t.Errorf("%s as %s (own record %v): %d", rt.Pattern(), role, own, res.StatusCode)
+						continue
+					}
+					if got != want {
+						t.Errorf("%s as %s (own record %v): %d, want allowed=%v", rt.Pattern(), role, own, res.StatusCode, want)
+					}
+					if !got {
+						if after, _ := a.store.AuditHead(ctx); after != before {
+							t.Errorf("%s as %s (own record %v) was refused but changed something: audit %v → %v", rt.Pattern(), role, own, before, after)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// allowed is what the route's declared permission allows.
+func allowed(r record, action policy.Action, u auth.User, w *world, own bool) bool {
+	switch r {
+	case programRecord:
+		return policy.Can(u, action, w.program(own).ID)
+	case ownRecord:
+		return own && policy.Can(u, action, 0) // nobody acts on another person's account
+	default:
+		return policy.Can(u, action, 0)
+	}
+}
+
+func freshSession(t *testing.T, a *app, u auth.User) string {
+	t.Helper()
+	token, err := a.store.CreateSession(context.Background(), u.ID, time.Hour, "192.0.2.6", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+func send(a *app, c call) (*http.Response, string) {
+	a.t.Helper()
+	if c.form != nil {
+		return a.postForm(c.path, c.form)
+	}
+	if c.json != "" {
+		return a.do(c.method, c.path, strings.NewReader(c.json), "Content-Type", "application/json")
+	}
+	return a.do(c.method, c.path, nil)
+}

@@ -1,0 +1,334 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"homeward/internal/audit"
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+)
+
+// Factors says which second factors a user has set up.
+type Factors struct {
+	TOTP         bool // a confirmed authenticator app
+	Passkeys     int
+	RecoveryLeft int // unused recovery codes
+}
+
+// Any reports whether the user has a second factor to prove.
+func (f Factors) Any() bool { return f.TOTP || f.Passkeys > 0 }
+
+// UserFactors returns the second factors the user has set up.
+func (s *Store) UserFactors(ctx context.Context, userID int64) (Factors, error) {
+	var f Factors
+	err := s.read.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL),
+		(SELECT count(*) FROM passkeys WHERE user_id = $1),
+		(SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL)`, userID).Scan(&f.TOTP, &f.Passkeys, &f.RecoveryLeft)
+	return f, s.wrap(err, "read second factors")
+}
+
+// MenteeSecondFactor reports whether any of the programs requires a second
+// factor of its mentees.
+func (s *Store) MenteeSecondFactor(ctx context.Context, programs []int64) (bool, error) {
+	for _, id := range programs {
+		var required bool
+		err := s.read.QueryRowContext(ctx, `SELECT mentee_second_factor FROM programs WHERE id = $1`, id).Scan(&required)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, s.wrap(err, "read program setting")
+		}
+		if required {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// CompleteSession marks a session as past its second-factor stage, and
+// records how.
+func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, how string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, ceremony = '' WHERE id = $2 AND user_id = $3`, auth.StageFull, sessionID, userID)
+		if err != nil {
+			return s.wrap(err, "complete session")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("session")
+		}
+		return s.appendAudit(ctx, tx, "login.second_factor_"+how, "user", userID, audit.OK)
+	})
+}
+
+// SetCeremony keeps a passkey ceremony's state on the session ("" clears it).
+func (s *Store) SetCeremony(ctx context.Context, sessionID int64, data string) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE sessions SET ceremony = $1 WHERE id = $2`, data, sessionID)
+	return s.wrap(err, "keep passkey ceremony")
+}
+
+// dropOrphanCodes deletes the recovery codes of a user left with no second
+// factor: codes recover a factor, and must not outlive the last one.
+func (s *Store) dropOrphanCodes(ctx context.Context, tx *sql.Tx, userID int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1
+		AND NOT EXISTS (SELECT 1 FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL)
+		AND NOT EXISTS (SELECT 1 FROM passkeys WHERE user_id = $1)`, userID)
+	return s.wrap(err, "drop recovery codes")
+}
+
+// endOtherSessions ends every session of the user but keep (0 for none): a
+// factor change signs out everywhere else.
+func (s *Store) endOtherSessions(ctx context.Context, tx *sql.Tx, userID, keep int64) error {
+	_, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keep)
+	return s.wrap(err, "end other sessions")
+}
+
+// userDataKey returns the user's data key, creating it on first use.
+func (s *Store) userDataKey(ctx context.Context, tx *sql.Tx, userID int64) (int64, []byte, error) {
+	var id sql.NullInt64
+	if err := tx.QueryRowContext(ctx, `SELECT data_key_id FROM users WHERE id = $1`, userID).Scan(&id); errors.Is(err, sql.ErrNoRows) {
+		return 0, nil, errs.NotFound("user")
+	} else if err != nil {
+		return 0, nil, s.wrap(err, "read user data key")
+	}
+	if id.Valid {
+		key, err := s.dataKey(ctx, tx, id.Int64)
+		return id.Int64, key, err
+	}
+	kid, key, err := s.newDataKey(ctx, tx)
+	if err != nil {
+		return 0, nil, err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET data_key_id = $1 WHERE id = $2`, kid, userID)
+	return kid, key, s.wrap(err, "set user data key")
+}
+
+// BeginTOTP keeps a new, unconfirmed TOTP secret for the user, sealed under
+// their data key. It replaces an unconfirmed one; a confirmed authenticator
+// must be removed first (errs.Conflict).
+func (s *Store) BeginTOTP(ctx context.Context, userID int64, secret string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var confirmed bool
+		err := tx.QueryRowContext(ctx, `SELECT confirmed_at IS NOT NULL FROM totp_factors WHERE user_id = $1`, userID).Scan(&confirmed)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return s.wrap(err, "read authenticator")
+		}
+		if confirmed {
+			return errs.Conflict("An authenticator app is set up already; remove it first.", nil)
+		}
+		_, key, err := s.userDataKey(ctx, tx, userID)
+		if err != nil {
+			return err
+		}
+		sealed, err := s.sealField(key, "totp_factors", "secret_sealed", userID, secret)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID); err != nil {
+			return s.wrap(err, "replace authenticator")
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO totp_factors (user_id, secret_sealed, created_at) VALUES ($1, $2, $3)`, userID, sealed, s.ts(s.now()))
+		return s.wrap(err, "keep authenticator")
+	})
+}
+
+// TOTPSecret opens the user's TOTP secret (errs.NotFound when none) and
+// tells whether it is confirmed. The read is audited.
+func (s *Store) TOTPSecret(ctx context.Context, userID int64) (secret string, confirmed bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var sealed []byte
+		var keyID sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT t.secret_sealed, t.confirmed_at IS NOT NULL, u.data_key_id
+			FROM totp_factors t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1`, userID).Scan(&sealed, &confirmed, &keyID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("authenticator")
+		}
+		if err != nil {
+			return s.wrap(err, "read authenticator")
+		}
+		key, err := s.dataKey(ctx, tx, keyID.Int64)
+		if err != nil {
+			return err
+		}
+		if secret, err = s.openField(key, sealed, "totp_factors", "secret_sealed", userID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "totp.secret_read", "user", userID, audit.OK)
+	})
+	return secret, confirmed, err
+}
+
+// ErrCodeUsed refuses a TOTP code whose time step was used already.
+var ErrCodeUsed = &errs.Error{Kind: errs.KindInvalid, Code: "code_used", Message: "This code was used already; wait for the next one.",
+	Fields: map[string]string{"code": "factor.code_used"}}
+
+// UseTOTPStep records that the user proved the TOTP time step: it is
+// refused (ErrCodeUsed) unless it is newer than every step used before, so a
+// code is never accepted twice. With confirm it also finishes enrolment,
+// which ends the user's other sessions (keep stays).
+func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm bool, keep int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		q := `UPDATE totp_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NOT NULL`
+		args := []any{step, userID}
+		if confirm {
+			q = `UPDATE totp_factors SET last_step = $1, confirmed_at = $3 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NULL`
+			args = append(args, s.ts(s.now()))
+		}
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return s.wrap(err, "use authenticator code")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrCodeUsed
+		}
+		if !confirm {
+			return nil
+		}
+		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "factor.totp_add", "user", userID, audit.OK)
+	})
+}
+
+// RemoveTOTP removes the user's authenticator app and ends their other sessions.
+func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID)
+		if err != nil {
+			return s.wrap(err, "remove authenticator")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("authenticator")
+		}
+		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "factor.totp_remove", "user", userID, audit.OK)
+	})
+}
+
+// ReplaceRecoveryCodes stores new recovery codes (their hashes) for the
+// user; the earlier ones stop working.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [][]byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recovery_codes WHERE user_id = $1`, userID); err != nil {
+			return s.wrap(err, "replace recovery codes")
+		}
+		for _, h := range hashes {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)`, userID, h); err != nil {
+				return s.wrap(err, "store recovery code")
+			}
+		}
+		return s.appendAudit(ctx, tx, "factor.recovery_codes", "user", userID, audit.OK)
+	})
+}
+
+// errBadCode is the answer to a wrong second-factor code.
+var errBadCode = &errs.Error{Kind: errs.KindInvalid, Code: "bad_code", Message: "This code is not right.",
+	Fields: map[string]string{"code": "factor.bad_code"}}
+
+// UseRecoveryCode spends one unused recovery code of the user, or answers
+// that the code is not right.
+func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, hash []byte) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE recovery_codes SET used_at = $1 WHERE id = (
+			SELECT id FROM recovery_codes WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL LIMIT 1) AND used_at IS NULL`,
+			s.ts(s.now()), userID, hash)
+		if err != nil {
+			return s.wrap(err, "use recovery code")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errBadCode
+		}
+		return s.appendAudit(ctx, tx, "factor.recovery_code_used", "user", userID, audit.OK)
+	})
+}
+
+// ErrBadCode is the answer to a wrong second-factor code.
+func ErrBadCode() error { return errBadCode }
+
+// Passkey is a WebAuthn credential of a user.
+type Passkey struct {
+	ID           int64      `json:"id"`
+	Name         string     `json:"name"`
+	CredentialID []byte     `json:"-"`
+	Credential   string     `json:"-"` // go-webauthn's Credential as JSON
+	CreatedAt    time.Time  `json:"created_at"`
+	LastUsedAt   *time.Time `json:"last_used_at"`
+}
+
+// Passkeys lists the user's passkeys, oldest first.
+func (s *Store) Passkeys(ctx context.Context, userID int64) ([]Passkey, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name, credential_id, credential, created_at, last_used_at
+		FROM passkeys WHERE user_id = $1 ORDER BY id`, userID)
+	if err != nil {
+		return nil, s.wrap(err, "list passkeys")
+	}
+	defer rows.Close()
+	var out []Passkey
+	for rows.Next() {
+		var p Passkey
+		var used sql.NullTime
+		if err := rows.Scan(&p.ID, &p.Name, &p.CredentialID, &p.Credential, &p.CreatedAt, &used); err != nil {
+			return nil, s.wrap(err, "scan passkey")
+		}
+		p.CreatedAt = p.CreatedAt.UTC()
+		if used.Valid {
+			t := used.Time.UTC()
+			p.LastUsedAt = &t
+		}
+		out = append(out, p)
+	}
+	return out, s.wrap(rows.Err(), "list passkeys")
+}
+
+// AddPasskey stores a new passkey and ends the user's other sessions.
+func (s *Store) AddPasskey(ctx context.Context, userID int64, name string, credentialID []byte, credential string, keep int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO passkeys (user_id, name, credential_id, credential, created_at)
+			VALUES ($1, $2, $3, $4, $5) RETURNING id`, userID, name, credentialID, credential, s.ts(s.now())).Scan(&id)
+		if isUniqueViolation(err) {
+			return errs.Conflict("This passkey is registered already.", nil)
+		}
+		if err != nil {
+			return s.wrap(err, "store passkey")
+		}
+		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "factor.passkey_add", "passkey", id, audit.OK)
+	})
+}
+
+// UsePasskey records a passkey's use and its updated record (sign counter).
+func (s *Store) UsePasskey(ctx context.Context, userID, id int64, credential string) error {
+	_, err := s.write.ExecContext(ctx, `UPDATE passkeys SET credential = $1, last_used_at = $2 WHERE id = $3 AND user_id = $4`,
+		credential, s.ts(s.now()), id, userID)
+	return s.wrap(err, "record passkey use")
+}
+
+// RemovePasskey removes one of the user's passkeys and ends their other sessions.
+func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM passkeys WHERE id = $1 AND user_id = $2`, id, userID)
+		if err != nil {
+			return s.wrap(err, "remove passkey")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("passkey")
+		}
+		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
+			return err
+		}
+		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "factor.passkey_remove", "passkey", id, audit.OK)
+	})
+}

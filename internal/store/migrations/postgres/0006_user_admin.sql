@@ -1,0 +1,5 @@
+-- The administration's user list: filtered by role or by status, in email
+-- order, one keyset page at a time. (The audit viewer's filters are served
+-- by the indexes of 0002: actor, object, and time.)
+CREATE INDEX users_role ON users (role, email_key);
+CREATE INDEX users_status ON users (status, email_key);

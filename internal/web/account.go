@@ -1,0 +1,142 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+	"homeward/internal/store"
+)
+
+// accountPage is the data of the person's own account page: second
+// factors, sessions and API tokens.
+type accountPage struct {
+	User     auth.User
+	Factors  store.Factors
+	Required bool // the role or a program requires a second factor
+	Passkeys []store.Passkey
+	Sessions []auth.Session
+	Current  int64 // this browser's session
+	Tokens   []store.APIToken
+	Now      time.Time
+	Message  string // catalogue key of a refusal
+	NewToken string // a token just made, shown once
+	// The token form.
+	Values map[string]string
+	Errors map[string]string
+}
+
+func (p *accountPage) Value(name string) string { return p.Values[name] }
+func (p *accountPage) Err(name string) string   { return p.Errors[name] }
+
+// TokenDays are the lifetimes a token may be given on the page.
+func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
+
+func (h *Web) account(w http.ResponseWriter, r *http.Request) {
+	h.renderAccount(w, r, http.StatusOK, &accountPage{})
+}
+
+func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) {
+	c, _ := identity.From(r.Context())
+	ctx := r.Context()
+	var err error
+	p.User, p.Current, p.Now = c.User, c.Session.ID, h.store.Now()
+	if p.Values == nil {
+		p.Values = map[string]string{"days": "30"}
+	}
+	if p.Factors, err = h.identity.Factors(ctx, c.User.ID); err == nil {
+		if p.Required, err = h.identity.SecondFactorRequired(ctx, c.User); err == nil {
+			if p.Passkeys, err = h.identity.Passkeys(ctx, c.User.ID); err == nil {
+				if p.Sessions, err = h.store.ListSessions(ctx, c.User.ID); err == nil {
+					p.Tokens, err = h.store.APITokens(ctx, c.User.ID)
+				}
+			}
+		}
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, status, "account", "account", p)
+}
+
+// accountRefused shows the account page with the reason an action was
+// refused, or the error page for anything else.
+func (h *Web) accountRefused(w http.ResponseWriter, r *http.Request, err error) {
+	switch e := errs.As(err); {
+	case e.Kind == errs.KindConflict && (e.Code == "last_factor" || e.Code == "no_factor"):
+		h.renderAccount(w, r, http.StatusConflict, &accountPage{Message: "account." + e.Code})
+	default:
+		h.fail(w, r, err)
+	}
+}
+
+// sessionEnd ends one of the person's sessions; ending this one signs out.
+func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.From(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	if err := h.store.EndSession(r.Context(), c.User.ID, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if id == c.Session.ID {
+		h.clearSessionCookie(w)
+		w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/account#sessions", http.StatusSeeOther)
+}
+
+// tokenCreate makes an API token and shows it once.
+func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	c, _ := identity.From(r.Context())
+	p := &accountPage{Values: map[string]string{"name": strings.TrimSpace(r.PostForm.Get("name")), "days": r.PostForm.Get("days")}, Errors: map[string]string{}}
+	days, err := strconv.Atoi(p.Values["days"])
+	if err != nil {
+		days = 0
+	}
+	plain, _, err := h.store.CreateAPIToken(r.Context(), c.User.ID, p.Values["name"], time.Duration(days)*24*time.Hour)
+	if err != nil {
+		if e := errs.As(err); e.Kind == errs.KindInvalid {
+			p.Errors = e.Fields
+			if p.Errors["expires"] != "" {
+				p.Errors["days"] = p.Errors["expires"]
+			}
+			h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	p.NewToken, p.Values = plain, nil
+	h.renderAccount(w, r, http.StatusCreated, p)
+}
+
+// tokenRevoke revokes one of the person's API tokens.
+func (h *Web) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.From(r.Context())
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.notFound(w, r)
+		return
+	}
+	if err := h.store.RevokeAPIToken(r.Context(), c.User.ID, id); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account#tokens", http.StatusSeeOther)
+}

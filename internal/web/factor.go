@@ -1,0 +1,122 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+)
+
+// StagePath is the page where a session at a stage of signing in goes on.
+func (h *Web) StagePath(stage string) string {
+	if stage == auth.StageEnrol {
+		return "/login/enrol"
+	}
+	return "/login/factor"
+}
+
+// factorPage is the data of the second-factor page.
+type factorPage struct {
+	Next    string
+	Resend  *resend
+	TOTP    bool // the user has an authenticator app
+	Passkey bool // the user has a passkey
+	Errors  map[string]string
+	Message string // catalogue key of a form-wide message
+	Until   string
+}
+
+func (p *factorPage) Value(string) string    { return "" } // a code is never shown again
+func (p *factorPage) Err(name string) string { return p.Errors[name] }
+
+// newFactorPage prepares the second-factor page for the session a token names.
+func (h *Web) newFactorPage(r *http.Request, token, next string, rs *resend) *factorPage {
+	p := &factorPage{Next: next, Resend: rs, Errors: map[string]string{}}
+	if _, u, err := h.identity.Resume(r.Context(), token); err == nil {
+		h.fillFactorPage(r, p, u.ID)
+	}
+	return p
+}
+
+func (h *Web) fillFactorPage(r *http.Request, p *factorPage, userID int64) {
+	if f, err := h.identity.Factors(r.Context(), userID); err == nil {
+		p.TOTP, p.Passkey = f.TOTP, f.Passkeys > 0
+	}
+}
+
+// factorForm shows the second-factor step of signing in.
+func (h *Web) factorForm(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.SigningIn(r.Context())
+	next := localPath(r.URL.Query().Get("next"))
+	if c.Session.Full() {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	if c.Session.Stage == auth.StageEnrol {
+		http.Redirect(w, r, h.StagePath(auth.StageEnrol)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	p := &factorPage{Next: next, Errors: map[string]string{}}
+	h.fillFactorPage(r, p, c.User.ID)
+	h.render(w, r, http.StatusOK, "factor", "", p)
+}
+
+// factorProve checks a code from the authenticator app or a recovery code.
+// A session that a passkey has just signed in comes here too (the page's
+// script sends the form), to go on with the kept form or the next page.
+func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	c, _ := identity.SigningIn(r.Context())
+	p := &factorPage{Next: localPath(r.PostForm.Get("next")), Resend: readResend(r), Errors: map[string]string{}}
+	if c.Session.Full() {
+		h.signedInTo(w, r, p.Next, p.Resend)
+		return
+	}
+	if c.Session.Stage != auth.StageChallenge {
+		http.Redirect(w, r, h.StagePath(c.Session.Stage), http.StatusSeeOther)
+		return
+	}
+	err := h.identity.ProveSecondFactor(r.Context(), c, r.PostForm.Get("code"))
+	if err == nil {
+		h.signedInTo(w, r, p.Next, p.Resend)
+		return
+	}
+	h.fillFactorPage(r, p, c.User.ID)
+	var locked *identity.LockedError
+	switch {
+	case errors.As(err, &locked):
+		p.Message, p.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
+		h.render(w, r, http.StatusTooManyRequests, "factor", "", p)
+	case errs.Is(err, errs.KindInvalid):
+		p.Errors["code"] = errs.As(err).Fields["code"]
+		if p.Errors["code"] == "" {
+			p.Errors["code"] = "factor.bad_code"
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "factor", "", p)
+	default:
+		h.fail(w, r, err)
+	}
+}
+
+// enrolPage is the data of the page that sets up a first second factor.
+type enrolPage struct {
+	Next string
+}
+
+// enrolForm asks a person whose role needs a second factor to set one up.
+func (h *Web) enrolForm(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.SigningIn(r.Context())
+	next := localPath(r.URL.Query().Get("next"))
+	if c.Session.Stage != auth.StageEnrol {
+		http.Redirect(w, r, h.StagePath(c.Session.Stage)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, "enrol", "", enrolPage{Next: next})
+}

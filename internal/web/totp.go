@@ -1,0 +1,128 @@
+package web
+
+import (
+	"errors"
+	"html/template"
+	"net/http"
+
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+)
+
+// totpPage is the data of the page that sets up an authenticator app.
+type totpPage struct {
+	QR      template.HTML
+	Secret  string
+	Next    string
+	Errors  map[string]string
+	Message string
+	Until   string
+}
+
+func (p *totpPage) Value(string) string    { return "" }
+func (p *totpPage) Err(name string) string { return p.Errors[name] }
+
+// codesPage shows new recovery codes, once.
+type codesPage struct {
+	Codes []string
+	Next  string
+}
+
+// afterFactorNext is where a person goes after setting up a factor: on
+// with signing in, or back to their account.
+func afterFactorNext(r *http.Request) string {
+	if n := r.PostForm.Get("next"); n != "" {
+		return localPath(n)
+	}
+	return "/account"
+}
+
+// totpBegin shows the QR code of a new authenticator app secret.
+func (h *Web) totpBegin(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	h.renderTOTP(w, r, http.StatusOK, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}})
+}
+
+func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *totpPage) {
+	c, _ := identity.SigningIn(r.Context())
+	e, err := h.identity.BeginTOTP(r.Context(), c)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if p.QR, err = qrSVG(e.URL); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	p.Secret = e.Secret
+	h.render(w, r, status, "totp", "account", p)
+}
+
+// totpConfirm finishes setting up the authenticator app with a code from it.
+func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	c, _ := identity.SigningIn(r.Context())
+	next := afterFactorNext(r)
+	codes, err := h.identity.ConfirmTOTP(r.Context(), c, r.PostForm.Get("code"))
+	var locked *identity.LockedError
+	switch {
+	case err == nil:
+		h.factorAdded(w, r, codes, next)
+	case errors.As(err, &locked):
+		h.renderTOTP(w, r, http.StatusTooManyRequests, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{},
+			Message: "login.locked", Until: locked.Until.UTC().Format("15:04 UTC")})
+	case errs.Is(err, errs.KindInvalid):
+		p := &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{"code": errs.As(err).Fields["code"]}}
+		h.renderTOTP(w, r, http.StatusUnprocessableEntity, p)
+	default:
+		h.fail(w, r, err)
+	}
+}
+
+// factorAdded shows the first recovery codes, when there are new ones, or
+// goes on.
+func (h *Web) factorAdded(w http.ResponseWriter, r *http.Request, codes []string, next string) {
+	if len(codes) > 0 {
+		h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: next})
+		return
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// totpRemove removes the authenticator app.
+func (h *Web) totpRemove(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.From(r.Context())
+	if err := h.identity.RemoveTOTP(r.Context(), c); err != nil {
+		h.accountRefused(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
+// recoveryCodesNew replaces the recovery codes and shows the new ones once.
+func (h *Web) recoveryCodesNew(w http.ResponseWriter, r *http.Request) {
+	c, _ := identity.From(r.Context())
+	f, err := h.identity.Factors(r.Context(), c.User.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !f.Any() {
+		h.accountRefused(w, r, &errs.Error{Kind: errs.KindConflict, Code: "no_factor", Message: "Set up a second factor first."})
+		return
+	}
+	codes, err := h.identity.NewRecoveryCodes(r.Context(), c.User.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: "/account"})
+}

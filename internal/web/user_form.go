@@ -1,0 +1,133 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/store"
+)
+
+// userForm holds what the administrator typed into the invitation form or
+// the edit form of a user, as typed, so that a refused form comes back
+// exactly as it was sent.
+type userForm struct {
+	ID       int64             // 0 for an invitation
+	Values   map[string]string // email (invitation only), name, role, version (edit only)
+	Programs []int64           // ticked programs
+	Errors   map[string]string
+	Message  string // a form-wide message, as a catalogue key
+	Choices  []store.ProgramName
+	Roles    []auth.Role
+}
+
+// Value returns the typed value of a field.
+func (f *userForm) Value(name string) string { return f.Values[name] }
+
+// Err returns the message key of a field's error, or "".
+func (f *userForm) Err(name string) string { return f.Errors[name] }
+
+// Checked reports whether a program is ticked.
+func (f *userForm) Checked(id int64) bool { return slices.Contains(f.Programs, id) }
+
+// userFormFields are the text fields the form sends.
+var userFormFields = []string{"email", "name", "role", "version"}
+
+// version is how a user's UpdatedAt travels in the edit form: microseconds
+// since 1970, the precision the store keeps on both engines.
+func userVersion(t time.Time) string { return strconv.FormatInt(t.UnixMicro(), 10) }
+
+func parseUserVersion(s string) time.Time {
+	v, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || v <= 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// newUserForm returns an empty form with the programs to choose from.
+func (h *Web) newUserForm(r *http.Request) (*userForm, error) {
+	choices, err := h.store.ProgramNames(r.Context())
+	return &userForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: choices, Roles: auth.Roles}, err
+}
+
+// formFromUser fills the edit form with a user as stored.
+func (h *Web) formFromUser(r *http.Request, u auth.User) (*userForm, error) {
+	f, err := h.newUserForm(r)
+	if err != nil {
+		return nil, err
+	}
+	f.ID, f.Programs = u.ID, slices.Clone(u.Programs)
+	f.Values = map[string]string{"name": u.Name, "role": string(u.Role), "version": userVersion(u.UpdatedAt)}
+	return f, nil
+}
+
+// parseUserForm reads a posted user form into what was typed and into a
+// user. A program that is not a number is named in f.Errors; the user's
+// own rules are checked by the store.
+func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, auth.User, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		return nil, auth.User{}, errs.TooLarge()
+	}
+	f, err := h.newUserForm(r)
+	if err != nil {
+		return nil, auth.User{}, err
+	}
+	for _, name := range userFormFields {
+		f.Values[name] = r.PostForm.Get(name)
+	}
+	for _, v := range r.PostForm["programs"] {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id <= 0 {
+			f.Errors["programs"] = "validation.no_such_program"
+			continue
+		}
+		if !slices.Contains(f.Programs, id) {
+			f.Programs = append(f.Programs, id)
+		}
+	}
+	u := auth.User{Email: f.Values["email"], Name: f.Values["name"], Role: auth.Role(strings.TrimSpace(f.Values["role"])), Programs: slices.Clone(f.Programs)}
+	return f, u, nil
+}
+
+// checkAll adds the user's own rule violations to a form that already has
+// errors, so that every problem shows at once.
+func (f *userForm) checkAll(u auth.User) {
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		f.applyError(err)
+	}
+}
+
+// applyError puts the messages of a refused save onto the form and tells
+// whether the error was one the administrator can fix.
+func (f *userForm) applyError(err error) bool {
+	e := errs.As(err)
+	switch e.Kind {
+	case errs.KindInvalid:
+		for k, v := range e.Fields {
+			if k == "version" {
+				f.Message = v
+				continue
+			}
+			if _, taken := f.Errors[k]; !taken {
+				f.Errors[k] = v
+			}
+		}
+		return true
+	case errs.KindConflict:
+		for k, v := range e.Fields {
+			f.Errors[k] = v
+		}
+		if len(e.Fields) == 0 {
+			f.Message = "users.conflict"
+		}
+		return true
+	}
+	return false
+}

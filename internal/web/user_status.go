@@ -1,0 +1,66 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+)
+
+// userStatus disables a user (their sessions end and their unused links
+// stop working at once) or enables them again. An administrator cannot
+// disable themselves, so that Homeward is never left without one.
+func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) {
+	u, err := h.userFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	status := r.PostForm.Get("status")
+	refuse := ""
+	switch {
+	case status != auth.StatusDisabled && status != auth.StatusActive:
+		refuse = "validation.status"
+	case status == auth.StatusDisabled && isSelf(r, u):
+		refuse = "users.error.self_disable"
+	case status == auth.StatusActive && u.Status == auth.StatusInvited:
+		// Enabling needs a password; an invited person gets a new invitation link instead.
+		refuse = "users.error.enable_invited"
+	}
+	if refuse == "" {
+		err = h.store.SetUserStatus(r.Context(), u.ID, status)
+		if e := errs.As(err); e.Kind == errs.KindConflict && e.Fields["status"] != "" {
+			refuse, err = e.Fields["status"], nil
+		}
+		if errs.Is(err, errs.KindNotFound) {
+			// The user was there a moment ago: they became invited-only, or were removed.
+			if u, err = h.store.GetUser(r.Context(), u.ID); err == nil {
+				refuse = "users.error.enable_invited"
+			}
+		}
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if refuse != "" {
+		f, err := h.formFromUser(r, u)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderUser(w, r, http.StatusUnprocessableEntity, u, f, "", refuse)
+		return
+	}
+	done := "disabled"
+	if status == auth.StatusActive {
+		done = "enabled"
+	}
+	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done="+done, http.StatusSeeOther)
+}
