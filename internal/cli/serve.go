@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -27,6 +28,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	insecure := fs.Bool("insecure-cookies", false, "allow a plain http:// --url on an address other than this machine (cookies then travel unencrypted: only for a closed test network)")
 	withDemo := fs.Bool("demo", false, "fill an empty database with small demo data and print how to sign in")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
+	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
 	if err := parse(fs, args, e); err != nil {
 		return err
@@ -35,6 +37,10 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
 	}
 	log := newLogger(stderr, *logFormat)
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
 	base, secure, err := siteURL(*publicURL, *addr, *insecure)
 	if err != nil {
 		return err
@@ -84,7 +90,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		return err
 	}
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
-		MetricsToken: *metricsToken})
+		MetricsToken: *metricsToken, TrustedProxies: trusted})
 	if err != nil {
 		return err
 	}
@@ -163,4 +169,21 @@ func newLogger(w io.Writer, format string) *slog.Logger {
 		return slog.New(slog.NewJSONHandler(w, nil))
 	}
 	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// parsePrefixes reads addresses and CIDR networks separated by commas.
+func parsePrefixes(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' }) {
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an address nor a network such as 10.0.0.0/8", f)
+		}
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }

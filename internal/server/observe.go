@@ -4,7 +4,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -61,21 +63,55 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	return m
 }
 
+// clientAddress is where a request came from: the connection's address, or,
+// when that is a trusted proxy, the nearest address in X-Forwarded-For that
+// is not one of the trusted proxies. Forwarded headers from anyone else are
+// ignored: a client could write anything there.
+func clientAddress(r *http.Request, trusted []netip.Prefix) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	isTrusted := func(s string) bool {
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		if err != nil {
+			return false
+		}
+		a = a.Unmap()
+		for _, p := range trusted {
+			if p.Contains(a) {
+				return true
+			}
+		}
+		return false
+	}
+	if !isTrusted(host) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := strings.TrimSpace(hops[i])
+		if hop == "" || isTrusted(hop) {
+			continue
+		}
+		if a, err := netip.ParseAddr(hop); err == nil {
+			return a.Unmap().String()
+		}
+		return host // a malformed hop: the proxy's own address is all we know
+	}
+	return host
+}
+
 // observe is the outermost middleware: it gives the request an id, logs one
 // line when the request ends and counts it by route pattern. The log line
 // holds the pattern, not the path, and never the query string: neither a
 // search term nor anything a person typed reaches the log.
-func observe(log *slog.Logger, m *metrics, next http.Handler) http.Handler {
+func observe(log *slog.Logger, m *metrics, trusted []netip.Prefix, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		ctx, info := route.WithInfo(r.Context())
-		// A request acts as "anonymous" until its session is resumed; the
-		// address is where it came from (forwarded headers are not trusted).
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		ctx = audit.WithActor(ctx, audit.Actor{Who: "anonymous", RequestID: info.RequestID, Address: host})
+		// A request acts as "anonymous" until its session is resumed.
+		ctx = audit.WithActor(ctx, audit.Actor{Who: "anonymous", RequestID: info.RequestID, Address: clientAddress(r, trusted)})
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Request-Id", info.RequestID)
 		defer func() {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -38,6 +39,9 @@ type Config struct {
 	// MetricsToken is the bearer token /metrics asks for; empty turns
 	// metrics off.
 	MetricsToken string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (for throttling and the audit log's addresses).
+	TrustedProxies []netip.Prefix
 }
 
 // Server is the assembled HTTP handler with its route tables.
@@ -89,7 +93,7 @@ func New(cfg Config) (*Server, error) {
 	}))
 	h = cop.Handler(h)
 	h = secure.Headers(cfg.SecureCookies, h)
-	h = observe(cfg.Log, m, h)
+	h = observe(cfg.Log, m, cfg.TrustedProxies, h)
 	s.handler = h
 	return s, nil
 }
