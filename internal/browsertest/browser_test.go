@@ -204,11 +204,11 @@ func (a *app) withTOTP(u auth.User) string {
 	a.t.Helper()
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	ctx := context.Background()
-	if err := a.store.BeginTOTP(ctx, u.ID, secret); err != nil {
+	if err := a.store.BeginTOTP(ctx, u.ID, 0, secret); err != nil {
 		a.t.Fatal(err)
 	}
 	a.tick()
-	if err := a.store.UseTOTPStep(ctx, u.ID, a.store.Now().Unix()/30-1, true, 0); err != nil {
+	if err := a.store.UseTOTPStep(ctx, u.ID, a.store.Now().Unix()/30-1, true, 0, false); err != nil {
 		a.t.Fatal(err)
 	}
 	return secret

@@ -6,6 +6,8 @@ import (
 	"crypto/subtle"
 	"encoding/base32"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -78,33 +80,34 @@ func mayAddFactor(c Current) error {
 	return errs.Forbidden("Prove your second factor first.")
 }
 
-// BeginTOTP starts (or resumes) setting up an authenticator app for the user.
+// BeginTOTP starts setting up an authenticator app, or resumes the set-up
+// this session began (after a mistyped code). The secret is new for each
+// session that begins: no other session ever sees it.
 func (s *Service) BeginTOTP(ctx context.Context, c Current) (TOTPEnrolment, error) {
 	if err := mayAddFactor(c); err != nil {
 		return TOTPEnrolment{}, err
 	}
-	u := c.User
-	if secret, confirmed, err := s.store.TOTPSecret(ctx, u.ID); err == nil && !confirmed {
-		return enrolment(u, secret), nil
-	} else if err == nil {
-		return TOTPEnrolment{}, errs.Conflict("An authenticator app is set up already; remove it first.", nil)
+	if secret, err := s.store.TOTPSecret(ctx, c.User.ID, c.Session.ID); err == nil {
+		return enrolment(c.User, secret)
 	} else if !errs.Is(err, errs.KindNotFound) {
 		return TOTPEnrolment{}, err
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Homeward", AccountName: u.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Homeward", AccountName: c.User.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
 	if err != nil {
 		return TOTPEnrolment{}, fmt.Errorf("make authenticator secret: %w", err)
 	}
-	if err := s.store.BeginTOTP(ctx, u.ID, key.Secret()); err != nil {
+	if err := s.store.BeginTOTP(ctx, c.User.ID, c.Session.ID, key.Secret()); err != nil {
 		return TOTPEnrolment{}, err
 	}
-	return enrolment(u, key.Secret()), nil
+	return TOTPEnrolment{URL: key.URL(), Secret: key.Secret()}, nil
 }
 
-func enrolment(u auth.User, secret string) TOTPEnrolment {
-	key, _ := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/Homeward:%s?secret=%s&issuer=Homeward&period=%d&digits=%d&algorithm=SHA1",
-		strings.ReplaceAll(u.Email, "?", ""), secret, totpPeriod, totpDigits.Length()))
-	return TOTPEnrolment{URL: key.URL(), Secret: secret}
+// enrolment rebuilds the otpauth:// URL of a kept secret.
+func enrolment(u auth.User, secret string) (TOTPEnrolment, error) {
+	q := url.Values{"secret": {secret}, "issuer": {"Homeward"}, "period": {strconv.Itoa(totpPeriod)},
+		"digits": {strconv.Itoa(totpDigits.Length())}, "algorithm": {"SHA1"}}
+	link := url.URL{Scheme: "otpauth", Host: "totp", Path: "/Homeward:" + u.Email, RawQuery: q.Encode()}
+	return TOTPEnrolment{URL: link.String(), Secret: secret}, nil
 }
 
 // matchStep returns the time step (now, one before or one after, for clocks
@@ -134,8 +137,8 @@ func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) ([]st
 	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
 		return nil, err
 	}
-	secret, confirmed, err := s.store.TOTPSecret(ctx, c.User.ID)
-	if errs.Is(err, errs.KindNotFound) || confirmed {
+	secret, err := s.store.TOTPSecret(ctx, c.User.ID, c.Session.ID)
+	if errs.Is(err, errs.KindNotFound) {
 		return nil, errs.Conflict("Start setting up the authenticator app again.", nil)
 	}
 	if err != nil {
@@ -145,7 +148,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) ([]st
 	if !ok {
 		return nil, store.ErrBadCode()
 	}
-	if err := s.store.UseTOTPStep(ctx, c.User.ID, step, true, c.Session.ID); err != nil {
+	if err := s.store.UseTOTPStep(ctx, c.User.ID, step, true, c.Session.ID, c.Session.Stage == auth.StageEnrol); err != nil {
 		return nil, err
 	}
 	return s.afterEnrolment(ctx, c, "totp")
@@ -179,7 +182,11 @@ func (s *Service) RemoveTOTP(ctx context.Context, c Current) error {
 			return err
 		}
 	}
-	return s.store.RemoveTOTP(ctx, c.User.ID, c.Session.ID)
+	required, err := s.SecondFactorRequired(ctx, c.User)
+	if err != nil {
+		return err
+	}
+	return s.store.RemoveTOTP(ctx, c.User.ID, c.Session.ID, required)
 }
 
 func (s *Service) checkMayDropLast(ctx context.Context, u auth.User) error {
@@ -188,7 +195,7 @@ func (s *Service) checkMayDropLast(ctx context.Context, u auth.User) error {
 		return err
 	}
 	if required {
-		return &errs.Error{Kind: errs.KindConflict, Code: "last_factor", Message: "This is your only second factor, and your role needs one: set up another first."}
+		return store.ErrLastFactor
 	}
 	return nil
 }
@@ -225,8 +232,8 @@ func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string)
 		}
 		how = "recovery_code"
 	} else {
-		secret, confirmed, err := s.store.TOTPSecret(ctx, c.User.ID)
-		if errs.Is(err, errs.KindNotFound) || (err == nil && !confirmed) {
+		secret, err := s.store.TOTPSecret(ctx, c.User.ID, 0)
+		if errs.Is(err, errs.KindNotFound) {
 			return s.factorFailed(ctx, c, store.ErrBadCode())
 		}
 		if err != nil {
@@ -236,7 +243,7 @@ func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string)
 		if !ok {
 			return s.factorFailed(ctx, c, store.ErrBadCode())
 		}
-		if err := s.store.UseTOTPStep(ctx, c.User.ID, step, false, c.Session.ID); err != nil {
+		if err := s.store.UseTOTPStep(ctx, c.User.ID, step, false, c.Session.ID, false); err != nil {
 			return s.factorFailed(ctx, c, err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -28,10 +29,13 @@ func relyingParty(siteURL string) (*webauthn.WebAuthn, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("site address %q: not an absolute URL", siteURL)
 	}
+	// A ceremony must finish within minutes, not whenever the session ends.
+	limit := webauthn.TimeoutConfig{Enforce: true, Timeout: 3 * time.Minute, TimeoutUVD: 3 * time.Minute}
 	return webauthn.New(&webauthn.Config{
 		RPID:          u.Hostname(),
 		RPDisplayName: "Homeward",
 		RPOrigins:     []string{u.Scheme + "://" + u.Host},
+		Timeouts:      webauthn.TimeoutsConfig{Login: limit, Registration: limit},
 	})
 }
 
@@ -110,14 +114,19 @@ func (s *Service) keepCeremony(ctx context.Context, c Current, session *webauthn
 	return json.Marshal(options)
 }
 
-// ceremony takes the session's passkey ceremony (it is used once).
+// ceremony takes the session's passkey ceremony: it is used once, even by
+// two requests at the same moment.
 func (s *Service) ceremony(ctx context.Context, c Current) (webauthn.SessionData, error) {
 	var sd webauthn.SessionData
 	if c.Session.Ceremony == "" || json.Unmarshal([]byte(c.Session.Ceremony), &sd) != nil {
 		return sd, errCeremony
 	}
-	if err := s.store.SetCeremony(ctx, c.Session.ID, ""); err != nil {
+	taken, err := s.store.TakeCeremony(ctx, c.Session.ID, c.Session.Ceremony)
+	if err != nil {
 		return sd, err
+	}
+	if !taken {
+		return sd, errCeremony
 	}
 	return sd, nil
 }
@@ -157,7 +166,7 @@ func (s *Service) FinishPasskeyRegistration(ctx context.Context, c Current, name
 	if err != nil {
 		return nil, err
 	}
-	if err := s.store.AddPasskey(ctx, c.User.ID, name, cred.ID, string(data), c.Session.ID); err != nil {
+	if err := s.store.AddPasskey(ctx, c.User.ID, name, cred.ID, string(data), c.Session.ID, c.Session.Stage == auth.StageEnrol); err != nil {
 		return nil, err
 	}
 	return s.afterEnrolment(ctx, c, "passkey")
@@ -208,6 +217,10 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, c Current, response []
 	if err != nil {
 		return s.factorFailed(ctx, c, errCeremony)
 	}
+	if cred.Authenticator.CloneWarning {
+		// The signature counter went back: two copies of this passkey exist.
+		return s.factorFailed(ctx, c, errCeremony)
+	}
 	for i, known := range pu.creds {
 		if string(known.ID) == string(cred.ID) {
 			data, err := json.Marshal(cred)
@@ -244,5 +257,9 @@ func (s *Service) RemovePasskey(ctx context.Context, c Current, id int64) error 
 			return err
 		}
 	}
-	return s.store.RemovePasskey(ctx, c.User.ID, id, c.Session.ID)
+	required, err := s.SecondFactorRequired(ctx, c.User)
+	if err != nil {
+		return err
+	}
+	return s.store.RemovePasskey(ctx, c.User.ID, id, c.Session.ID, required)
 }

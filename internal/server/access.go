@@ -104,7 +104,9 @@ func (s *Server) guard(rt route.Route, h http.Handler) http.Handler {
 		}
 		next := "/"
 		if r.Method == http.MethodGet {
-			next = r.URL.RequestURI()
+			// The path only: a query (a search for a name) would carry
+			// personal data into the sign-in page's address.
+			next = r.URL.Path
 		}
 		if signingIn {
 			http.Redirect(w, r, s.web.StagePath(c.Session.Stage)+"?next="+url.QueryEscape(next), http.StatusSeeOther)

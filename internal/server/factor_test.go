@@ -507,7 +507,7 @@ func TestRemovingTheOnlyFactor(t *testing.T) {
 	// With a passkey besides, the authenticator may go.
 	both, _ := a.signedIn("two-factors@example.org", auth.Coordinator)
 	a.withTOTP(both)
-	if err := a.store.AddPasskey(ctx, both.ID, "Laptop", []byte("credential-id"), "{}", 0); err != nil {
+	if err := a.store.AddPasskey(ctx, both.ID, "Laptop", []byte("credential-id"), "{}", 0, false); err != nil {
 		t.Fatal(err)
 	}
 	a.session, _ = a.store.CreateSession(ctx, both.ID, time.Hour, "192.0.2.1", "test")
@@ -673,7 +673,7 @@ func TestAddingAFactorAtTheChallengeStepIsRefused(t *testing.T) {
 
 	// A user whose only factor is a passkey; someone knows the password.
 	u, _ := a.signedIn("passkey-only@example.org", auth.Mentor)
-	if err := a.store.AddPasskey(ctx, u.ID, "Laptop", []byte("credential-id"), "{}", 0); err != nil {
+	if err := a.store.AddPasskey(ctx, u.ID, "Laptop", []byte("credential-id"), "{}", 0, false); err != nil {
 		t.Fatal(err)
 	}
 	owner, err := a.store.CreateSession(ctx, u.ID, time.Hour, "192.0.2.1", "owner's browser")

@@ -137,10 +137,10 @@ var routeFixtures = map[string]fixture{
 	}},
 	"POST /account/totp/remove": {noRecord, func(w *world, u auth.User, _ bool) call {
 		ctx := context.Background()
-		if err := w.a.store.BeginTOTP(ctx, u.ID, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); err != nil {
+		if err := w.a.store.BeginTOTP(ctx, u.ID, 0, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"); err != nil {
 			w.a.t.Fatal(err)
 		}
-		if err := w.a.store.UseTOTPStep(ctx, u.ID, 1, true, 0); err != nil {
+		if err := w.a.store.UseTOTPStep(ctx, u.ID, 1, true, 0, false); err != nil {
 			w.a.t.Fatal(err)
 		}
 		return call{method: "POST", path: "/account/totp/remove", form: url.Values{}}
@@ -154,7 +154,7 @@ var routeFixtures = map[string]fixture{
 	"POST /account/passkeys/{id}/remove": {ownRecord, func(w *world, u auth.User, own bool) call {
 		owner := w.owner(u, own)
 		id := fmt.Sprintf("cred-%d", w.next())
-		if err := w.a.store.AddPasskey(context.Background(), owner.ID, "key", []byte(id), "{}", 0); err != nil {
+		if err := w.a.store.AddPasskey(context.Background(), owner.ID, "key", []byte(id), "{}", 0, false); err != nil {
 			w.a.t.Fatal(err)
 		}
 		keys, _ := w.a.store.Passkeys(context.Background(), owner.ID)

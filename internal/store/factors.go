@@ -77,6 +77,17 @@ func (s *Store) dropOrphanCodes(ctx context.Context, tx *sql.Tx, userID int64) e
 	return s.wrap(err, "drop recovery codes")
 }
 
+// TakeCeremony clears the session's passkey ceremony if it is still data,
+// and tells whether this call took it (a ceremony is used once).
+func (s *Store) TakeCeremony(ctx context.Context, sessionID int64, data string) (bool, error) {
+	res, err := s.write.ExecContext(ctx, `UPDATE sessions SET ceremony = '' WHERE id = $1 AND ceremony = $2`, sessionID, data)
+	if err != nil {
+		return false, s.wrap(err, "take passkey ceremony")
+	}
+	n, err := res.RowsAffected()
+	return n == 1, s.wrap(err, "take passkey ceremony")
+}
+
 // endOtherSessions ends every session of the user but keep (0 for none): a
 // factor change signs out everywhere else.
 func (s *Store) endOtherSessions(ctx context.Context, tx *sql.Tx, userID, keep int64) error {
@@ -105,9 +116,10 @@ func (s *Store) userDataKey(ctx context.Context, tx *sql.Tx, userID int64) (int6
 }
 
 // BeginTOTP keeps a new, unconfirmed TOTP secret for the user, sealed under
-// their data key. It replaces an unconfirmed one; a confirmed authenticator
-// must be removed first (errs.Conflict).
-func (s *Store) BeginTOTP(ctx context.Context, userID int64, secret string) error {
+// their data key and bound to the enrolling session. It replaces any
+// unconfirmed one; a confirmed authenticator must be removed first
+// (errs.Conflict).
+func (s *Store) BeginTOTP(ctx context.Context, userID, sessionID int64, secret string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var confirmed bool
 		err := tx.QueryRowContext(ctx, `SELECT confirmed_at IS NOT NULL FROM totp_factors WHERE user_id = $1`, userID).Scan(&confirmed)
@@ -128,19 +140,27 @@ func (s *Store) BeginTOTP(ctx context.Context, userID int64, secret string) erro
 		if _, err := tx.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID); err != nil {
 			return s.wrap(err, "replace authenticator")
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO totp_factors (user_id, secret_sealed, created_at) VALUES ($1, $2, $3)`, userID, sealed, s.ts(s.now()))
+		_, err = tx.ExecContext(ctx, `INSERT INTO totp_factors (user_id, secret_sealed, session_id, created_at) VALUES ($1, $2, $3, $4)`,
+			userID, sealed, sessionID, s.ts(s.now()))
 		return s.wrap(err, "keep authenticator")
 	})
 }
 
-// TOTPSecret opens the user's TOTP secret (errs.NotFound when none) and
-// tells whether it is confirmed. The read is audited.
-func (s *Store) TOTPSecret(ctx context.Context, userID int64) (secret string, confirmed bool, err error) {
+// TOTPSecret opens the user's confirmed TOTP secret or, with pendingFor, the
+// unconfirmed one that session pendingFor began; errs.NotFound otherwise.
+// The read is audited.
+func (s *Store) TOTPSecret(ctx context.Context, userID, pendingFor int64) (secret string, err error) {
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var sealed []byte
 		var keyID sql.NullInt64
-		err := tx.QueryRowContext(ctx, `SELECT t.secret_sealed, t.confirmed_at IS NOT NULL, u.data_key_id
-			FROM totp_factors t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1`, userID).Scan(&sealed, &confirmed, &keyID)
+		cond := `t.confirmed_at IS NOT NULL`
+		args := []any{userID}
+		if pendingFor != 0 {
+			cond = `t.confirmed_at IS NULL AND t.session_id = $2`
+			args = append(args, pendingFor)
+		}
+		err := tx.QueryRowContext(ctx, `SELECT t.secret_sealed, u.data_key_id
+			FROM totp_factors t JOIN users u ON u.id = t.user_id WHERE t.user_id = $1 AND `+cond, args...).Scan(&sealed, &keyID)
 		if errors.Is(err, sql.ErrNoRows) {
 			return errs.NotFound("authenticator")
 		}
@@ -156,24 +176,39 @@ func (s *Store) TOTPSecret(ctx context.Context, userID int64) (secret string, co
 		}
 		return s.appendAudit(ctx, tx, "totp.secret_read", "user", userID, audit.OK)
 	})
-	return secret, confirmed, err
+	return secret, err
 }
 
 // ErrCodeUsed refuses a TOTP code whose time step was used already.
 var ErrCodeUsed = &errs.Error{Kind: errs.KindInvalid, Code: "code_used", Message: "This code was used already; wait for the next one.",
 	Fields: map[string]string{"code": "factor.code_used"}}
 
+// errFactorMeanwhile refuses a first factor from a session held at
+// enrolment when another factor was set up meanwhile.
+var errFactorMeanwhile = &errs.Error{Kind: errs.KindConflict, Code: "factor_meanwhile", Message: "A second factor was set up meanwhile; sign in again."}
+
 // UseTOTPStep records that the user proved the TOTP time step: it is
 // refused (ErrCodeUsed) unless it is newer than every step used before, so a
-// code is never accepted twice. With confirm it also finishes enrolment,
-// which ends the user's other sessions (keep stays).
-func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm bool, keep int64) error {
+// code is never accepted twice. With confirm it also finishes the enrolment
+// that session keep began, which ends the user's other sessions; firstOnly
+// refuses it when the user has another factor by now.
+func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm bool, keep int64, firstOnly bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		q := `UPDATE totp_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NOT NULL`
 		args := []any{step, userID}
 		if confirm {
-			q = `UPDATE totp_factors SET last_step = $1, confirmed_at = $3 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NULL`
-			args = append(args, s.ts(s.now()))
+			if firstOnly {
+				var others int
+				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM passkeys WHERE user_id = $1`, userID).Scan(&others); err != nil {
+					return s.wrap(err, "count factors")
+				}
+				if others > 0 {
+					return errFactorMeanwhile
+				}
+			}
+			q = `UPDATE totp_factors SET last_step = $1, confirmed_at = $3, session_id = NULL
+				WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NULL AND session_id = $4`
+			args = append(args, s.ts(s.now()), keep)
 		}
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
@@ -192,8 +227,36 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm boo
 	})
 }
 
-// RemoveTOTP removes the user's authenticator app and ends their other sessions.
-func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64) error {
+// ErrLastFactor refuses to remove the only second factor of a user who must have one.
+var ErrLastFactor = &errs.Error{Kind: errs.KindConflict, Code: "last_factor", Message: "This is your only second factor, and your role needs one: set up another first."}
+
+// keepOneFactor refuses, inside the removing transaction, to leave a user
+// who needs a second factor without one, even when two removals race.
+func (s *Store) keepOneFactor(ctx context.Context, tx *sql.Tx, userID int64, required bool) error {
+	if !required {
+		return nil
+	}
+	if s.engine == Postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT id FROM users WHERE id = $1 FOR UPDATE`, userID); err != nil {
+			return s.wrap(err, "lock user")
+		}
+	}
+	var left int
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL) +
+		(SELECT count(*) FROM passkeys WHERE user_id = $1)`, userID).Scan(&left)
+	if err != nil {
+		return s.wrap(err, "count factors")
+	}
+	if left == 0 {
+		return ErrLastFactor
+	}
+	return nil
+}
+
+// RemoveTOTP removes the user's authenticator app and ends their other
+// sessions; with required it refuses to remove the last factor.
+func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64, required bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID)
 		if err != nil {
@@ -201,6 +264,9 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64) error {
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("authenticator")
+		}
+		if err := s.keepOneFactor(ctx, tx, userID, required); err != nil {
+			return err
 		}
 		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
 			return err
@@ -287,9 +353,21 @@ func (s *Store) Passkeys(ctx context.Context, userID int64) ([]Passkey, error) {
 	return out, s.wrap(rows.Err(), "list passkeys")
 }
 
-// AddPasskey stores a new passkey and ends the user's other sessions.
-func (s *Store) AddPasskey(ctx context.Context, userID int64, name string, credentialID []byte, credential string, keep int64) error {
+// AddPasskey stores a new passkey and ends the user's other sessions;
+// firstOnly refuses it when the user has a second factor by now.
+func (s *Store) AddPasskey(ctx context.Context, userID int64, name string, credentialID []byte, credential string, keep int64, firstOnly bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if firstOnly {
+			var others int
+			if err := tx.QueryRowContext(ctx, `SELECT
+				(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL) +
+				(SELECT count(*) FROM passkeys WHERE user_id = $1)`, userID).Scan(&others); err != nil {
+				return s.wrap(err, "count factors")
+			}
+			if others > 0 {
+				return errFactorMeanwhile
+			}
+		}
 		var id int64
 		err := tx.QueryRowContext(ctx, `INSERT INTO passkeys (user_id, name, credential_id, credential, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`, userID, name, credentialID, credential, s.ts(s.now())).Scan(&id)
@@ -313,8 +391,9 @@ func (s *Store) UsePasskey(ctx context.Context, userID, id int64, credential str
 	return s.wrap(err, "record passkey use")
 }
 
-// RemovePasskey removes one of the user's passkeys and ends their other sessions.
-func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64) error {
+// RemovePasskey removes one of the user's passkeys and ends their other
+// sessions; with required it refuses to remove the last factor.
+func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64, required bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM passkeys WHERE id = $1 AND user_id = $2`, id, userID)
 		if err != nil {
@@ -322,6 +401,9 @@ func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64) error
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("passkey")
+		}
+		if err := s.keepOneFactor(ctx, tx, userID, required); err != nil {
+			return err
 		}
 		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
 			return err

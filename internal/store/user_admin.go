@@ -271,6 +271,9 @@ func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int, error) 
 }
 
 func (s *Store) endUserSessionsTx(ctx context.Context, tx *sql.Tx, userID int64) (int, error) {
+	if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
+		return 0, err
+	}
 	res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID)
 	if err != nil {
 		return 0, s.wrap(err, "end user sessions")

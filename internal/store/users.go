@@ -137,6 +137,9 @@ func (s *Store) setPasswordTx(ctx context.Context, tx *sql.Tx, userID int64, phc
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
 		return s.wrap(err, "end sessions")
 	}
+	if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
+		return err
+	}
 	return s.appendAudit(ctx, tx, "user.password_set", "user", userID, audit.OK)
 }
 
@@ -174,8 +177,8 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 				return s.wrap(err, "retire links")
 			}
 			// Tokens do not come back when the account is enabled again.
-			if _, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.ts(s.now()), userID); err != nil {
-				return s.wrap(err, "revoke tokens")
+			if err := s.revokeUserTokens(ctx, tx, userID); err != nil {
+				return err
 			}
 		}
 		return s.appendAudit(ctx, tx, "user."+status, "user", userID, audit.OK)

@@ -13,12 +13,15 @@ ALTER TABLE programs ADD COLUMN mentee_second_factor BOOLEAN NOT NULL DEFAULT fa
 
 -- One TOTP authenticator per user. The secret is sealed under the user's
 -- data key (users.data_key_id); last_step is the newest time step used, so a
--- code is never accepted twice.
+-- code is never accepted twice. While enrolment is not finished the secret
+-- belongs to the session that began it (session_id): no other session sees
+-- it or confirms it.
 CREATE TABLE totp_factors (
     user_id       BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     secret_sealed BYTEA NOT NULL,
     confirmed_at  TIMESTAMPTZ, -- NULL while enrolment is not finished
     last_step     BIGINT NOT NULL DEFAULT 0,
+    session_id    BIGINT, -- the enrolling session, until confirmed
     created_at    TIMESTAMPTZ NOT NULL
 );
 

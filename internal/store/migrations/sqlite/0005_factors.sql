@@ -13,12 +13,15 @@ ALTER TABLE programs ADD COLUMN mentee_second_factor BOOLEAN NOT NULL DEFAULT 0;
 
 -- One TOTP authenticator per user. The secret is sealed under the user's
 -- data key (users.data_key_id); last_step is the newest time step used, so a
--- code is never accepted twice.
+-- code is never accepted twice. While enrolment is not finished the secret
+-- belongs to the session that began it (session_id): no other session sees
+-- it or confirms it.
 CREATE TABLE totp_factors (
     user_id       INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
     secret_sealed BLOB NOT NULL,
     confirmed_at  TIMESTAMP, -- NULL while enrolment is not finished
     last_step     INTEGER NOT NULL DEFAULT 0,
+    session_id    INTEGER, -- the enrolling session, until confirmed
     created_at    TIMESTAMP NOT NULL
 );
 
