@@ -12,7 +12,7 @@ func TestClientAddress(t *testing.T) {
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")}
 	for _, c := range []struct {
 		remote, xff, want string
-		trusted          []netip.Prefix
+		trusted           []netip.Prefix
 	}{
 		{"203.0.113.7:5000", "", "203.0.113.7", trusted},
 		{"203.0.113.7:5000", "198.51.100.1", "203.0.113.7", trusted}, // not from a proxy: the header is ignored
