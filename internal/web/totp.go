@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 )
@@ -17,6 +18,9 @@ type totpPage struct {
 	Errors  map[string]string
 	Message string
 	Until   string
+	// Enrolling: the session is held until a factor is set up, so leaving
+	// means signing out.
+	Enrolling bool
 }
 
 func (p *totpPage) Value(string) string    { return "" }
@@ -58,7 +62,7 @@ func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *
 		h.fail(w, r, err)
 		return
 	}
-	p.Secret = e.Secret
+	p.Secret, p.Enrolling = e.Secret, c.Session.Stage == auth.StageEnrol
 	h.render(w, r, status, "totp", "account", p)
 }
 
