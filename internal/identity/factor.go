@@ -146,7 +146,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) ([]st
 	}
 	step, ok := matchStep(secret, code, s.store.Now())
 	if !ok {
-		return nil, store.ErrBadCode()
+		return nil, store.ErrBadCode
 	}
 	if err := s.store.UseTOTPStep(ctx, c.User.ID, step, true, c.Session.ID, c.Session.Stage == auth.StageEnrol); err != nil {
 		return nil, err
@@ -234,14 +234,14 @@ func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string)
 	} else {
 		secret, err := s.store.TOTPSecret(ctx, c.User.ID, 0)
 		if errs.Is(err, errs.KindNotFound) {
-			return s.factorFailed(ctx, c, store.ErrBadCode())
+			return s.factorFailed(ctx, c, store.ErrBadCode)
 		}
 		if err != nil {
 			return err
 		}
 		step, ok := matchStep(secret, code, s.store.Now())
 		if !ok {
-			return s.factorFailed(ctx, c, store.ErrBadCode())
+			return s.factorFailed(ctx, c, store.ErrBadCode)
 		}
 		if err := s.store.UseTOTPStep(ctx, c.User.ID, step, false, c.Session.ID, false); err != nil {
 			return s.factorFailed(ctx, c, err)

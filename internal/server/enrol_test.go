@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"homeward/internal/auth"
@@ -40,8 +41,12 @@ func TestPendingSecretBelongsToItsSession(t *testing.T) {
 	// The attacker's session cannot see or confirm the victim's secret.
 	a.session = attacker
 	a.tick()
-	if res, _ := a.postForm("/account/totp", url.Values{"code": {a.code(shown[1])}}); res.StatusCode == http.StatusOK {
-		t.Fatalf("another session confirmed the victim's secret: %d", res.StatusCode)
+	// Its own set-up was replaced: it is told so and shown a new code, never
+	// the victim's.
+	res, body := a.postForm("/account/totp", url.Values{"code": {a.code(shown[1])}})
+	fresh := secretOnPage.FindStringSubmatch(body)
+	if res.StatusCode != http.StatusConflict || !strings.Contains(body, "replaced by a newer one") || fresh == nil || fresh[1] == shown[1] || fresh[1] == planted[1] {
+		t.Fatalf("another session confirming with the victim's code: %d, want 409 with a new code of its own", res.StatusCode)
 	}
 	if res, _ := a.postForm("/account/totp", url.Values{"code": {a.code(planted[1])}}); res.StatusCode == http.StatusOK {
 		t.Fatalf("a secret replaced by the victim's set-up was confirmed: %d", res.StatusCode)

@@ -23,8 +23,14 @@ func (f Factors) Any() bool { return f.TOTP || f.Passkeys > 0 }
 
 // UserFactors returns the second factors the user has set up.
 func (s *Store) UserFactors(ctx context.Context, userID int64) (Factors, error) {
+	return s.userFactors(ctx, s.read, userID)
+}
+
+// userFactors reads the user's factors through q: the read pool, or the
+// transaction that is about to change them.
+func (s *Store) userFactors(ctx context.Context, q queryer, userID int64) (Factors, error) {
 	var f Factors
-	err := s.read.QueryRowContext(ctx, `SELECT
+	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL),
 		(SELECT count(*) FROM passkeys WHERE user_id = $1),
 		(SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL)`, userID).Scan(&f.TOTP, &f.Passkeys, &f.RecoveryLeft)
@@ -198,11 +204,10 @@ func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm boo
 		args := []any{step, userID}
 		if confirm {
 			if firstOnly {
-				var others int
-				if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM passkeys WHERE user_id = $1`, userID).Scan(&others); err != nil {
-					return s.wrap(err, "count factors")
-				}
-				if others > 0 {
+				// The authenticator being confirmed is not confirmed yet.
+				if f, err := s.userFactors(ctx, tx, userID); err != nil {
+					return err
+				} else if f.Any() {
 					return errFactorMeanwhile
 				}
 			}
@@ -241,17 +246,27 @@ func (s *Store) keepOneFactor(ctx context.Context, tx *sql.Tx, userID int64, req
 			return s.wrap(err, "lock user")
 		}
 	}
-	var left int
-	err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL) +
-		(SELECT count(*) FROM passkeys WHERE user_id = $1)`, userID).Scan(&left)
+	f, err := s.userFactors(ctx, tx, userID)
 	if err != nil {
-		return s.wrap(err, "count factors")
+		return err
 	}
-	if left == 0 {
+	if !f.Any() {
 		return ErrLastFactor
 	}
 	return nil
+}
+
+// factorRemoved finishes removing a factor inside its transaction: never
+// the last one of a user who needs one, recovery codes go with the last
+// one, and the user's other sessions end.
+func (s *Store) factorRemoved(ctx context.Context, tx *sql.Tx, userID, keep int64, required bool) error {
+	if err := s.keepOneFactor(ctx, tx, userID, required); err != nil {
+		return err
+	}
+	if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
+		return err
+	}
+	return s.endOtherSessions(ctx, tx, userID, keep)
 }
 
 // RemoveTOTP removes the user's authenticator app and ends their other
@@ -265,13 +280,7 @@ func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64, required boo
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("authenticator")
 		}
-		if err := s.keepOneFactor(ctx, tx, userID, required); err != nil {
-			return err
-		}
-		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+		if err := s.factorRemoved(ctx, tx, userID, keep, required); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, "factor.totp_remove", "user", userID, audit.OK)
@@ -294,8 +303,8 @@ func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [
 	})
 }
 
-// errBadCode is the answer to a wrong second-factor code.
-var errBadCode = &errs.Error{Kind: errs.KindInvalid, Code: "bad_code", Message: "This code is not right.",
+// ErrBadCode is the answer to a wrong second-factor code.
+var ErrBadCode = &errs.Error{Kind: errs.KindInvalid, Code: "bad_code", Message: "This code is not right.",
 	Fields: map[string]string{"code": "factor.bad_code"}}
 
 // UseRecoveryCode spends one unused recovery code of the user, or answers
@@ -309,14 +318,11 @@ func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, hash []byte) 
 			return s.wrap(err, "use recovery code")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errBadCode
+			return ErrBadCode
 		}
 		return s.appendAudit(ctx, tx, "factor.recovery_code_used", "user", userID, audit.OK)
 	})
 }
-
-// ErrBadCode is the answer to a wrong second-factor code.
-func ErrBadCode() error { return errBadCode }
 
 // Passkey is a WebAuthn credential of a user.
 type Passkey struct {
@@ -358,13 +364,9 @@ func (s *Store) Passkeys(ctx context.Context, userID int64) ([]Passkey, error) {
 func (s *Store) AddPasskey(ctx context.Context, userID int64, name string, credentialID []byte, credential string, keep int64, firstOnly bool) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if firstOnly {
-			var others int
-			if err := tx.QueryRowContext(ctx, `SELECT
-				(SELECT count(*) FROM totp_factors WHERE user_id = $1 AND confirmed_at IS NOT NULL) +
-				(SELECT count(*) FROM passkeys WHERE user_id = $1)`, userID).Scan(&others); err != nil {
-				return s.wrap(err, "count factors")
-			}
-			if others > 0 {
+			if f, err := s.userFactors(ctx, tx, userID); err != nil {
+				return err
+			} else if f.Any() {
 				return errFactorMeanwhile
 			}
 		}
@@ -402,13 +404,7 @@ func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64, requi
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("passkey")
 		}
-		if err := s.keepOneFactor(ctx, tx, userID, required); err != nil {
-			return err
-		}
-		if err := s.dropOrphanCodes(ctx, tx, userID); err != nil {
-			return err
-		}
-		if err := s.endOtherSessions(ctx, tx, userID, keep); err != nil {
+		if err := s.factorRemoved(ctx, tx, userID, keep, required); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, "factor.passkey_remove", "passkey", id, audit.OK)

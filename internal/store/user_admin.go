@@ -29,12 +29,8 @@ const userListColumns = `id, email, name, role, status, created_at, updated_at`
 
 // SearchUsers returns one page of the users that match the filter, ordered
 // by email address, each with their programs, and the cursor of the next
-// page ("" on the last). Role and status are matched by the database (on
-// the indexes of migration 0006); the query is matched here, on the rows
-// the database streams in keyset order, because a contains-match needs
-// every row anyway and the database's own case folding differs between the
-// engines and alphabets. The users table is small (people who sign in, not
-// cases), so a search costs one pass over it at most.
+// page ("" on the last). The query matches a part of the email address or
+// the name, folded to lower case in Go as the program search does.
 func (s *Store) SearchUsers(ctx context.Context, f UserFilter, p Page) ([]auth.User, string, error) {
 	k, err := decodeCursor(p.Cursor)
 	if err != nil {
@@ -60,23 +56,24 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter, p Page) ([]auth.U
 	if f.Status != "" {
 		add("status = $%d", f.Status)
 	}
+	if q := nameKey(f.Query); q != "" {
+		// Folded in Go on both sides, as the program search does, so both
+		// engines match Cyrillic and Latin alike.
+		add(`(email_key LIKE $%[1]d ESCAPE '\' OR name_key LIKE $%[1]d ESCAPE '\')`, "%"+escapeLike(q)+"%")
+	}
 	if p.Cursor != "" {
 		// email_key is unique, so it alone is the keyset position.
 		add("email_key > $%d", k.S)
 	}
-	q := fmt.Sprintf(`SELECT %s FROM users WHERE %s ORDER BY email_key`, userListColumns, strings.Join(where, " AND "))
-	query := strings.ToLower(strings.TrimSpace(f.Query))
-	if query == "" {
-		args = append(args, limit+1)
-		q += fmt.Sprintf(` LIMIT $%d`, len(args))
-	}
+	args = append(args, limit+1)
+	q := fmt.Sprintf(`SELECT %s FROM users WHERE %s ORDER BY email_key LIMIT $%d`, userListColumns, strings.Join(where, " AND "), len(args))
 	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, "", s.wrap(err, "list users")
 	}
 	defer rows.Close()
 	var out []auth.User
-	for len(out) <= limit && rows.Next() {
+	for rows.Next() {
 		var u auth.User
 		var role string
 		if err := rows.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &u.CreatedAt, &u.UpdatedAt); err != nil {
@@ -84,9 +81,6 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter, p Page) ([]auth.U
 		}
 		u.Role = auth.Role(role)
 		u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
-		if query != "" && !strings.Contains(auth.EmailKey(u.Email), query) && !strings.Contains(strings.ToLower(u.Name), query) {
-			continue
-		}
 		out = append(out, u)
 	}
 	if err := rows.Err(); err != nil {
@@ -190,8 +184,8 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		if !now.After(cur.UpdatedAt) {
 			now = cur.UpdatedAt.Add(time.Microsecond)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, role = $2, updated_at = $3 WHERE id = $4`,
-			u.Name, string(u.Role), s.ts(now), u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, name_key = $2, role = $3, updated_at = $4 WHERE id = $5`,
+			u.Name, nameKey(u.Name), string(u.Role), s.ts(now), u.ID); err != nil {
 			return s.wrap(err, "update user")
 		}
 		if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
@@ -48,9 +47,9 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) 
 func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth.User, error) {
 	now := s.now()
 	u.Status, u.CreatedAt, u.UpdatedAt = auth.StatusInvited, now, now
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, role, status, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
-		u.Email, auth.EmailKey(u.Email), u.Name, string(u.Role), u.Status, s.ts(now)).Scan(&u.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`,
+		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now)).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
 	}
@@ -102,19 +101,9 @@ func (s *Store) userWhere(ctx context.Context, cond string, arg any) (auth.User,
 	if err != nil {
 		return u, "", s.wrap(err, "get user")
 	}
-	rows, err := s.read.QueryContext(ctx, `SELECT program_id FROM user_programs WHERE user_id = $1 ORDER BY program_id`, u.ID)
-	if err != nil {
-		return u, "", s.wrap(err, "get user programs")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p int64
-		if err := rows.Scan(&p); err != nil {
-			return u, "", s.wrap(err, "get user programs")
-		}
-		u.Programs = append(u.Programs, p)
-	}
-	return u, phc, s.wrap(rows.Err(), "get user programs")
+	one := []auth.User{u}
+	err = s.addPrograms(ctx, one)
+	return one[0], phc, err
 }
 
 // SetPassword stores a new password hash, activates an invited user and ends
@@ -183,44 +172,6 @@ func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) 
 		}
 		return s.appendAudit(ctx, tx, "user."+status, "user", userID, audit.OK)
 	})
-}
-
-// ListUsers returns one page of users ordered by email.
-func (s *Store) ListUsers(ctx context.Context, p Page) ([]auth.User, string, error) {
-	k, err := decodeCursor(p.Cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	limit := p.limit()
-	q, args := `SELECT `+userColumns+` FROM users`, []any{}
-	if p.Cursor != "" {
-		q += ` WHERE email_key > $1`
-		args = append(args, k.S)
-	}
-	args = append(args, limit+1)
-	q += fmt.Sprintf(` ORDER BY email_key LIMIT $%d`, len(args))
-	rows, err := s.read.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, "", s.wrap(err, "list users")
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
-		u, _, err := scanUser(rows)
-		if err != nil {
-			return nil, "", s.wrap(err, "scan user")
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, "", s.wrap(err, "list users")
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(cursorKey{S: auth.EmailKey(out[limit-1].Email), ID: out[limit-1].ID})
-	}
-	return out, next, nil
 }
 
 // Link purposes.

@@ -26,8 +26,8 @@ func TestUsersAndSessions(t *testing.T) {
 		if _, err := s.CreateUser(ctx, auth.User{Email: "d@example.org", Role: auth.Mentor, Programs: []int64{999}}); errs.As(err).Fields["programs"] != "validation.no_such_program" {
 			t.Errorf("unknown program: %v", err)
 		}
-		first, next, err := s.ListUsers(ctx, store.Page{Limit: 2})
-		rest, last, _ := s.ListUsers(ctx, store.Page{Limit: 2, Cursor: next})
+		first, next, err := s.SearchUsers(ctx, store.UserFilter{}, store.Page{Limit: 2})
+		rest, last, _ := s.SearchUsers(ctx, store.UserFilter{}, store.Page{Limit: 2, Cursor: next})
 		if err != nil || len(first) != 2 || first[0].Email != "a@example.org" || len(rest) != 1 || rest[0].Email != "c@example.org" || last != "" {
 			t.Fatalf("pages of users: %v %v %v", first, rest, err)
 		}

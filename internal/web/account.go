@@ -41,27 +41,37 @@ func (h *Web) account(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) {
-	c, _ := identity.From(r.Context())
-	ctx := r.Context()
-	var err error
-	p.User, p.Current, p.Now = c.User, c.Session.ID, h.store.Now()
-	if p.Values == nil {
-		p.Values = map[string]string{"days": "30"}
-	}
-	if p.Factors, err = h.identity.Factors(ctx, c.User.ID); err == nil {
-		if p.Required, err = h.identity.SecondFactorRequired(ctx, c.User); err == nil {
-			if p.Passkeys, err = h.identity.Passkeys(ctx, c.User.ID); err == nil {
-				if p.Sessions, err = h.store.ListSessions(ctx, c.User.ID); err == nil {
-					p.Tokens, err = h.store.APITokens(ctx, c.User.ID)
-				}
-			}
-		}
-	}
-	if err != nil {
+	if err := h.loadAccount(r, p); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.render(w, r, status, "account", "account", p)
+}
+
+// loadAccount fills the account page with the person's factors, sessions
+// and tokens.
+func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
+	c, _ := identity.From(r.Context())
+	ctx, uid := r.Context(), c.User.ID
+	p.User, p.Current, p.Now = c.User, c.Session.ID, h.store.Now()
+	if p.Values == nil {
+		p.Values = map[string]string{"days": "30"}
+	}
+	var err error
+	if p.Factors, err = h.identity.Factors(ctx, uid); err != nil {
+		return err
+	}
+	if p.Required, err = h.identity.SecondFactorRequired(ctx, c.User); err != nil {
+		return err
+	}
+	if p.Passkeys, err = h.identity.Passkeys(ctx, uid); err != nil {
+		return err
+	}
+	if p.Sessions, err = h.store.ListSessions(ctx, uid); err != nil {
+		return err
+	}
+	p.Tokens, err = h.store.APITokens(ctx, uid)
+	return err
 }
 
 // accountRefused shows the account page with the reason an action was
@@ -98,9 +108,7 @@ func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) {
 
 // tokenCreate makes an API token and shows it once.
 func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	c, _ := identity.From(r.Context())

@@ -94,28 +94,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
 			OutcomeKey: auditOutcomes[e.Outcome],
 			ActorHref:  objectHref(strings.Cut(e.Actor, ":")), ObjectHref: objectHref(e.ObjectType, e.ObjectID, e.ObjectID != "")})
 	}
-	link := func(c string) string {
-		q := r.URL.Query()
-		q.Del("cursor")
-		for _, k := range []string{"actor", "object_type", "object_id", "from", "to"} {
-			if q.Get(k) == "" {
-				q.Del(k)
-			}
-		}
-		if c != "" {
-			q.Set("cursor", c)
-		}
-		if len(q) == 0 {
-			return "/admin/audit"
-		}
-		return "/admin/audit?" + q.Encode()
-	}
-	if next != "" {
-		page.Next = link(next)
-	}
-	if cursor != "" {
-		page.First = link("")
-	}
+	page.Next, page.First = pageLinks(r, "/admin/audit", cursor, next)
 	h.render(w, r, http.StatusOK, "audit", "audit", page)
 }
 

@@ -68,9 +68,7 @@ func (h *Web) factorForm(w http.ResponseWriter, r *http.Request) {
 // A session that a passkey has just signed in comes here too (the page's
 // script sends the form), to go on with the kept form or the next page.
 func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxSignInBytes) {
 		return
 	}
 	c, _ := identity.SigningIn(r.Context())

@@ -1,5 +1,11 @@
 package web
 
+import (
+	"net/http"
+
+	"homeward/internal/errs"
+)
+
 // form is what the field partial needs of any form.
 type form interface {
 	Value(name string) string
@@ -14,4 +20,46 @@ type field struct {
 // fieldOf builds a field for a template: {{template "text" (fieldOf $f "name" "program.name" "" "text")}}.
 func fieldOf(f form, name, label, hint, kind string) field {
 	return field{Name: name, Label: label, Hint: hint, Kind: kind, Value: f.Value(name), Err: f.Err(name)}
+}
+
+// readForm reads a posted form of at most limit bytes; a larger one gets
+// the 413 page, and false.
+func (h *Web) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return false
+	}
+	return true
+}
+
+// applySaveError puts the messages of a refused save onto a form: field
+// messages next to their fields (a message found while parsing stays), a
+// missing or bad version as a form-wide message (its field is hidden), and
+// conflictKey when someone else saved meanwhile. It tells whether the error
+// was one the person can fix.
+func applySaveError(err error, fields map[string]string, message *string, conflictKey string) bool {
+	e := errs.As(err)
+	switch e.Kind {
+	case errs.KindInvalid:
+		for k, v := range e.Fields {
+			if k == "version" {
+				*message = v
+				continue
+			}
+			if _, taken := fields[k]; !taken {
+				fields[k] = v
+			}
+		}
+		return true
+	case errs.KindConflict:
+		for k, v := range e.Fields {
+			fields[k] = v
+		}
+		if len(e.Fields) == 0 {
+			*message = conflictKey
+		}
+		return true
+	}
+	return false
 }

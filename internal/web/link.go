@@ -45,9 +45,7 @@ func (h *Web) linkForm(w http.ResponseWriter, r *http.Request) {
 // setup link, creates the first admin) and signs the person in.
 func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	l, err := h.store.CheckLink(r.Context(), token)

@@ -27,9 +27,7 @@ func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
 
 // login signs in and returns to the page the person wanted.
 func (h *Web) login(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxSignInBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxSignInBytes) {
 		return
 	}
 	page := loginPage{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}

@@ -203,23 +203,5 @@ func (f *programForm) checkAll(p program.Program) {
 // applyError puts the messages of a refused save onto the form and tells
 // whether the error was one the person can fix.
 func (f *programForm) applyError(err error) bool {
-	e := errs.As(err)
-	switch e.Kind {
-	case errs.KindInvalid:
-		for k, v := range e.Fields {
-			if _, taken := f.Errors[k]; !taken {
-				f.Errors[k] = v
-			}
-		}
-		return true
-	case errs.KindConflict:
-		for k, v := range e.Fields {
-			f.Errors[k] = v
-		}
-		if len(e.Fields) == 0 {
-			f.Message = "form.conflict"
-		}
-		return true
-	}
-	return false
+	return applySaveError(err, f.Errors, &f.Message, "form.conflict")
 }

@@ -41,22 +41,6 @@ func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := programListPage{Query: q, Programs: items, Total: total, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil}
-	link := func(c string) string {
-		v := r.URL.Query()
-		v.Del("cursor")
-		if c != "" {
-			v.Set("cursor", c)
-		}
-		if len(v) == 0 {
-			return "/programs"
-		}
-		return "/programs?" + v.Encode()
-	}
-	if next != "" {
-		page.Next = link(next)
-	}
-	if cursor != "" {
-		page.First = link("")
-	}
+	page.Next, page.First = pageLinks(r, "/programs", cursor, next)
 	h.render(w, r, http.StatusOK, "programs", "programs", page)
 }

@@ -43,9 +43,7 @@ func afterFactorNext(r *http.Request) string {
 
 // totpBegin shows the QR code of a new authenticator app secret.
 func (h *Web) totpBegin(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	h.renderTOTP(w, r, http.StatusOK, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}})
@@ -68,9 +66,7 @@ func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *
 
 // totpConfirm finishes setting up the authenticator app with a code from it.
 func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	c, _ := identity.SigningIn(r.Context())
@@ -86,6 +82,9 @@ func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	case errs.Is(err, errs.KindInvalid):
 		p := &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{"code": errs.As(err).Fields["code"]}}
 		h.renderTOTP(w, r, http.StatusUnprocessableEntity, p)
+	case errs.Is(err, errs.KindConflict):
+		// The set-up was replaced (begun again elsewhere): show a new code.
+		h.renderTOTP(w, r, http.StatusConflict, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}, Message: "totp.start_again"})
 	default:
 		h.fail(w, r, err)
 	}

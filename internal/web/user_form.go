@@ -105,29 +105,7 @@ func (f *userForm) checkAll(u auth.User) {
 }
 
 // applyError puts the messages of a refused save onto the form and tells
-// whether the error was one the administrator can fix.
+// whether the error was one the person can fix.
 func (f *userForm) applyError(err error) bool {
-	e := errs.As(err)
-	switch e.Kind {
-	case errs.KindInvalid:
-		for k, v := range e.Fields {
-			if k == "version" {
-				f.Message = v
-				continue
-			}
-			if _, taken := f.Errors[k]; !taken {
-				f.Errors[k] = v
-			}
-		}
-		return true
-	case errs.KindConflict:
-		for k, v := range e.Fields {
-			f.Errors[k] = v
-		}
-		if len(e.Fields) == 0 {
-			f.Message = "users.conflict"
-		}
-		return true
-	}
-	return false
+	return applySaveError(err, f.Errors, &f.Message, "users.conflict")
 }

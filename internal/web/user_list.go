@@ -69,28 +69,7 @@ func (h *Web) userList(w http.ResponseWriter, r *http.Request) {
 	for _, u := range users {
 		page.Users = append(page.Users, userRow{User: u, ProgramNames: namesOf(names, u.Programs)})
 	}
-	link := func(c string) string {
-		q := r.URL.Query()
-		q.Del("cursor")
-		for _, k := range []string{"q", "role", "status"} {
-			if q.Get(k) == "" {
-				q.Del(k)
-			}
-		}
-		if c != "" {
-			q.Set("cursor", c)
-		}
-		if len(q) == 0 {
-			return "/admin/users"
-		}
-		return "/admin/users?" + q.Encode()
-	}
-	if next != "" {
-		page.Next = link(next)
-	}
-	if cursor != "" {
-		page.First = link("")
-	}
+	page.Next, page.First = pageLinks(r, "/admin/users", cursor, next)
 	h.render(w, r, http.StatusOK, "users", "users", page)
 }
 

@@ -17,9 +17,7 @@ func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
+	if !h.readForm(w, r, maxFormBytes) {
 		return
 	}
 	status := r.PostForm.Get("status")
