@@ -26,6 +26,30 @@ const (
 	UserManage Action = "user.manage"
 	// AuditRead is reading the audit log: the admin's alone.
 	AuditRead Action = "audit.read"
+
+	// CaseList is seeing a list of cases, scoped by CaseScope: the
+	// coordinator's programs, the mentor's and the psychologist's own cases.
+	CaseList Action = "case.list"
+	// MenteeCreate is taking a person in (intake): a coordinator, in one of
+	// their programs.
+	MenteeCreate Action = "mentee.create"
+	// CaseView is reading a case and the mentee's profile.
+	CaseView Action = "case.view"
+	// CaseManage is the coordinator's work on a case: intake, consents,
+	// needs, transitions, the match, custody, closing and follow-ups.
+	CaseManage Action = "case.manage"
+	// CaseWork is the daily support: contacts, requests, plan steps and
+	// notes — the coordinator and the case's mentor.
+	CaseWork Action = "case.work"
+	// HistoryRead is reading the sealed history: the program's
+	// coordinators and the case's psychologist wholly, the mentor only the
+	// parts the mentee shared (HistoryParts).
+	HistoryRead Action = "history.read"
+	// FinalMeeting is recording the psychologist's final meeting: the case's
+	// psychologist, or a coordinator on their behalf.
+	FinalMeeting Action = "case.final_meeting"
+	// Portal is the mentee's own portal: their plan, requests, feedback and data.
+	Portal Action = "portal"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -48,19 +72,32 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case AuditRead:
 		return u.Role == auth.Admin
+	case CaseList:
+		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
+	case MenteeCreate:
+		return u.Role == auth.Coordinator && (programID == 0 || mine)
+	case Portal:
+		return u.Role == auth.Mentee
 	}
 	return false
 }
 
 // actions lists every action, for Known.
-var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead}
+var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
+	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
 
 // OnRecord tells whether the action is decided on a record (which program),
 // rather than on the role alone.
-func OnRecord(a Action) bool { return a == ProgramView || a == ProgramEdit }
+func OnRecord(a Action) bool {
+	switch a {
+	case ProgramView, ProgramEdit, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting:
+		return true
+	}
+	return false
+}
 
 // Check is Can as an error: errs.NotFound when the user may not even see the
 // record (so its existence is not revealed), errs.Forbidden otherwise.

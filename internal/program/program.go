@@ -8,10 +8,10 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"homeward/internal/errs"
+	"homeward/internal/text"
 )
 
 // DefaultNeedDomains are the need domains a new program starts with (DESIGN.md).
@@ -120,7 +120,7 @@ func normList(in []string, f func(string) string) []string {
 func (p *Program) Validate() error {
 	f := map[string]string{}
 	switch n := utf8.RuneCountInString(p.Name); {
-	case !cleanText(p.Name, false):
+	case !text.Clean(p.Name, false):
 		f["name"] = "validation.bad_characters"
 	case n == 0:
 		f["name"] = "validation.required"
@@ -128,7 +128,7 @@ func (p *Program) Validate() error {
 		f["name"] = "validation.too_long"
 	}
 	switch {
-	case !cleanText(p.Description, true):
+	case !text.Clean(p.Description, true):
 		f["description"] = "validation.bad_characters"
 	case utf8.RuneCountInString(p.Description) > MaxDescription:
 		f["description"] = "validation.too_long"
@@ -174,23 +174,6 @@ func (p *Program) Validate() error {
 		return errs.Invalid(f)
 	}
 	return nil
-}
-
-// cleanText refuses invalid UTF-8 and control characters (NUL among them,
-// which PostgreSQL cannot store); multiline text may hold line breaks and tabs.
-func cleanText(s string, multiline bool) bool {
-	if !utf8.ValidString(s) {
-		return false
-	}
-	for _, r := range s {
-		if multiline && (r == '\n' || r == '\r' || r == '\t') {
-			continue
-		}
-		if unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 // validPerWeek accepts 0.25 to 14 contacts a week in steps of a quarter.

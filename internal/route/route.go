@@ -96,3 +96,13 @@ func ID(r *http.Request, what string) (int64, error) {
 	}
 	return id, nil
 }
+
+// IDOf reads a positive id from the path value name; anything else is
+// errs.NotFound of what.
+func IDOf(r *http.Request, name, what string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound(what)
+	}
+	return id, nil
+}

@@ -1,0 +1,120 @@
+package policy
+
+import (
+	"context"
+	"slices"
+
+	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+	"homeward/internal/store"
+)
+
+// CaseRef is what the policy needs to know of a case to decide on it: its
+// program and who works on it now.
+type CaseRef struct {
+	ProgramID      int64
+	MentorID       int64 // the running match's mentor, 0 without one
+	PsychologistID int64 // the assigned psychologist, 0 without one
+}
+
+// RefOf returns the policy's view of a case.
+func RefOf(c cases.Case) CaseRef {
+	return CaseRef{ProgramID: c.ProgramID, MentorID: c.MentorID, PsychologistID: c.PsychologistID}
+}
+
+// CanCase tells whether the user may do the action on the case. The admin
+// sees no case content (separation of duties); viewers and partners never
+// reach a person's record; a mentor reaches only the cases they are
+// matched to now, a psychologist only those assigned to them.
+func CanCase(u auth.User, a Action, c CaseRef) bool {
+	if u.Status != auth.StatusActive || c.ProgramID == 0 {
+		return false
+	}
+	coordinator := u.Role == auth.Coordinator && slices.Contains(u.Programs, c.ProgramID)
+	mentor := u.Role == auth.Mentor && c.MentorID == u.ID && slices.Contains(u.Programs, c.ProgramID)
+	psychologist := u.Role == auth.Psychologist && c.PsychologistID == u.ID && slices.Contains(u.Programs, c.ProgramID)
+	switch a {
+	case CaseView, HistoryRead:
+		return coordinator || mentor || psychologist
+	case CaseManage:
+		return coordinator
+	case CaseWork:
+		return coordinator || mentor
+	case FinalMeeting:
+		return coordinator || psychologist
+	}
+	return false
+}
+
+// CheckCase is CanCase as an error: errs.NotFound when the user may not even
+// see the case (so its existence is not revealed), errs.Forbidden otherwise.
+func CheckCase(ctx context.Context, a Action, c CaseRef) error {
+	if _, ok := identity.From(ctx); !ok {
+		return &errs.Error{Kind: errs.KindUnauthorized, Code: "unauthorized", Message: "Sign in first."}
+	}
+	u := Actor(ctx)
+	if CanCase(u, a, c) {
+		return nil
+	}
+	if !CanCase(u, CaseView, c) {
+		return errs.NotFound("case")
+	}
+	return errs.Forbidden("You may not do this.")
+}
+
+// HistoryParts returns the parts of the sealed history the user may read on
+// a case: every part for the program's coordinators and the case's
+// psychologist, the shared parts for the case's mentor, none for anyone else.
+func HistoryParts(u auth.User, c CaseRef, shared []cases.HistoryPart) []cases.HistoryPart {
+	if !CanCase(u, HistoryRead, c) {
+		return nil
+	}
+	if u.Role == auth.Mentor {
+		var out []cases.HistoryPart
+		for _, p := range cases.HistoryParts {
+			if slices.Contains(shared, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	return slices.Clone(cases.HistoryParts)
+}
+
+// NoteVisibilities returns the note levels the user may read (and write)
+// on a case: coordinators the team and mentor levels, the case's
+// psychologist every level, the case's mentor the mentor level.
+func NoteVisibilities(u auth.User, c CaseRef) []cases.Visibility {
+	if !CanCase(u, CaseView, c) {
+		return nil
+	}
+	switch u.Role {
+	case auth.Coordinator:
+		return []cases.Visibility{cases.VisibleMentor, cases.VisibleTeam}
+	case auth.Psychologist:
+		return []cases.Visibility{cases.VisibleMentor, cases.VisibleTeam, cases.VisiblePsychologist}
+	case auth.Mentor:
+		return []cases.Visibility{cases.VisibleMentor}
+	}
+	return nil
+}
+
+// CaseScope is the case-list scope of a user: a coordinator's programs, a
+// mentor's own cases, a psychologist's assigned cases; nothing for anyone
+// else (the admin included).
+func CaseScope(u auth.User) store.CaseScope {
+	if u.Status != auth.StatusActive {
+		return store.CaseScope{None: true}
+	}
+	switch u.Role {
+	case auth.Coordinator:
+		return store.CaseScope{ProgramIDs: slices.Clone(u.Programs)}
+	case auth.Mentor:
+		return store.CaseScope{ProgramIDs: slices.Clone(u.Programs), MentorID: u.ID}
+	case auth.Psychologist:
+		return store.CaseScope{ProgramIDs: slices.Clone(u.Programs), PsychologistID: u.ID}
+	}
+	return store.CaseScope{None: true}
+}
