@@ -2,15 +2,11 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 )
-
-// errNotYet marks a store call not written yet (removed before commit).
-var errNotYet = errors.New("not implemented yet")
 
 // CaseSort orders the case list.
 type CaseSort string

@@ -77,3 +77,9 @@ func (s *Store) askReadiness(ctx context.Context, tx *sql.Tx, caseID int64, peri
 func (s *Store) closePeriod(ctx context.Context, tx *sql.Tx, caseID int64, period int, reason cases.ClosureReason, at time.Time) error {
 	return errNotYet
 }
+
+// addOutcomeTx validates and records an outcome inside tx (for AddOutcome
+// and for the outcomes recorded with a closure).
+func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (cases.Outcome, error) {
+	return o, errNotYet
+}
