@@ -2,11 +2,15 @@ package api
 
 import (
 	"encoding/json"
+	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"homeward/internal/cases"
 	"homeward/internal/program"
+	"homeward/internal/store"
 )
 
 // TestOpenAPIMatchesRoutes fails when a route exists that the document lacks,
@@ -138,5 +142,224 @@ func TestOpenAPILimitsMatchValidation(t *testing.T) {
 	_ = json.Unmarshal(OpenAPIDocument(), &defaults)
 	if got := defaults.Components.Schemas["ProgramInput"].Properties["need_domains"].Default; strings.Join(got, ",") != strings.Join(program.DefaultNeedDomains, ",") {
 		t.Errorf("need_domains default %v, want %v", got, program.DefaultNeedDomains)
+	}
+}
+
+// openAPIPaths reads the document's paths: each path's own parameters and
+// its operations.
+func openAPIPaths(t *testing.T) map[string]map[string]json.RawMessage {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Paths
+}
+
+type openAPIParam struct {
+	Ref      string `json:"$ref"`
+	Name     string `json:"name"`
+	In       string `json:"in"`
+	Required bool   `json:"required"`
+}
+
+type openAPIOperation struct {
+	OperationID string                     `json:"operationId"`
+	Parameters  []openAPIParam             `json:"parameters"`
+	RequestBody json.RawMessage            `json:"requestBody"`
+	Responses   map[string]json.RawMessage `json:"responses"`
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// Every {name} in a path is declared as a required path parameter, nothing
+// else is declared as one, every operation has a unique id and a success
+// answer, every PUT and PATCH a body, and every operation on a record says
+// what happens when there is no such record (404).
+func TestOpenAPIOperationsAreComplete(t *testing.T) {
+	ids := map[string]string{}
+	for path, item := range openAPIPaths(t) {
+		var shared []openAPIParam
+		if raw, ok := item["parameters"]; ok {
+			if err := json.Unmarshal(raw, &shared); err != nil {
+				t.Fatalf("%s parameters: %v", path, err)
+			}
+		}
+		want := map[string]bool{}
+		for _, m := range pathParam.FindAllStringSubmatch(path, -1) {
+			want[m[1]] = true
+		}
+		for method, raw := range item {
+			if method == "parameters" || method == "summary" || method == "description" {
+				continue
+			}
+			var op openAPIOperation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+			where := strings.ToUpper(method) + " " + path
+			declared := map[string]bool{}
+			for _, p := range append(slices.Clone(shared), op.Parameters...) {
+				if p.In != "path" {
+					continue
+				}
+				if !want[p.Name] || !p.Required {
+					t.Errorf("%s declares path parameter %q, which the path lacks or does not require", where, p.Name)
+				}
+				declared[p.Name] = true
+			}
+			for name := range want {
+				if !declared[name] {
+					t.Errorf("%s does not declare its path parameter {%s}", where, name)
+				}
+			}
+			if op.OperationID == "" {
+				t.Errorf("%s has no operationId", where)
+			} else if other, dup := ids[op.OperationID]; dup {
+				t.Errorf("%s and %s share the operationId %s", where, other, op.OperationID)
+			}
+			ids[op.OperationID] = where
+			success := false
+			for code := range op.Responses {
+				success = success || strings.HasPrefix(code, "2")
+			}
+			if !success {
+				t.Errorf("%s documents no success answer", where)
+			}
+			if (method == "put" || method == "patch") && len(op.RequestBody) == 0 {
+				t.Errorf("%s has no requestBody", where)
+			}
+			if len(want) > 0 && op.Responses["404"] == nil {
+				t.Errorf("%s acts on a record but does not document 404", where)
+			}
+		}
+	}
+}
+
+// The enums the document states are the values the domain accepts.
+func TestOpenAPIEnumsMatchTheDomain(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Enum []string `json:"enum"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string][]string{
+		"CaseState":     strs(cases.States),
+		"ClosureReason": strs(cases.ClosureReasons),
+		"Signal":        strs(cases.Signals),
+		"Gender":        strs(cases.Genders),
+		"HistoryPart":   strs(cases.HistoryParts),
+		"ConsentKind":   strs(cases.ConsentKinds),
+		"Severity":      strs(cases.Severities),
+		"NeedStatus":    strs(cases.NeedStatuses),
+		"Owner":         strs(cases.Owners),
+		"StepStatus":    strs(cases.StepStatuses),
+		"Channel":       strs(cases.Channels),
+		"Urgency":       strs(cases.Urgencies),
+		"RequestStatus": strs(cases.RequestStatuses),
+		"Visibility":    strs(cases.Visibilities),
+		"OutcomeKind":   strs(cases.OutcomeKinds),
+		"Answer":        strs(cases.Answers),
+		"Phase":         strs(cases.Phases),
+	}
+	for name, want := range checks {
+		got := doc.Components.Schemas[name].Enum
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: the document says %q, the domain has %q", name, got, want)
+		}
+	}
+	// The case list's sort parameter.
+	var list struct {
+		Parameters []struct {
+			Name   string `json:"name"`
+			Schema struct {
+				Enum []string `json:"enum"`
+			} `json:"schema"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(openAPIPaths(t)["/cases"]["get"], &list); err != nil {
+		t.Fatal(err)
+	}
+	sorts := []string{string(store.SortDue), string(store.SortCode), string(store.SortOpened)}
+	found := false
+	for _, p := range list.Parameters {
+		if p.Name == "sort" {
+			found = true
+			if !slices.Equal(p.Schema.Enum, sorts) {
+				t.Errorf("sort: the document says %q, the store sorts by %q", p.Schema.Enum, sorts)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("GET /cases does not document sort")
+	}
+}
+
+func strs[T ~string](list []T) []string {
+	out := make([]string, len(list))
+	for i, v := range list {
+		out[i] = string(v)
+	}
+	return out
+}
+
+// The text limits the document states for the case journey are the ones
+// validation enforces.
+func TestOpenAPICaseLimitsMatchValidation(t *testing.T) {
+	type prop struct {
+		MaxLength  int             `json:"maxLength"`
+		MaxItems   int             `json:"maxItems"`
+		Properties map[string]prop `json:"properties"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]prop `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	checks := []struct {
+		what      string
+		doc, code int
+	}{
+		{"MenteeInput full_name", s["MenteeInput"].Properties["full_name"].MaxLength, cases.MaxName},
+		{"MenteeInput city", s["MenteeInput"].Properties["city"].MaxLength, cases.MaxShort},
+		{"MenteeInput family", s["MenteeInput"].Properties["family"].MaxLength, cases.MaxLong},
+		{"MenteeInput occupation", s["MenteeInput"].Properties["occupation"].MaxLength, cases.MaxShort},
+		{"MenteeInput contact_channels", s["MenteeInput"].Properties["contact_channels"].MaxLength, cases.MaxLong},
+		{"MenteeInput contact_times", s["MenteeInput"].Properties["contact_times"].MaxLength, cases.MaxShort},
+		{"MenteeInput referral_source", s["MenteeInput"].Properties["referral_source"].MaxLength, cases.MaxShort},
+		{"MenteeInput languages", s["MenteeInput"].Properties["languages"].MaxItems, 20},
+		{"TransitionInput reason", s["TransitionInput"].Properties["reason"].MaxLength, cases.MaxReason},
+		{"MatchEndInput reason", s["MatchEndInput"].Properties["reason"].MaxLength, cases.MaxReason},
+		{"PlanStepInput title", s["PlanStepInput"].Properties["title"].MaxLength, cases.MaxShort},
+		{"ContactInput summary", s["ContactInput"].Properties["summary"].MaxLength, cases.MaxLong},
+		{"RequestInput text", s["RequestInput"].Properties["text"].MaxLength, cases.MaxLong},
+		{"NoteInput body", s["NoteInput"].Properties["body"].MaxLength, cases.MaxLong},
+		{"OutcomeInput note", s["OutcomeInput"].Properties["note"].MaxLength, cases.MaxShort},
+		{"FeedbackInput text", s["FeedbackInput"].Properties["text"].MaxLength, cases.MaxLong},
+		{"FollowUpInput note", s["FollowUpInput"].Properties["note"].MaxLength, cases.MaxLong},
+	}
+	for _, p := range cases.HistoryParts {
+		checks = append(checks, struct {
+			what      string
+			doc, code int
+		}{"HistoryInput " + string(p), s["HistoryInput"].Properties["parts"].Properties[string(p)].MaxLength, cases.MaxHistory})
+	}
+	for _, c := range checks {
+		if c.doc != c.code {
+			t.Errorf("%s: the document says %d, validation enforces %d", c.what, c.doc, c.code)
+		}
 	}
 }

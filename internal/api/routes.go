@@ -18,6 +18,51 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramView, Handler: http.HandlerFunc(a.programGet)},
 		{Method: "PATCH", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: http.HandlerFunc(a.programUpdate)},
 
+		// The case journey, with the pages' authorization: lists are scoped by
+		// policy.CaseScope; every case route decides on the case
+		// (policy.CheckCase) and every mentee route on a case of the
+		// mentee's, before anything else is read.
+		{Method: "GET", Path: Prefix + "/mentees", Access: route.SignedIn, Action: policy.CaseList, Handler: http.HandlerFunc(a.menteeList)},
+		{Method: "POST", Path: Prefix + "/mentees", Access: route.SignedIn, Action: policy.MenteeCreate, Handler: http.HandlerFunc(a.menteeCreate)},
+		{Method: "GET", Path: Prefix + "/mentees/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.menteeGet)},
+		{Method: "PUT", Path: Prefix + "/mentees/{id}", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.menteeUpdate)},
+		{Method: "GET", Path: Prefix + "/mentees/{id}/history", Access: route.SignedIn, Action: policy.HistoryRead, Handler: http.HandlerFunc(a.historyGet)},
+		{Method: "PUT", Path: Prefix + "/mentees/{id}/history", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.historyUpdate)},
+		{Method: "PUT", Path: Prefix + "/mentees/{id}/history/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.sharingUpdate)},
+		{Method: "GET", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.consentList)},
+		{Method: "POST", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.consentRecord)},
+
+		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: http.HandlerFunc(a.caseList)},
+		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.caseGet)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/psychologist", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.casePsychologist)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.transitionList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.transitionCreate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/needs", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.needList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/needs", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.needAssess)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/plan-steps", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.planStepList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/plan-steps", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.planStepCreate)},
+		{Method: "PATCH", Path: Prefix + "/cases/{id}/plan-steps/{step}", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.planStepUpdate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/contacts", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.contactList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/contacts", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.contactCreate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/requests", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.requestList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/requests", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.requestCreate)},
+		{Method: "PATCH", Path: Prefix + "/cases/{id}/requests/{request}", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.requestUpdate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/notes", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.noteList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/notes", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.noteCreate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/match", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.matchGet)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/match", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.matchAssign)},
+		{Method: "DELETE", Path: Prefix + "/cases/{id}/match", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.matchEnd)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/signals", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.signalsGet)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/closing", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.closingGet)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/closing/agreement", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.closingAgree)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/closing/final-meeting", Access: route.SignedIn, Action: policy.FinalMeeting, Handler: http.HandlerFunc(a.closingFinalMeeting)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/feedback", Access: route.SignedIn, Action: policy.FinalMeeting, Handler: http.HandlerFunc(a.feedbackGet)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/feedback", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.feedbackSave)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/outcomes", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.outcomeList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/outcomes", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.outcomeCreate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/follow-ups", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.followUpList)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/follow-ups/{followup}", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.followUpRecord)},
+
 		// Anything else under the API answers with a JSON 404.
 		{Path: Prefix + "/", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(a.notFound)},
 	}

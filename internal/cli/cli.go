@@ -82,9 +82,9 @@ var errUsage = errors.New("usage")
 // commands' flags (TestKnownEnvCoversEveryFlag keeps this in step) and the
 // test harness's switches.
 var knownEnv = map[string]bool{
-	"HOMEWARD_ADDR": true, "HOMEWARD_DATA": true, "HOMEWARD_DATABASE": true, "HOMEWARD_DEMO": true,
+	"HOMEWARD_ADDR": true, "HOMEWARD_DATA": true, "HOMEWARD_DATABASE": true, "HOMEWARD_DEMO": true, "HOMEWARD_DEMO_SIZE": true,
 	"HOMEWARD_LOG_FORMAT": true, "HOMEWARD_SIZE": true, "HOMEWARD_SEED": true, "HOMEWARD_HEAD": true,
-	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_REQUIRE_BROWSER": true,
+	"HOMEWARD_TEST_POSTGRES": true, "HOMEWARD_REQUIRE_POSTGRES": true, "HOMEWARD_BENCH_CASES": true, "HOMEWARD_REQUIRE_BROWSER": true,
 	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true, "HOMEWARD_KEY": true,
 	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
 	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true, "HOMEWARD_USER": true, "HOMEWARD_EXPIRES": true, "HOMEWARD_ID": true,

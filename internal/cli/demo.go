@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
 	"homeward/internal/demo"
 )
 
 func runDemo(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
-	fs := flagSet("demo", "Fill an empty database with generated demo data (deterministic for a size and seed).", stderr)
+	fs := flagSet("demo", "Fill an empty database with generated demo data (deterministic for a size and seed).\n"+
+		"small: three programs with mentors and about forty people's case journeys; medium adds 5,000 generated\n"+
+		"cases; large adds cases up to 100,000 with 1,000,000 contacts (a few minutes), to measure the lists.", stderr)
 	var db dbFlags
 	db.register(fs)
 	size := fs.String("size", "small", "how much data: small, medium or large")
@@ -28,13 +33,45 @@ func runDemo(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 		return err
 	}
 	defer st.Close()
-	sum, err := demo.Fill(ctx, st, auth.NewHasher(), sz, *seed)
+	start := time.Now()
+	sum, err := demo.FillWith(ctx, st, auth.NewHasher(), demo.Options{Size: sz, Seed: *seed, Progress: stderr})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Demo data (%s, seed %d) written to %s: %d programs.\nDemo users (password shown once, not stored anywhere):\n", sz, *seed, db.where(), sum.Programs)
-	for _, c := range sum.Users {
-		fmt.Fprintf(stdout, "  %-34s %s\n", c.Email, c.Password)
-	}
+	fmt.Fprintf(stdout, "Demo data (%s, seed %d) written to %s in %s: %d programs.\n", sz, *seed, db.where(),
+		time.Since(start).Round(time.Second), sum.Programs)
+	printDemoData(stdout, sum)
+	fmt.Fprintln(stdout, "Demo users (password shown once, not stored anywhere):")
+	printDemoUsers(stdout, sum)
 	return nil
+}
+
+// printDemoData tells what the demo holds, by state.
+func printDemoData(w io.Writer, sum demo.Summary) {
+	var states []string
+	for _, s := range cases.States {
+		if n := sum.States[s]; n > 0 {
+			states = append(states, fmt.Sprintf("%s %d", s, n))
+		}
+	}
+	fmt.Fprintf(w, "%d people, %d cases (%s), %d contacts, %d requests.\n", sum.Mentees, sum.Cases,
+		strings.Join(states, ", "), sum.Contacts, sum.Requests)
+	if sum.BulkStaff > 0 {
+		fmt.Fprintf(w, "%d generated staff users (no password: send a reset link to sign in as one).\n", sum.BulkStaff)
+	}
+}
+
+// printDemoUsers lists the demo sign-ins: one user per role, then the
+// volunteer mentors of the case journeys.
+func printDemoUsers(w io.Writer, sum demo.Summary) {
+	width := 34
+	for _, c := range sum.Users {
+		width = max(width, len(c.Email))
+	}
+	for i, c := range sum.Users {
+		if i == len(auth.Roles) {
+			fmt.Fprintln(w, "Volunteer mentors:")
+		}
+		fmt.Fprintf(w, "  %-*s %s\n", width, c.Email, c.Password)
+	}
 }

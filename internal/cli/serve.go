@@ -26,7 +26,8 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
 	publicURL := fs.String("url", "", "the address people open, for links in invitations (default http://ADDR); https:// makes cookies Secure")
 	insecure := fs.Bool("insecure-cookies", false, "allow a plain http:// --url on an address other than this machine (cookies then travel unencrypted: only for a closed test network)")
-	withDemo := fs.Bool("demo", false, "fill an empty database with small demo data and print how to sign in")
+	withDemo := fs.Bool("demo", false, "fill an empty database with demo data and print how to sign in")
+	demoSize := fs.String("demo-size", "small", "the size of the --demo data: small, medium or large (see homeward demo --help)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
@@ -35,6 +36,10 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
+	}
+	sz, err := demo.ParseSize(*demoSize)
+	if err != nil {
+		return fmt.Errorf("--demo-size: %w", err)
 	}
 	log := newLogger(stderr, *logFormat)
 	trusted, err := parsePrefixes(*proxies)
@@ -71,7 +76,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	}
 	var demoSum *demo.Summary
 	if *withDemo {
-		sum, err := demo.Fill(ctx, st, hasher, demo.Small, 1)
+		sum, err := demo.FillWith(ctx, st, hasher, demo.Options{Size: sz, Seed: 1, Progress: stderr})
 		switch {
 		case err == demo.ErrNotEmpty:
 			log.Info("demo: the database already holds data; nothing added")
@@ -101,10 +106,10 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		}
 		log.Info("homeward is listening", "url", url, "version", Version())
 		if demoSum != nil {
-			fmt.Fprintf(stdout, "Demo data written: %d programs.\nSign in at %s/login as one of (password shown once, not stored anywhere):\n", demoSum.Programs, url)
-			for _, c := range demoSum.Users {
-				fmt.Fprintf(stdout, "  %-34s %s\n", c.Email, c.Password)
-			}
+			fmt.Fprintf(stdout, "Demo data written: %d programs.\n", demoSum.Programs)
+			printDemoData(stdout, *demoSum)
+			fmt.Fprintf(stdout, "Sign in at %s/login as one of (password shown once, not stored anywhere):\n", url)
+			printDemoUsers(stdout, *demoSum)
 		} else if *withDemo {
 			fmt.Fprintf(stdout, "Open %s in your browser (the database already held data; no demo data added).\n", url)
 		}

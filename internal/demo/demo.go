@@ -1,6 +1,9 @@
 // Package demo generates realistic, deterministic demo data: the same size
-// and seed always give the same records. For now it makes programs; the
-// issues that bring people, cases and contacts extend it.
+// and seed always give the same records (relative to the day they are made;
+// passwords are random). It makes programs, users of every role, volunteer
+// mentors and the case journeys of people through the programs; the medium
+// and large sizes add generated cases in bulk, so that lists can be
+// measured at scale.
 package demo
 
 import (
@@ -8,9 +11,12 @@ import (
 	crand "crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
+	"time"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -40,12 +46,21 @@ var programCount = map[Size]int{Small: 3, Medium: 12, Large: 60}
 type Summary struct {
 	Programs int
 	Users    []Credential
+	Mentees  int
+	Cases    int
+	States   map[cases.State]int // cases by state
+	Contacts int
+	Requests int
+	// Staff made in bulk for the generated cases (active, without a
+	// password: an administrator sends them a reset link to sign in).
+	BulkStaff int
 }
 
 // Credential is a demo user's sign-in, printed once at the end of the run.
 type Credential struct {
 	Email, Password string
 	Role            auth.Role
+	Name            string
 }
 
 // DemoDomain is the email domain of demo users; .test never reaches anyone.
@@ -54,9 +69,36 @@ const DemoDomain = "demo.homeward.test"
 // ErrNotEmpty is returned when the database already holds data.
 var ErrNotEmpty = errors.New("the database already holds data; demo data goes only into an empty database (start with a new --data directory or database)")
 
+// bulkSize is how many cases and contacts each size holds in all: the
+// journeys of the modelled programs, then generated cases up to these.
+var bulkSize = map[Size]struct{ cases, contacts int }{
+	Medium: {5000, 50000},
+	Large:  {100000, 1000000},
+}
+
+// Options say what Fill generates.
+type Options struct {
+	Size Size
+	Seed uint64
+	// Progress receives a line now and then while generated cases are
+	// written (medium and large); nil discards them.
+	Progress io.Writer
+}
+
 // Fill generates demo data of the size into an empty database, with one
 // user per role (ROLE@demo.homeward.test) whose random passwords it returns.
 func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, seed uint64) (Summary, error) {
+	return FillWith(ctx, st, hasher, Options{Size: size, Seed: seed})
+}
+
+// FillWith generates demo data into an empty database (ErrNotEmpty
+// otherwise, so a second run adds nothing): the programs, a user per role,
+// volunteer mentors, and the journeys of about forty people through the
+// modelled programs, each made through the store's own calls with the
+// store's clock moved back to when it happened (and restored to the real
+// clock at the end). Medium and large add generated cases in bulk, and
+// then refresh the planner's statistics.
+func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
 	if err != nil {
 		return Summary{}, err
@@ -70,38 +112,76 @@ func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, 
 		}
 		return Summary{}, err
 	}
-	var sum Summary
-	var first int64
-	for _, p := range Programs(size, seed) {
+	sum := Summary{States: map[cases.State]int{}}
+	now := st.Now()
+	j := &journey{ctx: ctx, st: st, hasher: hasher, rng: rand.New(rand.NewPCG(o.Seed, 0x6a6f75726e6579)),
+		now: now, clock: now.Add(-70 * week).Truncate(day), staff: map[who]auth.User{}, pool: map[int64][]*poolMentor{}, sum: &sum}
+	st.SetClock(func() time.Time { return j.clock })
+	defer st.SetClock(time.Now)
+
+	var programs []program.Program
+	for _, p := range Programs(o.Size, o.Seed) {
 		saved, err := st.CreateProgram(ctx, p)
 		if err != nil {
 			return sum, fmt.Errorf("demo program %q: %w", p.Name, err)
 		}
-		if first == 0 {
-			first = saved.ID
-		}
+		programs = append(programs, saved)
 		sum.Programs++
 	}
+	j.programs = programs[:3]
+	modelled := []int64{programs[0].ID, programs[1].ID, programs[2].ID}
 	for _, role := range auth.Roles {
 		u := auth.User{Email: string(role) + "@" + DemoDomain, Name: "Demo " + string(role), Role: role}
-		if role != auth.Admin {
-			u.Programs = []int64{first}
+		switch role {
+		case auth.Admin:
+		case auth.Coordinator, auth.Psychologist:
+			u.Programs = modelled
+		case auth.Mentor:
+			u.Programs = []int64{programs[0].ID, programs[2].ID}
+		default:
+			u.Programs = []int64{programs[0].ID}
 		}
-		u, err := st.CreateUser(ctx, u)
-		if err != nil {
-			return sum, fmt.Errorf("demo user %s: %w", role, err)
-		}
-		pw := password()
-		phc, err := hasher.Hash(ctx, pw)
+		u, pw, err := j.user(u)
 		if err != nil {
 			return sum, err
 		}
-		if err := st.SetPassword(ctx, u.ID, phc); err != nil {
-			return sum, fmt.Errorf("demo user %s: %w", role, err)
+		sum.Users = append(sum.Users, Credential{Email: u.Email, Password: pw, Role: role, Name: u.Name})
+		switch role {
+		case auth.Coordinator:
+			j.staff[byCoordinator] = u
+		case auth.Mentor:
+			j.staff[byMentor] = u
+			for _, p := range u.Programs {
+				j.pool[p] = append(j.pool[p], &poolMentor{user: u, demo: true})
+			}
+		case auth.Psychologist:
+			j.staff[byPsychologist] = u
+		case auth.Mentee:
+			j.staff[byMentee] = u
 		}
-		sum.Users = append(sum.Users, Credential{Email: u.Email, Password: pw, Role: role})
 	}
-	return sum, nil
+	if err := j.runJourneys(); err != nil {
+		return sum, err
+	}
+	for _, s := range journeySpecs {
+		sum.States[s.state]++
+	}
+	st.SetClock(time.Now)
+	size, ok := bulkSize[o.Size]
+	if !ok {
+		return sum, nil
+	}
+	bs, err := Bulk(ctx, st, BulkSpec{Cases: size.cases - sum.Cases, Contacts: size.contacts - sum.Contacts,
+		Programs: programs, Seed: o.Seed, Progress: o.Progress})
+	sum.Mentees += bs.Cases
+	sum.Cases += bs.Cases
+	sum.Contacts += bs.Contacts
+	sum.Requests += bs.Requests
+	sum.BulkStaff += bs.Staff
+	for k, v := range bs.States {
+		sum.States[k] += v
+	}
+	return sum, err
 }
 
 // password makes a random password of 20 characters in groups, easy to type.

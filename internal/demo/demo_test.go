@@ -2,12 +2,22 @@ package demo
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"os"
 	"reflect"
 	"testing"
+	"time"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/program"
+	"homeward/internal/seal"
 	"homeward/internal/store"
+	"homeward/internal/testdb"
 )
+
+func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
 
 func TestDemoIsDeterministicAndValid(t *testing.T) {
 	for _, size := range []Size{Small, Medium, Large} {
@@ -30,27 +40,313 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 	}
 }
 
-func TestFillOnlyAnEmptyDatabase(t *testing.T) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{DataDir: t.TempDir()})
+// engines runs f on SQLite, and on PostgreSQL when one is available.
+func engines(t *testing.T, f func(t *testing.T, opts store.Options)) {
+	t.Run("sqlite", func(t *testing.T) {
+		t.Parallel()
+		f(t, store.Options{DataDir: t.TempDir()})
+	})
+	t.Run("postgres", func(t *testing.T) {
+		t.Parallel()
+		f(t, store.Options{DatabaseURL: testdb.Postgres(t)})
+	})
+}
+
+func openStore(t *testing.T, opts store.Options) *store.Store {
+	t.Helper()
+	ring, _, err := seal.Load(t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	sum, err := Fill(ctx, st, auth.NewHasher(), Medium, 1)
-	if err != nil || sum.Programs != 12 || len(sum.Users) != len(auth.Roles) {
-		t.Fatalf("fill: %+v %v", sum, err)
+	opts.Keyring = ring
+	st, err := store.Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, c := range sum.Users {
-		u, _, err := st.UserForLogin(ctx, c.Email)
-		if err != nil || u.Role != c.Role || u.Status != auth.StatusActive || len(c.Password) < auth.MinPassword {
-			t.Errorf("demo user %s: %+v %v", c.Email, u, err)
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// allCases lists every case of the programs with the filter, page by page.
+func allCases(t *testing.T, st *store.Store, programs []int64, f store.CaseFilter) []cases.Case {
+	t.Helper()
+	f.Scope = store.CaseScope{ProgramIDs: programs}
+	var out []cases.Case
+	cursor := ""
+	for {
+		page, next, err := st.ListCases(context.Background(), f, store.Page{Limit: store.MaxLimit, Cursor: cursor})
+		if err != nil {
+			t.Fatal(err)
 		}
-		if c.Email != string(c.Role)+"@demo.homeward.test" {
-			t.Errorf("demo user %q does not follow ROLE@demo.homeward.test", c.Email)
+		out = append(out, page...)
+		if next == "" {
+			return out
 		}
+		cursor = next
 	}
-	if _, err := Fill(ctx, st, auth.NewHasher(), Small, 1); err != ErrNotEmpty {
-		t.Errorf("second fill: %v, want ErrNotEmpty", err)
+}
+
+// The small demo walks forty people through the store: cases in every
+// state and closure reason, one reopened, some stalled; contacts thin out
+// and requests fall; the demo users sign in to what they should see; and
+// a second run adds nothing.
+func TestFillSmallTwice(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		st := openStore(t, opts)
+		sum, err := Fill(ctx, st, auth.NewHasher(), Small, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := time.Since(st.Now()); d < -time.Minute || d > time.Minute {
+			t.Errorf("the store's clock was left at %v", st.Now())
+		}
+		if sum.Programs != 3 || sum.Cases != len(journeySpecs) || sum.Mentees != sum.Cases || sum.Contacts < 300 || sum.Requests < 100 {
+			t.Errorf("summary %+v", sum)
+		}
+		programs, _, err := st.ListPrograms(ctx, store.ProgramFilter{}, store.Page{})
+		if err != nil || len(programs) != 3 {
+			t.Fatalf("programs: %d %v", len(programs), err)
+		}
+		var ids []int64
+		byID := map[int64]program.Program{}
+		for _, p := range programs {
+			ids = append(ids, p.ID)
+			byID[p.ID] = p
+		}
+
+		// Every state and every closure reason; the counts are the summary's.
+		list := allCases(t, st, ids, store.CaseFilter{})
+		states := map[cases.State]int{}
+		reasons := map[cases.ClosureReason]bool{}
+		reopened := 0
+		for _, c := range list {
+			states[c.State]++
+			reasons[c.ClosureReason] = true
+			if c.Period > 1 {
+				reopened++
+			}
+		}
+		for _, s := range cases.States {
+			if states[s] == 0 || states[s] != sum.States[s] {
+				t.Errorf("%d cases %s (summary %d)", states[s], s, sum.States[s])
+			}
+		}
+		for _, r := range cases.ClosureReasons {
+			if !reasons[r] {
+				t.Errorf("no case closed as %s", r)
+			}
+		}
+		if reopened != 1 || len(list) != sum.Cases {
+			t.Errorf("%d cases, %d reopened", len(list), reopened)
+		}
+		// Some cases stall: an overdue contact, no requests for weeks.
+		overdue := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalOverdue})
+		quiet := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalQuiet})
+		if len(overdue) < 3 || len(overdue) > 8 || len(quiet) < 2 {
+			t.Errorf("%d overdue and %d quiet cases, want a few of each", len(overdue), len(quiet))
+		}
+
+		// Long supports: contacts thin out, requests fall.
+		longCases, thinning, falling := 0, 0, 0
+		for _, c := range list {
+			if c.State != cases.Active && c.State != cases.Closing || c.ActiveSince == nil || time.Since(*c.ActiveSince) < 12*7*24*time.Hour {
+				continue
+			}
+			longCases++
+			var all []cases.Contact
+			cursor := ""
+			for {
+				page, next, err := st.Contacts(ctx, c.ID, store.Page{Limit: store.MaxLimit, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				all = append(all, page...)
+				if cursor = next; cursor == "" {
+					break
+				}
+			}
+			mid := c.ActiveSince.Add(time.Since(*c.ActiveSince) / 2)
+			early := 0
+			for _, x := range all {
+				if x.At.Before(mid) && !x.At.Before(*c.ActiveSince) {
+					early++
+				}
+			}
+			if early > len(all)-early {
+				thinning++
+			}
+			times, err := st.RequestTimes(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pr := cases.ProgressOf(c, times, time.Now()); pr.Trend < 0 {
+				falling++
+			}
+		}
+		if longCases < 5 || thinning < longCases-1 || falling < longCases-1 {
+			t.Errorf("of %d long cases, contacts thinned out in %d and requests fell in %d", longCases, thinning, falling)
+		}
+
+		// The demo users: each role signs in; the mentor sees their own
+		// cases, the mentee's portal account is linked to an active case of
+		// the demo mentor.
+		users := map[auth.Role]auth.User{}
+		for _, c := range sum.Users {
+			u, _, err := st.UserForLogin(ctx, c.Email)
+			if err != nil || u.Role != c.Role || u.Status != auth.StatusActive || len(c.Password) < auth.MinPassword {
+				t.Errorf("demo user %s: %+v %v", c.Email, u, err)
+			}
+			if c.Email == string(c.Role)+"@"+DemoDomain {
+				users[c.Role] = u
+			}
+		}
+		if len(users) != len(auth.Roles) || len(sum.Users) <= len(auth.Roles) {
+			t.Fatalf("demo users: %d by role, %d in all", len(users), len(sum.Users))
+		}
+		mine := allCases(t, st, ids, store.CaseFilter{MentorID: users[auth.Mentor].ID})
+		if len(mine) < 2 {
+			t.Errorf("the demo mentor supports %d cases", len(mine))
+		}
+		m, err := st.MenteeByUser(ctx, users[auth.Mentee].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := st.MenteeCases(ctx, m.ID)
+		if err != nil || len(theirs) != 1 || theirs[0].State != cases.Active || theirs[0].MentorID != users[auth.Mentor].ID {
+			t.Errorf("the demo mentee's cases: %+v %v", theirs, err)
+		}
+		// No mentor holds more open cases than the program allows.
+		for _, p := range programs {
+			choices, err := st.ProgramMentors(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range choices {
+				if ch.Load > p.MentorCapacity {
+					t.Errorf("%s has %d open cases in %q (capacity %d)", ch.User.Email, ch.Load, p.Name, p.MentorCapacity)
+				}
+			}
+		}
+		if _, err := st.VerifyAudit(ctx, nil); err != nil {
+			t.Errorf("audit log after the demo: %v", err)
+		}
+
+		// A second run adds nothing and says why.
+		if _, err := Fill(ctx, st, auth.NewHasher(), Small, 1); !errors.Is(err, ErrNotEmpty) {
+			t.Errorf("second fill: %v, want ErrNotEmpty", err)
+		}
+		if again := allCases(t, st, ids, store.CaseFilter{}); len(again) != len(list) {
+			t.Errorf("the second run changed the cases: %d, then %d", len(list), len(again))
+		}
+		if n, err := st.CountUsers(ctx); err != nil || n != len(sum.Users) {
+			t.Errorf("%d users after the second run, want %d (%v)", n, len(sum.Users), err)
+		}
+	})
+}
+
+// The same seed makes the same people and histories.
+func TestFillIsDeterministic(t *testing.T) {
+	ctx := context.Background()
+	var got [2]string
+	for i := range got {
+		st := openStore(t, store.Options{DataDir: t.TempDir()})
+		sum, err := Fill(ctx, st, auth.NewHasher(), Small, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list := allCases(t, st, []int64{1, 2, 3}, store.CaseFilter{Sort: store.SortCode})
+		for _, c := range list {
+			m, err := st.GetMentee(ctx, c.MenteeID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[i] += fmt.Sprintf("%s %s %s %s %d %s|", c.Code, m.FullName, c.State, c.ClosureReason, c.Period, c.MentorName)
+		}
+		got[i] += fmt.Sprint(sum.Contacts, sum.Requests)
 	}
+	if got[0] != got[1] {
+		t.Errorf("two runs with one seed differ:\n%s\n%s", got[0], got[1])
+	}
+}
+
+// Bulk cases come in every state with the exact number of contacts asked
+// for, mentors within their capacity, and signals as the cadence sets them.
+func TestBulk(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		st := openStore(t, opts)
+		var programs []program.Program
+		var ids []int64
+		for _, p := range Programs(Medium, 5)[:4] {
+			saved, err := st.CreateProgram(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			programs = append(programs, saved)
+			ids = append(ids, saved.ID)
+		}
+		sum, err := Bulk(ctx, st, BulkSpec{Cases: 600, Contacts: 6000, Programs: programs, Seed: 5, Batch: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Cases != 600 || sum.Contacts != 6000 || sum.Requests == 0 || sum.Staff < 4*3 {
+			t.Errorf("bulk summary %+v", sum)
+		}
+		list := allCases(t, st, ids, store.CaseFilter{})
+		if len(list) != 600 {
+			t.Fatalf("%d cases listed", len(list))
+		}
+		states := map[cases.State]int{}
+		byID := map[int64]program.Program{}
+		for _, p := range programs {
+			byID[p.ID] = p
+		}
+		now := st.Now()
+		overdue := 0
+		for _, c := range list {
+			states[c.State]++
+			due, quiet := cases.Due(byID[c.ProgramID], c)
+			if fmt.Sprint(due) != fmt.Sprint(c.ContactDueAt) || fmt.Sprint(quiet) != fmt.Sprint(c.QuietAt) {
+				t.Errorf("case %s: due %v quiet %v, cadence says %v %v", c.Code, c.ContactDueAt, c.QuietAt, due, quiet)
+			}
+			if c.State.Supported() && (c.MentorID == 0 || c.ActiveSince == nil) || !c.State.Supported() && c.MentorID != 0 {
+				t.Errorf("case %s %s: mentor %d since %v", c.Code, c.State, c.MentorID, c.ActiveSince)
+			}
+			if c.ContactDueAt != nil && c.ContactDueAt.Before(now) {
+				overdue++
+			}
+		}
+		for _, s := range cases.States {
+			if states[s] == 0 || states[s] != sum.States[s] {
+				t.Errorf("%d cases %s, summary %d", states[s], s, sum.States[s])
+			}
+		}
+		supported := states[cases.Matched] + states[cases.Active] + states[cases.Closing]
+		if overdue == 0 || overdue > supported/2 {
+			t.Errorf("%d of %d supported cases overdue", overdue, supported)
+		}
+		for _, p := range programs {
+			choices, err := st.ProgramMentors(ctx, p.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range choices {
+				if ch.Load > p.MentorCapacity {
+					t.Errorf("mentor %s has %d open cases, capacity %d", ch.User.Email, ch.Load, p.MentorCapacity)
+				}
+			}
+		}
+		// A case page of a bulk case opens.
+		c := list[len(list)/2]
+		if _, _, err := st.Contacts(ctx, c.ID, store.Page{}); err != nil {
+			t.Error(err)
+		}
+		if _, err := st.GetMentee(ctx, c.MenteeID); err != nil {
+			t.Error(err)
+		}
+		if _, err := st.VerifyAudit(ctx, nil); err != nil {
+			t.Error(err)
+		}
+	})
 }

@@ -26,15 +26,32 @@ const (
 	programRecord               // a program: the user's own, and another one
 	ownRecord                   // something of the user's own account: theirs, and someone else's
 	userRecord                  // a user, for administrators: one in the user's program, one elsewhere
+	// caseRecord is a case (or a mentee, or something recorded on a case):
+	// one the user works on, another mentor's in the user's program, and
+	// one in another program. The fixture sets world.ref to the case it used.
+	caseRecord
+)
+
+// caseVariant is which case a caseRecord fixture acts on.
+type caseVariant int
+
+const (
+	theirCase     caseVariant = iota // the user's own: their program's, matched to them, assigned to them
+	colleagueCase                    // another mentor's and psychologist's, in the user's program
+	elsewhereCase                    // in another program
 )
 
 // world is what the role-by-route test's requests act on.
 type world struct {
 	a            *app
 	mine, other  program.Program
-	stranger     auth.User // a user of the other program
-	n            int       // makes names unique
-	adminForUser auth.User // an admin, whose actions create users' records
+	stranger     auth.User            // a user of the other program
+	n            int                  // makes names unique
+	adminForUser auth.User            // an admin, whose actions create users' records
+	variant      caseVariant          // which case a caseRecord fixture acts on
+	ref          policy.CaseRef       // the case a caseRecord fixture acted on
+	cases        map[string]int64     // cases shared by the roles trying one route
+	users        map[string]auth.User // fixture staff by program
 }
 
 // call is one request of the role-by-route test.
@@ -229,7 +246,7 @@ func TestRoleByRoute(t *testing.T) {
 
 func roleByRoute(t *testing.T, a *app) {
 	ctx := context.Background()
-	w := &world{a: a, mine: a.program("Mine"), other: a.program("Other")}
+	w := &world{a: a, mine: a.program("Mine"), other: a.program("Other"), cases: map[string]int64{}, users: map[string]auth.User{}}
 	w.stranger, _ = a.signedIn("stranger@example.org", auth.Coordinator, w.other.ID)
 
 	for name, table := range a.srv.RouteTables() {
@@ -249,11 +266,21 @@ func roleByRoute(t *testing.T, a *app) {
 				}
 				u, _ := a.signedIn(fmt.Sprintf("%s-%d@example.org", role, w.next()), role, programs...)
 				u.Status = auth.StatusActive // signedIn set the password, which activated them
-				tries := []bool{true}
-				if f.record != noRecord {
-					tries = append(tries, false)
+				type try struct {
+					own     bool
+					variant caseVariant
 				}
-				for _, own := range tries {
+				tries := []try{{own: true}}
+				switch f.record {
+				case noRecord:
+				case caseRecord:
+					tries = append(tries, try{false, colleagueCase}, try{false, elsewhereCase})
+				default:
+					tries = append(tries, try{own: false})
+				}
+				for _, tr := range tries {
+					own := tr.own
+					w.variant = tr.variant
 					c := f.make(w, u, own)
 					want := allowed(f.record, rt.Action, u, w, own)
 					_, a.session = "", freshSession(t, a, u)
@@ -285,6 +312,8 @@ func allowed(r record, action policy.Action, u auth.User, w *world, own bool) bo
 		return policy.Can(u, action, w.program(own).ID)
 	case ownRecord:
 		return own && policy.Can(u, action, 0) // nobody acts on another person's account
+	case caseRecord:
+		return policy.CanCase(u, action, w.ref)
 	default:
 		return policy.Can(u, action, 0)
 	}

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -101,6 +102,16 @@ func testKeyring(t *testing.T) *seal.Keyring {
 // testHasher is shared by the tests: making one hashes a dummy password.
 var testHasher = auth.NewHasher()
 
+// testPasswordHash is testPassword's hash, computed once: hashing is slow
+// on purpose, and the tests make many users.
+var testPasswordHash = sync.OnceValue(func() string {
+	phc, err := testHasher.Hash(context.Background(), testPassword)
+	if err != nil {
+		panic(err)
+	}
+	return phc
+})
+
 // testPassword is every test user's password.
 const testPassword = "a long enough test password"
 
@@ -112,8 +123,7 @@ func (a *app) signedIn(email string, role auth.Role, programs ...int64) (auth.Us
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	phc, _ := testHasher.Hash(ctx, testPassword)
-	if err := a.store.SetPassword(ctx, u.ID, phc); err != nil {
+	if err := a.store.SetPassword(ctx, u.ID, testPasswordHash()); err != nil {
 		a.t.Fatal(err)
 	}
 	token, err := a.store.CreateSession(ctx, u.ID, time.Hour, "192.0.2.1", "test")

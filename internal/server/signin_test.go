@@ -266,24 +266,24 @@ func TestSessionTimeouts(t *testing.T) {
 	}
 	a.session = token
 	now = now.Add(29 * time.Minute)
-	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
+	if res, _ := a.do("GET", "/account", nil); res.StatusCode != 200 {
 		t.Fatalf("within the idle timeout: %d", res.StatusCode)
 	}
 	now = now.Add(29 * time.Minute) // used 29 minutes ago: still alive
-	if res, _ := a.do("GET", "/", nil); res.StatusCode != 200 {
+	if res, _ := a.do("GET", "/account", nil); res.StatusCode != 200 {
 		t.Fatalf("activity must extend the session: %d", res.StatusCode)
 	}
 	now = now.Add(31 * time.Minute)
-	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
+	if res, _ := a.do("GET", "/account", nil); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after 31 idle minutes: %d, want sign in", res.StatusCode)
 	}
 	token, _, _ = a.ids.SignIn(ctx, mentee.Email, testPassword, "192.0.2.7", "t")
 	a.session = token
 	for range 25 { // active every 29 minutes for 12 hours and more
 		now = now.Add(29 * time.Minute)
-		a.do("GET", "/", nil)
+		a.do("GET", "/account", nil)
 	}
-	if res, _ := a.do("GET", "/", nil); res.StatusCode != http.StatusSeeOther {
+	if res, _ := a.do("GET", "/account", nil); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after the absolute lifetime: %d, want sign in", res.StatusCode)
 	}
 }

@@ -2,10 +2,19 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"homeward/internal/audit"
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/text"
 )
 
 // CaseSort orders the case list.
@@ -30,32 +39,345 @@ type CaseFilter struct {
 	Now       time.Time // for the signals; zero means the store's clock
 }
 
+// caseColumns are a case's columns (alias c) with the names of its mentor
+// (mu) and psychologist (pu), read in the same query.
+const caseColumns = `c.id, c.mentee_id, c.program_id, c.case_code, c.state, c.closure_reason, c.period,
+	COALESCE(c.mentor_id, 0), COALESCE(mu.name, ''), COALESCE(mu.email, ''),
+	COALESCE(c.psychologist_id, 0), COALESCE(pu.name, ''), COALESCE(pu.email, ''),
+	c.opened_at, c.state_since, c.active_since, c.last_contact_at, c.last_request_at,
+	c.contact_due_at, c.quiet_at, c.version, c.created_at, c.updated_at`
+
+const caseFrom = `cases c LEFT JOIN users mu ON mu.id = c.mentor_id LEFT JOIN users pu ON pu.id = c.psychologist_id`
+
+// getCaseQuery reads one case (GetCase; the query plan test reads it too).
+const getCaseQuery = `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE c.id = $1`
+
+func scanCase(r scanner) (cases.Case, error) {
+	var c cases.Case
+	var state, reason, mentorEmail, psychEmail string
+	var active, lastContact, lastRequest sql.Null[time.Time]
+	var due, quiet time.Time
+	err := r.Scan(&c.ID, &c.MenteeID, &c.ProgramID, &c.Code, &state, &reason, &c.Period,
+		&c.MentorID, &c.MentorName, &mentorEmail, &c.PsychologistID, &c.PsychologistName, &psychEmail,
+		&c.OpenedAt, &c.StateSince, &active, &lastContact, &lastRequest, &due, &quiet, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+	if err != nil {
+		return c, err
+	}
+	c.State, c.ClosureReason = cases.State(state), cases.ClosureReason(reason)
+	if c.MentorName == "" {
+		c.MentorName = mentorEmail
+	}
+	if c.PsychologistName == "" {
+		c.PsychologistName = psychEmail
+	}
+	c.ActiveSince, c.LastContactAt, c.LastRequestAt = nullTime(active), nullTime(lastContact), nullTime(lastRequest)
+	c.ContactDueAt, c.QuietAt = dueOrNil(due), dueOrNil(quiet)
+	c.OpenedAt, c.StateSince, c.CreatedAt, c.UpdatedAt = c.OpenedAt.UTC(), c.StateSince.UTC(), c.CreatedAt.UTC(), c.UpdatedAt.UTC()
+	return c, nil
+}
+
+// caseList is a built case list query: its text and arguments, the page
+// size, and the sort (for the next cursor).
+type caseList struct {
+	query string
+	args  []any
+	limit int
+	sort  CaseSort
+}
+
+// caseListQuery builds the query of one page of the case list. ListCases
+// runs it; the query plan test explains it. Every filter is a condition an
+// index of 0007_cases.sql serves together with the program, and the keyset
+// condition is a range on the sort column, so that a page reads about a
+// page of index entries in order.
+//
+// A scope of several programs with no program chosen (a coordinator of
+// more than one) is read as one branch per program, each walking its
+// program's index in order and stopping after a page, merged by the outer
+// ORDER BY: no index yields one order across an IN list of programs, and
+// the alternative is sorting every case of those programs.
+func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
+	bad := map[string]string{}
+	if f.State != "" && !f.State.Valid() {
+		bad["state"] = "validation.choice"
+	}
+	if f.Signal != "" && !f.Signal.Valid() {
+		bad["signal"] = "validation.choice"
+	}
+	sort := f.Sort
+	if sort == "" {
+		sort = SortDue
+	}
+	if sort != SortDue && sort != SortCode && sort != SortOpened {
+		bad["sort"] = "validation.choice"
+	}
+	if len(bad) > 0 {
+		return caseList{}, errs.Invalid(bad)
+	}
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return caseList{}, err
+	}
+	now := f.Now
+	if now.IsZero() {
+		now = s.now()
+	}
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "$?", "$"+itoa(len(args))))
+	}
+	if f.State != "" {
+		add("c.state = $?", string(f.State))
+	}
+	if f.MentorID != 0 {
+		add("c.mentor_id = $?", f.MentorID)
+	}
+	switch f.Signal {
+	case cases.SignalOverdue:
+		add("c.contact_due_at < $?", s.ts(now))
+	case cases.SignalQuiet:
+		add("c.state = 'active' AND c.quiet_at <= $?", s.ts(now))
+	}
+	if f.Need != "" {
+		add(`EXISTS (SELECT 1 FROM needs n WHERE n.current AND n.domain = $? AND n.case_id = c.id
+			AND n.period = c.period AND n.severity <> 'none' AND n.status IN ('not_started', 'in_progress'))`, f.Need)
+	}
+	if code := strings.ToUpper(strings.TrimSpace(f.Code)); code != "" {
+		add(`c.case_code LIKE $? ESCAPE '\'`, escapeLike(code)+"%")
+	}
+	// order is the sort inside a query, outer the same by result column
+	// (contact_due_at is the 19th, case_code the 4th, opened_at the 14th).
+	var col, order, outer string
+	switch sort {
+	case SortDue:
+		col, order, outer = "c.contact_due_at", "c.contact_due_at, c.id", "19, 1"
+	case SortCode:
+		col, order, outer = "c.case_code", "c.case_code, c.id", "4, 1"
+	case SortOpened:
+		col, order, outer = "c.opened_at", "c.opened_at DESC, c.id DESC", "14 DESC, 1 DESC"
+	}
+	if p.Cursor != "" {
+		var key any = k.S
+		if sort != SortCode {
+			t, err := time.Parse(time.RFC3339Nano, k.S)
+			if err != nil {
+				return caseList{}, errs.Invalid(map[string]string{"cursor": "validation.cursor"})
+			}
+			key = s.ts(t)
+		}
+		args = append(args, key, k.ID)
+		at, id := "$"+itoa(len(args)-1), "$"+itoa(len(args))
+		// (col, id) after (at, id), written as a range on col that an index walks.
+		if sort == SortOpened {
+			where = append(where, col+" <= "+at+" AND ("+col+" < "+at+" OR c.id < "+id+")")
+		} else {
+			where = append(where, col+" >= "+at+" AND ("+col+" > "+at+" OR c.id > "+id+")")
+		}
+	}
+	limit := p.limit()
+	args = append(args, limit+1)
+	lim := "$" + itoa(len(args))
+	sc := f.Scope
+	branch := func(cond []string) string {
+		return `SELECT ` + caseColumns + ` FROM ` + caseFrom + ` WHERE ` + strings.Join(cond, " AND ") +
+			` ORDER BY ` + order + ` LIMIT ` + lim
+	}
+	if sc.None || len(sc.ProgramIDs) < 2 || f.ProgramID != 0 || sc.MentorID != 0 || sc.PsychologistID != 0 {
+		var cond []string
+		cond, args = sc.where(cond, args)
+		if f.ProgramID != 0 {
+			args = append(args, f.ProgramID)
+			cond = append(cond, "c.program_id = $"+itoa(len(args)))
+		}
+		return caseList{query: branch(append(cond, where...)), args: args, limit: limit, sort: sort}, nil
+	}
+	var parts []string
+	programs := slices.Clone(sc.ProgramIDs)
+	slices.Sort(programs)
+	for i, pid := range slices.Compact(programs) {
+		args = append(args, pid)
+		cond := append([]string{"c.program_id = $" + itoa(len(args))}, where...)
+		parts = append(parts, `SELECT * FROM (`+branch(cond)+`) b`+itoa(i))
+	}
+	q := strings.Join(parts, " UNION ALL ") + ` ORDER BY ` + outer + ` LIMIT ` + lim
+	return caseList{query: q, args: args, limit: limit, sort: sort}, nil
+}
+
 // ListCases returns one keyset page of the scoped, filtered, sorted cases,
 // and the cursor of the next page ("" at the end).
 func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, string, error) {
-	return nil, "", errNotYet
+	l, err := s.caseListQuery(f, p)
+	if err != nil {
+		return nil, "", err
+	}
+	rows, err := s.read.QueryContext(ctx, l.query, l.args...)
+	if err != nil {
+		return nil, "", s.wrap(err, "list cases")
+	}
+	defer rows.Close()
+	var out []cases.Case
+	var dues []time.Time // the stored sort key, noDue included
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, "", s.wrap(err, "scan case")
+		}
+		out = append(out, c)
+		dues = append(dues, dueOrNone(c.ContactDueAt))
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list cases")
+	}
+	next := ""
+	if len(out) > l.limit {
+		out = out[:l.limit]
+		last := out[l.limit-1]
+		k := cursorKey{ID: last.ID}
+		switch l.sort {
+		case SortDue:
+			k.S = dues[l.limit-1].UTC().Format(time.RFC3339Nano)
+		case SortCode:
+			k.S = last.Code
+		case SortOpened:
+			k.S = last.OpenedAt.UTC().Format(time.RFC3339Nano)
+		}
+		next = encodeCursor(k)
+	}
+	return out, next, nil
 }
 
 // GetCase returns a case (without its sealed custody fields) with the
 // mentor's and psychologist's names.
 func (s *Store) GetCase(ctx context.Context, id int64) (cases.Case, error) {
-	return cases.Case{}, errNotYet
+	c, err := scanCase(s.read.QueryRowContext(ctx, getCaseQuery, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, errs.NotFound("case")
+	}
+	return c, s.wrap(err, "get case")
 }
 
 // MenteeCases returns every case of a mentee, newest first.
 func (s *Store) MenteeCases(ctx context.Context, menteeID int64) ([]cases.Case, error) {
-	return nil, errNotYet
+	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+` FROM `+caseFrom+`
+		WHERE c.mentee_id = $1 ORDER BY c.opened_at DESC, c.id DESC`, menteeID)
+	if err != nil {
+		return nil, s.wrap(err, "list mentee cases")
+	}
+	defer rows.Close()
+	var out []cases.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, s.wrap(err, "scan case")
+		}
+		out = append(out, c)
+	}
+	return out, s.wrap(rows.Err(), "list mentee cases")
 }
 
 // CaseCustody opens the case's custody phase (facility and release-day
 // plan are sealed; the read is audited as case.custody_read).
 func (s *Store) CaseCustody(ctx context.Context, caseID int64) (cases.Custody, error) {
-	return cases.Custody{}, errNotYet
+	var cu cases.Custody
+	var phase string
+	var release sql.Null[time.Time]
+	var facility, plan []byte
+	var k menteeKey
+	err := s.read.QueryRowContext(ctx, `SELECT c.custody_phase, c.expected_release, c.facility_sealed, c.release_plan_sealed,
+		m.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key
+		FROM cases c JOIN mentees m ON m.id = c.mentee_id LEFT JOIN data_keys dk ON dk.id = m.data_key_id
+		WHERE c.id = $1`, caseID).Scan(
+		&phase, &release, &facility, &plan, &k.id, &k.kek, &k.sealed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cu, errs.NotFound("case")
+	}
+	if err != nil {
+		return cu, s.wrap(err, "read custody")
+	}
+	cu.Phase, cu.ExpectedRelease = cases.Phase(phase), nullTime(release)
+	if len(facility) > 0 || len(plan) > 0 {
+		key, err := s.openKey(k.id, k.kek, k.sealed)
+		if err != nil {
+			return cu, err
+		}
+		if cu.Facility, err = s.openField(key, facility, "cases", "facility_sealed", caseID); err != nil {
+			return cu, err
+		}
+		planJSON, err := s.openField(key, plan, "cases", "release_plan_sealed", caseID)
+		if err != nil {
+			return cu, err
+		}
+		if planJSON != "" {
+			if err := json.Unmarshal([]byte(planJSON), &cu.ReleasePlan); err != nil {
+				return cu, errs.Internal(fmt.Errorf("decode release plan: %w", err))
+			}
+		}
+	}
+	if err := s.Audit(ctx, "case.custody_read", "case", caseID, audit.OK); err != nil {
+		return cases.Custody{}, err
+	}
+	return cu, nil
 }
 
 // SaveCustody stores the custody phase of a case in a program with one.
-func (s *Store) SaveCustody(ctx context.Context, caseID int64, c cases.Custody, actorID int64) error {
-	return errNotYet
+func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody, actorID int64) error {
+	cu.Facility = strings.TrimSpace(cu.Facility)
+	rp := &cu.ReleasePlan
+	rp.Pickup, rp.FirstNight, rp.FirstAppointments = strings.TrimSpace(rp.Pickup), strings.TrimSpace(rp.FirstNight), strings.TrimSpace(rp.FirstAppointments)
+	f := map[string]string{}
+	if cu.Phase != "" && !cu.Phase.Valid() {
+		f["phase"] = "validation.choice"
+	}
+	text.Check(f, "facility", cu.Facility, false, false, cases.MaxShort)
+	text.Check(f, "release_plan.pickup", rp.Pickup, false, true, cases.MaxLong)
+	text.Check(f, "release_plan.first_night", rp.FirstNight, false, true, cases.MaxLong)
+	text.Check(f, "release_plan.first_appointments", rp.FirstAppointments, false, true, cases.MaxLong)
+	if len(f) > 0 {
+		return errs.Invalid(f)
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		ct, err := s.lockCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		p, err := s.programTx(ctx, tx, ct.ProgramID)
+		if err != nil {
+			return err
+		}
+		if !p.Custody.Enabled {
+			return errs.Invalid(map[string]string{"phase": "validation.custody_disabled"})
+		}
+		key, err := s.dataKey(ctx, tx, ct.KeyID)
+		if err != nil {
+			return err
+		}
+		facility, err := s.sealField(key, "cases", "facility_sealed", caseID, cu.Facility)
+		if err != nil {
+			return err
+		}
+		var plan []byte
+		if *rp != (cases.ReleasePlan{}) {
+			b, _ := json.Marshal(rp)
+			if plan, err = s.sealField(key, "cases", "release_plan_sealed", caseID, string(b)); err != nil {
+				return err
+			}
+		}
+		var release any
+		if cu.ExpectedRelease != nil {
+			d := cu.ExpectedRelease.UTC()
+			release = s.ts(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC))
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET custody_phase = $1, expected_release = $2, facility_sealed = $3,
+			release_plan_sealed = $4 WHERE id = $5`, string(cu.Phase), release, facility, plan, caseID); err != nil {
+			return s.wrap(err, "save custody")
+		}
+		if err := s.touchCase(ctx, tx, caseID); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "case.custody_write", "case", caseID, audit.OK)
+	})
 }
 
 // TransitionRequest asks for a case to move to another state.
@@ -68,42 +390,326 @@ type TransitionRequest struct {
 	ActorID       int64
 }
 
+// caseFacts gathers what cases.CheckTransition decides on, inside tx.
+func (s *Store) caseFacts(ctx context.Context, tx *sql.Tx, ct caseTx) (cases.Facts, error) {
+	var f cases.Facts
+	var given bool
+	err := tx.QueryRowContext(ctx, `SELECT given FROM consents WHERE mentee_id = $1 AND kind = $2
+		ORDER BY recorded_at DESC, id DESC LIMIT 1`, ct.MenteeID, string(cases.ConsentProcessing)).Scan(&given)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return f, s.wrap(err, "read consent")
+	}
+	f.ProcessingConsent = err == nil && given
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM needs WHERE case_id = $1 AND period = $2 AND current`,
+		ct.ID, ct.Period).Scan(&f.NeedsAssessed); err != nil {
+		return f, s.wrap(err, "count needs")
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM plan_steps WHERE case_id = $1 AND period = $2`,
+		ct.ID, ct.Period).Scan(&f.PlanSteps); err != nil {
+		return f, s.wrap(err, "count plan steps")
+	}
+	f.HasMentor = ct.MentorID != 0
+	if err := s.closingFacts(ctx, tx, ct.ID, ct.Period, &f); err != nil {
+		return f, err
+	}
+	return f, nil
+}
+
 // Transition moves a case when cases.CheckTransition allows it on the
 // facts read inside the transaction, records who, when and why, and does
 // what the move implies: closing ends the match and frees the mentor's
 // capacity, a completed closure schedules the follow-ups, reopening starts
-// a new period.
+// a new period. It returns the case as stored.
 func (s *Store) Transition(ctx context.Context, tr TransitionRequest) (cases.Case, error) {
-	return cases.Case{}, errNotYet
+	reason := strings.TrimSpace(tr.Reason)
+	bad := map[string]string{}
+	text.Check(bad, "reason", reason, false, true, cases.MaxReason)
+	if len(tr.Outcomes) > 0 && tr.To != cases.Closed {
+		bad["outcomes"] = "validation.outcomes_with_closure"
+	}
+	if len(bad) > 0 {
+		return cases.Case{}, errs.Invalid(bad)
+	}
+	closure := tr.ClosureReason
+	if tr.To != cases.Closed {
+		closure = ""
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ct, err := s.lockCase(ctx, tx, tr.CaseID)
+		if err != nil {
+			return err
+		}
+		facts, err := s.caseFacts(ctx, tx, ct)
+		if err != nil {
+			return err
+		}
+		if err := cases.CheckTransition(ct.State, tr.To, tr.ClosureReason, reason, facts); err != nil {
+			return err
+		}
+		now := s.now()
+		c, from := ct.Case, ct.State
+		switch {
+		case from == cases.Closed && tr.To == cases.Intake: // reopen: a new period, history kept
+			c.Period++
+			c.OpenedAt = now
+			c.MentorID, c.ActiveSince, c.LastContactAt, c.LastRequestAt = 0, nil, nil, nil
+		case tr.To == cases.Closed:
+			if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended_at = $1, end_reason = $2 WHERE case_id = $3 AND ended_at IS NULL`,
+				s.ts(now), "closed: "+string(closure), c.ID); err != nil {
+				return s.wrap(err, "end match")
+			}
+			c.MentorID = 0 // the mentor's capacity frees
+			if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
+				return err
+			}
+			for _, o := range tr.Outcomes {
+				o.CaseID, o.Period, o.RecordedBy = c.ID, c.Period, tr.ActorID
+				if _, err := s.addOutcomeTx(ctx, tx, o); err != nil {
+					return err
+				}
+			}
+			if err := s.closePeriod(ctx, tx, c.ID, c.Period, closure, now); err != nil {
+				return err
+			}
+		case tr.To == cases.Closing:
+			if err := s.askReadiness(ctx, tx, c.ID, c.Period, tr.ActorID); err != nil {
+				return err
+			}
+		}
+		c.State, c.StateSince, c.ClosureReason = tr.To, now, closure
+		_, err = tx.ExecContext(ctx, `UPDATE cases SET state = $1, state_since = $2, closure_reason = $3, period = $4,
+			opened_at = $5, mentor_id = $6, active_since = $7, last_contact_at = $8, last_request_at = $9,
+			version = version + 1, updated_at = $2 WHERE id = $10`,
+			string(c.State), s.ts(now), string(closure), c.Period, s.ts(c.OpenedAt), nullID(c.MentorID),
+			s.nullTS(c.ActiveSince), s.nullTS(c.LastContactAt), s.nullTS(c.LastRequestAt), c.ID)
+		if err != nil {
+			return s.wrap(err, "move case")
+		}
+		if err := s.refreshSignals(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := s.addTransition(ctx, tx, cases.Transition{CaseID: c.ID, Period: c.Period, From: from, To: tr.To,
+			ClosureReason: closure, Reason: reason, ActorID: tr.ActorID, At: now}); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "case.transition", "case", c.ID, audit.OK)
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return s.GetCase(ctx, tr.CaseID)
 }
 
-// CaseTransitions returns every transition of a case, oldest first.
+// CaseTransitions returns every transition of a case, oldest first, with
+// the names of who made them.
 func (s *Store) CaseTransitions(ctx context.Context, caseID int64) ([]cases.Transition, error) {
-	return nil, errNotYet
+	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.case_id, t.period, t.from_state, t.to_state, t.closure_reason,
+		t.reason, COALESCE(t.actor_id, 0), COALESCE(u.name, ''), COALESCE(u.email, ''), t.at
+		FROM case_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.case_id = $1 ORDER BY t.id`, caseID)
+	if err != nil {
+		return nil, s.wrap(err, "list transitions")
+	}
+	defer rows.Close()
+	var out []cases.Transition
+	for rows.Next() {
+		var t cases.Transition
+		var from, to, reason, email string
+		if err := rows.Scan(&t.ID, &t.CaseID, &t.Period, &from, &to, &reason, &t.Reason, &t.ActorID, &t.ActorName, &email, &t.At); err != nil {
+			return nil, s.wrap(err, "scan transition")
+		}
+		t.From, t.To, t.ClosureReason, t.At = cases.State(from), cases.State(to), cases.ClosureReason(reason), t.At.UTC()
+		if t.ActorName == "" {
+			t.ActorName = email
+		}
+		out = append(out, t)
+	}
+	return out, s.wrap(rows.Err(), "list transitions")
 }
+
+// openStates are the states in which a case holds a place of its mentor's capacity.
+const openStates = `('matched', 'active', 'closing')`
 
 // Match assigns a mentor to a waiting case: the mentor must be an active
 // mentor of the case's program with free capacity (the program's
-// mentor_capacity open cases), checked under a lock so that two
-// coordinators cannot both take the last place.
+// mentor_capacity open cases), checked under a lock of the mentor's row so
+// that two coordinators cannot both take the last place.
 func (s *Store) Match(ctx context.Context, caseID, mentorID, actorID int64) (cases.Case, error) {
-	return cases.Case{}, errNotYet
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ct, err := s.lockCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if ct.State != cases.Waiting {
+			return errs.Conflict("Only a case waiting for a mentor can be matched.", map[string]string{"state": "case.refused.match_state"})
+		}
+		if err := s.lockStaff(ctx, tx, mentorID, ct.ProgramID, auth.Mentor, "mentor_id", "validation.mentor_not_in_program"); err != nil {
+			return err
+		}
+		p, err := s.programTx(ctx, tx, ct.ProgramID)
+		if err != nil {
+			return err
+		}
+		var load int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE mentor_id = $1 AND program_id = $2
+			AND state IN `+openStates, mentorID, ct.ProgramID).Scan(&load); err != nil {
+			return s.wrap(err, "count mentor's cases")
+		}
+		if load >= p.MentorCapacity {
+			return errs.Conflict("This mentor already supports as many mentees as the program allows.", map[string]string{"mentor_id": "case.refused.capacity"})
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `INSERT INTO matches (case_id, mentor_id, period, started_at, assigned_by)
+			VALUES ($1, $2, $3, $4, $5)`, caseID, mentorID, ct.Period, s.ts(now), nullID(actorID)); err != nil {
+			return s.wrap(err, "insert match")
+		}
+		c := ct.Case
+		if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
+			return err
+		}
+		c.MentorID, c.State, c.StateSince, c.ActiveSince = mentorID, cases.Matched, now, &now
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET mentor_id = $1, state = $2, state_since = $3, active_since = $3,
+			version = version + 1, updated_at = $3 WHERE id = $4`, mentorID, string(cases.Matched), s.ts(now), caseID); err != nil {
+			return s.wrap(err, "match case")
+		}
+		if err := s.refreshSignals(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := s.addTransition(ctx, tx, cases.Transition{CaseID: caseID, Period: c.Period, From: cases.Waiting,
+			To: cases.Matched, ActorID: actorID, At: now}); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "case.match", "case", caseID, audit.OK)
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return s.GetCase(ctx, caseID)
+}
+
+// resetSharing withdraws what the mentee shared of their history with a
+// mentor, inside tx, when a match of theirs begins or ends: the mentee chose
+// to share with one person, and a new mentor must be chosen anew.
+func (s *Store) resetSharing(ctx context.Context, tx *sql.Tx, menteeID int64) error {
+	res, err := tx.ExecContext(ctx, `UPDATE mentees SET shared_parts = '[]', shared_by = NULL, shared_at = NULL,
+		history_version = history_version + 1 WHERE id = $1 AND shared_parts <> '[]'`, menteeID)
+	if err != nil {
+		return s.wrap(err, "withdraw history sharing")
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return s.appendAudit(ctx, tx, "mentee.history_sharing_reset", "mentee", menteeID, audit.OK)
+	}
+	return nil
+}
+
+// lockStaff checks that userID is an active user of the role in the program
+// (errs.Invalid on field otherwise) and locks their row on PostgreSQL, so
+// that checks of their load run one after the other.
+func (s *Store) lockStaff(ctx context.Context, tx *sql.Tx, userID, programID int64, role auth.Role, field, key string) error {
+	var got, status string
+	err := tx.QueryRowContext(ctx, `SELECT u.role, u.status FROM users u
+		JOIN user_programs up ON up.user_id = u.id AND up.program_id = $2 WHERE u.id = $1`+s.forUpdate(" OF u"),
+		userID, programID).Scan(&got, &status)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (got != string(role) || status != auth.StatusActive)) {
+		return errs.Invalid(map[string]string{field: key})
+	}
+	return s.wrap(err, "check "+string(role))
 }
 
 // EndMatch ends the running match of a matched or active case, which goes
-// back to waiting for another mentor.
+// back to waiting for another mentor. The reason is required.
 func (s *Store) EndMatch(ctx context.Context, caseID int64, reason string, actorID int64) (cases.Case, error) {
-	return cases.Case{}, errNotYet
+	reason = strings.TrimSpace(reason)
+	bad := map[string]string{}
+	text.Check(bad, "reason", reason, true, true, cases.MaxReason)
+	if len(bad) > 0 {
+		return cases.Case{}, errs.Invalid(bad)
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ct, err := s.lockCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if ct.State != cases.Matched && ct.State != cases.Active {
+			return errs.Conflict("Only a matched or active case has a match to end.", map[string]string{"state": "case.refused.end_match_state"})
+		}
+		now := s.now()
+		if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended_at = $1, end_reason = $2 WHERE case_id = $3 AND ended_at IS NULL`,
+			s.ts(now), reason, caseID); err != nil {
+			return s.wrap(err, "end match")
+		}
+		c := ct.Case
+		if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
+			return err
+		}
+		c.MentorID, c.ActiveSince, c.State, c.StateSince = 0, nil, cases.Waiting, now
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET mentor_id = NULL, active_since = NULL, state = $1, state_since = $2,
+			version = version + 1, updated_at = $2 WHERE id = $3`, string(cases.Waiting), s.ts(now), caseID); err != nil {
+			return s.wrap(err, "end match")
+		}
+		if err := s.refreshSignals(ctx, tx, c); err != nil {
+			return err
+		}
+		if err := s.addTransition(ctx, tx, cases.Transition{CaseID: caseID, Period: c.Period, From: ct.State,
+			To: cases.Waiting, Reason: reason, ActorID: actorID, At: now}); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, "case.match_end", "case", caseID, audit.OK)
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return s.GetCase(ctx, caseID)
 }
 
-// CaseMatches returns the matches of a case, oldest first.
+// CaseMatches returns the matches of a case, oldest first, with the mentors' names.
 func (s *Store) CaseMatches(ctx context.Context, caseID int64) ([]cases.Match, error) {
-	return nil, errNotYet
+	rows, err := s.read.QueryContext(ctx, `SELECT x.id, x.case_id, x.period, x.mentor_id, COALESCE(u.name, ''),
+		COALESCE(u.email, ''), x.started_at, COALESCE(x.assigned_by, 0), x.ended_at, x.end_reason
+		FROM matches x LEFT JOIN users u ON u.id = x.mentor_id WHERE x.case_id = $1 ORDER BY x.id`, caseID)
+	if err != nil {
+		return nil, s.wrap(err, "list matches")
+	}
+	defer rows.Close()
+	var out []cases.Match
+	for rows.Next() {
+		var m cases.Match
+		var email string
+		var ended sql.Null[time.Time]
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.Period, &m.MentorID, &m.MentorName, &email, &m.StartedAt,
+			&m.AssignedBy, &ended, &m.EndReason); err != nil {
+			return nil, s.wrap(err, "scan match")
+		}
+		if m.MentorName == "" {
+			m.MentorName = email
+		}
+		m.StartedAt, m.EndedAt = m.StartedAt.UTC(), nullTime(ended)
+		out = append(out, m)
+	}
+	return out, s.wrap(rows.Err(), "list matches")
 }
 
 // AssignPsychologist assigns a psychologist of the case's program (0 removes).
 func (s *Store) AssignPsychologist(ctx context.Context, caseID, userID, actorID int64) (cases.Case, error) {
-	return cases.Case{}, errNotYet
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		ct, err := s.lockCase(ctx, tx, caseID)
+		if err != nil {
+			return err
+		}
+		if userID != 0 {
+			if err := s.lockStaff(ctx, tx, userID, ct.ProgramID, auth.Psychologist, "psychologist_id", "validation.psychologist_not_in_program"); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET psychologist_id = $1, version = version + 1, updated_at = $2 WHERE id = $3`,
+			nullID(userID), s.ts(s.now()), caseID); err != nil {
+			return s.wrap(err, "assign psychologist")
+		}
+		return s.appendAudit(ctx, tx, "case.psychologist", "case", caseID, audit.OK)
+	})
+	if err != nil {
+		return cases.Case{}, err
+	}
+	return s.GetCase(ctx, caseID)
 }
 
 // MentorChoice is a mentor of a program with their open cases in it.
@@ -113,12 +719,81 @@ type MentorChoice struct {
 	Capacity int // the program's mentor capacity
 }
 
-// ProgramMentors returns the active mentors of a program with their load, by name.
+// Full tells whether the mentor has no free place.
+func (m MentorChoice) Full() bool { return m.Load >= m.Capacity }
+
+// staffQuery lists a program's active users of a role ($1 program, $2 role)
+// by name, with extra columns.
+func staffQuery(extra string) string {
+	return `SELECT u.id, u.email, u.name, u.role, u.status, u.created_at, u.updated_at` + extra + `
+		FROM users u JOIN user_programs up ON up.user_id = u.id AND up.program_id = $1
+		WHERE u.role = $2 AND u.status = 'active' ORDER BY u.name_key, u.email_key, u.id`
+}
+
+func scanStaff(r scanner, extra ...any) (auth.User, error) {
+	var u auth.User
+	var role string
+	err := r.Scan(append([]any{&u.ID, &u.Email, &u.Name, &role, &u.Status, &u.CreatedAt, &u.UpdatedAt}, extra...)...)
+	u.Role, u.CreatedAt, u.UpdatedAt = auth.Role(role), u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, err
+}
+
+// ProgramMentors returns the active mentors of a program with their load
+// (counted in the same query), by name.
 func (s *Store) ProgramMentors(ctx context.Context, programID int64) ([]MentorChoice, error) {
-	return nil, errNotYet
+	p, err := s.GetProgram(ctx, programID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.read.QueryContext(ctx, staffQuery(`, (SELECT count(*) FROM cases c WHERE c.mentor_id = u.id
+		AND c.program_id = $1 AND c.state IN `+openStates+`)`), programID, string(auth.Mentor))
+	if err != nil {
+		return nil, s.wrap(err, "list mentors")
+	}
+	defer rows.Close()
+	var out []MentorChoice
+	for rows.Next() {
+		mc := MentorChoice{Capacity: p.MentorCapacity}
+		if mc.User, err = scanStaff(rows, &mc.Load); err != nil {
+			return nil, s.wrap(err, "scan mentor")
+		}
+		out = append(out, mc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list mentors")
+	}
+	rows.Close()
+	users := make([]auth.User, len(out))
+	for i := range out {
+		users[i] = out[i].User
+	}
+	if err := s.addPrograms(ctx, users); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].User = users[i]
+	}
+	return out, nil
 }
 
 // ProgramStaff returns the active users of a role in a program, by name.
 func (s *Store) ProgramStaff(ctx context.Context, programID int64, role auth.Role) ([]auth.User, error) {
-	return nil, errNotYet
+	rows, err := s.read.QueryContext(ctx, staffQuery(""), programID, string(role))
+	if err != nil {
+		return nil, s.wrap(err, "list staff")
+	}
+	defer rows.Close()
+	var out []auth.User
+	for rows.Next() {
+		u, err := scanStaff(rows)
+		if err != nil {
+			return nil, s.wrap(err, "scan staff")
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list staff")
+	}
+	rows.Close()
+	return out, s.addPrograms(ctx, out)
 }

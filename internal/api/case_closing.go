@@ -1,0 +1,238 @@
+package api
+
+import (
+	"net/http"
+
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+	"homeward/internal/route"
+)
+
+// closingGet shows the closing steps of a period of the case (the current
+// one, or ?period=): readiness asked, the mentee's agreement, the final
+// meeting, the closure.
+func (a *API) closingGet(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	period, err := periodOf(r, c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeClosing(w, r, c.ID, period)
+}
+
+func (a *API) writeClosing(w http.ResponseWriter, r *http.Request, caseID int64, period int) {
+	steps, err := a.store.ClosingOf(r.Context(), caseID, period)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	steps.CaseID, steps.Period = caseID, period
+	writeJSON(w, http.StatusOK, steps)
+}
+
+// closingAgree records, as staff, that the mentee agreed to close. The case
+// must be closing.
+func (a *API) closingAgree(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.store.RecordAgreement(r.Context(), c.ID, actorID(r), false); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeClosing(w, r, c.ID, c.Period)
+}
+
+// closingFinalMeeting records the psychologist's final meeting (by the
+// case's psychologist, or a coordinator on their behalf).
+func (a *API) closingFinalMeeting(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.FinalMeeting)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.store.RecordFinalMeeting(r.Context(), c.ID, actorID(r)); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeClosing(w, r, c.ID, c.Period)
+}
+
+// feedbackGet returns the mentee's feedback of a period (the current one,
+// or ?period=), its text opened (audited); 204 while none was given. The
+// program's coordinators and the case's psychologist read it, not the
+// mentor: the mentee judges the mentor in it.
+func (a *API) feedbackGet(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.FinalMeeting)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	period, err := periodOf(r, c)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeFeedback(w, r, c.ID, period)
+}
+
+func (a *API) writeFeedback(w http.ResponseWriter, r *http.Request, caseID int64, period int) {
+	fb, err := a.store.FeedbackOf(r.Context(), caseID, period)
+	if err == nil && fb == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, fb)
+}
+
+// feedbackSave records the mentee's feedback as staff (or that they
+// declined to give it); it may be replaced until the case is closed.
+func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Declined  bool         `json:"declined"`
+		Support   cases.Rating `json:"support"`
+		Mentor    cases.Rating `json:"mentor"`
+		Plan      cases.Rating `json:"plan"`
+		Recommend cases.Rating `json:"recommend"`
+		Text      string       `json:"text"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	fb := cases.Feedback{CaseID: c.ID, Period: c.Period, Declined: in.Declined, Support: in.Support, Mentor: in.Mentor,
+		Plan: in.Plan, Recommend: in.Recommend, Text: in.Text, RecordedBy: actorID(r)}
+	if err := fb.Validate(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.store.SaveFeedback(r.Context(), fb); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.writeFeedback(w, r, c.ID, c.Period)
+}
+
+func (a *API) outcomeList(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.Outcomes(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+// outcomeCreate records an outcome on the case's current period.
+func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in outcomeInput
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	o, err := a.store.AddOutcome(r.Context(), cases.Outcome{CaseID: c.ID, Kind: in.Kind, Note: in.Note, RecordedBy: actorID(r)})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, o)
+}
+
+func (a *API) followUpList(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.FollowUps(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+// followUpRecord records a follow-up's answers; the body carries the
+// version last read.
+func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id, err := route.IDOf(r, "followup", "follow-up")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	type update struct {
+		WorkKept   cases.Answer `json:"work_kept"`
+		Housing    cases.Answer `json:"housing"`
+		Rearrested cases.Answer `json:"rearrested"`
+		Note       string       `json:"note"`
+		Version    *int64       `json:"version"`
+	}
+	body, version, err := versionedBody(w, r, &update{})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.FollowUps(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var fu *cases.FollowUp
+	for i := range list {
+		if list[i].ID == id {
+			fu = &list[i]
+		}
+	}
+	if fu == nil {
+		a.fail(w, r, errs.NotFound("follow-up"))
+		return
+	}
+	in := update{WorkKept: fu.WorkKept, Housing: fu.Housing, Rearrested: fu.Rearrested, Note: fu.Note}
+	if err := decodeStrict(body, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	fu.WorkKept, fu.Housing, fu.Rearrested, fu.Note, fu.Version = in.WorkKept, in.Housing, in.Rearrested, in.Note, version
+	fu.RecordedBy = actorID(r)
+	if err := fu.Validate(); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	saved, err := a.store.RecordFollowUp(r.Context(), *fu)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, saved)
+}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"net/http"
+
+	"homeward/internal/cases"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+)
+
+// transitionList lists every move of the case, oldest first: who, when, why.
+func (a *API) transitionList(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.CaseTransitions(r.Context(), c.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+// outcomeInput is an outcome as a client sends it.
+type outcomeInput struct {
+	Kind cases.OutcomeKind `json:"kind"`
+	Note string            `json:"note"`
+}
+
+// transitionCreate moves the case when the state machine allows it; a
+// refused move is 409 with a message that says what must happen first
+// (and fields.state naming it).
+func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		To            cases.State         `json:"to"`
+		ClosureReason cases.ClosureReason `json:"closure_reason"`
+		Reason        string              `json:"reason"`
+		Outcomes      []outcomeInput      `json:"outcomes"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	tr := store.TransitionRequest{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}
+	for _, o := range in.Outcomes {
+		tr.Outcomes = append(tr.Outcomes, cases.Outcome{CaseID: c.ID, Kind: o.Kind, Note: o.Note, RecordedBy: tr.ActorID})
+	}
+	c, err = a.store.Transition(r.Context(), tr)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

@@ -1,0 +1,91 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"homeward/internal/cases"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+)
+
+// caseList lists the cases the user may see (policy.CaseScope), filtered
+// and sorted as the case list page does, one keyset page at a time.
+func (a *API) caseList(w http.ResponseWriter, r *http.Request) {
+	page, err := pageOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	bad := map[string]string{}
+	f := store.CaseFilter{
+		Scope:     policy.CaseScope(policy.Actor(r.Context())),
+		ProgramID: queryID(r, "program_id", bad),
+		MentorID:  queryID(r, "mentor_id", bad),
+		State:     cases.State(q.Get("state")),
+		Signal:    cases.Signal(q.Get("signal")),
+		Need:      strings.TrimSpace(q.Get("need")),
+		Code:      strings.ToUpper(strings.TrimSpace(q.Get("code"))),
+		Sort:      store.CaseSort(q.Get("sort")),
+	}
+	if f.State != "" && !f.State.Valid() {
+		bad["state"] = "validation.choice"
+	}
+	if f.Signal != "" && !f.Signal.Valid() {
+		bad["signal"] = "validation.choice"
+	}
+	switch f.Sort {
+	case "":
+		f.Sort = store.SortDue
+	case store.SortDue, store.SortCode, store.SortOpened:
+	default:
+		bad["sort"] = "validation.choice"
+	}
+	if err := invalidIf(bad); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	items, next, err := a.store.ListCases(r.Context(), f, page)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+func (a *API) caseGet(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+// casePsychologist assigns a psychologist of the case's program to the
+// case, for support and the final meeting; 0 removes the one assigned.
+func (a *API) casePsychologist(w http.ResponseWriter, r *http.Request) {
+	c, err := a.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		PsychologistID *int64 `json:"psychologist_id"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if in.PsychologistID == nil || *in.PsychologistID < 0 {
+		a.fail(w, r, invalidIf(map[string]string{"psychologist_id": "validation.required"}))
+		return
+	}
+	c, err = a.store.AssignPsychologist(r.Context(), c.ID, *in.PsychologistID, actorID(r))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

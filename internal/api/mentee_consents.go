@@ -1,0 +1,65 @@
+package api
+
+import (
+	"net/http"
+
+	"homeward/internal/cases"
+	"homeward/internal/policy"
+	"homeward/internal/route"
+)
+
+// consentList lists every consent record of the mentee, newest first; the
+// newest of a kind is in force.
+func (a *API) consentList(w http.ResponseWriter, r *http.Request) {
+	id, err := route.ID(r, "mentee")
+	if err == nil {
+		_, _, err = a.menteeAccess(r, id, policy.CaseView)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.Consents(r.Context(), id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+// consentRecord records a consent given or withdrawn, with who and when.
+func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) {
+	id, err := route.ID(r, "mentee")
+	if err == nil {
+		_, _, err = a.menteeAccess(r, id, policy.CaseManage)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Kind  cases.ConsentKind `json:"kind"`
+		Given *bool             `json:"given"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := map[string]string{}
+	if !in.Kind.Valid() {
+		f["kind"] = "validation.choice"
+	}
+	if in.Given == nil {
+		f["given"] = "validation.required"
+	}
+	if err := invalidIf(f); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	c, err := a.store.RecordConsent(r.Context(), cases.Consent{MenteeID: id, Kind: in.Kind, Given: *in.Given, RecordedBy: actorID(r)})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}

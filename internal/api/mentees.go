@@ -1,0 +1,253 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+)
+
+// menteeInput is the part of a mentee's profile a client writes.
+type menteeInput struct {
+	CaseCode        string       `json:"case_code"`
+	FullName        string       `json:"full_name"`
+	BirthYear       int          `json:"birth_year"`
+	Gender          cases.Gender `json:"gender"`
+	Languages       []string     `json:"languages"`
+	Country         string       `json:"country"`
+	City            string       `json:"city"`
+	Family          string       `json:"family"`
+	Children        int          `json:"children"`
+	Occupation      string       `json:"occupation"`
+	ContactChannels string       `json:"contact_channels"`
+	ContactTimes    string       `json:"contact_times"`
+	ReferralSource  string       `json:"referral_source"`
+}
+
+func inputOf(m cases.Mentee) menteeInput {
+	return menteeInput{CaseCode: m.CaseCode, FullName: m.FullName, BirthYear: m.BirthYear, Gender: m.Gender,
+		Languages: m.Languages, Country: m.Country, City: m.City, Family: m.Family, Children: m.Children,
+		Occupation: m.Occupation, ContactChannels: m.ContactChannels, ContactTimes: m.ContactTimes, ReferralSource: m.ReferralSource}
+}
+
+// apply writes the input onto m, leaving what the client does not write.
+func (in menteeInput) apply(m *cases.Mentee) {
+	m.CaseCode, m.FullName, m.BirthYear, m.Gender = in.CaseCode, in.FullName, in.BirthYear, in.Gender
+	m.Languages, m.Country, m.City, m.Family, m.Children = in.Languages, in.Country, in.City, in.Family, in.Children
+	m.Occupation, m.ContactChannels, m.ContactTimes, m.ReferralSource = in.Occupation, in.ContactChannels, in.ContactTimes, in.ReferralSource
+}
+
+// intakeInput is the body of POST /mentees: the person, the program and
+// state of their first case, and the answer to the duplicate check.
+type intakeInput struct {
+	menteeInput
+	ProgramID    int64       `json:"program_id"`
+	State        cases.State `json:"state"`
+	ConfirmNew   bool        `json:"confirm_new"`
+	LinkMenteeID int64       `json:"link_mentee_id"`
+}
+
+// menteeSummary is a mentee in the list: no name, only the case code and
+// the cases the user may see.
+type menteeSummary struct {
+	ID       int64         `json:"id"`
+	CaseCode string        `json:"case_code"`
+	Cases    []menteeCaseV `json:"cases"`
+}
+
+type menteeCaseV struct {
+	ID        int64       `json:"id"`
+	ProgramID int64       `json:"program_id"`
+	State     cases.State `json:"state"`
+}
+
+// menteeView is a mentee's profile with the cases of theirs the user may see.
+type menteeView struct {
+	cases.Mentee
+	Cases []cases.Case `json:"cases"`
+}
+
+// intakeResult is what an intake created.
+type intakeResult struct {
+	Mentee cases.Mentee `json:"mentee"`
+	Case   cases.Case   `json:"case"`
+}
+
+// duplicateBody is the 409 answer of an intake that found likely
+// duplicates: the error and the candidates, without their names.
+type duplicateBody struct {
+	Error      errorDetail       `json:"error"`
+	Candidates []duplicateMentee `json:"candidates"`
+}
+
+type duplicateMentee struct {
+	MenteeID int64    `json:"mentee_id"`
+	CaseCode string   `json:"case_code"`
+	Why      []string `json:"why"`
+}
+
+// menteeList lists the mentees who have a case the user may see, by case
+// code. There is no store call that lists mentees, so the list is read from
+// the scoped case list sorted by code: the cases of one mentee (who share
+// the case code) are gathered into one item, and the page's limit counts
+// cases, not mentees.
+func (a *API) menteeList(w http.ResponseWriter, r *http.Request) {
+	page, err := pageOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := store.CaseFilter{Scope: policy.CaseScope(policy.Actor(r.Context())), Sort: store.SortCode,
+		Code: strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code")))}
+	list, next, err := a.store.ListCases(r.Context(), f, page)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var items []menteeSummary
+	for _, c := range list {
+		if n := len(items); n > 0 && items[n-1].ID == c.MenteeID {
+			items[n-1].Cases = append(items[n-1].Cases, menteeCaseV{ID: c.ID, ProgramID: c.ProgramID, State: c.State})
+			continue
+		}
+		items = append(items, menteeSummary{ID: c.MenteeID, CaseCode: c.Code,
+			Cases: []menteeCaseV{{ID: c.ID, ProgramID: c.ProgramID, State: c.State}}})
+	}
+	writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+// menteeCreate takes a person in: the mentee (or a link to one already
+// known) and their case. Before a new mentee is created the duplicate check
+// runs; when it finds likely matches, the answer is 409 with them, and the
+// client sends again with "confirm_new": true or "link_mentee_id".
+func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) {
+	in := intakeInput{State: cases.Referred}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := map[string]string{}
+	if in.ProgramID <= 0 {
+		f["program_id"] = "validation.required"
+	}
+	if in.State != cases.Referred && in.State != cases.Intake {
+		f["state"] = "validation.choice"
+	}
+	if in.ConfirmNew && in.LinkMenteeID != 0 {
+		f["link_mentee_id"] = "validation.link_or_new"
+	}
+	if in.LinkMenteeID < 0 {
+		f["link_mentee_id"] = "validation.no_such_mentee"
+	}
+	if err := invalidIf(f); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, in.ProgramID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	intake := store.Intake{ProgramID: in.ProgramID, State: in.State, ActorID: actorID(r)}
+	if in.LinkMenteeID != 0 {
+		// Linking reaches only a mentee the user may already see: a link
+		// must not open someone else's record to a new program.
+		if _, _, err := a.menteeAccess(r, in.LinkMenteeID, policy.CaseView); err != nil {
+			if errs.Is(err, errs.KindNotFound) || errs.Is(err, errs.KindForbidden) {
+				err = errs.Invalid(map[string]string{"link_mentee_id": "validation.no_such_mentee"})
+			}
+			a.fail(w, r, err)
+			return
+		}
+		intake.ExistingMenteeID = in.LinkMenteeID
+	} else {
+		in.apply(&intake.Mentee)
+		intake.Mentee.Normalize()
+		if err := intake.Mentee.Validate(a.store.Now().Year()); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if !in.ConfirmNew {
+			found, err := a.store.FindDuplicates(r.Context(), intake.Mentee, policy.CaseScope(policy.Actor(r.Context())))
+			if err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			if len(found) > 0 {
+				a.duplicates(w, r, found)
+				return
+			}
+		}
+	}
+	m, c, err := a.store.CreateIntake(r.Context(), intake)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", Prefix+"/mentees/"+strconv.FormatInt(m.ID, 10))
+	writeJSON(w, http.StatusCreated, intakeResult{Mentee: m, Case: c})
+}
+
+// duplicates answers 409 with the likely duplicates; nothing was created.
+func (a *API) duplicates(w http.ResponseWriter, r *http.Request, found []cases.DuplicateCandidate) {
+	err := errs.Conflict("This person may already be known. Link to one of the candidates (link_mentee_id) or confirm a new person (confirm_new).", nil)
+	e := errs.As(err)
+	body := duplicateBody{Error: errorDetail{Code: "duplicate", Message: e.Message}}
+	for _, d := range found {
+		why := d.Why
+		if why == nil {
+			why = []string{}
+		}
+		body.Candidates = append(body.Candidates, duplicateMentee{MenteeID: d.Mentee.ID, CaseCode: d.Mentee.CaseCode, Why: why})
+	}
+	writeJSON(w, errs.Status(err), body)
+}
+
+func (a *API) menteeGet(w http.ResponseWriter, r *http.Request) {
+	m, visible, _, err := a.menteeFromPath(r, policy.CaseView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
+}
+
+// menteeUpdate changes the profile fields the body names; the body must
+// carry the version last read (409 when the profile changed since).
+func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) {
+	m, _, _, err := a.menteeFromPath(r, policy.CaseManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	type update struct {
+		menteeInput
+		Version *int64 `json:"version"`
+	}
+	body, version, err := versionedBody(w, r, &update{})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	in := update{menteeInput: inputOf(m)}
+	if err := decodeStrict(body, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	in.apply(&m)
+	m.Version = version
+	m, err = a.store.UpdateMentee(r.Context(), m)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	visible, _, err := a.menteeAccess(r, m.ID, policy.CaseView) // the case code may have changed
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
+}

@@ -1,0 +1,161 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+	"homeward/internal/program"
+	"homeward/internal/store"
+)
+
+// caseListPage is the case list: the coordinator's programs, the mentor's
+// and the psychologist's own cases, filtered, sorted and paged.
+type caseListPage struct {
+	Role auth.Role
+	// The filters as chosen (an unknown value filters nothing).
+	Program, Mentor     int64
+	State, Signal, Need string
+	Code, Sort          string
+	Filtered            bool
+	Programs            []program.Program // the user's programs, to choose from
+	States              []cases.State
+	Signals             []cases.Signal
+	Sorts               []store.CaseSort
+	Mentors             []store.MentorChoice // mentors of the chosen program (coordinators)
+	Needs               []string             // need domains of the chosen program, or of all the user's
+	Rows                []caseRow
+	CanIntake           bool // "Take a person in"
+	ShowProgram         bool // more than one program: the list names each case's
+	Next, First         string
+}
+
+// caseRow is a listed case with what its signals say now.
+type caseRow struct {
+	cases.Case
+	ProgramName string
+	Due         string // the next contact's date, "" when none is expected
+	Overdue     bool
+	DaysOverdue int
+	Quiet       bool // ask about completion
+}
+
+const casePageSize = 50
+
+// caseSorts are the orders the list offers, the default first.
+var caseSorts = []store.CaseSort{store.SortDue, store.SortCode, store.SortOpened}
+
+func (h *Web) caseList(w http.ResponseWriter, r *http.Request) {
+	u := policy.Actor(r.Context())
+	if err := policy.CheckRequest(r.Context(), policy.CaseList, 0); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	programs, _, err := h.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), ""), store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page := caseListPage{Role: u.Role, Programs: programs, States: cases.States, Signals: cases.Signals, Sorts: caseSorts,
+		CanIntake: policy.Can(u, policy.MenteeCreate, 0) && len(programs) > 0, ShowProgram: len(programs) > 1}
+	page.readFilters(r, u)
+
+	f := store.CaseFilter{Scope: policy.CaseScope(u), ProgramID: page.Program, State: cases.State(page.State),
+		MentorID: page.Mentor, Signal: cases.Signal(page.Signal), Need: page.Need, Code: page.Code, Sort: store.CaseSort(page.Sort)}
+	if u.Role == auth.Coordinator {
+		// Mentors to filter by: those of the chosen program (or of the only one).
+		pid := page.Program
+		if pid == 0 && len(programs) == 1 {
+			pid = programs[0].ID
+		}
+		if pid != 0 {
+			if page.Mentors, err = h.store.ProgramMentors(r.Context(), pid); err != nil {
+				h.fail(w, r, err)
+				return
+			}
+		}
+	}
+
+	cursor := r.URL.Query().Get("cursor")
+	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
+	if errs.Is(err, errs.KindInvalid) && cursor != "" {
+		// A stale or edited cursor: start from the first page.
+		cursor = ""
+		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize})
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	names := map[int64]string{}
+	for _, p := range programs {
+		names[p.ID] = p.Name
+	}
+	now := h.store.Now()
+	for _, c := range list {
+		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
+	}
+	page.Next, page.First = pageLinks(r, "/cases", cursor, next)
+	h.render(w, r, http.StatusOK, "cases", "cases", page)
+}
+
+// readFilters reads the list's filters from the query. A value that is not
+// one of the choices (an edited or stale address) filters nothing.
+func (p *caseListPage) readFilters(r *http.Request, u auth.User) {
+	q := r.URL.Query()
+	if id, err := strconv.ParseInt(q.Get("program"), 10, 64); err == nil && slices.ContainsFunc(p.Programs, func(x program.Program) bool { return x.ID == id }) {
+		p.Program = id
+	}
+	if s := cases.State(q.Get("state")); s.Valid() {
+		p.State = string(s)
+	}
+	if u.Role == auth.Coordinator {
+		if id, err := strconv.ParseInt(q.Get("mentor"), 10, 64); err == nil && id > 0 {
+			p.Mentor = id
+		}
+	}
+	if s := cases.Signal(q.Get("signal")); s.Valid() {
+		p.Signal = string(s)
+	}
+	for _, pr := range p.Programs {
+		if p.Program != 0 && pr.ID != p.Program {
+			continue
+		}
+		for _, d := range pr.NeedDomains {
+			if !slices.Contains(p.Needs, d) {
+				p.Needs = append(p.Needs, d)
+			}
+		}
+	}
+	if slices.Contains(p.Needs, q.Get("need")) {
+		p.Need = q.Get("need")
+	}
+	if code := strings.ToUpper(strings.TrimSpace(q.Get("code"))); len(code) <= cases.MaxCodeRune {
+		p.Code = code
+	}
+	p.Sort = string(store.SortDue)
+	if s := store.CaseSort(q.Get("sort")); slices.Contains(caseSorts, s) {
+		p.Sort = string(s)
+	}
+	p.Filtered = p.Program != 0 || p.State != "" || p.Mentor != 0 || p.Signal != "" || p.Need != "" || p.Code != ""
+}
+
+// rowOf is a case as the list shows it at now.
+func rowOf(c cases.Case, programName string, now time.Time) caseRow {
+	row := caseRow{Case: c, ProgramName: programName}
+	if c.ContactDueAt != nil && c.State.Supported() {
+		row.Due = c.ContactDueAt.UTC().Format(time.DateOnly)
+		if now.After(*c.ContactDueAt) {
+			row.Overdue = true
+			row.DaysOverdue = int(now.Sub(*c.ContactDueAt) / (24 * time.Hour))
+		}
+	}
+	row.Quiet = c.QuietAt != nil && c.State == cases.Active && !now.Before(*c.QuietAt)
+	return row
+}

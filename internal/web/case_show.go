@@ -1,0 +1,362 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/i18n"
+	"homeward/internal/policy"
+	"homeward/internal/program"
+)
+
+// overviewPage is a case's overview: its signals, needs and plan first, then
+// its state, match, psychologist and custody phase, each with the form of
+// what the signed-in user may do there.
+type overviewPage struct {
+	Header  caseHeader
+	Program program.Program
+	Today   time.Time
+	Done    string // the notice of an action just done, as a catalogue key
+	Alert   string // why an action was refused, when no form shows it
+
+	Signals overviewSignals
+	Needs   []cases.Need
+	// Steps are the plan steps of the current period; Earlier those of the
+	// periods before a reopening.
+	Steps, Earlier []cases.PlanStep
+	FirstPlanSteps int
+	Transitions    []cases.Transition
+	Matches        []cases.Match
+	Running        *cases.Match // the match running now
+	Mentors        []overviewPerson
+	Psychologists  []overviewPerson
+	Custody        *cases.Custody // programs with a custody phase
+
+	// The choices of the forms.
+	Next           []cases.State
+	ClosureReasons []cases.ClosureReason
+	OutcomeKinds   []cases.OutcomeKind
+	Owners         []cases.Owner
+	StepStatuses   []cases.StepStatus
+	Phases         []cases.Phase
+
+	// The forms, as stored or as typed when refused.
+	Move, Match, EndMatch, Psychologist, CustodyForm, Step *overviewForm
+	// StepErr is why the status change of a step was refused.
+	StepErr map[int64]string
+}
+
+// overviewSignals are the progress signals at the top of the overview.
+type overviewSignals struct {
+	Progress   cases.Progress
+	QuietWeeks int    // weeks without a new request, when Progress.Quiet
+	Weeks      int    // weeks of the chart
+	Requests   int    // requests of the period
+	Trend      string // early, falling, rising or steady (case.trend.…)
+	Chart      template.HTML
+}
+
+// overviewPerson is a mentor or a psychologist to choose from.
+type overviewPerson struct {
+	ID             int64
+	Name           string
+	Load, Capacity int // a mentor's open cases in the program, and the most they take
+	Full           bool
+}
+
+// overviewForms are the overview's forms that come back refused, and the
+// notice of an action just done; the others start from what is stored.
+type overviewForms struct {
+	Done, Alert                                        string
+	Move, Match, EndMatch, Psychologist, Custody, Step *overviewForm
+	StepErr                                            map[int64]string
+}
+
+// overviewDone are the notices the overview shows after an action (?done=…).
+var overviewDone = map[string]string{
+	"moved":          "case.done.moved",
+	"matched":        "case.done.matched",
+	"match_ended":    "case.done.match_ended",
+	"psychologist":   "case.done.psychologist",
+	"custody":        "case.done.custody",
+	"needs":          "case.done.needs",
+	"needs_same":     "case.done.needs_same",
+	"step_added":     "case.done.step_added",
+	"step_saved":     "case.done.step_saved",
+	"step_unchanged": "case.done.step_unchanged",
+}
+
+// overviewForm holds what was typed into one of the overview's forms, as
+// typed, with the messages of a refusal.
+type overviewForm struct {
+	Values map[string]string
+	Multi  map[string][]string // ticked boxes, in the order sent
+	Errors map[string]string   // field → message key
+	// Messages are form-wide messages (a refused move says what must
+	// happen first), as catalogue keys.
+	Messages []string
+}
+
+func newOverviewForm(values map[string]string) *overviewForm {
+	if values == nil {
+		values = map[string]string{}
+	}
+	return &overviewForm{Values: values, Multi: map[string][]string{}, Errors: map[string]string{}}
+}
+
+// Value returns the typed value of a field.
+func (f *overviewForm) Value(name string) string { return f.Values[name] }
+
+// Err returns the message key of a field's error, or "".
+func (f *overviewForm) Err(name string) string { return f.Errors[name] }
+
+// Is tells whether a field holds v (a chosen option).
+func (f *overviewForm) Is(name string, v any) bool { return f.Values[name] == fmt.Sprint(v) }
+
+// Checked tells whether the box v of a field is ticked.
+func (f *overviewForm) Checked(name string, v any) bool {
+	return slices.Contains(f.Multi[name], fmt.Sprint(v))
+}
+
+// Area builds a text area of the form for the "overview_textarea" partial.
+func (f *overviewForm) Area(name, label, hint string) field {
+	return fieldOf(f, name, label, hint, "textarea")
+}
+
+// Refused tells whether the form comes back with a problem, so that the
+// page opens it.
+func (f *overviewForm) Refused() bool { return len(f.Errors) > 0 || len(f.Messages) > 0 }
+
+// message adds a form-wide message once.
+func (f *overviewForm) message(key string) {
+	if !slices.Contains(f.Messages, key) {
+		f.Messages = append(f.Messages, key)
+	}
+}
+
+// refuse puts the messages of a refused action onto the form: messages of
+// its own fields next to them, any other (the case's state, a full mentor)
+// as a form-wide message, and conflictKey when someone else changed the
+// record meanwhile. It tells whether the error was one the person can act on.
+func (f *overviewForm) refuse(err error, conflictKey string, fields ...string) bool {
+	e := errs.As(err)
+	if e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict {
+		return false
+	}
+	for _, k := range e.FieldNames() {
+		v := e.Fields[k]
+		if slices.Contains(fields, k) {
+			if _, taken := f.Errors[k]; !taken {
+				f.Errors[k] = v
+			}
+			continue
+		}
+		f.message(v)
+	}
+	if len(e.Fields) == 0 {
+		if e.Kind == errs.KindConflict {
+			f.message(conflictKey)
+		} else {
+			f.message("form.has_errors")
+		}
+	}
+	return true
+}
+
+// overviewStatus is the status of the overview shown again after a refusal:
+// 409 when the case's state (or someone else) stood in the way, 422 for bad input.
+func overviewStatus(err error) int {
+	if err != nil && errs.Is(err, errs.KindConflict) {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
+}
+
+func (h *Web) caseShow(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderOverview(w, r, http.StatusOK, c, overviewForms{Done: overviewDone[r.URL.Query().Get("done")]})
+}
+
+// renderOverview shows a case's overview with the given forms (those not
+// given start from what is stored).
+func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms overviewForms) {
+	pg, err := h.overviewOf(r, c, forms)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, status, "case", "cases", pg)
+}
+
+// overviewOf gathers the overview of a case for the request's user.
+func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*overviewPage, error) {
+	ctx := r.Context()
+	now := h.store.Now().UTC()
+	pg := &overviewPage{
+		Header: headerFor(r, c, "overview"), Done: forms.Done, Alert: forms.Alert, StepErr: forms.StepErr,
+		Today:          time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
+		FirstPlanSteps: cases.FirstPlanSteps,
+		Next:           cases.Next(c.State), ClosureReasons: cases.ClosureReasons, OutcomeKinds: cases.OutcomeKinds,
+		Owners: cases.Owners, StepStatuses: cases.StepStatuses, Phases: cases.Phases,
+	}
+	var err error
+	if pg.Program, err = h.store.GetProgram(ctx, c.ProgramID); err != nil {
+		return nil, err
+	}
+	times, err := h.store.RequestTimes(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	pg.Signals = overviewSignalsOf(h.printer(r), pg.Program, c, times, now)
+	if pg.Needs, err = h.store.CurrentNeeds(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	steps, err := h.store.PlanSteps(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range steps {
+		if st.Period == c.Period {
+			pg.Steps = append(pg.Steps, st)
+		} else {
+			pg.Earlier = append(pg.Earlier, st)
+		}
+	}
+	if pg.Transitions, err = h.store.CaseTransitions(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	if pg.Matches, err = h.store.CaseMatches(ctx, c.ID); err != nil {
+		return nil, err
+	}
+	for i := range pg.Matches {
+		if m := &pg.Matches[i]; m.EndedAt == nil && m.MentorID == c.MentorID && c.MentorID != 0 {
+			pg.Running = m
+		}
+	}
+	if pg.Header.CanManage {
+		if c.State == cases.Waiting {
+			mentors, err := h.store.ProgramMentors(ctx, c.ProgramID)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range mentors {
+				pg.Mentors = append(pg.Mentors, overviewPerson{ID: m.User.ID, Name: overviewName(m.User),
+					Load: m.Load, Capacity: m.Capacity, Full: m.Load >= m.Capacity})
+			}
+		}
+		staff, err := h.store.ProgramStaff(ctx, c.ProgramID, auth.Psychologist)
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range staff {
+			pg.Psychologists = append(pg.Psychologists, overviewPerson{ID: u.ID, Name: overviewName(u)})
+		}
+	}
+	if pg.Program.Custody.Enabled {
+		cu, err := h.store.CaseCustody(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		pg.Custody = &cu
+	}
+
+	pg.Move = overviewFormOr(forms.Move, nil)
+	pg.Match = overviewFormOr(forms.Match, nil)
+	pg.EndMatch = overviewFormOr(forms.EndMatch, nil)
+	pg.Psychologist = overviewFormOr(forms.Psychologist, map[string]string{"psychologist_id": strconv.FormatInt(c.PsychologistID, 10)})
+	pg.Step = overviewFormOr(forms.Step, map[string]string{"owner": string(cases.OwnerMentee)})
+	if pg.Custody != nil {
+		pg.CustodyForm = overviewFormOr(forms.Custody, custodyValues(*pg.Custody))
+	}
+	return pg, nil
+}
+
+// overviewFormOr is the refused form f, or a fresh one with the stored values.
+func overviewFormOr(f *overviewForm, values map[string]string) *overviewForm {
+	if f != nil {
+		return f
+	}
+	return newOverviewForm(values)
+}
+
+// overviewName is how a staff member is named on a case: their name, or their
+// email address when they gave none.
+func overviewName(u auth.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}
+
+const overviewWeek = 7 * 24 * time.Hour
+
+// overviewSignalsOf computes the signals and draws the chart of requests
+// per week, in the language of p.
+func overviewSignalsOf(p *i18n.Printer, prog program.Program, c cases.Case, times []time.Time, now time.Time) overviewSignals {
+	pr := cases.ProgressOf(c, times, now)
+	s := overviewSignals{Progress: pr, Weeks: len(pr.RequestsPerWeek)}
+	for _, n := range pr.RequestsPerWeek {
+		s.Requests += n
+	}
+	if pr.Quiet && pr.QuietSince != nil {
+		s.QuietWeeks = prog.QuietWeeks + int(now.Sub(*pr.QuietSince)/overviewWeek)
+	}
+	s.Trend = overviewTrend(pr)
+	s.Chart = weeklyChart(pr.RequestsPerWeek, pr.Trend, chartText{
+		Title: p.T("case.chart.title"),
+		Desc: p.N("case.chart.desc", s.Weeks, "requests", s.Requests) + " " +
+			p.T("case.chart.trend", "trend", p.T("case.trend."+s.Trend)),
+		XAxis: p.T("case.chart.x_axis"),
+		YAxis: p.T("case.chart.y_axis"),
+		Bar: func(wk, n int) string {
+			return p.T("case.chart.week", "week", wk) + ": " + p.N("case.chart.requests", n)
+		},
+	})
+	return s
+}
+
+// overviewTrend names the trend of the requests (case.trend.…): falling is
+// progress; with fewer than three weeks it is too early to tell.
+func overviewTrend(pr cases.Progress) string {
+	switch {
+	case len(pr.RequestsPerWeek) < 3:
+		return "early"
+	case pr.Falling:
+		return "falling"
+	case pr.Trend > 0.05:
+		return "rising"
+	}
+	return "steady"
+}
+
+// overviewAt is the path of a case's overview with a notice and an anchor.
+func overviewAt(c cases.Case, done, anchor string) string {
+	p := "/cases/" + strconv.FormatInt(c.ID, 10)
+	if done != "" {
+		p += "?done=" + done
+	}
+	if anchor != "" {
+		p += "#" + anchor
+	}
+	return p
+}
+
+// reloadCase reads the case again after a refused action, so that the page
+// shows it as it is now.
+func (h *Web) reloadCase(r *http.Request, c cases.Case) cases.Case {
+	if fresh, err := h.store.GetCase(r.Context(), c.ID); err == nil {
+		return fresh
+	}
+	return c
+}

@@ -1,0 +1,86 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+)
+
+// moveFields are the fields of the transition form.
+var moveFields = []string{"to", "reason", "closure_reason", "outcomes", "outcome_note"}
+
+// caseTransition moves a case to another state. A move the case's journey
+// does not allow yet comes back on the overview with what must happen
+// first, and with what was typed.
+func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	for _, name := range []string{"to", "reason", "closure_reason", "outcome_note"} {
+		f.Values[name] = r.PostForm.Get(name)
+	}
+	for _, k := range r.PostForm["outcomes"] {
+		if !slices.Contains(f.Multi["outcomes"], k) {
+			f.Multi["outcomes"] = append(f.Multi["outcomes"], k)
+		}
+	}
+	tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
+		Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
+	if f.Value("to") == "" {
+		f.Errors["to"] = "validation.required"
+	}
+	if tr.To == cases.Closed {
+		tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
+		tr.Outcomes = closureOutcomes(f)
+	}
+	if len(f.Errors) == 0 {
+		if _, err = h.store.Transition(r.Context(), tr); err == nil {
+			http.Redirect(w, r, overviewAt(c, "moved", "state"), http.StatusSeeOther)
+			return
+		}
+		if !f.refuse(err, "case.refused.changed", moveFields...) {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
+}
+
+// closureOutcomes are the outcomes ticked on the transition form, each
+// checked; a note typed for another outcome ticks "other".
+func closureOutcomes(f *overviewForm) []cases.Outcome {
+	note := strings.TrimSpace(f.Value("outcome_note"))
+	if note != "" && !slices.Contains(f.Multi["outcomes"], string(cases.OtherOutcome)) {
+		f.Multi["outcomes"] = append(f.Multi["outcomes"], string(cases.OtherOutcome))
+	}
+	var out []cases.Outcome
+	for _, k := range f.Multi["outcomes"] {
+		o := cases.Outcome{Kind: cases.OutcomeKind(k)}
+		if o.Kind == cases.OtherOutcome {
+			o.Note = note
+		}
+		if err := o.Validate(); err != nil {
+			e := errs.As(err)
+			if v := e.Fields["kind"]; v != "" {
+				f.Errors["outcomes"] = v
+			}
+			if v := e.Fields["note"]; v != "" {
+				f.Errors["outcome_note"] = v
+			}
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+)
+
+// portalLinkPage shows a mentee's portal invitation link right after it was
+// made, once.
+type portalLinkPage struct {
+	Mentee cases.Mentee
+	Email  string
+	Path   string // /link/<token>, relative to the site
+	Hours  int    // how long the link works
+}
+
+// portalInvite gives the mentee a portal account: a user of the mentee role
+// in the programs of the person's cases the coordinator manages, linked to
+// the mentee, and a one-time invitation link shown once (never in an
+// address, a log line or the database, which keeps its hash).
+func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) {
+	m, visible, _, err := h.menteeFromPath(r, policy.CaseManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	email := r.PostForm.Get("email")
+	refuse := func(status int, key string) {
+		h.renderMentee(w, r, status, m, visible, &menteePage{PortalEmail: email, PortalErr: key})
+	}
+	if m.UserID != 0 {
+		refuse(http.StatusConflict, "portal_access.error.exists")
+		return
+	}
+	actor := policy.Actor(r.Context())
+	u := auth.User{Email: email, Role: auth.Mentee}
+	for _, c := range visible {
+		if policy.CanCase(actor, policy.CaseManage, policy.RefOf(c)) && !slices.Contains(u.Programs, c.ProgramID) {
+			u.Programs = append(u.Programs, c.ProgramID)
+		}
+	}
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		refuse(http.StatusUnprocessableEntity, portalEmailError(err))
+		return
+	}
+	invited, token, err := h.identity.Invite(r.Context(), u)
+	if err != nil {
+		if key := portalEmailError(err); key != "" && invited.ID == 0 {
+			refuse(http.StatusUnprocessableEntity, key)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.store.LinkMenteeUser(r.Context(), m.ID, invited.ID); err != nil {
+		// Someone linked another account meanwhile: the new one must not
+		// stay usable unlinked.
+		if derr := h.store.SetUserStatus(r.Context(), invited.ID, auth.StatusDisabled); derr != nil {
+			err = errors.Join(err, derr)
+		}
+		if errs.Is(err, errs.KindConflict) {
+			refuse(http.StatusConflict, "portal_access.error.exists")
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "portal_link", "cases", portalLinkPage{Mentee: m, Email: invited.Email, Path: "/link/" + token,
+		Hours: int(h.identity.Config().LinkLifetime.Hours())})
+}
+
+// portalEmailError is the message key of a refused email address, or "".
+func portalEmailError(err error) string {
+	e := errs.As(err)
+	if e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict {
+		if k := e.Fields["email"]; k != "" {
+			return k
+		}
+	}
+	return ""
+}
