@@ -451,6 +451,17 @@ func (s *Store) MenteeByUser(ctx context.Context, userID int64) (cases.Mentee, e
 	return s.readMentee(ctx, `m.user_id = $1`, userID)
 }
 
+// MenteeIDByUser returns the id of the mentee whose portal account is
+// userID, opening and auditing nothing (errs.NotFound when none is linked).
+func (s *Store) MenteeIDByUser(ctx context.Context, userID int64) (int64, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `SELECT id FROM mentees WHERE user_id = $1`, userID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, errs.NotFound("mentee")
+	}
+	return id, s.wrap(err, "find the mentee of an account")
+}
+
 func (s *Store) readMentee(ctx context.Context, cond string, arg any) (cases.Mentee, error) {
 	row, err := s.menteeRow(ctx, s.read, cond, arg)
 	if err != nil {

@@ -52,6 +52,11 @@ func (h *Web) portalData(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	own.Mentee, err = h.store.GetMentee(ctx, own.Mentee.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	consents, err := h.store.Consents(ctx, own.Mentee.ID)
 	if err != nil {
 		h.fail(w, r, err)

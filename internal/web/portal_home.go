@@ -36,18 +36,20 @@ func (h *Web) portalOf(r *http.Request) (portalOwn, error) {
 	if u.ID == 0 {
 		return own, errs.Forbidden("You may not do this.")
 	}
-	m, err := h.store.MenteeByUser(r.Context(), u.ID)
+	// Only the id: the profile is opened (and its read audited) by the
+	// pages that show it, after the request is known to be the person's own.
+	id, err := h.store.MenteeIDByUser(r.Context(), u.ID)
 	if errs.Is(err, errs.KindNotFound) {
 		return own, errNotLinked
 	}
 	if err != nil {
 		return own, err
 	}
-	all, err := h.store.MenteeCases(r.Context(), m.ID)
+	all, err := h.store.MenteeCases(r.Context(), id)
 	if err != nil {
 		return own, err
 	}
-	own.Mentee, own.Cases = m, all
+	own.Mentee.ID, own.Cases = id, all
 	if i := slices.IndexFunc(all, func(c cases.Case) bool { return c.State.Open() }); i >= 0 {
 		own.Case, own.HasCase = all[i], true
 	} else if len(all) > 0 {
@@ -154,7 +156,11 @@ func (h *Web) renderPortal(w http.ResponseWriter, r *http.Request, status int, p
 // fillPortal reads what the portal shows of the person's current case.
 func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 	ctx := r.Context()
-	pg.Linked, pg.Name, pg.HasCase, pg.Case = true, own.Mentee.FullName, own.HasCase, own.Case
+	m, err := h.store.GetMentee(ctx, own.Mentee.ID)
+	if err != nil {
+		return err
+	}
+	pg.Linked, pg.Name, pg.HasCase, pg.Case = true, m.FullName, own.HasCase, own.Case
 	now := h.store.Now().UTC()
 	pg.Today = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	pg.Urgencies = cases.Urgencies
