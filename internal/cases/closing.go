@@ -19,12 +19,16 @@ type ClosingSteps struct {
 	AgreedAt         *time.Time `json:"agreed_at,omitempty"`
 	// AgreedBy is the user who recorded the agreement: the mentee themself
 	// in the portal, or staff.
-	AgreedBy       int64         `json:"agreed_by,omitempty"`
-	AgreedInPortal bool          `json:"agreed_in_portal"`
-	FinalMeetingAt *time.Time    `json:"final_meeting_at,omitempty"`
-	FinalMeetingBy int64         `json:"final_meeting_by,omitempty"`
-	ClosedAt       *time.Time    `json:"closed_at,omitempty"`
-	ClosureReason  ClosureReason `json:"closure_reason,omitempty"`
+	AgreedBy       int64      `json:"agreed_by,omitempty"`
+	AgreedInPortal bool       `json:"agreed_in_portal"`
+	FinalMeetingAt *time.Time `json:"final_meeting_at,omitempty"`
+	FinalMeetingBy int64      `json:"final_meeting_by,omitempty"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	// FeedbackAt is when the mentee's feedback (or that they declined) was
+	// recorded; the feedback itself is read with its own, audited call.
+	FeedbackAt       *time.Time    `json:"feedback_at,omitempty"`
+	FeedbackDeclined bool          `json:"feedback_declined"`
+	ClosureReason    ClosureReason `json:"closure_reason,omitempty"`
 }
 
 // Rating is a feedback rating from 1 (poor) to 5 (very good); 0 is "not answered".

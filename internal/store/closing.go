@@ -29,13 +29,16 @@ func closingRefuseNotClosed() error {
 // when the closing has not begun).
 func (s *Store) ClosingOf(ctx context.Context, caseID int64, period int) (cases.ClosingSteps, error) {
 	cs := cases.ClosingSteps{CaseID: caseID, Period: period}
-	var asked, agreed, met, closed sql.Null[time.Time]
+	var asked, agreed, met, closed, fbAt sql.Null[time.Time]
 	var askedBy, agreedBy, metBy sql.NullInt64
+	var declined sql.NullBool
 	var reason string
-	err := s.read.QueryRowContext(ctx, `SELECT readiness_asked_at, readiness_asked_by, agreed_at, agreed_by,
-		agreed_in_portal, final_meeting_at, final_meeting_by, closed_at, closure_reason
-		FROM closings WHERE case_id = $1 AND period = $2`, caseID, period).Scan(
-		&asked, &askedBy, &agreed, &agreedBy, &cs.AgreedInPortal, &met, &metBy, &closed, &reason)
+	err := s.read.QueryRowContext(ctx, `SELECT cl.readiness_asked_at, cl.readiness_asked_by, cl.agreed_at, cl.agreed_by,
+		cl.agreed_in_portal, cl.final_meeting_at, cl.final_meeting_by, cl.closed_at, cl.closure_reason,
+		f.recorded_at, f.declined
+		FROM closings cl LEFT JOIN feedback f ON f.case_id = cl.case_id AND f.period = cl.period
+		WHERE cl.case_id = $1 AND cl.period = $2`, caseID, period).Scan(
+		&asked, &askedBy, &agreed, &agreedBy, &cs.AgreedInPortal, &met, &metBy, &closed, &reason, &fbAt, &declined)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cs, nil
 	}
@@ -45,6 +48,7 @@ func (s *Store) ClosingOf(ctx context.Context, caseID int64, period int) (cases.
 	cs.ReadinessAskedAt, cs.AgreedAt, cs.FinalMeetingAt, cs.ClosedAt = nullTime(asked), nullTime(agreed), nullTime(met), nullTime(closed)
 	cs.ReadinessAskedBy, cs.AgreedBy, cs.FinalMeetingBy = askedBy.Int64, agreedBy.Int64, metBy.Int64
 	cs.ClosureReason = cases.ClosureReason(reason)
+	cs.FeedbackAt, cs.FeedbackDeclined = nullTime(fbAt), declined.Bool
 	return cs, nil
 }
 

@@ -90,7 +90,12 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	begun := st.ReadinessAskedAt != nil || c.State == cases.Closing || c.State == cases.Closed
 	var fb *cases.Feedback
-	if begun {
+	switch {
+	case begun && !canFinal && st.FeedbackAt != nil:
+		// The mentor sees that feedback was given, never what it says:
+		// nothing is opened for them.
+		fb = &cases.Feedback{CaseID: c.ID, Period: c.Period, Declined: st.FeedbackDeclined, RecordedAt: *st.FeedbackAt}
+	case begun && canFinal:
 		if fb, err = h.store.FeedbackOf(ctx, c.ID, c.Period); err != nil {
 			h.fail(w, r, err)
 			return
