@@ -101,6 +101,14 @@ func (a *app) texts(sel string) []string {
 		`Array.from(document.querySelectorAll(`+js(sel)+`), e => e.innerText.replace(/\s+/g, " ").trim())`))
 }
 
+// content is the text of the first element the selector matches, shown or
+// not (the options of a select), with its white space collapsed.
+func (a *app) content(sel string) string {
+	a.t.Helper()
+	return get(a, "read "+sel, chromedp.Evaluate[string](
+		`(e => e ? e.textContent.replace(/\s+/g, " ").trim() : "")(document.querySelector(`+js(sel)+`))`))
+}
+
 // attr is an attribute of the first element the selector matches ("" when
 // the element or the attribute is missing).
 func (a *app) attr(sel, name string) string {
@@ -143,7 +151,9 @@ func (a *app) wantNo(what, sel string) {
 // fill types into a form control (after clearing it).
 func (a *app) fill(sel, text string) {
 	a.t.Helper()
-	a.do("type into "+sel, chromedp.Clear(chromedp.CSS(sel)), chromedp.SendKeys(chromedp.CSS(sel), text))
+	a.do("find "+sel, chromedp.WaitVisible(chromedp.CSS(sel)))
+	get(a, "clear "+sel, chromedp.Evaluate[bool](`(e => (e.value = "", true))(document.querySelector(`+js(sel)+`))`))
+	a.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
 // choose picks an option of a select, or sets a date input, by its value.
@@ -171,13 +181,26 @@ func (a *app) send(what, action string, status int) {
 // sendWith clicks a button and expects the page that follows with the status.
 func (a *app) sendWith(what, button string, status int) {
 	a.t.Helper()
+	a.present(what, button)
 	a.load(what, status, chromedp.Click(chromedp.CSS(button)))
 }
 
 // follow clicks a link and expects the page it leads to.
 func (a *app) follow(what, sel string) {
 	a.t.Helper()
+	a.present(what, sel)
 	a.load(what, http.StatusOK, chromedp.Click(chromedp.CSS(sel)))
+}
+
+// present fails the test at once, showing the page, when nothing on the
+// loaded page matches the selector (rather than waiting for it in vain).
+func (a *app) present(what, sel string) {
+	a.t.Helper()
+	a.do("wait for the page", chromedp.WaitReady(chromedp.CSS("body")))
+	if !a.has(sel) {
+		main := get(a, "read the page", chromedp.Evaluate[string](`(document.querySelector("main") || document.body).innerText`))
+		a.t.Fatalf("%s: %s has no %s; the page shows:\n%s", what, a.here(), sel, main)
+	}
 }
 
 // badge is the state shown next to the case code in the case's heading.
@@ -206,11 +229,11 @@ func (ps people) bind(t *testing.T) {
 
 // step runs one step of the journey as a subtest; the journey stops at the
 // first step that fails, since every later step builds on it.
-func (ps people) step(t *testing.T, name string, f func()) {
+func (ps people) step(t *testing.T, name string, f func(t *testing.T)) {
 	t.Helper()
 	ok := t.Run(name, func(st *testing.T) {
 		ps.bind(st)
-		f()
+		f(st)
 	})
 	ps.bind(t)
 	if !ok {

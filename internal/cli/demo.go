@@ -74,4 +74,8 @@ func printDemoUsers(w io.Writer, sum demo.Summary) {
 		}
 		fmt.Fprintf(w, "  %-*s %s\n", width, c.Email, c.Password)
 	}
+	if len(sum.Users) > len(auth.Roles) {
+		fmt.Fprintln(w, "The demo mentee signs in to the portal of an active case whose mentor is the demo mentor; the demo\n"+
+			"coordinator and psychologist work in the three modelled programs, the volunteer mentors in one each.")
+	}
 }

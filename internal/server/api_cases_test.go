@@ -292,7 +292,8 @@ func TestAPICaseJourneyFromReferralToFollowUp(t *testing.T) {
 			t.Fatalf("closing steps: %+v", steps)
 		}
 		refuse("closed", `,"closure_reason":"completed"`, "feedback")
-		j.refused(j.coord, http.StatusNotFound, "not_found", "GET", apiCasePath(c.ID, "/feedback"), "")
+		j.call(j.coord, http.StatusNoContent, "GET", apiCasePath(c.ID, "/feedback"), "")
+		j.refused(j.mentor, http.StatusForbidden, "forbidden", "GET", apiCasePath(c.ID, "/feedback"), "")
 		fb := decodeJSON[struct {
 			Support int    `json:"support"`
 			Text    string `json:"text"`
