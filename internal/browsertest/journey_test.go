@@ -143,15 +143,6 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		coord.wantIn(`section[aria-labelledby="part-persecution"]`, persecution)
 		coord.wantIn(`section[aria-labelledby="part-health"]`, health)
 
-		// The person chose to share their health with the mentor, nothing else.
-		coord.click("#share-health")
-		coord.send("record what is shared", menteePath+"/sharing", http.StatusOK)
-		coord.wantHere("after the sharing", menteePath+"/history?done=sharing")
-		coord.wantText("main .notice", en.T("history.done.sharing"))
-		shared := coord.texts(`#sharing input[name=shared]:checked`)
-		if n := coord.count(`#sharing input[name=shared]:checked`); n != 1 || !coord.has(`#share-health:checked`) {
-			t.Errorf("%d parts shown as shared (%q), want only health", n, shared)
-		}
 	})
 
 	all.step(t, "coordinator assesses the needs and the case waits", func(t *testing.T) {
@@ -198,6 +189,21 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		coord.wantBadge(en.T("case.state.matched"))
 		coord.wantIn(`section[aria-labelledby="match"]`, mentorName)
 
+		// With the mentor known, the person chooses what to share with
+		// them: their health, nothing else. (A match withdraws what was
+		// shared before it, so this is recorded once the mentor is matched.)
+		menteePath := "/mentees/" + menteeID
+		coord.open(menteePath + "/history")
+		coord.wantIn("#sharing", en.T("history.sharing_never"))
+		coord.click("#share-health")
+		coord.send("record what is shared", menteePath+"/sharing", http.StatusOK)
+		coord.wantHere("after the sharing", menteePath+"/history?done=sharing")
+		coord.wantText("main .notice", en.T("history.done.sharing"))
+		if n := coord.count(`#sharing input[name=shared]:checked`); n != 1 || !coord.has(`#share-health:checked`) {
+			t.Errorf("%d parts shown as shared, want only health", n)
+		}
+		coord.open(casePath)
+
 		coord.choose("#psy-user", fmt.Sprint(psyUser.ID))
 		coord.send("assign the psychologist", casePath+"/psychologist", http.StatusOK)
 		coord.wantHere("after assigning", casePath+"?done=psychologist")
@@ -229,7 +235,7 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		mentee.wantText("main h1", en.T("link.invite.title"))
 		mentee.fill("#f-password", testPassword)
 		mentee.fill("#f-password_again", testPassword)
-		mentee.send("choose a password", "/link/"+strings.TrimPrefix(inviteLink, "/link/"), http.StatusOK)
+		mentee.send("choose a password", inviteLink, http.StatusOK)
 		// No second factor for a mentee in this program: straight to the portal.
 		mentee.wantHere("after the invitation", "/my")
 		mentee.wantText("main h1", en.T("portal.hello", "name", fullName))
@@ -341,7 +347,7 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 
 	all.step(t, "mentor sees the step done and resolves the request", func(t *testing.T) {
 		mentor.open(casePath)
-		step := strings.TrimPrefix(menteeStep, "/my/steps/")
+		step := strings.TrimSuffix(strings.TrimPrefix(menteeStep, "/my/steps/"), "/done")
 		if got := mentor.attr(`#step-status-`+step+` option[selected]`, "value"); got != "done" {
 			t.Errorf("the mentor sees the mentee's step as %q, want done", got)
 		}
@@ -390,8 +396,13 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		mentee.wantHere("after agreeing", "/my?done=agreed")
 		mentee.wantText("main .notice", en.T("portal.flash.agreed"))
 		mentee.wantText("#finish", en.T("portal.feedback.title"))
-		for _, r := range []string{"#f-support-5", "#f-mentor-5", "#f-plan-4", "#f-recommend-5"} {
-			mentee.click(r)
+		// The scale's buttons are the labels (the radios themselves are
+		// hidden under them), so a person clicks the labels.
+		for _, r := range []string{"f-support-5", "f-mentor-5", "f-plan-4", "f-recommend-5"} {
+			mentee.click(`label[for="` + r + `"]`)
+			if !mentee.has("#" + r + ":checked") {
+				t.Errorf("clicking the label of %s did not choose it", r)
+			}
 		}
 		mentee.fill("#f-fb-text", feedback)
 		mentee.sendWith("send the feedback", `form[action="/my/feedback"] button[type=submit]:not([name])`, http.StatusOK)

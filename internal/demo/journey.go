@@ -159,6 +159,7 @@ type caseRun struct {
 	requests map[int]cases.Request
 	nStep    int
 	nReq     int
+	housed   bool // the housing outcome was recorded during the support
 	steps    []step
 }
 
@@ -643,6 +644,15 @@ func (r *caseRun) supportSteps(tl timeline) {
 			}
 		}
 	}
+	// A result on the way: a place to live found after two months.
+	if housed := tl.active.Add(8 * week); housed.Before(end) && end.Sub(tl.active) >= 10*week {
+		r.housed = true
+		r.at(housed, "outcome", func() error {
+			_, err := j.st.AddOutcome(r.ctx(byCoordinator), cases.Outcome{CaseID: r.caseID, Kind: cases.HousingSecured,
+				Note: "Own rental contract", RecordedBy: r.user(byCoordinator).ID})
+			return err
+		})
+	}
 	// Reassessments every six weeks.
 	for t := tl.active.Add(6 * week); t.Before(end); t = t.Add(6 * week) {
 		r.at(t, "reassess", func() error { return r.assess(assessBetter) })
@@ -832,6 +842,9 @@ func (r *caseRun) closingSteps(tl timeline, step int, reason cases.ClosureReason
 			1: {cases.HousingSecured, cases.JobFound, cases.DebtCaseClosed, cases.RetrainingCompleted, cases.FamilyLawHelp},
 			2: {cases.LegalStatusObtained, cases.HousingSecured, cases.JobFound, cases.OtherOutcome},
 		}[r.spec.prog]
+		if r.housed {
+			kinds = slices.DeleteFunc(slices.Clone(kinds), func(k cases.OutcomeKind) bool { return k == cases.HousingSecured })
+		}
 		r.rng.Shuffle(len(kinds), func(a, b int) { kinds[a], kinds[b] = kinds[b], kinds[a] })
 		for _, k := range kinds[:1+r.rng.IntN(len(kinds)-1)] {
 			o := cases.Outcome{Kind: k}

@@ -563,9 +563,6 @@ func (s *Store) Match(ctx context.Context, caseID, mentorID, actorID int64) (cas
 			return s.wrap(err, "insert match")
 		}
 		c := ct.Case
-		if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
-			return err
-		}
 		c.MentorID, c.State, c.StateSince, c.ActiveSince = mentorID, cases.Matched, now, &now
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET mentor_id = $1, state = $2, state_since = $3, active_since = $3,
 			version = version + 1, updated_at = $3 WHERE id = $4`, mentorID, string(cases.Matched), s.ts(now), caseID); err != nil {
@@ -587,8 +584,8 @@ func (s *Store) Match(ctx context.Context, caseID, mentorID, actorID int64) (cas
 }
 
 // resetSharing withdraws what the mentee shared of their history with a
-// mentor, inside tx, when a match of theirs begins or ends: the mentee chose
-// to share with one person, and a new mentor must be chosen anew.
+// mentor, inside tx, when a match of theirs ends: the mentee chose to share
+// with one person, and what a next mentor may read must be asked anew.
 func (s *Store) resetSharing(ctx context.Context, tx *sql.Tx, menteeID int64) error {
 	res, err := tx.ExecContext(ctx, `UPDATE mentees SET shared_parts = '[]', shared_by = NULL, shared_at = NULL,
 		history_version = history_version + 1 WHERE id = $1 AND shared_parts <> '[]'`, menteeID)
