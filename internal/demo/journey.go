@@ -160,6 +160,7 @@ type caseRun struct {
 	nStep    int
 	nReq     int
 	housed   bool // the housing outcome was recorded during the support
+	hist     map[cases.HistoryPart]string
 	steps    []step
 }
 
@@ -480,16 +481,8 @@ func (r *caseRun) intakeSteps(tl timeline) {
 			return err
 		}
 		h.Parts = history(r.rng, r.com, r.mentee.City)
-		if err := j.st.SaveHistory(r.ctx(byCoordinator), h); err != nil {
-			return err
-		}
-		var shared []cases.HistoryPart
-		for _, p := range cases.HistoryParts {
-			if _, ok := h.Parts[p]; ok && p != cases.Arrests && r.rng.IntN(2) == 0 {
-				shared = append(shared, p)
-			}
-		}
-		return j.st.SetHistorySharing(r.ctx(byCoordinator), r.menteeID, shared, r.user(byCoordinator).ID)
+		r.hist = h.Parts
+		return j.st.SaveHistory(r.ctx(byCoordinator), h)
 	})
 	r.at(tl.intake.Add(3*day), "assess needs", func() error { return r.assess(assessFirst) })
 	if tl.waiting.IsZero() {
@@ -586,6 +579,16 @@ func (r *caseRun) supportSteps(tl timeline) {
 			j.sum.Contacts++
 		}
 		return err
+	})
+	// What the mentee chose to share of their history with this mentor.
+	r.at(tl.active.Add(20*time.Minute), "history sharing", func() error {
+		var shared []cases.HistoryPart
+		for _, p := range cases.HistoryParts {
+			if _, ok := r.hist[p]; ok && p != cases.Arrests && r.rng.IntN(2) == 0 {
+				shared = append(shared, p)
+			}
+		}
+		return j.st.SetHistorySharing(r.ctx(byCoordinator), r.menteeID, shared, r.user(byCoordinator).ID)
 	})
 	first := 1 + r.rng.IntN(cases.FirstPlanSteps)
 	for k := range first {
