@@ -164,8 +164,11 @@ func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, o)
 }
 
+// followUpList returns the case's follow-ups: the program's coordinators
+// and the case's psychologist only (they tell of work, housing and
+// re-arrest after the mentor's time).
 func (a *API) followUpList(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseView)
+	c, err := a.caseFromPath(r, policy.FinalMeeting)
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -46,24 +46,7 @@ func (a *API) menteeAccess(r *http.Request, id int64, act policy.Action) (visibl
 	if err != nil {
 		return nil, via, err
 	}
-	u := policy.Actor(r.Context())
-	found := false
-	for _, c := range all {
-		if !policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
-			continue
-		}
-		visible = append(visible, c)
-		if !found && policy.CanCase(u, act, policy.RefOf(c)) {
-			via, found = c, true
-		}
-	}
-	if len(visible) == 0 {
-		return nil, via, errs.NotFound("mentee")
-	}
-	if !found {
-		return nil, via, errs.Forbidden("You may not do this.")
-	}
-	return visible, via, nil
+	return policy.MenteeThrough(policy.Actor(r.Context()), act, all)
 }
 
 // menteeFromPath loads the mentee the path's {id} names, if the user may do

@@ -129,7 +129,8 @@ func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Shared *[]cases.HistoryPart `json:"shared"`
+		Shared  *[]cases.HistoryPart `json:"shared"`
+		Version int                  `json:"version"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
@@ -149,7 +150,7 @@ func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) {
 			shared = append(shared, p)
 		}
 	}
-	if err := a.store.SetHistorySharing(r.Context(), id, shared, actorID(r)); err != nil {
+	if err := a.store.SetHistorySharing(r.Context(), id, shared, in.Version, actorID(r)); err != nil {
 		a.fail(w, r, err)
 		return
 	}

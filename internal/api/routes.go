@@ -60,7 +60,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "PUT", Path: Prefix + "/cases/{id}/feedback", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.feedbackSave)},
 		{Method: "GET", Path: Prefix + "/cases/{id}/outcomes", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.outcomeList)},
 		{Method: "POST", Path: Prefix + "/cases/{id}/outcomes", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.outcomeCreate)},
-		{Method: "GET", Path: Prefix + "/cases/{id}/follow-ups", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.followUpList)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/follow-ups", Access: route.SignedIn, Action: policy.FinalMeeting, Handler: http.HandlerFunc(a.followUpList)},
 		{Method: "PUT", Path: Prefix + "/cases/{id}/follow-ups/{followup}", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.followUpRecord)},
 
 		// Anything else under the API answers with a JSON 404.

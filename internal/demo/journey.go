@@ -588,7 +588,11 @@ func (r *caseRun) supportSteps(tl timeline) {
 				shared = append(shared, p)
 			}
 		}
-		return j.st.SetHistorySharing(r.ctx(byCoordinator), r.menteeID, shared, r.user(byCoordinator).ID)
+		h, err := j.st.HistorySharing(r.ctx(byCoordinator), r.menteeID)
+		if err != nil {
+			return err
+		}
+		return j.st.SetHistorySharing(r.ctx(byCoordinator), r.menteeID, shared, h.Version, r.user(byCoordinator).ID)
 	})
 	first := 1 + r.rng.IntN(cases.FirstPlanSteps)
 	for k := range first {

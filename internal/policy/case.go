@@ -118,3 +118,28 @@ func CaseScope(u auth.User) store.CaseScope {
 	}
 	return store.CaseScope{None: true}
 }
+
+// MenteeThrough decides on a mentee through their cases (all of them): the
+// user may do the action on the mentee when they may do it on one of the
+// cases, which is returned as via, with the cases the user may view. A
+// mentee with no case the user may view is errs.NotFound; one they may view
+// but not act on errs.Forbidden.
+func MenteeThrough(u auth.User, a Action, all []cases.Case) (visible []cases.Case, via cases.Case, err error) {
+	found := false
+	for _, c := range all {
+		if !CanCase(u, CaseView, RefOf(c)) {
+			continue
+		}
+		visible = append(visible, c)
+		if !found && CanCase(u, a, RefOf(c)) {
+			via, found = c, true
+		}
+	}
+	if len(visible) == 0 {
+		return nil, via, errs.NotFound("mentee")
+	}
+	if !found {
+		return nil, via, errs.Forbidden("You may not do this.")
+	}
+	return visible, via, nil
+}

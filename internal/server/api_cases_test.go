@@ -412,7 +412,7 @@ func TestAPICaseAccessByRole(t *testing.T) {
 			{"PUT", apiMenteePath(m, ""), `{"city":"Sneaky","version":1}`},
 			{"GET", apiMenteePath(m, "/history"), ""},
 			{"PUT", apiMenteePath(m, "/history"), `{"parts":{"health":"Sneaky"},"version":1}`},
-			{"PUT", apiMenteePath(m, "/history/sharing"), `{"shared":["health"]}`},
+			{"PUT", apiMenteePath(m, "/history/sharing"), `{"shared":["health"],"version":1}`},
 			{"GET", apiMenteePath(m, "/consents"), ""},
 			{"POST", apiMenteePath(m, "/consents"), `{"kind":"reporting","given":true}`},
 		}
@@ -482,7 +482,7 @@ func TestAPICaseAccessByRole(t *testing.T) {
 		{"POST", apiCasePath(own.ID, "/needs"), `{"assessments":[{"domain":"housing","severity":"low","status":"done"}]}`},
 		{"DELETE", apiCasePath(own.ID, "/match"), `{"reason":"Sneaky"}`},
 		{"PUT", apiMenteePath(mine.ID, ""), `{"city":"Sneaky","version":1}`},
-		{"PUT", apiMenteePath(mine.ID, "/history/sharing"), `{"shared":["health"]}`},
+		{"PUT", apiMenteePath(mine.ID, "/history/sharing"), `{"shared":["health"],"version":1}`},
 	} {
 		j.refused(j.mentor, http.StatusForbidden, "forbidden", c[0], c[1], c[2])
 	}
@@ -513,7 +513,13 @@ func TestAPIHistoryPartsByRole(t *testing.T) {
 	if len(h.Parts) != 0 || len(h.Readable) != 0 {
 		t.Fatalf("the mentor reads unshared history: %+v", h)
 	}
-	j.call(j.coord, 200, "PUT", apiMenteePath(m.ID, "/history/sharing"), `{"shared":["persecution"]}`)
+	sh, err := j.a.store.HistorySharing(context.Background(), m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j.call(j.coord, 200, "PUT", apiMenteePath(m.ID, "/history/sharing"), fmt.Sprintf(`{"shared":["persecution"],"version":%d}`, sh.Version))
+	// A second choice made on the same (now old) version is refused.
+	j.refused(j.coord, http.StatusConflict, "conflict", "PUT", apiMenteePath(m.ID, "/history/sharing"), fmt.Sprintf(`{"shared":["health"],"version":%d}`, sh.Version))
 	body := j.call(j.mentor, 200, "GET", apiMenteePath(m.ID, "/history"), "")
 	h = decodeJSON[apiHistory](t, body)
 	if h.Parts["persecution"] != "Detained after a protest" || strings.Contains(body, "Back injury") || !slices.Equal(h.Readable, []string{"persecution"}) {
@@ -526,7 +532,7 @@ func TestAPIHistoryPartsByRole(t *testing.T) {
 	// Writing it is the coordinator's; a stale version is refused.
 	j.refused(j.mentor, http.StatusForbidden, "forbidden", "PUT", apiMenteePath(m.ID, "/history"), `{"parts":{"health":"x"},"version":1}`)
 	j.refused(j.coord, http.StatusConflict, "conflict", "PUT", apiMenteePath(m.ID, "/history"), `{"parts":{"health":"Stale"},"version":1}`)
-	e := j.refused(j.coord, 422, "invalid", "PUT", apiMenteePath(m.ID, "/history/sharing"), `{"shared":["diary"]}`)
+	e := j.refused(j.coord, 422, "invalid", "PUT", apiMenteePath(m.ID, "/history/sharing"), `{"shared":["diary"],"version":1}`)
 	if e.Error.Fields["shared"] == "" {
 		t.Errorf("unknown part: %+v", e.Error)
 	}

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -161,7 +162,11 @@ func TestHistoryIsReadAsShared(t *testing.T) {
 			t.Errorf("a read of nothing was audited")
 		}
 
-		res, _ = a.w1Post(s, w1Mentee(c)+"/sharing", url.Values{"shared": {"persecution", "arrests"}})
+		sh, err := a.store.HistorySharing(context.Background(), c.MenteeID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _ = a.w1Post(s, w1Mentee(c)+"/sharing", url.Values{"shared": {"persecution", "arrests"}, "version": {fmt.Sprint(sh.Version)}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sharing: %d", res.StatusCode)
 		}

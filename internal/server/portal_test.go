@@ -144,7 +144,7 @@ func portalJourney(t *testing.T, a *app) {
 		t.Fatalf("GET /my: %d\n%s", res.StatusCode, body)
 	}
 	for _, want := range []string{"Hello, Alena Example", `id="my-plan"`, "Apply for a passport", "Find a lawyer for the debt case",
-		"My next contact", "Your mentor is Marta Mentor.", "They will contact you by", "Ask for help", "My requests", `href="/my/data"`,
+		"My next contact", "Your mentor is Marta Mentor.", "They will contact you by", "Ask for help", "My requests", `action="/my/data"`,
 		fmt.Sprintf(`action="/my/steps/%d/done"`, w.mine.ID), `<option value="housing">Housing</option>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the portal lacks %q", want)
@@ -309,7 +309,7 @@ func portalJourney(t *testing.T, a *app) {
 
 	// Download my data.
 	before := portalAuditCount(t, a, "mentee.export")
-	res, body = a.do("GET", "/my/data", nil)
+	res, body = a.postForm("/my/data", url.Values{})
 	if res.StatusCode != http.StatusOK {
 		t.Fatalf("data: %d\n%s", res.StatusCode, body)
 	}
@@ -386,7 +386,7 @@ func TestPortalAccess(t *testing.T) {
 
 	for _, tok := range []string{w.coordToken, a.session} {
 		w.as(tok)
-		for _, c := range []struct{ method, path string }{{"GET", "/my"}, {"GET", "/my/data"}, {"POST", "/my/requests"}, {"POST", "/my/agreement"},
+		for _, c := range []struct{ method, path string }{{"GET", "/my"}, {"POST", "/my/data"}, {"POST", "/my/requests"}, {"POST", "/my/agreement"},
 			{"POST", "/my/feedback"}, {"POST", fmt.Sprintf("/my/steps/%d/done", w.mine.ID)}} {
 			var res *http.Response
 			if c.method == "POST" {
@@ -417,7 +417,7 @@ func TestPortalAccess(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "Your coordinator has not connected your account yet") || strings.Contains(body, `id="my-plan"`) {
 		t.Errorf("unlinked mentee: %d\n%s", res.StatusCode, body)
 	}
-	for _, c := range []struct{ method, path string }{{"GET", "/my/data"}, {"POST", "/my/requests"}, {"POST", "/my/agreement"}, {"POST", "/my/feedback"},
+	for _, c := range []struct{ method, path string }{{"POST", "/my/data"}, {"POST", "/my/requests"}, {"POST", "/my/agreement"}, {"POST", "/my/feedback"},
 		{"POST", fmt.Sprintf("/my/steps/%d/done", w.mine.ID)}} {
 		var res *http.Response
 		if c.method == "POST" {
@@ -470,7 +470,7 @@ func TestPortalAfterClosing(t *testing.T) {
 	if res.StatusCode != http.StatusConflict {
 		t.Errorf("done on a closed case: %d, want 409", res.StatusCode)
 	}
-	if res, _ := a.do("GET", "/my/data", nil); res.StatusCode != http.StatusOK {
+	if res, _ := a.postForm("/my/data", url.Values{}); res.StatusCode != http.StatusOK {
 		t.Errorf("download after closing: %d", res.StatusCode)
 	}
 }

@@ -41,7 +41,7 @@ func init() {
 		"PUT " + v + "/mentees/{id}":                 menteeAPI("PUT /api/v1/mentees/{id}", "PUT", v+"/mentees/%d", `{"occupation":"Welder","version":1}`),
 		"GET " + v + "/mentees/{id}/history":         menteeAPI("GET /api/v1/mentees/{id}/history", "GET", v+"/mentees/%d/history", ""),
 		"PUT " + v + "/mentees/{id}/history":         menteeAPI("PUT /api/v1/mentees/{id}/history", "PUT", v+"/mentees/%d/history", `{"parts":{"health":"Asthma"},"version":1}`),
-		"PUT " + v + "/mentees/{id}/history/sharing": menteeAPI("PUT /api/v1/mentees/{id}/history/sharing", "PUT", v+"/mentees/%d/history/sharing", `{"shared":["health"]}`),
+		"PUT " + v + "/mentees/{id}/history/sharing": menteeAPI("PUT /api/v1/mentees/{id}/history/sharing", "PUT", v+"/mentees/%d/history/sharing", `{"shared":["health"],"version":1}`),
 		"GET " + v + "/mentees/{id}/consents":        menteeAPI("GET /api/v1/mentees/{id}/consents", "GET", v+"/mentees/%d/consents", ""),
 		"POST " + v + "/mentees/{id}/consents":       menteeAPI("POST /api/v1/mentees/{id}/consents", "POST", v+"/mentees/%d/consents", `{"kind":"reporting","given":true}`),
 

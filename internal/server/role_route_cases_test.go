@@ -157,7 +157,7 @@ func init() {
 			return form("health", "Asthma", "version", "1")
 		}),
 		"POST /mentees/{id}/sharing": menteePost("POST /mentees/{id}/sharing", "/mentees/%d/sharing", func(*world, cases.Case) url.Values {
-			return form("shared", "health")
+			return form("shared", "health", "version", "1")
 		}),
 		"POST /mentees/{id}/consents": menteePost("POST /mentees/{id}/consents", "/mentees/%d/consents", func(*world, cases.Case) url.Values {
 			return form("kind", "reporting", "given", "1")
@@ -240,9 +240,9 @@ func init() {
 			w.portalCase(u)
 			return call{method: "GET", path: "/my"}
 		}},
-		"GET /my/data": {noRecord, func(w *world, u auth.User, _ bool) call {
+		"POST /my/data": {noRecord, func(w *world, u auth.User, _ bool) call {
 			w.portalCase(u)
-			return call{method: "GET", path: "/my/data"}
+			return call{method: "POST", path: "/my/data", form: url.Values{}}
 		}},
 		"POST /my/requests": {noRecord, func(w *world, u auth.User, _ bool) call {
 			w.portalCase(u)

@@ -626,21 +626,32 @@ func TestSharingEndsWithTheMatch(t *testing.T) {
 			j.fatal(err)
 			return h.Shared
 		}
-		j.fatal(j.s.SetHistorySharing(j.ctx, a.MenteeID, []cases.HistoryPart{cases.Health}, j.coord.ID))
+		j.fatal(j.s.SetHistorySharing(j.ctx, a.MenteeID, []cases.HistoryPart{cases.Health}, j.sharingVersion(a.MenteeID), j.coord.ID))
 		_, err := j.s.Match(j.ctx, a.ID, j.mentor.ID, j.coord.ID)
 		j.fatal(err)
 		if got := shared(); len(got) != 1 {
 			t.Errorf("the choice recorded before the first match is lost: %v", got)
 		}
+		stale := j.sharingVersion(a.MenteeID) // a form left open during the match
 		_, err = j.s.EndMatch(j.ctx, a.ID, "mentor moved away", j.coord.ID)
 		j.fatal(err)
 		if got := shared(); len(got) != 0 {
 			t.Errorf("the parts stay shared after the match ended: %v", got)
 		}
+		err = j.s.SetHistorySharing(j.ctx, a.MenteeID, []cases.HistoryPart{cases.Health}, stale, j.coord.ID)
+		wantField(t, "sharing from a form read before the match ended", err, errs.KindConflict, "shared", "history.sharing_stale")
 		_, err = j.s.Match(j.ctx, a.ID, j.mentor2.ID, j.coord.ID)
 		j.fatal(err)
 		if got := shared(); len(got) != 0 {
 			t.Errorf("the next mentor inherits the parts shared with the one before: %v", got)
 		}
 	})
+}
+
+// sharingVersion is the history version a sharing form would carry now.
+func (j *journey) sharingVersion(menteeID int64) int {
+	j.t.Helper()
+	h, err := j.s.HistorySharing(j.ctx, menteeID)
+	j.fatal(err)
+	return h.Version
 }

@@ -722,20 +722,38 @@ func (s *Store) SaveHistory(ctx context.Context, h cases.History) error {
 
 // SetHistorySharing records which parts the mentee chose to share with
 // their mentor, who recorded it and when.
-func (s *Store) SetHistorySharing(ctx context.Context, menteeID int64, shared []cases.HistoryPart, actorID int64) error {
+//
+// version is the history version the choice was made on (History.Version
+// of HistorySharing): when the history or its sharing changed meanwhile —
+// a match ended and withdrew it, say — the choice is refused, so that a
+// form left open cannot share with the next mentor what was meant for the
+// last one.
+func (s *Store) SetHistorySharing(ctx context.Context, menteeID int64, shared []cases.HistoryPart, version int, actorID int64) error {
 	shared, err := validParts(shared, "shared")
 	if err != nil {
 		return err
 	}
+	if err := checkVersion(version); err != nil {
+		return err
+	}
 	b, _ := json.Marshal(append([]cases.HistoryPart{}, shared...))
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE mentees SET shared_parts = $1, shared_by = $2, shared_at = $3 WHERE id = $4`,
-			string(b), nullID(actorID), s.ts(s.now()), menteeID)
+		res, err := tx.ExecContext(ctx, `UPDATE mentees SET shared_parts = $1, shared_by = $2, shared_at = $3,
+			history_version = history_version + 1 WHERE id = $4 AND history_version = $5`,
+			string(b), nullID(actorID), s.ts(s.now()), menteeID, version)
 		if err != nil {
 			return s.wrap(err, "set history sharing")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return errs.NotFound("mentee")
+			var exists bool
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM mentees WHERE id = $1`, menteeID).Scan(&exists); err != nil {
+				return s.wrap(err, "set history sharing")
+			}
+			if !exists {
+				return errs.NotFound("mentee")
+			}
+			return errs.Conflict("The history or what is shared of it changed while you were choosing (a match may have ended). Look again and record the person's choice anew.",
+				map[string]string{"shared": "history.sharing_stale"})
 		}
 		return s.appendAudit(ctx, tx, "mentee.history_sharing", "mentee", menteeID, audit.OK)
 	})

@@ -455,7 +455,7 @@ func TestHistoryIsSealedSharedAndAudited(t *testing.T) {
 		}
 
 		j.advance(time.Minute)
-		j.fatal(j.s.SetHistorySharing(j.ctx, m.ID, []cases.HistoryPart{cases.Health, cases.Persecution, cases.Health}, j.coord.ID))
+		j.fatal(j.s.SetHistorySharing(j.ctx, m.ID, []cases.HistoryPart{cases.Health, cases.Persecution, cases.Health}, j.sharingVersion(m.ID), j.coord.ID))
 		sh, err := j.s.HistorySharing(j.ctx, m.ID)
 		j.fatal(err)
 		if !slices.Equal(sh.Shared, []cases.HistoryPart{cases.Persecution, cases.Health}) || sh.SharedBy != j.coord.ID ||
@@ -465,7 +465,7 @@ func TestHistoryIsSealedSharedAndAudited(t *testing.T) {
 		if j.audits("mentee.history_sharing", "mentee", m.ID) != 1 || j.audits("mentee.history_read", "mentee", m.ID) != 2 {
 			t.Error("sharing must be audited, and reading the sharing must not count as a read of the history")
 		}
-		wantField(t, "unknown shared part", j.s.SetHistorySharing(j.ctx, m.ID, []cases.HistoryPart{"diary"}, j.coord.ID), errs.KindInvalid, "shared", "validation.choice")
+		wantField(t, "unknown shared part", j.s.SetHistorySharing(j.ctx, m.ID, []cases.HistoryPart{"diary"}, j.sharingVersion(m.ID), j.coord.ID), errs.KindInvalid, "shared", "validation.choice")
 	})
 }
 

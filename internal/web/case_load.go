@@ -41,22 +41,9 @@ func (h *Web) menteeFromPath(r *http.Request, a policy.Action) (m cases.Mentee, 
 	if err != nil {
 		return m, nil, via, err
 	}
-	u := policy.Actor(r.Context())
-	found := false
-	for _, c := range all {
-		if !policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
-			continue
-		}
-		visible = append(visible, c)
-		if !found && policy.CanCase(u, a, policy.RefOf(c)) {
-			via, found = c, true
-		}
-	}
-	if len(visible) == 0 {
-		return m, nil, via, errs.NotFound("mentee")
-	}
-	if !found {
-		return m, nil, via, errs.Forbidden("You may not do this.")
+	visible, via, err = policy.MenteeThrough(policy.Actor(r.Context()), a, all)
+	if err != nil {
+		return m, nil, via, err
 	}
 	m, err = h.store.GetMentee(r.Context(), id)
 	return m, visible, via, err

@@ -244,6 +244,13 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 			pg.Running = m
 		}
 	}
+	if !policy.CanCase(policy.Actor(ctx), policy.FinalMeeting, policy.RefOf(c)) {
+		// The mentor sees the case's history of their own period only:
+		// why earlier matches ended and how an earlier period closed are
+		// the team's to know, not the next mentor's.
+		pg.Transitions = slices.DeleteFunc(pg.Transitions, func(t cases.Transition) bool { return t.Period != c.Period })
+		pg.Matches = slices.DeleteFunc(pg.Matches, func(m cases.Match) bool { return m.MentorID != c.MentorID || m.Period != c.Period })
+	}
 	if pg.Header.CanManage {
 		if c.State == cases.Waiting {
 			mentors, err := h.store.ProgramMentors(ctx, c.ProgramID)

@@ -106,7 +106,9 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	var followUps []cases.FollowUp
-	if c.State == cases.Closed || c.Period > 1 {
+	if canFinal && (c.State == cases.Closed || c.Period > 1) {
+		// Follow-ups (work, housing, re-arrest) are the team's: a mentor
+		// of a reopened case does not read an earlier period's.
 		// Follow-ups exist only after a completed closure.
 		if followUps, err = h.store.FollowUps(ctx, c.ID); err != nil {
 			h.fail(w, r, err)

@@ -19,6 +19,7 @@ type historyPage struct {
 	// Who recorded the mentee's choice of shared parts, and when.
 	SharedBy string
 	SharedAt string
+	Version  int // the history version the sharing form was read at
 	Done     string // the notice of an action just done, as a catalogue key
 }
 
@@ -79,6 +80,7 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) {
 		}
 		page.Parts = append(page.Parts, hp)
 	}
+	page.Version = sharing.Version
 	if page.CanManage && sharing.SharedAt != nil {
 		page.SharedAt = sharing.SharedAt.UTC().Format("2006-01-02")
 		if sharing.SharedBy != 0 {

@@ -104,7 +104,7 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/my/requests", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalRequest)},
 		{Method: "POST", Path: "/my/agreement", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalAgree)},
 		{Method: "POST", Path: "/my/feedback", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalFeedback)},
-		{Method: "GET", Path: "/my/data", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalData)},
+		{Method: "POST", Path: "/my/data", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalData)},
 
 		// Anything else is a page that does not exist.
 		{Path: "/", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(h.notFound)},

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
@@ -32,7 +33,8 @@ func (h *Web) sharingUpdate(w http.ResponseWriter, r *http.Request) {
 			shared = append(shared, p)
 		}
 	}
-	if err := h.store.SetHistorySharing(r.Context(), m.ID, shared, policy.Actor(r.Context()).ID); err != nil {
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	if err := h.store.SetHistorySharing(r.Context(), m.ID, shared, version, policy.Actor(r.Context()).ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
