@@ -19,7 +19,7 @@ type historyPage struct {
 	// Who recorded the mentee's choice of shared parts, and when.
 	SharedBy string
 	SharedAt string
-	Version  int // the history version the sharing form was read at
+	Version  int    // the history version the sharing form was read at
 	Done     string // the notice of an action just done, as a catalogue key
 }
 
