@@ -18,6 +18,9 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramView, Handler: http.HandlerFunc(a.programGet)},
 		{Method: "PATCH", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: http.HandlerFunc(a.programUpdate)},
 
+		// The public mentor application (no sign-in), limited per client address.
+		{Method: "POST", Path: Prefix + "/mentor-applications", Access: route.Public, Handler: http.HandlerFunc(a.mentorApplicationCreate)},
+
 		// The case journey, with the pages' authorization: lists are scoped by
 		// policy.CaseScope; every case route decides on the case
 		// (policy.CheckCase) and every mentee route on a case of the

@@ -216,6 +216,9 @@ func Programs(size Size, seed uint64) []program.Program {
 			"Mentors help people who had to flee settle in: documents and legal status, a place to live, language courses, work, and people to turn to.",
 			[]string{"uk", "ru", "en", "cs"}, []string{"CZ", "PL"}, 2, program.Cadence{FirstWeeks: 4, FirstPerWeek: 1, LaterPerWeek: 0.5}, 3, 3, 9, program.Custody{MonthsBefore: 6, MonthsAfter: 6}),
 	}
+	// The refugee program recruits mentors on the public site; the other two
+	// keep their existence to themselves.
+	out[2].ApplicationsOpen = true
 	themes := []struct{ name, desc string }{
 		{"Return mentoring", "Mentoring after release from prison."},
 		{"Women's re-entry circle", "Mentoring for women leaving prison, with childcare and family-law support."},

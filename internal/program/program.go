@@ -62,10 +62,14 @@ type Program struct {
 	NeedDomains    []string `json:"need_domains"`
 	// MenteeSecondFactor requires a second factor of the program's mentees
 	// too (every staff role needs one anyway).
-	MenteeSecondFactor bool      `json:"mentee_second_factor"`
-	Version            int       `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	MenteeSecondFactor bool `json:"mentee_second_factor"`
+	// ApplicationsOpen puts the program's mentor application form on the
+	// public site (its name and description become public). Off by
+	// default: a program's existence may itself be sensitive.
+	ApplicationsOpen bool      `json:"applications_open"`
+	Version          int       `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt        time.Time `json:"created_at"`
+	UpdatedAt        time.Time `json:"updated_at"`
 }
 
 // New returns a program with every setting at its default.

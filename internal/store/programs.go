@@ -17,7 +17,7 @@ import (
 const programColumns = `id, name, description, languages, countries, mentor_capacity,
 	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
-	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at`
+	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -125,13 +125,13 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			countries, mentor_capacity, cadence_first_weeks, cadence_first_per_week,
 			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
-			version, created_at, updated_at, mentee_second_factor)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+			version, created_at, updated_at, mentee_second_factor, applications_open)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
-			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor,
+			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -159,12 +159,12 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			cadence_first_weeks = $7, cadence_first_per_week = $8, cadence_later_per_week = $9,
 			quiet_weeks = $10, duration_min_months = $11, duration_max_months = $12,
 			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
-			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20
+			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
-			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor)
+			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -204,7 +204,7 @@ func scanProgram(r scanner) (program.Program, error) {
 	err := r.Scan(&p.ID, &p.Name, &p.Description, &langs, &countries, &p.MentorCapacity,
 		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
-		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt)
+		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen)
 	if err != nil {
 		return p, err
 	}

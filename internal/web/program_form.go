@@ -68,6 +68,9 @@ func formFromProgram(p program.Program) *programForm {
 	if p.MenteeSecondFactor {
 		f.Values["mentee_second_factor"] = "on"
 	}
+	if p.ApplicationsOpen {
+		f.Values["applications_open"] = "on"
+	}
 	var custom []string
 	for _, d := range p.NeedDomains {
 		if slices.Contains(program.DefaultNeedDomains, d) {
@@ -92,7 +95,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	for _, name := range programFormFields {
 		f.Values[name] = r.PostForm.Get(name)
 	}
-	for _, box := range []string{"custody.enabled", "mentee_second_factor"} {
+	for _, box := range []string{"custody.enabled", "mentee_second_factor", "applications_open"} {
 		if r.PostForm.Get(box) != "" {
 			f.Values[box] = "on"
 		}
@@ -112,6 +115,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		Custody:     program.Custody{Enabled: f.Values["custody.enabled"] != ""},
 
 		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
+		ApplicationsOpen:   f.Values["applications_open"] != "",
 	}
 	ints := []struct {
 		name string

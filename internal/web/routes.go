@@ -31,6 +31,11 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramView, Handler: http.HandlerFunc(h.programShow)},
 		{Method: "GET", Path: "/programs/{id}/edit", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: http.HandlerFunc(h.programEdit)},
 		{Method: "POST", Path: "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: http.HandlerFunc(h.programUpdate)},
+		// The public mentor application form of a program: no login; it shows
+		// only the program's name and description and reads nothing else.
+		{Method: "GET", Path: "/programs/{id}/apply", Access: route.Public, Handler: http.HandlerFunc(h.applyFormPage)},
+		{Method: "POST", Path: "/programs/{id}/apply", Access: route.Public, Handler: http.HandlerFunc(h.applySubmit)},
+		{Method: "GET", Path: "/programs/{id}/apply/done", Access: route.Public, Handler: http.HandlerFunc(h.applyDonePage)},
 
 		// The person's own account: second factors (set up while signing in
 		// too), sessions, API tokens.

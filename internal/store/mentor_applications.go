@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"homeward/internal/audit"
+	"homeward/internal/errs"
+	"homeward/internal/mentors"
+)
+
+// ApplicationLimit is how many applications one address may send within its
+// window; more are refused until the lockout ends. The public form and the
+// API share the count.
+var ApplicationLimit = Throttle{Limit: 5, Window: time.Hour, Lockout: time.Hour}
+
+// CountApplication counts one application from a client address against
+// ApplicationLimit, atomically (the sign-in throttle's table and rule, under
+// a key of its own), and returns until when the address is refused (zero
+// when the application may go ahead).
+func (s *Store) CountApplication(ctx context.Context, address string) (time.Time, error) {
+	return s.CountLoginAttempt(ctx, map[string]Throttle{"apply:" + address: ApplicationLimit})
+}
+
+// sealedApplicationColumns are the application's sealed columns, in the
+// order of sealedApplicationValues.
+var sealedApplicationColumns = []string{"full_name_sealed", "email_sealed", "phone_sealed",
+	"motivation_sealed", "background_sealed", "lived_experience_sealed"}
+
+func sealedApplicationValues(a *mentors.Application) []*string {
+	return []*string{&a.FullName, &a.Email, &a.Phone, &a.Motivation, &a.Background, &a.LivedExperience}
+}
+
+// CreateMentorApplication normalises, validates and stores an application
+// sent through the public form or the API, and returns its id. Whatever the
+// input says, the application is new and in the program a.ProgramID names;
+// the applicant's identity and what they write about themselves are sealed
+// under a data key of the application's own. The audit names no one.
+func (s *Store) CreateMentorApplication(ctx context.Context, a mentors.Application) (int64, error) {
+	a.Normalize()
+	var id int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var domains string
+		// A program whose applications are not open is no program to
+		// the public form.
+		err := tx.QueryRowContext(ctx, `SELECT need_domains FROM programs WHERE id = $1 AND applications_open`, a.ProgramID).Scan(&domains)
+		noProgram := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !noProgram {
+			return s.wrap(err, "read program")
+		}
+		var choices []string
+		if !noProgram {
+			if err := json.Unmarshal([]byte(domains), &choices); err != nil {
+				return errs.Internal(fmt.Errorf("decode need domains: %w", err))
+			}
+		}
+		err = a.Validate(choices)
+		if noProgram {
+			fields := map[string]string{"program_id": "validation.program_unknown"}
+			if e := errs.As(err); e.Kind == errs.KindInvalid {
+				for k, v := range e.Fields {
+					if k != "need_domains" { // there are no domains to judge them by
+						fields[k] = v
+					}
+				}
+			}
+			return errs.Invalid(fields)
+		}
+		if err != nil {
+			return err
+		}
+		keyID, key, err := s.newDataKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		now := s.ts(s.now())
+		// The row comes first, so that the sealed fields can be bound to its id.
+		err = tx.QueryRowContext(ctx, `INSERT INTO mentor_applications (program_id, status, data_key_id,
+			full_name_sealed, email_sealed, motivation_sealed, languages, country, city, skills, need_domains,
+			hours_per_week, times, preferences, preference_tags, consent_at, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $14, $14) RETURNING id`,
+			a.ProgramID, string(mentors.StatusNew), keyID, []byte{}, jsonList(a.Languages), a.Country, a.City,
+			a.Skills, jsonList(a.NeedDomains), a.HoursPerWeek, jsonList(a.Times), a.Preferences,
+			jsonList(a.PreferenceTags), now).Scan(&id)
+		if err != nil {
+			return s.wrap(err, "insert mentor application")
+		}
+		sealed := make([]any, 0, len(sealedApplicationColumns)+1)
+		set := ""
+		for i, v := range sealedApplicationValues(&a) {
+			b, err := s.sealField(key, "mentor_applications", sealedApplicationColumns[i], id, *v)
+			if err != nil {
+				return err
+			}
+			sealed = append(sealed, b)
+			if i > 0 {
+				set += ", "
+			}
+			set += fmt.Sprintf("%s = $%d", sealedApplicationColumns[i], i+1)
+		}
+		sealed = append(sealed, id)
+		if _, err := tx.ExecContext(ctx, `UPDATE mentor_applications SET `+set+fmt.Sprintf(` WHERE id = $%d`, len(sealed)), sealed...); err != nil {
+			return s.wrap(err, "seal mentor application")
+		}
+		return s.appendAudit(ctx, tx, "mentor_application.create", "mentor_application", id, audit.OK)
+	})
+	return id, err
+}
+
+// MentorApplication returns an application with its sealed fields opened,
+// and audits the read. Who may call it is the caller's decision (the
+// screening board's policy).
+func (s *Store) MentorApplication(ctx context.Context, id int64) (mentors.Application, error) {
+	var a mentors.Application
+	var status, langs, domains, times, tags string
+	var keyID int64
+	var kekID string
+	var sealedKey []byte
+	vals := make([][]byte, len(sealedApplicationColumns))
+	dest := []any{&a.ID, &a.ProgramID, &status, &langs, &a.Country, &a.City, &a.Skills, &domains,
+		&a.HoursPerWeek, &times, &a.Preferences, &tags, &a.ConsentAt, &a.CreatedAt, &keyID, &kekID, &sealedKey}
+	for i := range vals {
+		dest = append(dest, &vals[i])
+	}
+	err := s.read.QueryRowContext(ctx, `SELECT a.id, a.program_id, a.status, a.languages, a.country, a.city,
+		a.skills, a.need_domains, a.hours_per_week, a.times, a.preferences, a.preference_tags, a.consent_at,
+		a.created_at, a.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key,
+		a.full_name_sealed, a.email_sealed, a.phone_sealed, a.motivation_sealed, a.background_sealed, a.lived_experience_sealed
+		FROM mentor_applications a LEFT JOIN data_keys dk ON dk.id = a.data_key_id WHERE a.id = $1`, id).Scan(dest...)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, errs.NotFound("mentor application")
+	}
+	if err != nil {
+		return a, s.wrap(err, "read mentor application")
+	}
+	a.Status = mentors.ApplicationStatus(status)
+	a.Consent = true // nothing is stored without it
+	a.ConsentAt, a.CreatedAt = a.ConsentAt.UTC(), a.CreatedAt.UTC()
+	for _, l := range []struct {
+		src string
+		dst *[]string
+	}{{langs, &a.Languages}, {domains, &a.NeedDomains}, {times, &a.Times}, {tags, &a.PreferenceTags}} {
+		if err := json.Unmarshal([]byte(l.src), l.dst); err != nil {
+			return a, errs.Internal(fmt.Errorf("decode list column: %w", err))
+		}
+	}
+	key, err := s.openKey(keyID, kekID, sealedKey)
+	if err != nil {
+		return a, err
+	}
+	for i, v := range sealedApplicationValues(&a) {
+		if *v, err = s.openField(key, vals[i], "mentor_applications", sealedApplicationColumns[i], a.ID); err != nil {
+			return mentors.Application{}, err
+		}
+	}
+	if err := s.Audit(ctx, "mentor_application.read", "mentor_application", a.ID, audit.OK); err != nil {
+		return mentors.Application{}, err
+	}
+	return a, nil
+}
+
+// FormKey returns the key that signs the public forms' hidden fields,
+// creating it the first time. It is a data key like any other, so the key
+// file seals it, and every app process finds the same one. Two first
+// requests at once agree on one key: the row is inserted only if absent and
+// read back.
+func (s *Store) FormKey(ctx context.Context) ([]byte, error) {
+	key, found, err := s.readFormKey(ctx, s.read)
+	if err != nil || found {
+		return key, err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		k, found, err := s.readFormKey(ctx, tx)
+		if err != nil || found {
+			key = k
+			return err
+		}
+		keyID, _, err := s.newDataKey(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO form_key (id, data_key_id) VALUES (1, $1) ON CONFLICT (id) DO NOTHING`, keyID); err != nil {
+			return s.wrap(err, "create form key")
+		}
+		var used int64
+		if err := tx.QueryRowContext(ctx, `SELECT data_key_id FROM form_key WHERE id = 1`).Scan(&used); err != nil {
+			return s.wrap(err, "read form key")
+		}
+		if used != keyID {
+			// Another process created it first: ours is not needed.
+			if _, err := tx.ExecContext(ctx, `DELETE FROM data_keys WHERE id = $1`, keyID); err != nil {
+				return s.wrap(err, "drop unused key")
+			}
+		}
+		key, err = s.dataKey(ctx, tx, used)
+		return err
+	})
+	return key, err
+}
+
+// readFormKey opens the form key, if one was created.
+func (s *Store) readFormKey(ctx context.Context, q queryer) ([]byte, bool, error) {
+	var keyID int64
+	err := q.QueryRowContext(ctx, `SELECT data_key_id FROM form_key WHERE id = 1`).Scan(&keyID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, s.wrap(err, "read form key")
+	}
+	key, err := s.dataKey(ctx, q, keyID)
+	return key, err == nil, err
+}

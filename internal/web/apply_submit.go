@@ -1,0 +1,92 @@
+package web
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+)
+
+// applySubmit takes an application. What was typed comes back with a
+// message on each field that needs attention; a submission the honeypot or
+// the timing gives away as a machine's is answered exactly as a person's,
+// and nothing is stored; more than the address's limit gets a friendly 429
+// with the form kept. The confirmation reveals nothing either way.
+func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) {
+	p, err := h.applyProgramFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxApplyBytes) {
+		return
+	}
+	f := h.newApplyForm(p, r.PostForm.Get("token"))
+	a := f.parse(r)
+	done := "/programs/" + strconv.FormatInt(p.ID, 10) + "/apply/done"
+
+	person, err := h.applyFilledByAPerson(r, p.ID, f.Token)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if r.PostForm.Get(applyTrap) != "" || !person {
+		// Counted all the same, so that a machine meets the same limit.
+		if h.applyLimited(w, r, f) {
+			return
+		}
+		http.Redirect(w, r, done, http.StatusSeeOther)
+		return
+	}
+
+	a.Normalize()
+	if err := a.Validate(p.NeedDomains); err != nil {
+		applySaveError(err, f.Errors, &f.Message, "")
+	}
+	if len(f.Errors) > 0 {
+		h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
+		return
+	}
+	if h.applyLimited(w, r, f) {
+		return
+	}
+	if _, err := h.store.CreateMentorApplication(r.Context(), a); err != nil {
+		if !applySaveError(err, f.Errors, &f.Message, "") {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
+		return
+	}
+	http.Redirect(w, r, done, http.StatusSeeOther)
+}
+
+// applyLimited counts an application against the client address's limit;
+// over it, it shows the form again, as typed, with a friendly 429 and when
+// to try again, and returns true.
+func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm) bool {
+	until, err := h.store.CountApplication(r.Context(), clientAddress(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return true
+	}
+	if until.IsZero() {
+		return false
+	}
+	wait := max(until.Sub(h.store.Now()), time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	f.Message, f.Until = "apply.too_many", until.UTC().Format("15:04 UTC")
+	h.render(w, r, http.StatusTooManyRequests, "apply", "", f)
+	return true
+}
+
+// applyDonePage thanks the applicant. It says only what happens next: not
+// whether anything was stored, nor anything about anyone.
+func (h *Web) applyDonePage(w http.ResponseWriter, r *http.Request) {
+	p, err := h.applyProgramFromPath(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "apply_done", "", applyProgram{ID: p.ID, Name: p.Name})
+}
