@@ -16,7 +16,6 @@ import (
 	"strings"
 
 	"homeward/internal/cases"
-	"homeward/internal/errs"
 	"homeward/internal/program"
 )
 
@@ -94,53 +93,14 @@ func HoursNeeded(c program.Cadence, hoursPerContact float64) float64 {
 	return max(c.FirstPerWeek, c.LaterPerWeek) * hoursPerContact
 }
 
-// Weights are a program's weights of the score items, each from 0 to 10. The
-// points of an item range from 0 to its weight.
-type Weights struct {
-	Language        float64 `json:"language"`
-	Place           float64 `json:"place"`
-	Availability    float64 `json:"availability"`
-	Skills          float64 `json:"skills"`
-	Preferences     float64 `json:"preferences"`
-	LivedExperience float64 `json:"lived_experience"`
-}
+// Weights are a program's weights of the score items (program.MatchWeights).
+type Weights = program.MatchWeights
 
 // MaxWeight is the largest weight of one item.
-const MaxWeight = 10
+const MaxWeight = program.MaxWeight
 
-// DefaultWeights are the weights of a new program: a shared language and
-// help with the open needs count most, then time and the mentee's wishes.
-func DefaultWeights() Weights {
-	return Weights{Language: 3, Place: 1, Availability: 2, Skills: 3, Preferences: 2, LivedExperience: 1}
-}
-
-// Validate checks that each weight is from 0 to MaxWeight and that not all
-// are zero; it returns an errs.Invalid naming the fields, or nil.
-func (w Weights) Validate() error {
-	f := map[string]string{}
-	all := []struct {
-		field string
-		v     float64
-	}{
-		{"language", w.Language}, {"place", w.Place}, {"availability", w.Availability},
-		{"skills", w.Skills}, {"preferences", w.Preferences}, {"lived_experience", w.LivedExperience},
-	}
-	sum := 0.0
-	for _, x := range all {
-		if !(x.v >= 0 && x.v <= MaxWeight) { // also rejects NaN
-			f["weights."+x.field] = "validation.weight"
-			continue
-		}
-		sum += x.v
-	}
-	if len(f) == 0 && sum == 0 {
-		f["weights"] = "validation.weights_all_zero"
-	}
-	if len(f) > 0 {
-		return errs.Invalid(f)
-	}
-	return nil
-}
+// DefaultWeights are the weights of a new program (program.DefaultMatchWeights).
+func DefaultWeights() Weights { return program.DefaultMatchWeights() }
 
 // Keys of the score items, also message keys of the i18n catalogues.
 const (

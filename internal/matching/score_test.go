@@ -236,11 +236,11 @@ func TestWeightsValidate(t *testing.T) {
 		field string
 		key   string
 	}{
-		{Weights{}, "weights", "validation.weights_all_zero"},
-		{Weights{Language: -1, Place: 1}, "weights.language", "validation.weight"},
-		{Weights{Skills: 10.5}, "weights.skills", "validation.weight"},
-		{Weights{LivedExperience: math.NaN(), Place: 1}, "weights.lived_experience", "validation.weight"},
-		{Weights{Availability: math.Inf(1)}, "weights.availability", "validation.weight"},
+		{Weights{}, "match_weights", "validation.weights_all_zero"},
+		{Weights{Language: -1, Place: 1}, "match_weights.language", "validation.weight"},
+		{Weights{Skills: 10.5}, "match_weights.skills", "validation.weight"},
+		{Weights{LivedExperience: math.NaN(), Place: 1}, "match_weights.lived_experience", "validation.weight"},
+		{Weights{Availability: math.Inf(1)}, "match_weights.availability", "validation.weight"},
 	} {
 		var e *errs.Error
 		if err := tc.w.Validate(); !errors.As(err, &e) || e.Kind != errs.KindInvalid || e.Fields[tc.field] != tc.key {

@@ -1,11 +1,12 @@
 // Package mentors holds the mentor lifecycle's domain: the Application a
-// person sends through the public form, with the rules its fields must
-// satisfy.
+// person sends through the public form, the Mentor it becomes (stages of
+// screening, the profile matching reads, capacity and pauses), the Checks
+// and Training that make a mentor ready, and Readiness, which says why a
+// mentor is not (yet) ready for matching.
 package mentors
 
 import (
 	"net/mail"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -13,21 +14,6 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/text"
 )
-
-// ApplicationStatus is where an application stands in screening.
-type ApplicationStatus string
-
-const (
-	StatusNew       ApplicationStatus = "new"
-	StatusInterview ApplicationStatus = "interview"
-	StatusChecks    ApplicationStatus = "checks"
-	StatusAccepted  ApplicationStatus = "accepted"
-	StatusRejected  ApplicationStatus = "rejected"
-)
-
-// ApplicationStatuses lists the statuses in the order of screening. Every
-// application starts as new.
-var ApplicationStatuses = []ApplicationStatus{StatusNew, StatusInterview, StatusChecks, StatusAccepted, StatusRejected}
 
 // Times are the parts of the week an applicant can give.
 var Times = []string{"weekday_mornings", "weekday_daytime", "weekday_evenings", "weekends"}
@@ -39,13 +25,22 @@ var PreferenceTags = []string{
 	"political_prisoners", "long_sentences", "in_custody", "emigrants", "substance_use",
 }
 
-// Application is a person's application to mentor in one program. The
-// applicant's identity (FullName, Email, Phone) and what they write about
-// themselves (Motivation, Background, LivedExperience) are sealed.
+// ExperienceTags name what a person has lived through: a mentor's lived
+// experience and a mentee's background, compared by matching. Both are
+// sealed wherever they are stored.
+var ExperienceTags = []string{"prison", "political_persecution", "emigration", "refugee", "substance_use", "homelessness"}
+
+// Genders a mentor may state (optional): a mentee may wish for a woman or a man.
+var Genders = []string{"female", "male", "other"}
+
+// Application is a person's application to mentor in one program: what the
+// public form takes. Stored, it becomes a Mentor at the stage "new". The
+// applicant's identity (FullName, Email, Phone), what they write about
+// themselves (Motivation, Background, LivedExperience) and their
+// ExperienceTags are sealed.
 type Application struct {
 	ID              int64             `json:"id"`
 	ProgramID       int64             `json:"program_id"`
-	Status          ApplicationStatus `json:"status"`
 	FullName        string            `json:"full_name"`
 	Email           string            `json:"email"`
 	Phone           string            `json:"phone"`
@@ -59,7 +54,9 @@ type Application struct {
 	HoursPerWeek    int               `json:"hours_per_week"`
 	Times           []string          `json:"times"`
 	LivedExperience string            `json:"lived_experience"`
-	Preferences     string            `json:"preferences"` // who they feel able to support, in their words
+	ExperienceTags  []string          `json:"experience_tags"` // of ExperienceTags, optional
+	Gender          string            `json:"gender"`          // of Genders, or ""
+	Preferences     string            `json:"preferences"`     // who they feel able to support, in their words
 	PreferenceTags  []string          `json:"preference_tags"`
 	Consent         bool              `json:"consent"` // to the processing of their data
 	ConsentAt       time.Time         `json:"consent_at"`
@@ -78,12 +75,6 @@ const (
 	MaxHours     = 40
 )
 
-var (
-	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
-	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-	phone       = regexp.MustCompile(`^\+?[0-9 ().-]{5,}$`)
-)
-
 // Normalize trims the text, folds the codes and drops empty and repeated
 // list items, so that what is stored is canonical.
 func (a *Application) Normalize() {
@@ -96,6 +87,15 @@ func (a *Application) Normalize() {
 	a.NeedDomains = normList(a.NeedDomains, strings.ToLower)
 	a.Times = normList(a.Times, strings.ToLower)
 	a.PreferenceTags = normList(a.PreferenceTags, strings.ToLower)
+	a.ExperienceTags = normList(a.ExperienceTags, strings.ToLower)
+	a.Gender = strings.ToLower(strings.TrimSpace(a.Gender))
+}
+
+// Profile returns what matching reads of the application.
+func (a Application) Profile() Profile {
+	return Profile{Languages: a.Languages, Country: a.Country, City: a.City, Skills: a.Skills,
+		NeedDomains: a.NeedDomains, HoursPerWeek: a.HoursPerWeek, Times: a.Times,
+		PreferenceTags: a.PreferenceTags, Gender: a.Gender, ExperienceTags: a.ExperienceTags}
 }
 
 func normList(in []string, fold func(string) string) []string {
@@ -127,39 +127,11 @@ func (a *Application) Validate(programDomains []string) error {
 		f["phone"] = "validation.phone"
 	}
 	text.Check(f, "motivation", a.Motivation, true, true, MaxText)
-	switch {
-	case len(a.Languages) == 0:
-		f["languages"] = "validation.required"
-	case len(a.Languages) > MaxLanguages:
-		f["languages"] = "validation.too_many"
-	default:
-		for _, l := range a.Languages {
-			if !langCode.MatchString(l) {
-				f["languages"] = "validation.language_codes"
-			}
-		}
-	}
-	switch {
-	case a.Country == "":
-		f["country"] = "validation.required"
-	case !countryCode.MatchString(a.Country):
-		f["country"] = "validation.country_code"
-	}
-	text.Check(f, "city", a.City, false, false, MaxShort)
-	text.Check(f, "skills", a.Skills, false, true, MaxText)
+	p := a.Profile()
+	p.validate(f, programDomains)
 	text.Check(f, "background", a.Background, false, true, MaxText)
-	for _, d := range a.NeedDomains {
-		if !slices.Contains(programDomains, d) {
-			f["need_domains"] = "validation.domain_of_program"
-		}
-	}
-	if a.HoursPerWeek < 1 || a.HoursPerWeek > MaxHours {
-		f["hours_per_week"] = "validation.hours_per_week"
-	}
-	checkChoices(f, "times", a.Times, Times, true)
 	text.Check(f, "lived_experience", a.LivedExperience, false, true, MaxText)
 	text.Check(f, "preferences", a.Preferences, false, true, MaxText)
-	checkChoices(f, "preference_tags", a.PreferenceTags, PreferenceTags, false)
 	if !a.Consent {
 		f["consent"] = "validation.consent"
 	}

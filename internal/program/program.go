@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"homeward/internal/errs"
+	"homeward/internal/mentors"
 	"homeward/internal/text"
 )
 
@@ -66,10 +67,18 @@ type Program struct {
 	// ApplicationsOpen puts the program's mentor application form on the
 	// public site (its name and description become public). Off by
 	// default: a program's existence may itself be sensitive.
-	ApplicationsOpen bool      `json:"applications_open"`
-	Version          int       `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	ApplicationsOpen bool `json:"applications_open"`
+	// MentorChecks are the kinds of check (mentors.CheckKinds) every mentor
+	// must have passed, and not expired, before they are matched.
+	MentorChecks []string `json:"mentor_checks"`
+	// HoursPerContact is the time one contact takes a mentor, travel and
+	// notes included: with the cadence, what a mentee asks of a mentor's week.
+	HoursPerContact float64 `json:"hours_per_contact"`
+	// MatchWeights weigh the items of a matching score.
+	MatchWeights MatchWeights `json:"match_weights"`
+	Version      int          `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt    time.Time    `json:"created_at"`
+	UpdatedAt    time.Time    `json:"updated_at"`
 }
 
 // New returns a program with every setting at its default.
@@ -82,7 +91,90 @@ func New() Program {
 		DurationMax:    6,
 		Custody:        Custody{MonthsBefore: 6, MonthsAfter: 6},
 		NeedDomains:    slices.Clone(DefaultNeedDomains),
+		// A background check and a signed agreement before anyone is
+		// matched: the safer default; a program may ask for more or less.
+		MentorChecks:    []string{"background_check", "signed_agreement"},
+		HoursPerContact: 1.5,
+		MatchWeights:    DefaultMatchWeights(),
 	}
+}
+
+// MatchWeights are a program's weights of the matching score's items, each
+// from 0 to MaxWeight. The points of an item range from 0 to its weight.
+type MatchWeights struct {
+	Language        float64 `json:"language"`
+	Place           float64 `json:"place"`
+	Availability    float64 `json:"availability"`
+	Skills          float64 `json:"skills"`
+	Preferences     float64 `json:"preferences"`
+	LivedExperience float64 `json:"lived_experience"`
+}
+
+// MaxWeight is the largest weight of one item.
+const MaxWeight = 10
+
+// DefaultMatchWeights are the weights of a new program: a shared language
+// and help with the open needs count most, then time and the mentee's wishes.
+func DefaultMatchWeights() MatchWeights {
+	return MatchWeights{Language: 3, Place: 1, Availability: 2, Skills: 3, Preferences: 2, LivedExperience: 1}
+}
+
+// Validate checks that each weight is from 0 to MaxWeight and that not all
+// are zero; it returns an errs.Invalid naming the fields, or nil.
+func (w MatchWeights) Validate() error {
+	f := map[string]string{}
+	w.validate(f)
+	if len(f) > 0 {
+		return errs.Invalid(f)
+	}
+	return nil
+}
+
+func (w MatchWeights) validate(f map[string]string) {
+	sum, bad := 0.0, false
+	for _, x := range w.Items() {
+		if !(x.Weight >= 0 && x.Weight <= MaxWeight) { // also rejects NaN
+			f["match_weights."+x.Field] = "validation.weight"
+			bad = true
+			continue
+		}
+		sum += x.Weight
+	}
+	if !bad && sum == 0 {
+		f["match_weights"] = "validation.weights_all_zero"
+	}
+}
+
+// WeightItem is one weight with its field name.
+type WeightItem struct {
+	Field  string
+	Weight float64
+}
+
+// Items lists the weights in the order of the score's items.
+func (w MatchWeights) Items() []WeightItem {
+	return []WeightItem{{"language", w.Language}, {"place", w.Place}, {"availability", w.Availability},
+		{"skills", w.Skills}, {"preferences", w.Preferences}, {"lived_experience", w.LivedExperience}}
+}
+
+// Weight returns a pointer to the weight of a field, for forms; nil for an
+// unknown field.
+func (w *MatchWeights) Weight(field string) *float64 {
+	switch field {
+	case "language":
+		return &w.Language
+	case "place":
+		return &w.Place
+	case "availability":
+		return &w.Availability
+	case "skills":
+		return &w.Skills
+	case "preferences":
+		return &w.Preferences
+	case "lived_experience":
+		return &w.LivedExperience
+	}
+	return nil
 }
 
 var (
@@ -106,6 +198,7 @@ func (p *Program) Normalize() {
 	p.Languages = normList(p.Languages, strings.ToLower)
 	p.Countries = normList(p.Countries, strings.ToUpper)
 	p.NeedDomains = normList(p.NeedDomains, strings.ToLower)
+	p.MentorChecks = normList(p.MentorChecks, strings.ToLower)
 }
 
 func normList(in []string, f func(string) string) []string {
@@ -174,6 +267,15 @@ func (p *Program) Validate() error {
 	if p.Custody.MonthsAfter < 0 || p.Custody.MonthsAfter > 36 {
 		f["custody.months_after"] = "validation.custody_months"
 	}
+	for _, k := range p.MentorChecks {
+		if !slices.Contains(mentors.CheckKinds, k) {
+			f["mentor_checks"] = "validation.choice"
+		}
+	}
+	if !(p.HoursPerContact >= 0.25 && p.HoursPerContact <= 8) || p.HoursPerContact*4 != float64(int(p.HoursPerContact*4)) {
+		f["hours_per_contact"] = "validation.hours_per_contact"
+	}
+	p.MatchWeights.validate(f)
 	if len(f) > 0 {
 		return errs.Invalid(f)
 	}

@@ -14,6 +14,7 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/mentors"
 	"homeward/internal/text"
 )
 
@@ -530,9 +531,10 @@ func (s *Store) CaseTransitions(ctx context.Context, caseID int64) ([]cases.Tran
 const openStates = `('matched', 'active', 'closing')`
 
 // Match assigns a mentor to a waiting case: the mentor must be an active
-// mentor of the case's program with free capacity (the program's
-// mentor_capacity open cases), checked under a lock of the mentor's row so
-// that two coordinators cannot both take the last place.
+// mentor of the case's program, ready (mentors.Readiness: accepted,
+// trained, checks valid, not paused) and with a free place, checked under a
+// lock of the mentor's account so that two coordinators cannot both take
+// the last place.
 func (s *Store) Match(ctx context.Context, caseID, mentorID, actorID int64) (cases.Case, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		ct, err := s.lockCase(ctx, tx, caseID)
@@ -545,42 +547,47 @@ func (s *Store) Match(ctx context.Context, caseID, mentorID, actorID int64) (cas
 		if err := s.lockStaff(ctx, tx, mentorID, ct.ProgramID, auth.Mentor, "mentor_id", "validation.mentor_not_in_program"); err != nil {
 			return err
 		}
-		p, err := s.programTx(ctx, tx, ct.ProgramID)
+		free, err := s.lockMentorsForMatch(ctx, tx, ct.ProgramID, []int64{mentorID})
 		if err != nil {
 			return err
 		}
-		var load int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE mentor_id = $1 AND program_id = $2
-			AND state IN `+openStates, mentorID, ct.ProgramID).Scan(&load); err != nil {
-			return s.wrap(err, "count mentor's cases")
+		places, ready := free[mentorID]
+		switch {
+		case !ready:
+			return errs.Conflict("This mentor is not ready for matching: see what the mentor's page says is missing.", map[string]string{"mentor_id": "case.refused.mentor_not_ready"})
+		case places < 1:
+			return errs.Conflict("This mentor already supports as many mentees as they can.", map[string]string{"mentor_id": "case.refused.capacity"})
 		}
-		if load >= p.MentorCapacity {
-			return errs.Conflict("This mentor already supports as many mentees as the program allows.", map[string]string{"mentor_id": "case.refused.capacity"})
-		}
-		now := s.now()
-		if _, err := tx.ExecContext(ctx, `INSERT INTO matches (case_id, mentor_id, period, started_at, assigned_by)
-			VALUES ($1, $2, $3, $4, $5)`, caseID, mentorID, ct.Period, s.ts(now), nullID(actorID)); err != nil {
-			return s.wrap(err, "insert match")
-		}
-		c := ct.Case
-		c.MentorID, c.State, c.StateSince, c.ActiveSince = mentorID, cases.Matched, now, &now
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET mentor_id = $1, state = $2, state_since = $3, active_since = $3,
-			version = version + 1, updated_at = $3 WHERE id = $4`, mentorID, string(cases.Matched), s.ts(now), caseID); err != nil {
-			return s.wrap(err, "match case")
-		}
-		if err := s.refreshSignals(ctx, tx, c); err != nil {
-			return err
-		}
-		if err := s.addTransition(ctx, tx, cases.Transition{CaseID: caseID, Period: c.Period, From: cases.Waiting,
-			To: cases.Matched, ActorID: actorID, At: now}); err != nil {
-			return err
-		}
-		return s.appendAudit(ctx, tx, "case.match", "case", caseID, audit.OK)
+		return s.matchTx(ctx, tx, ct, mentorID, actorID)
 	})
 	if err != nil {
 		return cases.Case{}, err
 	}
 	return s.GetCase(ctx, caseID)
+}
+
+// matchTx records the match of a locked, waiting case with a mentor whose
+// readiness and place were checked, inside tx.
+func (s *Store) matchTx(ctx context.Context, tx *sql.Tx, ct caseTx, mentorID, actorID int64) error {
+	now := s.now()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO matches (case_id, mentor_id, period, started_at, assigned_by)
+		VALUES ($1, $2, $3, $4, $5)`, ct.ID, mentorID, ct.Period, s.ts(now), nullID(actorID)); err != nil {
+		return s.wrap(err, "insert match")
+	}
+	c := ct.Case
+	c.MentorID, c.State, c.StateSince, c.ActiveSince = mentorID, cases.Matched, now, &now
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET mentor_id = $1, state = $2, state_since = $3, active_since = $3,
+		version = version + 1, updated_at = $3 WHERE id = $4`, mentorID, string(cases.Matched), s.ts(now), ct.ID); err != nil {
+		return s.wrap(err, "match case")
+	}
+	if err := s.refreshSignals(ctx, tx, c); err != nil {
+		return err
+	}
+	if err := s.addTransition(ctx, tx, cases.Transition{CaseID: ct.ID, Period: c.Period, From: cases.Waiting,
+		To: cases.Matched, ActorID: actorID, At: now}); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, "case.match", "case", ct.ID, audit.OK)
 }
 
 // resetSharing withdraws what the mentee shared of their history with a
@@ -712,8 +719,9 @@ func (s *Store) AssignPsychologist(ctx context.Context, caseID, userID, actorID 
 // MentorChoice is a mentor of a program with their open cases in it.
 type MentorChoice struct {
 	User     auth.User
-	Load     int // open (matched, active, closing) cases in the program
-	Capacity int // the program's mentor capacity
+	Load     int  // open (matched, active, closing) cases in the program
+	Capacity int  // their places: their own or the program's
+	Ready    bool // mentors.Readiness found nothing missing
 }
 
 // Full tells whether the mentor has no free place.
@@ -735,40 +743,29 @@ func scanStaff(r scanner, extra ...any) (auth.User, error) {
 	return u, err
 }
 
-// ProgramMentors returns the active mentors of a program with their load
-// (counted in the same query), by name.
+// ProgramMentors returns the active mentor accounts of a program, by name,
+// with their load, places and readiness (from their mentor records).
 func (s *Store) ProgramMentors(ctx context.Context, programID int64) ([]MentorChoice, error) {
-	p, err := s.GetProgram(ctx, programID)
+	if _, err := s.GetProgram(ctx, programID); err != nil {
+		return nil, err
+	}
+	users, err := s.ProgramStaff(ctx, programID, auth.Mentor)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.read.QueryContext(ctx, staffQuery(`, (SELECT count(*) FROM cases c WHERE c.mentor_id = u.id
-		AND c.program_id = $1 AND c.state IN `+openStates+`)`), programID, string(auth.Mentor))
+	set, err := s.loadMentors(ctx, s.read, `m.program_id = $1 AND m.user_id IS NOT NULL`, programID)
 	if err != nil {
-		return nil, s.wrap(err, "list mentors")
-	}
-	defer rows.Close()
-	var out []MentorChoice
-	for rows.Next() {
-		mc := MentorChoice{Capacity: p.MentorCapacity}
-		if mc.User, err = scanStaff(rows, &mc.Load); err != nil {
-			return nil, s.wrap(err, "scan mentor")
-		}
-		out = append(out, mc)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.wrap(err, "list mentors")
-	}
-	rows.Close()
-	users := make([]auth.User, len(out))
-	for i := range out {
-		users[i] = out[i].User
-	}
-	if err := s.addPrograms(ctx, users); err != nil {
 		return nil, err
 	}
-	for i := range out {
-		out[i].User = users[i]
+	now := s.now()
+	standing := map[int64]mentors.Standing{}
+	for _, row := range set.rows {
+		standing[row.UserID] = set.standing(row, now)
+	}
+	out := []MentorChoice{}
+	for _, u := range users {
+		st, ok := standing[u.ID]
+		out = append(out, MentorChoice{User: u, Load: st.Load, Capacity: st.Capacity, Ready: ok && st.Ready})
 	}
 	return out, nil
 }

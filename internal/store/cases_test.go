@@ -218,7 +218,7 @@ func TestMatchAndCapacity(t *testing.T) {
 		j.fatal(err)
 		_, err = j.s.Match(j.ctx, c.ID, j.mentor.ID, j.coord.ID)
 		wantField(t, "a full mentor", err, errs.KindConflict, "mentor_id", "case.refused.capacity")
-		if e := errs.As(err); e.Message != "This mentor already supports as many mentees as the program allows." {
+		if e := errs.As(err); e.Message != "This mentor already supports as many mentees as they can." {
 			t.Errorf("message %q", e.Message)
 		}
 		mentors, err := j.s.ProgramMentors(j.ctx, j.prog.ID)

@@ -17,7 +17,8 @@ import (
 const programColumns = `id, name, description, languages, countries, mentor_capacity,
 	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
-	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open`
+	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open,
+	mentor_checks, hours_per_contact, match_weights`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -125,13 +126,15 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			countries, mentor_capacity, cadence_first_weeks, cadence_first_per_week,
 			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
-			version, created_at, updated_at, mentee_second_factor, applications_open)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)
+			version, created_at, updated_at, mentee_second_factor, applications_open, mentor_checks,
+			hours_per_contact, match_weights)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
+			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights),
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -159,12 +162,14 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			cadence_first_weeks = $7, cadence_first_per_week = $8, cadence_later_per_week = $9,
 			quiet_weeks = $10, duration_min_months = $11, duration_max_months = $12,
 			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
-			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21
+			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21,
+			mentor_checks = $22, hours_per_contact = $23, match_weights = $24
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
-			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen)
+			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen,
+			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights))
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -200,24 +205,33 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanProgram(r scanner) (program.Program, error) {
 	var p program.Program
-	var langs, countries, domains string
+	var langs, countries, domains, checks, weights string
 	err := r.Scan(&p.ID, &p.Name, &p.Description, &langs, &countries, &p.MentorCapacity,
 		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
-		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen)
+		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen,
+		&checks, &p.HoursPerContact, &weights)
 	if err != nil {
 		return p, err
+	}
+	if err := json.Unmarshal([]byte(weights), &p.MatchWeights); err != nil {
+		return p, fmt.Errorf("decode match weights: %w", err)
 	}
 	p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 	for _, l := range []struct {
 		src string
 		dst *[]string
-	}{{langs, &p.Languages}, {countries, &p.Countries}, {domains, &p.NeedDomains}} {
+	}{{langs, &p.Languages}, {countries, &p.Countries}, {domains, &p.NeedDomains}, {checks, &p.MentorChecks}} {
 		if err := json.Unmarshal([]byte(l.src), l.dst); err != nil {
 			return p, fmt.Errorf("decode list column: %w", err)
 		}
 	}
 	return p, nil
+}
+
+func weightsJSON(w program.MatchWeights) string {
+	b, _ := json.Marshal(w)
+	return string(b)
 }
 
 func jsonList(l []string) string {

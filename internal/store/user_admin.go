@@ -194,6 +194,9 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		if err := s.appendAudit(ctx, tx, "user.update", "user", u.ID, audit.OK); err != nil {
 			return err
 		}
+		if err := s.ensureMentors(ctx, tx, u.ID); err != nil {
+			return err
+		}
 		if u.Role != cur.Role {
 			_, err := s.endUserSessionsTx(ctx, tx, u.ID)
 			return err

@@ -59,7 +59,10 @@ func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth
 	if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {
 		return u, err
 	}
-	return u, s.appendAudit(ctx, tx, "user.create", "user", u.ID, audit.OK)
+	if err := s.appendAudit(ctx, tx, "user.create", "user", u.ID, audit.OK); err != nil {
+		return u, err
+	}
+	return u, s.ensureMentors(ctx, tx, u.ID)
 }
 
 func (s *Store) setUserPrograms(ctx context.Context, tx *sql.Tx, userID int64, programs []int64) error {
@@ -184,24 +187,32 @@ const (
 // CreateLink makes a one-time link for the user (none for setup) and returns
 // its token; earlier unused links of the same user and purpose stop working.
 func (s *Store) CreateLink(ctx context.Context, purpose string, userID int64, ttl time.Duration) (string, error) {
-	plain, hash := auth.NewToken(auth.LinkToken)
-	now := s.now()
+	var plain string
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var uid any
-		if userID != 0 {
-			uid = userID
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE used_at IS NULL AND purpose = $2
-			AND (user_id = $3 OR ($3 IS NULL AND user_id IS NULL))`, s.ts(now), purpose, uid); err != nil {
-			return s.wrap(err, "retire earlier links")
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_links (token_hash, purpose, user_id, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5)`, hash, purpose, uid, s.ts(now), s.ts(now.Add(ttl))); err != nil {
-			return s.wrap(err, "create link")
-		}
-		return s.appendAudit(ctx, tx, "link.create_"+purpose, "user", userID, audit.OK)
+		var err error
+		plain, err = s.createLinkTx(ctx, tx, purpose, userID, ttl)
+		return err
 	})
 	return plain, err
+}
+
+// createLinkTx is CreateLink inside tx.
+func (s *Store) createLinkTx(ctx context.Context, tx *sql.Tx, purpose string, userID int64, ttl time.Duration) (string, error) {
+	plain, hash := auth.NewToken(auth.LinkToken)
+	now := s.now()
+	var uid any
+	if userID != 0 {
+		uid = userID
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE one_time_links SET used_at = $1 WHERE used_at IS NULL AND purpose = $2
+		AND (user_id = $3 OR ($3 IS NULL AND user_id IS NULL))`, s.ts(now), purpose, uid); err != nil {
+		return "", s.wrap(err, "retire earlier links")
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO one_time_links (token_hash, purpose, user_id, created_at, expires_at)
+		VALUES ($1, $2, $3, $4, $5)`, hash, purpose, uid, s.ts(now), s.ts(now.Add(ttl))); err != nil {
+		return "", s.wrap(err, "create link")
+	}
+	return plain, s.appendAudit(ctx, tx, "link.create_"+purpose, "user", userID, audit.OK)
 }
 
 // Link is a one-time link that is still valid.

@@ -34,7 +34,7 @@ func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
 			t.Fatal(err)
 		}
 		in := applicationFor(p.ID)
-		in.Status, in.ID = mentors.StatusAccepted, 999 // not the applicant's to choose
+		in.ID = 999 // not the applicant's to choose
 		id, err := s.CreateMentorApplication(ctx, in)
 		if err != nil {
 			t.Fatal(err)
@@ -43,8 +43,11 @@ func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != id || got.Status != mentors.StatusNew || got.ProgramID != p.ID {
-			t.Errorf("stored id %d status %q program %d, want %d new %d", got.ID, got.Status, got.ProgramID, id, p.ID)
+		if got.ID != id || got.ProgramID != p.ID {
+			t.Errorf("stored id %d program %d, want %d in %d", got.ID, got.ProgramID, id, p.ID)
+		}
+		if st, err := s.GetMentor(ctx, id); err != nil || st.Mentor.Stage != mentors.StageNew || st.Pipeline != mentors.PipelineApplied {
+			t.Errorf("stored as %+v (%v), want a new applicant", st.Mentor, err)
 		}
 		if got.FullName != "Alena Kavaliova" || got.Email != in.Email || got.Phone != in.Phone || got.Motivation != in.Motivation ||
 			got.Background != in.Background || got.LivedExperience != in.LivedExperience {
@@ -60,12 +63,12 @@ func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
 		}
 		// The columns hold no plaintext of the sealed fields.
 		for _, col := range []string{"full_name_sealed", "email_sealed", "lived_experience_sealed"} {
-			v, err := store.QueryStringForTest(ctx, s, `SELECT `+col+` FROM mentor_applications WHERE id = $1`, id)
+			v, err := store.QueryStringForTest(ctx, s, `SELECT `+col+` FROM mentors WHERE id = $1`, id)
 			if err != nil || v == "" || strings.Contains(v, "Alena") || strings.Contains(v, "alena@") || strings.Contains(v, "Zhodzina") {
 				t.Errorf("%s = %q (%v), want sealed bytes", col, v, err)
 			}
 		}
-		entries, _, err := s.ListAudit(ctx, store.AuditFilter{ObjectType: "mentor_application", ObjectID: strconv.FormatInt(id, 10)}, store.Page{})
+		entries, _, err := s.ListAudit(ctx, store.AuditFilter{ObjectType: "mentor", ObjectID: strconv.FormatInt(id, 10)}, store.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,12 +76,12 @@ func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
 		for _, e := range entries {
 			actions = append(actions, e.Action)
 		}
-		if strings.Join(actions, ",") != "mentor_application.read,mentor_application.create" {
+		if strings.Join(actions, ",") != "mentor.read,mentor.apply" {
 			t.Errorf("audit %v, want the create and the read", actions)
 		}
 
 		// Crypto-shredding: with the data key gone the sealed fields are gone.
-		keyID, err := store.QueryStringForTest(ctx, s, `SELECT CAST(data_key_id AS TEXT) FROM mentor_applications WHERE id = $1`, id)
+		keyID, err := store.QueryStringForTest(ctx, s, `SELECT CAST(data_key_id AS TEXT) FROM mentors WHERE id = $1`, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,7 +123,7 @@ func TestMentorApplicationRefusals(t *testing.T) {
 				t.Errorf("%s: %v %v, want invalid %v", c.name, err, e.Fields, c.fields)
 			}
 		}
-		n, err := store.QueryStringForTest(ctx, s, `SELECT CAST(count(*) AS TEXT) FROM mentor_applications`)
+		n, err := store.QueryStringForTest(ctx, s, `SELECT CAST(count(*) AS TEXT) FROM mentors`)
 		if err != nil || n != "0" {
 			t.Errorf("%s applications stored after refusals (%v)", n, err)
 		}

@@ -26,13 +26,38 @@ func (s *Store) CountApplication(ctx context.Context, address string) (time.Time
 	return s.CountLoginAttempt(ctx, map[string]Throttle{"apply:" + address: ApplicationLimit})
 }
 
-// sealedApplicationColumns are the application's sealed columns, in the
-// order of sealedApplicationValues.
-var sealedApplicationColumns = []string{"full_name_sealed", "email_sealed", "phone_sealed",
-	"motivation_sealed", "background_sealed", "lived_experience_sealed"}
+// mentorSealTable is the place the sealed columns of a mentor are bound to:
+// the table's name when they were first sealed (migration 0008), kept so
+// that values sealed then still open.
+const mentorSealTable = "mentor_applications"
 
-func sealedApplicationValues(a *mentors.Application) []*string {
-	return []*string{&a.FullName, &a.Email, &a.Phone, &a.Motivation, &a.Background, &a.LivedExperience}
+// sealedApplicationColumns are the mentor's sealed columns, in the order of
+// sealedApplicationValues; experience tags are sealed as a JSON array.
+var sealedApplicationColumns = []string{"full_name_sealed", "email_sealed", "phone_sealed",
+	"motivation_sealed", "background_sealed", "lived_experience_sealed", "experience_tags_sealed"}
+
+func sealedApplicationValues(a *mentors.Application, tags *string) []*string {
+	return []*string{&a.FullName, &a.Email, &a.Phone, &a.Motivation, &a.Background, &a.LivedExperience, tags}
+}
+
+// tagsText is a tag list as sealed: "" for none, so nothing is stored.
+func tagsText(tags []string) string {
+	if len(tags) == 0 {
+		return ""
+	}
+	return jsonList(tags)
+}
+
+// tagsOf reads a list sealed by tagsText.
+func tagsOf(s string) ([]string, error) {
+	out := []string{}
+	if s == "" {
+		return out, nil
+	}
+	if err := json.Unmarshal([]byte(s), &out); err != nil {
+		return nil, errs.Internal(fmt.Errorf("decode sealed tags: %w", err))
+	}
+	return out, nil
 }
 
 // CreateMentorApplication normalises, validates and stores an application
@@ -79,65 +104,81 @@ func (s *Store) CreateMentorApplication(ctx context.Context, a mentors.Applicati
 		}
 		now := s.ts(s.now())
 		// The row comes first, so that the sealed fields can be bound to its id.
-		err = tx.QueryRowContext(ctx, `INSERT INTO mentor_applications (program_id, status, data_key_id,
+		err = tx.QueryRowContext(ctx, `INSERT INTO mentors (program_id, stage, origin, data_key_id,
 			full_name_sealed, email_sealed, motivation_sealed, languages, country, city, skills, need_domains,
-			hours_per_week, times, preferences, preference_tags, consent_at, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $4, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1, $14, $14) RETURNING id`,
-			a.ProgramID, string(mentors.StatusNew), keyID, []byte{}, jsonList(a.Languages), a.Country, a.City,
-			a.Skills, jsonList(a.NeedDomains), a.HoursPerWeek, jsonList(a.Times), a.Preferences,
-			jsonList(a.PreferenceTags), now).Scan(&id)
+			hours_per_week, times, preferences, preference_tags, gender, consent_at, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $5, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $16, $16) RETURNING id`,
+			a.ProgramID, string(mentors.StageNew), string(mentors.FromApplication), keyID, []byte{},
+			jsonList(a.Languages), a.Country, a.City, a.Skills, jsonList(a.NeedDomains), a.HoursPerWeek,
+			jsonList(a.Times), a.Preferences, jsonList(a.PreferenceTags), a.Gender, now).Scan(&id)
 		if err != nil {
 			return s.wrap(err, "insert mentor application")
 		}
-		sealed := make([]any, 0, len(sealedApplicationColumns)+1)
-		set := ""
-		for i, v := range sealedApplicationValues(&a) {
-			b, err := s.sealField(key, "mentor_applications", sealedApplicationColumns[i], id, *v)
-			if err != nil {
-				return err
-			}
-			sealed = append(sealed, b)
-			if i > 0 {
-				set += ", "
-			}
-			set += fmt.Sprintf("%s = $%d", sealedApplicationColumns[i], i+1)
+		tags := tagsText(a.ExperienceTags)
+		if err := s.sealMentor(ctx, tx, key, id, sealedApplicationValues(&a, &tags)); err != nil {
+			return err
 		}
-		sealed = append(sealed, id)
-		if _, err := tx.ExecContext(ctx, `UPDATE mentor_applications SET `+set+fmt.Sprintf(` WHERE id = $%d`, len(sealed)), sealed...); err != nil {
-			return s.wrap(err, "seal mentor application")
-		}
-		return s.appendAudit(ctx, tx, "mentor_application.create", "mentor_application", id, audit.OK)
+		return s.appendAudit(ctx, tx, "mentor.apply", "mentor", id, audit.OK)
 	})
 	return id, err
 }
 
-// MentorApplication returns an application with its sealed fields opened,
-// and audits the read. Who may call it is the caller's decision (the
-// screening board's policy).
+// sealMentor seals the values of the mentor's sealed columns (in the order
+// of sealedApplicationColumns; nil leaves a column as it is) inside tx.
+func (s *Store) sealMentor(ctx context.Context, tx *sql.Tx, key []byte, id int64, values []*string) error {
+	var sealed []any
+	set := ""
+	for i, v := range values {
+		if v == nil {
+			continue
+		}
+		b, err := s.sealField(key, mentorSealTable, sealedApplicationColumns[i], id, *v)
+		if err != nil {
+			return err
+		}
+		if b == nil && i < 4 { // the columns of 0008 that may not be NULL
+			b = []byte{}
+		}
+		sealed = append(sealed, b)
+		if set != "" {
+			set += ", "
+		}
+		set += fmt.Sprintf("%s = $%d", sealedApplicationColumns[i], len(sealed))
+	}
+	sealed = append(sealed, id)
+	_, err := tx.ExecContext(ctx, `UPDATE mentors SET `+set+fmt.Sprintf(` WHERE id = $%d`, len(sealed)), sealed...)
+	return s.wrap(err, "seal mentor")
+}
+
+// MentorApplication returns what a mentor sent (or, for a mentor made from
+// an account, what is known of them) with the sealed fields opened, and
+// audits the read. Who may call it is the caller's decision (the policy of
+// mentor records).
 func (s *Store) MentorApplication(ctx context.Context, id int64) (mentors.Application, error) {
 	var a mentors.Application
-	var status, langs, domains, times, tags string
+	var langs, domains, times, tags, expTags string
 	var keyID int64
 	var kekID string
 	var sealedKey []byte
 	vals := make([][]byte, len(sealedApplicationColumns))
-	dest := []any{&a.ID, &a.ProgramID, &status, &langs, &a.Country, &a.City, &a.Skills, &domains,
+	dest := []any{&a.ID, &a.ProgramID, &langs, &a.Country, &a.City, &a.Skills, &domains,
 		&a.HoursPerWeek, &times, &a.Preferences, &tags, &a.ConsentAt, &a.CreatedAt, &keyID, &kekID, &sealedKey}
 	for i := range vals {
 		dest = append(dest, &vals[i])
 	}
-	err := s.read.QueryRowContext(ctx, `SELECT a.id, a.program_id, a.status, a.languages, a.country, a.city,
+	dest = append(dest, &a.Gender)
+	err := s.read.QueryRowContext(ctx, `SELECT a.id, a.program_id, a.languages, a.country, a.city,
 		a.skills, a.need_domains, a.hours_per_week, a.times, a.preferences, a.preference_tags, a.consent_at,
 		a.created_at, a.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key,
-		a.full_name_sealed, a.email_sealed, a.phone_sealed, a.motivation_sealed, a.background_sealed, a.lived_experience_sealed
-		FROM mentor_applications a LEFT JOIN data_keys dk ON dk.id = a.data_key_id WHERE a.id = $1`, id).Scan(dest...)
+		a.full_name_sealed, a.email_sealed, a.phone_sealed, a.motivation_sealed, a.background_sealed, a.lived_experience_sealed,
+		a.experience_tags_sealed, a.gender
+		FROM mentors a LEFT JOIN data_keys dk ON dk.id = a.data_key_id WHERE a.id = $1`, id).Scan(dest...)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, errs.NotFound("mentor application")
+		return a, errs.NotFound("mentor")
 	}
 	if err != nil {
 		return a, s.wrap(err, "read mentor application")
 	}
-	a.Status = mentors.ApplicationStatus(status)
 	a.Consent = true // nothing is stored without it
 	a.ConsentAt, a.CreatedAt = a.ConsentAt.UTC(), a.CreatedAt.UTC()
 	for _, l := range []struct {
@@ -152,12 +193,15 @@ func (s *Store) MentorApplication(ctx context.Context, id int64) (mentors.Applic
 	if err != nil {
 		return a, err
 	}
-	for i, v := range sealedApplicationValues(&a) {
-		if *v, err = s.openField(key, vals[i], "mentor_applications", sealedApplicationColumns[i], a.ID); err != nil {
+	for i, v := range sealedApplicationValues(&a, &expTags) {
+		if *v, err = s.openField(key, vals[i], mentorSealTable, sealedApplicationColumns[i], a.ID); err != nil {
 			return mentors.Application{}, err
 		}
 	}
-	if err := s.Audit(ctx, "mentor_application.read", "mentor_application", a.ID, audit.OK); err != nil {
+	if a.ExperienceTags, err = tagsOf(expTags); err != nil {
+		return mentors.Application{}, err
+	}
+	if err := s.Audit(ctx, "mentor.read", "mentor", a.ID, audit.OK); err != nil {
 		return mentors.Application{}, err
 	}
 	return a, nil
