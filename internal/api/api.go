@@ -5,6 +5,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"homeward/internal/i18n"
 	"homeward/internal/store"
@@ -18,6 +19,8 @@ type Deps struct {
 	Store  *store.Store
 	Bundle *i18n.Bundle
 	Log    *slog.Logger
+	// LinkLifetime is how long an invitation link works (identity.Config).
+	LinkLifetime time.Duration
 }
 
 // API serves /api/v1.
@@ -25,12 +28,16 @@ type API struct {
 	store  *store.Store
 	bundle *i18n.Bundle
 	log    *slog.Logger
+	link   time.Duration
 	probe  *http.ServeMux // the routes with a method, to tell 405 from 404
 }
 
 // New returns the API.
 func New(d Deps) *API {
-	a := &API{store: d.Store, bundle: d.Bundle, log: d.Log, probe: http.NewServeMux()}
+	a := &API{store: d.Store, bundle: d.Bundle, log: d.Log, link: d.LinkLifetime, probe: http.NewServeMux()}
+	if a.link <= 0 {
+		a.link = 72 * time.Hour
+	}
 	for _, r := range a.Routes() {
 		if r.Method != "" {
 			a.probe.Handle(r.Pattern(), r.Handler)

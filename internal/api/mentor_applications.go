@@ -31,6 +31,8 @@ type applicationInput struct {
 	LivedExperience string   `json:"lived_experience"`
 	Preferences     string   `json:"preferences"`
 	PreferenceTags  []string `json:"preference_tags"`
+	ExperienceTags  []string `json:"experience_tags"`
+	Gender          string   `json:"gender"`
 	Consent         bool     `json:"consent"`
 }
 
@@ -49,6 +51,7 @@ func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) {
 		Skills: in.Skills, Background: in.Background, NeedDomains: in.NeedDomains,
 		HoursPerWeek: in.HoursPerWeek, Times: in.Times, LivedExperience: in.LivedExperience,
 		Preferences: in.Preferences, PreferenceTags: in.PreferenceTags, Consent: in.Consent,
+		ExperienceTags: in.ExperienceTags, Gender: in.Gender,
 	}
 	// Check the input before counting it: a mistake does not use up the limit.
 	p, err := a.store.GetProgram(r.Context(), in.ProgramID)

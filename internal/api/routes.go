@@ -66,6 +66,29 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/cases/{id}/follow-ups", Access: route.SignedIn, Action: policy.FinalMeeting, Handler: http.HandlerFunc(a.followUpList)},
 		{Method: "PUT", Path: Prefix + "/cases/{id}/follow-ups/{followup}", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.followUpRecord)},
 
+		// Mentors: a program's mentors (policy.MentorManage on the program),
+		// a mentor's record (policy.CheckMentor before anything sealed is
+		// read), training modules, suggestions and bulk matching.
+		{Method: "GET", Path: Prefix + "/mentors", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorList)},
+		{Method: "GET", Path: Prefix + "/mentors/{id}", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(a.mentorGet)},
+		{Method: "PATCH", Path: Prefix + "/mentors/{id}", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorUpdate)},
+		{Method: "POST", Path: Prefix + "/mentors/{id}/acceptance", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorAccept)},
+		{Method: "POST", Path: Prefix + "/mentors/{id}/invitation", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorInvite)},
+		{Method: "GET", Path: Prefix + "/mentors/{id}/checks", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(a.mentorCheckList)},
+		{Method: "POST", Path: Prefix + "/mentors/{id}/checks", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorCheckCreate)},
+		{Method: "GET", Path: Prefix + "/mentors/{id}/notes", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorNoteList)},
+		{Method: "POST", Path: Prefix + "/mentors/{id}/notes", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.mentorNoteCreate)},
+		{Method: "GET", Path: Prefix + "/mentors/{id}/training", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(a.mentorTrainingList)},
+		{Method: "PUT", Path: Prefix + "/mentors/{id}/training/{module}", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(a.mentorTrainingSet)},
+		{Method: "GET", Path: Prefix + "/training-modules", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.moduleList)},
+		{Method: "POST", Path: Prefix + "/training-modules", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.moduleCreate)},
+		{Method: "PATCH", Path: Prefix + "/training-modules/{id}", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.moduleUpdate)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/match-suggestions", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.matchSuggestions)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/match-profile", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.matchProfileGet)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/match-profile", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(a.matchProfileSet)},
+		{Method: "POST", Path: Prefix + "/matching/preview", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.matchingPreview)},
+		{Method: "POST", Path: Prefix + "/matching/confirm", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.matchingConfirm)},
+
 		// Anything else under the API answers with a JSON 404.
 		{Path: Prefix + "/", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(a.notFound)},
 	}

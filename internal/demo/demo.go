@@ -129,6 +129,9 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		sum.Programs++
 	}
 	j.programs = programs[:3]
+	if err := j.addTraining(); err != nil {
+		return sum, err
+	}
 	modelled := []int64{programs[0].ID, programs[1].ID, programs[2].ID}
 	for _, role := range auth.Roles {
 		u := auth.User{Email: string(role) + "@" + DemoDomain, Name: "Demo " + string(role), Role: role}
@@ -144,6 +147,11 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		u, pw, err := j.user(u)
 		if err != nil {
 			return sum, err
+		}
+		if role == auth.Mentor {
+			if err := j.readyMentor(u); err != nil {
+				return sum, err
+			}
 		}
 		sum.Users = append(sum.Users, Credential{Email: u.Email, Password: pw, Role: role, Name: u.Name})
 		switch role {
@@ -161,6 +169,9 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		}
 	}
 	if err := j.runJourneys(); err != nil {
+		return sum, err
+	}
+	if err := j.addApplicants(st); err != nil {
 		return sum, err
 	}
 	for _, s := range journeySpecs {
@@ -219,6 +230,9 @@ func Programs(size Size, seed uint64) []program.Program {
 	// The refugee program recruits mentors on the public site; the other two
 	// keep their existence to themselves.
 	out[2].ApplicationsOpen = true
+	for i := range out {
+		out[i].MentorChecks = mentorChecks[i]
+	}
 	themes := []struct{ name, desc string }{
 		{"Return mentoring", "Mentoring after release from prison."},
 		{"Women's re-entry circle", "Mentoring for women leaving prison, with childcare and family-law support."},

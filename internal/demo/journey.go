@@ -936,6 +936,9 @@ func (j *journey) mentorFor(p program.Program, demo bool) (*poolMentor, error) {
 		return nil, err
 	}
 	j.sum.Users = append(j.sum.Users, Credential{Email: u.Email, Password: pw, Role: auth.Mentor, Name: name})
+	if err := j.readyMentor(u); err != nil {
+		return nil, err
+	}
 	m := &poolMentor{user: u}
 	j.pool[p.ID] = append(j.pool[p.ID], m)
 	return m, nil

@@ -39,28 +39,28 @@ var Genders = []string{"female", "male", "other"}
 // themselves (Motivation, Background, LivedExperience) and their
 // ExperienceTags are sealed.
 type Application struct {
-	ID              int64             `json:"id"`
-	ProgramID       int64             `json:"program_id"`
-	FullName        string            `json:"full_name"`
-	Email           string            `json:"email"`
-	Phone           string            `json:"phone"`
-	Motivation      string            `json:"motivation"`
-	Languages       []string          `json:"languages"` // ISO 639-1 codes
-	Country         string            `json:"country"`   // ISO 3166-1 alpha-2
-	City            string            `json:"city"`
-	Skills          string            `json:"skills"`
-	Background      string            `json:"background"`   // professional background
-	NeedDomains     []string          `json:"need_domains"` // the program's domains they can help with
-	HoursPerWeek    int               `json:"hours_per_week"`
-	Times           []string          `json:"times"`
-	LivedExperience string            `json:"lived_experience"`
-	ExperienceTags  []string          `json:"experience_tags"` // of ExperienceTags, optional
-	Gender          string            `json:"gender"`          // of Genders, or ""
-	Preferences     string            `json:"preferences"`     // who they feel able to support, in their words
-	PreferenceTags  []string          `json:"preference_tags"`
-	Consent         bool              `json:"consent"` // to the processing of their data
-	ConsentAt       time.Time         `json:"consent_at"`
-	CreatedAt       time.Time         `json:"created_at"`
+	ID              int64     `json:"id"`
+	ProgramID       int64     `json:"program_id"`
+	FullName        string    `json:"full_name"`
+	Email           string    `json:"email"`
+	Phone           string    `json:"phone"`
+	Motivation      string    `json:"motivation"`
+	Languages       []string  `json:"languages"` // ISO 639-1 codes
+	Country         string    `json:"country"`   // ISO 3166-1 alpha-2
+	City            string    `json:"city"`
+	Skills          string    `json:"skills"`
+	Background      string    `json:"background"`   // professional background
+	NeedDomains     []string  `json:"need_domains"` // the program's domains they can help with
+	HoursPerWeek    int       `json:"hours_per_week"`
+	Times           []string  `json:"times"`
+	LivedExperience string    `json:"lived_experience"`
+	ExperienceTags  []string  `json:"experience_tags"` // of ExperienceTags, optional
+	Gender          string    `json:"gender"`          // of Genders, or ""
+	Preferences     string    `json:"preferences"`     // who they feel able to support, in their words
+	PreferenceTags  []string  `json:"preference_tags"`
+	Consent         bool      `json:"consent"` // to the processing of their data
+	ConsentAt       time.Time `json:"consent_at"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // Limits of the application's fields, shared by validation, the form and

@@ -9,7 +9,7 @@ import "time"
 type Standing struct {
 	Mentor   Mentor   `json:"mentor"`
 	Ready    bool     `json:"ready"`
-	Reasons  []Reason `json:"reasons"` // what keeps them from being matched; none when ready
+	Reasons  []Reason `json:"reasons"`  // what keeps them from being matched; none when ready
 	Load     int      `json:"load"`     // mentees supported now (matched, active, closing cases)
 	Capacity int      `json:"capacity"` // places: their own or the program's
 	Pipeline Pipeline `json:"pipeline"`

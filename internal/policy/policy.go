@@ -50,6 +50,18 @@ const (
 	FinalMeeting Action = "case.final_meeting"
 	// Portal is the mentee's own portal: their plan, requests, feedback and data.
 	Portal Action = "portal"
+
+	// MentorManage is the coordinator's work with the mentors of a program:
+	// the screening board, checks and notes, acceptance, training modules
+	// and completions, capacity and pauses, and bulk matching. On a program
+	// (Can) or on a mentor (CanMentor).
+	MentorManage Action = "mentor.manage"
+	// MentorView is reading a mentor's record: the program's coordinators,
+	// and the mentor themself (their own record, without screening notes).
+	MentorView Action = "mentor.view"
+	// MentorSelf is what a mentor does on their own record: reporting a
+	// training module done.
+	MentorSelf Action = "mentor.self"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -78,13 +90,16 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Coordinator && (programID == 0 || mine)
 	case Portal:
 		return u.Role == auth.Mentee
+	case MentorManage:
+		return u.Role == auth.Coordinator && (programID == 0 || mine)
 	}
 	return false
 }
 
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
-	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal}
+	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
+	MentorManage, MentorView, MentorSelf}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
@@ -93,7 +108,8 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 // rather than on the role alone.
 func OnRecord(a Action) bool {
 	switch a {
-	case ProgramView, ProgramEdit, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting:
+	case ProgramView, ProgramEdit, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
+		MentorManage, MentorView, MentorSelf:
 		return true
 	}
 	return false

@@ -62,7 +62,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := api.New(api.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log})
+	var linkLifetime time.Duration
+	if cfg.Identity != nil {
+		linkLifetime = cfg.Identity.Config().LinkLifetime
+	}
+	a := api.New(api.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, LinkLifetime: linkLifetime})
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -159,10 +159,14 @@ func (a *app) postForm(target string, v url.Values, header ...string) (*http.Res
 	return a.do("POST", target, strings.NewReader(v.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
 }
 
+// program creates a program whose mentors need no check to be matched: the
+// case journey's tests match mentors made from accounts; what checks and
+// training require is tested with mentors (mentor_test.go).
 func (a *app) program(name string) program.Program {
 	a.t.Helper()
 	p := program.New()
 	p.Name = name
+	p.MentorChecks = nil
 	p, err := a.store.CreateProgram(context.Background(), p)
 	if err != nil {
 		a.t.Fatal(err)
@@ -178,6 +182,9 @@ func programForm(name string) url.Values {
 		"cadence.later_per_week": {"0,5"}, "quiet_weeks": {"3"}, "duration_min_months": {"3"},
 		"duration_max_months": {"6"}, "custody.months_before": {"6"}, "custody.months_after": {"6"},
 		"need_domains": {"housing", "employment"}, "custom_domains": {"digital_skills"},
+		"mentor_checks": {"background_check"}, "hours_per_contact": {"1,5"},
+		"match_weights.language": {"3"}, "match_weights.place": {"1"}, "match_weights.availability": {"2"},
+		"match_weights.skills": {"3"}, "match_weights.preferences": {"2"}, "match_weights.lived_experience": {"0.5"},
 	}
 }
 

@@ -213,8 +213,31 @@ func (s *Store) BulkUsers(ctx context.Context, users []auth.User) error {
 				return err
 			}
 		}
+		// Generated mentors are ready: a mentor record in each program, with
+		// the program's checks passed (valid for three years).
+		for _, x := range users {
+			if x.Role != auth.Mentor {
+				continue
+			}
+			if err := s.ensureMentors(ctx, tx, x.ID); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO mentor_checks (mentor_id, kind, result, done_on, expires_on, recorded_at)
+				SELECT m.id, k.value, 'passed', $2, $3, $2 FROM mentors m JOIN programs p ON p.id = m.program_id,
+				`+s.jsonEach("p.mentor_checks")+` WHERE m.user_id = $1`, x.ID, s.ts(dateOnly(now)), s.ts(dateOnly(now).AddDate(3, 0, 0))); err != nil {
+				return s.wrap(err, "record generated checks")
+			}
+		}
 		return s.appendAudit(ctx, tx, "user.bulk_create", "user", ids[len(ids)-1], audit.OK)
 	})
+}
+
+// jsonEach is a table of the elements of a JSON array column, as k.value.
+func (s *Store) jsonEach(column string) string {
+	if s.engine == Postgres {
+		return "json_array_elements_text(" + column + "::json) AS k(value)"
+	}
+	return "json_each(" + column + ") AS k"
 }
 
 // BulkLoad stores a batch of cases with their mentees and records in one

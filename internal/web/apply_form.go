@@ -65,6 +65,8 @@ type applyForm struct {
 	Domains   []string
 	Times     []string
 	Tags      []string
+	Histories []string // mentors.ExperienceTags
+	Genders   []string
 }
 
 // Value returns the typed value of a field.
@@ -79,10 +81,10 @@ func (f *applyForm) Checked(field, value string) bool { return slices.Contains(f
 // applyTextFields are the form's text fields; their names are the API's, so
 // that validation messages land on the right field.
 var applyTextFields = []string{"full_name", "email", "phone", "motivation", "other_languages", "country", "city",
-	"skills", "background", "hours_per_week", "lived_experience", "preferences"}
+	"skills", "background", "hours_per_week", "lived_experience", "preferences", "gender"}
 
 // applyListFields are the form's groups of boxes.
-var applyListFields = []string{"languages", "need_domains", "times", "preference_tags"}
+var applyListFields = []string{"languages", "need_domains", "times", "preference_tags", "experience_tags"}
 
 // languageNames are endonyms of languages programs often work in; a
 // language without one is offered by its code.
@@ -100,6 +102,7 @@ func (h *Web) newApplyForm(p program.Program, token string) *applyForm {
 		Program: applyProgram{ID: p.ID, Name: p.Name, Description: p.Description},
 		Values:  map[string]string{}, Lists: map[string][]string{}, Errors: map[string]string{}, Token: token,
 		Domains: p.NeedDomains, Times: mentors.Times, Tags: mentors.PreferenceTags,
+		Histories: mentors.ExperienceTags, Genders: mentors.Genders,
 	}
 	codes := slices.Clone(p.Languages)
 	for _, l := range h.bundle.Languages() {
@@ -177,6 +180,8 @@ func (f *applyForm) parse(r *http.Request) mentors.Application {
 		LivedExperience: f.Values["lived_experience"],
 		Preferences:     f.Values["preferences"],
 		PreferenceTags:  slices.Clone(f.Lists["preference_tags"]),
+		ExperienceTags:  slices.Clone(f.Lists["experience_tags"]),
+		Gender:          f.Values["gender"],
 		Consent:         f.Values["consent"] != "",
 	}
 	if s := strings.TrimSpace(f.Values["hours_per_week"]); s != "" {

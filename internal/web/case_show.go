@@ -69,6 +69,7 @@ type overviewPerson struct {
 	Name           string
 	Load, Capacity int // a mentor's open cases in the program, and the most they take
 	Full           bool
+	NotReady       bool // a mentor whose training or checks are not complete
 }
 
 // overviewForms are the overview's forms that come back refused, and the
@@ -259,7 +260,7 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 			}
 			for _, m := range mentors {
 				pg.Mentors = append(pg.Mentors, overviewPerson{ID: m.User.ID, Name: overviewName(m.User),
-					Load: m.Load, Capacity: m.Capacity, Full: m.Load >= m.Capacity})
+					Load: m.Load, Capacity: m.Capacity, Full: m.Load >= m.Capacity, NotReady: !m.Ready})
 			}
 		}
 		staff, err := h.store.ProgramStaff(ctx, c.ProgramID, auth.Psychologist)

@@ -63,3 +63,29 @@ func applySaveError(err error, fields map[string]string, message *string, confli
 	}
 	return false
 }
+
+// boxGroup is the data of the "mentor_boxes" partial: a group of boxes.
+type boxGroup struct {
+	Field, Legend, Prefix, Err string
+	Choices                    []boxChoice
+}
+
+type boxChoice struct {
+	Value   string
+	Checked bool
+}
+
+// checker is a form with groups of boxes.
+type checker interface {
+	form
+	Checked(field, value string) bool
+}
+
+// boxesOf builds a group of boxes for a template.
+func boxesOf(f checker, field, legend string, choices []string, prefix string) boxGroup {
+	g := boxGroup{Field: field, Legend: legend, Prefix: prefix, Err: f.Err(field)}
+	for _, c := range choices {
+		g.Choices = append(g.Choices, boxChoice{Value: c, Checked: f.Checked(field, c)})
+	}
+	return g
+}

@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/store"
 )
@@ -16,6 +18,35 @@ type homePage struct {
 	// Cases is the at-a-glance view of the signed-in user's cases: for
 	// coordinators, mentors and psychologists (nil for everyone else).
 	Cases *homeCases
+	// Mentor is a mentor's own page: their mentees, training and checks.
+	Mentor *mentorHome
+	// Mentors is a coordinator's glance at their programs' mentors.
+	CanMentors bool
+}
+
+// mentorHome is what a mentor sees first: the people they support with
+// their signals, the next contacts, and in each program their standing,
+// training and checks.
+type mentorHome struct {
+	Mentees []menteeRow
+	New     []menteeRow // matched, the first meeting still ahead
+	Records []mentorRecord
+	Done    string
+}
+
+// menteeRow is a mentee on a mentor's home page.
+type menteeRow struct {
+	store.MenteeGlance
+	Due         string // the next contact's day, "" when none is expected
+	Overdue     bool
+	DaysOverdue int
+}
+
+// mentorRecord is the mentor in one program.
+type mentorRecord struct {
+	Standing mentors.Standing
+	Program  string
+	Training []mentors.ModuleProgress
 }
 
 // homeCases counts the cases of the user's scope that need attention.
@@ -43,7 +74,14 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	page := homePage{Programs: n, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil}
+	page := homePage{Programs: n, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil,
+		CanMentors: policy.Can(u, policy.MentorManage, 0)}
+	if u.Role == auth.Mentor {
+		if page.Mentor, err = h.mentorHome(r); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if policy.Can(u, policy.CaseList, 0) {
 		scope := policy.CaseScope(u)
 		page.Cases = &homeCases{}
@@ -56,6 +94,53 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	h.render(w, r, http.StatusOK, "home", "home", page)
+}
+
+// mentorHome reads a mentor's home page: three queries and one per program.
+func (h *Web) mentorHome(r *http.Request) (*mentorHome, error) {
+	ctx := r.Context()
+	u := policy.Actor(ctx)
+	glances, err := h.store.MentorMentees(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := h.store.Now()
+	home := &mentorHome{}
+	if r.URL.Query().Get("done") == "training" {
+		home.Done = "home.mentor.training_reported"
+	}
+	for _, g := range glances {
+		row := menteeRow{MenteeGlance: g}
+		if d := g.Case.ContactDueAt; d != nil {
+			row.Due = d.Format("2006-01-02")
+			if now.After(*d) {
+				row.Overdue, row.DaysOverdue = true, int(now.Sub(*d).Hours()/24)
+			}
+		}
+		if g.Case.State == cases.Matched {
+			home.New = append(home.New, row)
+		}
+		home.Mentees = append(home.Mentees, row)
+	}
+	records, err := h.store.MyMentors(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range records {
+		if !slices.Contains(u.Programs, st.Mentor.ProgramID) {
+			continue
+		}
+		p, err := h.store.GetProgram(ctx, st.Mentor.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		tr, err := h.store.MentorTraining(ctx, st.Mentor.ID)
+		if err != nil {
+			return nil, err
+		}
+		home.Records = append(home.Records, mentorRecord{Standing: st, Program: p.Name, Training: tr})
+	}
+	return home, nil
 }
 
 // homeCountCap is where a count on the home page stops ("500+"): one

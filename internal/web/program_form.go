@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"homeward/internal/errs"
+	"homeward/internal/mentors"
 	"homeward/internal/program"
 )
 
@@ -23,6 +24,10 @@ type programForm struct {
 	Errors  map[string]string
 	Message string // a form-wide message (e.g. a conflicting edit), as a catalogue key
 	Choices []string
+	// Checks are the ticked required mentor checks; CheckKinds the choices.
+	Checks     []string
+	CheckKinds []string
+	Weights    []string // the fields of the match weights, in the score's order
 }
 
 // Value returns the typed value of a field.
@@ -34,18 +39,42 @@ func (f *programForm) Err(name string) string { return f.Errors[name] }
 // Checked reports whether a need domain is ticked.
 func (f *programForm) Checked(domain string) bool { return slices.Contains(f.Domains, domain) }
 
+// CheckRequired reports whether a kind of mentor check is ticked.
+func (f *programForm) CheckRequired(kind string) bool { return slices.Contains(f.Checks, kind) }
+
+// newProgramForm is an empty form with its choices.
+func newProgramForm() *programForm {
+	f := &programForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: program.DefaultNeedDomains,
+		CheckKinds: mentors.CheckKinds}
+	for _, it := range (program.MatchWeights{}).Items() {
+		f.Weights = append(f.Weights, it.Field)
+	}
+	return f
+}
+
 // programFormFields are the text fields of the form; their names are the
 // API's field paths, so errors from validation land on the right field.
 var programFormFields = []string{
 	"name", "description", "languages", "countries", "mentor_capacity",
 	"cadence.first_weeks", "cadence.first_per_week", "cadence.later_per_week",
 	"quiet_weeks", "duration_min_months", "duration_max_months",
-	"custody.months_before", "custody.months_after", "custom_domains", "version",
+	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact",
+	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
+	"match_weights.preferences", "match_weights.lived_experience",
+}
+
+// number shows a number as a form value.
+func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// parseNumber reads a number as people type it (0,5 as often as 0.5).
+func parseNumber(s string) (float64, error) {
+	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
 }
 
 func formFromProgram(p program.Program) *programForm {
-	f := &programForm{ID: p.ID, Errors: map[string]string{}, Choices: program.DefaultNeedDomains}
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	f := newProgramForm()
+	f.ID = p.ID
+	num := number
 	f.Values = map[string]string{
 		"name":                   p.Name,
 		"description":            p.Description,
@@ -61,7 +90,12 @@ func formFromProgram(p program.Program) *programForm {
 		"custody.months_before":  strconv.Itoa(p.Custody.MonthsBefore),
 		"custody.months_after":   strconv.Itoa(p.Custody.MonthsAfter),
 		"version":                strconv.Itoa(p.Version),
+		"hours_per_contact":      num(p.HoursPerContact),
 	}
+	for _, it := range p.MatchWeights.Items() {
+		f.Values["match_weights."+it.Field] = num(it.Weight)
+	}
+	f.Checks = slices.Clone(p.MentorChecks)
 	if p.Custody.Enabled {
 		f.Values["custody.enabled"] = "on"
 	}
@@ -91,13 +125,18 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	if err := r.ParseForm(); err != nil {
 		return nil, program.Program{}, errs.TooLarge()
 	}
-	f := &programForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: program.DefaultNeedDomains}
+	f := newProgramForm()
 	for _, name := range programFormFields {
 		f.Values[name] = r.PostForm.Get(name)
 	}
 	for _, box := range []string{"custody.enabled", "mentee_second_factor", "applications_open"} {
 		if r.PostForm.Get(box) != "" {
 			f.Values[box] = "on"
+		}
+	}
+	for _, k := range r.PostForm["mentor_checks"] {
+		if slices.Contains(mentors.CheckKinds, k) && !slices.Contains(f.Checks, k) {
+			f.Checks = append(f.Checks, k)
 		}
 	}
 	for _, d := range r.PostForm["need_domains"] {
@@ -116,6 +155,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 
 		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
 		ApplicationsOpen:   f.Values["applications_open"] != "",
+		MentorChecks:       slices.Clone(f.Checks),
 	}
 	ints := []struct {
 		name string
@@ -141,15 +181,22 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		}
 		*n.dst = v
 	}
-	for _, n := range []struct {
+	floats := []struct {
 		name string
 		dst  *float64
 	}{
 		{"cadence.first_per_week", &p.Cadence.FirstPerWeek},
 		{"cadence.later_per_week", &p.Cadence.LaterPerWeek},
-	} {
-		// People write 0,5 as often as 0.5.
-		v, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(f.Values[n.name]), ",", "."), 64)
+		{"hours_per_contact", &p.HoursPerContact},
+	}
+	for _, name := range f.Weights {
+		floats = append(floats, struct {
+			name string
+			dst  *float64
+		}{"match_weights." + name, p.MatchWeights.Weight(name)})
+	}
+	for _, n := range floats {
+		v, err := parseNumber(f.Values[n.name])
 		if err != nil {
 			f.Errors[n.name] = "validation.number"
 		}

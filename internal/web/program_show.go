@@ -9,9 +9,10 @@ import (
 )
 
 type programPage struct {
-	Program program.Program
-	Saved   bool
-	CanEdit bool
+	Program    program.Program
+	Saved      bool
+	CanEdit    bool
+	CanMentors bool // the program's coordinators: mentors, training, matching
 }
 
 // programFromPath loads the program the path's {id} names, if the signed-in
@@ -34,5 +35,6 @@ func (h *Web) programShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "program", "programs", programPage{Program: p, Saved: r.URL.Query().Get("saved") == "1",
-		CanEdit: policy.CheckRequest(r.Context(), policy.ProgramEdit, p.ID) == nil})
+		CanEdit:    policy.CheckRequest(r.Context(), policy.ProgramEdit, p.ID) == nil,
+		CanMentors: policy.CheckRequest(r.Context(), policy.MentorManage, p.ID) == nil})
 }

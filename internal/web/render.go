@@ -37,9 +37,11 @@ func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
 	for _, lang := range bundle.Languages() {
 		p := bundle.Printer(lang.Code)
 		funcs := template.FuncMap{
-			"asset":   a.url,
-			"join":    strings.Join,
-			"fieldOf": fieldOf,
+			"asset":        a.url,
+			"join":         strings.Join,
+			"fieldOf":      fieldOf,
+			"boxes":        boxesOf,
+			"moduleFields": moduleFields,
 			// when shows a time to the minute, in UTC.
 			"when": func(t any) string {
 				switch v := t.(type) {

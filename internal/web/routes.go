@@ -103,6 +103,30 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/cases/{id}/outcomes", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(h.outcomeCreate)},
 		{Method: "POST", Path: "/cases/{id}/follow-ups/{followup}", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(h.followUpRecord)},
 
+		// Mentors: the coordinator's view and screening board of a program,
+		// a mentor's record and the actions on it (policy.CheckMentor before
+		// anything sealed is read), training modules, matching.
+		{Method: "GET", Path: "/mentors", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorList)},
+		{Method: "GET", Path: "/mentors/board", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorBoard)},
+		{Method: "GET", Path: "/mentors/{id}", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(h.mentorShow)},
+		{Method: "GET", Path: "/mentors/{id}/edit", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorEdit)},
+		{Method: "POST", Path: "/mentors/{id}", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorUpdate)},
+		{Method: "POST", Path: "/mentors/{id}/stage", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorMove)},
+		{Method: "POST", Path: "/mentors/{id}/accept", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorAccept)},
+		{Method: "POST", Path: "/mentors/{id}/invite", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorInvite)},
+		{Method: "POST", Path: "/mentors/{id}/notes", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorNoteCreate)},
+		{Method: "POST", Path: "/mentors/{id}/checks", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorCheckCreate)},
+		{Method: "POST", Path: "/mentors/{id}/availability", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.mentorAvailability)},
+		// A coordinator confirms a module; the mentor themself reports it done.
+		{Method: "POST", Path: "/mentors/{id}/training/{module}", Access: route.SignedIn, Action: policy.MentorView, Handler: http.HandlerFunc(h.mentorTrainingSet)},
+		{Method: "GET", Path: "/programs/{id}/training", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.trainingList)},
+		{Method: "POST", Path: "/programs/{id}/training", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.moduleCreate)},
+		{Method: "POST", Path: "/training-modules/{id}", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.moduleUpdate)},
+		{Method: "GET", Path: "/cases/{id}/suggestions", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(h.matchSuggestions)},
+		{Method: "POST", Path: "/cases/{id}/match-profile", Access: route.SignedIn, Action: policy.CaseManage, Handler: http.HandlerFunc(h.matchProfileUpdate)},
+		{Method: "GET", Path: "/programs/{id}/matching", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.matchingPreview)},
+		{Method: "POST", Path: "/programs/{id}/matching", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.matchingConfirm)},
+
 		// The mentee's own portal.
 		{Method: "GET", Path: "/my", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalHome)},
 		{Method: "POST", Path: "/my/steps/{id}/done", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalStepDone)},

@@ -1,0 +1,254 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/errs"
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+	"homeward/internal/route"
+)
+
+// ---- Checks ----
+
+func (a *API) mentorCheckList(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.MentorChecks(r.Context(), ref.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+func (a *API) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Kind      string              `json:"kind"`
+		Result    mentors.CheckResult `json:"result"`
+		DoneOn    *string             `json:"done_on"`
+		ExpiresOn *string             `json:"expires_on"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	f := map[string]string{}
+	c := mentors.Check{MentorID: ref.ID, Kind: in.Kind, Result: in.Result, ExpiresOn: parseDate("expires_on", in.ExpiresOn, f)}
+	if d := parseDate("done_on", in.DoneOn, f); d != nil {
+		c.DoneOn = *d
+	}
+	if err := invalidIf(f); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	c, err = a.store.RecordCheck(r.Context(), c, actorID(r))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+// ---- Notes (coordinators only: sealed, every read audited) ----
+
+func (a *API) mentorNoteList(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.MentorNotes(r.Context(), ref.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+func (a *API) mentorNoteCreate(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Body string `json:"body"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	n, err := a.store.AddMentorNote(r.Context(), ref.ID, in.Body, actorID(r))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, n)
+}
+
+// ---- Training ----
+
+func (a *API) mentorTrainingList(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.MentorTraining(r.Context(), ref.ID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+// mentorTrainingSet records a module's completion: "confirmed" (or "" to
+// withdraw) by a coordinator, "reported" (or "" to withdraw a report) by
+// the mentor themself.
+func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	moduleID, err := route.IDOf(r, "module", "training module")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	u := policy.Actor(r.Context())
+	self := policy.CanMentor(u, policy.MentorSelf, ref)
+	if !self && !policy.CanMentor(u, policy.MentorManage, ref) {
+		a.fail(w, r, policy.CheckMentor(r.Context(), policy.MentorManage, ref))
+		return
+	}
+	var in struct {
+		Status mentors.CompletionStatus `json:"status"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := a.store.SetCompletion(r.Context(), ref.ID, moduleID, in.Status, self, u.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.mentorTrainingList(w, r)
+}
+
+// ---- Training modules of a program ----
+
+func (a *API) moduleList(w http.ResponseWriter, r *http.Request) {
+	pid, err := programOfQuery(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	list, err := a.store.Modules(r.Context(), pid)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list, ""))
+}
+
+type moduleInput struct {
+	ProgramID   int64   `json:"program_id"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Required    *bool   `json:"required"`
+	Archived    *bool   `json:"archived"`
+	Position    *int    `json:"position"`
+	Version     int     `json:"version"`
+}
+
+// apply sets the fields the input names on m.
+func (in moduleInput) apply(m *mentors.Module) {
+	if in.Title != nil {
+		m.Title = *in.Title
+	}
+	if in.Description != nil {
+		m.Description = *in.Description
+	}
+	if in.Required != nil {
+		m.Required = *in.Required
+	}
+	if in.Archived != nil {
+		m.Archived = *in.Archived
+	}
+	if in.Position != nil {
+		m.Position = *in.Position
+	}
+}
+
+func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) {
+	var in moduleInput
+	if err := decode(w, r, &in); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err := policy.CheckRequest(r.Context(), policy.MentorManage, in.ProgramID); err != nil {
+		if in.ProgramID <= 0 {
+			err = errs.Invalid(map[string]string{"program_id": "validation.required"})
+		}
+		a.fail(w, r, err)
+		return
+	}
+	m := mentors.Module{ProgramID: in.ProgramID, Required: true}
+	in.apply(&m)
+	m, err := a.store.CreateModule(r.Context(), m)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", Prefix+"/training-modules/"+strconv.FormatInt(m.ID, 10))
+	writeJSON(w, http.StatusCreated, m)
+}
+
+func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) {
+	id, err := route.ID(r, "training module")
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	m, err := a.store.GetModule(r.Context(), id)
+	if err == nil {
+		err = policy.CheckRequest(r.Context(), policy.MentorManage, m.ProgramID)
+	}
+	if err != nil {
+		if errs.Is(err, errs.KindNotFound) {
+			err = errs.NotFound("training module")
+		}
+		a.fail(w, r, err)
+		return
+	}
+	var in moduleInput
+	body, version, err := versionedBody(w, r, &in)
+	if err == nil {
+		err = decodeStrict(body, &in)
+	}
+	if err == nil && in.ProgramID != 0 && in.ProgramID != m.ProgramID {
+		err = errs.Invalid(map[string]string{"program_id": "validation.read_only"})
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	in.apply(&m)
+	m.Version = version
+	if m, err = a.store.UpdateModule(r.Context(), m); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, m)
+}

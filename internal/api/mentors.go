@@ -1,0 +1,245 @@
+package api
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"homeward/internal/errs"
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+	"homeward/internal/route"
+	"homeward/internal/store"
+)
+
+// mentorFromPath returns the mentor the path's {id} names, if the user may
+// do the action on them; nothing sealed is read before the policy decides.
+func (a *API) mentorFromPath(r *http.Request, act policy.Action) (store.MentorRef, error) {
+	id, err := route.ID(r, "mentor")
+	if err != nil {
+		return store.MentorRef{}, err
+	}
+	ref, err := a.store.MentorRef(r.Context(), id)
+	if err != nil {
+		return ref, err
+	}
+	return ref, policy.CheckMentor(r.Context(), act, ref)
+}
+
+// programOfQuery reads ?program_id=, required, and checks that the user
+// manages the program's mentors.
+func programOfQuery(r *http.Request) (int64, error) {
+	f := map[string]string{}
+	id := queryID(r, "program_id", f)
+	if id == 0 && len(f) == 0 {
+		f["program_id"] = "validation.required"
+	}
+	if err := invalidIf(f); err != nil {
+		return 0, err
+	}
+	return id, policy.CheckRequest(r.Context(), policy.MentorManage, id)
+}
+
+// mentorList lists a program's mentors with their standing, newest first:
+// ?program_id= (required), ?pipeline=, ?stage= (repeatable), ?nobody=true,
+// ?expiring=true, ?q= (account name or email).
+func (a *API) mentorList(w http.ResponseWriter, r *http.Request) {
+	pid, err := programOfQuery(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	page, err := pageOf(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	f := store.MentorFilter{ProgramID: pid, Nobody: q.Get("nobody") == "true", Expiring: q.Get("expiring") == "true",
+		Query: strings.TrimSpace(q.Get("q"))}
+	bad := map[string]string{}
+	if s := q.Get("pipeline"); s != "" {
+		if !slices.Contains(mentors.Pipelines, mentors.Pipeline(s)) {
+			bad["pipeline"] = "validation.choice"
+		}
+		f.Pipeline = mentors.Pipeline(s)
+	}
+	for _, s := range q["stage"] {
+		if !slices.Contains(mentors.Stages, mentors.Stage(s)) {
+			bad["stage"] = "validation.choice"
+		}
+		f.Stages = append(f.Stages, mentors.Stage(s))
+	}
+	if err := invalidIf(bad); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ov, err := a.store.MentorOverview(r.Context(), f, page)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		list[mentors.Standing]
+		Counts map[mentors.Pipeline]int `json:"counts"`
+	}{newList(ov.Items, ov.Next), ov.Counts})
+}
+
+// mentorDetail is a mentor's standing and, for the program's coordinators,
+// what they sent (sealed; reading it is audited).
+type mentorDetail struct {
+	mentors.Standing
+	Application *mentors.Application `json:"application,omitempty"`
+}
+
+func (a *API) mentorGet(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorView)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := a.mentorDetailOf(r, ref)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (a *API) mentorDetailOf(r *http.Request, ref store.MentorRef) (mentorDetail, error) {
+	st, err := a.store.GetMentor(r.Context(), ref.ID)
+	if err != nil {
+		return mentorDetail{}, err
+	}
+	d := mentorDetail{Standing: st}
+	if policy.CanMentor(policy.Actor(r.Context()), policy.MentorManage, ref) {
+		app, err := a.store.MentorApplication(r.Context(), ref.ID)
+		if err != nil {
+			return d, err
+		}
+		d.Application = &app
+		d.Standing.Mentor.Profile.ExperienceTags = app.ExperienceTags
+		if d.Standing.Mentor.Name == "" {
+			d.Standing.Mentor.Name = app.FullName
+		}
+	}
+	return d, nil
+}
+
+// mentorPatch is one change of a mentor: a stage move, the profile, or the
+// places and pause. One kind a request, so that nothing is half saved.
+type mentorPatch struct {
+	Version     int              `json:"version"`
+	Stage       *mentors.Stage   `json:"stage"`
+	Profile     *mentors.Profile `json:"profile"`
+	Capacity    *int             `json:"capacity"`
+	PausedUntil *string          `json:"paused_until"`
+}
+
+func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var in mentorPatch
+	body, version, err := versionedBody(w, r, &in)
+	if err == nil {
+		err = decodeStrict(body, &in)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	kinds := 0
+	for _, set := range []bool{in.Stage != nil, in.Profile != nil, in.Capacity != nil || in.PausedUntil != nil} {
+		if set {
+			kinds++
+		}
+	}
+	if kinds != 1 {
+		a.fail(w, r, errs.Invalid(map[string]string{"stage": "validation.one_change"}))
+		return
+	}
+	ctx := r.Context()
+	switch {
+	case in.Stage != nil:
+		err = a.store.MoveMentor(ctx, ref.ID, *in.Stage, version)
+	case in.Profile != nil:
+		err = a.store.UpdateMentorProfile(ctx, ref.ID, *in.Profile, version)
+	default:
+		f := map[string]string{}
+		av := mentors.Availability{PausedUntil: parseDate("paused_until", in.PausedUntil, f)}
+		if in.Capacity != nil {
+			av.Capacity = *in.Capacity
+		} else if st, gerr := a.store.GetMentor(ctx, ref.ID); gerr == nil {
+			av.Capacity = st.Mentor.Capacity // a pause alone keeps the places
+		}
+		if err = invalidIf(f); err == nil {
+			err = a.store.SetMentorAvailability(ctx, ref.ID, av, version)
+		}
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d, err := a.mentorDetailOf(r, ref)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+// invitation is an accepted mentor's one-time link (its path on this
+// site), shown once; empty when they have an account already.
+type invitation struct {
+	UserID         int64     `json:"user_id"`
+	InvitationPath string    `json:"invitation_path"`
+	ExpiresAt      time.Time `json:"expires_at,omitzero"`
+}
+
+// mentorAccept accepts a mentor at the checks stage and invites them.
+func (a *API) mentorAccept(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	_, version, err := versionedBody(w, r, &struct {
+		Version int `json:"version"`
+	}{})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ttl := a.link
+	acc, err := a.store.AcceptMentor(r.Context(), ref.ID, version, ttl)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out := invitation{UserID: acc.UserID}
+	if acc.Link != "" {
+		out.InvitationPath, out.ExpiresAt = "/link/"+acc.Link, a.store.Now().Add(ttl)
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+// mentorInvite makes a new invitation link for an accepted mentor who has
+// not used theirs; the earlier one stops working.
+func (a *API) mentorInvite(w http.ResponseWriter, r *http.Request) {
+	ref, err := a.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ttl := a.link
+	link, err := a.store.InviteMentorAgain(r.Context(), ref.ID, ttl)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, invitation{UserID: ref.UserID, InvitationPath: "/link/" + link, ExpiresAt: a.store.Now().Add(ttl)})
+}

@@ -1,0 +1,130 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/cases"
+	"homeward/internal/matching"
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+	"homeward/internal/program"
+)
+
+// suggestionsPage ranks the ready mentors with a free place for a waiting
+// case, each score explained item by item; the coordinator confirms one.
+// It also holds what the case tells matching (the mentee's wishes and
+// background), to edit.
+type suggestionsPage struct {
+	Header    caseHeader
+	Program   program.Program
+	Waiting   bool
+	Rows      []suggestionRow
+	Blocked   int // ready mentors left out: no common language
+	Pool      int // ready mentors with a free place
+	Profile   *overviewForm
+	Wishes    []string
+	Histories []string
+	Done      string
+}
+
+// suggestionRow is one ranked mentor.
+type suggestionRow struct {
+	UserID, MentorID int64
+	Name             string
+	Load, Capacity   int
+	Total, Max       float64
+	Lines            []scoreLine
+}
+
+// maxSuggestions is how many mentors the page ranks.
+const maxSuggestions = 20
+
+func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done := ""
+	if r.URL.Query().Get("done") == "profile" {
+		done = "suggest.done.profile"
+	}
+	h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
+}
+
+func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *overviewForm, done string) {
+	ctx := r.Context()
+	p, err := h.store.GetProgram(ctx, c.ProgramID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pg := suggestionsPage{Header: headerFor(r, c, "overview"), Program: p, Waiting: c.State == cases.Waiting,
+		Wishes: matching.Wishes, Histories: mentors.ExperienceTags, Profile: form, Done: done}
+	if pg.Profile == nil {
+		prof, err := h.store.MatchProfile(ctx, c.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		pg.Profile = newOverviewForm(nil)
+		pg.Profile.Multi["wishes"], pg.Profile.Multi["background"] = prof.Wishes, prof.Background
+	}
+	if pg.Waiting {
+		pool, err := h.store.MatchPool(ctx, c.ProgramID, c.ID)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		pg.Pool = len(pool.Mentors)
+		if len(pool.Cases) == 1 {
+			ms := make([]matching.Mentor, len(pool.Mentors))
+			for i, m := range pool.Mentors {
+				ms[i] = m.Input
+			}
+			ranked := matching.Suggest(ms, pool.Cases[0].Input, p.MatchWeights, pool.HoursNeeded)
+			pg.Blocked = len(ms) - len(ranked)
+			for _, s := range ranked[:min(len(ranked), maxSuggestions)] {
+				m := pool.Mentors[s.Mentor]
+				pg.Rows = append(pg.Rows, suggestionRow{UserID: m.Input.ID, MentorID: m.Standing.Mentor.ID,
+					Name: m.Standing.Mentor.Name, Load: m.Standing.Load, Capacity: m.Standing.Capacity,
+					Total: s.Score.Total, Max: maxTotal(p.MatchWeights), Lines: scoreLines(s.Score)})
+			}
+		}
+	}
+	h.render(w, r, status, "suggestions", "cases", pg)
+}
+
+// maxTotal is the most a score can reach under the weights.
+func maxTotal(w program.MatchWeights) float64 {
+	t := 0.0
+	for _, it := range w.Items() {
+		t += it.Weight
+	}
+	return t
+}
+
+// matchProfileUpdate saves what the case tells matching and ranks again.
+func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	f.Multi["wishes"], f.Multi["background"] = r.PostForm["wishes"], r.PostForm["background"]
+	err = h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
+	if err == nil {
+		http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10)+"/suggestions?done=profile", http.StatusSeeOther)
+		return
+	}
+	if !f.refuse(err, "case.refused.changed", "wishes", "background") {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderSuggestions(w, r, overviewStatus(err), c, f, "")
+}

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+)
+
+// mentorCheckCreate records a check of a mentor: its kind, result, the
+// day it was done and (optionally) the day it expires.
+func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(map[string]string{})
+	for _, k := range []string{"kind", "result", "done_on", "expires_on"} {
+		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	c := mentors.Check{MentorID: ref.ID, Kind: f.Value("kind"), Result: mentors.CheckResult(f.Value("result"))}
+	if d, ok := formDate(f, "done_on"); ok && d != nil {
+		c.DoneOn = *d
+	}
+	c.ExpiresOn, _ = formDate(f, "expires_on")
+	if len(f.Errors) == 0 {
+		if _, err = h.store.RecordCheck(r.Context(), c, policy.Actor(r.Context()).ID); err == nil {
+			http.Redirect(w, r, mentorAt(ref.ID, "check")+"#checks", http.StatusSeeOther)
+			return
+		}
+		if !f.refuse(err, "mentor.conflict", "kind", "result", "done_on", "expires_on") {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Check: f})
+}
+
+// formDate reads a date (2006-01-02) of a form field: nil when empty,
+// false with a message on the field when it is not a date.
+func formDate(f *overviewForm, name string) (*time.Time, bool) {
+	s := f.Value(name)
+	if s == "" {
+		return nil, true
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		f.Errors[name] = "validation.date"
+		return nil, false
+	}
+	return &t, true
+}

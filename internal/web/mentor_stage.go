@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+)
+
+// linkPath is where a one-time link's token is used; "" for no token.
+func linkPath(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "/link/" + token
+}
+
+// mentorVersion reads the version the coordinator saw from the form.
+func mentorVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostForm.Get("version"))
+	return v
+}
+
+// mentorMove moves a mentor on the screening board, retires an accepted
+// one or brings a retired one back. From the board, it goes back there.
+func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(map[string]string{"stage": r.PostForm.Get("stage")})
+	to := mentors.Stage(f.Value("stage"))
+	v := mentorVersion(r)
+	if v < 1 {
+		f.message("mentor.conflict")
+	} else if err = h.store.MoveMentor(r.Context(), ref.ID, to, v); err == nil {
+		if r.PostForm.Get("return") == "board" {
+			http.Redirect(w, r, "/mentors/board?program="+strconv.FormatInt(ref.ProgramID, 10), http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, mentorAt(ref.ID, "moved"), http.StatusSeeOther)
+		return
+	} else if !f.refuse(err, "mentor.conflict") {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+}
+
+// mentorAccept accepts a mentor at the checks stage and shows, once, the
+// invitation link to send them.
+func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	acc, err := h.store.AcceptMentor(r.Context(), ref.ID, mentorVersion(r), h.identity.Config().LinkLifetime)
+	if err == nil {
+		h.renderMentor(w, r, http.StatusOK, store.MentorRef{ID: ref.ID, ProgramID: ref.ProgramID, UserID: acc.UserID},
+			mentorPage{Done: "mentor.done.accepted", Link: linkPath(acc.Link)})
+		return
+	}
+	if !f.refuse(err, "mentor.conflict") {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+}
+
+// mentorInvite makes a new invitation link for an accepted mentor who has
+// not used theirs, and shows it once.
+func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	link, err := h.store.InviteMentorAgain(r.Context(), ref.ID, h.identity.Config().LinkLifetime)
+	if err == nil {
+		h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
+		return
+	}
+	if !f.refuse(err, "mentor.conflict") {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+}
