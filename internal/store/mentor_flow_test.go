@@ -139,7 +139,9 @@ func (r *recruiting) waitingIn(code string) cases.Case {
 	return r.move2(c.ID, cases.Waiting)
 }
 
-func (r *recruiting) move2(caseID int64, to cases.State) cases.Case { return r.journey.move(caseID, to) }
+func (r *recruiting) move2(caseID int64, to cases.State) cases.Case {
+	return r.journey.move(caseID, to)
+}
 
 func reasonKeys(st mentors.Standing) string {
 	var keys []string
