@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"homeward/internal/cases"
+	"homeward/internal/matching"
+	"homeward/internal/mentors"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -361,5 +363,192 @@ func TestOpenAPICaseLimitsMatchValidation(t *testing.T) {
 		if c.doc != c.code {
 			t.Errorf("%s: the document says %d, validation enforces %d", c.what, c.doc, c.code)
 		}
+	}
+}
+
+// The enums the document states for mentors, training and matching are the
+// values the domain defines. Where the domain exports no list (completion
+// statuses, readiness reasons, origins, score items) the constants are
+// listed here in the order of their declaration.
+func TestOpenAPIMentorEnumsMatchTheDomain(t *testing.T) {
+	type schema struct {
+		Enum       []string `json:"enum"`
+		Ref        string   `json:"$ref"`
+		Properties map[string]struct {
+			Ref   string `json:"$ref"`
+			Items struct {
+				Ref string `json:"$ref"`
+			} `json:"items"`
+		} `json:"properties"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	checks := map[string][]string{
+		"MentorStage":      strs(mentors.Stages),
+		"Pipeline":         strs(mentors.Pipelines),
+		"CheckKind":        mentors.CheckKinds,
+		"CheckResult":      strs(mentors.CheckResults),
+		"CompletionStatus": strs([]mentors.CompletionStatus{mentors.NotDone, mentors.Reported, mentors.Confirmed}),
+		"ReadinessReasonKey": {mentors.ReasonStage, mentors.ReasonAccountInvited, mentors.ReasonAccount,
+			mentors.ReasonPaused, mentors.ReasonModule, mentors.ReasonModuleReported, mentors.ReasonCheckMissing,
+			mentors.ReasonCheckFailed, mentors.ReasonCheckExpired, mentors.ReasonAccountDisabled},
+		"MentorOrigin":     strs([]mentors.Origin{mentors.FromApplication, mentors.FromAccount}),
+		"ExperienceTag":    mentors.ExperienceTags,
+		"AvailabilityTime": mentors.Times,
+		"PreferenceTag":    mentors.PreferenceTags,
+		"MentorGender":     append([]string{""}, mentors.Genders...),
+		"Wish":             matching.Wishes,
+		"ScoreItemKey": {matching.ItemLanguage, matching.ItemPlace, matching.ItemAvailability, matching.ItemSkills,
+			matching.ItemPreferences, matching.ItemLivedExperience},
+	}
+	for name, want := range checks {
+		if got := s[name].Enum; !slices.Equal(got, want) {
+			t.Errorf("%s: the document says %q, the domain has %q", name, got, want)
+		}
+	}
+	// The score items come in the order of the program's weights.
+	var weights []string
+	for _, w := range program.DefaultMatchWeights().Items() {
+		weights = append(weights, "match.item."+w.Field)
+	}
+	if got := s["ScoreItemKey"].Enum; !slices.Equal(got, weights) {
+		t.Errorf("ScoreItemKey: the document says %q, the weights are %q", got, weights)
+	}
+	// The fields that carry these values point at the enums, rather than
+	// stating a copy that could drift.
+	refs := []struct{ schema, prop, enum string }{
+		{"Mentor", "stage", "MentorStage"},
+		{"Mentor", "origin", "MentorOrigin"},
+		{"MentorUpdate", "stage", "MentorStage"},
+		{"MentorStanding", "pipeline", "Pipeline"},
+		{"ReadinessReason", "key", "ReadinessReasonKey"},
+		{"MentorCheck", "kind", "CheckKind"},
+		{"MentorCheck", "result", "CheckResult"},
+		{"MentorCheckInput", "kind", "CheckKind"},
+		{"MentorCheckInput", "result", "CheckResult"},
+		{"Completion", "status", "CompletionStatus"},
+		{"CompletionInput", "status", "CompletionStatus"},
+		{"ScoreItem", "key", "ScoreItemKey"},
+	}
+	for _, r := range refs {
+		if got := s[r.schema].Properties[r.prop].Ref; got != "#/components/schemas/"+r.enum {
+			t.Errorf("%s.%s refers to %q, want the %s enum", r.schema, r.prop, got, r.enum)
+		}
+	}
+	items := []struct{ schema, prop, enum string }{
+		{"ProgramInput", "mentor_checks", "CheckKind"},
+		{"Program", "mentor_checks", "CheckKind"},
+		{"MentorProfileInput", "experience_tags", "ExperienceTag"},
+		{"MentorProfileInput", "times", "AvailabilityTime"},
+		{"MentorProfileInput", "preference_tags", "PreferenceTag"},
+		{"MatchProfileInput", "wishes", "Wish"},
+		{"MatchProfileInput", "background", "ExperienceTag"},
+		{"MentorApplicationInput", "experience_tags", "ExperienceTag"},
+	}
+	for _, r := range items {
+		if got := s[r.schema].Properties[r.prop].Items.Ref; got != "#/components/schemas/"+r.enum {
+			t.Errorf("%s.%s items refer to %q, want the %s enum", r.schema, r.prop, got, r.enum)
+		}
+	}
+	// The mentor list's filters.
+	var list struct {
+		Parameters []struct {
+			Name   string `json:"name"`
+			Schema struct {
+				Ref   string `json:"$ref"`
+				Items struct {
+					Ref string `json:"$ref"`
+				} `json:"items"`
+			} `json:"schema"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(openAPIPaths(t)["/mentors"]["get"], &list); err != nil {
+		t.Fatal(err)
+	}
+	filters := map[string]string{}
+	for _, p := range list.Parameters {
+		filters[p.Name] = p.Schema.Ref + p.Schema.Items.Ref
+	}
+	if filters["pipeline"] != "#/components/schemas/Pipeline" || filters["stage"] != "#/components/schemas/MentorStage" {
+		t.Errorf("GET /mentors filters: pipeline %q, stage %q", filters["pipeline"], filters["stage"])
+	}
+}
+
+// The limits and defaults the document states for mentors, training modules
+// and the programs' mentor settings are the ones the code enforces.
+func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
+	type prop struct {
+		MaxLength int             `json:"maxLength"`
+		MaxItems  int             `json:"maxItems"`
+		Maximum   float64         `json:"maximum"`
+		Minimum   float64         `json:"minimum"`
+		Default   json.RawMessage `json:"default"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]prop `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	profile, module := s["MentorProfileInput"].Properties, s["TrainingModuleInput"].Properties
+	checks := []struct {
+		what      string
+		doc, code float64
+	}{
+		{"MentorProfileInput languages maxItems", float64(profile["languages"].MaxItems), mentors.MaxLanguages},
+		{"MentorProfileInput city maxLength", float64(profile["city"].MaxLength), mentors.MaxShort},
+		{"MentorProfileInput skills maxLength", float64(profile["skills"].MaxLength), mentors.MaxText},
+		{"MentorProfileInput hours_per_week maximum", profile["hours_per_week"].Maximum, mentors.MaxHours},
+		{"MentorUpdate capacity maximum", s["MentorUpdate"].Properties["capacity"].Maximum, mentors.MaxCapacity},
+		{"MentorNoteInput body maxLength", float64(s["MentorNoteInput"].Properties["body"].MaxLength), mentors.MaxNote},
+		{"TrainingModuleInput title maxLength", float64(module["title"].MaxLength), mentors.MaxModuleTitle},
+		{"TrainingModuleInput description maxLength", float64(module["description"].MaxLength), mentors.MaxModuleDescription},
+		{"TrainingModuleInput position maximum", module["position"].Maximum, mentors.MaxPosition},
+		{"MatchingConfirmInput pairs maxItems", float64(s["MatchingConfirmInput"].Properties["pairs"].MaxItems), store.MaxPairs},
+	}
+	for _, w := range program.DefaultMatchWeights().Items() {
+		p := s["MatchWeights"].Properties[w.Field]
+		var def float64
+		_ = json.Unmarshal(p.Default, &def)
+		checks = append(checks, []struct {
+			what      string
+			doc, code float64
+		}{
+			{"MatchWeights " + w.Field + " maximum", p.Maximum, program.MaxWeight},
+			{"MatchWeights " + w.Field + " default", def, w.Weight},
+		}...)
+	}
+	if len(s["MatchWeights"].Properties) != len(program.DefaultMatchWeights().Items()) {
+		t.Errorf("MatchWeights has %d properties, the program %d weights", len(s["MatchWeights"].Properties), len(program.DefaultMatchWeights().Items()))
+	}
+	defaults := program.New()
+	in := s["ProgramInput"].Properties
+	var hours float64
+	_ = json.Unmarshal(in["hours_per_contact"].Default, &hours)
+	checks = append(checks, struct {
+		what      string
+		doc, code float64
+	}{"ProgramInput hours_per_contact default", hours, defaults.HoursPerContact})
+	for _, c := range checks {
+		if c.doc != c.code {
+			t.Errorf("%s: the document says %g, the code has %g", c.what, c.doc, c.code)
+		}
+	}
+	var checksDefault []string
+	_ = json.Unmarshal(in["mentor_checks"].Default, &checksDefault)
+	if !slices.Equal(checksDefault, defaults.MentorChecks) {
+		t.Errorf("ProgramInput mentor_checks default %q, a new program has %q", checksDefault, defaults.MentorChecks)
 	}
 }

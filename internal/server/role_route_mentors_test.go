@@ -172,7 +172,7 @@ func init() {
 			return path(v+"/training-modules?program_id=%d", p.ID), nil, ""
 		}),
 		"POST " + v + "/training-modules": programCall("POST", func(_ *world, p program.Program) (string, url.Values, string) {
-			return v + "/training-modules", nil, fmt.Sprintf(`{"program_id":%d,"title":"Boundaries"}`, p.ID)
+			return v + "/training-modules", nil, fmt.Sprintf(`{"program_id":%d,"title":"Boundaries","required":false}`, p.ID)
 		}),
 		"PATCH " + v + "/training-modules/{id}": programCall("PATCH", func(w *world, p program.Program) (string, url.Values, string) {
 			return path(v+"/training-modules/%d", w.module(p.ID).ID), nil, `{"title":"Basics, renamed","version":1}`
