@@ -133,13 +133,19 @@ func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in struct {
-		Status mentors.CompletionStatus `json:"status"`
+		// Status is required, so that an empty body withdraws nothing:
+		// "" withdraws on purpose.
+		Status *mentors.CompletionStatus `json:"status"`
 	}
 	if err := decode(w, r, &in); err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	if err := a.store.SetCompletion(r.Context(), ref.ID, moduleID, in.Status, self, u.ID); err != nil {
+	if in.Status == nil {
+		a.fail(w, r, errs.Invalid(map[string]string{"status": "validation.required"}))
+		return
+	}
+	if err := a.store.SetCompletion(r.Context(), ref.ID, moduleID, *in.Status, self, u.ID); err != nil {
 		a.fail(w, r, err)
 		return
 	}
@@ -197,10 +203,11 @@ func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	if in.ProgramID <= 0 {
+		a.fail(w, r, errs.Invalid(map[string]string{"program_id": "validation.required"}))
+		return
+	}
 	if err := policy.CheckRequest(r.Context(), policy.MentorManage, in.ProgramID); err != nil {
-		if in.ProgramID <= 0 {
-			err = errs.Invalid(map[string]string{"program_id": "validation.required"})
-		}
 		a.fail(w, r, err)
 		return
 	}

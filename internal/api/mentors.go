@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 	"strings"
@@ -130,11 +131,12 @@ func (a *API) mentorDetailOf(r *http.Request, ref store.MentorRef) (mentorDetail
 // mentorPatch is one change of a mentor: a stage move, the profile, or the
 // places and pause. One kind a request, so that nothing is half saved.
 type mentorPatch struct {
-	Version     int              `json:"version"`
-	Stage       *mentors.Stage   `json:"stage"`
-	Profile     *mentors.Profile `json:"profile"`
-	Capacity    *int             `json:"capacity"`
-	PausedUntil *string          `json:"paused_until"`
+	Version  int              `json:"version"`
+	Stage    *mentors.Stage   `json:"stage"`
+	Profile  *mentors.Profile `json:"profile"`
+	Capacity *int             `json:"capacity"`
+	// PausedUntil is a date, or null to end a pause; absent keeps it.
+	PausedUntil json.RawMessage `json:"paused_until"`
 }
 
 func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
@@ -152,14 +154,19 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	kinds := 0
-	for _, set := range []bool{in.Stage != nil, in.Profile != nil, in.Capacity != nil || in.PausedUntil != nil} {
+	kinds, f := 0, map[string]string{}
+	for field, set := range map[string]bool{"stage": in.Stage != nil, "profile": in.Profile != nil,
+		"capacity": in.Capacity != nil || in.PausedUntil != nil} {
 		if set {
 			kinds++
+			f[field] = "validation.one_change"
 		}
 	}
 	if kinds != 1 {
-		a.fail(w, r, errs.Invalid(map[string]string{"stage": "validation.one_change"}))
+		if kinds == 0 {
+			f = map[string]string{"stage": "validation.one_change"}
+		}
+		a.fail(w, r, errs.Invalid(f))
 		return
 	}
 	ctx := r.Context()
@@ -169,12 +176,23 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 	case in.Profile != nil:
 		err = a.store.UpdateMentorProfile(ctx, ref.ID, *in.Profile, version)
 	default:
-		f := map[string]string{}
-		av := mentors.Availability{PausedUntil: parseDate("paused_until", in.PausedUntil, f)}
+		// What the request leaves out stays as it is; the version makes
+		// sure "as it is" is what the caller saw.
+		var st mentors.Standing
+		if st, err = a.store.GetMentor(ctx, ref.ID); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		av := mentors.Availability{Capacity: st.Mentor.Capacity, PausedUntil: st.Mentor.PausedUntil}
 		if in.Capacity != nil {
 			av.Capacity = *in.Capacity
-		} else if st, gerr := a.store.GetMentor(ctx, ref.ID); gerr == nil {
-			av.Capacity = st.Mentor.Capacity // a pause alone keeps the places
+		}
+		if in.PausedUntil != nil {
+			var day *string
+			if json.Unmarshal(in.PausedUntil, &day) != nil {
+				f["paused_until"] = "validation.date"
+			}
+			av.PausedUntil = parseDate("paused_until", day, f)
 		}
 		if err = invalidIf(f); err == nil {
 			err = a.store.SetMentorAvailability(ctx, ref.ID, av, version)

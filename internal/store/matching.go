@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -247,7 +248,7 @@ func (s *Store) ConfirmMatches(ctx context.Context, programID int64, pairs []Mat
 		return errs.Invalid(map[string]string{"pairs": "validation.too_many"})
 	}
 	pairs = slices.Clone(pairs)
-	slices.SortFunc(pairs, func(a, b MatchPair) int { return int(a.CaseID - b.CaseID) })
+	slices.SortFunc(pairs, func(a, b MatchPair) int { return cmp.Compare(a.CaseID, b.CaseID) })
 	bad := map[string]string{}
 	for i, p := range pairs {
 		if p.CaseID <= 0 || p.MentorID <= 0 {
