@@ -165,6 +165,12 @@ func (a *app) choose(sel, value string) {
 	}
 }
 
+// checked tells whether a checkbox or radio button is checked.
+func (a *app) checked(sel string) bool {
+	a.t.Helper()
+	return get(a, "read "+sel, chromedp.Evaluate[bool](`!!(document.querySelector(`+js(sel)+`) || {}).checked`))
+}
+
 // click clicks a checkbox or a radio button.
 func (a *app) click(sel string) {
 	a.t.Helper()

@@ -44,13 +44,20 @@ type Facts struct {
 // ready when accepted, with an active account in the program, not paused,
 // with every required module's completion confirmed, a current check of
 // every required kind, and every current check passed and unexpired.
-// Capacity is apart: a ready mentor may have no free place.
+// Capacity is apart: a ready mentor may have no free place. A mentor still
+// in screening (new, interview, checks) also hears what training and checks
+// are left, so that a coordinator sees before accepting what is missing; a
+// rejected or retired one only their stage.
 func Readiness(f Facts, now time.Time) []Reason {
-	var out []Reason
 	m := f.Mentor
-	if m.Stage != StageAccepted {
+	switch m.Stage {
+	case StageAccepted:
+	case StageRejected, StageRetired:
 		return []Reason{{Key: ReasonStage, Detail: string(m.Stage)}}
+	default:
+		return append([]Reason{{Key: ReasonStage, Detail: string(m.Stage)}}, preparation(f, now)...)
 	}
+	var out []Reason
 	switch {
 	case m.UserID == 0 || m.UserStatus == "invited":
 		out = append(out, Reason{Key: ReasonAccountInvited})
@@ -62,6 +69,14 @@ func Readiness(f Facts, now time.Time) []Reason {
 	if m.Paused(now) {
 		out = append(out, Reason{Key: ReasonPaused, Detail: m.PausedUntil.UTC().Format(time.DateOnly)})
 	}
+	return append(out, preparation(f, now)...)
+}
+
+// preparation lists the required training not confirmed and the checks
+// missing, failed or expired.
+func preparation(f Facts, now time.Time) []Reason {
+	var out []Reason
+	m := f.Mentor
 	done := map[int64]CompletionStatus{}
 	for _, c := range f.Completions {
 		done[c.ModuleID] = c.Status

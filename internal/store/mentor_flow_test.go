@@ -166,7 +166,7 @@ func TestMentorFromApplicationToMatch(t *testing.T) {
 		r := newRecruiting(t, opts)
 		id := r.apply("alena@example.org")
 		st := r.standing(id)
-		if st.Pipeline != mentors.PipelineApplied || st.Ready || reasonKeys(st) != "stage:new" || st.Mentor.Name != "" {
+		if st.Pipeline != mentors.PipelineApplied || st.Ready || reasonKeys(st) != "stage:new module:Safety and confidentiality check_missing:background_check check_missing:signed_agreement" || st.Mentor.Name != "" {
 			t.Fatalf("new application: %s %v %q name %q", st.Pipeline, st.Ready, reasonKeys(st), st.Mentor.Name)
 		}
 		wantRefusal(t, "new → checks", r.s.MoveMentor(r.ctx, id, mentors.StageChecks, st.Mentor.Version), "stage", "mentor.refused.move")
