@@ -154,21 +154,21 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	kinds, f := 0, map[string]string{}
+	kinds := map[string]string{}
 	for field, set := range map[string]bool{"stage": in.Stage != nil, "profile": in.Profile != nil,
 		"capacity": in.Capacity != nil || in.PausedUntil != nil} {
 		if set {
-			kinds++
-			f[field] = "validation.one_change"
+			kinds[field] = "validation.one_change"
 		}
 	}
-	if kinds != 1 {
-		if kinds == 0 {
-			f = map[string]string{"stage": "validation.one_change"}
+	if len(kinds) != 1 {
+		if len(kinds) == 0 {
+			kinds = map[string]string{"stage": "validation.one_change"}
 		}
-		a.fail(w, r, errs.Invalid(f))
+		a.fail(w, r, errs.Invalid(kinds))
 		return
 	}
+	f := map[string]string{} // the fields' own errors
 	ctx := r.Context()
 	switch {
 	case in.Stage != nil:

@@ -40,7 +40,7 @@ func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, mentorAt(ref.ID, "availability")+"#availability", http.StatusSeeOther)
 			return
 		}
-		if !f.refuse(err, "mentor.conflict", "capacity", "paused_until") {
+		if !f.refuse(err, "mentor.conflict", inputFields(err, "capacity", "paused_until")...) {
 			h.fail(w, r, err)
 			return
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 )
@@ -34,12 +35,23 @@ func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, mentorAt(ref.ID, "check")+"#checks", http.StatusSeeOther)
 			return
 		}
-		if !f.refuse(err, "mentor.conflict", "kind", "result", "done_on", "expires_on") {
+		if !f.refuse(err, "mentor.conflict", inputFields(err, "kind", "result", "done_on", "expires_on")...) {
 			h.fail(w, r, err)
 			return
 		}
 	}
 	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Check: f})
+}
+
+// inputFields are the fields of a form whose refusal goes next to them: a
+// refusal for what the mentor is now (their stage changed since the page
+// was shown) is no fault of the input, and says so above the page, where
+// it shows even when the form's section no longer does.
+func inputFields(err error, fields ...string) []string {
+	if errs.Is(err, errs.KindConflict) {
+		return nil
+	}
+	return fields
 }
 
 // formDate reads a date (2006-01-02) of a form field: nil when empty,

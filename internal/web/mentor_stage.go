@@ -67,8 +67,14 @@ func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
 	f := newOverviewForm(nil)
 	acc, err := h.store.AcceptMentor(r.Context(), ref.ID, mentorVersion(r), h.identity.Config().LinkLifetime)
 	if err == nil {
+		// A person with an active mentor account already gets no link:
+		// the notice must not ask to send one.
+		done := "mentor.done.accepted"
+		if acc.Link == "" {
+			done = "mentor.done.accepted_account"
+		}
 		h.renderMentor(w, r, http.StatusOK, store.MentorRef{ID: ref.ID, ProgramID: ref.ProgramID, UserID: acc.UserID},
-			mentorPage{Done: "mentor.done.accepted", Link: linkPath(acc.Link)})
+			mentorPage{Done: done, Link: linkPath(acc.Link)})
 		return
 	}
 	if !f.refuse(err, "mentor.conflict") {
