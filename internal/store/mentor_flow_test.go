@@ -514,3 +514,44 @@ func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
 		}
 	})
 }
+
+// A coordinator never gets an invitation link for an account that is in
+// another program too: whoever holds the link takes the account there.
+func TestMentorInvitationOnlyForAccountsOfTheProgram(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		r := newRecruiting(t, opts)
+		both, err := r.s.CreateUser(r.ctx, auth.User{Email: "two.programs@example.org", Role: auth.Mentor,
+			Programs: []int64{r.p.ID, r.other.ID}})
+		r.fatal(err)
+		mine, err := r.s.MyMentors(r.ctx, both.ID)
+		r.fatal(err)
+		var here int64
+		for _, m := range mine {
+			if m.Mentor.ProgramID == r.p.ID {
+				here = m.Mentor.ID
+			}
+		}
+		if here == 0 {
+			t.Fatalf("no record in the program: %+v", mine)
+		}
+		_, err = r.s.InviteMentorAgain(r.ctx, here, time.Hour)
+		wantRefusal(t, "invite an account of two programs", err, "stage", "mentor.refused.invite_elsewhere")
+
+		// An application with that person's address, accepted: no link either.
+		id := r.apply("two.programs@example.org")
+		r.move(id, mentors.StageInterview)
+		r.move(id, mentors.StageChecks)
+		_, err = r.s.AcceptMentor(r.ctx, id, r.standing(id).Mentor.Version, time.Hour)
+		wantRefusal(t, "accept an application of an account of two programs", err, "stage", "mentor.refused.invite_elsewhere")
+
+		// An account of this program only gets its link.
+		one, err := r.s.CreateUser(r.ctx, auth.User{Email: "one.program@example.org", Role: auth.Mentor, Programs: []int64{r.p.ID}})
+		r.fatal(err)
+		if mine, err = r.s.MyMentors(r.ctx, one.ID); err != nil || len(mine) != 1 {
+			t.Fatalf("records of a one-program account: %v %v", mine, err)
+		}
+		if link, err := r.s.InviteMentorAgain(r.ctx, mine[0].Mentor.ID, time.Hour); err != nil || link == "" {
+			t.Errorf("invite an account of the program only: %q %v", link, err)
+		}
+	})
+}

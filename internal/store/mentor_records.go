@@ -279,6 +279,9 @@ func (s *Store) AcceptMentor(ctx context.Context, id int64, version int, ttl tim
 		case status == auth.StatusDisabled:
 			return errs.Conflict("This person's account is disabled.", map[string]string{"stage": "mentor.refused.accept_disabled"})
 		case status == auth.StatusInvited:
+			if err := s.onlyInProgram(ctx, tx, uid, row.ProgramID); err != nil {
+				return err
+			}
 			if out.Link, err = s.createLinkTx(ctx, tx, LinkInvite, uid, ttl); err != nil {
 				return err
 			}
@@ -318,10 +321,30 @@ func (s *Store) InviteMentorAgain(ctx context.Context, id int64, ttl time.Durati
 		if row.UserID == 0 || row.UserStatus != auth.StatusInvited {
 			return errs.Conflict("This mentor has no unused invitation.", map[string]string{"stage": "mentor.refused.invite"})
 		}
+		if err := s.onlyInProgram(ctx, tx, row.UserID, row.ProgramID); err != nil {
+			return err
+		}
 		link, err = s.createLinkTx(ctx, tx, LinkInvite, row.UserID, ttl)
 		return err
 	})
 	return link, err
+}
+
+// onlyInProgram refuses an invitation link that a program's coordinator
+// would hand over for an account that is in other programs too: whoever
+// holds the link takes the account, and with it what the other programs
+// show it, so only an admin issues that one (users' reset link).
+func (s *Store) onlyInProgram(ctx context.Context, tx *sql.Tx, userID, programID int64) error {
+	var others bool
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM user_programs WHERE user_id = $1 AND program_id <> $2`,
+		userID, programID).Scan(&others); err != nil {
+		return s.wrap(err, "programs of the account")
+	}
+	if others {
+		return errs.Conflict("This person's account is in other programs too: an administrator sends their invitation.",
+			map[string]string{"stage": "mentor.refused.invite_elsewhere"})
+	}
+	return nil
 }
 
 // SetMentorAvailability sets a mentor's own capacity (0: the program's)
