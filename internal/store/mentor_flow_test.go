@@ -555,3 +555,24 @@ func TestMentorInvitationOnlyForAccountsOfTheProgram(t *testing.T) {
 		}
 	})
 }
+
+// A mentor taken out of a program no longer sees its cases on their home page.
+func TestMentorHomeOnlyInTheirPrograms(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		r := newRecruiting(t, opts)
+		_, u := r.ready("home.scope@example.org")
+		c := r.waitingIn("HS-1")
+		_, err := r.s.Match(r.ctx, c.ID, u.ID, r.coord.ID)
+		r.fatal(err)
+		if got, err := r.s.MentorMentees(r.ctx, u.ID); err != nil || len(got) != 1 || got[0].Case.ID != c.ID {
+			t.Fatalf("home of the matched mentor: %+v %v", got, err)
+		}
+		u.Programs = []int64{r.other.ID}
+		if _, err := r.s.UpdateUser(r.ctx, u, u.UpdatedAt); err != nil {
+			t.Fatalf("take the mentor out of the program: %v", err)
+		}
+		if got, err := r.s.MentorMentees(r.ctx, u.ID); err != nil || len(got) != 0 {
+			t.Errorf("home after leaving the program: %d cases, %v", len(got), err)
+		}
+	})
+}

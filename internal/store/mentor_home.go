@@ -18,7 +18,8 @@ type MenteeGlance struct {
 
 // MentorMentees returns the cases the mentor supports now (matched, active,
 // closing) with their open requests and due plan steps, the next contact
-// due first: one query.
+// due first: one query. Only cases of programs the mentor is still in: one
+// removed from a program sees none of its cases, as everywhere else.
 func (s *Store) MentorMentees(ctx context.Context, mentorID int64) ([]MenteeGlance, error) {
 	now := s.now()
 	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`,
@@ -28,7 +29,8 @@ func (s *Store) MentorMentees(ctx context.Context, mentorID int64) ([]MenteeGlan
 		(SELECT count(*) FROM plan_steps st WHERE st.case_id = c.id AND st.period = c.period
 			AND st.status IN ('open', 'in_progress') AND st.due_on IS NOT NULL AND st.due_on < $3)
 		FROM cases c LEFT JOIN users mu ON mu.id = c.mentor_id LEFT JOIN users pu ON pu.id = c.psychologist_id
-		WHERE c.mentor_id = $1 AND c.state IN `+openStates+` ORDER BY c.contact_due_at, c.id`,
+		WHERE c.mentor_id = $1 AND c.state IN `+openStates+`
+			AND c.program_id IN (SELECT up.program_id FROM user_programs up WHERE up.user_id = $1) ORDER BY c.contact_due_at, c.id`,
 		mentorID, s.ts(now.Add(7*24*time.Hour)), s.ts(dateOnly(now)))
 	if err != nil {
 		return nil, s.wrap(err, "list mentor's cases")
