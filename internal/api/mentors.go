@@ -100,6 +100,11 @@ func (a *API) mentorGet(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.writeMentor(w, r, ref)
+}
+
+// writeMentor answers with the mentor as stored now.
+func (a *API) writeMentor(w http.ResponseWriter, r *http.Request, ref store.MentorRef) {
 	d, err := a.mentorDetailOf(r, ref)
 	if err != nil {
 		a.fail(w, r, err)
@@ -202,12 +207,7 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d, err := a.mentorDetailOf(r, ref)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	a.writeMentor(w, r, ref)
 }
 
 // invitation is an accepted mentor's one-time link (its path on this

@@ -2,17 +2,12 @@ package store_test
 
 import (
 	"bytes"
-	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/store"
-	"homeward/internal/testdb"
 )
 
 // The closing as the Volnyja process describes it: readiness asked → the
@@ -363,25 +358,7 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 		}
 
 		// The bytes of the database.
-		var dump []byte
-		if opts.DatabaseURL == "" {
-			s.Close()
-			for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {
-				b, err := os.ReadFile(filepath.Join(opts.DataDir, name))
-				if errors.Is(err, os.ErrNotExist) {
-					continue
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
-				dump = append(dump, b...)
-			}
-		} else {
-			dump, err = exec.Command(testdb.Tool(t, "pg_dump"), "--data-only", "--dbname", opts.DatabaseURL).Output()
-			if err != nil {
-				t.Fatalf("pg_dump: %v", err)
-			}
-		}
+		dump := databaseBytes(t, s, opts)
 		if !bytes.Contains(dump, []byte(plain)) {
 			t.Fatal("the bytes do not hold the plain outcome note: the test looks in the wrong place")
 		}

@@ -46,7 +46,14 @@ func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) {
 		}
 		http.Redirect(w, r, mentorAt(ref.ID, "moved"), http.StatusSeeOther)
 		return
-	} else if !f.refuse(err, "mentor.conflict") {
+	}
+	h.mentorRefused(w, r, ref, f, err)
+}
+
+// mentorRefused shows the mentor's page with a refused screening action's
+// message above it, or fails for an error that is not a refusal.
+func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *overviewForm, err error) {
+	if err != nil && !f.refuse(err, "mentor.conflict") {
 		h.fail(w, r, err)
 		return
 	}
@@ -77,11 +84,7 @@ func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
 			mentorPage{Done: done, Link: linkPath(acc.Link)})
 		return
 	}
-	if !f.refuse(err, "mentor.conflict") {
-		h.fail(w, r, err)
-		return
-	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+	h.mentorRefused(w, r, ref, f, err)
 }
 
 // mentorInvite makes a new invitation link for an accepted mentor who has
@@ -101,9 +104,5 @@ func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) {
 		h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
 		return
 	}
-	if !f.refuse(err, "mentor.conflict") {
-		h.fail(w, r, err)
-		return
-	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+	h.mentorRefused(w, r, ref, f, err)
 }
