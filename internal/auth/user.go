@@ -19,14 +19,16 @@ const (
 
 // User is a person who signs in.
 type User struct {
-	ID        int64     `json:"id"`
-	Email     string    `json:"email"`
-	Name      string    `json:"name"`
-	Role      Role      `json:"role"`
-	Status    string    `json:"status"`
-	Programs  []int64   `json:"programs"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID       int64   `json:"id"`
+	Email    string  `json:"email"`
+	Name     string  `json:"name"`
+	Role     Role    `json:"role"`
+	Status   string  `json:"status"`
+	Programs []int64 `json:"programs"`
+	// OrganizationID is a partner user's organisation (0 for every other role).
+	OrganizationID int64     `json:"organization_id,omitempty"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Normalize trims the fields and drops repeated programs.
@@ -51,6 +53,14 @@ func (u *User) Validate() error {
 	}
 	if u.Role == Admin && len(u.Programs) > 0 {
 		f["programs"] = "validation.admin_programs"
+	}
+	switch {
+	case u.Role == Partner && u.OrganizationID == 0:
+		f["organization_id"] = "validation.partner_organization"
+	case u.Role == Partner && len(u.Programs) > 0:
+		f["programs"] = "validation.partner_programs"
+	case u.Role != Partner && u.OrganizationID != 0:
+		f["organization_id"] = "validation.organization_partner_only"
 	}
 	if len(f) > 0 {
 		return errs.Invalid(f)

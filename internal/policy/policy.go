@@ -62,6 +62,23 @@ const (
 	// MentorSelf is what a mentor does on their own record: reporting a
 	// training module done.
 	MentorSelf Action = "mentor.self"
+
+	// DirectoryView is reading the directory of partners and services:
+	// the staff who refer people (coordinators and mentors), the
+	// psychologist and the admin. It holds no mentee's data.
+	DirectoryView Action = "directory.view"
+	// DirectoryEdit is adding and editing organisations and services, and
+	// exporting the directory: the admin and coordinators.
+	DirectoryEdit Action = "directory.edit"
+	// DirectoryImport is importing an HSDS file into the directory: the admin's alone.
+	DirectoryImport Action = "directory.import"
+	// PartnerPortal is the partner user's inbox of their organisation's referrals.
+	PartnerPortal Action = "partner.portal"
+	// ReferralView, ReferralSend and ReferralAnswer are decided on a
+	// referral (CanReferral).
+	ReferralView   Action = "referral.view"
+	ReferralSend   Action = "referral.send"
+	ReferralAnswer Action = "referral.answer"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -92,6 +109,14 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Mentee
 	case MentorManage:
 		return u.Role == auth.Coordinator && (programID == 0 || mine)
+	case DirectoryView:
+		return u.Role == auth.Admin || u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
+	case DirectoryEdit:
+		return u.Role == auth.Admin || u.Role == auth.Coordinator
+	case DirectoryImport:
+		return u.Role == auth.Admin
+	case PartnerPortal:
+		return u.Role == auth.Partner && u.OrganizationID != 0
 	}
 	return false
 }
@@ -99,7 +124,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
 	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
-	MentorManage, MentorView, MentorSelf}
+	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
+	ReferralView, ReferralSend, ReferralAnswer}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
@@ -109,7 +135,7 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 func OnRecord(a Action) bool {
 	switch a {
 	case ProgramView, ProgramEdit, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
-		MentorManage, MentorView, MentorSelf:
+		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer:
 		return true
 	}
 	return false

@@ -76,6 +76,10 @@ type Program struct {
 	HoursPerContact float64 `json:"hours_per_contact"`
 	// MatchWeights weigh the items of a matching score.
 	MatchWeights MatchWeights `json:"match_weights"`
+	// ReferralReminderDays: a referral sent this many days ago without the
+	// partner's answer is shown as waiting, to the case's mentor and the
+	// program's coordinators.
+	ReferralReminderDays int `json:"referral_reminder_days"`
 	Version      int          `json:"version"` // increases with every change; guards concurrent edits
 	CreatedAt    time.Time    `json:"created_at"`
 	UpdatedAt    time.Time    `json:"updated_at"`
@@ -94,8 +98,9 @@ func New() Program {
 		// A background check and a signed agreement before anyone is
 		// matched: the safer default; a program may ask for more or less.
 		MentorChecks:    []string{"background_check", "signed_agreement"},
-		HoursPerContact: 1.5,
-		MatchWeights:    DefaultMatchWeights(),
+		HoursPerContact:      1.5,
+		MatchWeights:         DefaultMatchWeights(),
+		ReferralReminderDays: 7,
 	}
 }
 
@@ -274,6 +279,9 @@ func (p *Program) Validate() error {
 	}
 	if !(p.HoursPerContact >= 0.25 && p.HoursPerContact <= 8) || p.HoursPerContact*4 != float64(int(p.HoursPerContact*4)) {
 		f["hours_per_contact"] = "validation.hours_per_contact"
+	}
+	if p.ReferralReminderDays < 1 || p.ReferralReminderDays > 90 {
+		f["referral_reminder_days"] = "validation.referral_reminder_days"
 	}
 	p.MatchWeights.validate(f)
 	if len(f) > 0 {

@@ -18,7 +18,7 @@ const programColumns = `id, name, description, languages, countries, mentor_capa
 	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
 	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open,
-	mentor_checks, hours_per_contact, match_weights`
+	mentor_checks, hours_per_contact, match_weights, referral_reminder_days`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -127,14 +127,14 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
 			version, created_at, updated_at, mentee_second_factor, applications_open, mentor_checks,
-			hours_per_contact, match_weights)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+			hours_per_contact, match_weights, referral_reminder_days)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
-			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights),
+			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -163,13 +163,13 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			quiet_weeks = $10, duration_min_months = $11, duration_max_months = $12,
 			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
 			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21,
-			mentor_checks = $22, hours_per_contact = $23, match_weights = $24
+			mentor_checks = $22, hours_per_contact = $23, match_weights = $24, referral_reminder_days = $25
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen,
-			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights))
+			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -210,7 +210,7 @@ func scanProgram(r scanner) (program.Program, error) {
 		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
 		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen,
-		&checks, &p.HoursPerContact, &weights)
+		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays)
 	if err != nil {
 		return p, err
 	}

@@ -58,7 +58,7 @@ var programFormFields = []string{
 	"name", "description", "languages", "countries", "mentor_capacity",
 	"cadence.first_weeks", "cadence.first_per_week", "cadence.later_per_week",
 	"quiet_weeks", "duration_min_months", "duration_max_months",
-	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact",
+	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact", "referral_reminder_days",
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
 	"match_weights.preferences", "match_weights.lived_experience",
 }
@@ -91,6 +91,7 @@ func formFromProgram(p program.Program) *programForm {
 		"custody.months_after":   strconv.Itoa(p.Custody.MonthsAfter),
 		"version":                strconv.Itoa(p.Version),
 		"hours_per_contact":      num(p.HoursPerContact),
+		"referral_reminder_days": strconv.Itoa(p.ReferralReminderDays),
 	}
 	for _, it := range p.MatchWeights.Items() {
 		f.Values["match_weights."+it.Field] = num(it.Weight)
@@ -164,6 +165,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		{"mentor_capacity", &p.MentorCapacity},
 		{"cadence.first_weeks", &p.Cadence.FirstWeeks},
 		{"quiet_weeks", &p.QuietWeeks},
+		{"referral_reminder_days", &p.ReferralReminderDays},
 		{"duration_min_months", &p.DurationMin},
 		{"duration_max_months", &p.DurationMax},
 		{"custody.months_before", &p.Custody.MonthsBefore},

@@ -9,6 +9,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/errs"
+	"homeward/internal/partners"
 	"homeward/internal/store"
 )
 
@@ -23,6 +24,8 @@ type userForm struct {
 	Message  string // a form-wide message, as a catalogue key
 	Choices  []store.ProgramName
 	Roles    []auth.Role
+	// Organizations are the partner organisations a partner user may belong to.
+	Organizations []partners.Organization
 }
 
 // Value returns the typed value of a field.
@@ -35,7 +38,7 @@ func (f *userForm) Err(name string) string { return f.Errors[name] }
 func (f *userForm) Checked(id int64) bool { return slices.Contains(f.Programs, id) }
 
 // userFormFields are the text fields the form sends.
-var userFormFields = []string{"email", "name", "role", "version"}
+var userFormFields = []string{"email", "name", "role", "version", "organization_id"}
 
 // version is how a user's UpdatedAt travels in the edit form: microseconds
 // since 1970, the precision the store keeps on both engines.
@@ -52,7 +55,11 @@ func parseUserVersion(s string) time.Time {
 // newUserForm returns an empty form with the programs to choose from.
 func (h *Web) newUserForm(r *http.Request) (*userForm, error) {
 	choices, err := h.store.ProgramNames(r.Context())
-	return &userForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: choices, Roles: auth.Roles}, err
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := h.store.OrganizationNames(r.Context())
+	return &userForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: choices, Roles: auth.Roles, Organizations: orgs}, err
 }
 
 // formFromUser fills the edit form with a user as stored.
@@ -63,6 +70,9 @@ func (h *Web) formFromUser(r *http.Request, u auth.User) (*userForm, error) {
 	}
 	f.ID, f.Programs = u.ID, slices.Clone(u.Programs)
 	f.Values = map[string]string{"name": u.Name, "role": string(u.Role), "version": userVersion(u.UpdatedAt)}
+	if u.OrganizationID != 0 {
+		f.Values["organization_id"] = strconv.FormatInt(u.OrganizationID, 10)
+	}
 	return f, nil
 }
 
@@ -92,6 +102,13 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 		}
 	}
 	u := auth.User{Email: f.Values["email"], Name: f.Values["name"], Role: auth.Role(strings.TrimSpace(f.Values["role"])), Programs: slices.Clone(f.Programs)}
+	if v := strings.TrimSpace(f.Values["organization_id"]); v != "" {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			u.OrganizationID = id
+		} else {
+			f.Errors["organization_id"] = "validation.choice"
+		}
+	}
 	return f, u, nil
 }
 

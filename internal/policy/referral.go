@@ -1,0 +1,68 @@
+package policy
+
+import (
+	"context"
+
+	"homeward/internal/auth"
+	"homeward/internal/errs"
+	"homeward/internal/identity"
+	"homeward/internal/partners"
+	"homeward/internal/store"
+)
+
+// CanReferral tells whether the user may do the action on a referral:
+//   - the referrer's side (ReferralSend: drafting, sending, withdrawing,
+//     messages to the partner) is the case's daily work — the program's
+//     coordinators and the case's mentor;
+//   - the partner's side (ReferralAnswer: accepting, declining, updates)
+//     belongs to the partner users of the referral's organisation once it is
+//     sent through the portal; for a referral sent by phone or email, staff
+//     who work on the case record the partner's answers;
+//   - reading (ReferralView) is open to both sides, a partner user seeing
+//     only what the referral shares (the partner pages never read the case).
+//
+// The admin, psychologists, viewers and mentees reach no referral.
+func CanReferral(u auth.User, a Action, r store.ReferralRef) bool {
+	if u.Status != auth.StatusActive || r.ProgramID == 0 {
+		return false
+	}
+	staff := CanCase(u, CaseWork, CaseRef{ProgramID: r.ProgramID, MentorID: r.MentorID, PsychologistID: r.PsychologistID})
+	partner := u.Role == auth.Partner && u.OrganizationID != 0 && u.OrganizationID == r.OrganizationID &&
+		r.Status != partners.Draft && r.Channel == partners.Portal
+	switch a {
+	case ReferralView:
+		return staff || partner
+	case ReferralSend:
+		return staff
+	case ReferralAnswer:
+		return partner || (staff && r.Channel != partners.Portal)
+	}
+	return false
+}
+
+// CheckReferral is CanReferral as an error for the request's user:
+// errs.NotFound when they may not even view the referral, errs.Forbidden
+// otherwise.
+func CheckReferral(ctx context.Context, a Action, r store.ReferralRef) error {
+	if _, ok := identity.From(ctx); !ok {
+		return &errs.Error{Kind: errs.KindUnauthorized, Code: "unauthorized", Message: "Sign in first."}
+	}
+	u := Actor(ctx)
+	if CanReferral(u, a, r) {
+		return nil
+	}
+	if !CanReferral(u, ReferralView, r) {
+		return errs.NotFound("referral")
+	}
+	return errs.Forbidden("You may not do this.")
+}
+
+// ReferralSide is the side the user takes on a referral they may answer
+// or send: the partner's for partner users and for staff recording an
+// answer given by phone or email when asked to.
+func ReferralSide(u auth.User, answer bool) partners.Side {
+	if u.Role == auth.Partner || answer {
+		return partners.Partner
+	}
+	return partners.Referrer
+}

@@ -1,0 +1,663 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"homeward/internal/audit"
+	"homeward/internal/errs"
+	"homeward/internal/partners"
+)
+
+// The directory of partner organisations and their services is shared by
+// every program of the installation: it holds no personal data of mentees
+// (contacts are the partners' own staff), so every staff member may read it.
+
+const organizationColumns = `o.id, o.hsds_id, o.name, o.description, o.website, o.email, o.phone, o.contacts,
+	o.version, o.created_at, o.updated_at,
+	(SELECT count(*) FROM users u WHERE u.organization_id = o.id AND u.role = 'partner' AND u.status = 'active')`
+
+const serviceColumns = `v.id, v.hsds_id, v.organization_id, o.name, v.name, v.description, v.status, v.email, v.url,
+	v.eligibility, v.application_process, v.fees, v.schedule, v.required_documents, v.version, v.created_at, v.updated_at`
+
+// newHSDSID returns a random (version 4) UUID for a new organisation or service.
+func newHSDSID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func scanOrganization(r scanner) (partners.Organization, error) {
+	var o partners.Organization
+	var contacts string
+	err := r.Scan(&o.ID, &o.HSDSID, &o.Name, &o.Description, &o.Website, &o.Email, &o.Phone, &contacts,
+		&o.Version, &o.CreatedAt, &o.UpdatedAt, &o.Users)
+	if err != nil {
+		return o, err
+	}
+	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
+	if err := json.Unmarshal([]byte(contacts), &o.Contacts); err != nil {
+		return o, fmt.Errorf("decode contacts: %w", err)
+	}
+	return o, nil
+}
+
+func contactsJSON(cs []partners.Contact) string {
+	if cs == nil {
+		cs = []partners.Contact{}
+	}
+	b, _ := json.Marshal(cs)
+	return string(b)
+}
+
+// hsdsTaken turns a unique violation on an HSDS identifier into a field message.
+func hsdsTaken(err error) error {
+	if errs.Is(err, errs.KindConflict) {
+		return errs.Conflict("Another record of the directory has this HSDS identifier.", map[string]string{"hsds_id": "validation.hsds_id_taken"})
+	}
+	return err
+}
+
+// CreateOrganization stores a new partner organisation (a new HSDS
+// identifier when it has none).
+func (s *Store) CreateOrganization(ctx context.Context, o partners.Organization) (partners.Organization, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		o, err = s.createOrganizationTx(ctx, tx, o)
+		return err
+	})
+	return o, err
+}
+
+func (s *Store) createOrganizationTx(ctx context.Context, tx *sql.Tx, o partners.Organization) (partners.Organization, error) {
+	o.Normalize()
+	if o.HSDSID == "" {
+		o.HSDSID = newHSDSID()
+	}
+	if err := o.Validate(); err != nil {
+		return o, err
+	}
+	now := s.now()
+	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
+	if err := tx.QueryRowContext(ctx, `INSERT INTO organizations (hsds_id, name, name_key, description, website, email,
+		phone, contacts, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
+		o.HSDSID, o.Name, nameKey(o.Name), o.Description, o.Website, o.Email, o.Phone, contactsJSON(o.Contacts), s.ts(now)).Scan(&o.ID); err != nil {
+		return o, hsdsTaken(s.wrap(err, "insert organization"))
+	}
+	return o, s.appendAudit(ctx, tx, "organization.create", "organization", o.ID, audit.OK)
+}
+
+// UpdateOrganization saves an edited organisation; o.Version must be the
+// version the editor started from. The HSDS identifier stays.
+func (s *Store) UpdateOrganization(ctx context.Context, o partners.Organization) (partners.Organization, error) {
+	if err := checkVersion(o.Version); err != nil {
+		return o, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, `SELECT hsds_id FROM organizations WHERE id = $1`, o.ID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("organization")
+		}
+		if err != nil {
+			return s.wrap(err, "read organization")
+		}
+		o.HSDSID = cur
+		return s.updateOrganizationTx(ctx, tx, o, true)
+	})
+	if err != nil {
+		return o, err
+	}
+	return s.GetOrganization(ctx, o.ID)
+}
+
+func (s *Store) updateOrganizationTx(ctx context.Context, tx *sql.Tx, o partners.Organization, guard bool) error {
+	o.Normalize()
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	q := `UPDATE organizations SET name = $1, name_key = $2, description = $3, website = $4, email = $5, phone = $6,
+		contacts = $7, version = version + 1, updated_at = $8 WHERE id = $9`
+	args := []any{o.Name, nameKey(o.Name), o.Description, o.Website, o.Email, o.Phone, contactsJSON(o.Contacts), s.ts(s.now()), o.ID}
+	if guard {
+		q += ` AND version = $10`
+		args = append(args, o.Version)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return s.wrap(err, "update organization")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.wrap(err, "update organization")
+	} else if n == 0 {
+		return errs.Conflict("Someone else changed this organisation while you were editing it. Reload to see their change, then edit again.", nil)
+	}
+	return s.appendAudit(ctx, tx, "organization.update", "organization", o.ID, audit.OK)
+}
+
+// GetOrganization returns an organisation with its services (and their
+// results).
+func (s *Store) GetOrganization(ctx context.Context, id int64) (partners.Organization, error) {
+	o, err := scanOrganization(s.read.QueryRowContext(ctx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return o, errs.NotFound("organization")
+	}
+	if err != nil {
+		return o, s.wrap(err, "read organization")
+	}
+	o.Services, _, err = s.Services(ctx, ServiceFilter{OrganizationID: id, AnyStatus: true}, Page{Limit: MaxLimit})
+	return o, err
+}
+
+// OrganizationFilter narrows the organisation list.
+type OrganizationFilter struct {
+	Query string // part of the name, ignoring case
+}
+
+// Organizations returns one page of organisations by name, without their
+// services, and the next page's cursor.
+func (s *Store) Organizations(ctx context.Context, f OrganizationFilter, p Page) ([]partners.Organization, string, error) {
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.limit()
+	where, args := []string{"1 = 1"}, []any{}
+	if q := nameKey(f.Query); q != "" {
+		args = append(args, "%"+escapeLike(q)+"%")
+		where = append(where, fmt.Sprintf(`o.name_key LIKE $%d ESCAPE '\'`, len(args)))
+	}
+	if p.Cursor != "" {
+		args = append(args, k.S, k.ID)
+		where = append(where, fmt.Sprintf("(o.name_key > $%d OR (o.name_key = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args)))
+	}
+	args = append(args, limit+1)
+	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM organizations o WHERE %s ORDER BY o.name_key, o.id LIMIT $%d`,
+		organizationColumns, strings.Join(where, " AND "), len(args)), args...)
+	if err != nil {
+		return nil, "", s.wrap(err, "list organizations")
+	}
+	defer rows.Close()
+	var out []partners.Organization
+	for rows.Next() {
+		o, err := scanOrganization(rows)
+		if err != nil {
+			return nil, "", s.wrap(err, "read organization")
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", s.wrap(err, "list organizations")
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(cursorKey{S: nameKey(out[limit-1].Name), ID: out[limit-1].ID})
+	}
+	return out, next, nil
+}
+
+// CreateService stores a new service of an organisation.
+func (s *Store) CreateService(ctx context.Context, v partners.Service) (partners.Service, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		v, err = s.createServiceTx(ctx, tx, v)
+		return err
+	})
+	if err != nil {
+		return v, err
+	}
+	return s.GetService(ctx, v.ID)
+}
+
+func (s *Store) createServiceTx(ctx context.Context, tx *sql.Tx, v partners.Service) (partners.Service, error) {
+	v.Normalize()
+	if v.HSDSID == "" {
+		v.HSDSID = newHSDSID()
+	}
+	if err := v.Validate(); err != nil {
+		return v, err
+	}
+	if err := s.organizationExists(ctx, tx, v.OrganizationID); err != nil {
+		return v, err
+	}
+	now := s.now()
+	v.CreatedAt, v.UpdatedAt, v.Version = now, now, 1
+	if err := tx.QueryRowContext(ctx, `INSERT INTO services (hsds_id, organization_id, name, name_key, description, status,
+		email, url, eligibility, application_process, fees, schedule, required_documents, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id`,
+		v.HSDSID, v.OrganizationID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL,
+		v.Eligibility, v.ApplicationProcess, v.Fees, v.Schedule, jsonList(v.RequiredDocuments), s.ts(now)).Scan(&v.ID); err != nil {
+		return v, hsdsTaken(s.wrap(err, "insert service"))
+	}
+	if err := s.saveServiceLists(ctx, tx, v, false); err != nil {
+		return v, err
+	}
+	return v, s.appendAudit(ctx, tx, "service.create", "service", v.ID, audit.OK)
+}
+
+func (s *Store) organizationExists(ctx context.Context, tx *sql.Tx, id int64) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, id).Scan(&n); err != nil {
+		return s.wrap(err, "read organization")
+	}
+	if n == 0 {
+		return errs.Invalid(map[string]string{"organization_id": "validation.choice"})
+	}
+	return nil
+}
+
+// saveServiceLists stores what the directory filters by: domains, languages, areas.
+func (s *Store) saveServiceLists(ctx context.Context, tx *sql.Tx, v partners.Service, replace bool) error {
+	if replace {
+		for _, t := range []string{"service_domains", "service_languages", "service_areas"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE service_id = $1`, v.ID); err != nil {
+				return s.wrap(err, "clear service lists")
+			}
+		}
+	}
+	for _, d := range v.NeedDomains {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_domains (service_id, domain) VALUES ($1, $2)`, v.ID, d); err != nil {
+			return s.wrap(err, "insert service domain")
+		}
+	}
+	for _, l := range v.Languages {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_languages (service_id, language) VALUES ($1, $2)`, v.ID, l); err != nil {
+			return s.wrap(err, "insert service language")
+		}
+	}
+	for i, a := range v.Areas {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO service_areas (service_id, position, country, city, city_key) VALUES ($1, $2, $3, $4, $5)`,
+			v.ID, i, a.Country, a.City, nameKey(a.City)); err != nil {
+			return s.wrap(err, "insert service area")
+		}
+	}
+	return nil
+}
+
+// UpdateService saves an edited service; v.Version must be the version the
+// editor started from. The HSDS identifier stays.
+func (s *Store) UpdateService(ctx context.Context, v partners.Service) (partners.Service, error) {
+	if err := checkVersion(v.Version); err != nil {
+		return v, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var cur string
+		err := tx.QueryRowContext(ctx, `SELECT hsds_id FROM services WHERE id = $1`, v.ID).Scan(&cur)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("service")
+		}
+		if err != nil {
+			return s.wrap(err, "read service")
+		}
+		v.HSDSID = cur
+		return s.updateServiceTx(ctx, tx, v, true)
+	})
+	if err != nil {
+		return v, err
+	}
+	return s.GetService(ctx, v.ID)
+}
+
+func (s *Store) updateServiceTx(ctx context.Context, tx *sql.Tx, v partners.Service, guard bool) error {
+	v.Normalize()
+	if err := v.Validate(); err != nil {
+		return err
+	}
+	if err := s.organizationExists(ctx, tx, v.OrganizationID); err != nil {
+		return err
+	}
+	q := `UPDATE services SET organization_id = $1, name = $2, name_key = $3, description = $4, status = $5, email = $6,
+		url = $7, eligibility = $8, application_process = $9, fees = $10, schedule = $11, required_documents = $12,
+		version = version + 1, updated_at = $13 WHERE id = $14`
+	args := []any{v.OrganizationID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL, v.Eligibility,
+		v.ApplicationProcess, v.Fees, v.Schedule, jsonList(v.RequiredDocuments), s.ts(s.now()), v.ID}
+	if guard {
+		q += ` AND version = $15`
+		args = append(args, v.Version)
+	}
+	res, err := tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return s.wrap(err, "update service")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.wrap(err, "update service")
+	} else if n == 0 {
+		return errs.Conflict("Someone else changed this service while you were editing it. Reload to see their change, then edit again.", nil)
+	}
+	if err := s.saveServiceLists(ctx, tx, v, true); err != nil {
+		return err
+	}
+	return s.appendAudit(ctx, tx, "service.update", "service", v.ID, audit.OK)
+}
+
+// GetService returns one service with its lists and results.
+func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, error) {
+	out, err := s.scanServices(ctx, `SELECT `+serviceColumns+` FROM services v JOIN organizations o ON o.id = v.organization_id WHERE v.id = $1`, id)
+	if err != nil {
+		return partners.Service{}, err
+	}
+	if len(out) == 0 {
+		return partners.Service{}, errs.NotFound("service")
+	}
+	return out[0], nil
+}
+
+// ServiceFilter narrows the directory's list of services.
+type ServiceFilter struct {
+	Query          string // part of the service's or the organisation's name
+	Domain         string // helps with this need domain
+	Country        string // helps in this country (or anywhere)
+	City           string // helps in this city (or the whole country, or anywhere)
+	Language       string // in this language
+	OrganizationID int64
+	// AnyStatus lists services that are not active too.
+	AnyStatus bool
+}
+
+// Services returns one page of services ordered by name, with their lists
+// and results, and the next page's cursor.
+func (s *Store) Services(ctx context.Context, f ServiceFilter, p Page) ([]partners.Service, string, error) {
+	k, err := decodeCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	limit := p.limit()
+	where, args := []string{"1 = 1"}, []any{}
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if !f.AnyStatus {
+		where = append(where, "v.status = "+arg(string(partners.Active)))
+	}
+	if f.OrganizationID != 0 {
+		where = append(where, "v.organization_id = "+arg(f.OrganizationID))
+	}
+	if q := nameKey(f.Query); q != "" {
+		m := arg("%" + escapeLike(q) + "%")
+		where = append(where, fmt.Sprintf(`(v.name_key LIKE %s ESCAPE '\' OR o.name_key LIKE %s ESCAPE '\')`, m, m))
+	}
+	if d := strings.ToLower(strings.TrimSpace(f.Domain)); d != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM service_domains sd WHERE sd.service_id = v.id AND sd.domain = "+arg(d)+")")
+	}
+	if l := strings.ToLower(strings.TrimSpace(f.Language)); l != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM service_languages sl WHERE sl.service_id = v.id AND sl.language = "+arg(l)+")")
+	}
+	if c := strings.ToUpper(strings.TrimSpace(f.Country)); c != "" {
+		// No areas: the service helps anywhere; a whole country covers its cities.
+		cond := "sa.country = " + arg(c)
+		if city := nameKey(f.City); city != "" {
+			cond += " AND (sa.city_key = '' OR sa.city_key = " + arg(city) + ")"
+		}
+		where = append(where, "(NOT EXISTS (SELECT 1 FROM service_areas sa WHERE sa.service_id = v.id) OR EXISTS (SELECT 1 FROM service_areas sa WHERE sa.service_id = v.id AND "+cond+"))")
+	}
+	if p.Cursor != "" {
+		a, b := arg(k.S), arg(k.ID)
+		where = append(where, fmt.Sprintf("(v.name_key > %s OR (v.name_key = %s AND v.id > %s))", a, a, b))
+	}
+	lim := arg(limit + 1)
+	out, err := s.scanServices(ctx, fmt.Sprintf(`SELECT %s FROM services v JOIN organizations o ON o.id = v.organization_id
+		WHERE %s ORDER BY v.name_key, v.id LIMIT %s`, serviceColumns, strings.Join(where, " AND "), lim), args...)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > limit {
+		out = out[:limit]
+		next = encodeCursor(cursorKey{S: nameKey(out[limit-1].Name), ID: out[limit-1].ID})
+	}
+	return out, next, nil
+}
+
+// scanServices runs a query of serviceColumns and fills each service's
+// lists and results with one query per list for the whole page.
+func (s *Store) scanServices(ctx context.Context, query string, args ...any) ([]partners.Service, error) {
+	rows, err := s.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(err, "list services")
+	}
+	var out []partners.Service
+	for rows.Next() {
+		var v partners.Service
+		var docs string
+		if err := rows.Scan(&v.ID, &v.HSDSID, &v.OrganizationID, &v.OrganizationName, &v.Name, &v.Description, &v.Status,
+			&v.Email, &v.URL, &v.Eligibility, &v.ApplicationProcess, &v.Fees, &v.Schedule, &docs, &v.Version,
+			&v.CreatedAt, &v.UpdatedAt); err != nil {
+			rows.Close()
+			return nil, s.wrap(err, "read service")
+		}
+		v.CreatedAt, v.UpdatedAt = v.CreatedAt.UTC(), v.UpdatedAt.UTC()
+		if err := json.Unmarshal([]byte(docs), &v.RequiredDocuments); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("decode required documents: %w", err)
+		}
+		if len(v.RequiredDocuments) == 0 {
+			v.RequiredDocuments = nil
+		}
+		out = append(out, v)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, s.wrap(err, "list services")
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list services")
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	at := make(map[int64]int, len(out))
+	ids := make([]any, len(out))
+	marks := make([]string, len(out))
+	for i, v := range out {
+		at[v.ID] = i
+		ids[i] = v.ID
+		marks[i] = fmt.Sprintf("$%d", i+1)
+	}
+	in := "(" + strings.Join(marks, ", ") + ")"
+	each := func(query string, scan func(r *sql.Rows) error) error {
+		rows, err := s.read.QueryContext(ctx, query, ids...)
+		if err != nil {
+			return s.wrap(err, "list service details")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return s.wrap(err, "read service details")
+			}
+		}
+		return s.wrap(rows.Err(), "list service details")
+	}
+	if err := each(`SELECT service_id, domain FROM service_domains WHERE service_id IN `+in+` ORDER BY service_id, domain`, func(r *sql.Rows) error {
+		var id int64
+		var d string
+		err := r.Scan(&id, &d)
+		out[at[id]].NeedDomains = append(out[at[id]].NeedDomains, d)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT service_id, language FROM service_languages WHERE service_id IN `+in+` ORDER BY service_id, language`, func(r *sql.Rows) error {
+		var id int64
+		var l string
+		err := r.Scan(&id, &l)
+		out[at[id]].Languages = append(out[at[id]].Languages, l)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT service_id, country, city FROM service_areas WHERE service_id IN `+in+` ORDER BY service_id, position`, func(r *sql.Rows) error {
+		var id int64
+		var a partners.Area
+		err := r.Scan(&id, &a.Country, &a.City)
+		out[at[id]].Areas = append(out[at[id]].Areas, a)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := each(`SELECT service_id, status, count(*) FROM referrals WHERE service_id IN `+in+` GROUP BY service_id, status`, func(r *sql.Rows) error {
+		var id int64
+		var st partners.Status
+		var n int
+		err := r.Scan(&id, &st, &n)
+		res := &out[at[id]].Results
+		if st != partners.Draft {
+			res.Sent += n
+		}
+		switch {
+		case st.Open():
+			res.Open += n
+		case st == partners.GotHelp:
+			res.GotHelp += n
+			res.Ended += n
+		case st == partners.CouldNotHelp:
+			res.CouldNotHelp += n
+			res.Ended += n
+		case st == partners.Declined:
+			res.Declined += n
+			res.Ended += n
+		}
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Directory returns the whole directory, organisations by name with their
+// services by name: what an HSDS export writes.
+func (s *Store) Directory(ctx context.Context) (partners.Directory, error) {
+	var d partners.Directory
+	rows, err := s.read.QueryContext(ctx, `SELECT `+organizationColumns+` FROM organizations o ORDER BY o.name_key, o.id`)
+	if err != nil {
+		return d, s.wrap(err, "list organizations")
+	}
+	at := map[int64]int{}
+	for rows.Next() {
+		o, err := scanOrganization(rows)
+		if err != nil {
+			rows.Close()
+			return d, s.wrap(err, "read organization")
+		}
+		at[o.ID] = len(d.Organizations)
+		d.Organizations = append(d.Organizations, o)
+	}
+	if err := rows.Close(); err != nil {
+		return d, s.wrap(err, "list organizations")
+	}
+	if err := rows.Err(); err != nil {
+		return d, s.wrap(err, "list organizations")
+	}
+	// Services in pages of MaxLimit: the detail queries take one id list each.
+	var cursor string
+	for {
+		page, next, err := s.Services(ctx, ServiceFilter{AnyStatus: true}, Page{Limit: MaxLimit, Cursor: cursor})
+		if err != nil {
+			return d, err
+		}
+		for _, v := range page {
+			i := at[v.OrganizationID]
+			d.Organizations[i].Services = append(d.Organizations[i].Services, v)
+		}
+		if next == "" {
+			break
+		}
+		cursor = next
+	}
+	if err := s.Audit(ctx, "directory.export", "directory", 0, audit.OK); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// ImportResult counts what an import changed.
+type ImportResult struct {
+	OrganizationsCreated int `json:"organizations_created"`
+	OrganizationsUpdated int `json:"organizations_updated"`
+	ServicesCreated      int `json:"services_created"`
+	ServicesUpdated      int `json:"services_updated"`
+}
+
+// ImportDirectory merges a directory read from an HSDS file, all or
+// nothing: organisations and services are found by their HSDS identifier
+// and updated, or created; what the file does not hold stays as it is
+// (referrals keep their services). A service may move to another
+// organisation of the file.
+func (s *Store) ImportDirectory(ctx context.Context, d partners.Directory) (ImportResult, error) {
+	var r ImportResult
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		r = ImportResult{}
+		for _, o := range d.Organizations {
+			if !partners.ValidID(strings.ToLower(strings.TrimSpace(o.HSDSID))) {
+				return errs.Invalid(map[string]string{"hsds_id": "validation.hsds_id"})
+			}
+			var id int64
+			err := tx.QueryRowContext(ctx, `SELECT id FROM organizations WHERE hsds_id = $1`, strings.ToLower(strings.TrimSpace(o.HSDSID))).Scan(&id)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				created, err := s.createOrganizationTx(ctx, tx, o)
+				if err != nil {
+					return err
+				}
+				id = created.ID
+				r.OrganizationsCreated++
+			case err != nil:
+				return s.wrap(err, "find organization")
+			default:
+				o.ID = id
+				if err := s.updateOrganizationTx(ctx, tx, o, false); err != nil {
+					return err
+				}
+				r.OrganizationsUpdated++
+			}
+			for _, v := range o.Services {
+				v.OrganizationID = id
+				if !partners.ValidID(strings.ToLower(strings.TrimSpace(v.HSDSID))) {
+					return errs.Invalid(map[string]string{"hsds_id": "validation.hsds_id"})
+				}
+				var sid int64
+				err := tx.QueryRowContext(ctx, `SELECT id FROM services WHERE hsds_id = $1`, strings.ToLower(strings.TrimSpace(v.HSDSID))).Scan(&sid)
+				switch {
+				case errors.Is(err, sql.ErrNoRows):
+					if _, err := s.createServiceTx(ctx, tx, v); err != nil {
+						return err
+					}
+					r.ServicesCreated++
+				case err != nil:
+					return s.wrap(err, "find service")
+				default:
+					v.ID = sid
+					if err := s.updateServiceTx(ctx, tx, v, false); err != nil {
+						return err
+					}
+					r.ServicesUpdated++
+				}
+			}
+		}
+		return s.appendAudit(ctx, tx, "directory.import", "directory", 0, audit.OK)
+	})
+	return r, err
+}
+
+// OrganizationNames maps every organisation's id to its name, for choices
+// in forms (the user form's organisation of a partner user).
+func (s *Store) OrganizationNames(ctx context.Context) ([]partners.Organization, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name FROM organizations ORDER BY name_key, id`)
+	if err != nil {
+		return nil, s.wrap(err, "list organizations")
+	}
+	defer rows.Close()
+	var out []partners.Organization
+	for rows.Next() {
+		var o partners.Organization
+		if err := rows.Scan(&o.ID, &o.Name); err != nil {
+			return nil, s.wrap(err, "read organization")
+		}
+		out = append(out, o)
+	}
+	return out, s.wrap(rows.Err(), "list organizations")
+}
