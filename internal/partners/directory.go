@@ -138,6 +138,14 @@ func (r Results) SuccessPercent() (int, bool) {
 	return (r.GotHelp*100 + r.Ended/2) / r.Ended, true
 }
 
+// SuccessPercentText is SuccessPercent for pages: "" when none has ended.
+func (r Results) SuccessPercentText() string {
+	if p, ok := r.SuccessPercent(); ok {
+		return strconv.Itoa(p)
+	}
+	return ""
+}
+
 // Normalize trims the organisation's fields.
 func (o *Organization) Normalize() {
 	o.Name = strings.Join(strings.Fields(o.Name), " ")

@@ -2,8 +2,10 @@ package policy
 
 import (
 	"context"
+	"slices"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 	"homeward/internal/partners"
@@ -65,4 +67,30 @@ func ReferralSide(u auth.User, answer bool) partners.Side {
 		return partners.Partner
 	}
 	return partners.Referrer
+}
+
+// ShareableFields are the fields the user may share in a referral from a
+// case: the profile fields, and the parts of the sealed history they may
+// read themself (HistoryParts) — nobody passes on what they may not see.
+func ShareableFields(u auth.User, c CaseRef, sharedWithMentor []cases.HistoryPart) []partners.Field {
+	if !CanCase(u, CaseWork, c) {
+		return nil
+	}
+	out := slices.Clone(partners.ProfileFields)
+	for _, p := range HistoryParts(u, c, sharedWithMentor) {
+		out = append(out, partners.HistoryField(p))
+	}
+	return out
+}
+
+// CheckShare refuses a referral's shared fields that the user may not
+// share (ShareableFields), naming the field "share".
+func CheckShare(u auth.User, c CaseRef, sharedWithMentor []cases.HistoryPart, share []partners.Field) error {
+	ok := ShareableFields(u, c, sharedWithMentor)
+	for _, f := range share {
+		if !slices.Contains(ok, f) {
+			return errs.Invalid(map[string]string{"share": "referral.refused.share_not_yours"})
+		}
+	}
+	return nil
 }

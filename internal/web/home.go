@@ -69,6 +69,11 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/my", http.StatusSeeOther)
 		return
 	}
+	if u.Role == auth.Partner {
+		// A partner user's work is their organisation's referrals.
+		http.Redirect(w, r, "/referrals", http.StatusSeeOther)
+		return
+	}
 	n, err := h.store.CountPrograms(r.Context(), policy.ProgramScope(r.Context(), ""))
 	if err != nil {
 		h.fail(w, r, err)

@@ -127,6 +127,35 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/programs/{id}/matching", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.matchingPreview)},
 		{Method: "POST", Path: "/programs/{id}/matching", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(h.matchingConfirm)},
 
+		// Partners: the directory of organisations and services (it holds
+		// no mentee's data), its HSDS import and export, and referrals. A
+		// referral route decides on the referral (policy.CheckReferral)
+		// before anything sealed is read; a partner user reaches only their
+		// organisation's referrals, and only what each shares.
+		{Method: "GET", Path: "/directory", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(h.directoryList)},
+		{Method: "GET", Path: "/directory/export", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.directoryExport)},
+		{Method: "GET", Path: "/directory/import", Access: route.SignedIn, Action: policy.DirectoryImport, Handler: http.HandlerFunc(h.directoryImportForm)},
+		{Method: "POST", Path: "/directory/import", Access: route.SignedIn, Action: policy.DirectoryImport, Handler: http.HandlerFunc(h.directoryImport)},
+		{Method: "GET", Path: "/partners", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(h.organizationList)},
+		{Method: "GET", Path: "/partners/new", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.organizationNew)},
+		{Method: "POST", Path: "/partners", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.organizationCreate)},
+		{Method: "GET", Path: "/partners/{id}", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(h.organizationShow)},
+		{Method: "GET", Path: "/partners/{id}/edit", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.organizationEdit)},
+		{Method: "POST", Path: "/partners/{id}", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.organizationUpdate)},
+		{Method: "GET", Path: "/partners/{id}/services/new", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.serviceNew)},
+		{Method: "POST", Path: "/partners/{id}/services", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.serviceCreate)},
+		{Method: "GET", Path: "/services/{id}", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(h.serviceShow)},
+		{Method: "GET", Path: "/services/{id}/edit", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.serviceEdit)},
+		{Method: "POST", Path: "/services/{id}", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(h.serviceUpdate)},
+		{Method: "GET", Path: "/cases/{id}/referrals", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(h.referralCaseList)},
+		{Method: "GET", Path: "/cases/{id}/referrals/new", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(h.referralNew)},
+		{Method: "POST", Path: "/cases/{id}/referrals", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(h.referralCreate)},
+		// The staff's referrals, or a partner user's inbox: the handler decides by role.
+		{Method: "GET", Path: "/referrals", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(h.referralList)},
+		{Method: "GET", Path: "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(h.referralShow)},
+		{Method: "POST", Path: "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralSend, Handler: http.HandlerFunc(h.referralSend)},
+		{Method: "POST", Path: "/referrals/{id}/events", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(h.referralEvent)},
+
 		// The mentee's own portal.
 		{Method: "GET", Path: "/my", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalHome)},
 		{Method: "POST", Path: "/my/steps/{id}/done", Access: route.SignedIn, Action: policy.Portal, Handler: http.HandlerFunc(h.portalStepDone)},

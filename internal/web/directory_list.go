@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"homeward/internal/partners"
+	"homeward/internal/policy"
+	"homeward/internal/program"
+	"homeward/internal/store"
+)
+
+// directoryPage is the directory of services: search and filters by need,
+// country, city and language, each service with its organisation and its
+// past referral results. Opened from a case (?case=), each service offers
+// a referral from that case.
+type directoryPage struct {
+	Filter      store.ServiceFilter
+	Domains     []string
+	Services    []partners.Service
+	CaseID      int64
+	CanEdit     bool
+	CanImport   bool
+	Next, First string
+}
+
+// directoryList shows the directory's services.
+func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := store.ServiceFilter{Query: strings.TrimSpace(q.Get("q")), Domain: q.Get("need"), Country: q.Get("country"),
+		City: strings.TrimSpace(q.Get("city")), Language: q.Get("language")}
+	f.Country, f.Language = strings.ToUpper(strings.TrimSpace(f.Country)), strings.ToLower(strings.TrimSpace(f.Language))
+	u := policy.Actor(r.Context())
+	page := directoryPage{Filter: f, CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0)}
+	if id, err := strconv.ParseInt(q.Get("case"), 10, 64); err == nil && id > 0 {
+		page.CaseID = id
+	}
+	var err error
+	if page.Domains, err = h.directoryDomains(r, nil); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	cursor := q.Get("cursor")
+	list, next, err := h.store.Services(r.Context(), f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page.Services = list
+	page.Next, page.First = pageLinks(r, "/directory", cursor, next)
+	h.render(w, r, http.StatusOK, "directory", "partners", page)
+}
+
+// directoryDomains are the need domains to choose from: the defaults, the
+// user's programs' own, and those already given (a service's).
+func (h *Web) directoryDomains(r *http.Request, have []string) ([]string, error) {
+	out := append([]string(nil), program.DefaultNeedDomains...)
+	add := func(ds []string) {
+		for _, d := range ds {
+			if !containsString(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	progs, _, err := h.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), ""), store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range progs {
+		add(p.NeedDomains)
+	}
+	add(have)
+	return out, nil
+}
+
+func containsString(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

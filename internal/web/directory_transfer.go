@@ -1,0 +1,105 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+
+	"homeward/internal/errs"
+	"homeward/internal/hsds"
+	"homeward/internal/store"
+)
+
+// maxDirectoryFile is the largest HSDS file an import takes.
+const maxDirectoryFile = 64 << 20
+
+// directoryExport downloads the whole directory as HSDS 3.0: JSON, or the
+// tabular data package (?format=datapackage, a zip of CSV files).
+func (h *Web) directoryExport(w http.ResponseWriter, r *http.Request) {
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "datapackage" {
+		h.fail(w, r, errs.Invalid(map[string]string{"format": "validation.choice"}))
+		return
+	}
+	d, err := h.store.Directory(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// Written to memory first: a failure then shows a page, not half a file.
+	var buf bytes.Buffer
+	name, kind := "homeward-directory.json", "application/json"
+	if format == "datapackage" {
+		name, kind = "homeward-directory.zip", "application/zip"
+		err = hsds.WriteDataPackage(&buf, d)
+	} else {
+		err = hsds.WriteJSON(&buf, d)
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// directoryImportPage is the import form, and after an import what it did
+// or every problem of the file.
+type directoryImportPage struct {
+	Problems hsds.Problems
+	Result   *store.ImportResult
+	Message  string
+}
+
+// directoryImportForm shows the upload form.
+func (h *Web) directoryImportForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{})
+}
+
+// directoryImport reads an uploaded HSDS file (JSON or a data package) and
+// merges it into the directory, all or nothing.
+func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxDirectoryFile+1<<20)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxDirectoryFile+1))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(data) > maxDirectoryFile {
+		h.fail(w, r, errs.TooLarge())
+		return
+	}
+	d, err := hsds.Read("upload", data)
+	var problems hsds.Problems
+	if errors.As(err, &problems) {
+		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Problems: problems})
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	res, err := h.store.ImportDirectory(r.Context(), d)
+	if err != nil {
+		if e := errs.As(err); e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict {
+			h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_refused"})
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{Result: &res})
+}

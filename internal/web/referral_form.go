@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"homeward/internal/cases"
+	"homeward/internal/partners"
+	"homeward/internal/policy"
+)
+
+// referralForm is the form of a referral being written: the need it is
+// about, the message for the partner, the fields to share (the minimum
+// ticked first), how it travels when the organisation has no account, and
+// the mentee's consent.
+type referralForm struct {
+	*workForm
+	Service partners.Service
+	// Profile and History are the fields the user may share; History only
+	// the parts of the sealed history they may read.
+	Profile, History []string
+	// NeedsChannel: the organisation has no partner account, so the
+	// referral goes by phone or email.
+	NeedsChannel bool
+	ReferralID   int64 // a draft being sent; 0 for a new referral
+	CaseID       int64
+}
+
+var referralFormFields = []string{"service_id", "domain", "message", "channel", "consent_given", "consent_note", "version", "send"}
+
+// Action is where the form is sent.
+func (f *referralForm) Action() string {
+	if f.ReferralID != 0 {
+		return "/referrals/" + strconv.FormatInt(f.ReferralID, 10)
+	}
+	return "/cases/" + strconv.FormatInt(f.CaseID, 10) + "/referrals"
+}
+
+// newReferralForm fills the form's choices for a referral from the case to
+// the service; values are set by the caller.
+func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case) error {
+	domains, err := h.workDomains(ctx, c)
+	if err != nil {
+		return err
+	}
+	sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
+	if err != nil {
+		return err
+	}
+	f.Options["domain"] = domains
+	f.Options["channel"] = workOptions([]partners.Channel{partners.Phone, partners.Email})
+	f.Profile, f.History = nil, nil
+	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharing.Shared) {
+		if _, hist := fl.IsHistory(); hist {
+			f.History = append(f.History, string(fl))
+		} else {
+			f.Profile = append(f.Profile, string(fl))
+		}
+	}
+	f.NeedsChannel = f.Service.ID != 0 && h.organizationHasNoUsers(ctx, f.Service.OrganizationID)
+	f.CaseID = c.ID
+	return nil
+}
+
+func (h *Web) organizationHasNoUsers(ctx context.Context, id int64) bool {
+	o, err := h.store.GetOrganization(ctx, id)
+	return err == nil && o.Users == 0
+}
+
+// Shares tells whether the field is ticked.
+func (f *referralForm) Shares(field string) bool { return slices.Contains(f.Multi["share"], field) }
+
+// readReferralForm reads a posted referral form as typed and the referral
+// it describes (the service and case are the caller's to check).
+func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, bool) {
+	wf, ok := h.readWorkForm(w, r, referralFormFields, "share")
+	if !ok {
+		return nil, partners.Referral{}, false
+	}
+	f := &referralForm{workForm: wf}
+	u := policy.Actor(r.Context())
+	ref := partners.Referral{Domain: wf.Values["domain"], Message: wf.Values["message"], Channel: partners.Channel(wf.Values["channel"]),
+		ConsentGiven: wf.Values["consent_given"] != "", ConsentNote: wf.Values["consent_note"], CreatedBy: u.ID, ConsentBy: u.ID}
+	for _, s := range wf.Multi["share"] {
+		ref.Share = append(ref.Share, partners.Field(s))
+	}
+	if ref.Channel == "" {
+		ref.Channel = partners.Phone
+	}
+	if id, err := strconv.ParseInt(wf.Values["service_id"], 10, 64); err == nil {
+		ref.ServiceID = id
+	}
+	if v, err := strconv.Atoi(wf.Values["version"]); err == nil {
+		ref.Version = v
+	}
+	return f, ref, true
+}
