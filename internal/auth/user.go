@@ -54,12 +54,9 @@ func (u *User) Validate() error {
 	if u.Role == Admin && len(u.Programs) > 0 {
 		f["programs"] = "validation.admin_programs"
 	}
-	switch {
-	case u.Role == Partner && u.OrganizationID == 0:
-		f["organization_id"] = "validation.partner_organization"
-	case u.Role == Partner && len(u.Programs) > 0:
-		f["programs"] = "validation.partner_programs"
-	case u.Role != Partner && u.OrganizationID != 0:
+	// A partner user without an organisation sees no referral at all (the
+	// user form asks for one); no other role belongs to an organisation.
+	if u.Role != Partner && u.OrganizationID != 0 {
 		f["organization_id"] = "validation.organization_partner_only"
 	}
 	if len(f) > 0 {

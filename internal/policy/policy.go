@@ -74,6 +74,9 @@ const (
 	DirectoryImport Action = "directory.import"
 	// PartnerPortal is the partner user's inbox of their organisation's referrals.
 	PartnerPortal Action = "partner.portal"
+	// ReferralList is a list of referrals: a coordinator's programs', a
+	// mentor's own cases', a partner user's organisation's.
+	ReferralList Action = "referral.list"
 	// ReferralView, ReferralSend and ReferralAnswer are decided on a
 	// referral (CanReferral).
 	ReferralView   Action = "referral.view"
@@ -117,6 +120,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case PartnerPortal:
 		return u.Role == auth.Partner && u.OrganizationID != 0
+	case ReferralList:
+		return u.Role == auth.Coordinator || u.Role == auth.Mentor || (u.Role == auth.Partner && u.OrganizationID != 0)
 	}
 	return false
 }
@@ -125,7 +130,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
 	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
-	ReferralView, ReferralSend, ReferralAnswer}
+	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }

@@ -34,6 +34,11 @@ const (
 	// one in the user's program; another in the user's program; one in
 	// another program. The fixture sets world.mref to the mentor it used.
 	mentorRecord
+	// referralRecord is a referral: from a case the user works on (for a
+	// partner user, to their organisation); from a colleague's case (to
+	// another organisation); from a case of another program (to another
+	// organisation). The fixture sets world.rref to the referral it used.
+	referralRecord
 )
 
 // caseVariant is which case a caseRecord fixture acts on.
@@ -55,6 +60,8 @@ type world struct {
 	variant      caseVariant          // which case a caseRecord fixture acts on
 	ref          policy.CaseRef       // the case a caseRecord fixture acted on
 	mref         store.MentorRef      // the mentor a mentorRecord fixture acted on
+	rref         store.ReferralRef    // the referral a referralRecord fixture acted on
+	dir          *fixtureDirectory    // the partner organisations, made once
 	cases        map[string]int64     // cases shared by the roles trying one route
 	users        map[string]auth.User // fixture staff by program
 }
@@ -272,6 +279,9 @@ func roleByRoute(t *testing.T, a *app) {
 				}
 				u, _ := a.signedIn(fmt.Sprintf("%s-%d@example.org", role, w.next()), role, programs...)
 				u.Status = auth.StatusActive // signedIn set the password, which activated them
+				if role == auth.Partner {
+					u = w.joinOrganization(u)
+				}
 				type try struct {
 					own     bool
 					variant caseVariant
@@ -279,7 +289,7 @@ func roleByRoute(t *testing.T, a *app) {
 				tries := []try{{own: true}}
 				switch f.record {
 				case noRecord:
-				case caseRecord, mentorRecord:
+				case caseRecord, mentorRecord, referralRecord:
 					tries = append(tries, try{false, colleagueCase}, try{false, elsewhereCase})
 				default:
 					tries = append(tries, try{own: false})
@@ -322,6 +332,8 @@ func allowed(r record, action policy.Action, u auth.User, w *world, own bool) bo
 		return policy.CanCase(u, action, w.ref)
 	case mentorRecord:
 		return policy.CanMentor(u, action, w.mref)
+	case referralRecord:
+		return policy.CanReferral(u, action, w.rref)
 	default:
 		return policy.Can(u, action, 0)
 	}

@@ -294,10 +294,10 @@ func TestDirectorySearch(t *testing.T) {
 		if _, err := j.s.UpdateService(j.ctx, debt); !errs.Is(err, errs.KindConflict) {
 			t.Fatalf("stale service update: %v", err)
 		}
-		// A partner user must belong to an organisation.
-		_, err = j.s.CreateUser(j.ctx, auth.User{Email: "nobody@partner.example", Role: auth.Partner})
-		if fieldOf(err, "organization_id") != "validation.partner_organization" {
-			t.Fatalf("partner without organisation: %v", err)
+		// Only partner users belong to an organisation.
+		_, err = j.s.CreateUser(j.ctx, auth.User{Email: "mentor@partner.example", Role: auth.Mentor, OrganizationID: debt.OrganizationID})
+		if fieldOf(err, "organization_id") != "validation.organization_partner_only" {
+			t.Fatalf("a mentor in an organisation: %v", err)
 		}
 	})
 }

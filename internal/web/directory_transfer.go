@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
+	"unicode"
 
 	"homeward/internal/errs"
 	"homeward/internal/hsds"
@@ -63,11 +65,15 @@ func (h *Web) directoryImportForm(w http.ResponseWriter, r *http.Request) {
 func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxDirectoryFile+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		if errors.Is(err, http.ErrNotMultipart) || errors.Is(err, http.ErrMissingBoundary) {
+			h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
+			return
+		}
 		h.fail(w, r, errs.TooLarge())
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	file, _, err := r.FormFile("file")
+	file, header, err := r.FormFile("file")
 	if err != nil {
 		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
 		return
@@ -82,7 +88,7 @@ func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.TooLarge())
 		return
 	}
-	d, err := hsds.Read("upload", data)
+	d, err := hsds.Read(uploadName(header.Filename), data)
 	var problems hsds.Problems
 	if errors.As(err, &problems) {
 		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Problems: problems})
@@ -102,4 +108,25 @@ func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{Result: &res})
+}
+
+// uploadName is the uploaded file's name as problems name it: its base
+// name, of printable characters, at most 80 of them.
+func uploadName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	var b strings.Builder
+	for _, r := range name {
+		if b.Len() >= 80 {
+			break
+		}
+		if unicode.IsPrint(r) {
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() == 0 {
+		return "upload"
+	}
+	return b.String()
 }

@@ -84,7 +84,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 		f.Scoped, f.ProgramIDs = true, u.Programs
 	case u.Role == auth.Mentor:
 		f.Scoped, f.ProgramIDs, f.MentorID = true, u.Programs, u.ID
-	default:
+	default: // policy.ReferralList let no one else in
 		h.fail(w, r, errs.Forbidden("You may not do this."))
 		return
 	}

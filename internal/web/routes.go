@@ -151,7 +151,7 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/cases/{id}/referrals/new", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(h.referralNew)},
 		{Method: "POST", Path: "/cases/{id}/referrals", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(h.referralCreate)},
 		// The staff's referrals, or a partner user's inbox: the handler decides by role.
-		{Method: "GET", Path: "/referrals", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(h.referralList)},
+		{Method: "GET", Path: "/referrals", Access: route.SignedIn, Action: policy.ReferralList, Handler: http.HandlerFunc(h.referralList)},
 		{Method: "GET", Path: "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(h.referralShow)},
 		{Method: "POST", Path: "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralSend, Handler: http.HandlerFunc(h.referralSend)},
 		{Method: "POST", Path: "/referrals/{id}/events", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(h.referralEvent)},

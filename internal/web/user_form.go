@@ -109,6 +109,10 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 			f.Errors["organization_id"] = "validation.choice"
 		}
 	}
+	if u.Role == auth.Partner && u.OrganizationID == 0 && f.Errors["organization_id"] == "" {
+		// Without one the partner would see nothing.
+		f.Errors["organization_id"] = "validation.partner_organization"
+	}
 	return f, u, nil
 }
 
