@@ -79,10 +79,10 @@ type Program struct {
 	// ReferralReminderDays: a referral sent this many days ago without the
 	// partner's answer is shown as waiting, to the case's mentor and the
 	// program's coordinators.
-	ReferralReminderDays int `json:"referral_reminder_days"`
-	Version      int          `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	ReferralReminderDays int       `json:"referral_reminder_days"`
+	Version              int       `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt            time.Time `json:"created_at"`
+	UpdatedAt            time.Time `json:"updated_at"`
 }
 
 // New returns a program with every setting at its default.
@@ -97,7 +97,7 @@ func New() Program {
 		NeedDomains:    slices.Clone(DefaultNeedDomains),
 		// A background check and a signed agreement before anyone is
 		// matched: the safer default; a program may ask for more or less.
-		MentorChecks:    []string{"background_check", "signed_agreement"},
+		MentorChecks:         []string{"background_check", "signed_agreement"},
 		HoursPerContact:      1.5,
 		MatchWeights:         DefaultMatchWeights(),
 		ReferralReminderDays: 7,

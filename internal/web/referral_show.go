@@ -199,4 +199,6 @@ type referralMoves struct {
 
 // MovesFrom describes the form's status choices for the referral_moves
 // partial, the current status being an update with a message only.
-func (f *workForm) MovesFrom(current string) referralMoves { return referralMoves{Form: f, Current: current} }
+func (f *workForm) MovesFrom(current string) referralMoves {
+	return referralMoves{Form: f, Current: current}
+}
