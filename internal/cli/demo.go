@@ -54,8 +54,8 @@ func printDemoData(w io.Writer, sum demo.Summary) {
 			states = append(states, fmt.Sprintf("%s %d", s, n))
 		}
 	}
-	fmt.Fprintf(w, "%d people, %d cases (%s), %d contacts, %d requests.\n", sum.Mentees, sum.Cases,
-		strings.Join(states, ", "), sum.Contacts, sum.Requests)
+	fmt.Fprintf(w, "%d people, %d cases (%s), %d contacts, %d requests, %d referrals to partners.\n", sum.Mentees, sum.Cases,
+		strings.Join(states, ", "), sum.Contacts, sum.Requests, sum.Referrals)
 	if sum.BulkStaff > 0 {
 		fmt.Fprintf(w, "%d generated staff users (no password: send a reset link to sign in as one).\n", sum.BulkStaff)
 	}

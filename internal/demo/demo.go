@@ -51,6 +51,8 @@ type Summary struct {
 	States   map[cases.State]int // cases by state
 	Contacts int
 	Requests int
+	// Referrals are the referrals to partners' services, in every status.
+	Referrals int
 	// Staff made in bulk for the generated cases (active, without a
 	// password: an administrator sends them a reset link to sign in).
 	BulkStaff int
@@ -133,6 +135,10 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		return sum, err
 	}
 	modelled := []int64{programs[0].ID, programs[1].ID, programs[2].ID}
+	orgs, err := j.addDirectory()
+	if err != nil {
+		return sum, err
+	}
 	for _, role := range auth.Roles {
 		u := auth.User{Email: string(role) + "@" + DemoDomain, Name: "Demo " + string(role), Role: role}
 		switch role {
@@ -141,6 +147,10 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 			u.Programs = modelled
 		case auth.Mentor:
 			u.Programs = []int64{programs[0].ID, programs[2].ID}
+		case auth.Partner:
+			// The demo partner works at the first organisation of the
+			// directory; they belong to no program.
+			u.OrganizationID = orgs[0].ID
 		default:
 			u.Programs = []int64{programs[0].ID}
 		}
@@ -166,12 +176,17 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 			j.staff[byPsychologist] = u
 		case auth.Mentee:
 			j.staff[byMentee] = u
+		case auth.Partner:
+			j.staff[byPartner] = u
 		}
 	}
 	if err := j.runJourneys(); err != nil {
 		return sum, err
 	}
 	if err := j.addApplicants(st); err != nil {
+		return sum, err
+	}
+	if err := j.addReferrals(orgs); err != nil {
 		return sum, err
 	}
 	for _, s := range journeySpecs {

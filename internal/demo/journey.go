@@ -36,6 +36,7 @@ const (
 	byMentor
 	byPsychologist
 	byMentee
+	byPartner
 )
 
 // caseSpec says where a demo case stands today and how it got there.
