@@ -11,6 +11,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/partners"
 	"homeward/internal/program"
 	"homeward/internal/seal"
 	"homeward/internal/store"
@@ -227,6 +228,49 @@ func TestFillSmallTwice(t *testing.T) {
 					t.Errorf("%s has %d open cases in %q (capacity %d)", ch.User.Email, ch.Load, p.Name, p.MentorCapacity)
 				}
 			}
+		}
+		// The directory spans several countries, and referrals stand in
+		// every status; the demo partner's inbox holds their organisation's.
+		d, err := st.Directory(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		countries := map[string]bool{}
+		for _, o := range d.Organizations {
+			for _, v := range o.Services {
+				for _, a := range v.Areas {
+					countries[a.Country] = true
+				}
+			}
+		}
+		if len(countries) < 4 {
+			t.Errorf("the demo directory helps in %d countries", len(countries))
+		}
+		seen := map[partners.Status]bool{}
+		endedFor := map[partners.Reason]bool{}
+		all, _, err := st.Referrals(ctx, store.ReferralFilter{}, store.Page{Limit: store.MaxLimit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range all {
+			seen[r.Status] = true
+			if r.Status == partners.CouldNotHelp || r.Status == partners.Declined {
+				endedFor[r.Reason] = true
+			}
+		}
+		for _, st := range partners.Statuses {
+			if !seen[st] {
+				t.Errorf("no demo referral is %s", st)
+			}
+		}
+		for _, r := range partners.Reasons {
+			if !endedFor[r] {
+				t.Errorf("no demo referral ended for the reason %s", r)
+			}
+		}
+		inbox, _, err := st.Referrals(ctx, store.ReferralFilter{OrganizationID: users[auth.Partner].OrganizationID}, store.Page{})
+		if err != nil || len(inbox) == 0 || users[auth.Partner].OrganizationID == 0 {
+			t.Errorf("the demo partner's inbox: %d referrals, %v", len(inbox), err)
 		}
 		if _, err := st.VerifyAudit(ctx, nil); err != nil {
 			t.Errorf("audit log after the demo: %v", err)
