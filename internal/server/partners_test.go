@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
@@ -234,6 +235,18 @@ func TestStaffRecordPhoneReferralAnswers(t *testing.T) {
 	res, _ = a.w1Post(w.coordS, fmt.Sprintf("/referrals/%d", id), form("service_id", strconv.FormatInt(w.phoneSvc.ID, 10),
 		"message", "A room for March.", "share", "languages", "channel", "email", "consent_given", "1", "send", "send", "version", w.version(id)))
 	w.referralAt(res)
+	// Unanswered for the program's reminder days, it shows as waiting.
+	if list := a.w1Get(w.coordS, "/referrals?waiting=1", http.StatusOK); strings.Contains(list, "Emergency rooms") {
+		t.Fatal("a referral sent today is listed as waiting")
+	}
+	a.skew.Add(int64(8 * 24 * time.Hour))
+	w.coordS = a.w1Session(w.coord)
+	if list := a.w1Get(w.coordS, "/referrals?waiting=1", http.StatusOK); !strings.Contains(list, "Emergency rooms") || !strings.Contains(list, "No answer yet") {
+		t.Fatal("a referral unanswered for 8 days is not listed as waiting")
+	}
+	if home := a.w1Get(w.coordS, "/", http.StatusOK); !strings.Contains(home, "referral without an answer for too long") {
+		t.Fatal("the coordinator's home page does not count the waiting referral")
+	}
 	page := a.w1Get(w.coordS, fmt.Sprintf("/referrals/%d", id), http.StatusOK)
 	if !strings.Contains(page, "Record the partner&#39;s answer") || !strings.Contains(page, "By email") {
 		t.Fatal("staff cannot record the answer of a partner without an account")

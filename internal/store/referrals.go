@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -532,6 +533,10 @@ type ReferralFilter struct {
 	Status     partners.Status
 	// OpenOnly lists referrals that wait on someone (sent, accepted, in progress).
 	OpenOnly bool
+	// WaitingSince, when set, lists only referrals sent and unanswered
+	// since before the time given for their program (now less the
+	// program's reminder days); programs not in the map have none.
+	WaitingSince map[int64]time.Time
 }
 
 // Referrals returns one page of referrals, newest change first, without
@@ -569,6 +574,21 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 	}
 	if f.OpenOnly {
 		where = append(where, "r.status IN ('sent', 'accepted', 'in_progress')")
+	}
+	if f.WaitingSince != nil {
+		var any []string
+		ids := make([]int64, 0, len(f.WaitingSince))
+		for id := range f.WaitingSince {
+			ids = append(ids, id)
+		}
+		slices.Sort(ids) // the same query text for the same programs
+		for _, id := range ids {
+			any = append(any, fmt.Sprintf("(r.program_id = %s AND r.sent_at <= %s)", arg(id), arg(s.ts(f.WaitingSince[id]))))
+		}
+		if len(any) == 0 {
+			any = []string{"1 = 0"}
+		}
+		where = append(where, "r.status = 'sent'", "("+strings.Join(any, " OR ")+")")
 	}
 	if p.Cursor != "" {
 		t, err := time.Parse(time.RFC3339Nano, k.S)

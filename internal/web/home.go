@@ -22,6 +22,9 @@ type homePage struct {
 	Mentor *mentorHome
 	// Mentors is a coordinator's glance at their programs' mentors.
 	CanMentors bool
+	// Waiting counts the referrals of the user's cases sent and unanswered
+	// for longer than their program's reminder days (coordinators, mentors).
+	Waiting *homeCount
 }
 
 // mentorHome is what a mentor sees first: the people they support with
@@ -97,6 +100,23 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+	}
+	if u.Role == auth.Coordinator || u.Role == auth.Mentor {
+		since, err := h.waitingSince(r.Context(), u.Programs)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		f := store.ReferralFilter{Scoped: true, ProgramIDs: u.Programs, WaitingSince: since}
+		if u.Role == auth.Mentor {
+			f.MentorID = u.ID
+		}
+		list, next, err := h.store.Referrals(r.Context(), f, store.Page{Limit: homeCountCap})
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		page.Waiting = &homeCount{N: len(list), More: next != ""}
 	}
 	h.render(w, r, http.StatusOK, "home", "home", page)
 }

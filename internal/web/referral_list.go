@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/errs"
@@ -55,6 +57,7 @@ type referralsPage struct {
 	Referrals   []referralRow
 	Status      string
 	Open        bool
+	Waiting     bool // only those unanswered for longer than their program's reminder days
 	Statuses    []partners.Status
 	Partner     bool
 	Next, First string
@@ -68,6 +71,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	q := r.URL.Query()
+	var err error
 	f := store.ReferralFilter{Status: partners.Status(q.Get("status")), OpenOnly: q.Get("open") == "1"}
 	if f.Status != "" && !containsString(workOptions(partners.Statuses), string(f.Status)) {
 		f.Status = ""
@@ -87,6 +91,13 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 	default: // policy.ReferralList let no one else in
 		h.fail(w, r, errs.Forbidden("You may not do this."))
 		return
+	}
+	if q.Get("waiting") == "1" && !page.Partner {
+		page.Waiting = true
+		if f.WaitingSince, err = h.waitingSince(ctx, u.Programs); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	cursor := q.Get("cursor")
 	list, next, err := h.store.Referrals(ctx, f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
@@ -121,4 +132,20 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 		section = "partner"
 	}
 	h.render(w, r, http.StatusOK, "referrals", section, page)
+}
+
+// waitingSince is, for each of the programs, the moment before which a
+// sent referral without an answer is waiting (now less the program's
+// reminder days).
+func (h *Web) waitingSince(ctx context.Context, programs []int64) (map[int64]time.Time, error) {
+	now := h.store.Now()
+	out := map[int64]time.Time{}
+	for _, id := range programs {
+		p, err := h.store.GetProgram(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = now.AddDate(0, 0, -p.ReferralReminderDays)
+	}
+	return out, nil
 }
