@@ -9,8 +9,10 @@ import (
 	"testing"
 
 	"homeward/internal/cases"
+	"homeward/internal/hsds"
 	"homeward/internal/matching"
 	"homeward/internal/mentors"
+	"homeward/internal/partners"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -550,5 +552,194 @@ func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
 	_ = json.Unmarshal(in["mentor_checks"].Default, &checksDefault)
 	if !slices.Equal(checksDefault, defaults.MentorChecks) {
 		t.Errorf("ProgramInput mentor_checks default %q, a new program has %q", checksDefault, defaults.MentorChecks)
+	}
+}
+
+// The enums the document states for the directory and referrals are the
+// values the domain defines, and the fields that carry them point at them.
+func TestOpenAPIPartnerEnumsMatchTheDomain(t *testing.T) {
+	type schema struct {
+		Enum       []string `json:"enum"`
+		Properties map[string]struct {
+			Ref   string `json:"$ref"`
+			Items struct {
+				Ref string `json:"$ref"`
+			} `json:"items"`
+			Default json.RawMessage `json:"default"`
+		} `json:"properties"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]schema `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	checks := map[string][]string{
+		"ServiceStatus":   strs(partners.ServiceStatuses),
+		"ReferralStatus":  strs(partners.Statuses),
+		"ReferralReason":  strs(partners.Reasons),
+		"ReferralChannel": strs(partners.Channels),
+		"ReferralField":   strs(partners.AllFields()),
+		"ReferralSide":    strs([]partners.Side{partners.Referrer, partners.Partner}),
+	}
+	for name, want := range checks {
+		if got := s[name].Enum; !slices.Equal(got, want) {
+			t.Errorf("%s: the document says %q, the domain has %q", name, got, want)
+		}
+	}
+	refs := []struct{ schema, prop, enum string }{
+		{"ServiceInput", "status", "ServiceStatus"},
+		{"Service", "status", "ServiceStatus"},
+		{"Service", "results", "ServiceResults"},
+		{"Referral", "status", "ReferralStatus"},
+		{"Referral", "reason", "ReferralReason"},
+		{"Referral", "channel", "ReferralChannel"},
+		{"PartnerReferral", "status", "ReferralStatus"},
+		{"PartnerReferral", "reason", "ReferralReason"},
+		{"ReferralInput", "channel", "ReferralChannel"},
+		{"ReferralUpdate", "channel", "ReferralChannel"},
+		{"ReferralEventInput", "status", "ReferralStatus"},
+		{"ReferralEventInput", "reason", "ReferralReason"},
+		{"ReferralEventInput", "side", "ReferralSide"},
+		{"ReferralEventInput", "outcome", "OutcomeInput"},
+		{"ReferralEvent", "status", "ReferralStatus"},
+		{"ReferralEvent", "side", "ReferralSide"},
+	}
+	for _, r := range refs {
+		if got := s[r.schema].Properties[r.prop].Ref; got != "#/components/schemas/"+r.enum {
+			t.Errorf("%s.%s refers to %q, want the %s schema", r.schema, r.prop, got, r.enum)
+		}
+	}
+	items := []struct{ schema, prop, enum string }{
+		{"Referral", "share", "ReferralField"},
+		{"PartnerReferral", "share", "ReferralField"},
+		{"ReferralInput", "share", "ReferralField"},
+		{"ReferralUpdate", "share", "ReferralField"},
+		{"ServiceInput", "areas", "Area"},
+		{"Service", "areas", "Area"},
+		{"OrganizationInput", "contacts", "OrganizationContact"},
+		{"Organization", "contacts", "OrganizationContact"},
+		{"Organization", "services", "Service"},
+	}
+	for _, r := range items {
+		if got := s[r.schema].Properties[r.prop].Items.Ref; got != "#/components/schemas/"+r.enum {
+			t.Errorf("%s.%s items refer to %q, want the %s schema", r.schema, r.prop, got, r.enum)
+		}
+	}
+	var share []string
+	_ = json.Unmarshal(s["ReferralInput"].Properties["share"].Default, &share)
+	if got := share; !slices.Equal(got, strs(partners.DefaultShare)) {
+		t.Errorf("ReferralInput share default %q, a new referral shares %q", got, partners.DefaultShare)
+	}
+	// The referral list's status filter.
+	var list struct {
+		Parameters []struct {
+			Name   string `json:"name"`
+			Schema struct {
+				Ref string `json:"$ref"`
+			} `json:"schema"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(openAPIPaths(t)["/referrals"]["get"], &list); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, p := range list.Parameters {
+		if p.Name == "status" {
+			found = true
+			if p.Schema.Ref != "#/components/schemas/ReferralStatus" {
+				t.Errorf("GET /referrals status refers to %q", p.Schema.Ref)
+			}
+		}
+	}
+	if !found {
+		t.Error("GET /referrals does not document status")
+	}
+}
+
+// The limits the document states for the directory and referrals are the
+// ones validation enforces.
+func TestOpenAPIPartnerLimitsMatchValidation(t *testing.T) {
+	type prop struct {
+		MaxLength int `json:"maxLength"`
+		MaxItems  int `json:"maxItems"`
+		Items     struct {
+			MaxLength int `json:"maxLength"`
+		} `json:"items"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]prop `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	org, contact, svc := s["OrganizationInput"].Properties, s["OrganizationContact"].Properties, s["ServiceInput"].Properties
+	checks := []struct {
+		what      string
+		doc, code int
+	}{
+		{"OrganizationInput name", org["name"].MaxLength, partners.MaxName},
+		{"OrganizationInput description", org["description"].MaxLength, partners.MaxLong},
+		{"OrganizationInput phone", org["phone"].MaxLength, partners.MaxName},
+		{"OrganizationInput contacts maxItems", org["contacts"].MaxItems, partners.MaxContacts},
+		{"OrganizationContact name", contact["name"].MaxLength, partners.MaxName},
+		{"OrganizationContact title", contact["title"].MaxLength, partners.MaxName},
+		{"OrganizationContact phone", contact["phone"].MaxLength, partners.MaxName},
+		{"ServiceInput name", svc["name"].MaxLength, partners.MaxName},
+		{"ServiceInput description", svc["description"].MaxLength, partners.MaxLong},
+		{"ServiceInput eligibility", svc["eligibility"].MaxLength, partners.MaxLong},
+		{"ServiceInput application_process", svc["application_process"].MaxLength, partners.MaxLong},
+		{"ServiceInput fees", svc["fees"].MaxLength, partners.MaxShort},
+		{"ServiceInput schedule", svc["schedule"].MaxLength, partners.MaxShort},
+		{"ServiceInput languages maxItems", svc["languages"].MaxItems, partners.MaxLangs},
+		{"ServiceInput areas maxItems", svc["areas"].MaxItems, partners.MaxAreas},
+		{"ServiceInput required_documents maxItems", svc["required_documents"].MaxItems, partners.MaxDocs},
+		{"ServiceInput required_documents items", svc["required_documents"].Items.MaxLength, partners.MaxShort},
+		{"ServiceInput need_domains maxItems", svc["need_domains"].MaxItems, partners.MaxDomains},
+		{"Area city", s["Area"].Properties["city"].MaxLength, partners.MaxName},
+		{"ReferralInput message", s["ReferralInput"].Properties["message"].MaxLength, partners.MaxMessage},
+		{"ReferralInput consent_note", s["ReferralInput"].Properties["consent_note"].MaxLength, partners.MaxConsent},
+		{"ReferralUpdate message", s["ReferralUpdate"].Properties["message"].MaxLength, partners.MaxMessage},
+		{"ReferralUpdate consent_note", s["ReferralUpdate"].Properties["consent_note"].MaxLength, partners.MaxConsent},
+		{"ReferralEventInput message", s["ReferralEventInput"].Properties["message"].MaxLength, partners.MaxMessage},
+	}
+	for _, c := range checks {
+		if c.doc != c.code {
+			t.Errorf("%s: the document says %d, validation enforces %d", c.what, c.doc, c.code)
+		}
+	}
+	// The import's problems are capped as the reader caps them.
+	var imp struct {
+		Responses map[string]struct {
+			Content map[string]struct {
+				Schema struct {
+					AllOf []struct {
+						Properties map[string]struct {
+							MaxItems int `json:"maxItems"`
+						} `json:"properties"`
+					} `json:"allOf"`
+				} `json:"schema"`
+			} `json:"content"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(openAPIPaths(t)["/directory/hsds"]["post"], &imp); err != nil {
+		t.Fatal(err)
+	}
+	capped := 0
+	for _, part := range imp.Responses["422"].Content["application/json"].Schema.AllOf {
+		if p, ok := part.Properties["problems"]; ok {
+			capped = p.MaxItems
+		}
+	}
+	if capped != hsds.MaxProblems {
+		t.Errorf("import problems maxItems %d, the reader returns at most %d", capped, hsds.MaxProblems)
 	}
 }

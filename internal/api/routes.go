@@ -89,6 +89,35 @@ func (a *API) Routes() []route.Route {
 		{Method: "POST", Path: Prefix + "/matching/preview", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.matchingPreview)},
 		{Method: "POST", Path: Prefix + "/matching/confirm", Access: route.SignedIn, Action: policy.MentorManage, Handler: http.HandlerFunc(a.matchingConfirm)},
 
+		// Partners: the directory of organisations and services (no mentee's
+		// data: policy.DirectoryView to read, DirectoryEdit to change and
+		// export, DirectoryImport to import an HSDS file), and referrals.
+		// A case's referrals decide on the case (policy.CheckCase); every
+		// referral route decides on the referral (policy.CheckReferral)
+		// before anything sealed is read, and a partner user only ever gets
+		// the partner's representation. GET /referrals is the user's own
+		// list (policy.ReferralList; the handler scopes it: a partner's
+		// inbox, a coordinator's programs, a mentor's cases); on
+		// POST /referrals/{id}/events the handler decides the side
+		// (ReferralSend or ReferralAnswer).
+		{Method: "GET", Path: Prefix + "/partners", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(a.partnerList)},
+		{Method: "POST", Path: Prefix + "/partners", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(a.partnerCreate)},
+		{Method: "GET", Path: Prefix + "/partners/{id}", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(a.partnerGet)},
+		{Method: "PATCH", Path: Prefix + "/partners/{id}", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(a.partnerUpdate)},
+		{Method: "GET", Path: Prefix + "/services", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(a.serviceList)},
+		{Method: "POST", Path: Prefix + "/services", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(a.serviceCreate)},
+		{Method: "GET", Path: Prefix + "/services/{id}", Access: route.SignedIn, Action: policy.DirectoryView, Handler: http.HandlerFunc(a.serviceGet)},
+		{Method: "PATCH", Path: Prefix + "/services/{id}", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(a.serviceUpdate)},
+		{Method: "GET", Path: Prefix + "/directory/hsds", Access: route.SignedIn, Action: policy.DirectoryEdit, Handler: http.HandlerFunc(a.directoryExport)},
+		{Method: "POST", Path: Prefix + "/directory/hsds", Access: route.SignedIn, Action: policy.DirectoryImport, Handler: http.HandlerFunc(a.directoryImport)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/referrals", Access: route.SignedIn, Action: policy.CaseView, Handler: http.HandlerFunc(a.caseReferralList)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/referrals", Access: route.SignedIn, Action: policy.CaseWork, Handler: http.HandlerFunc(a.caseReferralCreate)},
+		{Method: "GET", Path: Prefix + "/referrals", Access: route.SignedIn, Action: policy.ReferralList, Handler: http.HandlerFunc(a.referralList)},
+		{Method: "GET", Path: Prefix + "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(a.referralGet)},
+		{Method: "PATCH", Path: Prefix + "/referrals/{id}", Access: route.SignedIn, Action: policy.ReferralSend, Handler: http.HandlerFunc(a.referralUpdate)},
+		{Method: "GET", Path: Prefix + "/referrals/{id}/events", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(a.referralEventList)},
+		{Method: "POST", Path: Prefix + "/referrals/{id}/events", Access: route.SignedIn, Action: policy.ReferralView, Handler: http.HandlerFunc(a.referralEventCreate)},
+
 		// Anything else under the API answers with a JSON 404.
 		{Path: Prefix + "/", Access: route.SignedIn, Action: policy.Any, Handler: http.HandlerFunc(a.notFound)},
 	}

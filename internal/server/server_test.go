@@ -182,7 +182,7 @@ func programForm(name string) url.Values {
 		"cadence.later_per_week": {"0,5"}, "quiet_weeks": {"3"}, "duration_min_months": {"3"},
 		"duration_max_months": {"6"}, "custody.months_before": {"6"}, "custody.months_after": {"6"},
 		"need_domains": {"housing", "employment"}, "custom_domains": {"digital_skills"},
-		"mentor_checks": {"background_check"}, "hours_per_contact": {"1,5"},
+		"mentor_checks": {"background_check"}, "hours_per_contact": {"1,5"}, "referral_reminder_days": {"7"},
 		"match_weights.language": {"3"}, "match_weights.place": {"1"}, "match_weights.availability": {"2"},
 		"match_weights.skills": {"3"}, "match_weights.preferences": {"2"}, "match_weights.lived_experience": {"0.5"},
 	}

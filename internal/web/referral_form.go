@@ -97,3 +97,13 @@ func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referra
 	}
 	return f, ref, true
 }
+
+// checkShare refuses shared fields the user may not share: a part of the
+// sealed history they may not read themself (policy.CheckShare).
+func (h *Web) checkShare(ctx context.Context, c cases.Case, share []partners.Field) error {
+	sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
+	if err != nil {
+		return err
+	}
+	return policy.CheckShare(policy.Actor(ctx), policy.RefOf(c), sharing.Shared, share)
+}

@@ -76,10 +76,7 @@ func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	send := f.Values["send"] != "draft"
-	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
-	if err == nil {
-		err = policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, ref.Share)
-	}
+	err = h.checkShare(r.Context(), c, ref.Share)
 	if err == nil {
 		ref, err = h.store.CreateReferral(r.Context(), ref, send)
 	}

@@ -26,10 +26,7 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	send := f.Values["send"] != "draft"
-	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
-	if err == nil {
-		err = policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, rf.Share)
-	}
+	err = h.checkShare(r.Context(), c, rf.Share)
 	if err == nil {
 		_, err = h.store.SendReferral(r.Context(), rf, send)
 	}
