@@ -83,10 +83,23 @@ func (a *API) writeReferral(w http.ResponseWriter, r *http.Request, status int, 
 		a.fail(w, r, err)
 		return
 	}
-	if isPartner(policy.Actor(r.Context())) {
+	u := policy.Actor(r.Context())
+	if isPartner(u) {
+		ref.Shared, _ = policy.SharedFor(u, ref, policy.CaseRef{}, nil)
 		writeJSON(w, status, partnerView(ref))
 		return
 	}
+	c, err := a.store.GetCase(r.Context(), ref.CaseID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	sharing, err := a.store.HistorySharing(r.Context(), c.MenteeID)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	ref.Shared, _ = policy.SharedFor(u, ref, policy.RefOf(c), sharing.Shared)
 	writeJSON(w, status, ref)
 }
 
@@ -308,7 +321,7 @@ func (a *API) referralEventList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newList(evs, ""))
+	writeJSON(w, http.StatusOK, newList(policy.EventsFor(policy.Actor(r.Context()), evs), ""))
 }
 
 // referralEventCreate moves a referral, or adds an update with a message.

@@ -343,6 +343,29 @@ func (t *table) get(r []string, col string) string {
 
 const packageFile = "datapackage.json"
 
+// zipEntryCount reads the number of entries from a zip's end of central
+// directory record (the last 22 bytes, or before a comment of up to 64 KiB).
+// A zip64 archive (0xFFFF entries) is refused: a directory file never
+// needs one.
+func zipEntryCount(r io.ReaderAt, size int64) (int, bool) {
+	const eocd, maxComment = 22, 1<<16 - 1
+	if size < eocd {
+		return 0, false
+	}
+	n := min(size, eocd+maxComment)
+	buf := make([]byte, n)
+	if _, err := r.ReadAt(buf, size-n); err != nil && !errors.Is(err, io.EOF) {
+		return 0, false
+	}
+	for i := len(buf) - eocd; i >= 0; i-- {
+		if buf[i] == 'P' && buf[i+1] == 'K' && buf[i+2] == 5 && buf[i+3] == 6 {
+			count := int(buf[i+10]) | int(buf[i+11])<<8
+			return count, count != 0xFFFF
+		}
+	}
+	return 0, false
+}
+
 // ReadDataPackage reads an HSDS tabular data package (a zip with
 // datapackage.json) as WriteDataPackage writes it. Other HSDS tables and
 // columns in it are ignored. name is the zip's name, for whole-package
@@ -350,6 +373,15 @@ const packageFile = "datapackage.json"
 func ReadDataPackage(name string, r io.ReaderAt, size int64) (partners.Directory, error) {
 	c := &collector{}
 	whole := spot{loc{file: name, order: []int{-2}}, ""}
+	// The entry count from the end record first: zip.NewReader reads the
+	// whole central directory into memory, however many entries it lists.
+	if n, ok := zipEntryCount(r, size); !ok {
+		c.add(whole, "hsds.bad_zip")
+		return c.fail()
+	} else if n > maxEntries {
+		c.add(whole, "hsds.too_many")
+		return c.fail()
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		c.add(whole, "hsds.bad_zip")

@@ -97,7 +97,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 	case ProgramCreate:
 		return u.Role == auth.Admin
 	case ProgramView:
-		return u.Role == auth.Admin || mine
+		// A partner user works for an organisation, not in a program.
+		return u.Role == auth.Admin || (mine && u.Role != auth.Partner)
 	case ProgramEdit:
 		return u.Role == auth.Admin || (u.Role == auth.Coordinator && mine)
 	case UserManage:

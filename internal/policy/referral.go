@@ -30,7 +30,7 @@ func CanReferral(u auth.User, a Action, r store.ReferralRef) bool {
 	}
 	staff := CanCase(u, CaseWork, CaseRef{ProgramID: r.ProgramID, MentorID: r.MentorID, PsychologistID: r.PsychologistID})
 	partner := u.Role == auth.Partner && u.OrganizationID != 0 && u.OrganizationID == r.OrganizationID &&
-		r.Status != partners.Draft && r.Channel == partners.Portal
+		r.Sent && r.Channel == partners.Portal
 	switch a {
 	case ReferralView:
 		return staff || partner
@@ -93,4 +93,62 @@ func CheckShare(u auth.User, c CaseRef, sharedWithMentor []cases.HistoryPart, sh
 		}
 	}
 	return nil
+}
+
+// SharedFor returns the shared values of a referral the user may read, and
+// the shared fields kept from them. A partner user reads them while the
+// referral is open (sent, accepted, in progress) and no longer once it has
+// ended; staff read every shared field but the parts of the sealed
+// history they may not read themself (HistoryParts), whoever shared them.
+func SharedFor(u auth.User, r partners.Referral, c CaseRef, sharedWithMentor []cases.HistoryPart) (map[partners.Field]string, []partners.Field) {
+	if len(r.Shared) == 0 {
+		return nil, nil
+	}
+	keep := func(partners.Field) bool { return false }
+	switch {
+	case u.Role == auth.Partner:
+		if r.Status.Open() {
+			keep = func(partners.Field) bool { return true }
+		}
+	default:
+		parts := HistoryParts(u, c, sharedWithMentor)
+		keep = func(f partners.Field) bool {
+			p, hist := f.IsHistory()
+			return !hist || slices.Contains(parts, p)
+		}
+	}
+	out := map[partners.Field]string{}
+	var hidden []partners.Field
+	for _, f := range partners.AllFields() {
+		v, ok := r.Shared[f]
+		if !ok {
+			continue
+		}
+		if keep(f) {
+			out[f] = v
+		} else {
+			hidden = append(hidden, f)
+		}
+	}
+	return out, hidden
+}
+
+// EventsFor returns a referral's timeline as the user may read it: a
+// partner user sees it from the sending on, and not who in the program
+// made each change (staff names stay inside the program).
+func EventsFor(u auth.User, evs []partners.Event) []partners.Event {
+	if u.Role != auth.Partner {
+		return evs
+	}
+	var out []partners.Event
+	for _, e := range evs {
+		if e.Status == partners.Draft || e.From == partners.Draft && e.Status != partners.Sent {
+			continue
+		}
+		if e.Side == partners.Referrer {
+			e.ByUser, e.ByName = 0, ""
+		}
+		out = append(out, e)
+	}
+	return out
 }

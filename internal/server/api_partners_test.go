@@ -578,6 +578,9 @@ func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
 			res.Header.Get("Content-Disposition") != `attachment; filename="homeward-directory.json"` || !json.Valid([]byte(export)) {
 			t.Fatalf("JSON export: %d %q %q\n%s", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"), export)
 		}
+		if n := auditCount(t, a, "directory.export", "directory"); n != 1 {
+			t.Errorf("exports audited: %d", n)
+		}
 		res, zipped := j.a.withBearer(j.admin.token, "GET", "/api/v1/directory/hsds?format=datapackage", "")
 		if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/zip" ||
 			res.Header.Get("Content-Disposition") != `attachment; filename="homeward-directory.zip"` {

@@ -363,3 +363,34 @@ func TestPartnerUserNeedsAnOrganisation(t *testing.T) {
 		t.Fatalf("partner without organisation: %d", res.StatusCode)
 	}
 }
+
+func TestReferralSharesOnlyWhatEachMayRead(t *testing.T) {
+	w := newPartnerWorld(t)
+	a := w.a
+	// The coordinator shares a part of the history the mentee did not share with the mentor.
+	res, _ := a.w1Post(w.coordS, fmt.Sprintf("/cases/%d/referrals", w.c.ID), form("service_id", strconv.FormatInt(w.portalSvc.ID, 10),
+		"message", "Asylum interview next month.", "share", "languages", "share", "history.persecution", "consent_given", "1", "send", "send"))
+	id := w.referralAt(res)
+	if page := a.w1Get(w.coordS, fmt.Sprintf("/referrals/%d", id), http.StatusOK); !strings.Contains(page, "Searched in 2021") {
+		t.Fatal("the coordinator does not see what they shared")
+	}
+	page := a.w1Get(w.mentorS, fmt.Sprintf("/referrals/%d", id), http.StatusOK)
+	if strings.Contains(page, "Searched in 2021") || !strings.Contains(page, "not for you to read") {
+		t.Fatal("the mentor reads a part of the history through the referral")
+	}
+	if page := a.w1Get(w.partnerS, fmt.Sprintf("/referrals/%d", id), http.StatusOK); !strings.Contains(page, "Searched in 2021") {
+		t.Fatal("the partner does not see what the referral shares")
+	}
+	// The partner's timeline names nobody of the program.
+	if page := a.w1Get(w.partnerS, fmt.Sprintf("/referrals/%d", id), http.StatusOK); strings.Contains(page, w.coord.Email) {
+		t.Fatal("the partner's timeline names the coordinator")
+	}
+	// Once the referral has ended, the partner no longer sees what it shared.
+	res, _ = a.w1Post(w.partnerS, fmt.Sprintf("/referrals/%d/events", id), form("status", "declined", "reason", "not_eligible",
+		"message", "Only for people under 25.", "version", w.version(id)))
+	w.referralAt(res)
+	page = a.w1Get(w.partnerS, fmt.Sprintf("/referrals/%d", id), http.StatusOK)
+	if strings.Contains(page, "Searched in 2021") || strings.Contains(page, "be, ru") || !strings.Contains(page, "no longer shown") {
+		t.Fatal("the partner still reads the shared values of an ended referral")
+	}
+}

@@ -568,8 +568,11 @@ func (s *Store) Directory(ctx context.Context) (partners.Directory, error) {
 		}
 		cursor = next
 	}
-	// Not audited: the directory holds no mentee's data, and a GET changes
-	// nothing (TestNoGetChangesState).
+	// Every export is audited (the directory holds partner staff's names
+	// and contacts).
+	if err := s.Audit(ctx, "directory.export", "directory", 0, audit.OK); err != nil {
+		return d, err
+	}
 	return d, nil
 }
 

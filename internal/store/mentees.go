@@ -785,6 +785,11 @@ func (s *Store) RecordConsent(ctx context.Context, c cases.Consent) (cases.Conse
 		if err != nil {
 			return s.wrap(err, "record consent")
 		}
+		if c.Kind == cases.ConsentPartners && !c.Given {
+			if err := s.withdrawSharingTx(ctx, tx, c.MenteeID, c.RecordedBy); err != nil {
+				return err
+			}
+		}
 		return s.appendAudit(ctx, tx, "consent.record", "mentee", c.MenteeID, audit.OK)
 	})
 	if err != nil {

@@ -24,14 +24,54 @@ type ReferralRef struct {
 	ID, CaseID, ProgramID, MentorID, PsychologistID, OrganizationID int64
 	Status                                                          partners.Status
 	Channel                                                         partners.Channel
+	// Sent: the referral was sent (with the mentee's consent) at some
+	// point; a draft withdrawn unsent never was, and no partner sees it.
+	Sent bool
+}
+
+// lockReferral reads a referral for a write inside tx, after locking its
+// case (every write on a referral locks the case first, so two writes on
+// one referral run one after the other on every engine), and its row.
+func (s *Store) lockReferral(ctx context.Context, tx *sql.Tx, id int64) (partners.Referral, caseTx, error) {
+	var caseID int64
+	err := tx.QueryRowContext(ctx, `SELECT case_id FROM referrals WHERE id = $1`, id).Scan(&caseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return partners.Referral{}, caseTx{}, errs.NotFound("referral")
+	}
+	if err != nil {
+		return partners.Referral{}, caseTx{}, s.wrap(err, "read referral")
+	}
+	ct, err := s.lockCase(ctx, tx, caseID)
+	if err != nil {
+		return partners.Referral{}, ct, err
+	}
+	cur, _, err := scanReferral(tx.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM `+referralFrom+` WHERE r.id = $1`+s.forUpdate(" OF r"), id))
+	if err != nil {
+		return cur, ct, s.wrap(err, "read referral")
+	}
+	return cur, ct, nil
+}
+
+// guarded checks an UPDATE that names the version it read: no row means
+// someone changed the referral meanwhile.
+func (s *Store) guarded(res sql.Result, err error) error {
+	if err != nil {
+		return s.wrap(err, "update referral")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return s.wrap(err, "update referral")
+	} else if n == 0 {
+		return workStale("referral")
+	}
+	return nil
 }
 
 // ReferralRef returns the policy's view of a referral, reading nothing sealed.
 func (s *Store) ReferralRef(ctx context.Context, id int64) (ReferralRef, error) {
 	r := ReferralRef{ID: id}
 	err := s.read.QueryRowContext(ctx, `SELECT r.case_id, c.program_id, COALESCE(c.mentor_id, 0), COALESCE(c.psychologist_id, 0),
-		r.organization_id, r.status, r.channel FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = $1`, id).Scan(
-		&r.CaseID, &r.ProgramID, &r.MentorID, &r.PsychologistID, &r.OrganizationID, &r.Status, &r.Channel)
+		r.organization_id, r.status, r.channel, r.sent_at IS NOT NULL FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = $1`, id).Scan(
+		&r.CaseID, &r.ProgramID, &r.MentorID, &r.PsychologistID, &r.OrganizationID, &r.Status, &r.Channel, &r.Sent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, errs.NotFound("referral")
 	}
@@ -39,31 +79,34 @@ func (s *Store) ReferralRef(ctx context.Context, id int64) (ReferralRef, error) 
 }
 
 const referralColumns = `r.id, r.case_id, r.program_id, c.case_code, r.service_id, v.name, r.organization_id, o.name, r.domain,
-	r.share, r.status, r.reason, r.channel, r.consent_given, r.consent_note, COALESCE(r.consent_by, 0), r.consent_at,
+	r.share, r.status, r.reason, r.channel, r.consent_given, COALESCE(r.consent_by, 0), r.consent_at,
 	COALESCE(r.created_by, 0), r.created_at, r.sent_at, r.answered_at, r.updated_at, COALESCE(r.outcome_id, 0), r.version,
-	r.message_sealed, r.shared_sealed`
+	r.message_sealed, r.shared_sealed, r.consent_note_sealed`
 
 const referralFrom = `referrals r JOIN cases c ON c.id = r.case_id JOIN services v ON v.id = r.service_id
 	JOIN organizations o ON o.id = r.organization_id`
 
-func scanReferral(row scanner) (partners.Referral, []byte, []byte, error) {
+// sealedReferral holds a referral's sealed columns as read.
+type sealedReferral struct{ message, shared, consentNote []byte }
+
+func scanReferral(row scanner) (partners.Referral, sealedReferral, error) {
 	var r partners.Referral
 	var share string
 	var consentAt, sent, answered sql.Null[time.Time]
-	var msg, shared []byte
+	var sr sealedReferral
 	err := row.Scan(&r.ID, &r.CaseID, &r.ProgramID, &r.CaseCode, &r.ServiceID, &r.ServiceName, &r.OrganizationID,
-		&r.OrganizationName, &r.Domain, &share, &r.Status, &r.Reason, &r.Channel, &r.ConsentGiven, &r.ConsentNote,
+		&r.OrganizationName, &r.Domain, &share, &r.Status, &r.Reason, &r.Channel, &r.ConsentGiven,
 		&r.ConsentBy, &consentAt, &r.CreatedBy, &r.CreatedAt, &sent, &answered, &r.UpdatedAt, &r.OutcomeID, &r.Version,
-		&msg, &shared)
+		&sr.message, &sr.shared, &sr.consentNote)
 	if err != nil {
-		return r, nil, nil, err
+		return r, sr, err
 	}
 	r.ConsentAt, r.SentAt, r.AnsweredAt = nullTime(consentAt), nullTime(sent), nullTime(answered)
 	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
 	if err := json.Unmarshal([]byte(share), &r.Share); err != nil {
-		return r, nil, nil, fmt.Errorf("decode shared fields: %w", err)
+		return r, sr, fmt.Errorf("decode shared fields: %w", err)
 	}
-	return r, msg, shared, nil
+	return r, sr, nil
 }
 
 func shareJSON(fs []partners.Field) string {
@@ -97,24 +140,8 @@ func (s *Store) CreateReferral(ctx context.Context, r partners.Referral, send bo
 		if err != nil {
 			return err
 		}
-		var status partners.ServiceStatus
-		var users int
-		err = tx.QueryRowContext(ctx, `SELECT v.organization_id, v.status,
-			(SELECT count(*) FROM users u WHERE u.organization_id = v.organization_id AND u.role = 'partner' AND u.status = 'active')
-			FROM services v WHERE v.id = $1`, r.ServiceID).Scan(&r.OrganizationID, &status, &users)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.Invalid(map[string]string{"service_id": "validation.choice"})
-		}
-		if err != nil {
-			return s.wrap(err, "read service")
-		}
-		if status != partners.Active {
-			return errs.Invalid(map[string]string{"service_id": "referral.refused.service_closed"})
-		}
-		if users > 0 {
-			r.Channel = partners.Portal
-		} else if r.Channel == partners.Portal || r.Channel == "" {
-			r.Channel = partners.Phone
+		if err := s.referralRoute(ctx, tx, &r); err != nil {
+			return err
 		}
 		r.Normalize()
 		if err := r.Validate(p.NeedDomains); err != nil {
@@ -162,14 +189,10 @@ func (s *Store) SendReferral(ctx context.Context, r partners.Referral, send bool
 	}
 	var out partners.Referral
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, _, _, err := scanReferral(tx.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM `+referralFrom+` WHERE r.id = $1`, r.ID))
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && r.CaseID != 0 && r.CaseID != cur.CaseID) {
-			return errs.NotFound("referral")
+		cur, ct, err := s.lockReferral(ctx, tx, r.ID)
+		if err == nil && r.CaseID != 0 && r.CaseID != cur.CaseID {
+			err = errs.NotFound("referral")
 		}
-		if err != nil {
-			return s.wrap(err, "read referral")
-		}
-		ct, err := s.lockCase(ctx, tx, cur.CaseID)
 		if err != nil {
 			return err
 		}
@@ -196,9 +219,9 @@ func (s *Store) SendReferral(ctx context.Context, r partners.Referral, send bool
 			return err
 		}
 		cur.ConsentBy = r.ConsentBy
-		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET domain = $1, share = $2, channel = $3, updated_at = $4,
-			version = version + 1 WHERE id = $5`, cur.Domain, shareJSON(cur.Share), string(cur.Channel), s.ts(s.now()), cur.ID); err != nil {
-			return s.wrap(err, "update referral")
+		if err := s.guarded(tx.ExecContext(ctx, `UPDATE referrals SET domain = $1, share = $2, channel = $3, updated_at = $4,
+			version = version + 1 WHERE id = $5 AND version = $6`, cur.Domain, shareJSON(cur.Share), string(cur.Channel), s.ts(s.now()), cur.ID, cur.Version)); err != nil {
+			return err
 		}
 		cur.Version++
 		key, err := s.dataKey(ctx, tx, ct.KeyID)
@@ -222,12 +245,45 @@ func (s *Store) SendReferral(ctx context.Context, r partners.Referral, send bool
 	return out, err
 }
 
+// referralRoute sets where the referral goes: the organisation its service
+// belongs to now, through the portal when that organisation has an active
+// partner user, otherwise by r.Channel (phone unless email). A service
+// that is not active takes no referral.
+func (s *Store) referralRoute(ctx context.Context, tx *sql.Tx, r *partners.Referral) error {
+	var status partners.ServiceStatus
+	var users int
+	err := tx.QueryRowContext(ctx, `SELECT v.organization_id, v.status,
+		(SELECT count(*) FROM users u WHERE u.organization_id = v.organization_id AND u.role = 'partner' AND u.status = 'active')
+		FROM services v WHERE v.id = $1`, r.ServiceID).Scan(&r.OrganizationID, &status, &users)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.Invalid(map[string]string{"service_id": "validation.choice"})
+	}
+	if err != nil {
+		return s.wrap(err, "read service")
+	}
+	if status != partners.Active {
+		return errs.Invalid(map[string]string{"service_id": "referral.refused.service_closed"})
+	}
+	if users > 0 {
+		r.Channel = partners.Portal
+	} else if r.Channel != partners.Email {
+		r.Channel = partners.Phone
+	}
+	return nil
+}
+
 // sendReferralTx sends a draft inside tx: it needs the mentee's consent to
 // this referral and no withdrawn consent to partner sharing; it seals the
 // shared fields' values as they are now (what the partner will see) and
 // records the consent and the event.
 func (s *Store) sendReferralTx(ctx context.Context, tx *sql.Tx, key []byte, ct caseTx, r *partners.Referral) error {
 	if err := r.ReadyToSend(); err != nil {
+		return err
+	}
+	// The service may have moved to another organisation, or that one may
+	// have got (or lost) its partner users, since the draft was written:
+	// the referral goes where the service is now.
+	if err := s.referralRoute(ctx, tx, r); err != nil {
 		return err
 	}
 	var given sql.NullBool
@@ -249,10 +305,19 @@ func (s *Store) sendReferralTx(ctx context.Context, tx *sql.Tx, key []byte, ct c
 		return err
 	}
 	now := s.now()
-	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, shared_sealed = $2, consent_given = $3, consent_note = $4,
-		consent_by = $5, consent_at = $6, sent_at = $6, updated_at = $6, version = version + 1 WHERE id = $7`,
-		string(partners.Sent), sealed, true, r.ConsentNote, workUser(r.ConsentBy), s.ts(now), r.ID); err != nil {
-		return s.wrap(err, "send referral")
+	var note []byte
+	if r.ConsentNote != "" {
+		if note, err = s.sealField(key, "referrals", "consent_note_sealed", r.ID, r.ConsentNote); err != nil {
+			return err
+		}
+	}
+	if err := s.guarded(tx.ExecContext(ctx, `UPDATE referrals SET status = $1, shared_sealed = $2, consent_given = $3, consent_note_sealed = $4,
+		consent_by = $5, consent_at = $6, sent_at = $6, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8`,
+		string(partners.Sent), sealed, true, note, workUser(r.ConsentBy), s.ts(now), r.ID, r.Version)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET organization_id = $1, channel = $2 WHERE id = $3`, r.OrganizationID, string(r.Channel), r.ID); err != nil {
+		return s.wrap(err, "route referral")
 	}
 	if err := s.insertReferralEvent(ctx, tx, key, partners.Event{ReferralID: r.ID, From: partners.Draft, Status: partners.Sent,
 		Side: partners.Referrer, ByUser: r.ConsentBy, At: now}); err != nil {
@@ -360,14 +425,7 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 	}
 	var out partners.Referral
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, _, _, err := scanReferral(tx.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM `+referralFrom+` WHERE r.id = $1`, e.ReferralID))
-		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFound("referral")
-		}
-		if err != nil {
-			return s.wrap(err, "read referral")
-		}
-		ct, err := s.lockCase(ctx, tx, cur.CaseID)
+		cur, ct, err := s.lockReferral(ctx, tx, e.ReferralID)
 		if err != nil {
 			return err
 		}
@@ -403,10 +461,10 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 			}
 			outcomeID = o.ID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, reason = $2, answered_at = $3, outcome_id = $4,
-			updated_at = $5, version = version + 1 WHERE id = $6`, string(e.Status), string(e.Reason), s.nullTS(answered),
-			workUser(outcomeID), s.ts(now), cur.ID); err != nil {
-			return s.wrap(err, "move referral")
+		if err := s.guarded(tx.ExecContext(ctx, `UPDATE referrals SET status = $1, reason = $2, answered_at = $3, outcome_id = $4,
+			updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7`, string(e.Status), string(e.Reason), s.nullTS(answered),
+			workUser(outcomeID), s.ts(now), cur.ID, cur.Version)); err != nil {
+			return err
 		}
 		if err := s.insertReferralEvent(ctx, tx, key, e); err != nil {
 			return err
@@ -429,7 +487,7 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 // shared values opened, and its names filled; the read is audited
 // (referral.read).
 func (s *Store) GetReferral(ctx context.Context, id int64) (partners.Referral, error) {
-	r, msg, shared, err := scanReferral(s.read.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM `+referralFrom+` WHERE r.id = $1`, id))
+	r, sr, err := scanReferral(s.read.QueryRowContext(ctx, `SELECT `+referralColumns+` FROM `+referralFrom+` WHERE r.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, errs.NotFound("referral")
 	}
@@ -440,11 +498,16 @@ func (s *Store) GetReferral(ctx context.Context, id int64) (partners.Referral, e
 	if err != nil {
 		return r, err
 	}
-	if r.Message, err = s.openField(key, msg, "referrals", "message_sealed", r.ID); err != nil {
+	if r.Message, err = s.openField(key, sr.message, "referrals", "message_sealed", r.ID); err != nil {
 		return r, err
 	}
-	if len(shared) > 0 {
-		txt, err := s.openField(key, shared, "referrals", "shared_sealed", r.ID)
+	if len(sr.consentNote) > 0 {
+		if r.ConsentNote, err = s.openField(key, sr.consentNote, "referrals", "consent_note_sealed", r.ID); err != nil {
+			return r, err
+		}
+	}
+	if len(sr.shared) > 0 {
+		txt, err := s.openField(key, sr.shared, "referrals", "shared_sealed", r.ID)
 		if err != nil {
 			return r, err
 		}
@@ -518,13 +581,18 @@ func (s *Store) ReferralEvents(ctx context.Context, referralID int64) ([]partner
 		e.ByName = names[e.ByUser]
 		out = append(out, e.Event)
 	}
+	if key != nil {
+		if err := s.Audit(ctx, "referral.events_read", "referral", referralID, audit.OK); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
 // ReferralFilter narrows a list of referrals.
 type ReferralFilter struct {
 	CaseID         int64
-	OrganizationID int64 // a partner's inbox: sent through the portal, never drafts
+	OrganizationID int64 // a partner's inbox: sent through the portal (never a draft, nor one withdrawn unsent)
 	// ProgramIDs and MentorID scope a staff list: the coordinator's programs,
 	// or the mentor's own cases (MentorID set).
 	ProgramIDs []int64
@@ -553,7 +621,7 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 		where = append(where, "r.case_id = "+arg(f.CaseID))
 	}
 	if f.OrganizationID != 0 {
-		where = append(where, "r.organization_id = "+arg(f.OrganizationID), "r.status <> 'draft'", "r.channel = 'portal'")
+		where = append(where, "r.organization_id = "+arg(f.OrganizationID), "r.sent_at IS NOT NULL", "r.channel = 'portal'")
 	}
 	if f.Scoped {
 		var marks []string
@@ -607,7 +675,7 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 	defer rows.Close()
 	var out []partners.Referral
 	for rows.Next() {
-		r, _, _, err := scanReferral(rows)
+		r, _, err := scanReferral(rows)
 		if err != nil {
 			return nil, "", s.wrap(err, "read referral")
 		}
@@ -623,4 +691,83 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 		next = encodeCursor(cursorKey{S: last.UpdatedAt.Format(time.RFC3339Nano), ID: last.ID})
 	}
 	return out, next, nil
+}
+
+// withdrawSharingTx follows a withdrawn consent to sharing with partners
+// inside tx: every open referral of the mentee's cases is withdrawn (by,
+// on the referrer's side), and the shared values of all of them are erased,
+// so that no partner reads them any more. The field names stay, to show
+// what had been shared.
+func (s *Store) withdrawSharingTx(ctx context.Context, tx *sql.Tx, menteeID, by int64) error {
+	ids, err := s.int64s(ctx, tx, `SELECT id FROM cases WHERE mentee_id = $1 ORDER BY id`, menteeID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.lockCase(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	type open struct {
+		id     int64
+		status partners.Status
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT r.id, r.status FROM referrals r JOIN cases c ON c.id = r.case_id
+		WHERE c.mentee_id = $1 AND r.status IN ('sent', 'accepted', 'in_progress') ORDER BY r.id`, menteeID)
+	if err != nil {
+		return s.wrap(err, "list open referrals")
+	}
+	var list []open
+	for rows.Next() {
+		var o open
+		if err := rows.Scan(&o.id, &o.status); err != nil {
+			rows.Close()
+			return s.wrap(err, "read referral")
+		}
+		list = append(list, o)
+	}
+	if err := rows.Close(); err != nil {
+		return s.wrap(err, "list open referrals")
+	}
+	now := s.now()
+	for _, o := range list {
+		if _, err := tx.ExecContext(ctx, `UPDATE referrals SET status = $1, reason = '', updated_at = $2, version = version + 1 WHERE id = $3`,
+			string(partners.Withdrawn), s.ts(now), o.id); err != nil {
+			return s.wrap(err, "withdraw referral")
+		}
+		if err := s.insertReferralEvent(ctx, tx, nil, partners.Event{ReferralID: o.id, From: o.status, Status: partners.Withdrawn,
+			Side: partners.Referrer, ByUser: by, At: now}); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, "referral.event", "referral", o.id, audit.OK); err != nil {
+			return err
+		}
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE referrals SET shared_sealed = NULL
+		WHERE shared_sealed IS NOT NULL AND case_id IN (SELECT id FROM cases WHERE mentee_id = $1)`, menteeID)
+	if err != nil {
+		return s.wrap(err, "erase shared values")
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return s.appendAudit(ctx, tx, "referral.shared_erased", "mentee", menteeID, audit.OK)
+	}
+	return nil
+}
+
+// int64s runs a query of one integer column inside tx.
+func (s *Store) int64s(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, s.wrap(err, "list ids")
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, s.wrap(err, "read id")
+		}
+		out = append(out, id)
+	}
+	return out, s.wrap(rows.Err(), "list ids")
 }

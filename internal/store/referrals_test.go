@@ -301,3 +301,85 @@ func TestDirectorySearch(t *testing.T) {
 		}
 	})
 }
+
+func TestReferralReviewFixes(t *testing.T) {
+	engines(t, func(t *testing.T, opts store.Options) {
+		j := newJourney(t, opts)
+		svc, phoneSvc, partner := j.partnerDirectory()
+		c := j.active(j.waiting("LT-0104", "Maryia Kalesnikava"), j.mentor.ID)
+		send := func(serviceID int64, draft bool) partners.Referral {
+			t.Helper()
+			r, err := j.s.CreateReferral(j.ctx, partners.Referral{CaseID: c.ID, ServiceID: serviceID, Message: "Help with the fines.",
+				Share: []partners.Field{partners.FullName}, ConsentGiven: !draft, CreatedBy: j.coord.ID, ConsentBy: j.coord.ID}, !draft)
+			j.fatal(err)
+			return r
+		}
+		// A draft withdrawn unsent never reaches the partner.
+		d := send(svc.ID, true)
+		_, err := j.s.AddReferralEvent(j.ctx, d.Version, partners.Event{ReferralID: d.ID, Status: partners.Withdrawn, Side: partners.Referrer,
+			Message: "The mentee said no.", ByUser: j.coord.ID})
+		j.fatal(err)
+		ref, err := j.s.ReferralRef(j.ctx, d.ID)
+		j.fatal(err)
+		inbox, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{OrganizationID: partner.OrganizationID}, store.Page{})
+		j.fatal(err)
+		if ref.Sent || len(inbox) != 0 {
+			t.Fatalf("a draft withdrawn unsent: sent %v, in the inbox %d", ref.Sent, len(inbox))
+		}
+
+		// Two answers from the same version: exactly one is taken.
+		r := send(svc.ID, false)
+		errs2 := make(chan error, 2)
+		for _, st := range []partners.Status{partners.Accepted, partners.Declined} {
+			go func() {
+				_, err := j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: st, Side: partners.Partner,
+					Message: "Answer.", ByUser: partner.ID})
+				errs2 <- err
+			}()
+		}
+		failed := 0
+		for range 2 {
+			if err := <-errs2; err != nil {
+				if !errs.Is(err, errs.KindConflict) {
+					t.Fatalf("a concurrent answer: %v", err)
+				}
+				failed++
+			}
+		}
+		if failed != 1 {
+			t.Fatalf("%d of two concurrent answers from one version were refused, want 1", failed)
+		}
+		evs, err := j.s.ReferralEvents(j.ctx, r.ID)
+		j.fatal(err)
+		if len(evs) != 3 {
+			t.Fatalf("timeline after two concurrent answers: %d events", len(evs))
+		}
+
+		// A draft whose service moved goes to the service's organisation now.
+		moved := send(phoneSvc.ID, true)
+		phoneSvc.OrganizationID, phoneSvc.Version = svc.OrganizationID, 1
+		_, err = j.s.UpdateService(j.ctx, phoneSvc)
+		j.fatal(err)
+		moved.ConsentGiven, moved.ConsentBy = true, j.coord.ID
+		moved, err = j.s.SendReferral(j.ctx, moved, true)
+		j.fatal(err)
+		ref, err = j.s.ReferralRef(j.ctx, moved.ID)
+		j.fatal(err)
+		if ref.OrganizationID != svc.OrganizationID || ref.Channel != partners.Portal {
+			t.Fatalf("a moved service's draft went to organisation %d by %s", ref.OrganizationID, ref.Channel)
+		}
+
+		// Withdrawing the consent to sharing withdraws the open referrals
+		// and erases every shared value.
+		open := send(svc.ID, false)
+		_, err = j.s.RecordConsent(j.ctx, cases.Consent{MenteeID: c.MenteeID, Kind: cases.ConsentPartners, Given: false, RecordedBy: j.coord.ID})
+		j.fatal(err)
+		for _, id := range []int64{open.ID, moved.ID} {
+			got, err := j.s.GetReferral(j.ctx, id)
+			j.fatal(err)
+			if got.Status != partners.Withdrawn || len(got.Shared) != 0 {
+				t.Fatalf("referral %d after the consent was withdrawn: %s, shared %v", id, got.Status, got.Shared)
+			}
+		}
+	})
+}

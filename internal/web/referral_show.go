@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"homeward/internal/auth"
@@ -33,6 +34,10 @@ type referralShowPage struct {
 	Referrer *workForm
 	Answer   *workForm
 	Fields   []partners.Field // the shared fields in page order
+	// Hidden are shared fields kept from the user (policy.SharedFor): a
+	// part of the history a mentor may not read, or, for a partner user,
+	// everything once the referral has ended.
+	Hidden []partners.Field
 }
 
 // referralFromPath loads the ReferralRef of the path's {id} and checks the
@@ -88,18 +93,28 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		h.fail(w, r, err)
 		return
 	}
-	page := referralShowPage{Referral: rf, Events: evs, Partner: u.Role == auth.Partner, Done: forms.Done, Alert: forms.Alert}
-	for _, f := range partners.AllFields() {
-		if rf.Shares(f) {
-			page.Fields = append(page.Fields, f)
-		}
-	}
+	page := referralShowPage{Referral: rf, Events: policy.EventsFor(u, evs), Partner: u.Role == auth.Partner, Done: forms.Done, Alert: forms.Alert}
+	var c cases.Case
+	var sharedWithMentor []cases.HistoryPart
 	if !page.Partner {
-		c, err := h.store.GetCase(ctx, ref.CaseID)
+		if c, err = h.store.GetCase(ctx, ref.CaseID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
 		if err != nil {
 			h.fail(w, r, err)
 			return
 		}
+		sharedWithMentor = sharing.Shared
+	}
+	page.Referral.Shared, page.Hidden = policy.SharedFor(u, rf, policy.RefOf(c), sharedWithMentor)
+	for _, f := range partners.AllFields() {
+		if rf.Shares(f) && !slices.Contains(page.Hidden, f) {
+			page.Fields = append(page.Fields, f)
+		}
+	}
+	if !page.Partner {
 		hd := headerFor(r, c, "referrals")
 		page.Header = &hd
 		p, err := h.store.GetProgram(ctx, c.ProgramID)

@@ -113,6 +113,9 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 		// Without one the partner would see nothing.
 		f.Errors["organization_id"] = "validation.partner_organization"
 	}
+	if u.Role == auth.Partner && len(u.Programs) > 0 && f.Errors["programs"] == "" {
+		f.Errors["programs"] = "validation.partner_programs"
+	}
 	return f, u, nil
 }
 

@@ -82,7 +82,7 @@ CREATE TABLE referrals (
     reason          TEXT NOT NULL DEFAULT '',
     channel         TEXT NOT NULL,
     consent_given   BOOLEAN NOT NULL DEFAULT FALSE,
-    consent_note    TEXT NOT NULL DEFAULT '',
+    consent_note_sealed BYTEA,           -- how the mentee agreed, sealed
     consent_by      BIGINT REFERENCES users (id),
     consent_at      TIMESTAMPTZ,
     created_by      BIGINT REFERENCES users (id),

@@ -82,7 +82,7 @@ CREATE TABLE referrals (
     reason          TEXT NOT NULL DEFAULT '',
     channel         TEXT NOT NULL,
     consent_given   BOOLEAN NOT NULL DEFAULT 0,
-    consent_note    TEXT NOT NULL DEFAULT '',
+    consent_note_sealed BLOB,           -- how the mentee agreed, sealed
     consent_by      INTEGER REFERENCES users (id),
     consent_at      TIMESTAMP,
     created_by      INTEGER REFERENCES users (id),
