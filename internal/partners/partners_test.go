@@ -1,0 +1,118 @@
+package partners
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+)
+
+func fields(err error) map[string]string {
+	if e, ok := err.(*errs.Error); ok {
+		return e.Fields
+	}
+	return nil
+}
+
+func TestWhoMovesAReferralWhere(t *testing.T) {
+	for _, c := range []struct {
+		from Status
+		side Side
+		to   Status
+		ok   bool
+	}{
+		{Draft, Referrer, Withdrawn, true},
+		{Draft, Partner, Accepted, false},
+		{Sent, Partner, Accepted, true},
+		{Sent, Partner, GotHelp, false}, // accepted first
+		{Sent, Referrer, Accepted, false},
+		{Accepted, Partner, GotHelp, true},
+		{InProgress, Partner, CouldNotHelp, true},
+		{InProgress, Referrer, Withdrawn, true},
+		{GotHelp, Referrer, Withdrawn, false},
+		{Declined, Partner, Accepted, false},
+		{Withdrawn, Partner, Accepted, false},
+	} {
+		if got := slices.Contains(Next(c.from, c.side), c.to); got != c.ok {
+			t.Errorf("%s → %s by the %s: %v, want %v", c.from, c.to, c.side, got, c.ok)
+		}
+	}
+}
+
+func TestEventCheck(t *testing.T) {
+	e := Event{Status: CouldNotHelp, Side: Partner, Message: "Tried."}
+	if f := fields(e.Check(Accepted)); f["reason"] == "" {
+		t.Fatalf("could not help without a reason: %v", f)
+	}
+	e = Event{Status: Sent, Side: Partner}
+	if f := fields(e.Check(Sent)); f["message"] == "" {
+		t.Fatalf("an update without a message: %v", f)
+	}
+	e = Event{Status: GotHelp, Side: Partner, Outcome: &cases.Outcome{Kind: "pony"}}
+	if f := fields(e.Check(Accepted)); f["outcome_kind"] == "" {
+		t.Fatalf("a bad outcome: %v", f)
+	}
+	e = Event{Status: Accepted, Side: Partner, Reason: NoCapacity, Outcome: &cases.Outcome{Kind: cases.JobFound}}
+	if err := e.Check(Sent); err != nil || e.Reason != NoReason || e.Outcome != nil {
+		t.Fatalf("accepting drops the reason and the outcome: %v %+v", err, e)
+	}
+	if err := (&Event{Status: GotHelp, Side: Partner}).Check(Sent); !errs.Is(err, errs.KindConflict) {
+		t.Fatalf("got help before accepting: %v", err)
+	}
+}
+
+func TestReferralRules(t *testing.T) {
+	r := Referral{ServiceID: 1, Message: " Help ", Channel: Phone, Domain: "housing",
+		Share: []Field{Location, "password", HistoryField(cases.Persecution), Languages}}
+	r.Normalize()
+	if r.Message != "Help" || !slices.Equal(r.Share, []Field{Languages, Location, HistoryField(cases.Persecution), "password"}) {
+		t.Fatalf("normalised: %+v", r)
+	}
+	if f := fields(r.Validate([]string{"income"})); f["share"] == "" || f["domain"] == "" {
+		t.Fatalf("a bad field and a domain of no program: %v", f)
+	}
+	if f := fields(r.ReadyToSend()); f["consent_given"] != "validation.referral_consent" {
+		t.Fatalf("sending without consent: %v", f)
+	}
+	sent := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	r.Status, r.SentAt = Sent, &sent
+	if r.Waiting(sent.AddDate(0, 0, 6), 7) || !r.Waiting(sent.AddDate(0, 0, 7), 7) {
+		t.Fatal("waiting should start after exactly the reminder days")
+	}
+	r.Status = Accepted
+	if r.Waiting(sent.AddDate(0, 0, 30), 7) {
+		t.Fatal("an accepted referral is waiting")
+	}
+}
+
+func TestDirectoryRules(t *testing.T) {
+	v := Service{Name: " Rooms ", Status: "", Languages: []string{"RU", "ru", " uk"}, NeedDomains: []string{"Housing"},
+		Areas: ParseAreas("lt vilnius\nLT: Kaunas, PL/Kraków; lt vilnius"), URL: "javascript:alert(1)"}
+	v.Normalize()
+	if v.Status != Active || !slices.Equal(v.Languages, []string{"ru", "uk"}) || !slices.Equal(v.NeedDomains, []string{"housing"}) {
+		t.Fatalf("normalised: %+v", v)
+	}
+	want := []Area{{"LT", "vilnius"}, {"LT", "Kaunas"}, {"PL", "Kraków"}}
+	if !slices.Equal(v.Areas, want) || !slices.Equal(ParseAreas(FormatAreas(v.Areas)), want) {
+		t.Fatalf("areas: %+v", v.Areas)
+	}
+	if f := fields(v.Validate()); f["url"] != "validation.url" || len(f) != 1 {
+		t.Fatalf("a javascript: address: %v", f)
+	}
+	if !v.ServesArea("LT", "Kaunas") || v.ServesArea("LT", "Klaipėda") || !v.ServesArea("PL", "") || v.ServesArea("CZ", "") {
+		t.Fatal("ServesArea")
+	}
+	o := Organization{Name: "X", Email: "not an address", Contacts: []Contact{{}, {Name: "Jana", Email: "jana@"}}}
+	o.Normalize()
+	if f := fields(o.Validate()); f["email"] == "" || f["contacts.0.email"] == "" || len(o.Contacts) != 1 {
+		t.Fatalf("organisation: %v %+v", f, o.Contacts)
+	}
+	if p, ok := (Results{GotHelp: 2, Ended: 3}).SuccessPercent(); !ok || p != 67 {
+		t.Fatalf("2 of 3: %d %v", p, ok)
+	}
+	if _, ok := (Results{Sent: 4, Open: 4}).SuccessPercent(); ok {
+		t.Fatal("a share with nothing ended")
+	}
+}
