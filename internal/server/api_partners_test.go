@@ -79,6 +79,7 @@ type apiReferralEvent struct {
 	Side    string `json:"side"`
 	Message string `json:"message"`
 	ByUser  int64  `json:"by_user"`
+	ByName  string `json:"by_name"`
 }
 
 // staffJourney is a program with a coordinator, two mentors and the app's
@@ -428,18 +429,27 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 		// Over: nobody moves it again.
 		w.refused(w.mentor, http.StatusConflict, "conflict", "POST", rpath+"/events", fmt.Sprintf(`{"version":%d,"status":"withdrawn"}`, full.Version))
 
-		// The timeline, for both sides.
+		// The timeline, for both sides: the partner's starts at the sending
+		// and names nobody of the program.
 		for _, p := range []apiPerson{w.partner, w.mentor} {
 			evs := decodeJSON[apiList[apiReferralEvent]](t, w.call(p, 200, "GET", rpath+"/events", ""))
 			var got []string
 			for _, e := range evs.Items {
 				got = append(got, e.Side+":"+e.Status)
 			}
-			if want := []string{"referrer:draft", "referrer:sent", "partner:accepted", "partner:got_help"}; !slices.Equal(got, want) {
+			want := []string{"referrer:draft", "referrer:sent", "partner:accepted", "partner:got_help"}
+			if p.Role == auth.Partner {
+				want = want[1:]
+			}
+			if !slices.Equal(got, want) {
 				t.Fatalf("timeline as %s: %q, want %q", p.Role, got, want)
 			}
-			if evs.Items[2].Message != "We will call her this week." || evs.Items[2].ByUser != w.partner.ID {
-				t.Errorf("the accept event as %s: %+v", p.Role, evs.Items[2])
+			accept := evs.Items[len(evs.Items)-2]
+			if accept.Message != "We will call her this week." || accept.ByUser != w.partner.ID {
+				t.Errorf("the accept event as %s: %+v", p.Role, accept)
+			}
+			if sent := evs.Items[len(evs.Items)-3]; p.Role == auth.Partner && (sent.ByUser != 0 || sent.ByName != "") {
+				t.Errorf("the partner reads who in the program sent it: %+v", sent)
 			}
 		}
 
