@@ -30,7 +30,9 @@ import (
 // testTimeout bounds a whole test, browser start included. It is only a
 // safety net so that a hung browser cannot hang the test run; no step waits
 // on a clock, each one waits for the element or the page load it needs.
-const testTimeout = 60 * time.Second
+// Under the race detector, with the other packages' tests beside it on two
+// cores, the longest journey takes over a minute: the net is wide.
+const testTimeout = 5 * time.Minute
 
 // submitButton is the save button of the program form.
 const submitButton = chromedp.CSS("form.form button[type=submit]")
