@@ -147,8 +147,8 @@ func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if in.HSDSID != nil && strings.ToLower(strings.TrimSpace(*in.HSDSID)) != o.HSDSID {
-		a.fail(w, r, errs.Invalid(map[string]string{"hsds_id": "validation.read_only"}))
+	if err := hsdsReadOnly(in.HSDSID, o.HSDSID); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	in.apply(&o)
@@ -324,8 +324,8 @@ func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if in.HSDSID != nil && strings.ToLower(strings.TrimSpace(*in.HSDSID)) != v.HSDSID {
-		a.fail(w, r, errs.Invalid(map[string]string{"hsds_id": "validation.read_only"}))
+	if err := hsdsReadOnly(in.HSDSID, v.HSDSID); err != nil {
+		a.fail(w, r, err)
 		return
 	}
 	in.apply(&v)
@@ -335,4 +335,13 @@ func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
+}
+
+// hsdsReadOnly refuses a PATCH that would change a record's HSDS id (sent
+// unchanged, it is taken): imports find the record by it.
+func hsdsReadOnly(sent *string, cur string) error {
+	if sent != nil && strings.ToLower(strings.TrimSpace(*sent)) != cur {
+		return errs.Invalid(map[string]string{"hsds_id": "validation.read_only"})
+	}
+	return nil
 }

@@ -363,12 +363,8 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := policy.Actor(r.Context())
-	side := policy.ReferralSide(u, in.Side == partners.Partner)
-	act := policy.ReferralSend
-	if side == partners.Partner {
-		act = policy.ReferralAnswer
-	}
-	if err := policy.CheckReferral(r.Context(), act, ref); err != nil {
+	side, err := policy.CheckReferralSide(r.Context(), ref, in.Side == partners.Partner)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -276,21 +276,6 @@ func (s *Service) Validate() error {
 	return nil
 }
 
-// ServesArea tells whether the service helps in the country (and city, when
-// given): a service with no areas helps anywhere; an area of a whole
-// country covers its cities.
-func (s *Service) ServesArea(country, city string) bool {
-	if len(s.Areas) == 0 || country == "" {
-		return true
-	}
-	for _, a := range s.Areas {
-		if a.Country == country && (a.City == "" || city == "" || strings.EqualFold(a.City, city)) {
-			return true
-		}
-	}
-	return false
-}
-
 // ParseAreas reads areas typed one per line or comma-separated as
 // "LT Vilnius", "LT: Vilnius", "LT/Vilnius" or "LT".
 func ParseAreas(s string) []Area {

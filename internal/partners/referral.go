@@ -31,11 +31,6 @@ var Statuses = []Status{Draft, Sent, Accepted, InProgress, GotHelp, CouldNotHelp
 // Open tells whether the referral waits on someone: sent, accepted or in progress.
 func (s Status) Open() bool { return s == Sent || s == Accepted || s == InProgress }
 
-// Ended tells whether the referral is over.
-func (s Status) Ended() bool {
-	return s == GotHelp || s == CouldNotHelp || s == Declined || s == Withdrawn
-}
-
 // Reason says why a partner could not help (or declined).
 type Reason string
 

@@ -59,14 +59,17 @@ func CheckReferral(ctx context.Context, a Action, r store.ReferralRef) error {
 	return errs.Forbidden("You may not do this.")
 }
 
-// ReferralSide is the side the user takes on a referral they may answer
-// or send: the partner's for partner users and for staff recording an
-// answer given by phone or email when asked to.
-func ReferralSide(u auth.User, answer bool) partners.Side {
-	if u.Role == auth.Partner || answer {
-		return partners.Partner
+// CheckReferralSide decides the side the request's user takes in an event
+// on a referral, and checks they may: a partner user always answers as the
+// partner (ReferralAnswer); staff write as the referrer (ReferralSend), or,
+// asPartner, record the answer a partner gave by phone or email
+// (ReferralAnswer, which a portal referral refuses them).
+func CheckReferralSide(ctx context.Context, r store.ReferralRef, asPartner bool) (partners.Side, error) {
+	side, act := partners.Referrer, ReferralSend
+	if Actor(ctx).Role == auth.Partner || asPartner {
+		side, act = partners.Partner, ReferralAnswer
 	}
-	return partners.Referrer
+	return side, CheckReferral(ctx, act, r)
 }
 
 // ShareableFields are the fields the user may share in a referral from a

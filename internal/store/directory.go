@@ -18,9 +18,24 @@ import (
 // every program of the installation: it holds no personal data of mentees
 // (contacts are the partners' own staff), so every staff member may read it.
 
-const organizationColumns = `o.id, o.hsds_id, o.name, o.description, o.website, o.email, o.phone, o.contacts,
-	o.version, o.created_at, o.updated_at,
-	(SELECT count(*) FROM users u WHERE u.organization_id = o.id AND u.role = 'partner' AND u.status = 'active')`
+// partnerUsersOf counts the active partner users of the organisation whose
+// id is the SQL expression given: with none, referrals go by phone or email.
+func partnerUsersOf(orgID string) string {
+	return `(SELECT count(*) FROM users u WHERE u.organization_id = ` + orgID + ` AND ` + activePartner + `)`
+}
+
+// activePartner is the condition on users u of an active partner user.
+const activePartner = `u.role = 'partner' AND u.status = 'active'`
+
+var organizationColumns = `o.id, o.hsds_id, o.name, o.description, o.website, o.email, o.phone, o.contacts,
+	o.version, o.created_at, o.updated_at, ` + partnerUsersOf("o.id")
+
+// PartnerUsers counts the organisation's active partner users.
+func (s *Store) PartnerUsers(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.organization_id = $1 AND `+activePartner, orgID).Scan(&n)
+	return n, s.wrap(err, "count partner users")
+}
 
 const serviceColumns = `v.id, v.hsds_id, v.organization_id, o.name, v.name, v.description, v.status, v.email, v.url,
 	v.eligibility, v.application_process, v.fees, v.schedule, v.required_documents, v.version, v.created_at, v.updated_at`
@@ -645,8 +660,8 @@ func (s *Store) ImportDirectory(ctx context.Context, d partners.Directory) (Impo
 	return r, err
 }
 
-// OrganizationNames maps every organisation's id to its name, for choices
-// in forms (the user form's organisation of a partner user).
+// OrganizationNames lists every organisation's id and name (nothing else),
+// by name, for choices in forms: the user form's organisation of a partner user.
 func (s *Store) OrganizationNames(ctx context.Context) ([]partners.Organization, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT id, name FROM organizations ORDER BY name_key, id`)
 	if err != nil {

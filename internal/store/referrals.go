@@ -252,8 +252,7 @@ func (s *Store) SendReferral(ctx context.Context, r partners.Referral, send bool
 func (s *Store) referralRoute(ctx context.Context, tx *sql.Tx, r *partners.Referral) error {
 	var status partners.ServiceStatus
 	var users int
-	err := tx.QueryRowContext(ctx, `SELECT v.organization_id, v.status,
-		(SELECT count(*) FROM users u WHERE u.organization_id = v.organization_id AND u.role = 'partner' AND u.status = 'active')
+	err := tx.QueryRowContext(ctx, `SELECT v.organization_id, v.status, `+partnerUsersOf("v.organization_id")+`
 		FROM services v WHERE v.id = $1`, r.ServiceID).Scan(&r.OrganizationID, &status, &users)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errs.Invalid(map[string]string{"service_id": "validation.choice"})

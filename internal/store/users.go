@@ -408,12 +408,5 @@ func (s *Store) userOrganizationExists(ctx context.Context, tx *sql.Tx, id int64
 	if id == 0 {
 		return nil
 	}
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, id).Scan(&n); err != nil {
-		return s.wrap(err, "read organization")
-	}
-	if n == 0 {
-		return errs.Invalid(map[string]string{"organization_id": "validation.choice"})
-	}
-	return nil
+	return s.organizationExists(ctx, tx, id)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,7 @@ func (h *Web) directoryDomains(r *http.Request, have []string) ([]string, error)
 	out := append([]string(nil), program.DefaultNeedDomains...)
 	add := func(ds []string) {
 		for _, d := range ds {
-			if !containsString(out, d) {
+			if !slices.Contains(out, d) {
 				out = append(out, d)
 			}
 		}
@@ -72,13 +73,4 @@ func (h *Web) directoryDomains(r *http.Request, have []string) ([]string, error)
 	}
 	add(have)
 	return out, nil
-}
-
-func containsString(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

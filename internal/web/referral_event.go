@@ -24,12 +24,8 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := policy.Actor(r.Context())
-	side := policy.ReferralSide(u, f.Values["side"] == string(partners.Partner))
-	need := policy.ReferralSend
-	if side == partners.Partner {
-		need = policy.ReferralAnswer
-	}
-	if err := policy.CheckReferral(r.Context(), need, ref); err != nil {
+	side, err := policy.CheckReferralSide(r.Context(), ref, f.Values["side"] == string(partners.Partner))
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -38,35 +38,33 @@ func (f *referralForm) Action() string {
 	return "/cases/" + strconv.FormatInt(f.CaseID, 10) + "/referrals"
 }
 
-// newReferralForm fills the form's choices for a referral from the case to
-// the service; values are set by the caller.
-func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case) error {
+// referralChoices fills the form's choices for a referral from the case to
+// its service (f.Service), sharedWithMentor being the parts of the history
+// the mentee shared with their mentor; values are set by the caller.
+func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case, sharedWithMentor []cases.HistoryPart) error {
 	domains, err := h.workDomains(ctx, c)
-	if err != nil {
-		return err
-	}
-	sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
 	if err != nil {
 		return err
 	}
 	f.Options["domain"] = domains
 	f.Options["channel"] = workOptions([]partners.Channel{partners.Phone, partners.Email})
 	f.Profile, f.History = nil, nil
-	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharing.Shared) {
+	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharedWithMentor) {
 		if _, hist := fl.IsHistory(); hist {
 			f.History = append(f.History, string(fl))
 		} else {
 			f.Profile = append(f.Profile, string(fl))
 		}
 	}
-	f.NeedsChannel = f.Service.ID != 0 && h.organizationHasNoUsers(ctx, f.Service.OrganizationID)
 	f.CaseID = c.ID
+	if f.Service.ID != 0 {
+		users, err := h.store.PartnerUsers(ctx, f.Service.OrganizationID)
+		if err != nil {
+			return err
+		}
+		f.NeedsChannel = users == 0
+	}
 	return nil
-}
-
-func (h *Web) organizationHasNoUsers(ctx context.Context, id int64) bool {
-	o, err := h.store.GetOrganization(ctx, id)
-	return err == nil && o.Users == 0
 }
 
 // Shares tells whether the field is ticked.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"time"
 
 	"homeward/internal/auth"
@@ -73,7 +74,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var err error
 	f := store.ReferralFilter{Status: partners.Status(q.Get("status")), OpenOnly: q.Get("open") == "1"}
-	if f.Status != "" && !containsString(workOptions(partners.Statuses), string(f.Status)) {
+	if f.Status != "" && !slices.Contains(partners.Statuses, f.Status) {
 		f.Status = ""
 	}
 	page := referralsPage{Status: string(f.Status), Open: f.OpenOnly, Statuses: partners.Statuses}

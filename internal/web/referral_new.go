@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"homeward/internal/errs"
@@ -28,14 +29,19 @@ func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := &referralForm{workForm: newWorkForm(), Service: v}
-	if err := h.referralChoices(r.Context(), f, c); err != nil {
+	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.referralChoices(r.Context(), f, c, sharing.Shared); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	f.Values["service_id"] = strconv.FormatInt(v.ID, 10)
 	f.Values["channel"] = string(partners.Phone)
 	for _, d := range v.NeedDomains {
-		if containsString(f.Options["domain"], d) {
+		if slices.Contains(f.Options["domain"], d) {
 			f.Values["domain"] = d
 			break
 		}
@@ -71,12 +77,17 @@ func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := h.referralChoices(r.Context(), f, c); err != nil {
+	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.referralChoices(r.Context(), f, c, sharing.Shared); err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	send := f.Values["send"] != "draft"
-	err = h.checkShare(r.Context(), c, ref.Share)
+	err = policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, ref.Share)
 	if err == nil {
 		ref, err = h.store.CreateReferral(r.Context(), ref, send)
 	}

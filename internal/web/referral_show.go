@@ -146,7 +146,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 				h.fail(w, r, err)
 				return
 			}
-			if err := h.referralChoices(ctx, page.Draft, c); err != nil {
+			if err := h.referralChoices(ctx, page.Draft, c, sharedWithMentor); err != nil {
 				h.fail(w, r, err)
 				return
 			}
