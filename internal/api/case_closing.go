@@ -189,7 +189,7 @@ func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	id, err := route.IDOf(r, "followup", "follow-up")
+	id, err := route.PathID(r, "followup", "follow-up")
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -19,7 +19,7 @@ import (
 // It is the API's twin of the pages' caseFromPath: every case route calls
 // it before it reads anything else of the case.
 func (a *API) caseFromPath(r *http.Request, act policy.Action) (cases.Case, error) {
-	id, err := route.ID(r, "case")
+	id, err := route.PathID(r, "id", "case")
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -52,7 +52,7 @@ func (a *API) menteeAccess(r *http.Request, id int64, act policy.Action) (visibl
 // menteeFromPath loads the mentee the path's {id} names, if the user may do
 // the action on them through one of their cases (menteeAccess).
 func (a *API) menteeFromPath(r *http.Request, act policy.Action) (m cases.Mentee, visible []cases.Case, via cases.Case, err error) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err != nil {
 		return m, nil, via, err
 	}

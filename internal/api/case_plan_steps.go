@@ -76,7 +76,7 @@ func (a *API) planStepUpdate(w http.ResponseWriter, r *http.Request) {
 		planStepInput
 		Version *int64 `json:"version"`
 	}
-	id, err := route.IDOf(r, "step", "plan step")
+	id, err := route.PathID(r, "step", "plan step")
 	if err != nil {
 		a.fail(w, r, err)
 		return

@@ -61,7 +61,7 @@ func (a *API) requestUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	id, err := route.IDOf(r, "request", "request")
+	id, err := route.PathID(r, "request", "request")
 	if err != nil {
 		a.fail(w, r, err)
 		return

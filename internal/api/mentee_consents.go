@@ -11,7 +11,7 @@ import (
 // consentList lists every consent record of the mentee, newest first; the
 // newest of a kind is in force.
 func (a *API) consentList(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err == nil {
 		_, _, err = a.menteeAccess(r, id, policy.CaseView)
 	}
@@ -29,7 +29,7 @@ func (a *API) consentList(w http.ResponseWriter, r *http.Request) {
 
 // consentRecord records a consent given or withdrawn, with who and when.
 func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err == nil {
 		_, _, err = a.menteeAccess(r, id, policy.CaseManage)
 	}

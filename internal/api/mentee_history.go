@@ -54,7 +54,7 @@ func (a *API) historyRead(r *http.Request, menteeID int64, via cases.Case) (hist
 }
 
 func (a *API) historyGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -75,7 +75,7 @@ func (a *API) historyGet(w http.ResponseWriter, r *http.Request) {
 // historyUpdate seals and stores the parts the body names (an empty text
 // clears a part); the body carries the history's version last read.
 func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -119,7 +119,7 @@ func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) {
 // sharingUpdate records which parts of the history the mentee chose to
 // share with their mentor; it opens nothing.
 func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err != nil {
 		a.fail(w, r, err)
 		return

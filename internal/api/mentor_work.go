@@ -121,7 +121,7 @@ func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	moduleID, err := route.IDOf(r, "module", "training module")
+	moduleID, err := route.PathID(r, "module", "training module")
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -223,7 +223,7 @@ func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "training module")
+	id, err := route.PathID(r, "id", "training module")
 	if err != nil {
 		a.fail(w, r, err)
 		return

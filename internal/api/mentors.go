@@ -17,7 +17,7 @@ import (
 // mentorFromPath returns the mentor the path's {id} names, if the user may
 // do the action on them; nothing sealed is read before the policy decides.
 func (a *API) mentorFromPath(r *http.Request, act policy.Action) (store.MentorRef, error) {
-	id, err := route.ID(r, "mentor")
+	id, err := route.PathID(r, "id", "mentor")
 	if err != nil {
 		return store.MentorRef{}, err
 	}

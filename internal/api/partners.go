@@ -109,7 +109,7 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
@@ -128,7 +128,7 @@ func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) {
 // partnerUpdate changes the fields the body names; the body carries the
 // version last read (409 when the organisation changed since).
 func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}
@@ -285,7 +285,7 @@ func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "service")
+	id, err := route.PathID(r, "id", "service")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
@@ -305,7 +305,7 @@ func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) {
 // the service to another organisation); the body carries the version last
 // read (409 when the service changed since).
 func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "service")
+	id, err := route.PathID(r, "id", "service")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}

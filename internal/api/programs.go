@@ -28,7 +28,7 @@ func (a *API) programList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) programGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "program")
+	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramView, id)
 	}
@@ -68,7 +68,7 @@ func (a *API) programCreate(w http.ResponseWriter, r *http.Request) {
 // version the client last read; a newer version in the database means someone
 // else changed the program meanwhile, and the update is refused (409).
 func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "program")
+	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
 	}

@@ -63,7 +63,7 @@ func isPartner(u auth.User) bool { return policy.Can(u, policy.PartnerPortal, 0)
 // referralFromPath returns the referral the path's {id} names, if the user
 // may do the action on it; nothing sealed is read before the policy decides.
 func (a *API) referralFromPath(r *http.Request, act policy.Action) (store.ReferralRef, error) {
-	id, err := route.ID(r, "referral")
+	id, err := route.PathID(r, "id", "referral")
 	if err != nil {
 		return store.ReferralRef{}, err
 	}

@@ -87,19 +87,10 @@ func Mount(mux *http.ServeMux, routes []Route, guard Guard) error {
 	return nil
 }
 
-// ID reads the {id} of the path as a positive integer. A malformed id names
-// no record: it is reported as errs.NotFound of the named type.
-func ID(r *http.Request, what string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, errs.NotFound(what)
-	}
-	return id, nil
-}
-
-// IDOf reads a positive id from the path value name; anything else is
-// errs.NotFound of what.
-func IDOf(r *http.Request, name, what string) (int64, error) {
+// PathID reads the path value name (e.g. "id" of /cases/{id}) as a positive
+// integer. A malformed id names no record: it is reported as errs.NotFound
+// of what ("case").
+func PathID(r *http.Request, name, what string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, errs.NotFound(what)

@@ -123,7 +123,7 @@ func (h *Web) newApplyForm(p program.Program, token string) *applyForm {
 // applyProgramFromPath loads the program the path's {id} names; anything
 // else is a page that does not exist.
 func (h *Web) applyProgramFromPath(r *http.Request) (program.Program, error) {
-	id, err := route.ID(r, "program")
+	id, err := route.PathID(r, "id", "program")
 	if err != nil {
 		return program.Program{}, err
 	}

@@ -12,7 +12,7 @@ import (
 // caseFromPath loads the case the path's {id} names, if the signed-in user
 // may do the action on it (errs.NotFound when they may not even see it).
 func (h *Web) caseFromPath(r *http.Request, a policy.Action) (cases.Case, error) {
-	id, err := route.ID(r, "case")
+	id, err := route.PathID(r, "id", "case")
 	if err != nil {
 		return cases.Case{}, err
 	}
@@ -33,7 +33,7 @@ func (h *Web) caseFromPath(r *http.Request, a policy.Action) (cases.Case, error)
 // theirs the user may view; the user may do the action on the mentee when
 // they may do it on one of those cases, which is returned as via.
 func (h *Web) menteeFromPath(r *http.Request, a policy.Action) (m cases.Mentee, visible []cases.Case, via cases.Case, err error) {
-	id, err := route.ID(r, "mentee")
+	id, err := route.PathID(r, "id", "mentee")
 	if err != nil {
 		return m, nil, via, err
 	}

@@ -30,7 +30,7 @@ func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := route.IDOf(r, "followup", "follow-up")
+	id, err := route.PathID(r, "followup", "follow-up")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -15,7 +15,7 @@ import (
 // do the action on them (errs.NotFound when they may not even view them).
 // Nothing sealed is read before the policy decides.
 func (h *Web) mentorFromPath(r *http.Request, a policy.Action) (store.MentorRef, error) {
-	id, err := route.ID(r, "mentor")
+	id, err := route.PathID(r, "id", "mentor")
 	if err != nil {
 		return store.MentorRef{}, err
 	}

@@ -17,7 +17,7 @@ func (h *Web) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	moduleID, err := route.IDOf(r, "module", "training module")
+	moduleID, err := route.PathID(r, "module", "training module")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -114,7 +114,7 @@ func (h *Web) organizationCreate(w http.ResponseWriter, r *http.Request) {
 
 // organizationEdit shows the form of a stored organisation.
 func (h *Web) organizationEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -129,7 +129,7 @@ func (h *Web) organizationEdit(w http.ResponseWriter, r *http.Request) {
 
 // organizationUpdate saves an edited organisation.
 func (h *Web) organizationUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -17,7 +17,7 @@ type organizationPage struct {
 
 // organizationShow shows a partner organisation.
 func (h *Web) organizationShow(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err != nil {
 		h.fail(w, r, err)
 		return

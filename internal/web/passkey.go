@@ -78,7 +78,7 @@ func (h *Web) passkeyRegister(w http.ResponseWriter, r *http.Request) {
 // passkeyRemove removes one of the person's passkeys.
 func (h *Web) passkeyRemove(w http.ResponseWriter, r *http.Request) {
 	c, _ := identity.From(r.Context())
-	id, err := route.ID(r, "passkey")
+	id, err := route.PathID(r, "id", "passkey")
 	if err == nil {
 		err = h.identity.RemovePasskey(r.Context(), c, id)
 	}

@@ -19,7 +19,7 @@ func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	stepID, err := route.IDOf(r, "step", "plan step")
+	stepID, err := route.PathID(r, "step", "plan step")
 	if err != nil {
 		h.fail(w, r, err)
 		return

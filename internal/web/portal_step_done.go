@@ -14,7 +14,7 @@ import (
 // must be on one of the person's own cases and owned by the mentee; any
 // other step is not found, so that its existence is not revealed.
 func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "plan step")
+	id, err := route.PathID(r, "id", "plan step")
 	if err != nil {
 		h.fail(w, r, err)
 		return

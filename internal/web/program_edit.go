@@ -20,7 +20,7 @@ func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
 // meantime, the form comes back with what this person typed, a message saying
 // so, and the newer version, so that sending again is a deliberate choice.
 func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "program")
+	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
 	}

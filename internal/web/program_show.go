@@ -18,7 +18,7 @@ type programPage struct {
 // programFromPath loads the program the path's {id} names, if the signed-in
 // user may do the action on it.
 func (h *Web) programFromPath(r *http.Request, a policy.Action) (program.Program, error) {
-	id, err := route.ID(r, "program")
+	id, err := route.PathID(r, "id", "program")
 	if err != nil {
 		return program.Program{}, err
 	}

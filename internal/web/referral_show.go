@@ -43,7 +43,7 @@ type referralShowPage struct {
 // referralFromPath loads the ReferralRef of the path's {id} and checks the
 // action on it before anything sealed is read.
 func (h *Web) referralFromPath(r *http.Request, a policy.Action) (store.ReferralRef, error) {
-	id, err := route.ID(r, "referral")
+	id, err := route.PathID(r, "id", "referral")
 	if err != nil {
 		return store.ReferralRef{}, err
 	}

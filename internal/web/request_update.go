@@ -18,7 +18,7 @@ func (h *Web) requestUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	id, err := route.IDOf(r, "request", "request")
+	id, err := route.PathID(r, "request", "request")
 	if err != nil {
 		h.fail(w, r, err)
 		return

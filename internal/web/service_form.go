@@ -78,7 +78,7 @@ func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners
 
 // serviceNew shows the empty form of a new service of the organisation.
 func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -98,7 +98,7 @@ func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) {
 
 // serviceCreate stores a new service.
 func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "organization")
+	id, err := route.PathID(r, "id", "organization")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -126,7 +126,7 @@ func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) {
 
 // serviceEdit shows the form of a stored service.
 func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "service")
+	id, err := route.PathID(r, "id", "service")
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -146,7 +146,7 @@ func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) {
 
 // serviceUpdate saves an edited service.
 func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "service")
+	id, err := route.PathID(r, "id", "service")
 	if err != nil {
 		h.fail(w, r, err)
 		return

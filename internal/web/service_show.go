@@ -17,7 +17,7 @@ type servicePage struct {
 
 // serviceShow shows a service.
 func (h *Web) serviceShow(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "service")
+	id, err := route.PathID(r, "id", "service")
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -100,7 +100,7 @@ func (h *Web) moduleCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.ID(r, "training module")
+	id, err := route.PathID(r, "id", "training module")
 	if err != nil {
 		h.fail(w, r, err)
 		return

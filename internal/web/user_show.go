@@ -36,7 +36,7 @@ func (h *Web) userFromPath(r *http.Request) (auth.User, error) {
 	if err := policy.CheckRequest(r.Context(), policy.UserManage, 0); err != nil {
 		return auth.User{}, err
 	}
-	id, err := route.ID(r, "user")
+	id, err := route.PathID(r, "id", "user")
 	if err != nil {
 		return auth.User{}, err
 	}
