@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"homeward/internal/auth"
@@ -22,59 +23,126 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// views holds, for each language, one template set per page: the layout,
-// the partials and the page, with the language's translation functions bound.
+// views holds the page templates. Every template file is parsed once per
+// process (pageMasters): the layout and the partials once, each page in a
+// clone of them. The language is bound to a page by cloning its master with
+// the language's translation functions, once per language and page, on the
+// first request that needs it: an idle server holds no language's copies,
+// and a server used in one language holds one copy of each page it showed.
 type views struct {
-	pages map[string]map[string]*template.Template // language → page → set
+	assets *assets
+	bundle *i18n.Bundle
+	mu     sync.RWMutex
+	bound  map[string]*template.Template // language + "/" + page → set
 }
 
 func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
+	if _, err := pageMasters(); err != nil {
+		return nil, err
+	}
+	return &views{assets: a, bundle: bundle, bound: map[string]*template.Template{}}, nil
+}
+
+// pageMasters parses the templates, once per process: the layout and the
+// partials, then each page in a clone of them. The masters are never
+// executed (an executed html/template cannot be cloned); their functions are
+// placeholders that only give the names and types the parser checks.
+var pageMasters = sync.OnceValues(func() (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(pageFuncs(nil, nil)).
+		ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	v := &views{pages: map[string]map[string]*template.Template{}}
-	for _, lang := range bundle.Languages() {
-		p := bundle.Printer(lang.Code)
-		funcs := template.FuncMap{
-			"asset":        a.url,
-			"join":         strings.Join,
-			"fieldOf":      fieldOf,
-			"boxes":        boxesOf,
-			"moduleFields": moduleFields,
-			// when shows a time to the minute, in UTC.
-			"when": func(t any) string {
-				switch v := t.(type) {
-				case time.Time:
-					return v.UTC().Format("2006-01-02 15:04 UTC")
-				case *time.Time:
-					if v != nil {
-						return v.UTC().Format("2006-01-02 15:04 UTC")
-					}
-				}
-				return ""
-			},
-			"t":  p.T,
-			"tn": p.N,
-			// domain names a need domain: the catalogue's label for a default
-			// domain, the key itself for a program's own.
-			"domain": func(d string) string {
-				if label := p.T("domain." + d); label != "domain."+d {
-					return label
-				}
-				return d
-			},
+	masters := make(map[string]*template.Template, len(pages))
+	for _, page := range pages {
+		t, err := base.Clone()
+		if err == nil {
+			t, err = t.ParseFS(templateFS, page)
 		}
-		v.pages[lang.Code] = map[string]*template.Template{}
-		for _, page := range pages {
-			t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html", page)
-			if err != nil {
-				return nil, fmt.Errorf("parse %s: %w", page, err)
-			}
-			v.pages[lang.Code][strings.TrimSuffix(path.Base(page), ".html")] = t
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", page, err)
 		}
+		masters[strings.TrimSuffix(path.Base(page), ".html")] = t
 	}
-	return v, nil
+	return masters, nil
+})
+
+// page returns the page's template set bound to the language.
+func (v *views) page(lang, name string) (*template.Template, error) {
+	key := lang + "/" + name
+	v.mu.RLock()
+	t, ok := v.bound[key]
+	v.mu.RUnlock()
+	if ok {
+		return t, nil
+	}
+	masters, err := pageMasters()
+	if err != nil {
+		return nil, err
+	}
+	master, ok := masters[name]
+	if !ok {
+		return nil, fmt.Errorf("no page template %q", name)
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if t, ok := v.bound[key]; ok {
+		return t, nil
+	}
+	t, err = master.Clone()
+	if err != nil {
+		return nil, fmt.Errorf("bind %s to %s: %w", name, lang, err)
+	}
+	t.Funcs(pageFuncs(v.assets, v.bundle.Printer(lang)))
+	v.bound[key] = t
+	return t, nil
+}
+
+// pageFuncs are the functions templates call, with p's language bound. With
+// a nil printer and assets they are the parser's placeholders.
+func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
+	asset := func(string) (string, error) { return "", nil }
+	if a != nil {
+		asset = a.url
+	}
+	t := func(key string, args ...any) string { return key }
+	n := func(key string, count int, args ...any) string { return key }
+	if p != nil {
+		t, n = p.T, p.N
+	}
+	return template.FuncMap{
+		"asset":        asset,
+		"join":         strings.Join,
+		"fieldOf":      fieldOf,
+		"boxes":        boxesOf,
+		"moduleFields": moduleFields,
+		// when shows a time to the minute, in UTC.
+		"when": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return v.UTC().Format("2006-01-02 15:04 UTC")
+			case *time.Time:
+				if v != nil {
+					return v.UTC().Format("2006-01-02 15:04 UTC")
+				}
+			}
+			return ""
+		},
+		"t":  t,
+		"tn": n,
+		// domain names a need domain: the catalogue's label for a default
+		// domain, the key itself for a program's own.
+		"domain": func(d string) string {
+			if label := t("domain." + d); label != "domain."+d {
+				return label
+			}
+			return d
+		},
+	}
 }
 
 // view is what every page template receives.
@@ -104,9 +172,9 @@ func (h *Web) printer(r *http.Request) *i18n.Printer {
 // error becomes a clean 500 page instead of half a page.
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) {
 	p := h.printer(r)
-	t, ok := h.views.pages[p.Lang()][page]
-	if !ok {
-		h.serverError(w, r, fmt.Errorf("no page template %q", page))
+	t, err := h.views.page(p.Lang(), page)
+	if err != nil {
+		h.serverError(w, r, err)
 		return
 	}
 	v := view{
