@@ -163,8 +163,8 @@ func (s *Store) caseKey(ctx context.Context, q queryer, caseID int64) ([]byte, e
 	return s.dataKey(ctx, q, keyID)
 }
 
-// userNames maps user ids to their names for "recorded by" columns, in one query.
-func (s *Store) userNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+// UserNames maps user ids to their names for "recorded by" columns, in one query.
+func (s *Store) UserNames(ctx context.Context, ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	var want []any
 	var ph []string

@@ -184,7 +184,7 @@ func (s *Store) needs(ctx context.Context, query string, args ...any) ([]cases.N
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "read needs")
 	}
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -514,7 +514,7 @@ func (s *Store) Contacts(ctx context.Context, caseID int64, p Page) ([]cases.Con
 		}
 		ids[i] = out[i].RecordedBy
 	}
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, "", err
 	}
@@ -707,7 +707,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r cases.Request) (cases.Reque
 		return r, err
 	}
 	out.Text, out.Resolution = r.Text, r.Resolution
-	names, err := s.userNames(ctx, []int64{out.RecordedBy})
+	names, err := s.UserNames(ctx, []int64{out.RecordedBy})
 	out.RecordedByName = names[out.RecordedBy]
 	return out, err
 }
@@ -737,7 +737,7 @@ func (s *Store) GetRequest(ctx context.Context, id int64) (cases.Request, error)
 	if err := s.openRequest(key, &r, txt, res); err != nil {
 		return cases.Request{}, err
 	}
-	names, err := s.userNames(ctx, []int64{r.RecordedBy})
+	names, err := s.UserNames(ctx, []int64{r.RecordedBy})
 	if err != nil {
 		return cases.Request{}, err
 	}
@@ -785,7 +785,7 @@ func (s *Store) Requests(ctx context.Context, caseID int64) ([]cases.Request, er
 		}
 		ids[i] = out[i].RecordedBy
 	}
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -907,7 +907,7 @@ func (s *Store) Notes(ctx context.Context, caseID int64, vis []cases.Visibility)
 		}
 		ids[i] = out[i].AuthorID
 	}
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

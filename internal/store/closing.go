@@ -186,7 +186,7 @@ func (s *Store) AddOutcome(ctx context.Context, o cases.Outcome) (cases.Outcome,
 	if err != nil {
 		return o, err
 	}
-	names, err := s.userNames(ctx, []int64{o.RecordedBy})
+	names, err := s.UserNames(ctx, []int64{o.RecordedBy})
 	o.RecordedByName = names[o.RecordedBy]
 	return o, err
 }
@@ -214,7 +214,7 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 		return nil, s.wrap(err, "list outcomes")
 	}
 	rows.Close()
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -795,7 +795,7 @@ func (s *Store) RecordConsent(ctx context.Context, c cases.Consent) (cases.Conse
 	if err != nil {
 		return c, err
 	}
-	names, err := s.userNames(ctx, []int64{c.RecordedBy})
+	names, err := s.UserNames(ctx, []int64{c.RecordedBy})
 	c.RecordedByName = names[c.RecordedBy]
 	return c, err
 }
@@ -825,7 +825,7 @@ func (s *Store) Consents(ctx context.Context, menteeID int64) ([]cases.Consent, 
 		return nil, s.wrap(err, "list consents")
 	}
 	rows.Close()
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -514,7 +514,7 @@ func (s *Store) GetReferral(ctx context.Context, id int64) (partners.Referral, e
 			return r, errs.Internal(fmt.Errorf("decode shared values: %w", err))
 		}
 	}
-	names, err := s.userNames(ctx, []int64{r.CreatedBy, r.ConsentBy})
+	names, err := s.UserNames(ctx, []int64{r.CreatedBy, r.ConsentBy})
 	if err != nil {
 		return r, err
 	}
@@ -560,7 +560,7 @@ func (s *Store) ReferralEvents(ctx context.Context, referralID int64) ([]partner
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list referral events")
 	}
-	names, err := s.userNames(ctx, ids)
+	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
