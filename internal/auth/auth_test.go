@@ -10,6 +10,7 @@ import (
 )
 
 func TestPasswordHashAndVerify(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	h := NewHasher()
 	phc, err := h.Hash(ctx, "correct horse battery")
@@ -39,6 +40,7 @@ func TestPasswordHashAndVerify(t *testing.T) {
 }
 
 func TestPasswordRules(t *testing.T) {
+	t.Parallel()
 	for pw, ok := range map[string]bool{
 		"short":                   false,
 		"elevenchars":             false,
@@ -59,6 +61,7 @@ func TestPasswordRules(t *testing.T) {
 }
 
 func TestTokens(t *testing.T) {
+	t.Parallel()
 	a, ha := NewToken(SessionToken)
 	b, _ := NewToken(SessionToken)
 	if a == b || !strings.HasPrefix(a, "hws_") || len(a) < 4+43 {
@@ -69,5 +72,40 @@ func TestTokens(t *testing.T) {
 	}
 	if strings.Contains(string(ha), a) {
 		t.Error("the hash holds the token")
+	}
+}
+
+func TestHashesOfOtherCostsStillVerify(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cheap := NewHasherWith(Params{MemoryKiB: 1024, Time: 1, Threads: 1})
+	def := NewHasher()
+	phc, err := cheap.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(phc, "$argon2id$v=19$m=1024,t=1,p=1$") {
+		t.Fatalf("PHC string %q does not state the lowered costs", phc)
+	}
+	if ok, err := def.Verify(ctx, phc, "correct horse battery"); !ok || err != nil {
+		t.Errorf("a default hasher does not verify a cheaper hash: %v %v", ok, err)
+	}
+	if ok, _ := def.Verify(ctx, phc, "wrong horse battery"); ok {
+		t.Error("a wrong password verified against a cheaper hash")
+	}
+	strong, err := def.Hash(ctx, "correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := cheap.Verify(ctx, strong, "correct horse battery"); !ok || err != nil {
+		t.Errorf("a cheap hasher does not verify a default hash: %v %v", ok, err)
+	}
+	// Below the least memory a hash may claim, it is refused, not verified.
+	weak := strings.Replace(phc, "m=1024", "m=512", 1)
+	if ok, err := def.Verify(ctx, weak, "correct horse battery"); ok || err == nil {
+		t.Errorf("a hash claiming 512 KiB verified: %v %v", ok, err)
+	}
+	if NewHasherWith(Params{}).params != (Params{MemoryKiB: 1024, Time: 1, Threads: 1}) {
+		t.Error("zero costs were not raised to the least allowed")
 	}
 }

@@ -19,11 +19,23 @@ import (
 	"homeward/internal/errs"
 )
 
-// Argon2id parameters: OWASP's minimum of 19 MiB, 2 passes, 1 lane.
+// Params are argon2id's costs. A hash records the costs it was made with,
+// so a hash made with other costs still verifies.
+type Params struct {
+	MemoryKiB uint32
+	Time      uint32 // passes
+	Threads   uint8  // lanes
+}
+
+// DefaultParams are OWASP's minimum: 19 MiB, 2 passes, 1 lane. Every
+// command of Homeward hashes with these.
+var DefaultParams = Params{MemoryKiB: 19 * 1024, Time: 2, Threads: 1}
+
+// minMemoryKiB is the least memory a stored hash may claim and still be
+// verified.
+const minMemoryKiB = 1024
+
 const (
-	argonMemory  = 19 * 1024 // KiB
-	argonTime    = 2
-	argonThreads = 1
 	argonKeyLen  = 32
 	argonSaltLen = 16
 )
@@ -46,13 +58,22 @@ func CheckPassword(field, pw string) error {
 // Hasher hashes and verifies passwords, running at most a few hashes at once:
 // each takes 19 MiB, and a burst of logins must not exhaust memory.
 type Hasher struct {
-	slots chan struct{}
-	dummy string // a hash of nothing, verified for unknown accounts
+	params Params
+	slots  chan struct{}
+	dummy  string // a hash of nothing, verified for unknown accounts
 }
 
-// NewHasher returns a hasher running at most max(2, NumCPU) hashes at once.
-func NewHasher() *Hasher {
-	h := &Hasher{slots: make(chan struct{}, max(2, runtime.NumCPU()))}
+// NewHasher returns a hasher with DefaultParams running at most
+// max(2, NumCPU) hashes at once.
+func NewHasher() *Hasher { return NewHasherWith(DefaultParams) }
+
+// NewHasherWith returns a hasher with other costs: tests lower them (the
+// least memory a hash may claim is 1 MiB), since hashing is slow on purpose.
+func NewHasherWith(p Params) *Hasher {
+	p.MemoryKiB = max(p.MemoryKiB, minMemoryKiB)
+	p.Time = max(p.Time, 1)
+	p.Threads = max(p.Threads, 1)
+	h := &Hasher{params: p, slots: make(chan struct{}, max(2, runtime.NumCPU()))}
 	h.dummy = h.hash(make([]byte, argonSaltLen), "not a password of anybody")
 	return h
 }
@@ -69,9 +90,10 @@ func (h *Hasher) acquire(ctx context.Context) error {
 func (h *Hasher) release() { <-h.slots }
 
 func (h *Hasher) hash(salt []byte, pw string) string {
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	p := h.params
+	key := argon2.IDKey([]byte(pw), salt, p.Time, p.MemoryKiB, p.Threads, argonKeyLen)
 	b64 := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.MemoryKiB, p.Time, p.Threads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
 
@@ -107,7 +129,7 @@ func (h *Hasher) Verify(ctx context.Context, phc, pw string) (bool, error) {
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
 		return false, errBadHash
 	}
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m < 1024 || t < 1 || p < 1 {
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m < minMemoryKiB || t < 1 || p < 1 {
 		return false, errBadHash
 	}
 	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])

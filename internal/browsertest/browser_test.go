@@ -22,9 +22,9 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
-	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
+	"homeward/internal/testsupport"
 )
 
 // testTimeout bounds a whole test, browser start included. It is only a
@@ -92,10 +92,7 @@ func startBare(t *testing.T) *app {
 	t.Helper()
 	chromium := chromiumPath(t)
 
-	keys, _, err := seal.Load(t.TempDir(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := testsupport.Keyring(t)
 	st, err := store.Open(t.Context(), store.Options{DataDir: t.TempDir(), Keyring: keys})
 	if err != nil {
 		t.Fatalf("open store: %v", err)
@@ -119,7 +116,7 @@ func startBare(t *testing.T) *app {
 	site := strings.Replace(ts.URL, "127.0.0.1", "localhost", 1)
 	cfg := identity.DefaultConfig()
 	cfg.SiteURL = site
-	ids, err := identity.New(st, auth.NewHasher(), cfg)
+	ids, err := identity.New(st, testHasher, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +173,7 @@ func startBare(t *testing.T) *app {
 // testEmail and testPassword are the browser's user.
 const (
 	testEmail    = "admin@example.org"
-	testPassword = "a long enough test password"
+	testPassword = testsupport.Password
 )
 
 // user makes an active user with the test password.
@@ -194,7 +191,7 @@ func (a *app) user(email string, role auth.Role, programs ...int64) auth.User {
 	return u
 }
 
-var testHasher = auth.NewHasher()
+var testHasher = testsupport.Hasher() // hashing at the least cost
 
 // tick moves the store's clock on by one TOTP step: a code is never
 // accepted twice, so each sign-in needs the next one.

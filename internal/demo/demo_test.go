@@ -13,14 +13,14 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/partners"
 	"homeward/internal/program"
-	"homeward/internal/seal"
 	"homeward/internal/store"
-	"homeward/internal/testdb"
+	"homeward/internal/testsupport"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
 
 func TestDemoIsDeterministicAndValid(t *testing.T) {
+	t.Parallel()
 	for _, size := range []Size{Small, Medium, Large} {
 		a, b := Programs(size, 7), Programs(size, 7)
 		if !reflect.DeepEqual(a, b) {
@@ -41,32 +41,11 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 	}
 }
 
-// engines runs f on SQLite, and on PostgreSQL when one is available.
-func engines(t *testing.T, f func(t *testing.T, opts store.Options)) {
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		f(t, store.Options{DataDir: t.TempDir()})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		f(t, store.Options{DatabaseURL: testdb.Postgres(t)})
-	})
-}
-
-func openStore(t *testing.T, opts store.Options) *store.Store {
-	t.Helper()
-	ring, _, err := seal.Load(t.TempDir(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts.Keyring = ring
-	st, err := store.Open(context.Background(), opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
-}
+// engines and openStore are the shared test support's.
+var (
+	engines   = testsupport.Engines
+	openStore = testsupport.OpenStore
+)
 
 // allCases lists every case of the programs with the filter, page by page.
 func allCases(t *testing.T, st *store.Store, programs []int64, f store.CaseFilter) []cases.Case {
@@ -92,10 +71,11 @@ func allCases(t *testing.T, st *store.Store, programs []int64, f store.CaseFilte
 // and requests fall; the demo users sign in to what they should see; and
 // a second run adds nothing.
 func TestFillSmallTwice(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		st := openStore(t, opts)
-		sum, err := Fill(ctx, st, auth.NewHasher(), Small, 1)
+		sum, err := Fill(ctx, st, testsupport.Hasher(), Small, 1)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -277,7 +257,7 @@ func TestFillSmallTwice(t *testing.T) {
 		}
 
 		// A second run adds nothing and says why.
-		if _, err := Fill(ctx, st, auth.NewHasher(), Small, 1); !errors.Is(err, ErrNotEmpty) {
+		if _, err := Fill(ctx, st, testsupport.Hasher(), Small, 1); !errors.Is(err, ErrNotEmpty) {
 			t.Errorf("second fill: %v, want ErrNotEmpty", err)
 		}
 		if again := allCases(t, st, ids, store.CaseFilter{}); len(again) != len(list) {
@@ -291,11 +271,12 @@ func TestFillSmallTwice(t *testing.T) {
 
 // The same seed makes the same people and histories.
 func TestFillIsDeterministic(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	var got [2]string
 	for i := range got {
 		st := openStore(t, store.Options{DataDir: t.TempDir()})
-		sum, err := Fill(ctx, st, auth.NewHasher(), Small, 3)
+		sum, err := Fill(ctx, st, testsupport.Hasher(), Small, 3)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -317,6 +298,7 @@ func TestFillIsDeterministic(t *testing.T) {
 // Bulk cases come in every state with the exact number of contacts asked
 // for, mentors within their capacity, and signals as the cadence sets them.
 func TestBulk(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		st := openStore(t, opts)

@@ -29,6 +29,7 @@ func (a *app) sessionID(userID int64, userAgent string) int64 {
 }
 
 func TestAccountListsAndEndsSessions(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	u, mine := a.signedIn("sessions@example.org", auth.Mentor)
@@ -115,6 +116,7 @@ func TestAccountListsAndEndsSessions(t *testing.T) {
 }
 
 func TestNewRecoveryCodesReplaceTheOldOnes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	u, mine := a.signedIn("new-codes@example.org", auth.Coordinator)
@@ -160,6 +162,7 @@ func TestNewRecoveryCodesReplaceTheOldOnes(t *testing.T) {
 }
 
 func TestNewRecoveryCodesNeedAFactor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	u, mine := a.signedIn("mentee-codes@example.org", auth.Mentee)
 	a.session = mine

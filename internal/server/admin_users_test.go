@@ -69,6 +69,7 @@ func (a *app) editForm(id int64, name string, role auth.Role, programs ...int64)
 }
 
 func TestInviteThroughThePages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	alpha, beta := a.program("Alpha"), a.program("Beta")
 
@@ -135,6 +136,7 @@ func TestInviteThroughThePages(t *testing.T) {
 }
 
 func TestInviteWithBadInputKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.program("Alpha")
 	ctx := context.Background()
@@ -188,6 +190,7 @@ func TestInviteWithBadInputKeepsWhatWasTypedAndSavesNothing(t *testing.T) {
 }
 
 func TestInviteTakenEmailIsShownOnTheField(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.signedIn("taken@example.org", auth.Mentor)
 	before, _ := a.store.CountUsers(context.Background())
@@ -202,6 +205,7 @@ func TestInviteTakenEmailIsShownOnTheField(t *testing.T) {
 }
 
 func TestUserListSearchesFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	for i := range 55 {
@@ -274,6 +278,7 @@ func TestUserListSearchesFiltersAndPages(t *testing.T) {
 }
 
 func TestEditUserTakesEffectOnTheirNextRequest(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	progA, progB := a.program("Program A"), a.program("Program B")
 	coord, coordSession := a.signedIn("coord@example.org", auth.Coordinator, progA.ID)
@@ -322,6 +327,7 @@ func TestEditUserTakesEffectOnTheirNextRequest(t *testing.T) {
 }
 
 func TestEditUserRefusals(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.program("Alpha")
 	m, _ := a.signedIn("mentor@example.org", auth.Mentor, p.ID)
@@ -382,6 +388,7 @@ func TestEditUserRefusals(t *testing.T) {
 }
 
 func TestAdminCannotDemoteOrDisableThemselves(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	self := "/admin/users/" + itoa(a.user.ID)
 	_, body := a.do("GET", self, nil)
@@ -410,6 +417,7 @@ func TestAdminCannotDemoteOrDisableThemselves(t *testing.T) {
 }
 
 func TestDisableEndsSessionsAndEnableRestores(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	m, mSession := a.signedIn("mentor@example.org", auth.Mentor)
 	admin := a.session
@@ -460,6 +468,7 @@ func TestDisableEndsSessionsAndEnableRestores(t *testing.T) {
 }
 
 func TestResetAndInvitationLinks(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	m, _ := a.signedIn("mentor@example.org", auth.Mentor)
 	path := "/admin/users/" + itoa(m.ID) + "/reset-link"
@@ -513,6 +522,7 @@ func TestResetAndInvitationLinks(t *testing.T) {
 }
 
 func TestEndAllSessionsOfAUser(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	m, s1 := a.signedIn("mentor@example.org", auth.Mentor)
 	if _, err := a.store.CreateSession(context.Background(), m.ID, time.Hour, "192.0.2.7", "phone"); err != nil {
@@ -577,6 +587,7 @@ func adminRoutes(a *app, target auth.User) []struct {
 }
 
 func TestOnlyAdministratorsReachTheAdministration(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.program("Alpha")
 	target, _ := a.signedIn("target@example.org", auth.Mentor, p.ID)
@@ -642,6 +653,7 @@ func TestOnlyAdministratorsReachTheAdministration(t *testing.T) {
 }
 
 func TestAdministrationRefusesCrossSitePosts(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	target, _ := a.signedIn("target@example.org", auth.Mentor)
 	ctx := context.Background()

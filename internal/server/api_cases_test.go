@@ -183,6 +183,7 @@ func apiEngines(t *testing.T, run func(t *testing.T, a *app)) {
 // One mentee walks from referral to a completed closure and a follow-up,
 // every step through the API, each role with its own token.
 func TestAPICaseJourneyFromReferralToFollowUp(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		j := newAPIJourney(t, a)
 		body := j.call(j.coord, http.StatusCreated, "POST", "/api/v1/mentees", fmt.Sprintf(
@@ -361,6 +362,7 @@ func TestAPICaseJourneyFromReferralToFollowUp(t *testing.T) {
 // only the case assigned to them; the admin, viewers, partners and mentees
 // reach no case and no mentee. A refusal changes nothing.
 func TestAPICaseAccessByRole(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	ctx := context.Background()
@@ -495,6 +497,7 @@ func TestAPICaseAccessByRole(t *testing.T) {
 // every part, the mentor only the parts the mentee shared; every read is
 // audited.
 func TestAPIHistoryPartsByRole(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	ctx := context.Background()
@@ -554,6 +557,7 @@ func TestAPIHistoryPartsByRole(t *testing.T) {
 
 // Notes: each role reads and writes only the levels it may.
 func TestAPINotesVisibility(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	_, c := j.matched("HW-030", "Notes Person", j.mentor)
@@ -604,6 +608,7 @@ func TestAPINotesVisibility(t *testing.T) {
 // likely matches and creates nothing; confirm_new creates, link_mentee_id
 // links to a person the coordinator may see, and to no one else.
 func TestAPIIntakeDuplicateCheck(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	first, _ := j.intake("HW-040", "Aliaksandr Kazlou", 1980)
@@ -705,6 +710,7 @@ func apiAddProgram(a *app, u auth.User, programID int64) error {
 
 // Versions guard concurrent edits; bad bodies and filters are named.
 func TestAPICaseVersionsAndBadInput(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	m, c := j.matched("HW-050", "Version Person", j.mentor)
@@ -817,6 +823,7 @@ func TestAPICaseVersionsAndBadInput(t *testing.T) {
 
 // Contacts are paged with cursors, newest first.
 func TestAPIContactsArePaged(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	_, c := j.matched("HW-060", "Paged Person", j.mentor)

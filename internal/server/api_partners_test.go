@@ -172,6 +172,7 @@ func keysOf(t *testing.T, body string) []string {
 // services, found by need, place and language; a PATCH keeps what it leaves
 // out; a stale version and bad input are refused and change nothing.
 func TestAPIPartnerDirectory(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		j := staffJourney(t, a)
 		res, body := a.withBearer(j.coord.token, "POST", "/api/v1/partners",
@@ -310,6 +311,7 @@ func TestAPIPartnerDirectory(t *testing.T) {
 // organisation then sees it in their inbox with only what it shares, and
 // answers through the portal; nobody else's partner sees anything of it.
 func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newReferralWorld(t, a)
 		ctx := context.Background()
@@ -477,6 +479,7 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 // email: a draft first, edited and sent with PATCH; staff record the
 // partner's answers with side partner; no partner user sees it.
 func TestAPIReferralByPhoneStaffRecordTheAnswer(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newReferralWorld(t, a)
 		res, body := a.withBearer(w.coord.token, "POST", apiCasePath(w.c.ID, "/referrals"), fmt.Sprintf(
@@ -574,6 +577,7 @@ func importFile(a *app, contentType string, body []byte) (*http.Response, string
 // installation; a broken file names its problems and imports nothing;
 // only the admin imports.
 func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
+	t.Parallel()
 	directoryEngines(t, func(t *testing.T, fresh func() *app) {
 		a := fresh()
 		j := staffJourney(t, a)
@@ -697,6 +701,7 @@ func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
 
 // A file over 64 MiB is refused as too large.
 func TestAPIDirectoryHSDSImportTooLarge(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, body := a.do("POST", "/api/v1/directory/hsds", io.LimitReader(spaces{}, 64<<20+1), "Content-Type", "application/json")
 	if res.StatusCode != http.StatusRequestEntityTooLarge || decodeJSON[apiError](t, body).Error.Code != "too_large" {

@@ -41,6 +41,7 @@ type programJSON struct {
 }
 
 func TestAPIProgramLifecycle(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, body := a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"API program","languages":["uk"],"cadence":{"later_per_week":0.5}}`), "Content-Type", "application/json")
 	if res.StatusCode != http.StatusCreated {
@@ -90,6 +91,7 @@ func TestAPIProgramLifecycle(t *testing.T) {
 }
 
 func TestAPIErrorsNameTheField(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	cases := []struct {
 		name, body string
@@ -143,6 +145,7 @@ func TestAPIErrorsNameTheField(t *testing.T) {
 }
 
 func TestAPIListPagination(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for i := range 7 {
 		a.program("P" + pad(i))

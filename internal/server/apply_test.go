@@ -129,6 +129,7 @@ func (a *app) application(id int64) mentors.Application {
 func doneURL(programID int64) string { return fmt.Sprintf("/programs/%d/apply/done", programID) }
 
 func TestApplyThroughThePublicForm(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a := newAppOn(t, store.Options{DataDir: dir})
 	a.session = ""
@@ -213,6 +214,7 @@ func TestApplyThroughThePublicForm(t *testing.T) {
 }
 
 func TestApplyBadInputKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	p := a.applyProgram("Typed")
@@ -254,6 +256,7 @@ func TestApplyBadInputKeepsWhatWasTyped(t *testing.T) {
 // person could, or with a signed time that is not ours or too old, is
 // answered exactly as a person, and nothing is stored.
 func TestApplyHoneypotAndTimingStoreNothingButLookTheSame(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	p := a.applyProgram("Trap")
@@ -301,6 +304,7 @@ func TestApplyHoneypotAndTimingStoreNothingButLookTheSame(t *testing.T) {
 }
 
 func TestApplyLimitPerAddress(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	p := a.applyProgram("Limited")
@@ -339,6 +343,7 @@ func TestApplyLimitPerAddress(t *testing.T) {
 // The public routes show one program's name and description and take one
 // application: nothing else can be read or changed through them.
 func TestApplyRoutesReachNothingElse(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	p := a.applyProgram("Only this")
@@ -379,6 +384,7 @@ func TestApplyRoutesReachNothingElse(t *testing.T) {
 
 // Every language has every text of the form: no key shows through.
 func TestApplyFormInEveryLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	p := a.applyProgram("Languages")
@@ -415,6 +421,7 @@ func applyJSON(programID int64, change map[string]any) string {
 }
 
 func TestAPIMentorApplication(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		a.session = ""
 		p := a.applyProgram("API applications")
@@ -484,6 +491,7 @@ func TestAPIMentorApplication(t *testing.T) {
 
 // The OpenAPI document states the choices and limits the domain enforces.
 func TestAPIMentorApplicationDocumented(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	_, body := a.do("GET", "/api/v1/openapi.json", nil)
 	var doc struct {
@@ -528,6 +536,7 @@ func TestAPIMentorApplicationDocumented(t *testing.T) {
 // Two app processes on one PostgreSQL database sign and check the form with
 // the same key: a form shown by one is taken by the other.
 func TestApplyFormKeyIsSharedByAppProcesses(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	keys := testKeyring(t)
 	one := newAppOn(t, store.Options{DatabaseURL: url, Keyring: keys})
@@ -548,6 +557,7 @@ func TestApplyFormKeyIsSharedByAppProcesses(t *testing.T) {
 // A program that has not opened its applications has no public form: its
 // name is not revealed, and the API refuses it like an unknown program.
 func TestApplicationsClosedByDefault(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := program.New()
 	p.Name, p.Description = "Quiet program", "Not public."

@@ -30,6 +30,7 @@ func (a *app) seedAudit(who string, at time.Time, n int, objectType string, obje
 }
 
 func TestAuditViewerFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	day := func(d, h int) time.Time { return time.Date(2024, 3, d, h, 0, 0, 0, time.UTC) }
 	// (Signing the admin in wrote entries of today before these.)
@@ -119,6 +120,7 @@ func TestAuditViewerFiltersAndPages(t *testing.T) {
 }
 
 func TestAuditViewerRefusesBadDates(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for _, c := range []struct {
 		query, field, message, kept string
@@ -143,6 +145,7 @@ func TestAuditViewerRefusesBadDates(t *testing.T) {
 // The audit viewer shows what was done, never the values: inviting a person
 // through the pages leaves entries that name neither their address nor their name.
 func TestAuditViewerShowsNoPersonalValues(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, _ := a.postForm("/admin/users", inviteForm("private.person@example.org", "Private Person", auth.Mentor))
 	if res.StatusCode != 200 {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
@@ -87,6 +88,6 @@ func (a *app) getCase(id int64) cases.Case {
 	return c
 }
 
-var codeCounter int
+var codeCounter atomic.Int64
 
-func (a *app) nextCode() int { codeCounter++; return codeCounter }
+func (a *app) nextCode() int { return int(codeCounter.Add(1)) }

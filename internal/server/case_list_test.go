@@ -73,6 +73,7 @@ func listed(body string, c cases.Case) bool {
 // coordinator their programs', the mentor and the psychologist their own;
 // the admin and a viewer get no list at all.
 func TestCaseListIsScopedByRole(t *testing.T) {
+	t.Parallel()
 	w1Engines(t, func(t *testing.T, a *app) {
 		adminS := a.session
 		mine, other := a.w1Program("Mine", 3), a.w1Program("Other", 3)
@@ -135,6 +136,7 @@ func TestCaseListIsScopedByRole(t *testing.T) {
 // The list filters by program, state, mentor, signal, need and case code,
 // sorts, and pages without losing the filters.
 func TestCaseListFiltersSortsAndPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	one, two := a.w1Program("One", 5), a.w1Program("Two", 5)
 	coord, s := a.w1User(auth.Coordinator, one.ID, two.ID)
@@ -230,6 +232,7 @@ func TestCaseListFiltersSortsAndPages(t *testing.T) {
 
 // Empty lists say what to do.
 func TestCaseListEmptyStates(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Empty", 1)
 	_, coordS := a.w1User(auth.Coordinator, p.ID)

@@ -164,6 +164,7 @@ func (w *overviewWorld) request(t *testing.T, c cases.Case) {
 const overviewWeek = 7 * 24 * time.Hour
 
 func TestCaseOverviewByRole(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		w := newOverviewWorld(t, a, false, 1)
 		c := w.active(t)
@@ -211,6 +212,7 @@ func TestCaseOverviewByRole(t *testing.T) {
 }
 
 func TestCaseOverviewSignalsAndChart(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newOverviewWorld(t, a, false, 1)
 	c := w.active(t)
@@ -246,6 +248,7 @@ func TestCaseOverviewSignalsAndChart(t *testing.T) {
 }
 
 func TestCaseOverviewNeedsReassessment(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		w := newOverviewWorld(t, a, false, 1)
 		c := a.makeCase(caseSetup{Program: w.prog, By: w.coord, State: cases.Waiting}) // housing: high, not started
@@ -323,6 +326,7 @@ func ovSelected(body, name, value string) bool {
 }
 
 func TestCaseOverviewPlanSteps(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		w := newOverviewWorld(t, a, false, 1)
 		c := a.makeCase(caseSetup{Program: w.prog, By: w.coord, MentorID: w.mentor.ID, State: cases.Matched})
@@ -387,6 +391,7 @@ func TestCaseOverviewPlanSteps(t *testing.T) {
 }
 
 func TestCaseOverviewPsychologist(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newOverviewWorld(t, a, false, 1)
 	c := a.makeCase(caseSetup{Program: w.prog, By: w.coord, State: cases.Waiting})
@@ -409,6 +414,7 @@ func TestCaseOverviewPsychologist(t *testing.T) {
 }
 
 func TestCaseOverviewCustody(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		// Without a custody phase: no section, and the form is refused.
 		plain := newOverviewWorld(t, a, false, 1)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestCaseTransitionsThroughTheOverview(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		w := newOverviewWorld(t, a, false, 1)
@@ -114,6 +115,7 @@ func TestCaseTransitionsThroughTheOverview(t *testing.T) {
 }
 
 func TestCaseMatchThroughTheOverview(t *testing.T) {
+	t.Parallel()
 	overviewEngines(t, func(t *testing.T, a *app) {
 		ctx := context.Background()
 		w := newOverviewWorld(t, a, false, 1)
@@ -178,6 +180,7 @@ func TestCaseMatchThroughTheOverview(t *testing.T) {
 // A transition form sent by a mentor, a psychologist or someone of another
 // program changes nothing and shows nothing of the case.
 func TestCaseActionsRefusedForOthers(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newOverviewWorld(t, a, true, 1)
 	c := w.active(t)

@@ -107,6 +107,7 @@ func (a *app) auditedOnCase(action string, caseID int64) int {
 var atValue = regexp.MustCompile(`name="at" type="datetime-local" value="([^"]*)"`)
 
 func TestMentorRecordsAContact(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Active)
 		before := tm.c.ContactDueAt
@@ -162,6 +163,7 @@ func TestMentorRecordsAContact(t *testing.T) {
 }
 
 func TestContactListPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tm := newWorkTeam(a, cases.Active)
 	start := time.Now().Add(-60 * 24 * time.Hour).UTC()
@@ -190,6 +192,7 @@ func TestContactListPages(t *testing.T) {
 }
 
 func TestContactFormKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Active)
 		res, body := tm.as(tm.mentor).postForm(tm.tab("contacts"), url.Values{"at": {"yesterday"}, "channel": {""}, "minutes": {"lots"},
@@ -212,6 +215,7 @@ func TestContactFormKeepsWhatWasTyped(t *testing.T) {
 }
 
 func TestAnotherMentorReachesNoTabOfTheCase(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Closing)
 		ctx := context.Background()
@@ -249,6 +253,7 @@ func TestAnotherMentorReachesNoTabOfTheCase(t *testing.T) {
 }
 
 func TestRequestsRecordedAndResolved(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Active)
 		ctx := context.Background()
@@ -324,6 +329,7 @@ func TestRequestsRecordedAndResolved(t *testing.T) {
 }
 
 func TestNotesFollowTheirVisibility(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Active)
 		ctx := context.Background()

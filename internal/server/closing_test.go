@@ -37,6 +37,7 @@ func currentStep(body string) string {
 }
 
 func TestClosingStepByStep(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Active)
 		ctx := context.Background()
@@ -150,6 +151,7 @@ func TestClosingStepByStep(t *testing.T) {
 }
 
 func TestFollowUpAfterACompletedClosure(t *testing.T) {
+	t.Parallel()
 	workEngines(t, func(t *testing.T, a *app) {
 		tm := newWorkTeam(a, cases.Closed)
 		ctx := context.Background()
@@ -211,6 +213,7 @@ func TestFollowUpAfterACompletedClosure(t *testing.T) {
 }
 
 func TestFollowUpsRefusedBeforeClosure(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	tm := newWorkTeam(a, cases.Active)
 	closed := newWorkTeam(a, cases.Closed)

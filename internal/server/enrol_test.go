@@ -15,6 +15,7 @@ import (
 // the password) never sees it, cannot confirm it, and cannot plant one for
 // the first session to confirm.
 func TestPendingSecretBelongsToItsSession(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	u, _ := a.signedIn("new-coordinator@example.org", auth.Coordinator)

@@ -128,6 +128,7 @@ func recoveryCodesOn(body string) []string {
 // Every staff role must set up a second factor before anything else: the
 // password alone gives a session that only reaches the set-up page.
 func TestStaffWithoutFactorMustEnrol(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for _, role := range []auth.Role{auth.Admin, auth.Coordinator, auth.Mentor, auth.Psychologist, auth.Partner, auth.Viewer} {
 		t.Run(string(role), func(t *testing.T) {
@@ -180,6 +181,7 @@ func TestStaffWithoutFactorMustEnrol(t *testing.T) {
 
 // A mentee needs no second factor, unless one of their programs says so.
 func TestMenteeSecondFactorFollowsTheProgram(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	plain := a.program("Plain")
@@ -229,6 +231,7 @@ func TestMenteeSecondFactorFollowsTheProgram(t *testing.T) {
 // off are not; a code is never accepted twice, nor one older than the newest
 // used.
 func TestTOTPWindowAndReplay(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	u, _ := a.signedIn("window@example.org", auth.Mentor)
@@ -290,6 +293,7 @@ func TestTOTPWindowAndReplay(t *testing.T) {
 // the second factor, and then even the right code is refused until when the
 // page says.
 func TestWrongCodesPauseTheSecondFactor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	u, _ := a.signedIn("guesser@example.org", auth.Coordinator)
@@ -333,6 +337,7 @@ func TestWrongCodesPauseTheSecondFactor(t *testing.T) {
 // typed in any case, with or without dashes; the TOTP secret is stored
 // sealed, and each read of it is audited.
 func TestRecoveryCodesAndSealedSecret(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()
@@ -431,6 +436,7 @@ func TestRecoveryCodesAndSealedSecret(t *testing.T) {
 
 // Setting up a factor ends the user's other sessions and keeps this one.
 func TestSettingUpAFactorEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()
@@ -467,6 +473,7 @@ func TestSettingUpAFactorEndsOtherSessions(t *testing.T) {
 
 // A wrong code while setting up the authenticator keeps the set-up page.
 func TestTOTPSetUpWithAWrongCode(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	u, mine := a.signedIn("setup-wrong@example.org", auth.Viewer)
@@ -489,6 +496,7 @@ func TestTOTPSetUpWithAWrongCode(t *testing.T) {
 // The only second factor of a user whose role needs one cannot be removed;
 // a mentee may remove theirs, and a staff user one of two.
 func TestRemovingTheOnlyFactor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()
@@ -539,6 +547,7 @@ func TestRemovingTheOnlyFactor(t *testing.T) {
 // The passkey endpoints, server side: options that require user
 // verification for this site, and garbage refused without storing anything.
 func TestPasskeyEndpoints(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()
@@ -625,6 +634,7 @@ func TestPasskeyEndpoints(t *testing.T) {
 
 // A cross-site POST to the second-factor forms is refused and changes nothing.
 func TestCrossSiteFactorPostsAreRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()
@@ -667,6 +677,7 @@ func TestCrossSiteFactorPostsAreRefused(t *testing.T) {
 // has only the password would be signed in, and the owner's other sessions
 // would end).
 func TestAddingAFactorAtTheChallengeStepIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	ctx := context.Background()

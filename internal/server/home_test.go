@@ -18,6 +18,7 @@ import (
 // mentors and psychologists see how many of their cases need attention,
 // with links into the case list; everyone else sees the programs.
 func TestHomePageByRole(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { homeByRole(t, newApp(t)) })
 	t.Run("postgres", func(t *testing.T) { homeByRole(t, newAppOn(t, store.Options{DatabaseURL: testdb.Postgres(t)})) })
 }

@@ -57,6 +57,7 @@ func (a *app) w1CaseCount(programID int64) int {
 // A person nobody knows yet is taken in at once: the check finds nothing,
 // the mentee and their case are created, and the coordinator lands on the case.
 func TestIntakeWithoutDuplicates(t *testing.T) {
+	t.Parallel()
 	w1Engines(t, func(t *testing.T, a *app) {
 		p := a.w1Program("Intake", 1)
 		coord, s := a.w1User(auth.Coordinator, p.ID)
@@ -90,6 +91,7 @@ func TestIntakeWithoutDuplicates(t *testing.T) {
 // A likely duplicate is shown (within the coordinator's programs only) and
 // the coordinator either links the person or continues with a new one.
 func TestIntakeDuplicatesLinkOrContinue(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	first, second, hidden := a.w1Program("First", 1), a.w1Program("Second", 1), a.w1Program("Hidden", 1)
 	_, s := a.w1User(auth.Coordinator, first.ID, second.ID)
@@ -156,6 +158,7 @@ func must2(res *http.Response, _ string) *http.Response { return res }
 // Posting the create directly still runs the duplicate check: it cannot
 // be skipped.
 func TestIntakeCheckCannotBeSkipped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Checked", 1)
 	_, s := a.w1User(auth.Coordinator, p.ID)
@@ -177,6 +180,7 @@ func TestIntakeCheckCannotBeSkipped(t *testing.T) {
 // Bad input shows the form again, every problem next to its field and what
 // was typed kept; nothing is saved.
 func TestIntakeBadInputKeepsTypedValues(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Careful", 1)
 	_, s := a.w1User(auth.Coordinator, p.ID)
@@ -209,6 +213,7 @@ func TestIntakeBadInputKeepsTypedValues(t *testing.T) {
 
 // Only a coordinator takes people in, and only into their own programs.
 func TestIntakeIsTheCoordinatorsInTheirPrograms(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mine, theirs := a.w1Program("Mine", 1), a.w1Program("Theirs", 1)
 	_, s := a.w1User(auth.Coordinator, mine.ID)

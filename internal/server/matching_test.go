@@ -140,6 +140,7 @@ func offered(body string, u auth.User) bool {
 // A waiting case's suggestions rank the ready mentors with a free place,
 // each score explained; nobody who may not take the case is listed.
 func TestSuggestionsListOnlyReadyMentorsWithAFreePlace(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		pl := newMatchPool(t, a)
 		c := pl.waiting(1)[0]
@@ -166,6 +167,7 @@ func TestSuggestionsListOnlyReadyMentorsWithAFreePlace(t *testing.T) {
 // became unready meanwhile is refused whole; the confirmed mentor then finds
 // their mentee on their home page.
 func TestMatchingPreviewAndConfirm(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		pl := newMatchPool(t, a)
 		pl.availability(pl.borisID, "2", "")

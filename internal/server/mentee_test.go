@@ -37,6 +37,7 @@ func (a *app) w1Audited(action string, menteeID int64) int {
 // work with them; the coordinator edits it, and an edit that crossed
 // someone else's is not lost but not saved over theirs either.
 func TestMenteeProfileAndEditConflict(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Profiles", 2)
 	coord, s := a.w1User(auth.Coordinator, p.ID)
@@ -100,6 +101,7 @@ func TestMenteeProfileAndEditConflict(t *testing.T) {
 // only the parts the person shared, the rest named but not shown; the
 // sharing is recorded with who and when.
 func TestHistoryIsReadAsShared(t *testing.T) {
+	t.Parallel()
 	w1Engines(t, func(t *testing.T, a *app) {
 		p := a.w1Program("History", 2)
 		coord, s := a.w1User(auth.Coordinator, p.ID)
@@ -203,6 +205,7 @@ func TestHistoryIsReadAsShared(t *testing.T) {
 // A consent is recorded with its date and who recorded it, and kept in the
 // history of records.
 func TestConsentRecorded(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Consents", 1)
 	coord, s := a.w1User(auth.Coordinator, p.ID)
@@ -240,6 +243,7 @@ func TestConsentRecorded(t *testing.T) {
 // The coordinator gives the person a portal account: a mentee user of the
 // case's program, linked to the person, with a link shown once.
 func TestPortalInvite(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.w1Program("Portal", 1)
 	coord, s := a.w1User(auth.Coordinator, p.ID)

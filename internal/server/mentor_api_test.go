@@ -63,6 +63,7 @@ func pausedOn(m apiMentor) string {
 // pause, a pause alone keeps the capacity, null ends the pause; two kinds
 // of change at once are refused whole.
 func TestAPIMentorPatchKeepsWhatItLeavesOut(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		_, _, id := w.readyMentor("anna.api@example.org")
@@ -106,6 +107,7 @@ func TestAPIMentorPatchKeepsWhatItLeavesOut(t *testing.T) {
 // an explicit status, so that an empty body withdraws nothing; a mentor
 // reports, only a coordinator confirms.
 func TestAPITrainingCompletionNeedsAStatus(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		f := w.refusedFields("POST", "/api/v1/training-modules", `{"title":"Safety"}`, http.StatusUnprocessableEntity)
@@ -176,6 +178,7 @@ func TestAPITrainingCompletionNeedsAStatus(t *testing.T) {
 // may not take a case; a confirmation with one of them is refused whole,
 // naming the case.
 func TestAPIMatchingLeavesOutUnreadyMentors(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		pl := newMatchPool(t, a)
 		cs := pl.waiting(2)
@@ -245,6 +248,7 @@ func TestAPIMatchingLeavesOutUnreadyMentors(t *testing.T) {
 
 // Reading a mentor's application or notes through the API is audited.
 func TestAPIMentorReadsAreAudited(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		id := w.apply("Nadia Audited", "nadia.audited@example.org")

@@ -208,6 +208,7 @@ func (a *app) audited(action, objectType string, id int64) int {
 // coordinator moves it to interview and checks. Impossible moves and stale
 // forms are refused with a message, and change nothing.
 func TestMentorScreeningOnTheBoard(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		id := w.apply("Hanna Applicant", "hanna.applicant@example.org")
@@ -258,6 +259,7 @@ func TestMentorScreeningOnTheBoard(t *testing.T) {
 // A screening note is shown to the coordinator, sealed in the database, and
 // every read of the application and the notes is audited.
 func TestMentorNotesAreSealedAndAudited(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		id := w.apply("Ales Noted", "ales.noted@example.org")
@@ -289,6 +291,7 @@ func TestMentorNotesAreSealedAndAudited(t *testing.T) {
 
 // A check with a date that is not one comes back as typed, the field named.
 func TestMentorCheckWithABadDateKeepsWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newMentorWorld(t, a)
 	id := w.apply("Dzmitry Dated", "dzmitry.dated@example.org")
@@ -309,6 +312,7 @@ func TestMentorCheckWithABadDateKeepsWhatWasTyped(t *testing.T) {
 // A check about to expire shows on the board and on the mentor's page; once
 // it has expired, the mentor is not ready and the page says why.
 func TestMentorCheckExpiringThenExpired(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		id := w.apply("Olga Expiring", "olga.expiring@example.org")
@@ -348,6 +352,7 @@ var inviteLink = regexp.MustCompile(`id="invite-link" class="link-value" type="t
 // Accepting at the checks stage shows an invitation link once, and the
 // link leads to choosing a password; accepting at another stage is refused.
 func TestMentorAcceptInvitesOnce(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		const email = "ira.accepted@example.org"
@@ -402,6 +407,7 @@ func TestMentorAcceptInvitesOnce(t *testing.T) {
 // confirms it: the mentor's own report is not enough, and they cannot
 // confirm it themself.
 func TestMentorTrainingMakesReady(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		_, body := w.post(fmt.Sprintf("/programs/%d/training", w.p.ID), url.Values{"title": {" "}, "description": {"Kept as typed"},
@@ -456,6 +462,7 @@ func TestMentorTrainingMakesReady(t *testing.T) {
 // A mentor sees their own record without the coordinators' notes, and
 // nobody else's; the board and the list are not theirs.
 func TestMentorSeesOnlyTheirOwnRecord(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		_, session, own := w.mentor("mira.mentor@example.org")
@@ -497,6 +504,7 @@ func TestMentorSeesOnlyTheirOwnRecord(t *testing.T) {
 // with a message the coordinator can see, although the form's section is
 // gone from the page now.
 func TestMentorFormsRefusedByTheStageSayWhy(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newMentorWorld(t, a)
 	_, _, id := w.mentor("rolf.retired@example.org")
@@ -520,6 +528,7 @@ func TestMentorFormsRefusedByTheStageSayWhy(t *testing.T) {
 // program to their account: there is no link to send, and the page does
 // not ask for one.
 func TestMentorAcceptOfAnExistingMentorSendsNoLink(t *testing.T) {
+	t.Parallel()
 	apiEngines(t, func(t *testing.T, a *app) {
 		w := newMentorWorld(t, a)
 		elsewhere := a.applyProgram("Another program")
@@ -543,6 +552,7 @@ func TestMentorAcceptOfAnExistingMentorSendsNoLink(t *testing.T) {
 // A module edited from a stale page is refused with the module kept as it
 // is; archiving a required module stops it from holding mentors back.
 func TestTrainingModuleEditAndArchive(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newMentorWorld(t, a)
 	mod := w.requireModule("Safety")

@@ -9,6 +9,7 @@ import (
 // Only a trusted proxy's X-Forwarded-For names the client; the nearest hop
 // that is not a trusted proxy is the client, whatever a client wrote before it.
 func TestClientAddress(t *testing.T) {
+	t.Parallel()
 	trusted := []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")}
 	for _, c := range []struct {
 		remote, xff, want string

@@ -107,6 +107,7 @@ func (w *partnerWorld) version(id int64) string {
 }
 
 func TestReferralPagesNeedConsentAndKeepWhatWasTyped(t *testing.T) {
+	t.Parallel()
 	w := newPartnerWorld(t)
 	a := w.a
 	page := a.w1Get(w.mentorS, fmt.Sprintf("/cases/%d/referrals/new?service=%d", w.c.ID, w.portalSvc.ID), http.StatusOK)
@@ -217,6 +218,7 @@ func TestReferralPagesNeedConsentAndKeepWhatWasTyped(t *testing.T) {
 }
 
 func TestStaffRecordPhoneReferralAnswers(t *testing.T) {
+	t.Parallel()
 	w := newPartnerWorld(t)
 	a := w.a
 	res, body := a.w1Post(w.coordS, fmt.Sprintf("/cases/%d/referrals", w.c.ID), form("service_id", strconv.FormatInt(w.phoneSvc.ID, 10),
@@ -261,6 +263,7 @@ func TestStaffRecordPhoneReferralAnswers(t *testing.T) {
 }
 
 func TestDirectoryPagesAndImport(t *testing.T) {
+	t.Parallel()
 	w := newPartnerWorld(t)
 	a := w.a
 	_, adminS := a.w1User(auth.Admin)
@@ -355,6 +358,7 @@ func TestDirectoryPagesAndImport(t *testing.T) {
 }
 
 func TestPartnerUserNeedsAnOrganisation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	_, adminS := a.w1User(auth.Admin)
 	res, body := a.w1Post(adminS, "/admin/users", form("email", "help@partner.example", "role", "partner"))
@@ -364,6 +368,7 @@ func TestPartnerUserNeedsAnOrganisation(t *testing.T) {
 }
 
 func TestReferralSharesOnlyWhatEachMayRead(t *testing.T) {
+	t.Parallel()
 	w := newPartnerWorld(t)
 	a := w.a
 	// The coordinator shares a part of the history the mentee did not share with the mentor.

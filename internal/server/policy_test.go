@@ -10,6 +10,7 @@ import (
 
 // Who may do what to which program, through the pages and the API.
 func TestProgramPolicy(t *testing.T) {
+	t.Parallel()
 	a := newApp(t) // signed in as an admin
 	mine := a.program("Mine")
 	other := a.program("Other")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -36,16 +37,16 @@ type portalWorld struct {
 	others      cases.PlanStep // owned by the other mentee
 }
 
-var portalCount int
+var portalCount atomic.Int64
 
 // portalIntake takes a person in and brings their case to waiting.
 func (w *portalWorld) portalIntake(name string) (cases.Mentee, cases.Case) {
 	t := w.a.t
 	t.Helper()
 	ctx := context.Background()
-	portalCount++
+	n := portalCount.Add(1)
 	m, c, err := w.a.store.CreateIntake(ctx, store.Intake{ProgramID: w.program.ID, State: cases.Intake, ActorID: w.coordinator.ID,
-		Mentee: cases.Mentee{CaseCode: fmt.Sprintf("PT-%04d", portalCount), FullName: name, BirthYear: 1985}})
+		Mentee: cases.Mentee{CaseCode: fmt.Sprintf("PT-%04d", n), FullName: name, BirthYear: 1985}})
 	if err != nil {
 		t.Fatalf("intake: %v", err)
 	}
@@ -79,6 +80,7 @@ func (w *portalWorld) step(caseID int64, title string, owner cases.Owner) cases.
 func newPortalWorld(t *testing.T, a *app) *portalWorld {
 	t.Helper()
 	ctx := context.Background()
+	portalCount := portalCount.Load()
 	w := &portalWorld{a: a, program: a.program(fmt.Sprintf("Portal program %d", portalCount))}
 	w.coordinator, w.coordToken = a.signedIn(fmt.Sprintf("coord-portal-%d@example.org", portalCount), auth.Coordinator, w.program.ID)
 	w.mentor, _ = a.signedIn(fmt.Sprintf("mentor-portal-%d@example.org", portalCount), auth.Mentor, w.program.ID)
@@ -129,6 +131,7 @@ func versionForm(v int) url.Values { return url.Values{"version": {fmt.Sprint(v)
 // The mentee's whole way through the portal: the plan and their own steps,
 // asking for help, agreeing to finish, the feedback, the download.
 func TestPortal(t *testing.T) {
+	t.Parallel()
 	t.Run("sqlite", func(t *testing.T) { portalJourney(t, newApp(t)) })
 	t.Run("postgres", func(t *testing.T) { portalJourney(t, newAppOn(t, store.Options{DatabaseURL: testdb.Postgres(t)})) })
 }
@@ -381,6 +384,7 @@ func portalAuditCount(t *testing.T, a *app, action string) int {
 
 // The portal is the mentee's alone, and a mentee reaches no staff page.
 func TestPortalAccess(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newPortalWorld(t, a)
 
@@ -440,6 +444,7 @@ func TestPortalAccess(t *testing.T) {
 // A mentee whose case has closed sees their plan, no help form, and their
 // download; asking for help there is refused with a message.
 func TestPortalAfterClosing(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	w := newPortalWorld(t, a)
 	ctx := context.Background()

@@ -42,6 +42,7 @@ func resendFormOf(t *testing.T, body string) (action string, fields url.Values) 
 // page keeps it, the second-factor page carries it, and the person sends it
 // again once signed in.
 func TestFormSentAfterTheSessionEndedIsKept(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	secret := a.withTOTP(a.user)
@@ -118,6 +119,7 @@ func TestFormSentAfterTheSessionEndedIsKept(t *testing.T) {
 
 // An expired session is treated like none: the form is kept.
 func TestFormSentWithAnExpiredSessionIsKept(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	a.skew.Add(int64(31 * time.Minute))
@@ -142,6 +144,7 @@ func TestFormSentWithAnExpiredSessionIsKept(t *testing.T) {
 // A kept form's action must be a local page that is not part of signing
 // in; anything else is dropped, and the last step simply goes on.
 func TestResendActionMustBeLocal(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	secret := a.withTOTP(a.user)
@@ -179,6 +182,7 @@ func TestResendActionMustBeLocal(t *testing.T) {
 
 // A person who needs no second factor gets the kept form straight after the password.
 func TestMenteeGetsTheKeptFormAfterThePassword(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.program("Mentee's")
 	u, _ := a.signedIn("mentee-resend@example.org", auth.Mentee, p.ID)
@@ -203,6 +207,7 @@ func TestMenteeGetsTheKeptFormAfterThePassword(t *testing.T) {
 // A form the server takes in one piece must survive signing in too: the
 // kept form travels inside the sign-in forms, encoded once more.
 func TestLongKeptFormSurvivesSigningIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	secret := a.withTOTP(a.user)
@@ -239,6 +244,7 @@ func TestLongKeptFormSurvivesSigningIn(t *testing.T) {
 // escaped or dot-segment path that reaches a form of signing in or of the
 // account is dropped like the plain one.
 func TestResendActionCannotReachExcludedFormsInDisguise(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
 	secret := a.withTOTP(a.user)

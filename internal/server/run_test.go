@@ -13,6 +13,7 @@ import (
 
 // A request in flight when shutdown starts still gets its full answer.
 func TestRunFinishesRequestsInFlight(t *testing.T) {
+	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(started)

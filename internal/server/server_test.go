@@ -13,7 +13,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -22,13 +21,13 @@ import (
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/program"
-	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
+	"homeward/internal/testsupport"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
 
 type app struct {
 	t       *testing.T
@@ -89,31 +88,15 @@ var appCount atomic.Int64
 // testMetricsToken is the metrics token of the test servers.
 const testMetricsToken = "metrics-token-for-tests"
 
-// testKeyring is a fresh key-encryption key in a temporary directory.
-func testKeyring(t *testing.T) *seal.Keyring {
-	t.Helper()
-	k, _, err := seal.Load(t.TempDir(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+// testKeyring, testHasher, testPasswordHash and testPassword are the
+// shared test support's: a fresh key, hashing at the least cost.
+var (
+	testKeyring      = testsupport.Keyring
+	testHasher       = testsupport.Hasher()
+	testPasswordHash = testsupport.PasswordHash
+)
 
-// testHasher is shared by the tests: making one hashes a dummy password.
-var testHasher = auth.NewHasher()
-
-// testPasswordHash is testPassword's hash, computed once: hashing is slow
-// on purpose, and the tests make many users.
-var testPasswordHash = sync.OnceValue(func() string {
-	phc, err := testHasher.Hash(context.Background(), testPassword)
-	if err != nil {
-		panic(err)
-	}
-	return phc
-})
-
-// testPassword is every test user's password.
-const testPassword = "a long enough test password"
+const testPassword = testsupport.Password
 
 // signedIn makes an active user and a session for them, and returns the user and the session token.
 func (a *app) signedIn(email string, role auth.Role, programs ...int64) (auth.User, string) {
@@ -189,6 +172,7 @@ func programForm(name string) url.Values {
 }
 
 func TestHomePage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.program("One")
 	res, body := a.do("GET", "/", nil)
@@ -209,6 +193,7 @@ func TestHomePage(t *testing.T) {
 }
 
 func TestCreateProgramThroughTheForm(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, _ := a.postForm("/programs", programForm("Return to freedom"))
 	if res.StatusCode != http.StatusSeeOther {
@@ -227,6 +212,7 @@ func TestCreateProgramThroughTheForm(t *testing.T) {
 }
 
 func TestProgramFormKeepsInputAndNamesFields(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	v := programForm("")
 	v.Set("description", "Typed with care")
@@ -257,6 +243,7 @@ func TestProgramFormKeepsInputAndNamesFields(t *testing.T) {
 }
 
 func TestCustodyMonthsDoNotBlockWhileCustodyIsOff(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	v := programForm("No custody")
 	v.Set("custody.months_before", "")
@@ -272,6 +259,7 @@ func TestCustodyMonthsDoNotBlockWhileCustodyIsOff(t *testing.T) {
 }
 
 func TestDuplicateNameIsShownOnTheField(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.program("Taken")
 	res, body := a.postForm("/programs", programForm("taken"))
@@ -281,6 +269,7 @@ func TestDuplicateNameIsShownOnTheField(t *testing.T) {
 }
 
 func TestEditProgramAndConcurrentEdit(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	p := a.program("Editable")
 	res, body := a.do("GET", "/programs/"+itoa(p.ID)+"/edit", nil)
@@ -312,6 +301,7 @@ func TestEditProgramAndConcurrentEdit(t *testing.T) {
 }
 
 func TestProgramListPagesAndSearches(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for i := range 55 {
 		a.program("Program " + pad(i))
@@ -339,6 +329,7 @@ func TestProgramListPagesAndSearches(t *testing.T) {
 }
 
 func TestNotFoundPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	for _, path := range []string{"/nope", "/programs/999", "/programs/abc", "/programs/999/edit"} {
 		res, body := a.do("GET", path, nil)
@@ -349,6 +340,7 @@ func TestNotFoundPages(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	bundle, _ := i18n.Load()
 	uk := bundle.Printer("uk").T("nav.programs")
@@ -381,6 +373,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, body := a.postForm("/programs", programForm("From elsewhere"), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Not allowed") || !strings.Contains(body, `<main id="main"`) {
@@ -400,6 +393,7 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 }
 
 func TestAssetsAreHashedAndCachedLong(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	_, body := a.do("GET", "/", nil)
 	css := regexp.MustCompile(`href="(/assets/app\.[0-9a-f]{10}\.css)"`).FindStringSubmatch(body)
@@ -417,6 +411,7 @@ func TestAssetsAreHashedAndCachedLong(t *testing.T) {
 }
 
 func TestOperationsEndpoints(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	if res, body := a.do("GET", "/healthz", nil); res.StatusCode != 200 || body != "ok\n" {
 		t.Errorf("healthz: %d %q", res.StatusCode, body)
@@ -468,6 +463,7 @@ func TestOperationsEndpoints(t *testing.T) {
 }
 
 func TestServerErrorPageHidesInternals(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.store.Close() // every page that reads now fails
 	res, body := a.do("GET", "/programs", nil)
@@ -484,6 +480,7 @@ func TestServerErrorPageHidesInternals(t *testing.T) {
 }
 
 func TestTwoAppProcessesOnOnePostgres(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	keys := testKeyring(t) // two processes of one installation share the key file
 	one := newAppOn(t, store.Options{DatabaseURL: url, Keyring: keys})
@@ -502,6 +499,7 @@ func itoa(i int64) string { return strconv.FormatInt(i, 10) }
 func pad(i int) string { return fmt.Sprintf("%02d", i) }
 
 func TestWritesAreAudited(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, _ := a.postForm("/programs", programForm("Audited"))
 	if res.StatusCode != http.StatusSeeOther {
@@ -527,6 +525,7 @@ func TestWritesAreAudited(t *testing.T) {
 }
 
 func TestHSTSBehindATLSProxy(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	if res, _ := a.do("GET", "/healthz", nil); res.Header.Get("Strict-Transport-Security") != "" {
 		t.Errorf("HSTS on a plain-HTTP site")

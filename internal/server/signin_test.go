@@ -25,6 +25,7 @@ func concrete(path string) string {
 // Every route but the public ones refuses an anonymous request: the API with
 // 401, a page by sending the person to sign in.
 func TestAnonymousIsRefusedEverywhereButPublicRoutes(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.program("Exists")
 	a.session = ""
@@ -57,6 +58,7 @@ func TestAnonymousIsRefusedEverywhereButPublicRoutes(t *testing.T) {
 
 // A route table entry without an access declaration stops the server from starting.
 func TestRouteWithoutAccessIsRefused(t *testing.T) {
+	t.Parallel()
 	err := route.Mount(http.NewServeMux(), []route.Route{{Method: "GET", Path: "/x", Handler: http.NotFoundHandler()}},
 		func(_ route.Route, h http.Handler) http.Handler { return h })
 	if err == nil || !strings.Contains(err.Error(), "declares no access") {
@@ -75,6 +77,7 @@ func TestRouteWithoutAccessIsRefused(t *testing.T) {
 // No GET or HEAD changes state: every change is audited, so walking every
 // GET route signed in must leave the audit head where it was.
 func TestNoGetChangesState(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.program("Exists")
 	ctx := context.Background()
@@ -106,6 +109,7 @@ func TestNoGetChangesState(t *testing.T) {
 }
 
 func TestSignInAndOut(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	secret := a.withTOTP(a.user)
 	a.session = ""
@@ -179,6 +183,7 @@ func TestSignInAndOut(t *testing.T) {
 }
 
 func TestLockoutAfterRepeatedFailures(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.session = ""
 	for i := range 5 {
@@ -199,6 +204,7 @@ func TestLockoutAfterRepeatedFailures(t *testing.T) {
 }
 
 func TestFirstAdminSetupLink(t *testing.T) {
+	t.Parallel()
 	a := newBareApp(t, store.Options{DataDir: t.TempDir()})
 	ctx := context.Background()
 	token, err := a.ids.SetupLink(ctx)
@@ -230,6 +236,7 @@ func TestFirstAdminSetupLink(t *testing.T) {
 }
 
 func TestInvitationAndDisabling(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	u, token, err := a.ids.Invite(ctx, auth.User{Email: "mentor@example.org", Role: auth.Mentor})
@@ -267,6 +274,7 @@ func TestInvitationAndDisabling(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	now := time.Now()
 	a.store.SetClock(func() time.Time { return now })

@@ -42,6 +42,7 @@ func (a *app) withBearer(token, method, target, body string) (*http.Response, st
 }
 
 func TestAPITokenIsShownOnceAndWorksForTheAPIOnly(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	a.program("Visible")
 	res, body := a.postForm("/account/tokens", url.Values{"name": {"  Reporting script  "}, "days": {"30"}})
@@ -109,6 +110,7 @@ func TestAPITokenIsShownOnceAndWorksForTheAPIOnly(t *testing.T) {
 
 // A token has the rights of its user and no more.
 func TestAPITokenHasNoMoreRightsThanItsUser(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	mine := a.program("Mine")
 	other := a.program("Other")
@@ -143,6 +145,7 @@ func TestAPITokenHasNoMoreRightsThanItsUser(t *testing.T) {
 // A revoked or expired token, or one of a disabled user, stops working;
 // nobody revokes another person's token.
 func TestAPITokenEnds(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -212,6 +215,7 @@ func TestAPITokenEnds(t *testing.T) {
 }
 
 func TestAPITokenFormKeepsInput(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	res, body := a.postForm("/account/tokens", url.Values{"name": {"   "}, "days": {"90"}})
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "This field is required.") ||
@@ -238,6 +242,7 @@ func TestAPITokenFormKeepsInput(t *testing.T) {
 // A token the server does not know is refused with 401 JSON, and never
 // falls back to the session cookie sent along.
 func TestUnknownBearerTokenNeverFallsBackToTheCookie(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	_, _ = a.createToken("real", "7")
 	// a.session (an admin's full session) rides along as a cookie.
@@ -267,6 +272,7 @@ func TestUnknownBearerTokenNeverFallsBackToTheCookie(t *testing.T) {
 // Disabling an account revokes its API tokens for good: enabling it again
 // does not bring them back.
 func TestDisablingRevokesTokensForGood(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	u, _ := a.signedIn("coordinator-tokens@example.org", auth.Coordinator)
