@@ -6,6 +6,9 @@
 // Each entry's hash covers its fields and the previous entry's hash, so an
 // edited, deleted or reordered entry breaks the chain at that point, and a cut
 // tail shows against a head kept off the server (Verify).
+//
+// Glossary words: Seal (an audited read opens sealed fields), Report and
+// export (audited reads of many records).
 package audit
 
 import (

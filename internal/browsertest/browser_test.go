@@ -12,12 +12,10 @@ import (
 	"regexp"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-	"github.com/pquerna/otp/totp"
 
 	"homeward/internal/auth"
 	"homeward/internal/i18n"
@@ -46,8 +44,8 @@ type app struct {
 	ids    *identity.Service
 	bundle *i18n.Bundle
 	en     *i18n.Printer
-	skew   *atomic.Int64 // how far the store's clock runs ahead (tick)
-	secret string        // the TOTP secret of the admin start signs in
+	clock  *testsupport.Clock // the store's clock, ahead of the real one by whole steps (tick)
+	secret string             // the TOTP secret of the admin start signs in
 }
 
 // chromiumPath returns the browser to drive, or skips the test (fails it with
@@ -104,8 +102,7 @@ func startBare(t *testing.T) *app {
 	})
 	// The store's clock runs ahead by whole TOTP steps when a test asks
 	// (tick), so that each sign-in has a fresh code.
-	skew := &atomic.Int64{}
-	st.SetClock(func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
+	clock := new(testsupport.Clock).Use(st)
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatalf("load catalogues: %v", err)
@@ -167,7 +164,7 @@ func startBare(t *testing.T) *app {
 	if err := chromedp.Do(tab); err != nil {
 		t.Fatalf("start %s: %v", chromium, err)
 	}
-	return &app{t: t, tab: tab, url: site, store: st, ids: ids, bundle: bundle, en: bundle.Printer("en"), skew: skew}
+	return &app{t: t, tab: tab, url: site, store: st, ids: ids, bundle: bundle, en: bundle.Printer("en"), clock: clock}
 }
 
 // testEmail and testPassword are the browser's user.
@@ -179,49 +176,27 @@ const (
 // user makes an active user with the test password.
 func (a *app) user(email string, role auth.Role, programs ...int64) auth.User {
 	a.t.Helper()
-	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role, Programs: programs})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	phc, _ := testHasher.Hash(ctx, testPassword)
-	if err := a.store.SetPassword(ctx, u.ID, phc); err != nil {
-		a.t.Fatal(err)
-	}
-	return u
+	return testsupport.User(a.t, a.store, email, role, programs...)
 }
 
 var testHasher = testsupport.Hasher() // hashing at the least cost
 
 // tick moves the store's clock on by one TOTP step: a code is never
 // accepted twice, so each sign-in needs the next one.
-func (a *app) tick() { a.skew.Add(int64(30 * time.Second)) }
+func (a *app) tick() { a.clock.Tick() }
 
 // withTOTP sets up an authenticator app for the user, as enrolment would,
 // and returns its secret.
 func (a *app) withTOTP(u auth.User) string {
 	a.t.Helper()
-	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-	ctx := context.Background()
-	if err := a.store.BeginTOTP(ctx, u.ID, 0, secret); err != nil {
-		a.t.Fatal(err)
-	}
-	a.tick()
-	if err := a.store.UseTOTPStep(ctx, u.ID, a.store.Now().Unix()/30-1, true, 0, false); err != nil {
-		a.t.Fatal(err)
-	}
-	return secret
+	return testsupport.WithTOTP(a.t, a.store, a.clock, u)
 }
 
 // code is the authenticator app's code now, at the store's time.
 func (a *app) code(secret string) string {
 	a.t.Helper()
 	a.tick()
-	c, err := totp.GenerateCode(secret, a.store.Now())
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return c
+	return testsupport.Code(a.t, a.store, secret)
 }
 
 // signIn signs in through the sign-in page and the second-factor page, as a

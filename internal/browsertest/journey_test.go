@@ -477,7 +477,7 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 	all.step(t, "six months later the coordinator records the follow-up", func(t *testing.T) {
 		// The clock moves on past the 6-month follow-up's due date; every
 		// session has long ended, so the coordinator signs in again.
-		coord.skew.Add(int64(200 * 24 * time.Hour))
+		coord.clock.Add(200 * 24 * time.Hour)
 		coord.signIn(coordEmail, coordSecret)
 		coord.open(casePath + "/closing")
 		six := `li.work-item:has(form[action="` + followUp + `"])`

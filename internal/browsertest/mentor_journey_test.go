@@ -66,7 +66,7 @@ func TestMentorJourneyApplicationToMatch(t *testing.T) {
 		applicant.click("#t-weekday_evenings")
 		applicant.click("#x-political_persecution")
 		applicant.click("#f-consent")
-		coord.skew.Add(int64(2 * time.Minute)) // a person takes a while to fill it in
+		coord.clock.Add(2 * time.Minute) // a person takes a while to fill it in
 		applicant.send("send the application", "/programs/"+progPath+"/apply", http.StatusOK)
 		applicant.wantHere("after applying", "/programs/"+progPath+"/apply/done")
 		applicant.wantText("main h1", en.T("apply.done.title"))

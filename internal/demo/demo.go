@@ -4,6 +4,10 @@
 // mentors and the case journeys of people through the programs; the medium
 // and large sizes add generated cases in bulk, so that lists can be
 // measured at scale.
+//
+// Glossary words: every record kind — Program, Mentor, Mentee, Case, Match,
+// Need, Plan step, Request, Contact, Partner, Service, Referral, Outcome,
+// Follow-up, Feedback, Note.
 package demo
 
 import (

@@ -14,6 +14,9 @@
 // service phones. Reading takes the first phone and the first schedule with
 // a description and ignores the records Homeward does not model (the rows of
 // other tables, contacts of services or locations, languages of locations).
+//
+// Glossary words: Partner (HSDS's "organization": this package is the one
+// place that keeps HSDS's word), Service.
 package hsds
 
 import (

@@ -6,6 +6,8 @@
 // The package knows nothing of the store: the caller fills Mentor and Case
 // with the data a coordinator may use for matching, and decides which mentors
 // are ready (training done, checks valid, free capacity) before scoring.
+//
+// Glossary words: Match (a mentor on a case), Mentor, Case, Need.
 package matching
 
 import (

@@ -3,6 +3,9 @@
 // screening, the profile matching reads, capacity and pauses), the Checks
 // and Training that make a mentor ready, and Readiness, which says why a
 // mentor is not (yet) ready for matching.
+//
+// Glossary words: Mentor (a volunteer, from application to retirement),
+// Match (a mentor on a case: the capacity it takes).
 package mentors
 
 import (

@@ -2,6 +2,10 @@
 // services, in the terms of the Open Referral Human Services Data
 // Specification (HSDS) 3.0, and the referrals that send a mentee to a
 // service: their statuses, the fields they share and the rules of each step.
+//
+// Glossary words: Partner (an organisation of the directory; HSDS says
+// "organization", a word kept at the HSDS boundary, in internal/hsds),
+// Service, Referral, Outcome (what a referral's help led to).
 package partners
 
 import (

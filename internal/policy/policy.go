@@ -2,6 +2,9 @@
 // a record. Deny by default: an action not named here is refused. Lists are
 // scoped by the same rules (Programs), so they only ever hold what the actor
 // may see.
+//
+// Glossary words: every record kind the policy decides on — Program,
+// Case, Mentor, Referral — and the roles of internal/auth.
 package policy
 
 import (

@@ -1,5 +1,8 @@
 // Package program holds the Program: what a mentoring program is, its
 // settings with their defaults, and the rules its fields must satisfy.
+//
+// Glossary words: Program, Need (its domains), Facility (of a custody
+// program).
 package program
 
 import (

@@ -17,6 +17,9 @@
 // large dependency and its own keyset format for features we do not use.
 // Random 96-bit nonces are safe here because a data key seals only one
 // record's fields, far below GCM's 2^32 messages per key.
+//
+// Glossary words: Seal (to encrypt a field under a record's data key),
+// Erasure (destroying a person's data key: what it sealed is gone).
 package seal
 
 import (

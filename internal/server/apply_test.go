@@ -82,7 +82,7 @@ func (a *app) applyForm(addr string, programID int64) string {
 	if res.StatusCode != http.StatusOK || m == nil {
 		a.t.Fatalf("application form: %d, token found %v\n%s", res.StatusCode, m != nil, body)
 	}
-	a.skew.Add(int64(2 * time.Minute))
+	a.clock.Add(2 * time.Minute)
 	return m[1]
 }
 
@@ -284,7 +284,7 @@ func TestApplyHoneypotAndTimingStoreNothingButLookTheSame(t *testing.T) {
 
 	// Too old: more than a day after.
 	v = applyValues(a.applyForm("198.51.100.5", p.ID))
-	a.skew.Add(int64(25 * time.Hour))
+	a.clock.Add(25 * time.Hour)
 	sent("too old", "198.51.100.5", v)
 
 	// Not ours: a forged or altered signed time, or another program's, or none.
@@ -334,7 +334,7 @@ func TestApplyLimitPerAddress(t *testing.T) {
 		t.Errorf("another address: %d", res.StatusCode)
 	}
 	// An hour later the address may apply again.
-	a.skew.Add(int64(store.ApplicationLimit.Lockout + time.Minute))
+	a.clock.Add(store.ApplicationLimit.Lockout + time.Minute)
 	if res, _ := a.applyPost("198.51.100.20", p.ID, applyValues(a.applyForm("198.51.100.20", p.ID))); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("after the lockout: %d", res.StatusCode)
 	}
@@ -544,7 +544,7 @@ func TestApplyFormKeyIsSharedByAppProcesses(t *testing.T) {
 	one.session, two.session = "", ""
 	p := one.applyProgram("Two processes")
 	token := one.applyForm("198.51.100.50", p.ID)
-	two.skew.Store(one.skew.Load())
+	two.clock.Set(one.clock.Skew())
 	res, _ := two.applyPost("198.51.100.50", p.ID, applyValues(token))
 	if res.StatusCode != http.StatusSeeOther || len(two.applications()) != 1 {
 		t.Fatalf("form shown by one process, sent to the other: %d, %d stored", res.StatusCode, len(two.applications()))

@@ -186,7 +186,7 @@ func TestCaseListFiltersSortsAndPages(t *testing.T) {
 	// Three weeks and more later, contacts are overdue and the active case
 	// has been quiet: the list says so in words.
 	check("?signal=overdue")
-	a.skew.Store(int64(30 * 24 * time.Hour))
+	a.clock.Set(30 * 24 * time.Hour)
 	s = a.w1Session(coord) // the old session ended long ago
 	body = check("?signal=overdue", active, matched)
 	if !strings.Contains(body, "Overdue by ") {

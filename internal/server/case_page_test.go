@@ -221,13 +221,13 @@ func TestCaseOverviewSignalsAndChart(t *testing.T) {
 	// question about completion. No contact was ever logged.
 	for week, n := range []int{3, 2, 1} {
 		if week > 0 {
-			a.skew.Add(int64(overviewWeek))
+			a.clock.Add(overviewWeek)
 		}
 		for range n {
 			w.request(t, c)
 		}
 	}
-	a.skew.Add(int64(4 * overviewWeek))
+	a.clock.Add(4 * overviewWeek)
 	w.signIn(t, w.mentor)
 	w.signIn(t, w.coord)
 	body := w.page(t, w.mentor, c, http.StatusOK)

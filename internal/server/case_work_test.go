@@ -115,7 +115,7 @@ func TestMentorRecordsAContact(t *testing.T) {
 			t.Fatal("an active case has no next contact due")
 		}
 		// A few minutes after the match the mentor talks to the mentee in prison.
-		a.skew.Add(int64(2 * time.Minute))
+		a.clock.Add(2 * time.Minute)
 		res, body := tm.as(tm.mentor).do("GET", tm.tab("contacts"), nil)
 		wantPage(t, "contacts page", res, body, 200, "No contacts are recorded yet.", `type="datetime-local"`,
 			`<option value="prison_visit">Prison visit</option>`, `name="needs" value="housing"`, "Next contact due by")

@@ -1,47 +1,31 @@
 package server_test
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
-
-	"github.com/pquerna/otp/totp"
 
 	"homeward/internal/auth"
 	"homeward/internal/identity"
+	"homeward/internal/testsupport"
 )
 
 // tick moves the store's clock on by one TOTP step, so that a new code is
 // accepted (a code is never accepted twice).
-func (a *app) tick() { a.skew.Add(int64(30 * time.Second)) }
+func (a *app) tick() { a.clock.Tick() }
 
 // withTOTP sets up an authenticator app for the user, as enrolment would,
 // and returns its secret.
 func (a *app) withTOTP(u auth.User) string {
 	a.t.Helper()
-	ctx := context.Background()
-	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-	if err := a.store.BeginTOTP(ctx, u.ID, 0, secret); err != nil {
-		a.t.Fatal(err)
-	}
-	a.tick()
-	if err := a.store.UseTOTPStep(ctx, u.ID, a.store.Now().Unix()/30-1, true, 0, false); err != nil {
-		a.t.Fatal(err)
-	}
-	return secret
+	return testsupport.WithTOTP(a.t, a.store, a.clock, u)
 }
 
 // code is the authenticator app's code at the store's time.
 func (a *app) code(secret string) string {
 	a.t.Helper()
-	c, err := totp.GenerateCode(secret, a.store.Now())
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	return c
+	return testsupport.Code(a.t, a.store, secret)
 }
 
 // sessionCookie returns the session token a response sets, or "".

@@ -50,7 +50,7 @@ func homeByRole(t *testing.T, a *app) {
 	_, waiting := w.portalIntake("Waiting Person")
 
 	// Two months later nobody has been in touch and no request came.
-	a.skew.Add(int64(60 * 24 * time.Hour))
+	a.clock.Add(60 * 24 * time.Hour)
 	session := func(u auth.User) string {
 		token, err := a.store.CreateSession(ctx, u.ID, time.Hour, "192.0.2.1", "test")
 		if err != nil {

@@ -335,7 +335,7 @@ func TestMentorCheckExpiringThenExpired(t *testing.T) {
 		body := w.get(mentorPath(ready, ""))
 		ovHas(t, "ready mentor's page", body, "Ready for matching.", expiring)
 		ovHas(t, "mentors expiring", w.get(fmt.Sprintf("/mentors?program=%d&expiring=1", w.p.ID)), "vera.ready@example.org")
-		a.skew.Add(int64(11 * 24 * time.Hour))
+		a.clock.Add(11 * 24 * time.Hour)
 		w.coordSession = a.w1Session(w.coord) // the old one ran out with the days
 		w.asCoordinator()
 		body = w.get(mentorPath(ready, ""))

@@ -241,7 +241,7 @@ func TestStaffRecordPhoneReferralAnswers(t *testing.T) {
 	if list := a.w1Get(w.coordS, "/referrals?waiting=1", http.StatusOK); strings.Contains(list, "Emergency rooms") {
 		t.Fatal("a referral sent today is listed as waiting")
 	}
-	a.skew.Add(int64(8 * 24 * time.Hour))
+	a.clock.Add(8 * 24 * time.Hour)
 	w.coordS = a.w1Session(w.coord)
 	if list := a.w1Get(w.coordS, "/referrals?waiting=1", http.StatusOK); !strings.Contains(list, "Emergency rooms") || !strings.Contains(list, "No answer yet") {
 		t.Fatal("a referral unanswered for 8 days is not listed as waiting")

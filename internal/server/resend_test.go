@@ -122,7 +122,7 @@ func TestFormSentWithAnExpiredSessionIsKept(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	a.freezeClock()
-	a.skew.Add(int64(31 * time.Minute))
+	a.clock.Add(31 * time.Minute)
 	res, body := a.postForm("/programs", programForm("Late"))
 	if res.StatusCode != http.StatusUnauthorized || hiddenFields(body).Get("resend.action") != "/programs" {
 		t.Errorf("form with an idle session: %d, want the sign-in page keeping it", res.StatusCode)

@@ -37,7 +37,7 @@ type app struct {
 	logs    *strings.Builder
 	session string // the session token requests carry; "" sends them anonymously
 	user    auth.User
-	skew    *atomic.Int64 // how far the store's clock runs ahead of the real one (tick)
+	clock   *testsupport.Clock // the store's clock, which runs ahead of the real one when a test asks (tick)
 }
 
 // newApp builds the whole server on a fresh SQLite store.
@@ -71,9 +71,8 @@ func newBareApp(t *testing.T, opts store.Options) *app {
 	if err != nil {
 		t.Fatal(err)
 	}
-	skew := &atomic.Int64{}
-	st.SetClock(func() time.Time { return time.Now().Add(time.Duration(skew.Load())) })
-	return &app{t: t, store: st, ids: ids, srv: srv, logs: logs, skew: skew}
+	clock := new(testsupport.Clock).Use(st)
+	return &app{t: t, store: st, ids: ids, srv: srv, logs: logs, clock: clock}
 }
 
 func newAppOn(t *testing.T, opts store.Options) *app {
@@ -101,15 +100,8 @@ const testPassword = testsupport.Password
 // signedIn makes an active user and a session for them, and returns the user and the session token.
 func (a *app) signedIn(email string, role auth.Role, programs ...int64) (auth.User, string) {
 	a.t.Helper()
-	ctx := context.Background()
-	u, err := a.store.CreateUser(ctx, auth.User{Email: email, Role: role, Programs: programs})
-	if err != nil {
-		a.t.Fatal(err)
-	}
-	if err := a.store.SetPassword(ctx, u.ID, testPasswordHash()); err != nil {
-		a.t.Fatal(err)
-	}
-	token, err := a.store.CreateSession(ctx, u.ID, time.Hour, "192.0.2.1", "test")
+	u := testsupport.User(a.t, a.store, email, role, programs...)
+	token, err := a.store.CreateSession(context.Background(), u.ID, time.Hour, "192.0.2.1", "test")
 	if err != nil {
 		a.t.Fatal(err)
 	}

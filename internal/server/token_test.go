@@ -149,7 +149,7 @@ func TestAPITokenEnds(t *testing.T) {
 	a := newApp(t)
 	ctx := context.Background()
 	now := time.Now()
-	a.store.SetClock(func() time.Time { return now.Add(time.Duration(a.skew.Load())) })
+	a.store.SetClock(func() time.Time { return now.Add(a.clock.Skew()) })
 	u, mine := a.signedIn("token-owner@example.org", auth.Viewer)
 	admin := a.session
 	a.session = mine
@@ -193,11 +193,11 @@ func TestAPITokenEnds(t *testing.T) {
 	}
 
 	// Expiry: the week-long token works after six days, not after eight.
-	a.skew.Add(int64(6 * 24 * time.Hour))
+	a.clock.Add(6 * 24 * time.Hour)
 	if res, _ := a.withBearer(short, "GET", "/api/v1/programs", ""); res.StatusCode != http.StatusOK {
 		t.Errorf("a 7-day token after 6 days: %d", res.StatusCode)
 	}
-	a.skew.Add(int64(2 * 24 * time.Hour))
+	a.clock.Add(2 * 24 * time.Hour)
 	if res, _ := a.withBearer(short, "GET", "/api/v1/programs", ""); res.StatusCode != http.StatusUnauthorized {
 		t.Errorf("a 7-day token after 8 days: %d, want 401", res.StatusCode)
 	}
