@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"time"
 
 	"homeward/internal/errs"
@@ -40,22 +39,6 @@ func workStale(what string) error {
 	return errs.Conflict("Someone else changed this "+what+" while you were editing it. Reload to see their change, then edit again.", nil)
 }
 
-// workVersion checks a version sent back by an editor.
-func workVersion(v int) error {
-	if v < 1 || v > math.MaxInt32 {
-		return errs.Invalid(map[string]string{"version": "validation.version_required"})
-	}
-	return nil
-}
-
-// workUser is a user id as a query argument: NULL for 0.
-func workUser(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // workLater returns the later of a stored time (maybe nil) and t.
 func workLater(old *time.Time, t time.Time) *time.Time {
 	if old != nil && old.After(t) {
@@ -79,13 +62,4 @@ func (s *Store) caseDomains(ctx context.Context, q queryer, caseID int64) ([]str
 		return nil, errs.Internal(fmt.Errorf("decode need domains: %w", err))
 	}
 	return domains, nil
-}
-
-func workHas[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -76,7 +76,7 @@ func (s *Store) RecordAgreement(ctx context.Context, caseID, actorID int64, inPo
 		_, err := tx.ExecContext(ctx, `INSERT INTO closings (case_id, period, agreed_at, agreed_by, agreed_in_portal)
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, period) DO UPDATE SET
 			agreed_at = excluded.agreed_at, agreed_by = excluded.agreed_by, agreed_in_portal = excluded.agreed_in_portal`,
-			caseID, ct.Period, s.ts(s.now()), workUser(actorID), inPortal)
+			caseID, ct.Period, s.ts(s.now()), nullID(actorID), inPortal)
 		return s.wrap(err, "record agreement")
 	})
 }
@@ -88,7 +88,7 @@ func (s *Store) RecordFinalMeeting(ctx context.Context, caseID, actorID int64) e
 		_, err := tx.ExecContext(ctx, `INSERT INTO closings (case_id, period, final_meeting_at, final_meeting_by)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, period) DO UPDATE SET
 			final_meeting_at = excluded.final_meeting_at, final_meeting_by = excluded.final_meeting_by`,
-			caseID, ct.Period, s.ts(s.now()), workUser(actorID))
+			caseID, ct.Period, s.ts(s.now()), nullID(actorID))
 		return s.wrap(err, "record final meeting")
 	})
 }
@@ -117,7 +117,7 @@ func (s *Store) askReadiness(ctx context.Context, tx *sql.Tx, caseID int64, peri
 		VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, period) DO UPDATE SET
 		readiness_asked_at = excluded.readiness_asked_at, readiness_asked_by = excluded.readiness_asked_by,
 		agreed_at = NULL, agreed_by = NULL, agreed_in_portal = $5, final_meeting_at = NULL, final_meeting_by = NULL`,
-		caseID, period, s.ts(s.now()), workUser(actorID), false)
+		caseID, period, s.ts(s.now()), nullID(actorID), false)
 	return s.wrap(err, "record readiness asked")
 }
 

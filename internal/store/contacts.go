@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"homeward/internal/audit"
@@ -47,7 +48,7 @@ func (s *Store) AddContact(ctx context.Context, c cases.Contact) (cases.Contact,
 		c.CreatedAt = now
 		if err := tx.QueryRowContext(ctx, `INSERT INTO contacts (case_id, at, channel, minutes, needs, recorded_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-			c.CaseID, s.ts(c.At), string(c.Channel), c.Minutes, string(needs), workUser(c.RecordedBy), s.ts(now)).Scan(&c.ID); err != nil {
+			c.CaseID, s.ts(c.At), string(c.Channel), c.Minutes, string(needs), nullID(c.RecordedBy), s.ts(now)).Scan(&c.ID); err != nil {
 			return s.wrap(err, "insert contact")
 		}
 		if c.Summary != "" {
@@ -78,11 +79,14 @@ func (s *Store) AddContact(ctx context.Context, c cases.Contact) (cases.Contact,
 	return c, err
 }
 
-// workDistinct drops repeated values, keeping the first of each.
+// workDistinct drops repeated values, keeping the first of each in the
+// order given (slices.Sort and slices.Compact would reorder them, and a
+// contact's domains are shown as they were entered); it never returns nil,
+// so the stored JSON is [] rather than null.
 func workDistinct(l []string) []string {
 	out := []string{}
 	for _, v := range l {
-		if !workHas(out, v) {
+		if !slices.Contains(out, v) {
 			out = append(out, v)
 		}
 	}

@@ -40,7 +40,7 @@ func (s *Store) SaveFeedback(ctx context.Context, fb cases.Feedback) error {
 			text_sealed = excluded.text_sealed, in_portal = excluded.in_portal, recorded_by = excluded.recorded_by,
 			recorded_at = excluded.recorded_at`,
 			fb.CaseID, ct.Period, fb.Declined, int(fb.Support), int(fb.Mentor), int(fb.Plan), int(fb.Recommend),
-			sealed, fb.InPortal, workUser(fb.RecordedBy), s.ts(s.now()))
+			sealed, fb.InPortal, nullID(fb.RecordedBy), s.ts(s.now()))
 		return s.wrap(err, "save feedback")
 	})
 }

@@ -77,7 +77,7 @@ func (s *Store) FollowUps(ctx context.Context, caseID int64) ([]cases.FollowUp, 
 // case is not fu.CaseID (when set) is not found; the case must be closed.
 // The returned follow-up carries the note as given.
 func (s *Store) RecordFollowUp(ctx context.Context, fu cases.FollowUp) (cases.FollowUp, error) {
-	if err := workVersion(fu.Version); err != nil {
+	if err := checkVersion(fu.Version); err != nil {
 		return fu, err
 	}
 	if err := fu.Validate(); err != nil {
@@ -109,7 +109,7 @@ func (s *Store) RecordFollowUp(ctx context.Context, fu cases.FollowUp) (cases.Fo
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE follow_ups SET done_at = $1, work_kept = $2, housing = $3, rearrested = $4,
 			note_sealed = $5, recorded_by = $6, version = version + 1 WHERE id = $7 AND version = $8`,
-			s.ts(s.now()), string(fu.WorkKept), string(fu.Housing), string(fu.Rearrested), note, workUser(fu.RecordedBy),
+			s.ts(s.now()), string(fu.WorkKept), string(fu.Housing), string(fu.Rearrested), note, nullID(fu.RecordedBy),
 			fu.ID, fu.Version)
 		if err != nil {
 			return s.wrap(err, "record follow-up")

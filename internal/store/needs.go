@@ -60,7 +60,7 @@ func (s *Store) AssessNeeds(ctx context.Context, caseID int64, as []cases.Assess
 			if _, err := tx.ExecContext(ctx, `INSERT INTO needs (case_id, period, domain, severity, status, current,
 				previous_id, assessed_by, assessed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 				caseID, ct.Period, a.Domain, string(a.Severity), string(a.Status), true,
-				workUser(prevID), workUser(actorID), s.ts(now)); err != nil {
+				nullID(prevID), nullID(actorID), s.ts(now)); err != nil {
 				return s.wrap(err, "insert need")
 			}
 			changed++

@@ -32,7 +32,7 @@ func (s *Store) AddNote(ctx context.Context, n cases.Note) (cases.Note, error) {
 		// is sealed once its id, which the seal is bound to, is known.
 		if err := tx.QueryRowContext(ctx, `INSERT INTO notes (case_id, visibility, body_sealed, author_id, created_at)
 			VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-			n.CaseID, string(n.Visibility), []byte{}, workUser(n.AuthorID), s.ts(n.CreatedAt)).Scan(&n.ID); err != nil {
+			n.CaseID, string(n.Visibility), []byte{}, nullID(n.AuthorID), s.ts(n.CreatedAt)).Scan(&n.ID); err != nil {
 			return s.wrap(err, "insert note")
 		}
 		sealed, err := s.sealField(key, "notes", "body_sealed", n.ID, n.Body)

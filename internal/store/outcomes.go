@@ -84,7 +84,7 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (
 	o.RecordedAt = s.now()
 	if err := tx.QueryRowContext(ctx, `INSERT INTO outcomes (case_id, period, kind, note, recorded_by, recorded_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		o.CaseID, o.Period, string(o.Kind), o.Note, workUser(o.RecordedBy), s.ts(o.RecordedAt)).Scan(&o.ID); err != nil {
+		o.CaseID, o.Period, string(o.Kind), o.Note, nullID(o.RecordedBy), s.ts(o.RecordedAt)).Scan(&o.ID); err != nil {
 		return o, s.wrap(err, "insert outcome")
 	}
 	return o, s.appendAudit(ctx, tx, "outcome.add", "outcome", o.ID, audit.OK)

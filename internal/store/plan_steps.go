@@ -85,7 +85,7 @@ func (s *Store) AddPlanStep(ctx context.Context, st cases.PlanStep) (cases.PlanS
 func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.PlanStep, error) {
 	st.Normalize()
 	st.DueOn = workDate(st.DueOn)
-	if err := workVersion(st.Version); err != nil {
+	if err := checkVersion(st.Version); err != nil {
 		return st, err
 	}
 	var out cases.PlanStep

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,7 +96,7 @@ func (s *Store) AddRequest(ctx context.Context, r cases.Request) (cases.Request,
 		if err := tx.QueryRowContext(ctx, `INSERT INTO requests (case_id, period, domain, urgency, status,
 			raised_by_mentee, recorded_by, created_at, updated_at, resolved_at, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, 1) RETURNING id`,
-			r.CaseID, ct.Period, r.Domain, string(r.Urgency), string(r.Status), r.RaisedByMentee, workUser(r.RecordedBy),
+			r.CaseID, ct.Period, r.Domain, string(r.Urgency), string(r.Status), r.RaisedByMentee, nullID(r.RecordedBy),
 			s.ts(now), s.nullTS(r.ResolvedAt)).Scan(&r.ID); err != nil {
 			return s.wrap(err, "insert request")
 		}
@@ -128,12 +129,12 @@ func (s *Store) AddRequest(ctx context.Context, r cases.Request) (cases.Request,
 // stored fields with the resolution as saved; its text is not opened again
 // (it is r.Text as given).
 func (s *Store) UpdateRequest(ctx context.Context, r cases.Request) (cases.Request, error) {
-	if err := workVersion(r.Version); err != nil {
+	if err := checkVersion(r.Version); err != nil {
 		return r, err
 	}
 	r.Resolution = strings.TrimSpace(r.Resolution)
 	f := map[string]string{}
-	if !workHas(cases.RequestStatuses, r.Status) {
+	if !slices.Contains(cases.RequestStatuses, r.Status) {
 		f["status"] = "validation.choice"
 	}
 	text.Check(f, "resolution", r.Resolution, false, true, cases.MaxLong)

@@ -14,6 +14,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -154,6 +155,15 @@ func (s *Store) ts(t time.Time) any {
 		return t.UTC().Format(sqliteTime)
 	}
 	return t
+}
+
+// checkVersion refuses a version an editor cannot have read: the version
+// an edit was started from, sent back with it.
+func checkVersion(v int) error {
+	if v < 1 || v > math.MaxInt32 {
+		return errs.Invalid(map[string]string{"version": "validation.version_required"})
+	}
+	return nil
 }
 
 // inTx runs fn in a write transaction, committing when fn returns nil and
