@@ -6,6 +6,7 @@
 package cases
 
 import (
+	"slices"
 	"time"
 
 	"homeward/internal/errs"
@@ -28,7 +29,7 @@ const (
 var States = []State{Referred, Intake, Waiting, Matched, Active, Closing, Closed}
 
 // Valid tells whether s is a state.
-func (s State) Valid() bool { return has(States, s) }
+func (s State) Valid() bool { return slices.Contains(States, s) }
 
 // Open tells whether the case is still being worked on.
 func (s State) Open() bool { return s != Closed && s.Valid() }
@@ -51,7 +52,7 @@ const (
 var ClosureReasons = []ClosureReason{Completed, Withdrawn, Transferred, LostContact}
 
 // Valid tells whether r is a closure reason.
-func (r ClosureReason) Valid() bool { return has(ClosureReasons, r) }
+func (r ClosureReason) Valid() bool { return slices.Contains(ClosureReasons, r) }
 
 // Phase is where a person in a program with a custody phase is.
 type Phase string
@@ -65,7 +66,7 @@ const (
 var Phases = []Phase{InCustody, AfterRelease}
 
 // Valid tells whether p is a phase (the empty phase is "no custody phase").
-func (p Phase) Valid() bool { return has(Phases, p) }
+func (p Phase) Valid() bool { return slices.Contains(Phases, p) }
 
 // Custody is the custody phase of a case, in programs that have one. The
 // facility and the release-day plan are sealed.
@@ -231,15 +232,6 @@ func Next(s State) []State {
 		return []State{Intake}
 	}
 	return nil
-}
-
-func has[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Match is a mentor on a case, with history: EndedAt is set when it ends.

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -45,7 +46,7 @@ func (c *Contact) Validate(domains []string, now time.Time) error {
 	} else if c.At.After(now.Add(5 * time.Minute)) {
 		f["at"] = "validation.not_future"
 	}
-	if !has(Channels, c.Channel) {
+	if !slices.Contains(Channels, c.Channel) {
 		f["channel"] = "validation.choice"
 	}
 	if c.Minutes < 0 || c.Minutes > 24*60 {
@@ -54,7 +55,7 @@ func (c *Contact) Validate(domains []string, now time.Time) error {
 	c.Summary = strings.TrimSpace(c.Summary)
 	text.Check(f, "summary", c.Summary, false, true, MaxLong)
 	for _, d := range c.Needs {
-		if !has(domains, d) {
+		if !slices.Contains(domains, d) {
 			f["needs"] = "validation.domain_of_program"
 		}
 	}

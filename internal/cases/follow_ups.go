@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -44,7 +45,7 @@ type FollowUp struct {
 func (fu *FollowUp) Validate() error {
 	f := map[string]string{}
 	for name, a := range map[string]Answer{"work_kept": fu.WorkKept, "housing": fu.Housing, "rearrested": fu.Rearrested} {
-		if !has(Answers, a) {
+		if !slices.Contains(Answers, a) {
 			f[name] = "validation.choice"
 		}
 	}

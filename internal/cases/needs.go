@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -23,10 +24,8 @@ var Severities = []Severity{Critical, High, Medium, Low, NoNeed}
 
 // Rank orders severities: 0 is critical, 4 none, 5 unknown.
 func (s Severity) Rank() int {
-	for i, x := range Severities {
-		if x == s {
-			return i
-		}
+	if i := slices.Index(Severities, s); i >= 0 {
+		return i
 	}
 	return len(Severities)
 }
@@ -97,13 +96,13 @@ func ValidateAssessments(as []Assessment, domains []string) error {
 	seen := map[string]bool{}
 	for _, a := range as {
 		switch {
-		case !has(domains, a.Domain):
+		case !slices.Contains(domains, a.Domain):
 			f["domain"] = "validation.domain_of_program"
 		case seen[a.Domain]:
 			f["domain"] = "validation.repeated"
 		case a.Severity.Rank() == len(Severities):
 			f["severity."+a.Domain] = "validation.choice"
-		case !has(NeedStatuses, a.Status):
+		case !slices.Contains(NeedStatuses, a.Status):
 			f["status."+a.Domain] = "validation.choice"
 		}
 		seen[a.Domain] = true

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -37,7 +38,7 @@ type Note struct {
 // Validate checks the note.
 func (n *Note) Validate() error {
 	f := map[string]string{}
-	if !has(Visibilities, n.Visibility) {
+	if !slices.Contains(Visibilities, n.Visibility) {
 		f["visibility"] = "validation.choice"
 	}
 	n.Body = strings.TrimSpace(n.Body)

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ const (
 var OutcomeKinds = []OutcomeKind{RetrainingCompleted, DebtCaseClosed, JobFound, HousingSecured, LegalStatusObtained, FamilyLawHelp, OtherOutcome}
 
 // Valid tells whether k is an outcome kind.
-func (k OutcomeKind) Valid() bool { return has(OutcomeKinds, k) }
+func (k OutcomeKind) Valid() bool { return slices.Contains(OutcomeKinds, k) }
 
 // Outcome is one result recorded on a case.
 type Outcome struct {

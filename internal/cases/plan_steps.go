@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -66,13 +67,13 @@ func (p *PlanStep) Normalize() { p.Title = strings.TrimSpace(p.Title) }
 func (p *PlanStep) Validate(domains []string) error {
 	f := map[string]string{}
 	text.Check(f, "title", p.Title, true, false, MaxShort)
-	if p.Domain != "" && !has(domains, p.Domain) {
+	if p.Domain != "" && !slices.Contains(domains, p.Domain) {
 		f["domain"] = "validation.domain_of_program"
 	}
-	if !has(Owners, p.Owner) {
+	if !slices.Contains(Owners, p.Owner) {
 		f["owner"] = "validation.choice"
 	}
-	if !has(StepStatuses, p.Status) {
+	if !slices.Contains(StepStatuses, p.Status) {
 		f["status"] = "validation.choice"
 	}
 	if len(f) > 0 {

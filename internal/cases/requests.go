@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -55,13 +56,13 @@ type Request struct {
 // Validate checks the request against the program's domains.
 func (r *Request) Validate(domains []string) error {
 	f := map[string]string{}
-	if !has(domains, r.Domain) {
+	if !slices.Contains(domains, r.Domain) {
 		f["domain"] = "validation.domain_of_program"
 	}
-	if !has(Urgencies, r.Urgency) {
+	if !slices.Contains(Urgencies, r.Urgency) {
 		f["urgency"] = "validation.choice"
 	}
-	if !has(RequestStatuses, r.Status) {
+	if !slices.Contains(RequestStatuses, r.Status) {
 		f["status"] = "validation.choice"
 	}
 	r.Text, r.Resolution = strings.TrimSpace(r.Text), strings.TrimSpace(r.Resolution)
