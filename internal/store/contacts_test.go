@@ -14,6 +14,7 @@ import (
 // the first two weeks after the match, every 14 days later. The case
 // list's overdue signal follows.
 func TestContactsMoveTheNextContactDue(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
@@ -84,6 +85,7 @@ func TestContactsMoveTheNextContactDue(t *testing.T) {
 }
 
 func TestContactsPageNewestFirstAndAuditEachRead(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
@@ -136,6 +138,7 @@ func TestContactsPageNewestFirstAndAuditEachRead(t *testing.T) {
 
 // Contacts are refused on a case nobody has taken in yet, and on a closed one.
 func TestContactsRefusedOnReferredAndClosedCases(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx

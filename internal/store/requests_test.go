@@ -10,6 +10,7 @@ import (
 )
 
 func TestRequestsMoveTheQuietPeriod(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
