@@ -3,6 +3,21 @@
 // plan steps, contacts, requests, notes, the closing, feedback, outcomes and
 // follow-ups — with the rules each must satisfy. It knows nothing of storage
 // or HTTP: the store gathers the facts and asks these functions.
+//
+// The words of the glossary it holds, one noun per file:
+//
+//   - Mentee: mentee.go, with the mentee's history and consents.
+//   - Case (one mentee's journey through one program): case.go, with its
+//     states, the Match of a mentor to the case and the custody Facility;
+//     signals.go reads its progress.
+//   - Need: needs.go; Plan step: plan_steps.go; Contact (a logged
+//     interaction): contacts.go; Request (a new need the mentee raises):
+//     requests.go; Note: notes.go.
+//   - The closing (closing.go) and its Feedback, Outcome and Follow-up:
+//     feedback.go, outcomes.go and follow_ups.go.
+//
+// Program, Mentor, Partner, Service and Referral have packages of their
+// own (program, mentors, partners); sealing and erasure are the store's.
 package cases
 
 import (
