@@ -3,9 +3,25 @@
 // plan steps, contacts, requests, notes, the closing, feedback, outcomes and
 // follow-ups — with the rules each must satisfy. It knows nothing of storage
 // or HTTP: the store gathers the facts and asks these functions.
+//
+// The words of the glossary it holds, one noun per file:
+//
+//   - Mentee: mentee.go, with the mentee's history and consents.
+//   - Case (one mentee's journey through one program): case.go, with its
+//     states, the Match of a mentor to the case and the custody Facility;
+//     signals.go reads its progress.
+//   - Need: needs.go; Plan step: plan_steps.go; Contact (a logged
+//     interaction): contacts.go; Request (a new need the mentee raises):
+//     requests.go; Note: notes.go.
+//   - The closing (closing.go) and its Feedback, Outcome and Follow-up:
+//     feedback.go, outcomes.go and follow_ups.go.
+//
+// Program, Mentor, Partner, Service and Referral have packages of their
+// own (program, mentors, partners); sealing and erasure are the store's.
 package cases
 
 import (
+	"slices"
 	"time"
 
 	"homeward/internal/errs"
@@ -28,7 +44,7 @@ const (
 var States = []State{Referred, Intake, Waiting, Matched, Active, Closing, Closed}
 
 // Valid tells whether s is a state.
-func (s State) Valid() bool { return has(States, s) }
+func (s State) Valid() bool { return slices.Contains(States, s) }
 
 // Open tells whether the case is still being worked on.
 func (s State) Open() bool { return s != Closed && s.Valid() }
@@ -51,7 +67,7 @@ const (
 var ClosureReasons = []ClosureReason{Completed, Withdrawn, Transferred, LostContact}
 
 // Valid tells whether r is a closure reason.
-func (r ClosureReason) Valid() bool { return has(ClosureReasons, r) }
+func (r ClosureReason) Valid() bool { return slices.Contains(ClosureReasons, r) }
 
 // Phase is where a person in a program with a custody phase is.
 type Phase string
@@ -65,7 +81,7 @@ const (
 var Phases = []Phase{InCustody, AfterRelease}
 
 // Valid tells whether p is a phase (the empty phase is "no custody phase").
-func (p Phase) Valid() bool { return has(Phases, p) }
+func (p Phase) Valid() bool { return slices.Contains(Phases, p) }
 
 // Custody is the custody phase of a case, in programs that have one. The
 // facility and the release-day plan are sealed.
@@ -231,15 +247,6 @@ func Next(s State) []State {
 		return []State{Intake}
 	}
 	return nil
-}
-
-func has[T comparable](list []T, v T) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // Match is a mentor on a case, with history: EndedAt is set when it ends.

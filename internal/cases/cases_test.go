@@ -9,6 +9,7 @@ import (
 )
 
 func TestCheckTransitionSaysWhatMustHappenFirst(t *testing.T) {
+	t.Parallel()
 	ready := Facts{ProcessingConsent: true, NeedsAssessed: 2, PlanSteps: 1, HasMentor: true, MenteeAgreed: true, FinalMeeting: true, Feedback: true}
 	tests := []struct {
 		name     string
@@ -44,6 +45,7 @@ func TestCheckTransitionSaysWhatMustHappenFirst(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			err := CheckTransition(tt.from, tt.to, tt.reason, tt.text, tt.facts)
 			switch {
 			case tt.invalid != "":
@@ -64,6 +66,7 @@ func TestCheckTransitionSaysWhatMustHappenFirst(t *testing.T) {
 }
 
 func TestNextOffersOnlyAllowedMoves(t *testing.T) {
+	t.Parallel()
 	all := Facts{ProcessingConsent: true, NeedsAssessed: 1, PlanSteps: 1, HasMentor: true, MenteeAgreed: true, FinalMeeting: true, Feedback: true}
 	for _, from := range States {
 		for _, to := range Next(from) {
@@ -79,6 +82,7 @@ func TestNextOffersOnlyAllowedMoves(t *testing.T) {
 }
 
 func TestContactDueFollowsTheCadence(t *testing.T) {
+	t.Parallel()
 	p := program.New() // 2 a week for 4 weeks, then 1 a week
 	start := time.Date(2026, 1, 5, 10, 0, 0, 0, time.UTC)
 	if got := ContactDue(p, start, nil); !got.Equal(start.Add(84 * time.Hour)) {
@@ -100,6 +104,7 @@ func TestContactDueFollowsTheCadence(t *testing.T) {
 }
 
 func TestProgressSeesFallingRequestsAndQuiet(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
 	now := start.Add(8 * 7 * 24 * time.Hour)
 	var times []time.Time
@@ -130,6 +135,7 @@ func TestProgressSeesFallingRequestsAndQuiet(t *testing.T) {
 }
 
 func TestValidationRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	m := Mentee{CaseCode: " bx-17 ", FullName: "  Ales   Bialacki ", Languages: []string{"BE", "be", " ru"}, Country: "lt"}
 	m.Normalize()
 	if m.CaseCode != "BX-17" || m.FullName != "Ales Bialacki" || len(m.Languages) != 2 || m.Country != "LT" {
@@ -159,17 +165,5 @@ func TestValidationRefusesBadInput(t *testing.T) {
 	}
 	if err := ValidateAssessments([]Assessment{{Domain: "housing", Severity: Critical, Status: NotStarted}, {Domain: "housing", Severity: Low, Status: Done}}, []string{"housing"}); err == nil {
 		t.Error("a domain assessed twice accepted")
-	}
-}
-
-func TestSortNeedsPutsCriticalFirst(t *testing.T) {
-	needs := []Need{{Domain: "income", Severity: Low}, {Domain: "housing", Severity: Medium}, {Domain: "safety", Severity: Critical}, {Domain: "employment", Severity: Critical}}
-	SortNeeds(needs, []string{"housing", "income", "employment", "safety"})
-	got := []string{needs[0].Domain, needs[1].Domain, needs[2].Domain, needs[3].Domain}
-	want := []string{"employment", "safety", "housing", "income"}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("order %v, want %v", got, want)
-		}
 	}
 }

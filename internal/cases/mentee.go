@@ -2,6 +2,7 @@ package cases
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +74,7 @@ func (m *Mentee) Normalize() {
 	var langs []string
 	for _, l := range m.Languages {
 		l = strings.ToLower(strings.TrimSpace(l))
-		if l != "" && !has(langs, l) {
+		if l != "" && !slices.Contains(langs, l) {
 			langs = append(langs, l)
 		}
 	}
@@ -90,7 +91,7 @@ func (m *Mentee) Validate(currentYear int) error {
 	if m.BirthYear != 0 && (m.BirthYear < currentYear-110 || m.BirthYear > currentYear-10) {
 		f["birth_year"] = "validation.birth_year"
 	}
-	if !has(Genders, m.Gender) {
+	if !slices.Contains(Genders, m.Gender) {
 		f["gender"] = "validation.choice"
 	}
 	for _, l := range m.Languages {
@@ -134,7 +135,7 @@ const (
 var HistoryParts = []HistoryPart{Persecution, Arrests, Sentence, CriminalRecord, Health}
 
 // Valid tells whether p is a part of the history.
-func (p HistoryPart) Valid() bool { return has(HistoryParts, p) }
+func (p HistoryPart) Valid() bool { return slices.Contains(HistoryParts, p) }
 
 // History is the mentee's sensitive history: each part sealed, readable by
 // the program's coordinators and the case's psychologist, and by the mentor
@@ -184,7 +185,7 @@ const (
 var ConsentKinds = []ConsentKind{ConsentProcessing, ConsentPartners, ConsentReporting}
 
 // Valid tells whether k is a consent kind.
-func (k ConsentKind) Valid() bool { return has(ConsentKinds, k) }
+func (k ConsentKind) Valid() bool { return slices.Contains(ConsentKinds, k) }
 
 // Consent is one record of a consent given or withdrawn; the newest of a
 // kind is in force.

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"math"
+	"slices"
 	"time"
 
 	"homeward/internal/program"
@@ -22,7 +23,7 @@ const (
 var Signals = []Signal{SignalOverdue, SignalQuiet}
 
 // Valid tells whether s is a signal.
-func (s Signal) Valid() bool { return has(Signals, s) }
+func (s Signal) Valid() bool { return slices.Contains(Signals, s) }
 
 const day = 24 * time.Hour
 

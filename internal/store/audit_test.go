@@ -51,6 +51,7 @@ func wantProblem(t *testing.T, err error, seq int64, kind string) {
 }
 
 func TestAuditChainVerifies(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := auditedStore(t, opts)
@@ -78,6 +79,7 @@ func TestAuditChainVerifies(t *testing.T) {
 }
 
 func TestAuditRefusesChangesThroughSQL(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		s := auditedStore(t, opts)
 		for _, q := range []string{`UPDATE audit_log SET actor = 'x' WHERE seq = 2`, `DELETE FROM audit_log WHERE seq = 2`} {
@@ -89,6 +91,7 @@ func TestAuditRefusesChangesThroughSQL(t *testing.T) {
 }
 
 func TestAuditTamperIsFound(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		stmts []string
@@ -102,6 +105,7 @@ func TestAuditTamperIsFound(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			engines(t, func(t *testing.T, opts store.Options) {
 				s := auditedStore(t, opts)
 				tamper(t, s, c.stmts...)
@@ -111,6 +115,7 @@ func TestAuditTamperIsFound(t *testing.T) {
 		})
 	}
 	t.Run("cut tail", func(t *testing.T) {
+		t.Parallel()
 		engines(t, func(t *testing.T, opts store.Options) {
 			ctx := context.Background()
 			s := auditedStore(t, opts)
@@ -127,6 +132,7 @@ func TestAuditTamperIsFound(t *testing.T) {
 
 // Several app processes appending at once still form one valid chain.
 func TestAuditConcurrentWritersOnPostgres(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	ctx := context.Background()
 	stores := []*store.Store{open(t, store.Options{DatabaseURL: url}), open(t, store.Options{DatabaseURL: url})}

@@ -64,6 +64,7 @@ func bulkCases(n, contacts int, prog program.Program, coord int64, mentors []int
 // cadence, the blind index finds the names, and the store's own writes go
 // on after it (ids continue, the audit chain holds).
 func TestBulkLoadReadsBack(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)
@@ -197,6 +198,7 @@ func TestBulkLoadReadsBack(t *testing.T) {
 // A bad batch writes nothing; bulk loading needs the keyring; a taken
 // email refuses the whole batch of users.
 func TestBulkLoadRefusals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		plain := open(t, opts)

@@ -121,6 +121,15 @@ func (s *Store) nullTS(t *time.Time) any {
 	return s.ts(*t)
 }
 
+// nullID is a nullable reference (to a user, an organisation, an earlier
+// row) as a query argument: NULL for 0.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
 // refreshSignals recomputes and stores the case's signal times from c (the
 // case as it is after the write, inside tx) and the program's cadence.
 func (s *Store) refreshSignals(ctx context.Context, tx *sql.Tx, c cases.Case) error {

@@ -162,6 +162,7 @@ func assertIndexed(t *testing.T, engine Engine, what string, plan []string) {
 }
 
 func TestCaseQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	run := func(t *testing.T, opts Options) {
 		f := newPlanFixture(t, opts)
 		s := f.s

@@ -44,6 +44,7 @@ func to(c cases.Case, s cases.State) store.TransitionRequest {
 // Every rule of the journey: refused with what must happen first, allowed
 // once its facts hold.
 func TestTransitionRules(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, c := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), cases.Referred)
@@ -187,6 +188,7 @@ func TestTransitionRules(t *testing.T) {
 }
 
 func TestMatchAndCapacity(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts) // mentor capacity 2
 		_, referred := j.intake(j.prog.ID, person("HW-0009", "Jan Referred", 1990), "")
@@ -266,6 +268,7 @@ func TestMatchAndCapacity(t *testing.T) {
 // Two coordinators give the last place of a mentor to two cases at the
 // same moment: exactly one succeeds.
 func TestConcurrentMatchesRespectCapacityOnPostgres(t *testing.T) {
+	t.Parallel()
 	j := newJourney(t, store.Options{DatabaseURL: testdb.Postgres(t)})
 	for round := range 5 {
 		mentor := mustUser(t, j.s, auth.User{Email: fmt.Sprintf("m%d@example.org", round), Role: auth.Mentor, Programs: []int64{j.other.ID}}, auth.StatusActive)
@@ -309,6 +312,7 @@ func TestConcurrentMatchesRespectCapacityOnPostgres(t *testing.T) {
 }
 
 func TestAssignPsychologist(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		_, c := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -345,6 +349,7 @@ func TestAssignPsychologist(t *testing.T) {
 }
 
 func TestCustody(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts) // j.other has a custody phase, j.prog none
 		_, plain := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -410,6 +415,7 @@ func codes(list []cases.Case) string {
 }
 
 func TestListCases(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		var all, others []cases.Case
@@ -617,6 +623,7 @@ func listCursor(t *testing.T, j *journey, f store.CaseFilter) string {
 // What a mentee shared of their history with one mentor is not handed on to
 // the next: the end of a match withdraws it.
 func TestSharingEndsWithTheMatch(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		a := j.waiting("HW-0101", "Hanna Sharing")

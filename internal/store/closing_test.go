@@ -14,6 +14,7 @@ import (
 // mentee agrees → the psychologist's final meeting → feedback → closure
 // with outcomes → follow-ups at 6 and 12 months.
 func TestClosingStepByStep(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
@@ -175,6 +176,7 @@ func TestClosingStepByStep(t *testing.T) {
 // Only a completed closure schedules follow-ups; a reopened case starts a
 // new period whose closing and needs are its own.
 func TestFollowUpsOnlyAfterACompletedClosure(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
@@ -276,6 +278,7 @@ func TestFollowUpsOnlyAfterACompletedClosure(t *testing.T) {
 // follow-up notes leave no plaintext in the database bytes, and each read
 // of them is audited.
 func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
+	t.Parallel()
 	secrets := []string{
 		"SUMMARY-Talked about the search in Hrodna",
 		"REQUEST-Needs a lawyer for the appeal",

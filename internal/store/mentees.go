@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -40,14 +39,6 @@ func errCodeTaken() error {
 // errCaseExists is the refusal of a second case of one person in one program.
 func errCaseExists() error {
 	return errs.Conflict("This person already has a case in this program.", map[string]string{"program_id": "validation.case_exists"})
-}
-
-// nullID is a nullable reference to a user (0 is none).
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }
 
 // CreateIntake creates the mentee (unless linked) and the case, its first
@@ -475,14 +466,6 @@ func (s *Store) readMentee(ctx context.Context, cond string, arg any) (cases.Men
 		return cases.Mentee{}, err
 	}
 	return m, nil
-}
-
-// checkVersion refuses a version an editor cannot have read.
-func checkVersion(v int) error {
-	if v < 1 || v > math.MaxInt32 {
-		return errs.Invalid(map[string]string{"version": "validation.version_required"})
-	}
-	return nil
 }
 
 // UpdateMentee saves an edited profile; m.Version must be the version the

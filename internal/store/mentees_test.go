@@ -157,6 +157,7 @@ func wantField(t *testing.T, what string, err error, kind errs.Kind, field, key 
 }
 
 func TestIntakeCreatesMenteeAndCase(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		in := person(" hw-0001 ", "  Alesia   Kavalenka ", 1990)
@@ -209,6 +210,7 @@ func TestIntakeCreatesMenteeAndCase(t *testing.T) {
 }
 
 func TestIntakeLinksAnExistingMentee(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, first := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), cases.Intake)
@@ -244,6 +246,7 @@ func TestIntakeLinksAnExistingMentee(t *testing.T) {
 }
 
 func TestCaseCodeTaken(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -262,6 +265,7 @@ func TestCaseCodeTaken(t *testing.T) {
 }
 
 func TestFindDuplicates(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		scope := store.CaseScope{ProgramIDs: []int64{j.prog.ID}}
@@ -324,6 +328,7 @@ func TestFindDuplicates(t *testing.T) {
 }
 
 func TestUpdateMentee(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, c := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -377,6 +382,7 @@ func TestUpdateMentee(t *testing.T) {
 }
 
 func TestMenteePortalAccount(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, _ := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -400,6 +406,7 @@ func TestMenteePortalAccount(t *testing.T) {
 }
 
 func TestHistoryIsSealedSharedAndAudited(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, _ := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -470,6 +477,7 @@ func TestHistoryIsSealedSharedAndAudited(t *testing.T) {
 }
 
 func TestConsents(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		m, _ := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
@@ -502,6 +510,7 @@ func TestConsents(t *testing.T) {
 // history, the custody facility and release plan — leave no plaintext in
 // the database, and every read of the history is in the audit.
 func TestNoPlaintextOfAPersonInTheDatabase(t *testing.T) {
+	t.Parallel()
 	secrets := []string{"Alesia", "Kavalenka", "alesia", "kavalenka", "+370 600 11223",
 		"Searched at home", "Colony number four", "Uncle Mikalai"}
 	fill := func(t *testing.T, j *journey) {
@@ -568,6 +577,7 @@ func TestNoPlaintextOfAPersonInTheDatabase(t *testing.T) {
 // The first two people taken in at the same moment on two app processes
 // create the search key once and both index their names under it.
 func TestFirstMenteesAtOnceShareOneSearchKeyOnPostgres(t *testing.T) {
+	t.Parallel()
 	for round := range 2 {
 		url := testdb.Postgres(t)
 		j := newJourney(t, store.Options{DatabaseURL: url})

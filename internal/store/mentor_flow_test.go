@@ -162,6 +162,7 @@ func wantRefusal(t *testing.T, what string, err error, field, key string) {
 // An application walks the whole screening: each step says what is still
 // missing, and the mentor is matched only once nothing is.
 func TestMentorFromApplicationToMatch(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		r := newRecruiting(t, opts)
 		id := r.apply("alena@example.org")
@@ -275,6 +276,7 @@ func TestMentorFromApplicationToMatch(t *testing.T) {
 // or a pause never appears in suggestions or a bulk assignment, and is
 // refused by every way of matching.
 func TestMentorsNotReadyAreNeverMatched(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		r := newRecruiting(t, opts)
 		good, goodUser := r.ready("good@example.org")
@@ -329,6 +331,7 @@ func TestMentorsNotReadyAreNeverMatched(t *testing.T) {
 // A bulk confirmation is all or nothing, and never gives a mentor more
 // cases than their free places.
 func TestConfirmMatchesAllOrNothing(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		r := newRecruiting(t, opts)
 		a, aUser := r.ready("a@example.org") // one place: the program's default
@@ -374,6 +377,7 @@ func (j *journey) getCase(id int64) cases.Case {
 // stores on one PostgreSQL database), each giving a different case to the
 // same mentor with one free place: exactly one confirmation wins.
 func TestConcurrentConfirmationsOnTwoProcessesRespectCapacity(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	r := newRecruiting(t, store.Options{DatabaseURL: url})
 	second, err := store.Open(r.ctx, store.Options{DatabaseURL: url, Keyring: r.s.Keyring()})
@@ -451,6 +455,7 @@ func TestConcurrentConfirmationsOnTwoProcessesRespectCapacity(t *testing.T) {
 // An administrator's mentor account in a program is a mentor there, and
 // gains a record in each program added later.
 func TestMentorAccountsGetRecords(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		mine, err := j.s.MyMentors(j.ctx, j.mentor.ID)
@@ -475,6 +480,7 @@ func TestMentorAccountsGetRecords(t *testing.T) {
 // Screening notes, experience tags and a case's match profile leave no
 // plaintext in the database bytes.
 func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
+	t.Parallel()
 	const note = "NOTE-was held in Akrestsina for a month"
 	const plain = "PLAIN-skills on purpose"
 	engines(t, func(t *testing.T, opts store.Options) {
@@ -518,6 +524,7 @@ func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
 // A coordinator never gets an invitation link for an account that is in
 // another program too: whoever holds the link takes the account there.
 func TestMentorInvitationOnlyForAccountsOfTheProgram(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		r := newRecruiting(t, opts)
 		both, err := r.s.CreateUser(r.ctx, auth.User{Email: "two.programs@example.org", Role: auth.Mentor,
@@ -558,6 +565,7 @@ func TestMentorInvitationOnlyForAccountsOfTheProgram(t *testing.T) {
 
 // A mentor taken out of a program no longer sees its cases on their home page.
 func TestMentorHomeOnlyInTheirPrograms(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		r := newRecruiting(t, opts)
 		_, u := r.ready("home.scope@example.org")

@@ -25,6 +25,7 @@ func applicationFor(programID int64) mentors.Application {
 }
 
 func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)
@@ -96,6 +97,7 @@ func TestMentorApplicationIsStoredSealedAndNew(t *testing.T) {
 }
 
 func TestMentorApplicationRefusals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)
@@ -135,6 +137,7 @@ func TestMentorApplicationRefusals(t *testing.T) {
 }
 
 func TestApplicationsPerAddressAreLimited(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -164,6 +167,7 @@ func TestApplicationsPerAddressAreLimited(t *testing.T) {
 }
 
 func TestFormKeyIsCreatedOnceAndShared(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"strings"
 
 	"homeward/internal/audit"
@@ -152,8 +151,8 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
-	if p.Version < 1 || p.Version > math.MaxInt32 {
-		return p, errs.Invalid(map[string]string{"version": "validation.version_required"})
+	if err := checkVersion(p.Version); err != nil {
+		return p, err
 	}
 	p.UpdatedAt = s.now()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

@@ -154,7 +154,7 @@ func (s *Store) CreateReferral(ctx context.Context, r partners.Referral, send bo
 			message_sealed, share, status, channel, created_by, created_at, updated_at, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id`,
 			r.CaseID, r.ProgramID, r.ServiceID, r.OrganizationID, r.Domain, []byte{}, shareJSON(r.Share), string(r.Status),
-			string(r.Channel), workUser(r.CreatedBy), s.ts(now)).Scan(&r.ID); err != nil {
+			string(r.Channel), nullID(r.CreatedBy), s.ts(now)).Scan(&r.ID); err != nil {
 			return s.wrap(err, "insert referral")
 		}
 		key, err := s.dataKey(ctx, tx, ct.KeyID)
@@ -312,7 +312,7 @@ func (s *Store) sendReferralTx(ctx context.Context, tx *sql.Tx, key []byte, ct c
 	}
 	if err := s.guarded(tx.ExecContext(ctx, `UPDATE referrals SET status = $1, shared_sealed = $2, consent_given = $3, consent_note_sealed = $4,
 		consent_by = $5, consent_at = $6, sent_at = $6, updated_at = $6, version = version + 1 WHERE id = $7 AND version = $8`,
-		string(partners.Sent), sealed, true, note, workUser(r.ConsentBy), s.ts(now), r.ID, r.Version)); err != nil {
+		string(partners.Sent), sealed, true, note, nullID(r.ConsentBy), s.ts(now), r.ID, r.Version)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET organization_id = $1, channel = $2 WHERE id = $3`, r.OrganizationID, string(r.Channel), r.ID); err != nil {
@@ -400,7 +400,7 @@ func (s *Store) insertReferralEvent(ctx context.Context, tx *sql.Tx, key []byte,
 	var id int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO referral_events (referral_id, from_status, status, reason, side, by_user, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, e.ReferralID, string(e.From), string(e.Status), string(e.Reason),
-		string(e.Side), workUser(e.ByUser), s.ts(e.At)).Scan(&id); err != nil {
+		string(e.Side), nullID(e.ByUser), s.ts(e.At)).Scan(&id); err != nil {
 		return s.wrap(err, "insert referral event")
 	}
 	if e.Message == "" {
@@ -462,7 +462,7 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 		}
 		if err := s.guarded(tx.ExecContext(ctx, `UPDATE referrals SET status = $1, reason = $2, answered_at = $3, outcome_id = $4,
 			updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7`, string(e.Status), string(e.Reason), s.nullTS(answered),
-			workUser(outcomeID), s.ts(now), cur.ID, cur.Version)); err != nil {
+			nullID(outcomeID), s.ts(now), cur.ID, cur.Version)); err != nil {
 			return err
 		}
 		if err := s.insertReferralEvent(ctx, tx, key, e); err != nil {

@@ -41,6 +41,7 @@ func fieldOf(err error, field string) string {
 }
 
 func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		svc, phoneSvc, partner := j.partnerDirectory()
@@ -191,6 +192,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 }
 
 func TestReferralRefusals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		svc, _, _ := j.partnerDirectory()
@@ -223,6 +225,7 @@ func TestReferralRefusals(t *testing.T) {
 }
 
 func TestReferralWaitingAfterReminderDays(t *testing.T) {
+	t.Parallel()
 	j := newJourney(t, store.Options{DataDir: t.TempDir()})
 	svc, _, _ := j.partnerDirectory()
 	c := j.active(j.waiting("LT-0103", "Hanna Bialiak"), j.mentor.ID)
@@ -242,6 +245,7 @@ func TestReferralWaitingAfterReminderDays(t *testing.T) {
 }
 
 func TestDirectorySearch(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		debt, rooms, _ := j.partnerDirectory()
@@ -303,6 +307,7 @@ func TestDirectorySearch(t *testing.T) {
 }
 
 func TestReferralReviewFixes(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		svc, phoneSvc, partner := j.partnerDirectory()

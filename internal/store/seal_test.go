@@ -29,6 +29,7 @@ func keyring(t *testing.T) *seal.Keyring {
 // A secret written through the sealing package leaves no trace in the bytes
 // of the SQLite file (and its WAL), nor does the data key that sealed it.
 func TestSealedSecretIsNotInTheSQLiteFile(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir()
 	s := open(t, store.Options{DataDir: dir, Keyring: keyring(t)})
@@ -62,6 +63,7 @@ func TestSealedSecretIsNotInTheSQLiteFile(t *testing.T) {
 
 // … nor in a dump of the PostgreSQL database.
 func TestSealedSecretIsNotInAPostgresDump(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	url := testdb.Postgres(t)
 	s := open(t, store.Options{DatabaseURL: url, Keyring: keyring(t)})
@@ -96,6 +98,7 @@ func hexString(b []byte) string {
 
 // Destroying a record's data key makes its sealed fields unreadable for good.
 func TestDestroyedDataKeyShredsTheRecord(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)
@@ -120,6 +123,7 @@ func TestDestroyedDataKeyShredsTheRecord(t *testing.T) {
 // Rotation re-seals every data key under the new key-encryption key; the
 // old key can then be retired and the data still opens.
 func TestRotateDataKeys(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		ring := keyring(t)
@@ -152,6 +156,7 @@ func TestRotateDataKeys(t *testing.T) {
 }
 
 func TestSealingWithoutKeyringIsRefused(t *testing.T) {
+	t.Parallel()
 	s := open(t, store.Options{DataDir: t.TempDir()})
 	if _, _, err := store.SealProbeForTest(context.Background(), s, "x"); !errors.Is(err, store.ErrNoKeyring) {
 		t.Errorf("seal without keyring: %v", err)
@@ -161,6 +166,7 @@ func TestSealingWithoutKeyringIsRefused(t *testing.T) {
 // A process with another keyring (another node's fresh key file) is refused
 // before it seals anything the others could not open.
 func TestForeignKeyringIsRefused(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		first := opts

@@ -7,6 +7,31 @@
 //
 // Times are passed from Go in UTC, truncated to microseconds (PostgreSQL's
 // precision), so both engines return the same values; see Store.ts.
+//
+// It stores these words of the glossary, one noun per file:
+//
+//   - Program: programs.go.
+//   - Mentor: mentors.go (the application), mentor_records.go,
+//     mentor_load.go, mentor_checks.go, mentor_home.go and training.go.
+//   - Mentee: mentees.go, with the mentee's history and consents.
+//   - Case (one mentee's journey through one program): cases.go and
+//     case_core.go, with the custody Facility, sealed on the case.
+//   - Match: matches.go; matching.go matches a program's pool in one go.
+//   - Need, Plan step, Contact (a logged interaction), Request (a new need
+//     the mentee raises) and Note: needs.go, plan_steps.go, contacts.go,
+//     requests.go and notes.go, following the rules of case_work.go.
+//   - The closing of a case (closing.go) and its Feedback, Outcome and
+//     Follow-up: feedback.go, outcomes.go and follow_ups.go.
+//   - Partner (organisation) and Service: directory.go; Referral:
+//     referrals.go.
+//   - Seal (to encrypt a field under a record's data key) and Erasure
+//     (destroying that key, which erases every field sealed under it):
+//     datakeys.go.
+//
+// Beside them it keeps the accounts (users.go, user_admin.go, factors.go,
+// tokens.go, throttle.go), the audit log (audit.go) and the schema
+// (migrate.go, migrations/). Report, Notification and Job are not stored
+// here.
 package store
 
 import (
@@ -14,6 +39,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -154,6 +180,15 @@ func (s *Store) ts(t time.Time) any {
 		return t.UTC().Format(sqliteTime)
 	}
 	return t
+}
+
+// checkVersion refuses a version an editor cannot have read: the version
+// an edit was started from, sent back with it.
+func checkVersion(v int) error {
+	if v < 1 || v > math.MaxInt32 {
+		return errs.Invalid(map[string]string{"version": "validation.version_required"})
+	}
+	return nil
 }
 
 // inTx runs fn in a write transaction, committing when fn returns nil and

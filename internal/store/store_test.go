@@ -52,6 +52,7 @@ func newProgram(name string) program.Program {
 }
 
 func TestMigrations(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -67,6 +68,7 @@ func TestMigrations(t *testing.T) {
 }
 
 func TestRefusesNewerDatabase(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -89,6 +91,7 @@ func TestRefusesNewerDatabase(t *testing.T) {
 }
 
 func TestProgramCreateGetUpdate(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -141,6 +144,7 @@ func TestProgramCreateGetUpdate(t *testing.T) {
 }
 
 func TestProgramValidationStoresNothing(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -159,6 +163,7 @@ func TestProgramValidationStoresNothing(t *testing.T) {
 }
 
 func TestProgramNameIsUniqueIgnoringCase(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -184,6 +189,7 @@ func TestProgramNameIsUniqueIgnoringCase(t *testing.T) {
 }
 
 func TestProgramListPagesByKeyset(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -232,6 +238,7 @@ func TestProgramListPagesByKeyset(t *testing.T) {
 // A request that is cancelled mid-query or mid-transaction must leave the pool
 // usable: the next request on the same (single) writer connection works.
 func TestCancelledContextKeepsPoolUsable(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		s := open(t, opts)
 		bg := context.Background()
@@ -270,6 +277,7 @@ func TestCancelledContextKeepsPoolUsable(t *testing.T) {
 }
 
 func TestRestartKeepsData(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s, err := store.Open(ctx, opts)
@@ -291,6 +299,7 @@ func TestRestartKeepsData(t *testing.T) {
 }
 
 func TestTwoStoresOnOnePostgresShareData(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	ctx := context.Background()
 	a := open(t, store.Options{DatabaseURL: url})
@@ -305,6 +314,7 @@ func TestTwoStoresOnOnePostgresShareData(t *testing.T) {
 }
 
 func TestConcurrentMigrationsOnPostgres(t *testing.T) {
+	t.Parallel()
 	url := testdb.Postgres(t)
 	errc := make(chan error, 4)
 	for range 4 {
@@ -324,6 +334,7 @@ func TestConcurrentMigrationsOnPostgres(t *testing.T) {
 }
 
 func TestSecondProcessOnSQLiteDirIsRefused(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	open(t, store.Options{DataDir: dir})
 	_, err := store.Open(context.Background(), store.Options{DataDir: dir})
@@ -336,6 +347,7 @@ func TestSecondProcessOnSQLiteDirIsRefused(t *testing.T) {
 }
 
 func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	open(t, store.Options{DataDir: dir + "/data"})
 	for _, f := range []string{store.SQLiteFile, store.LockFile} {
@@ -350,6 +362,7 @@ func TestSQLiteFilesAreOwnerOnly(t *testing.T) {
 }
 
 func TestProgramListOrderIsTheSameOnBothEngines(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -379,6 +392,7 @@ func TestProgramListOrderIsTheSameOnBothEngines(t *testing.T) {
 }
 
 func TestSQLiteDataDirWithOddCharacters(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dir := t.TempDir() + "/a b?c#d%41"
 	s := open(t, store.Options{DataDir: dir})
@@ -395,6 +409,7 @@ func TestSQLiteDataDirWithOddCharacters(t *testing.T) {
 
 // Times are stored on SQLite as fixed-width UTC text, so text order is time order.
 func TestSQLiteTimesAreFixedWidthUTC(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := open(t, store.Options{DataDir: t.TempDir()})
 	s.SetClock(func() time.Time { return time.Date(2026, 3, 1, 10, 0, 0, 0, time.FixedZone("CET", 3600)) })

@@ -13,6 +13,7 @@ import (
 // Parallel guesses are held to the limit: the attempt is counted before the
 // password is checked, atomically.
 func TestLoginAttemptsAreCountedAtomically(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)

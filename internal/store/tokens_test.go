@@ -13,6 +13,7 @@ import (
 // A token stops working, for good, whenever the person's sessions are cut:
 // a new password, a new role, "sign out everywhere", disabling.
 func TestTokensGoWithTheSessions(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math"
 	"time"
 
 	"homeward/internal/audit"
@@ -85,8 +84,8 @@ func (s *Store) UpdateModule(ctx context.Context, m mentors.Module) (mentors.Mod
 	if err := m.Validate(); err != nil {
 		return m, err
 	}
-	if m.Version < 1 || m.Version > math.MaxInt32 {
-		return m, errs.Invalid(map[string]string{"version": "validation.version_required"})
+	if err := checkVersion(m.Version); err != nil {
+		return m, err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE training_modules SET title = $1, description = $2, required = $3,

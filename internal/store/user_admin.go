@@ -188,7 +188,7 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, name_key = $2, role = $3, updated_at = $4, organization_id = $6 WHERE id = $5`,
-			u.Name, nameKey(u.Name), string(u.Role), s.ts(now), u.ID, workUser(u.OrganizationID)); err != nil {
+			u.Name, nameKey(u.Name), string(u.Role), s.ts(now), u.ID, nullID(u.OrganizationID)); err != nil {
 			return s.wrap(err, "update user")
 		}
 		if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {

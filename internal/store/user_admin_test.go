@@ -49,6 +49,7 @@ func emails(users []auth.User) string {
 }
 
 func TestSearchUsers(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -126,6 +127,7 @@ func TestSearchUsers(t *testing.T) {
 }
 
 func TestUpdateUser(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := audit.WithActor(context.Background(), audit.Actor{Who: "user:1", RequestID: "r1", Address: "192.0.2.1"})
 		s := open(t, opts)
@@ -212,6 +214,7 @@ func TestUpdateUser(t *testing.T) {
 }
 
 func TestUpdateUserKeepsAnAdministrator(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -269,6 +272,7 @@ func TestUpdateUserKeepsAnAdministrator(t *testing.T) {
 }
 
 func TestEndAndCountUserSessions(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
@@ -320,6 +324,7 @@ func TestEndAndCountUserSessions(t *testing.T) {
 }
 
 func TestListAuditByTime(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		s := open(t, opts)
 		ctx := audit.WithActor(context.Background(), audit.Actor{Who: "user:7"})
@@ -372,6 +377,7 @@ func TestListAuditByTime(t *testing.T) {
 // The last active administrator cannot be disabled, so the installation is
 // never left without one.
 func TestLastAdminCannotBeDisabled(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)

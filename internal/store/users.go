@@ -52,7 +52,7 @@ func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth
 	}
 	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, organization_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
-		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), workUser(u.OrganizationID)).Scan(&u.ID)
+		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.OrganizationID)).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
 	}

@@ -11,6 +11,7 @@ import (
 )
 
 func TestUsersAndSessions(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
 		ctx := context.Background()
 		s := open(t, opts)
