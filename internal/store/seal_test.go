@@ -13,18 +13,12 @@ import (
 	"homeward/internal/seal"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
+	"homeward/internal/testsupport"
 )
 
 const knownSecret = "Arrested 2021-03-14 in Hrodna, sentenced under art. 342"
 
-func keyring(t *testing.T) *seal.Keyring {
-	t.Helper()
-	k, _, err := seal.Load(t.TempDir(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
-}
+func keyring(t *testing.T) *seal.Keyring { return testsupport.Keyring(t) }
 
 // A secret written through the sealing package leaves no trace in the bytes
 // of the SQLite file (and its WAL), nor does the data key that sealed it.

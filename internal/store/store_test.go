@@ -13,23 +13,14 @@ import (
 	"homeward/internal/program"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
+	"homeward/internal/testsupport"
 )
 
-func TestMain(m *testing.M) { os.Exit(testdb.Main(m)) }
+func TestMain(m *testing.M) { os.Exit(testsupport.Main(m)) }
 
 // engines runs the conformance test f against SQLite always and against
-// PostgreSQL when one is available (see testdb.Postgres).
-func engines(t *testing.T, f func(t *testing.T, opts store.Options)) {
-	t.Helper()
-	t.Run("sqlite", func(t *testing.T) {
-		t.Parallel()
-		f(t, store.Options{DataDir: t.TempDir()})
-	})
-	t.Run("postgres", func(t *testing.T) {
-		t.Parallel()
-		f(t, store.Options{DatabaseURL: testdb.Postgres(t)})
-	})
-}
+// PostgreSQL when one is available (the shared test support's).
+var engines = testsupport.Engines
 
 func open(t *testing.T, opts store.Options) *store.Store {
 	t.Helper()
