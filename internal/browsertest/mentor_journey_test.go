@@ -179,7 +179,7 @@ func waitingCase(t *testing.T, a *app, programID, coordinatorID int64, code stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := cases.Mentee{CaseCode: code, FullName: "Test Person", BirthYear: 1985, Languages: []string{"be"}, Country: "LT", City: "Vilnius"}
+	m := cases.Mentee{Profile: cases.Profile{CaseCode: code, FullName: "Test Person", BirthYear: 1985, Languages: []string{"be"}, Country: "LT", City: "Vilnius"}}
 	_, c, err := a.store.CreateIntake(ctx, store.Intake{Mentee: m, ProgramID: programID, State: cases.Intake, ActorID: coordinatorID})
 	if err != nil {
 		t.Fatalf("intake: %v", err)

@@ -136,7 +136,7 @@ func TestProgressSeesFallingRequestsAndQuiet(t *testing.T) {
 
 func TestValidationRefusesBadInput(t *testing.T) {
 	t.Parallel()
-	m := Mentee{CaseCode: " bx-17 ", FullName: "  Ales   Bialacki ", Languages: []string{"BE", "be", " ru"}, Country: "lt"}
+	m := Mentee{Profile: Profile{CaseCode: " bx-17 ", FullName: "  Ales   Bialacki ", Languages: []string{"BE", "be", " ru"}, Country: "lt"}}
 	m.Normalize()
 	if m.CaseCode != "BX-17" || m.FullName != "Ales Bialacki" || len(m.Languages) != 2 || m.Country != "LT" {
 		t.Fatalf("normalized %+v", m)
@@ -144,7 +144,7 @@ func TestValidationRefusesBadInput(t *testing.T) {
 	if err := m.Validate(2026); err != nil {
 		t.Fatalf("valid mentee refused: %v", err)
 	}
-	bad := Mentee{CaseCode: "x", FullName: "a\x00b", BirthYear: 2025, Gender: "unknown", Children: -1}
+	bad := Mentee{Profile: Profile{CaseCode: "x", FullName: "a\x00b", BirthYear: 2025, Gender: "unknown", Children: -1}}
 	e := errs.As(bad.Validate(2026))
 	for _, f := range []string{"case_code", "full_name", "birth_year", "gender", "children"} {
 		if e.Fields[f] == "" {

@@ -10,10 +10,25 @@ import (
 	"homeward/internal/text"
 )
 
-// Mentee is a person supported by a program: their profile. The sensitive
-// history is apart (History), sealed and read only through its own call.
+// Mentee is a person supported by a program: their profile, and the record
+// around it. The sensitive history is apart (History), sealed and read only
+// through its own call.
 type Mentee struct {
-	ID       int64  `json:"id"`
+	ID int64 `json:"id"`
+	Profile
+	// UserID is the mentee's portal account, 0 without one.
+	UserID    int64     `json:"user_id,omitempty"`
+	Version   int       `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Profile is what staff write of a mentee: the fields of the intake and
+// profile forms, of the API's mentee body and of the store's profile
+// columns, all of them this one type. A new field is added here, to
+// Normalize and Validate, and where the README's recipe "Add a field end
+// to end" says.
+type Profile struct {
 	CaseCode string `json:"case_code"` // used instead of the name wherever the name is not needed
 	FullName string `json:"full_name"` // sealed
 	// BirthYear is 0 when unknown.
@@ -25,14 +40,9 @@ type Mentee struct {
 	Family          string   `json:"family"` // family situation
 	Children        int      `json:"children"`
 	Occupation      string   `json:"occupation"`
-	ContactChannels string   `json:"contact_channels"` // safe ways to reach the person
+	ContactChannels string   `json:"contact_channels"` // safe ways to reach the person; sealed
 	ContactTimes    string   `json:"contact_times"`    // safe times
 	ReferralSource  string   `json:"referral_source"`
-	// UserID is the mentee's portal account, 0 without one.
-	UserID    int64     `json:"user_id,omitempty"`
-	Version   int       `json:"version"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Gender as the person states it.
@@ -64,7 +74,7 @@ var (
 )
 
 // Normalize trims the fields and upper-cases the codes.
-func (m *Mentee) Normalize() {
+func (m *Profile) Normalize() {
 	m.CaseCode = strings.ToUpper(strings.TrimSpace(m.CaseCode))
 	m.FullName = strings.Join(strings.Fields(m.FullName), " ")
 	m.Country = strings.ToUpper(strings.TrimSpace(m.Country))
@@ -82,7 +92,7 @@ func (m *Mentee) Normalize() {
 }
 
 // Validate checks every field; currentYear bounds the birth year.
-func (m *Mentee) Validate(currentYear int) error {
+func (m *Profile) Validate(currentYear int) error {
 	f := map[string]string{}
 	if !caseCode.MatchString(m.CaseCode) {
 		f["case_code"] = "validation.case_code"

@@ -342,9 +342,19 @@ func buildCase(rng *rand.Rand, now time.Time, p *bulkPlan, prog program.Program,
 	pl := pick(rng, com.places)
 	var b store.BulkCase
 	b.Mentee = cases.Mentee{
-		CaseCode: code, FullName: pick(rng, com.names).person(rng, g), BirthYear: now.Year() - 22 - rng.IntN(40), Gender: g,
-		Languages: pick(rng, com.languages), Country: pl.country, City: pl.city, Children: rng.IntN(3),
-		Occupation: pick(rng, occupations), ContactTimes: pick(rng, contactTimes), ReferralSource: pick(rng, referralsPolitical),
+		Profile: cases.Profile{
+			CaseCode:       code,
+			FullName:       pick(rng, com.names).person(rng, g),
+			BirthYear:      now.Year() - 22 - rng.IntN(40),
+			Gender:         g,
+			Languages:      pick(rng, com.languages),
+			Country:        pl.country,
+			City:           pl.city,
+			Children:       rng.IntN(3),
+			Occupation:     pick(rng, occupations),
+			ContactTimes:   pick(rng, contactTimes),
+			ReferralSource: pick(rng, referralsPolitical),
+		},
 		CreatedAt: p.opened,
 	}
 	end := p.caseEnd(now)

@@ -380,19 +380,21 @@ func (r *caseRun) newMentee() cases.Mentee {
 		refs = referralsRefugee
 	}
 	m := cases.Mentee{
-		CaseCode:        fmt.Sprintf("%s-%d-%03d", com.code, r.j.now.Year()-1+rng.IntN(2), 10+r.n*7),
-		FullName:        pick(rng, com.names).person(rng, g),
-		BirthYear:       r.j.now.Year() - 22 - rng.IntN(40),
-		Gender:          g,
-		Languages:       pick(rng, com.languages),
-		Country:         pl.country,
-		City:            pl.city,
-		Family:          pick(rng, families),
-		Children:        rng.IntN(3),
-		Occupation:      pick(rng, occupations),
-		ContactChannels: contactChannel(rng, pl.country),
-		ContactTimes:    pick(rng, contactTimes),
-		ReferralSource:  pick(rng, refs),
+		Profile: cases.Profile{
+			CaseCode:        fmt.Sprintf("%s-%d-%03d", com.code, r.j.now.Year()-1+rng.IntN(2), 10+r.n*7),
+			FullName:        pick(rng, com.names).person(rng, g),
+			BirthYear:       r.j.now.Year() - 22 - rng.IntN(40),
+			Gender:          g,
+			Languages:       pick(rng, com.languages),
+			Country:         pl.country,
+			City:            pl.city,
+			Family:          pick(rng, families),
+			Children:        rng.IntN(3),
+			Occupation:      pick(rng, occupations),
+			ContactChannels: contactChannel(rng, pl.country),
+			ContactTimes:    pick(rng, contactTimes),
+			ReferralSource:  pick(rng, refs),
+		},
 	}
 	if rng.IntN(6) == 0 {
 		m.BirthYear = 0 // not told

@@ -677,7 +677,7 @@ func TestAPIIntakeDuplicateCheck(t *testing.T) {
 	elsewhere := a.program(fmt.Sprintf("Elsewhere %d", appCount.Add(1)))
 	stranger, _ := a.signedIn(fmt.Sprintf("stranger-%d@example.org", appCount.Add(1)), auth.Coordinator, elsewhere.ID)
 	hidden, _, err := a.store.CreateIntake(context.Background(), store.Intake{ProgramID: elsewhere.ID, State: cases.Referred, ActorID: stranger.ID,
-		Mentee: cases.Mentee{CaseCode: "EL-001", FullName: "Hidden Person"}})
+		Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: "EL-001", FullName: "Hidden Person"}}})
 	if err != nil {
 		t.Fatal(err)
 	}

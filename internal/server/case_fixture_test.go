@@ -27,7 +27,7 @@ func (a *app) makeCase(cs caseSetup) cases.Case {
 	a.t.Helper()
 	ctx := context.Background()
 	n := a.nextCode()
-	m := cases.Mentee{CaseCode: fmt.Sprintf("T-%04d", n), FullName: fmt.Sprintf("Test Person %d", n), BirthYear: 1980}
+	m := cases.Mentee{Profile: cases.Profile{CaseCode: fmt.Sprintf("T-%04d", n), FullName: fmt.Sprintf("Test Person %d", n), BirthYear: 1980}}
 	_, c, err := a.store.CreateIntake(ctx, store.Intake{Mentee: m, ProgramID: cs.Program.ID, State: cases.Intake, ActorID: cs.By.ID})
 	if err != nil {
 		a.t.Fatalf("intake: %v", err)

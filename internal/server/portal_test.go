@@ -46,7 +46,7 @@ func (w *portalWorld) portalIntake(name string) (cases.Mentee, cases.Case) {
 	ctx := context.Background()
 	n := portalCount.Add(1)
 	m, c, err := w.a.store.CreateIntake(ctx, store.Intake{ProgramID: w.program.ID, State: cases.Intake, ActorID: w.coordinator.ID,
-		Mentee: cases.Mentee{CaseCode: fmt.Sprintf("PT-%04d", n), FullName: name, BirthYear: 1985}})
+		Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: fmt.Sprintf("PT-%04d", n), FullName: name, BirthYear: 1985}}})
 	if err != nil {
 		t.Fatalf("intake: %v", err)
 	}

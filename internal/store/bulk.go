@@ -298,9 +298,8 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 		}
 
 		keys := newRowSet("data_keys", "id", "kek_id", "sealed_key", "created_at")
-		mentees := newRowSet("mentees", "id", "case_code", "data_key_id", "full_name_sealed", "birth_year", "gender",
-			"languages", "country", "city", "family", "children", "occupation", "contact_channels_sealed",
-			"contact_times", "referral_source", "version", "created_at", "updated_at")
+		mentees := newRowSet("mentees", append([]string{"id", "data_key_id", "full_name_sealed", "contact_channels_sealed",
+			"version", "created_at", "updated_at"}, profileColumns...)...)
 		words := newRowSet("mentee_name_words", "word", "mentee_id")
 		consents := newRowSet("consents", "id", "mentee_id", "kind", "given", "recorded_by", "recorded_at")
 		caseRows := newRowSet("cases", "id", "mentee_id", "program_id", "case_code", "state", "closure_reason", "period",
@@ -349,9 +348,8 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			}
 			m.Version = 1
 			m.UpdatedAt = m.CreatedAt
-			mentees.add(m.ID, m.CaseCode, keyID, name, m.BirthYear, string(m.Gender), jsonList(m.Languages), m.Country,
-				m.City, m.Family, m.Children, m.Occupation, channels, m.ContactTimes, m.ReferralSource, 1,
-				s.ts(m.CreatedAt), s.ts(m.UpdatedAt))
+			mentees.add(append([]any{m.ID, keyID, name, channels, 1, s.ts(m.CreatedAt), s.ts(m.UpdatedAt)},
+				profileValues(m.Profile)...)...)
 			for _, h := range wordHashes(searchKey, m.FullName) {
 				words.add(h, m.ID)
 			}

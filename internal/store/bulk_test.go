@@ -25,8 +25,17 @@ func bulkCases(n, contacts int, prog program.Program, coord int64, mentors []int
 		opened := now.Add(-time.Duration(60+i%30) * 24 * time.Hour)
 		match := opened.Add(10 * 24 * time.Hour)
 		b := &out[i]
-		b.Mentee = cases.Mentee{CaseCode: fmt.Sprintf("BK-%05d", i), FullName: fmt.Sprintf("Bulk Person%05d Kavalenka", i),
-			BirthYear: 1980 + i%20, Languages: []string{"be", "ru"}, Country: "LT", City: "Vilnius", CreatedAt: opened}
+		b.Mentee = cases.Mentee{
+			Profile: cases.Profile{
+				CaseCode:  fmt.Sprintf("BK-%05d", i),
+				FullName:  fmt.Sprintf("Bulk Person%05d Kavalenka", i),
+				BirthYear: 1980 + i%20,
+				Languages: []string{"be", "ru"},
+				Country:   "LT",
+				City:      "Vilnius",
+			},
+			CreatedAt: opened,
+		}
 		b.Case = cases.Case{ProgramID: prog.ID, State: cases.Active, MentorID: mentors[i%len(mentors)], OpenedAt: opened,
 			StateSince: match.Add(time.Hour), ActiveSince: &match, CreatedAt: opened, UpdatedAt: now}
 		b.Consents = []cases.Consent{{Kind: cases.ConsentProcessing, Given: true, RecordedBy: coord, RecordedAt: opened}}
@@ -158,7 +167,7 @@ func TestBulkLoadReadsBack(t *testing.T) {
 				t.Errorf("transitions of case %d: %+v %v", i, trans, err)
 			}
 		}
-		dups, err := s.FindDuplicates(ctx, cases.Mentee{FullName: "Person00250", BirthYear: 1990}, store.CaseScope{ProgramIDs: []int64{prog.ID}})
+		dups, err := s.FindDuplicates(ctx, cases.Mentee{Profile: cases.Profile{FullName: "Person00250", BirthYear: 1990}}, store.CaseScope{ProgramIDs: []int64{prog.ID}})
 		if err != nil || len(dups) != 1 || dups[0].Mentee.ID != all[250].Mentee.ID {
 			t.Errorf("the blind index does not find a bulk name: %+v %v", dups, err)
 		}
@@ -174,7 +183,7 @@ func TestBulkLoadReadsBack(t *testing.T) {
 		if err != nil || c.ID <= later.Contacts[9].ID {
 			t.Errorf("a contact after the bulk load: id %d after %d, %v", c.ID, later.Contacts[9].ID, err)
 		}
-		m, nc, err := s.CreateIntake(ctx, store.Intake{Mentee: cases.Mentee{CaseCode: "AFTER-1", FullName: "After Bulk"}, ProgramID: prog.ID, ActorID: coord.ID})
+		m, nc, err := s.CreateIntake(ctx, store.Intake{Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: "AFTER-1", FullName: "After Bulk"}}, ProgramID: prog.ID, ActorID: coord.ID})
 		if err != nil || m.ID <= later.Mentee.ID || nc.ID <= later.Case.ID {
 			t.Errorf("an intake after the bulk load: %+v %+v %v", m, nc, err)
 		}

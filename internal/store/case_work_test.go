@@ -68,7 +68,7 @@ func (f *workFixture) later(d time.Duration) { f.now = f.now.Add(d) }
 func (f *workFixture) intake(t *testing.T, code string) cases.Case {
 	t.Helper()
 	_, c, err := f.s.CreateIntake(f.ctx, store.Intake{
-		Mentee:    cases.Mentee{CaseCode: code, FullName: "Alesia " + code},
+		Mentee:    cases.Mentee{Profile: cases.Profile{CaseCode: code, FullName: "Alesia " + code}},
 		ProgramID: f.prog.ID, State: cases.Intake, ActorID: f.coord.ID,
 	})
 	if err != nil {

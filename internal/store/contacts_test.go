@@ -142,7 +142,7 @@ func TestContactsRefusedOnReferredAndClosedCases(t *testing.T) {
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
-		_, ref, err := s.CreateIntake(ctx, store.Intake{Mentee: cases.Mentee{CaseCode: "R-1", FullName: "Ihar Referred"},
+		_, ref, err := s.CreateIntake(ctx, store.Intake{Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: "R-1", FullName: "Ihar Referred"}},
 			ProgramID: f.prog.ID, State: cases.Referred, ActorID: f.coord.ID})
 		if err != nil {
 			t.Fatal(err)

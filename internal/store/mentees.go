@@ -117,12 +117,7 @@ func (s *Store) createMenteeTx(ctx context.Context, tx *sql.Tx, m cases.Mentee, 
 		return m, err
 	}
 	// The row comes first, so that the sealed fields can be bound to its id.
-	err = tx.QueryRowContext(ctx, `INSERT INTO mentees (case_code, data_key_id, full_name_sealed, birth_year,
-		gender, languages, country, city, family, children, occupation, contact_times, referral_source,
-		version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id`,
-		m.CaseCode, keyID, []byte{}, m.BirthYear, string(m.Gender), jsonList(m.Languages), m.Country, m.City,
-		m.Family, m.Children, m.Occupation, m.ContactTimes, m.ReferralSource, s.ts(now)).Scan(&m.ID)
+	err = tx.QueryRowContext(ctx, insertMentee, append(profileValues(m.Profile), keyID, []byte{}, s.ts(now))...).Scan(&m.ID)
 	if isUniqueViolation(err) {
 		return m, errCodeTaken()
 	}
@@ -251,8 +246,7 @@ func (s *Store) indexNameWords(ctx context.Context, tx *sql.Tx, menteeID int64, 
 
 // menteeColumns are a mentee's columns (alias m) with its data key (alias
 // dk), so that a list opens every name without a query per person.
-const menteeColumns = `m.id, m.case_code, m.full_name_sealed, m.birth_year, m.gender, m.languages, m.country,
-	m.city, m.family, m.children, m.occupation, m.contact_channels_sealed, m.contact_times, m.referral_source,
+var menteeColumns = `m.id, ` + profileColumnList("m.") + `, m.full_name_sealed, m.contact_channels_sealed,
 	COALESCE(m.user_id, 0), m.version, m.created_at, m.updated_at, m.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key`
 
 const menteeFrom = `mentees m LEFT JOIN data_keys dk ON dk.id = m.data_key_id`
@@ -269,19 +263,14 @@ type menteeRow struct {
 
 func scanMentee(r scanner) (menteeRow, error) {
 	var row menteeRow
-	var langs, gender string
-	err := r.Scan(&row.ID, &row.CaseCode, &row.nameSealed, &row.BirthYear, &gender, &langs, &row.Country,
-		&row.City, &row.Family, &row.Children, &row.Occupation, &row.channelsSealed, &row.ContactTimes,
-		&row.ReferralSource, &row.UserID, &row.Version, &row.CreatedAt, &row.UpdatedAt, &row.keyID, &row.kekID, &row.sealedKey)
+	ps := profileScan{p: &row.Profile}
+	err := r.Scan(append(append([]any{&row.ID}, ps.dest()...), &row.nameSealed, &row.channelsSealed,
+		&row.UserID, &row.Version, &row.CreatedAt, &row.UpdatedAt, &row.keyID, &row.kekID, &row.sealedKey)...)
 	if err != nil {
 		return row, err
 	}
-	row.Gender = cases.Gender(gender)
 	row.CreatedAt, row.UpdatedAt = row.CreatedAt.UTC(), row.UpdatedAt.UTC()
-	if err := json.Unmarshal([]byte(langs), &row.Languages); err != nil {
-		return row, fmt.Errorf("decode languages: %w", err)
-	}
-	return row, nil
+	return row, ps.finish()
 }
 
 // menteeRow reads one mentee (without opening anything).
@@ -492,11 +481,7 @@ func (s *Store) UpdateMentee(ctx context.Context, m cases.Mentee) (cases.Mentee,
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE mentees SET case_code = $1, birth_year = $2, gender = $3, languages = $4,
-			country = $5, city = $6, family = $7, children = $8, occupation = $9, contact_times = $10,
-			referral_source = $11, version = version + 1, updated_at = $12 WHERE id = $13`,
-			m.CaseCode, m.BirthYear, string(m.Gender), jsonList(m.Languages), m.Country, m.City, m.Family,
-			m.Children, m.Occupation, m.ContactTimes, m.ReferralSource, s.ts(now), m.ID)
+		_, err = tx.ExecContext(ctx, updateMentee, append(profileValues(m.Profile), s.ts(now), m.ID)...)
 		if isUniqueViolation(err) {
 			return errCodeTaken()
 		}
@@ -816,4 +801,76 @@ func (s *Store) Consents(ctx context.Context, menteeID int64) ([]cases.Consent, 
 		out[i].RecordedByName = names[out[i].RecordedBy]
 	}
 	return out, nil
+}
+
+// The mentee's profile as stored: the readable columns of cases.Profile, in
+// one order for every insert, update and read (and the bulk load). A new
+// field of the profile is added here and in a migration, nowhere else in the
+// store. The sealed fields, the name and the contact channels, have columns
+// of their own (sealMentee).
+var profileColumns = []string{"case_code", "birth_year", "gender", "languages", "country", "city", "family",
+	"children", "occupation", "contact_times", "referral_source"}
+
+// profileValues are p's values of profileColumns, as query arguments.
+func profileValues(p cases.Profile) []any {
+	return []any{p.CaseCode, p.BirthYear, string(p.Gender), jsonList(p.Languages), p.Country, p.City, p.Family,
+		p.Children, p.Occupation, p.ContactTimes, p.ReferralSource}
+}
+
+// profileScan reads profileColumns into p; finish decodes what is stored
+// encoded.
+type profileScan struct {
+	p             *cases.Profile
+	gender, langs string
+}
+
+func (ps *profileScan) dest() []any {
+	p := ps.p
+	return []any{&p.CaseCode, &p.BirthYear, &ps.gender, &ps.langs, &p.Country, &p.City, &p.Family,
+		&p.Children, &p.Occupation, &p.ContactTimes, &p.ReferralSource}
+}
+
+func (ps *profileScan) finish() error {
+	ps.p.Gender = cases.Gender(ps.gender)
+	if err := json.Unmarshal([]byte(ps.langs), &ps.p.Languages); err != nil {
+		return fmt.Errorf("decode languages: %w", err)
+	}
+	return nil
+}
+
+// profileColumnList is profileColumns with a table alias, comma-separated.
+func profileColumnList(alias string) string {
+	cols := make([]string, len(profileColumns))
+	for i, c := range profileColumns {
+		cols[i] = alias + c
+	}
+	return strings.Join(cols, ", ")
+}
+
+// insertMentee and updateMentee take profileValues first, then what
+// follows them in the statement.
+var (
+	insertMentee = func() string {
+		n := len(profileColumns)
+		return `INSERT INTO mentees (` + profileColumnList("") + `, data_key_id, full_name_sealed, version, created_at, updated_at)
+		VALUES (` + placeholders(1, n) + `, $` + itoa(n+1) + `, $` + itoa(n+2) + `, 1, $` + itoa(n+3) + `, $` + itoa(n+3) + `) RETURNING id`
+	}()
+	updateMentee = func() string {
+		set := make([]string, len(profileColumns))
+		for i, c := range profileColumns {
+			set[i] = c + " = $" + itoa(i+1)
+		}
+		n := len(profileColumns)
+		return `UPDATE mentees SET ` + strings.Join(set, ", ") + `, version = version + 1, updated_at = $` + itoa(n+1) +
+			` WHERE id = $` + itoa(n+2)
+	}()
+)
+
+// placeholders is "$from, …, $(from+n-1)".
+func placeholders(from, n int) string {
+	ph := make([]string, n)
+	for i := range ph {
+		ph[i] = "$" + itoa(from+i)
+	}
+	return strings.Join(ph, ", ")
 }

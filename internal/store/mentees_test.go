@@ -73,8 +73,17 @@ func (j *journey) fatal(err error) {
 }
 
 func person(code, name string, year int) cases.Mentee {
-	return cases.Mentee{CaseCode: code, FullName: name, BirthYear: year, Languages: []string{"be", "ru"},
-		Country: "LT", City: "Vilnius", ContactChannels: "Signal, evenings only"}
+	return cases.Mentee{
+		Profile: cases.Profile{
+			CaseCode:        code,
+			FullName:        name,
+			BirthYear:       year,
+			Languages:       []string{"be", "ru"},
+			Country:         "LT",
+			City:            "Vilnius",
+			ContactChannels: "Signal, evenings only",
+		},
+	}
 }
 
 // intake takes a new person into the program.

@@ -92,17 +92,19 @@ func parseMenteeForm(w http.ResponseWriter, r *http.Request, f *menteeForm) (cas
 		f.Values[name] = r.PostForm.Get(name)
 	}
 	m := cases.Mentee{
-		CaseCode:        f.Values["case_code"],
-		FullName:        f.Values["full_name"],
-		Gender:          cases.Gender(strings.TrimSpace(f.Values["gender"])),
-		Languages:       splitList(f.Values["languages"]),
-		Country:         f.Values["country"],
-		City:            f.Values["city"],
-		Family:          f.Values["family"],
-		Occupation:      f.Values["occupation"],
-		ContactChannels: f.Values["contact_channels"],
-		ContactTimes:    f.Values["contact_times"],
-		ReferralSource:  f.Values["referral_source"],
+		Profile: cases.Profile{
+			CaseCode:        f.Values["case_code"],
+			FullName:        f.Values["full_name"],
+			Gender:          cases.Gender(strings.TrimSpace(f.Values["gender"])),
+			Languages:       splitList(f.Values["languages"]),
+			Country:         f.Values["country"],
+			City:            f.Values["city"],
+			Family:          f.Values["family"],
+			Occupation:      f.Values["occupation"],
+			ContactChannels: f.Values["contact_channels"],
+			ContactTimes:    f.Values["contact_times"],
+			ReferralSource:  f.Values["referral_source"],
+		},
 	}
 	for _, n := range []struct {
 		name string
