@@ -12,98 +12,87 @@ import (
 // closingGet shows the closing steps of a period of the case (the current
 // one, or ?period=): readiness asked, the mentee's agreement, the final
 // meeting, the closure.
-func (a *API) closingGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) closingGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	period, err := periodOf(r, c)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeClosing(w, r, c.ID, period)
+	return a.writeClosing(w, r, c.ID, period)
 }
 
-func (a *API) writeClosing(w http.ResponseWriter, r *http.Request, caseID int64, period int) {
+func (a *API) writeClosing(w http.ResponseWriter, r *http.Request, caseID int64, period int) error {
 	steps, err := a.store.ClosingOf(r.Context(), caseID, period)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	steps.CaseID, steps.Period = caseID, period
-	writeJSON(w, http.StatusOK, steps)
+	return writeJSON(w, http.StatusOK, steps)
 }
 
 // closingAgree records, as staff, that the mentee agreed to close. The case
 // must be closing.
-func (a *API) closingAgree(w http.ResponseWriter, r *http.Request) {
+func (a *API) closingAgree(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.store.RecordAgreement(r.Context(), c.ID, actorID(r), false); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeClosing(w, r, c.ID, c.Period)
+	return a.writeClosing(w, r, c.ID, c.Period)
 }
 
 // closingFinalMeeting records the psychologist's final meeting (by the
 // case's psychologist, or a coordinator on their behalf).
-func (a *API) closingFinalMeeting(w http.ResponseWriter, r *http.Request) {
+func (a *API) closingFinalMeeting(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.FinalMeeting)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.store.RecordFinalMeeting(r.Context(), c.ID, actorID(r)); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeClosing(w, r, c.ID, c.Period)
+	return a.writeClosing(w, r, c.ID, c.Period)
 }
 
 // feedbackGet returns the mentee's feedback of a period (the current one,
 // or ?period=), its text opened (audited); 204 while none was given. The
 // program's coordinators and the case's psychologist read it, not the
 // mentor: the mentee judges the mentor in it.
-func (a *API) feedbackGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) feedbackGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.FinalMeeting)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	period, err := periodOf(r, c)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeFeedback(w, r, c.ID, period)
+	return a.writeFeedback(w, r, c.ID, period)
 }
 
-func (a *API) writeFeedback(w http.ResponseWriter, r *http.Request, caseID int64, period int) {
+func (a *API) writeFeedback(w http.ResponseWriter, r *http.Request, caseID int64, period int) error {
 	fb, err := a.store.FeedbackOf(r.Context(), caseID, period)
 	if err == nil && fb == nil {
 		w.WriteHeader(http.StatusNoContent)
-		return
+		return nil
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, fb)
+	return writeJSON(w, http.StatusOK, fb)
 }
 
 // feedbackSave records the mentee's feedback as staff (or that they
 // declined to give it); it may be replaced until the case is closed.
-func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) {
+func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Declined  bool         `json:"declined"`
@@ -114,85 +103,73 @@ func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) {
 		Text      string       `json:"text"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	fb := cases.Feedback{CaseID: c.ID, Period: c.Period, Declined: in.Declined, Support: in.Support, Mentor: in.Mentor,
 		Plan: in.Plan, Recommend: in.Recommend, Text: in.Text, RecordedBy: actorID(r)}
 	if err := fb.Validate(); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.store.SaveFeedback(r.Context(), fb); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeFeedback(w, r, c.ID, c.Period)
+	return a.writeFeedback(w, r, c.ID, c.Period)
 }
 
-func (a *API) outcomeList(w http.ResponseWriter, r *http.Request) {
+func (a *API) outcomeList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.Outcomes(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // outcomeCreate records an outcome on the case's current period.
-func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in outcomeInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := a.store.AddOutcome(r.Context(), cases.Outcome{CaseID: c.ID, Kind: in.Kind, Note: in.Note, RecordedBy: actorID(r)})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, o)
+	return writeJSON(w, http.StatusCreated, o)
 }
 
 // followUpList returns the case's follow-ups: the program's coordinators
 // and the case's psychologist only (they tell of work, housing and
 // re-arrest after the mentor's time).
-func (a *API) followUpList(w http.ResponseWriter, r *http.Request) {
+func (a *API) followUpList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.FinalMeeting)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.FollowUps(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // followUpRecord records a follow-up's answers; the body carries the
 // version last read.
-func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) {
+func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := route.PathID(r, "followup", "follow-up")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	type update struct {
 		WorkKept   cases.Answer `json:"work_kept"`
@@ -203,13 +180,11 @@ func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) {
 	}
 	body, version, err := versionedBody(w, r, &update{})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.FollowUps(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var fu *cases.FollowUp
 	for i := range list {
@@ -218,24 +193,20 @@ func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if fu == nil {
-		a.fail(w, r, errs.NotFound("follow-up"))
-		return
+		return errs.NotFound("follow-up")
 	}
 	in := update{WorkKept: fu.WorkKept, Housing: fu.Housing, Rearrested: fu.Rearrested, Note: fu.Note}
 	if err := decodeStrict(body, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	fu.WorkKept, fu.Housing, fu.Rearrested, fu.Note, fu.Version = in.WorkKept, in.Housing, in.Rearrested, in.Note, version
 	fu.RecordedBy = actorID(r)
 	if err := fu.Validate(); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	saved, err := a.store.RecordFollowUp(r.Context(), *fu)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, saved)
+	return writeJSON(w, http.StatusOK, saved)
 }

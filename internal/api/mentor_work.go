@@ -12,25 +12,22 @@ import (
 
 // ---- Checks ----
 
-func (a *API) mentorCheckList(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorCheckList(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.MentorChecks(r.Context(), ref.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
-func (a *API) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorCheckCreate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Kind      string              `json:"kind"`
@@ -39,8 +36,7 @@ func (a *API) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
 		ExpiresOn *string             `json:"expires_on"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	f := map[string]string{}
 	c := mentors.Check{MentorID: ref.ID, Kind: in.Kind, Result: in.Result, ExpiresOn: parseDate("expires_on", in.ExpiresOn, f)}
@@ -48,89 +44,77 @@ func (a *API) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
 		c.DoneOn = *d
 	}
 	if err := invalidIf(f); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	c, err = a.store.RecordCheck(r.Context(), c, actorID(r))
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, c)
+	return writeJSON(w, http.StatusCreated, c)
 }
 
 // ---- Notes (coordinators only: sealed, every read audited) ----
 
-func (a *API) mentorNoteList(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorNoteList(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.MentorNotes(r.Context(), ref.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
-func (a *API) mentorNoteCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorNoteCreate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Body string `json:"body"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	n, err := a.store.AddMentorNote(r.Context(), ref.ID, in.Body, actorID(r))
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, n)
+	return writeJSON(w, http.StatusCreated, n)
 }
 
 // ---- Training ----
 
-func (a *API) mentorTrainingList(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorTrainingList(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.MentorTraining(r.Context(), ref.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // mentorTrainingSet records a module's completion: "confirmed" (or "" to
 // withdraw) by a coordinator, "reported" (or "" to withdraw a report) by
 // the mentor themself.
-func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	moduleID, err := route.PathID(r, "module", "training module")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	self := policy.CanMentor(u, policy.MentorSelf, ref)
 	if !self && !policy.CanMentor(u, policy.MentorManage, ref) {
-		a.fail(w, r, policy.CheckMentor(r.Context(), policy.MentorManage, ref))
-		return
+		return policy.CheckMentor(r.Context(), policy.MentorManage, ref)
 	}
 	var in struct {
 		// Status is required, so that an empty body withdraws nothing:
@@ -138,34 +122,29 @@ func (a *API) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
 		Status *mentors.CompletionStatus `json:"status"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Status == nil {
-		a.fail(w, r, errs.Invalid(map[string]string{"status": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"status": "validation.required"})
 	}
 	if err := a.store.SetCompletion(r.Context(), ref.ID, moduleID, *in.Status, self, u.ID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.mentorTrainingList(w, r)
+	return a.mentorTrainingList(w, r)
 }
 
 // ---- Training modules of a program ----
 
-func (a *API) moduleList(w http.ResponseWriter, r *http.Request) {
+func (a *API) moduleList(w http.ResponseWriter, r *http.Request) error {
 	pid, err := programOfQuery(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.Modules(r.Context(), pid)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 type moduleInput struct {
@@ -197,36 +176,31 @@ func (in moduleInput) apply(m *mentors.Module) {
 	}
 }
 
-func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) error {
 	var in moduleInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if in.ProgramID <= 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"program_id": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"program_id": "validation.required"})
 	}
 	if err := policy.CheckRequest(r.Context(), policy.MentorManage, in.ProgramID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	m := mentors.Module{ProgramID: in.ProgramID, Required: true}
 	in.apply(&m)
 	m, err := a.store.CreateModule(r.Context(), m)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/training-modules/"+strconv.FormatInt(m.ID, 10))
-	writeJSON(w, http.StatusCreated, m)
+	return writeJSON(w, http.StatusCreated, m)
 }
 
-func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "training module")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	m, err := a.store.GetModule(r.Context(), id)
 	if err == nil {
@@ -236,8 +210,7 @@ func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) {
 		if errs.Is(err, errs.KindNotFound) {
 			err = errs.NotFound("training module")
 		}
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in moduleInput
 	body, version, err := versionedBody(w, r, &in)
@@ -248,14 +221,12 @@ func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) {
 		err = errs.Invalid(map[string]string{"program_id": "validation.read_only"})
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in.apply(&m)
 	m.Version = version
 	if m, err = a.store.UpdateModule(r.Context(), m); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, m)
+	return writeJSON(w, http.StatusOK, m)
 }

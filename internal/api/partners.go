@@ -62,34 +62,29 @@ func detailOf(o partners.Organization) organizationDetail {
 
 // partnerList lists organisations by name, without their services: ?q=
 // (part of the name), paged.
-func (a *API) partnerList(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryView, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.Organizations(r.Context(), store.OrganizationFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 // partnerCreate adds an organisation (a new HSDS identifier unless given).
-func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in organizationInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var o partners.Organization
 	if in.HSDSID != nil {
@@ -101,63 +96,55 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) {
 		o, err = a.store.GetOrganization(r.Context(), o.ID)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/partners/"+strconv.FormatInt(o.ID, 10))
-	writeJSON(w, http.StatusCreated, detailOf(o))
+	return writeJSON(w, http.StatusCreated, detailOf(o))
 }
 
-func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := a.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, detailOf(o))
+	return writeJSON(w, http.StatusOK, detailOf(o))
 }
 
 // partnerUpdate changes the fields the body names; the body carries the
 // version last read (409 when the organisation changed since).
-func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in organizationInput
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := a.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := hsdsReadOnly(in.HSDSID, o.HSDSID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in.apply(&o)
 	o.Version = version
 	if o, err = a.store.UpdateOrganization(r.Context(), o); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, detailOf(o))
+	return writeJSON(w, http.StatusOK, detailOf(o))
 }
 
 // serviceInput is a service as a client sends it. Fields left out keep
@@ -216,15 +203,13 @@ func (in serviceInput) apply(v *partners.Service) {
 // ?country= and ?city= (where it helps; a service without areas helps
 // anywhere), ?language=, ?organization_id=, ?status=any to list services
 // that are not active too; paged.
-func (a *API) serviceList(w http.ResponseWriter, r *http.Request) {
+func (a *API) serviceList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryView, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	bad := map[string]string{}
@@ -244,31 +229,26 @@ func (a *API) serviceList(w http.ResponseWriter, r *http.Request) {
 		bad["status"] = "validation.choice"
 	}
 	if err := invalidIf(bad); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.Services(r.Context(), f, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 // serviceCreate adds a service to the organisation the body names.
-func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in serviceInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if in.OrganizationID == nil || *in.OrganizationID <= 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"organization_id": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"organization_id": "validation.required"})
 	}
 	var v partners.Service
 	if in.HSDSID != nil {
@@ -277,64 +257,56 @@ func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) {
 	in.apply(&v)
 	v, err := a.store.CreateService(r.Context(), v)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/services/"+strconv.FormatInt(v.ID, 10))
-	writeJSON(w, http.StatusCreated, v)
+	return writeJSON(w, http.StatusCreated, v)
 }
 
-func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "service")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.store.GetService(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // serviceUpdate changes the fields the body names (organization_id moves
 // the service to another organisation); the body carries the version last
 // read (409 when the service changed since).
-func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "service")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in serviceInput
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.store.GetService(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := hsdsReadOnly(in.HSDSID, v.HSDSID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in.apply(&v)
 	v.Version = version
 	if v, err = a.store.UpdateService(r.Context(), v); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // hsdsReadOnly refuses a PATCH that would change a record's HSDS id (sent

@@ -29,14 +29,26 @@ type errorDetail struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// writeJSON writes v with the status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON writes v with the status: the success path of every handler,
+// which ends with return writeJSON(…). The error is the encoder's; the
+// answer has begun by then, so route.Handle gives it to logFail.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	return enc.Encode(v)
+}
+
+// handle adapts a handler that returns its error to the route table: an
+// error is answered by fail (route.Handle).
+func (a *API) handle(fn route.Func) http.Handler { return route.Handle(fn, a.fail, a.logFail) }
+
+// logFail logs an error a handler returned after its answer had begun
+// (route.Handle): it writes nothing, as a second answer cannot be sent.
+func (a *API) logFail(_ http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("api request failed after its answer began", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 }
 
 // fail writes a domain error. The status comes from errs.Status, the one
@@ -65,7 +77,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 			d.Fields[k] = p.T(v)
 		}
 	}
-	writeJSON(w, status, errorBody{Error: d})
+	_ = writeJSON(w, status, errorBody{Error: d})
 }
 
 // Forbidden answers a refused request (e.g. a cross-site POST) in the API's error shape.
@@ -89,13 +101,12 @@ func (a *API) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
 
 // notFound answers a request no route took: 405 with an Allow header when
 // the path exists for other methods, 404 otherwise.
-func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
 	if allow := a.allowedMethods(r); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		a.fail(w, r, &errs.Error{Kind: errs.KindMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed here; see the Allow header."})
-		return
+		return &errs.Error{Kind: errs.KindMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed here; see the Allow header."}
 	}
-	a.fail(w, r, &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."})
+	return &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."}
 }
 
 // allowedMethods lists the methods the API's routes serve for the request's path.
