@@ -90,10 +90,6 @@ func (a *API) writeFeedback(w http.ResponseWriter, r *http.Request, caseID int64
 // feedbackSave records the mentee's feedback as staff (or that they
 // declined to give it); it may be replaced until the case is closed.
 func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Declined  bool         `json:"declined"`
 		Support   cases.Rating `json:"support"`
@@ -102,7 +98,8 @@ func (a *API) feedbackSave(w http.ResponseWriter, r *http.Request) error {
 		Recommend cases.Rating `json:"recommend"`
 		Text      string       `json:"text"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	fb := cases.Feedback{CaseID: c.ID, Period: c.Period, Declined: in.Declined, Support: in.Support, Mentor: in.Mentor,
@@ -130,12 +127,9 @@ func (a *API) outcomeList(w http.ResponseWriter, r *http.Request) error {
 
 // outcomeCreate records an outcome on the case's current period.
 func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in outcomeInput
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	o, err := a.store.AddOutcome(r.Context(), cases.Outcome{CaseID: c.ID, Kind: in.Kind, Note: in.Note, RecordedBy: actorID(r)})

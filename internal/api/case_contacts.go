@@ -27,10 +27,6 @@ func (a *API) contactList(w http.ResponseWriter, r *http.Request) error {
 
 // contactCreate records a contact; the case's next contact due moves.
 func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		At      string        `json:"at"`
 		Channel cases.Channel `json:"channel"`
@@ -38,7 +34,8 @@ func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) error {
 		Summary string        `json:"summary"`
 		Needs   []string      `json:"needs"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
 		return err
 	}
 	f := map[string]string{}

@@ -36,6 +36,18 @@ func (a *API) caseFromPath(r *http.Request, act policy.Action) (cases.Case, erro
 	return c, nil
 }
 
+// caseAndBody starts a write on a case: the case the path names, if the
+// user may do the action on it (caseFromPath), then the body read into v
+// (decode). The case is decided on first, so that a user who may not act
+// on it learns nothing from the body's errors.
+func (a *API) caseAndBody(w http.ResponseWriter, r *http.Request, act policy.Action, v any) (cases.Case, error) {
+	c, err := a.caseFromPath(r, act)
+	if err != nil {
+		return c, err
+	}
+	return c, decode(w, r, v)
+}
+
 // menteeAccess loads the cases of the mentee id and decides as the pages'
 // menteeFromPath does: the user may do the action on the mentee when they
 // may do it on one of the mentee's cases, which is returned as via, with
@@ -62,6 +74,18 @@ func (a *API) menteeFromPath(r *http.Request, act policy.Action) (m cases.Mentee
 	}
 	m, err = a.store.GetMentee(r.Context(), id)
 	return m, visible, via, err
+}
+
+// menteeIDFromPath decides on the mentee the path's {id} names as
+// menteeFromPath does, without reading their profile: their id, and the
+// case of theirs through which the user may do the action.
+func (a *API) menteeIDFromPath(r *http.Request, act policy.Action) (id int64, via cases.Case, err error) {
+	id, err = route.PathID(r, "id", "mentee")
+	if err != nil {
+		return 0, via, err
+	}
+	_, via, err = a.menteeAccess(r, id, act)
+	return id, via, err
 }
 
 // actorID is the id of the request's signed-in user.

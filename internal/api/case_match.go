@@ -50,14 +50,11 @@ func (a *API) matchGet(w http.ResponseWriter, r *http.Request) error {
 // matchAssign assigns a mentor to a waiting case, within the program's
 // mentor capacity (409 when the mentor's places are taken).
 func (a *API) matchAssign(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		MentorID int64 `json:"mentor_id"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	if in.MentorID <= 0 {
@@ -76,14 +73,11 @@ func (a *API) matchAssign(w http.ResponseWriter, r *http.Request) error {
 // matchEnd ends the running match; the case waits for another mentor and
 // the mentor's place frees.
 func (a *API) matchEnd(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)

@@ -25,14 +25,11 @@ func (a *API) needList(w http.ResponseWriter, r *http.Request) error {
 // needAssess records an assessment of some domains; a reassessment keeps the
 // one it replaces. The answer is the current needs, as needList gives them.
 func (a *API) needAssess(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Assessments []cases.Assessment `json:"assessments"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	if len(in.Assessments) == 0 {

@@ -29,15 +29,12 @@ func (a *API) noteList(w http.ResponseWriter, r *http.Request) error {
 // noteCreate adds a note at a level the user may write; any other level is
 // refused (403).
 func (a *API) noteCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseView)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		Visibility cases.Visibility `json:"visibility"`
 		Body       string           `json:"body"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseView, &in)
+	if err != nil {
 		return err
 	}
 	n := cases.Note{CaseID: c.ID, Visibility: in.Visibility, Body: in.Body, AuthorID: actorID(r)}

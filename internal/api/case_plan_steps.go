@@ -39,12 +39,9 @@ func (a *API) planStepList(w http.ResponseWriter, r *http.Request) error {
 
 // planStepCreate adds a step to the current period's plan.
 func (a *API) planStepCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
 	in := planStepInput{Status: cases.StepOpen}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
 		return err
 	}
 	st := cases.PlanStep{CaseID: c.ID}

@@ -26,10 +26,6 @@ func (a *API) requestList(w http.ResponseWriter, r *http.Request) error {
 
 // requestCreate records a request as staff; the case's quiet period moves.
 func (a *API) requestCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
 	in := struct {
 		Domain     string              `json:"domain"`
 		Urgency    cases.Urgency       `json:"urgency"`
@@ -37,7 +33,8 @@ func (a *API) requestCreate(w http.ResponseWriter, r *http.Request) error {
 		Status     cases.RequestStatus `json:"status"`
 		Resolution string              `json:"resolution"`
 	}{Urgency: cases.Normal, Status: cases.RequestOpen}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
 		return err
 	}
 	req, err := a.store.AddRequest(r.Context(), cases.Request{CaseID: c.ID, Domain: in.Domain, Urgency: in.Urgency,

@@ -31,17 +31,14 @@ type outcomeInput struct {
 // refused move is 409 with a message that says what must happen first
 // (and fields.state naming it).
 func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		To            cases.State         `json:"to"`
 		ClosureReason cases.ClosureReason `json:"closure_reason"`
 		Reason        string              `json:"reason"`
 		Outcomes      []outcomeInput      `json:"outcomes"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	tr := store.TransitionRequest{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}

@@ -62,14 +62,11 @@ func (a *API) caseGet(w http.ResponseWriter, r *http.Request) error {
 // casePsychologist assigns a psychologist of the case's program to the
 // case, for support and the final meeting; 0 removes the one assigned.
 func (a *API) casePsychologist(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		PsychologistID *int64 `json:"psychologist_id"`
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	if in.PsychologistID == nil || *in.PsychologistID < 0 {

@@ -25,12 +25,9 @@ func (a *API) matchProfileGet(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) matchProfileSet(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
 	var in matching.CaseProfile
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
 		return err
 	}
 	if err := a.store.SetMatchProfile(r.Context(), c.ID, in); err != nil {

@@ -5,16 +5,12 @@ import (
 
 	"homeward/internal/cases"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 )
 
 // consentList lists every consent record of the mentee, newest first; the
 // newest of a kind is in force.
 func (a *API) consentList(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "mentee")
-	if err == nil {
-		_, _, err = a.menteeAccess(r, id, policy.CaseView)
-	}
+	id, _, err := a.menteeIDFromPath(r, policy.CaseView)
 	if err != nil {
 		return err
 	}
@@ -27,10 +23,7 @@ func (a *API) consentList(w http.ResponseWriter, r *http.Request) error {
 
 // consentRecord records a consent given or withdrawn, with who and when.
 func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "mentee")
-	if err == nil {
-		_, _, err = a.menteeAccess(r, id, policy.CaseManage)
-	}
+	id, _, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
 		return err
 	}

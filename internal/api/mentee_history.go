@@ -8,7 +8,6 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 )
 
 // historyView is the sensitive history as the user may read it: only the
@@ -54,11 +53,7 @@ func (a *API) historyRead(r *http.Request, menteeID int64, via cases.Case) (hist
 }
 
 func (a *API) historyGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "mentee")
-	if err != nil {
-		return err
-	}
-	_, via, err := a.menteeAccess(r, id, policy.HistoryRead)
+	id, via, err := a.menteeIDFromPath(r, policy.HistoryRead)
 	if err != nil {
 		return err
 	}
@@ -72,11 +67,7 @@ func (a *API) historyGet(w http.ResponseWriter, r *http.Request) error {
 // historyUpdate seals and stores the parts the body names (an empty text
 // clears a part); the body carries the history's version last read.
 func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "mentee")
-	if err != nil {
-		return err
-	}
-	_, via, err := a.menteeAccess(r, id, policy.CaseManage)
+	id, via, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
 		return err
 	}
@@ -109,11 +100,8 @@ func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) error {
 // sharingUpdate records which parts of the history the mentee chose to
 // share with their mentor; it opens nothing.
 func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "mentee")
+	id, _, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
-		return err
-	}
-	if _, _, err := a.menteeAccess(r, id, policy.CaseManage); err != nil {
 		return err
 	}
 	var in struct {

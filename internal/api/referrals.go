@@ -157,15 +157,12 @@ func (a *API) caseReferralList(w http.ResponseWriter, r *http.Request) error {
 // without it nothing is stored). The actor is who made it and who recorded
 // the consent.
 func (a *API) caseReferralCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
 	var in struct {
 		ServiceID int64 `json:"service_id"`
 		referralDraft
 	}
-	if err := decode(w, r, &in); err != nil {
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
 		return err
 	}
 	if in.ServiceID <= 0 {
