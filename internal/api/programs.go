@@ -1,13 +1,10 @@
 package api
 
 import (
-	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
@@ -68,22 +65,9 @@ func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	body, err := readBody(w, r)
+	body, version, err := versionedBody(w, r, &program.Program{})
 	if err != nil {
 		return err
-	}
-	// Check the shape before touching the database, then read the version
-	// apart: null or a missing version must not pass as "the current one".
-	var scratch program.Program
-	if err := decodeStrict(body, &scratch); err != nil {
-		return err
-	}
-	var v struct {
-		Version *int64 `json:"version"`
-	}
-	_ = json.Unmarshal(body, &v)
-	if v.Version == nil || *v.Version < 1 || *v.Version > math.MaxInt32 {
-		return errs.Invalid(map[string]string{"version": "validation.version_required"})
 	}
 	p, err := a.store.GetProgram(r.Context(), id)
 	if err != nil {
@@ -92,7 +76,7 @@ func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(body, &p); err != nil {
 		return err
 	}
-	p.ID, p.Version = id, int(*v.Version)
+	p.ID, p.Version = id, version
 	p, err = a.store.UpdateProgram(r.Context(), p)
 	if err != nil {
 		return err
