@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
@@ -180,15 +181,11 @@ func (a *API) followUpRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var fu *cases.FollowUp
-	for i := range list {
-		if list[i].ID == id {
-			fu = &list[i]
-		}
-	}
-	if fu == nil {
+	i := slices.IndexFunc(list, func(f cases.FollowUp) bool { return f.ID == id })
+	if i < 0 {
 		return errs.NotFound("follow-up")
 	}
+	fu := &list[i]
 	in := update{WorkKept: fu.WorkKept, Housing: fu.Housing, Rearrested: fu.Rearrested, Note: fu.Note}
 	if err := decodeStrict(body, &in); err != nil {
 		return err
