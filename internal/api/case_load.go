@@ -113,6 +113,14 @@ func versionedBody(w http.ResponseWriter, r *http.Request, scratch any) ([]byte,
 	return body, int(*v.Version), nil
 }
 
+// patch sets *to to *from when the client sent the field (from is not
+// nil): a field the body leaves out keeps its value.
+func patch[T any](to, from *T) {
+	if from != nil {
+		*to = *from
+	}
+}
+
 // parseDate reads a date ("2026-05-31", or a date-time whose date is taken)
 // of the named field; nil or "" is no date.
 func parseDate(field string, s *string, f map[string]string) *time.Time {

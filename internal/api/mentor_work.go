@@ -159,21 +159,11 @@ type moduleInput struct {
 
 // apply sets the fields the input names on m.
 func (in moduleInput) apply(m *mentors.Module) {
-	if in.Title != nil {
-		m.Title = *in.Title
-	}
-	if in.Description != nil {
-		m.Description = *in.Description
-	}
-	if in.Required != nil {
-		m.Required = *in.Required
-	}
-	if in.Archived != nil {
-		m.Archived = *in.Archived
-	}
-	if in.Position != nil {
-		m.Position = *in.Position
-	}
+	patch(&m.Title, in.Title)
+	patch(&m.Description, in.Description)
+	patch(&m.Required, in.Required)
+	patch(&m.Archived, in.Archived)
+	patch(&m.Position, in.Position)
 }
 
 func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) error {

@@ -179,9 +179,7 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		av := mentors.Availability{Capacity: st.Mentor.Capacity, PausedUntil: st.Mentor.PausedUntil}
-		if in.Capacity != nil {
-			av.Capacity = *in.Capacity
-		}
+		patch(&av.Capacity, in.Capacity)
 		if in.PausedUntil != nil {
 			var day *string
 			if json.Unmarshal(in.PausedUntil, &day) != nil {

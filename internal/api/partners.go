@@ -33,17 +33,12 @@ type organizationInput struct {
 // apply sets the fields the input names on o; the HSDS identifier only on
 // a new organisation (an edit keeps it: the store decides).
 func (in organizationInput) apply(o *partners.Organization) {
-	for _, f := range []struct {
-		from *string
-		to   *string
-	}{{in.Name, &o.Name}, {in.Description, &o.Description}, {in.Website, &o.Website}, {in.Email, &o.Email}, {in.Phone, &o.Phone}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	if in.Contacts != nil {
-		o.Contacts = *in.Contacts
-	}
+	patch(&o.Name, in.Name)
+	patch(&o.Description, in.Description)
+	patch(&o.Website, in.Website)
+	patch(&o.Email, in.Email)
+	patch(&o.Phone, in.Phone)
+	patch(&o.Contacts, in.Contacts)
 }
 
 // organizationDetail is an organisation with its services, always listed.
@@ -87,9 +82,7 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var o partners.Organization
-	if in.HSDSID != nil {
-		o.HSDSID = *in.HSDSID
-	}
+	patch(&o.HSDSID, in.HSDSID)
 	in.apply(&o)
 	o, err := a.store.CreateOrganization(r.Context(), o)
 	if err == nil {
@@ -170,32 +163,20 @@ type serviceInput struct {
 
 // apply sets the fields the input names on v (not the HSDS identifier).
 func (in serviceInput) apply(v *partners.Service) {
-	for _, f := range []struct {
-		from *string
-		to   *string
-	}{{in.Name, &v.Name}, {in.Description, &v.Description}, {in.Email, &v.Email}, {in.URL, &v.URL},
-		{in.Eligibility, &v.Eligibility}, {in.ApplicationProcess, &v.ApplicationProcess}, {in.Fees, &v.Fees}, {in.Schedule, &v.Schedule}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	for _, f := range []struct {
-		from *[]string
-		to   *[]string
-	}{{in.Languages, &v.Languages}, {in.RequiredDocuments, &v.RequiredDocuments}, {in.NeedDomains, &v.NeedDomains}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	if in.OrganizationID != nil {
-		v.OrganizationID = *in.OrganizationID
-	}
-	if in.Status != nil {
-		v.Status = *in.Status
-	}
-	if in.Areas != nil {
-		v.Areas = *in.Areas
-	}
+	patch(&v.OrganizationID, in.OrganizationID)
+	patch(&v.Name, in.Name)
+	patch(&v.Description, in.Description)
+	patch(&v.Status, in.Status)
+	patch(&v.Email, in.Email)
+	patch(&v.URL, in.URL)
+	patch(&v.Eligibility, in.Eligibility)
+	patch(&v.ApplicationProcess, in.ApplicationProcess)
+	patch(&v.Fees, in.Fees)
+	patch(&v.Schedule, in.Schedule)
+	patch(&v.Languages, in.Languages)
+	patch(&v.Areas, in.Areas)
+	patch(&v.RequiredDocuments, in.RequiredDocuments)
+	patch(&v.NeedDomains, in.NeedDomains)
 }
 
 // serviceList lists services by name with their results: ?q= (the
@@ -251,9 +232,7 @@ func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 		return errs.Invalid(map[string]string{"organization_id": "validation.required"})
 	}
 	var v partners.Service
-	if in.HSDSID != nil {
-		v.HSDSID = *in.HSDSID
-	}
+	patch(&v.HSDSID, in.HSDSID)
 	in.apply(&v)
 	v, err := a.store.CreateService(r.Context(), v)
 	if err != nil {

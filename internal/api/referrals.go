@@ -114,24 +114,12 @@ type referralDraft struct {
 }
 
 func (in referralDraft) apply(ref *partners.Referral) {
-	if in.Domain != nil {
-		ref.Domain = *in.Domain
-	}
-	if in.Message != nil {
-		ref.Message = *in.Message
-	}
-	if in.Share != nil {
-		ref.Share = *in.Share
-	}
-	if in.Channel != nil {
-		ref.Channel = *in.Channel
-	}
-	if in.ConsentGiven != nil {
-		ref.ConsentGiven = *in.ConsentGiven
-	}
-	if in.ConsentNote != nil {
-		ref.ConsentNote = *in.ConsentNote
-	}
+	patch(&ref.Domain, in.Domain)
+	patch(&ref.Message, in.Message)
+	patch(&ref.Share, in.Share)
+	patch(&ref.Channel, in.Channel)
+	patch(&ref.ConsentGiven, in.ConsentGiven)
+	patch(&ref.ConsentNote, in.ConsentNote)
 }
 
 // caseReferralList lists the case's referrals, newest change first,
