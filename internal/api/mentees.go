@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,7 +12,11 @@ import (
 	"homeward/internal/store"
 )
 
-// menteeInput is the part of a mentee's profile a client writes.
+// menteeInput is the part of a mentee's profile a client writes: the one
+// list of its fields. Each is the cases.Mentee field of the same name, JSON
+// name and type (TestMenteeInputIsTheMenteesProfile), so a body checked
+// against a type that embeds menteeInput is read onto the mentee itself
+// (readProfile) and nothing copies the fields one by one.
 type menteeInput struct {
 	CaseCode        string       `json:"case_code"`
 	FullName        string       `json:"full_name"`
@@ -28,17 +33,12 @@ type menteeInput struct {
 	ReferralSource  string       `json:"referral_source"`
 }
 
-func inputOf(m cases.Mentee) menteeInput {
-	return menteeInput{CaseCode: m.CaseCode, FullName: m.FullName, BirthYear: m.BirthYear, Gender: m.Gender,
-		Languages: m.Languages, Country: m.Country, City: m.City, Family: m.Family, Children: m.Children,
-		Occupation: m.Occupation, ContactChannels: m.ContactChannels, ContactTimes: m.ContactTimes, ReferralSource: m.ReferralSource}
-}
-
-// apply writes the input onto m, leaving what the client does not write.
-func (in menteeInput) apply(m *cases.Mentee) {
-	m.CaseCode, m.FullName, m.BirthYear, m.Gender = in.CaseCode, in.FullName, in.BirthYear, in.Gender
-	m.Languages, m.Country, m.City, m.Family, m.Children = in.Languages, in.Country, in.City, in.Family, in.Children
-	m.Occupation, m.ContactChannels, m.ContactTimes, m.ReferralSource = in.Occupation, in.ContactChannels, in.ContactTimes, in.ReferralSource
+// readProfile reads the profile fields body names onto m; the others keep
+// their value. body has been checked (decodeStrict) against a type that
+// embeds menteeInput, so it reads. Its other fields are not the mentee's
+// (intakeInput's), or the caller sets them itself (version).
+func readProfile(body []byte, m *cases.Mentee) {
+	_ = json.Unmarshal(body, m)
 }
 
 // intakeInput is the body of POST /mentees: the person, the program and
@@ -124,7 +124,11 @@ func (a *API) menteeList(w http.ResponseWriter, r *http.Request) error {
 // client sends again with "confirm_new": true or "link_mentee_id".
 func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 	in := intakeInput{State: cases.Referred}
-	if err := decode(w, r, &in); err != nil {
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &in)
+	}
+	if err != nil {
 		return err
 	}
 	f := map[string]string{}
@@ -158,7 +162,7 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		intake.ExistingMenteeID = in.LinkMenteeID
 	} else {
-		in.apply(&intake.Mentee)
+		readProfile(body, &intake.Mentee)
 		intake.Mentee.Normalize()
 		if err := intake.Mentee.Validate(a.store.Now().Year()); err != nil {
 			return err
@@ -219,11 +223,7 @@ func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	in := update{menteeInput: inputOf(m)}
-	if err := decodeStrict(body, &in); err != nil {
-		return err
-	}
-	in.apply(&m)
+	readProfile(body, &m)
 	m.Version = version
 	m, err = a.store.UpdateMentee(r.Context(), m)
 	if err != nil {
