@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strings"
 
 	"homeward/internal/errs"
 	"homeward/internal/hsds"
@@ -94,4 +95,13 @@ func (a *API) directoryImport(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, res)
+}
+
+// hsdsReadOnly refuses a PATCH that would change a record's HSDS id (sent
+// unchanged, it is taken): imports find the record by it.
+func hsdsReadOnly(sent *string, cur string) error {
+	if sent != nil && strings.ToLower(strings.TrimSpace(*sent)) != cur {
+		return errs.Invalid(map[string]string{"hsds_id": "validation.read_only"})
+	}
+	return nil
 }

@@ -21,12 +21,6 @@ func (a *API) transitionList(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
-// outcomeInput is an outcome as a client sends it.
-type outcomeInput struct {
-	Kind cases.OutcomeKind `json:"kind"`
-	Note string            `json:"note"`
-}
-
 // transitionCreate moves the case when the state machine allows it; a
 // refused move is 409 with a message that says what must happen first
 // (and fields.state naming it).
