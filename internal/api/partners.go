@@ -16,9 +16,9 @@ import (
 // it (policy.DirectoryView); coordinators and the admin edit it
 // (policy.DirectoryEdit).
 
-// organizationInput is an organisation as a client sends it. Fields left
+// partnerInput is a partner organisation as a client sends it. Fields left
 // out keep their value on a PATCH (and are empty on a POST).
-type organizationInput struct {
+type partnerInput struct {
 	HSDSID      *string             `json:"hsds_id"`
 	Name        *string             `json:"name"`
 	Description *string             `json:"description"`
@@ -31,7 +31,7 @@ type organizationInput struct {
 
 // apply sets the fields the input names on o; the HSDS identifier only on
 // a new organisation (an edit keeps it: the store decides).
-func (in organizationInput) apply(o *partners.Organization) {
+func (in partnerInput) apply(o *partners.Organization) {
 	patch(&o.Name, in.Name)
 	patch(&o.Description, in.Description)
 	patch(&o.Website, in.Website)
@@ -40,14 +40,14 @@ func (in organizationInput) apply(o *partners.Organization) {
 	patch(&o.Contacts, in.Contacts)
 }
 
-// organizationDetail is an organisation with its services, always listed.
-type organizationDetail struct {
+// partnerDetail is a partner organisation with its services, always listed.
+type partnerDetail struct {
 	partners.Organization
 	Services []partners.Service `json:"services"`
 }
 
-func detailOf(o partners.Organization) organizationDetail {
-	d := organizationDetail{Organization: o, Services: o.Services}
+func partnerDetailOf(o partners.Organization) partnerDetail {
+	d := partnerDetail{Organization: o, Services: o.Services}
 	if d.Services == nil {
 		d.Services = []partners.Service{}
 	}
@@ -76,7 +76,7 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0); err != nil {
 		return err
 	}
-	var in organizationInput
+	var in partnerInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.Header().Set("Location", Prefix+"/partners/"+strconv.FormatInt(o.ID, 10))
-	return writeJSON(w, http.StatusCreated, detailOf(o))
+	return writeJSON(w, http.StatusCreated, partnerDetailOf(o))
 }
 
 func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
@@ -106,7 +106,7 @@ func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, detailOf(o))
+	return writeJSON(w, http.StatusOK, partnerDetailOf(o))
 }
 
 // partnerUpdate changes the fields the body names; the body carries the
@@ -119,7 +119,7 @@ func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in organizationInput
+	var in partnerInput
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
 		return err
@@ -136,5 +136,5 @@ func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	if o, err = a.store.UpdateOrganization(r.Context(), o); err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, detailOf(o))
+	return writeJSON(w, http.StatusOK, partnerDetailOf(o))
 }
