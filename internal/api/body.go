@@ -90,25 +90,27 @@ func invalidBody(msg string) error {
 }
 
 // versionedBody reads a body that must carry the version the client last
-// read. Its shape is checked against scratch (a value of the body's type)
-// before anything is read from the database; the version is read apart, so
-// that null or a missing version does not pass as "the current one".
-func versionedBody(w http.ResponseWriter, r *http.Request, scratch any) ([]byte, int, error) {
+// read. It is decoded strictly into v before anything is read from the
+// database: v is the handler's input, or a scratch value of its type when
+// the handler then decodes the body it returns onto the current record.
+// The version is read apart, so that null or a missing version does not
+// pass as "the current one".
+func versionedBody(w http.ResponseWriter, r *http.Request, v any) ([]byte, int, error) {
 	body, err := readBody(w, r)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := decodeStrict(body, scratch); err != nil {
+	if err := decodeStrict(body, v); err != nil {
 		return nil, 0, err
 	}
-	var v struct {
+	var ver struct {
 		Version *int64 `json:"version"`
 	}
-	_ = json.Unmarshal(body, &v)
-	if v.Version == nil || *v.Version < 1 || *v.Version > math.MaxInt32 {
+	_ = json.Unmarshal(body, &ver)
+	if ver.Version == nil || *ver.Version < 1 || *ver.Version > math.MaxInt32 {
 		return nil, 0, errs.Invalid(map[string]string{"version": "validation.version_required"})
 	}
-	return body, int(*v.Version), nil
+	return body, int(*ver.Version), nil
 }
 
 // patch sets *to to *from when the client sent the field (from is not

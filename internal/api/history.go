@@ -75,11 +75,10 @@ func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) error {
 		Parts   map[cases.HistoryPart]string `json:"parts"`
 		Version *int64                       `json:"version"`
 	}
-	body, version, err := versionedBody(w, r, &in)
+	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
 		return err
 	}
-	_ = decodeStrict(body, &in) // checked by versionedBody
 	if len(in.Parts) == 0 {
 		return errs.Invalid(map[string]string{"parts": "validation.required"})
 	}

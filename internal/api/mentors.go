@@ -144,10 +144,7 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in mentorPatch
-	body, version, err := versionedBody(w, r, &in)
-	if err == nil {
-		err = decodeStrict(body, &in)
-	}
+	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
 		return err
 	}

@@ -128,10 +128,7 @@ func (a *API) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var in moduleInput
-	body, version, err := versionedBody(w, r, &in)
-	if err == nil {
-		err = decodeStrict(body, &in)
-	}
+	_, version, err := versionedBody(w, r, &in)
 	if err == nil && in.ProgramID != 0 && in.ProgramID != m.ProgramID {
 		err = errs.Invalid(map[string]string{"program_id": "validation.read_only"})
 	}
