@@ -1,5 +1,20 @@
-// Package api is Homeward's JSON API under /api/v1: its route table, one file
-// per resource, the error format and list pagination, and the OpenAPI document.
+// Package api is Homeward's JSON API under /api/v1: its route table
+// (routes.go), one file per noun, the error format (respond.go), request
+// bodies (body.go), list pagination (list.go) and the OpenAPI document.
+//
+// It serves the glossary's words, each in the file named for it: Program
+// (programs.go), Mentor (mentors.go; mentor_checks.go, mentor_notes.go,
+// training.go), Mentee (mentees.go; history.go, consents.go), Case
+// (cases.go; transitions.go, signals.go, closing.go), Match (matches.go;
+// matching.go ranks mentors and matches in bulk), Need (needs.go), Plan
+// step (plan_steps.go), Request (requests.go), Contact (contacts.go),
+// Partner (partners.go), Service (services.go), Referral (referrals.go),
+// Outcome (outcomes.go), Follow-up (follow_ups.go), Feedback
+// (feedback.go) and Note (notes.go).
+//
+// A handler is a route.Func: it returns its error, which fail answers in
+// the API's one error shape (the status from errs.Status), and it writes
+// its success with return writeJSON(w, status, v).
 package api
 
 import (

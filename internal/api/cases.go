@@ -11,11 +11,10 @@ import (
 
 // caseList lists the cases the user may see (policy.CaseScope), filtered
 // and sorted as the case list page does, one keyset page at a time.
-func (a *API) caseList(w http.ResponseWriter, r *http.Request) {
+func (a *API) caseList(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	bad := map[string]string{}
@@ -43,49 +42,39 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request) {
 		bad["sort"] = "validation.choice"
 	}
 	if err := invalidIf(bad); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.ListCases(r.Context(), f, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
-func (a *API) caseGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) caseGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	return writeJSON(w, http.StatusOK, c)
 }
 
 // casePsychologist assigns a psychologist of the case's program to the
 // case, for support and the final meeting; 0 removes the one assigned.
-func (a *API) casePsychologist(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) casePsychologist(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		PsychologistID *int64 `json:"psychologist_id"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
+		return err
 	}
 	if in.PsychologistID == nil || *in.PsychologistID < 0 {
-		a.fail(w, r, invalidIf(map[string]string{"psychologist_id": "validation.required"}))
-		return
+		return invalidIf(map[string]string{"psychologist_id": "validation.required"})
 	}
 	c, err = a.store.AssignPsychologist(r.Context(), c.ID, *in.PsychologistID, actorID(r))
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	return writeJSON(w, http.StatusOK, c)
 }

@@ -12,36 +12,28 @@ import (
 
 // ---- The match profile of a case ----
 
-func (a *API) matchProfileGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) matchProfileGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := a.store.MatchProfile(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	return writeJSON(w, http.StatusOK, p)
 }
 
-func (a *API) matchProfileSet(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) matchProfileSet(w http.ResponseWriter, r *http.Request) error {
 	var in matching.CaseProfile
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
+		return err
 	}
 	if err := a.store.SetMatchProfile(r.Context(), c.ID, in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.matchProfileGet(w, r)
+	return a.matchProfileGet(w, r)
 }
 
 // ---- Suggestions for one case ----
@@ -64,20 +56,17 @@ func suggestionOf(m store.PoolMentor, e matching.Explained) suggestion {
 // matchSuggestions ranks the program's ready mentors with a free place for
 // a waiting case, best first, each score explained; mentors without a
 // common language are left out (counted in left_out).
-func (a *API) matchSuggestions(w http.ResponseWriter, r *http.Request) {
+func (a *API) matchSuggestions(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if c.State != cases.Waiting {
-		a.fail(w, r, errs.Conflict("Only a case waiting for a mentor gets suggestions.", map[string]string{"state": "case.refused.match_state"}))
-		return
+		return errs.Conflict("Only a case waiting for a mentor gets suggestions.", map[string]string{"state": "case.refused.match_state"})
 	}
 	pool, err := a.store.MatchPool(r.Context(), c.ProgramID, c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	out := struct {
 		Items   []suggestion `json:"items"`
@@ -94,7 +83,7 @@ func (a *API) matchSuggestions(w http.ResponseWriter, r *http.Request) {
 			out.Items = append(out.Items, suggestionOf(pool.Mentors[s.Mentor], s.Score))
 		}
 	}
-	writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // ---- Bulk matching of a program ----
@@ -110,31 +99,27 @@ type previewPair struct {
 
 // matchingPreview proposes the optimal assignment of the program's waiting
 // cases to its ready mentors under their free places. Nothing is saved.
-func (a *API) matchingPreview(w http.ResponseWriter, r *http.Request) {
+func (a *API) matchingPreview(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ProgramID    int64 `json:"program_id"`
 		Alternatives *int  `json:"alternatives"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.programForMatching(r, in.ProgramID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	alts := 3
 	if in.Alternatives != nil {
 		if *in.Alternatives < 0 || *in.Alternatives > 20 {
-			a.fail(w, r, errs.Invalid(map[string]string{"alternatives": "validation.alternatives"}))
-			return
+			return errs.Invalid(map[string]string{"alternatives": "validation.alternatives"})
 		}
 		alts = *in.Alternatives
 	}
 	pool, err := a.store.MatchPool(r.Context(), in.ProgramID, 0)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ms := make([]matching.Mentor, len(pool.Mentors))
 	free := make([]int, len(pool.Mentors))
@@ -166,29 +151,26 @@ func (a *API) matchingPreview(w http.ResponseWriter, r *http.Request) {
 		}
 		out.Pairs = append(out.Pairs, pp)
 	}
-	writeJSON(w, http.StatusOK, out)
+	return writeJSON(w, http.StatusOK, out)
 }
 
 // matchingConfirm makes every posted match of a program at once, or none
 // (409 naming each refused pair as "case:<id>").
-func (a *API) matchingConfirm(w http.ResponseWriter, r *http.Request) {
+func (a *API) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ProgramID int64             `json:"program_id"`
 		Pairs     []store.MatchPair `json:"pairs"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.programForMatching(r, in.ProgramID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.store.ConfirmMatches(r.Context(), in.ProgramID, in.Pairs, actorID(r)); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return writeJSON(w, http.StatusOK, struct {
 		Matched int `json:"matched"`
 	}{len(in.Pairs)})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,7 +12,11 @@ import (
 	"homeward/internal/store"
 )
 
-// menteeInput is the part of a mentee's profile a client writes.
+// menteeInput is the part of a mentee's profile a client writes: the one
+// list of its fields. Each is the cases.Mentee field of the same name, JSON
+// name and type (TestMenteeInputIsTheMenteesProfile), so a body checked
+// against a type that embeds menteeInput is read onto the mentee itself
+// (readProfile) and nothing copies the fields one by one.
 type menteeInput struct {
 	CaseCode        string       `json:"case_code"`
 	FullName        string       `json:"full_name"`
@@ -28,17 +33,12 @@ type menteeInput struct {
 	ReferralSource  string       `json:"referral_source"`
 }
 
-func inputOf(m cases.Mentee) menteeInput {
-	return menteeInput{CaseCode: m.CaseCode, FullName: m.FullName, BirthYear: m.BirthYear, Gender: m.Gender,
-		Languages: m.Languages, Country: m.Country, City: m.City, Family: m.Family, Children: m.Children,
-		Occupation: m.Occupation, ContactChannels: m.ContactChannels, ContactTimes: m.ContactTimes, ReferralSource: m.ReferralSource}
-}
-
-// apply writes the input onto m, leaving what the client does not write.
-func (in menteeInput) apply(m *cases.Mentee) {
-	m.CaseCode, m.FullName, m.BirthYear, m.Gender = in.CaseCode, in.FullName, in.BirthYear, in.Gender
-	m.Languages, m.Country, m.City, m.Family, m.Children = in.Languages, in.Country, in.City, in.Family, in.Children
-	m.Occupation, m.ContactChannels, m.ContactTimes, m.ReferralSource = in.Occupation, in.ContactChannels, in.ContactTimes, in.ReferralSource
+// readProfile reads the profile fields body names onto m; the others keep
+// their value. body has been checked (decodeStrict) against a type that
+// embeds menteeInput, so it reads. Its other fields are not the mentee's
+// (intakeInput's), or the caller sets them itself (version).
+func readProfile(body []byte, m *cases.Mentee) {
+	_ = json.Unmarshal(body, m)
 }
 
 // intakeInput is the body of POST /mentees: the person, the program and
@@ -95,18 +95,16 @@ type duplicateMentee struct {
 // the scoped case list sorted by code: the cases of one mentee (who share
 // the case code) are gathered into one item, and the page's limit counts
 // cases, not mentees.
-func (a *API) menteeList(w http.ResponseWriter, r *http.Request) {
+func (a *API) menteeList(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	f := store.CaseFilter{Scope: policy.CaseScope(policy.Actor(r.Context())), Sort: store.SortCode,
 		Code: strings.ToUpper(strings.TrimSpace(r.URL.Query().Get("code")))}
 	list, next, err := a.store.ListCases(r.Context(), f, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var items []menteeSummary
 	for _, c := range list {
@@ -117,18 +115,21 @@ func (a *API) menteeList(w http.ResponseWriter, r *http.Request) {
 		items = append(items, menteeSummary{ID: c.MenteeID, CaseCode: c.Code,
 			Cases: []menteeCaseV{{ID: c.ID, ProgramID: c.ProgramID, State: c.State}}})
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 // menteeCreate takes a person in: the mentee (or a link to one already
 // known) and their case. Before a new mentee is created the duplicate check
 // runs; when it finds likely matches, the answer is 409 with them, and the
 // client sends again with "confirm_new": true or "link_mentee_id".
-func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 	in := intakeInput{State: cases.Referred}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	body, err := readBody(w, r)
+	if err == nil {
+		err = decodeStrict(body, &in)
+	}
+	if err != nil {
+		return err
 	}
 	f := map[string]string{}
 	if in.ProgramID <= 0 {
@@ -144,12 +145,10 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) {
 		f["link_mentee_id"] = "validation.no_such_mentee"
 	}
 	if err := invalidIf(f); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, in.ProgramID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	intake := store.Intake{ProgramID: in.ProgramID, State: in.State, ActorID: actorID(r)}
 	if in.LinkMenteeID != 0 {
@@ -159,40 +158,35 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) {
 			if errs.Is(err, errs.KindNotFound) || errs.Is(err, errs.KindForbidden) {
 				err = errs.Invalid(map[string]string{"link_mentee_id": "validation.no_such_mentee"})
 			}
-			a.fail(w, r, err)
-			return
+			return err
 		}
 		intake.ExistingMenteeID = in.LinkMenteeID
 	} else {
-		in.apply(&intake.Mentee)
+		readProfile(body, &intake.Mentee)
 		intake.Mentee.Normalize()
 		if err := intake.Mentee.Validate(a.store.Now().Year()); err != nil {
-			a.fail(w, r, err)
-			return
+			return err
 		}
 		if !in.ConfirmNew {
 			found, err := a.store.FindDuplicates(r.Context(), intake.Mentee, policy.CaseScope(policy.Actor(r.Context())))
 			if err != nil {
-				a.fail(w, r, err)
-				return
+				return err
 			}
 			if len(found) > 0 {
-				a.duplicates(w, r, found)
-				return
+				return a.duplicates(w, r, found)
 			}
 		}
 	}
 	m, c, err := a.store.CreateIntake(r.Context(), intake)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/mentees/"+strconv.FormatInt(m.ID, 10))
-	writeJSON(w, http.StatusCreated, intakeResult{Mentee: m, Case: c})
+	return writeJSON(w, http.StatusCreated, intakeResult{Mentee: m, Case: c})
 }
 
 // duplicates answers 409 with the likely duplicates; nothing was created.
-func (a *API) duplicates(w http.ResponseWriter, r *http.Request, found []cases.DuplicateCandidate) {
+func (a *API) duplicates(w http.ResponseWriter, r *http.Request, found []cases.DuplicateCandidate) error {
 	err := errs.Conflict("This person may already be known. Link to one of the candidates (link_mentee_id) or confirm a new person (confirm_new).", nil)
 	e := errs.As(err)
 	body := duplicateBody{Error: errorDetail{Code: "duplicate", Message: e.Message}}
@@ -203,25 +197,23 @@ func (a *API) duplicates(w http.ResponseWriter, r *http.Request, found []cases.D
 		}
 		body.Candidates = append(body.Candidates, duplicateMentee{MenteeID: d.Mentee.ID, CaseCode: d.Mentee.CaseCode, Why: why})
 	}
-	writeJSON(w, errs.Status(err), body)
+	return writeJSON(w, errs.Status(err), body)
 }
 
-func (a *API) menteeGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) menteeGet(w http.ResponseWriter, r *http.Request) error {
 	m, visible, _, err := a.menteeFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
+	return writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
 }
 
 // menteeUpdate changes the profile fields the body names; the body must
 // carry the version last read (409 when the profile changed since).
-func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := a.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	type update struct {
 		menteeInput
@@ -229,25 +221,17 @@ func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	body, version, err := versionedBody(w, r, &update{})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	in := update{menteeInput: inputOf(m)}
-	if err := decodeStrict(body, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in.apply(&m)
+	readProfile(body, &m)
 	m.Version = version
 	m, err = a.store.UpdateMentee(r.Context(), m)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	visible, _, err := a.menteeAccess(r, m.ID, policy.CaseView) // the case code may have changed
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
+	return writeJSON(w, http.StatusOK, menteeView{Mentee: m, Cases: visible})
 }

@@ -39,11 +39,10 @@ type applicationInput struct {
 // mentorApplicationCreate takes a public application (no sign-in). It is
 // held to the form's rules and to the same limit per client address; the
 // answer says only that the application was received.
-func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) error {
 	var in applicationInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	app := mentors.Application{
 		ProgramID: in.ProgramID, FullName: in.FullName, Email: in.Email, Phone: in.Phone,
@@ -57,34 +56,28 @@ func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) {
 	p, err := a.store.GetProgram(r.Context(), in.ProgramID)
 	switch {
 	case errs.Is(err, errs.KindNotFound) || (err == nil && !p.ApplicationsOpen):
-		a.fail(w, r, errs.Invalid(map[string]string{"program_id": "validation.program_unknown"}))
-		return
+		return errs.Invalid(map[string]string{"program_id": "validation.program_unknown"})
 	case err != nil:
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	app.Normalize()
 	if err := app.Validate(p.NeedDomains); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	until, err := a.store.CountApplication(r.Context(), audit.ActorFrom(r.Context()).Address)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if !until.IsZero() {
 		wait := max(until.Sub(a.store.Now()), time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "too_many_requests",
+		return writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "too_many_requests",
 			Message: "Too many applications from this address; try again after the time in Retry-After (seconds)."}})
-		return
 	}
 	if _, err := a.store.CreateMentorApplication(r.Context(), app); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusAccepted, struct {
+	return writeJSON(w, http.StatusAccepted, struct {
 		Status string `json:"status"`
 	}{"received"})
 }

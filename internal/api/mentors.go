@@ -45,16 +45,14 @@ func programOfQuery(r *http.Request) (int64, error) {
 // mentorList lists a program's mentors with their standing, newest first:
 // ?program_id= (required), ?pipeline=, ?stage= (repeatable), ?nobody=true,
 // ?expiring=true, ?q= (account name or email).
-func (a *API) mentorList(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorList(w http.ResponseWriter, r *http.Request) error {
 	pid, err := programOfQuery(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	f := store.MentorFilter{ProgramID: pid, Nobody: q.Get("nobody") == "true", Expiring: q.Get("expiring") == "true",
@@ -73,15 +71,13 @@ func (a *API) mentorList(w http.ResponseWriter, r *http.Request) {
 		f.Stages = append(f.Stages, mentors.Stage(s))
 	}
 	if err := invalidIf(bad); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ov, err := a.store.MentorOverview(r.Context(), f, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return writeJSON(w, http.StatusOK, struct {
 		list[mentors.Standing]
 		Counts map[mentors.Pipeline]int `json:"counts"`
 	}{newList(ov.Items, ov.Next), ov.Counts})
@@ -94,23 +90,21 @@ type mentorDetail struct {
 	Application *mentors.Application `json:"application,omitempty"`
 }
 
-func (a *API) mentorGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorGet(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeMentor(w, r, ref)
+	return a.writeMentor(w, r, ref)
 }
 
 // writeMentor answers with the mentor as stored now.
-func (a *API) writeMentor(w http.ResponseWriter, r *http.Request, ref store.MentorRef) {
+func (a *API) writeMentor(w http.ResponseWriter, r *http.Request, ref store.MentorRef) error {
 	d, err := a.mentorDetailOf(r, ref)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	return writeJSON(w, http.StatusOK, d)
 }
 
 func (a *API) mentorDetailOf(r *http.Request, ref store.MentorRef) (mentorDetail, error) {
@@ -144,20 +138,15 @@ type mentorPatch struct {
 	PausedUntil json.RawMessage `json:"paused_until"`
 }
 
-func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in mentorPatch
-	body, version, err := versionedBody(w, r, &in)
-	if err == nil {
-		err = decodeStrict(body, &in)
-	}
+	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	kinds := map[string]string{}
 	for field, set := range map[string]bool{"stage": in.Stage != nil, "profile": in.Profile != nil,
@@ -170,8 +159,7 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		if len(kinds) == 0 {
 			kinds = map[string]string{"stage": "validation.one_change"}
 		}
-		a.fail(w, r, errs.Invalid(kinds))
-		return
+		return errs.Invalid(kinds)
 	}
 	f := map[string]string{} // the fields' own errors
 	ctx := r.Context()
@@ -185,13 +173,10 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		// sure "as it is" is what the caller saw.
 		var st mentors.Standing
 		if st, err = a.store.GetMentor(ctx, ref.ID); err != nil {
-			a.fail(w, r, err)
-			return
+			return err
 		}
 		av := mentors.Availability{Capacity: st.Mentor.Capacity, PausedUntil: st.Mentor.PausedUntil}
-		if in.Capacity != nil {
-			av.Capacity = *in.Capacity
-		}
+		patch(&av.Capacity, in.Capacity)
 		if in.PausedUntil != nil {
 			var day *string
 			if json.Unmarshal(in.PausedUntil, &day) != nil {
@@ -204,10 +189,9 @@ func (a *API) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeMentor(w, r, ref)
+	return a.writeMentor(w, r, ref)
 }
 
 // invitation is an accepted mentor's one-time link (its path on this
@@ -219,45 +203,40 @@ type invitation struct {
 }
 
 // mentorAccept accepts a mentor at the checks stage and invites them.
-func (a *API) mentorAccept(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorAccept(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	_, version, err := versionedBody(w, r, &struct {
 		Version int `json:"version"`
 	}{})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ttl := a.link
 	acc, err := a.store.AcceptMentor(r.Context(), ref.ID, version, ttl)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	out := invitation{UserID: acc.UserID}
 	if acc.Link != "" {
 		out.InvitationPath, out.ExpiresAt = "/link/"+acc.Link, a.store.Now().Add(ttl)
 	}
-	writeJSON(w, http.StatusCreated, out)
+	return writeJSON(w, http.StatusCreated, out)
 }
 
 // mentorInvite makes a new invitation link for an accepted mentor who has
 // not used theirs; the earlier one stops working.
-func (a *API) mentorInvite(w http.ResponseWriter, r *http.Request) {
+func (a *API) mentorInvite(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ttl := a.link
 	link, err := a.store.InviteMentorAgain(r.Context(), ref.ID, ttl)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, invitation{UserID: ref.UserID, InvitationPath: "/link/" + link, ExpiresAt: a.store.Now().Add(ttl)})
+	return writeJSON(w, http.StatusCreated, invitation{UserID: ref.UserID, InvitationPath: "/link/" + link, ExpiresAt: a.store.Now().Add(ttl)})
 }

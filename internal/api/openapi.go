@@ -14,8 +14,9 @@ var openapiDoc []byte
 // OpenAPIDocument returns the embedded document.
 func OpenAPIDocument() []byte { return openapiDoc }
 
-func (a *API) openAPI(w http.ResponseWriter, r *http.Request) {
+func (a *API) openAPI(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-cache")
-	_, _ = w.Write(openapiDoc)
+	_, err := w.Write(openapiDoc)
+	return err
 }

@@ -5,21 +5,20 @@ import (
 	"strconv"
 	"strings"
 
-	"homeward/internal/errs"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 	"homeward/internal/store"
 )
 
-// The directory of partner organisations and their services. It holds no
-// mentee's data: every member of staff who refers people reads it
-// (policy.DirectoryView); coordinators and the admin edit it
+// The directory of partner organisations and their services (services.go).
+// It holds no mentee's data: every member of staff who refers people reads
+// it (policy.DirectoryView); coordinators and the admin edit it
 // (policy.DirectoryEdit).
 
-// organizationInput is an organisation as a client sends it. Fields left
+// partnerInput is a partner organisation as a client sends it. Fields left
 // out keep their value on a PATCH (and are empty on a POST).
-type organizationInput struct {
+type partnerInput struct {
 	HSDSID      *string             `json:"hsds_id"`
 	Name        *string             `json:"name"`
 	Description *string             `json:"description"`
@@ -32,28 +31,23 @@ type organizationInput struct {
 
 // apply sets the fields the input names on o; the HSDS identifier only on
 // a new organisation (an edit keeps it: the store decides).
-func (in organizationInput) apply(o *partners.Organization) {
-	for _, f := range []struct {
-		from *string
-		to   *string
-	}{{in.Name, &o.Name}, {in.Description, &o.Description}, {in.Website, &o.Website}, {in.Email, &o.Email}, {in.Phone, &o.Phone}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	if in.Contacts != nil {
-		o.Contacts = *in.Contacts
-	}
+func (in partnerInput) apply(o *partners.Organization) {
+	patch(&o.Name, in.Name)
+	patch(&o.Description, in.Description)
+	patch(&o.Website, in.Website)
+	patch(&o.Email, in.Email)
+	patch(&o.Phone, in.Phone)
+	patch(&o.Contacts, in.Contacts)
 }
 
-// organizationDetail is an organisation with its services, always listed.
-type organizationDetail struct {
+// partnerDetail is a partner organisation with its services, always listed.
+type partnerDetail struct {
 	partners.Organization
 	Services []partners.Service `json:"services"`
 }
 
-func detailOf(o partners.Organization) organizationDetail {
-	d := organizationDetail{Organization: o, Services: o.Services}
+func partnerDetailOf(o partners.Organization) partnerDetail {
+	d := partnerDetail{Organization: o, Services: o.Services}
 	if d.Services == nil {
 		d.Services = []partners.Service{}
 	}
@@ -62,286 +56,85 @@ func detailOf(o partners.Organization) organizationDetail {
 
 // partnerList lists organisations by name, without their services: ?q=
 // (part of the name), paged.
-func (a *API) partnerList(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryView, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.Organizations(r.Context(), store.OrganizationFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 // partnerCreate adds an organisation (a new HSDS identifier unless given).
-func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	var in organizationInput
+	var in partnerInput
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var o partners.Organization
-	if in.HSDSID != nil {
-		o.HSDSID = *in.HSDSID
-	}
+	patch(&o.HSDSID, in.HSDSID)
 	in.apply(&o)
 	o, err := a.store.CreateOrganization(r.Context(), o)
 	if err == nil {
 		o, err = a.store.GetOrganization(r.Context(), o.ID)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/partners/"+strconv.FormatInt(o.ID, 10))
-	writeJSON(w, http.StatusCreated, detailOf(o))
+	return writeJSON(w, http.StatusCreated, partnerDetailOf(o))
 }
 
-func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := a.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, detailOf(o))
+	return writeJSON(w, http.StatusOK, partnerDetailOf(o))
 }
 
 // partnerUpdate changes the fields the body names; the body carries the
 // version last read (409 when the organisation changed since).
-func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "organization")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	var in organizationInput
+	var in partnerInput
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := a.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := hsdsReadOnly(in.HSDSID, o.HSDSID); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in.apply(&o)
 	o.Version = version
 	if o, err = a.store.UpdateOrganization(r.Context(), o); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, detailOf(o))
-}
-
-// serviceInput is a service as a client sends it. Fields left out keep
-// their value on a PATCH (and take their defaults on a POST: active).
-type serviceInput struct {
-	HSDSID             *string                 `json:"hsds_id"`
-	OrganizationID     *int64                  `json:"organization_id"`
-	Name               *string                 `json:"name"`
-	Description        *string                 `json:"description"`
-	Status             *partners.ServiceStatus `json:"status"`
-	Email              *string                 `json:"email"`
-	URL                *string                 `json:"url"`
-	Eligibility        *string                 `json:"eligibility"`
-	ApplicationProcess *string                 `json:"application_process"`
-	Fees               *string                 `json:"fees"`
-	Schedule           *string                 `json:"schedule"`
-	Languages          *[]string               `json:"languages"`
-	Areas              *[]partners.Area        `json:"areas"`
-	RequiredDocuments  *[]string               `json:"required_documents"`
-	NeedDomains        *[]string               `json:"need_domains"`
-	Version            *int64                  `json:"version"`
-}
-
-// apply sets the fields the input names on v (not the HSDS identifier).
-func (in serviceInput) apply(v *partners.Service) {
-	for _, f := range []struct {
-		from *string
-		to   *string
-	}{{in.Name, &v.Name}, {in.Description, &v.Description}, {in.Email, &v.Email}, {in.URL, &v.URL},
-		{in.Eligibility, &v.Eligibility}, {in.ApplicationProcess, &v.ApplicationProcess}, {in.Fees, &v.Fees}, {in.Schedule, &v.Schedule}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	for _, f := range []struct {
-		from *[]string
-		to   *[]string
-	}{{in.Languages, &v.Languages}, {in.RequiredDocuments, &v.RequiredDocuments}, {in.NeedDomains, &v.NeedDomains}} {
-		if f.from != nil {
-			*f.to = *f.from
-		}
-	}
-	if in.OrganizationID != nil {
-		v.OrganizationID = *in.OrganizationID
-	}
-	if in.Status != nil {
-		v.Status = *in.Status
-	}
-	if in.Areas != nil {
-		v.Areas = *in.Areas
-	}
-}
-
-// serviceList lists services by name with their results: ?q= (the
-// service's or the organisation's name), ?need= (a need domain),
-// ?country= and ?city= (where it helps; a service without areas helps
-// anywhere), ?language=, ?organization_id=, ?status=any to list services
-// that are not active too; paged.
-func (a *API) serviceList(w http.ResponseWriter, r *http.Request) {
-	if err := policy.CheckRequest(r.Context(), policy.DirectoryView, 0); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	page, err := pageOf(r)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	q := r.URL.Query()
-	bad := map[string]string{}
-	f := store.ServiceFilter{
-		Query:          strings.TrimSpace(q.Get("q")),
-		Domain:         strings.TrimSpace(q.Get("need")),
-		Country:        strings.TrimSpace(q.Get("country")),
-		City:           strings.TrimSpace(q.Get("city")),
-		Language:       strings.TrimSpace(q.Get("language")),
-		OrganizationID: queryID(r, "organization_id", bad),
-	}
-	switch q.Get("status") {
-	case "", string(partners.Active):
-	case "any":
-		f.AnyStatus = true
-	default:
-		bad["status"] = "validation.choice"
-	}
-	if err := invalidIf(bad); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	items, next, err := a.store.Services(r.Context(), f, page)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newList(items, next))
-}
-
-// serviceCreate adds a service to the organisation the body names.
-func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) {
-	if err := policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var in serviceInput
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if in.OrganizationID == nil || *in.OrganizationID <= 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"organization_id": "validation.required"}))
-		return
-	}
-	var v partners.Service
-	if in.HSDSID != nil {
-		v.HSDSID = *in.HSDSID
-	}
-	in.apply(&v)
-	v, err := a.store.CreateService(r.Context(), v)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Location", Prefix+"/services/"+strconv.FormatInt(v.ID, 10))
-	writeJSON(w, http.StatusCreated, v)
-}
-
-func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "service")
-	if err == nil {
-		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	v, err := a.store.GetService(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-// serviceUpdate changes the fields the body names (organization_id moves
-// the service to another organisation); the body carries the version last
-// read (409 when the service changed since).
-func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "service")
-	if err == nil {
-		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
-	}
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var in serviceInput
-	_, version, err := versionedBody(w, r, &in)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	v, err := a.store.GetService(r.Context(), id)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if err := hsdsReadOnly(in.HSDSID, v.HSDSID); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	in.apply(&v)
-	v.Version = version
-	if v, err = a.store.UpdateService(r.Context(), v); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-// hsdsReadOnly refuses a PATCH that would change a record's HSDS id (sent
-// unchanged, it is taken): imports find the record by it.
-func hsdsReadOnly(sent *string, cur string) error {
-	if sent != nil && strings.ToLower(strings.TrimSpace(*sent)) != cur {
-		return errs.Invalid(map[string]string{"hsds_id": "validation.read_only"})
-	}
-	return nil
+	return writeJSON(w, http.StatusOK, partnerDetailOf(o))
 }

@@ -1,115 +1,85 @@
 package api
 
 import (
-	"encoding/json"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
 )
 
-func (a *API) programList(w http.ResponseWriter, r *http.Request) {
+func (a *API) programList(w http.ResponseWriter, r *http.Request) error {
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), strings.TrimSpace(r.URL.Query().Get("q"))), page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
-func (a *API) programGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) programGet(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramView, id)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := a.store.GetProgram(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	return writeJSON(w, http.StatusOK, p)
 }
 
 // programCreate creates a program; settings left out take their defaults.
-func (a *API) programCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) programCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.ProgramCreate, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	p := program.New()
 	if err := decode(w, r, &p); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := a.store.CreateProgram(r.Context(), p)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/programs/"+strconv.FormatInt(p.ID, 10))
-	writeJSON(w, http.StatusCreated, p)
+	return writeJSON(w, http.StatusCreated, p)
 }
 
 // programUpdate changes the fields the body names. The body must carry the
 // version the client last read; a newer version in the database means someone
 // else changed the program meanwhile, and the update is refused (409).
-func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	body, err := readBody(w, r)
+	body, version, err := versionedBody(w, r, &program.Program{})
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	// Check the shape before touching the database, then read the version
-	// apart: null or a missing version must not pass as "the current one".
-	var scratch program.Program
-	if err := decodeStrict(body, &scratch); err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	var v struct {
-		Version *int64 `json:"version"`
-	}
-	_ = json.Unmarshal(body, &v)
-	if v.Version == nil || *v.Version < 1 || *v.Version > math.MaxInt32 {
-		a.fail(w, r, errs.Invalid(map[string]string{"version": "validation.version_required"}))
-		return
+		return err
 	}
 	p, err := a.store.GetProgram(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := decodeStrict(body, &p); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	p.ID, p.Version = id, int(*v.Version)
+	p.ID, p.Version = id, version
 	p, err = a.store.UpdateProgram(r.Context(), p)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, p)
+	return writeJSON(w, http.StatusOK, p)
 }

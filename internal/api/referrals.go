@@ -77,30 +77,26 @@ func (a *API) referralFromPath(r *http.Request, act policy.Action) (store.Referr
 // writeReferral answers with the referral as stored now (message and
 // shared values opened; the store audits the read), in the representation
 // for the actor.
-func (a *API) writeReferral(w http.ResponseWriter, r *http.Request, status int, id int64) {
+func (a *API) writeReferral(w http.ResponseWriter, r *http.Request, status int, id int64) error {
 	ref, err := a.store.GetReferral(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	if isPartner(u) {
 		ref.Shared, _ = policy.SharedFor(u, ref, policy.CaseRef{}, nil)
-		writeJSON(w, status, partnerView(ref))
-		return
+		return writeJSON(w, status, partnerView(ref))
 	}
 	c, err := a.store.GetCase(r.Context(), ref.CaseID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	sharing, err := a.store.HistorySharing(r.Context(), c.MenteeID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ref.Shared, _ = policy.SharedFor(u, ref, policy.RefOf(c), sharing.Shared)
-	writeJSON(w, status, ref)
+	return writeJSON(w, status, ref)
 }
 
 // referralDraft is what the referrer writes on a referral. Fields left out
@@ -118,92 +114,68 @@ type referralDraft struct {
 }
 
 func (in referralDraft) apply(ref *partners.Referral) {
-	if in.Domain != nil {
-		ref.Domain = *in.Domain
-	}
-	if in.Message != nil {
-		ref.Message = *in.Message
-	}
-	if in.Share != nil {
-		ref.Share = *in.Share
-	}
-	if in.Channel != nil {
-		ref.Channel = *in.Channel
-	}
-	if in.ConsentGiven != nil {
-		ref.ConsentGiven = *in.ConsentGiven
-	}
-	if in.ConsentNote != nil {
-		ref.ConsentNote = *in.ConsentNote
-	}
+	patch(&ref.Domain, in.Domain)
+	patch(&ref.Message, in.Message)
+	patch(&ref.Share, in.Share)
+	patch(&ref.Channel, in.Channel)
+	patch(&ref.ConsentGiven, in.ConsentGiven)
+	patch(&ref.ConsentNote, in.ConsentNote)
 }
 
 // caseReferralList lists the case's referrals, newest change first,
 // without their sealed parts.
-func (a *API) caseReferralList(w http.ResponseWriter, r *http.Request) {
+func (a *API) caseReferralList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	items, next, err := a.store.Referrals(r.Context(), store.ReferralFilter{CaseID: c.ID}, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(items, next))
+	return writeJSON(w, http.StatusOK, newList(items, next))
 }
 
 // caseReferralCreate drafts a referral of the case to a service, and sends
 // it at once with send: true (the mentee's consent is then required, and
 // without it nothing is stored). The actor is who made it and who recorded
 // the consent.
-func (a *API) caseReferralCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) caseReferralCreate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		ServiceID int64 `json:"service_id"`
 		referralDraft
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
+		return err
 	}
 	if in.ServiceID <= 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"service_id": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"service_id": "validation.required"})
 	}
 	ref := partners.Referral{CaseID: c.ID, ServiceID: in.ServiceID, Share: slices.Clone(partners.DefaultShare),
 		CreatedBy: actorID(r), ConsentBy: actorID(r)}
 	in.apply(&ref)
 	if err := a.checkShare(r, c, ref.Share); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ref, err = a.store.CreateReferral(r.Context(), ref, in.Send)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Location", Prefix+"/referrals/"+strconv.FormatInt(ref.ID, 10))
-	a.writeReferral(w, r, http.StatusCreated, ref.ID)
+	return a.writeReferral(w, r, http.StatusCreated, ref.ID)
 }
 
 // referralList is the actor's referrals: a partner user's organisation's
 // inbox (sent through the portal), a coordinator's programs', a mentor's
 // own cases' (policy.ReferralList refuses anyone else). ?status=, ?open=true.
-func (a *API) referralList(w http.ResponseWriter, r *http.Request) {
+func (a *API) referralList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.ReferralList, 0); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	var f store.ReferralFilter
@@ -216,60 +188,52 @@ func (a *API) referralList(w http.ResponseWriter, r *http.Request) {
 	case u.Role == auth.Mentor:
 		f.Scoped, f.ProgramIDs, f.MentorID = true, slices.Clone(u.Programs), u.ID
 	default: // policy.ReferralList lets no one else in
-		a.fail(w, r, errs.Forbidden("You may not do this."))
-		return
+		return errs.Forbidden("You may not do this.")
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	if s := q.Get("status"); s != "" {
 		if !slices.Contains(partners.Statuses, partners.Status(s)) {
-			a.fail(w, r, errs.Invalid(map[string]string{"status": "validation.choice"}))
-			return
+			return errs.Invalid(map[string]string{"status": "validation.choice"})
 		}
 		f.Status = partners.Status(s)
 	}
 	f.OpenOnly = q.Get("open") == "true"
 	items, next, err := a.store.Referrals(r.Context(), f, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if !partner {
-		writeJSON(w, http.StatusOK, newList(items, next))
-		return
+		return writeJSON(w, http.StatusOK, newList(items, next))
 	}
 	if err := a.store.Audit(r.Context(), "referral.inbox_read", "organization", u.OrganizationID, audit.OK); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	out := make([]partnerReferral, len(items))
 	for i, it := range items {
 		out[i] = partnerView(it)
 	}
-	writeJSON(w, http.StatusOK, newList(out, next))
+	return writeJSON(w, http.StatusOK, newList(out, next))
 }
 
-func (a *API) referralGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) referralGet(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeReferral(w, r, http.StatusOK, ref.ID)
+	return a.writeReferral(w, r, http.StatusOK, ref.ID)
 }
 
 // referralUpdate edits a draft (fields left out keep their value) and,
 // with send: true, sends it; the body carries the version last read. A
 // referral that is no longer a draft is refused (409).
-func (a *API) referralUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) referralUpdate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.referralFromPath(r, policy.ReferralSend)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Version *int64 `json:"version"`
@@ -277,51 +241,43 @@ func (a *API) referralUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if ref.Status != partners.Draft {
-		a.fail(w, r, errs.Conflict("This referral was sent already; it can no longer be edited.", map[string]string{"referral": "referral.refused.not_draft"}))
-		return
+		return errs.Conflict("This referral was sent already; it can no longer be edited.", map[string]string{"referral": "referral.refused.not_draft"})
 	}
 	cur, err := a.store.GetReferral(r.Context(), ref.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in.apply(&cur)
 	c, err := a.store.GetCase(r.Context(), ref.CaseID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.checkShare(r, c, cur.Share); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	cur.Version, cur.ConsentBy = version, actorID(r)
 	if _, err := a.store.SendReferral(r.Context(), cur, in.Send); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeReferral(w, r, http.StatusOK, ref.ID)
+	return a.writeReferral(w, r, http.StatusOK, ref.ID)
 }
 
 // referralEventList is the referral's timeline, oldest first. Partner
 // users read it too: events hold the messages written for the partner
 // and who moved the referral, nothing of the case.
-func (a *API) referralEventList(w http.ResponseWriter, r *http.Request) {
+func (a *API) referralEventList(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	evs, err := a.store.ReferralEvents(r.Context(), ref.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(policy.EventsFor(policy.Actor(r.Context()), evs), ""))
+	return writeJSON(w, http.StatusOK, newList(policy.EventsFor(policy.Actor(r.Context()), evs), ""))
 }
 
 // referralEventCreate moves a referral, or adds an update with a message.
@@ -329,11 +285,10 @@ func (a *API) referralEventList(w http.ResponseWriter, r *http.Request) {
 // partner with side "partner" to record an answer the partner gave by
 // phone or email (never on a referral sent through the portal). The body
 // carries the version last read.
-func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) {
+func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := a.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Version *int64          `json:"version"`
@@ -345,8 +300,7 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	bad := map[string]string{}
 	switch {
@@ -359,24 +313,21 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) {
 		bad["side"] = "validation.choice"
 	}
 	if err := invalidIf(bad); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	side, err := policy.CheckReferralSide(r.Context(), ref, in.Side == partners.Partner)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	e := partners.Event{ReferralID: ref.ID, Status: in.Status, Reason: in.Reason, Message: in.Message, Side: side, ByUser: u.ID}
 	if in.Outcome != nil {
 		e.Outcome = &cases.Outcome{Kind: in.Outcome.Kind, Note: in.Outcome.Note}
 	}
 	if _, err := a.store.AddReferralEvent(r.Context(), version, e); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	a.writeReferral(w, r, http.StatusCreated, ref.ID)
+	return a.writeReferral(w, r, http.StatusCreated, ref.ID)
 }
 
 // checkShare refuses shared fields the actor may not share: a part of the

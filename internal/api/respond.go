@@ -1,20 +1,13 @@
 package api
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
-	"io"
-	"mime"
 	"net/http"
 	"strings"
 
 	"homeward/internal/errs"
 	"homeward/internal/route"
 )
-
-// maxBody bounds every JSON request body.
-const maxBody = 1 << 20
 
 // errorBody is the one error shape of the API:
 // {"error":{"code":"…","message":"…","fields":{…}}}.
@@ -29,14 +22,26 @@ type errorDetail struct {
 	RequestID string            `json:"request_id,omitempty"`
 }
 
-// writeJSON writes v with the status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// writeJSON writes v with the status: the success path of every handler,
+// which ends with return writeJSON(…). The error is the encoder's; the
+// answer has begun by then, so route.Handle gives it to logFail.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
-	_ = enc.Encode(v)
+	return enc.Encode(v)
+}
+
+// handle adapts a handler that returns its error to the route table: an
+// error is answered by fail (route.Handle).
+func (a *API) handle(fn route.Func) http.Handler { return route.Handle(fn, a.fail, a.logFail) }
+
+// logFail logs an error a handler returned after its answer had begun
+// (route.Handle): it writes nothing, as a second answer cannot be sent.
+func (a *API) logFail(_ http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("api request failed after its answer began", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 }
 
 // fail writes a domain error. The status comes from errs.Status, the one
@@ -65,7 +70,7 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 			d.Fields[k] = p.T(v)
 		}
 	}
-	writeJSON(w, status, errorBody{Error: d})
+	_ = writeJSON(w, status, errorBody{Error: d})
 }
 
 // Forbidden answers a refused request (e.g. a cross-site POST) in the API's error shape.
@@ -89,13 +94,12 @@ func (a *API) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
 
 // notFound answers a request no route took: 405 with an Allow header when
 // the path exists for other methods, 404 otherwise.
-func (a *API) notFound(w http.ResponseWriter, r *http.Request) {
+func (a *API) notFound(w http.ResponseWriter, r *http.Request) error {
 	if allow := a.allowedMethods(r); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		a.fail(w, r, &errs.Error{Kind: errs.KindMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed here; see the Allow header."})
-		return
+		return &errs.Error{Kind: errs.KindMethodNotAllowed, Code: "method_not_allowed", Message: "This method is not allowed here; see the Allow header."}
 	}
-	a.fail(w, r, &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."})
+	return &errs.Error{Kind: errs.KindNotFound, Code: "not_found", Message: "No such API route."}
 }
 
 // allowedMethods lists the methods the API's routes serve for the request's path.
@@ -109,73 +113,4 @@ func (a *API) allowedMethods(r *http.Request) []string {
 		}
 	}
 	return allow
-}
-
-// readBody reads a JSON request body of at most maxBody bytes. A missing
-// Content-Type is taken as JSON; any other type than application/json is refused.
-func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
-		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/json" {
-			return nil, invalidBody("The body must be JSON (Content-Type: application/json).")
-		}
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		return nil, decodeError(err)
-	}
-	return b, nil
-}
-
-// decodeStrict reads one JSON object from b into v: no unknown fields,
-// nothing after the object. Errors name the field.
-func decodeStrict(b []byte, v any) error {
-	trimmed := bytes.TrimSpace(b)
-	if len(trimmed) == 0 || trimmed[0] != '{' {
-		return invalidBody("The body must be one JSON object.")
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodeError(err)
-	}
-	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return invalidBody("The body must hold one JSON object and nothing after it.")
-	}
-	return nil
-}
-
-// decode reads the request body into v with readBody and decodeStrict.
-func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	b, err := readBody(w, r)
-	if err != nil {
-		return err
-	}
-	return decodeStrict(b, v)
-}
-
-func decodeError(err error) error {
-	var (
-		tooLarge *http.MaxBytesError
-		typeErr  *json.UnmarshalTypeError
-		syntax   *json.SyntaxError
-	)
-	switch {
-	case errors.As(err, &tooLarge):
-		return errs.TooLarge()
-	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return errs.Invalid(map[string]string{typeErr.Field: "validation.wrong_type"})
-	case errors.As(err, &typeErr):
-		return invalidBody("The body must be one JSON object.")
-	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		return invalidBody("The body is not valid JSON.")
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return errs.Invalid(map[string]string{name: "validation.unknown_field"})
-	}
-	return invalidBody("The body could not be read as the expected object.")
-}
-
-func invalidBody(msg string) error {
-	return &errs.Error{Kind: errs.KindInvalid, Code: "invalid_body", Message: msg}
 }

@@ -8,7 +8,6 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 )
 
 // historyView is the sensitive history as the user may read it: only the
@@ -53,116 +52,87 @@ func (a *API) historyRead(r *http.Request, menteeID int64, via cases.Case) (hist
 	return v, nil
 }
 
-func (a *API) historyGet(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "mentee")
+func (a *API) historyGet(w http.ResponseWriter, r *http.Request) error {
+	id, via, err := a.menteeIDFromPath(r, policy.HistoryRead)
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	_, via, err := a.menteeAccess(r, id, policy.HistoryRead)
-	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.historyRead(r, id, via)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // historyUpdate seals and stores the parts the body names (an empty text
 // clears a part); the body carries the history's version last read.
-func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "mentee")
+func (a *API) historyUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, via, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	_, via, err := a.menteeAccess(r, id, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Parts   map[cases.HistoryPart]string `json:"parts"`
 		Version *int64                       `json:"version"`
 	}
-	body, version, err := versionedBody(w, r, &in)
+	_, version, err := versionedBody(w, r, &in)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	_ = decodeStrict(body, &in) // checked by versionedBody
 	if len(in.Parts) == 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"parts": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"parts": "validation.required"})
 	}
 	h := cases.History{MenteeID: id, Parts: in.Parts, Version: version}
 	if err := h.Validate(); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := a.store.SaveHistory(r.Context(), h); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.historyRead(r, id, via)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // sharingUpdate records which parts of the history the mentee chose to
 // share with their mentor; it opens nothing.
-func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "mentee")
+func (a *API) sharingUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, _, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if _, _, err := a.menteeAccess(r, id, policy.CaseManage); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Shared  *[]cases.HistoryPart `json:"shared"`
 		Version int                  `json:"version"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if in.Shared == nil {
-		a.fail(w, r, errs.Invalid(map[string]string{"shared": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"shared": "validation.required"})
 	}
 	var shared []cases.HistoryPart
 	for _, p := range *in.Shared {
 		if !p.Valid() {
-			a.fail(w, r, errs.Invalid(map[string]string{"shared": "validation.choice"}))
-			return
+			return errs.Invalid(map[string]string{"shared": "validation.choice"})
 		}
 		if !slices.Contains(shared, p) {
 			shared = append(shared, p)
 		}
 	}
 	if err := a.store.SetHistorySharing(r.Context(), id, shared, in.Version, actorID(r)); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	h, err := a.store.HistorySharing(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if h.Shared == nil {
 		h.Shared = []cases.HistoryPart{}
 	}
-	writeJSON(w, http.StatusOK, sharingView{MenteeID: id, Shared: h.Shared, SharedBy: h.SharedBy, SharedAt: h.SharedAt, Version: h.Version})
+	return writeJSON(w, http.StatusOK, sharingView{MenteeID: id, Shared: h.Shared, SharedBy: h.SharedBy, SharedAt: h.SharedAt, Version: h.Version})
 }
 
 // sharingView is the mentee's choice of shared parts, without any text.

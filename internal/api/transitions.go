@@ -9,44 +9,31 @@ import (
 )
 
 // transitionList lists every move of the case, oldest first: who, when, why.
-func (a *API) transitionList(w http.ResponseWriter, r *http.Request) {
+func (a *API) transitionList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.CaseTransitions(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
-}
-
-// outcomeInput is an outcome as a client sends it.
-type outcomeInput struct {
-	Kind cases.OutcomeKind `json:"kind"`
-	Note string            `json:"note"`
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // transitionCreate moves the case when the state machine allows it; a
 // refused move is 409 with a message that says what must happen first
 // (and fields.state naming it).
-func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		To            cases.State         `json:"to"`
 		ClosureReason cases.ClosureReason `json:"closure_reason"`
 		Reason        string              `json:"reason"`
 		Outcomes      []outcomeInput      `json:"outcomes"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
+		return err
 	}
 	tr := store.TransitionRequest{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}
 	for _, o := range in.Outcomes {
@@ -54,8 +41,7 @@ func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	c, err = a.store.Transition(r.Context(), tr)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	return writeJSON(w, http.StatusOK, c)
 }

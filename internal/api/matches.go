@@ -35,81 +35,63 @@ func (a *API) matchesOf(r *http.Request, caseID int64) (matchView, error) {
 	return v, nil
 }
 
-func (a *API) matchGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) matchGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.matchesOf(r, c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // matchAssign assigns a mentor to a waiting case, within the program's
 // mentor capacity (409 when the mentor's places are taken).
-func (a *API) matchAssign(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) matchAssign(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		MentorID int64 `json:"mentor_id"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
+		return err
 	}
 	if in.MentorID <= 0 {
-		a.fail(w, r, errs.Invalid(map[string]string{"mentor_id": "validation.required"}))
-		return
+		return errs.Invalid(map[string]string{"mentor_id": "validation.required"})
 	}
 	if _, err := a.store.Match(r.Context(), c.ID, in.MentorID, actorID(r)); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.matchesOf(r, c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }
 
 // matchEnd ends the running match; the case waits for another mentor and
 // the mentor's place frees.
-func (a *API) matchEnd(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) matchEnd(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Reason string `json:"reason"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)
+	if err != nil {
+		return err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
 	f := map[string]string{}
 	text.Check(f, "reason", in.Reason, true, true, cases.MaxReason)
 	if err := invalidIf(f); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := a.store.EndMatch(r.Context(), c.ID, in.Reason, actorID(r)); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := a.matchesOf(r, c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, v)
+	return writeJSON(w, http.StatusOK, v)
 }

@@ -9,32 +9,24 @@ import (
 
 // contactList lists the case's contacts, newest first, one keyset page at a
 // time; the summaries are opened (the store audits the read).
-func (a *API) contactList(w http.ResponseWriter, r *http.Request) {
+func (a *API) contactList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	page, err := pageOf(r)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, next, err := a.store.Contacts(r.Context(), c.ID, page)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, next))
+	return writeJSON(w, http.StatusOK, newList(list, next))
 }
 
 // contactCreate records a contact; the case's next contact due moves.
-func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		At      string        `json:"at"`
 		Channel cases.Channel `json:"channel"`
@@ -42,9 +34,9 @@ func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) {
 		Summary string        `json:"summary"`
 		Needs   []string      `json:"needs"`
 	}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
+		return err
 	}
 	f := map[string]string{}
 	ct := cases.Contact{CaseID: c.ID, At: parseTime("at", in.At, f), Channel: in.Channel, Minutes: in.Minutes,
@@ -56,13 +48,11 @@ func (a *API) contactCreate(w http.ResponseWriter, r *http.Request) {
 		ct.Needs = []string{}
 	}
 	if err := invalidIf(f); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	ct, err = a.store.AddContact(r.Context(), ct)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, ct)
+	return writeJSON(w, http.StatusCreated, ct)
 }

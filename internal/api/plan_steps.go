@@ -25,52 +25,42 @@ func (in planStepInput) apply(st *cases.PlanStep) error {
 	return invalidIf(f)
 }
 
-func (a *API) planStepList(w http.ResponseWriter, r *http.Request) {
+func (a *API) planStepList(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.PlanSteps(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // planStepCreate adds a step to the current period's plan.
-func (a *API) planStepCreate(w http.ResponseWriter, r *http.Request) {
-	c, err := a.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
+func (a *API) planStepCreate(w http.ResponseWriter, r *http.Request) error {
 	in := planStepInput{Status: cases.StepOpen}
-	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+	c, err := a.caseAndBody(w, r, policy.CaseWork, &in)
+	if err != nil {
+		return err
 	}
 	st := cases.PlanStep{CaseID: c.ID}
 	if err := in.apply(&st); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	st, err = a.store.AddPlanStep(r.Context(), st)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, st)
+	return writeJSON(w, http.StatusCreated, st)
 }
 
 // planStepUpdate changes the fields the body names; the body carries the
 // version last read.
-func (a *API) planStepUpdate(w http.ResponseWriter, r *http.Request) {
+func (a *API) planStepUpdate(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	type update struct {
 		planStepInput
@@ -78,36 +68,30 @@ func (a *API) planStepUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	id, err := route.PathID(r, "step", "plan step")
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	body, version, err := versionedBody(w, r, &update{})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	st, err := a.store.GetPlanStep(r.Context(), id)
 	if err == nil && st.CaseID != c.ID {
 		err = errs.NotFound("plan step")
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	in := update{planStepInput: planStepInput{Title: st.Title, Domain: st.Domain, Owner: st.Owner, DueOn: dateString(st.DueOn), Status: st.Status}}
 	if err := decodeStrict(body, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	if err := in.apply(&st); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	st.Version = version
 	st, err = a.store.UpdatePlanStep(r.Context(), st)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, st)
+	return writeJSON(w, http.StatusOK, st)
 }

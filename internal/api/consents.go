@@ -5,45 +5,34 @@ import (
 
 	"homeward/internal/cases"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 )
 
 // consentList lists every consent record of the mentee, newest first; the
 // newest of a kind is in force.
-func (a *API) consentList(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "mentee")
-	if err == nil {
-		_, _, err = a.menteeAccess(r, id, policy.CaseView)
-	}
+func (a *API) consentList(w http.ResponseWriter, r *http.Request) error {
+	id, _, err := a.menteeIDFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	list, err := a.store.Consents(r.Context(), id)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, newList(list, ""))
+	return writeJSON(w, http.StatusOK, newList(list, ""))
 }
 
 // consentRecord records a consent given or withdrawn, with who and when.
-func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) {
-	id, err := route.PathID(r, "id", "mentee")
-	if err == nil {
-		_, _, err = a.menteeAccess(r, id, policy.CaseManage)
-	}
+func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) error {
+	id, _, err := a.menteeIDFromPath(r, policy.CaseManage)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	var in struct {
 		Kind  cases.ConsentKind `json:"kind"`
 		Given *bool             `json:"given"`
 	}
 	if err := decode(w, r, &in); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	f := map[string]string{}
 	if !in.Kind.Valid() {
@@ -53,13 +42,11 @@ func (a *API) consentRecord(w http.ResponseWriter, r *http.Request) {
 		f["given"] = "validation.required"
 	}
 	if err := invalidIf(f); err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	c, err := a.store.RecordConsent(r.Context(), cases.Consent{MenteeID: id, Kind: in.Kind, Given: *in.Given, RecordedBy: actorID(r)})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusCreated, c)
+	return writeJSON(w, http.StatusCreated, c)
 }

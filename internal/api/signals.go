@@ -11,16 +11,14 @@ import (
 // when the next one is due, the quiet period ("ask about completion"), and
 // requests per week since the period began with their trend (falling is
 // progress).
-func (a *API) signalsGet(w http.ResponseWriter, r *http.Request) {
+func (a *API) signalsGet(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
 	times, err := a.store.RequestTimes(r.Context(), c.ID)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return err
 	}
-	writeJSON(w, http.StatusOK, cases.ProgressOf(c, times, a.store.Now()))
+	return writeJSON(w, http.StatusOK, cases.ProgressOf(c, times, a.store.Now()))
 }
