@@ -12,39 +12,18 @@ import (
 	"homeward/internal/store"
 )
 
-// menteeInput is the part of a mentee's profile a client writes: the one
-// list of its fields. Each is the cases.Mentee field of the same name, JSON
-// name and type (TestMenteeInputIsTheMenteesProfile), so a body checked
-// against a type that embeds menteeInput is read onto the mentee itself
-// (readProfile) and nothing copies the fields one by one.
-type menteeInput struct {
-	CaseCode        string       `json:"case_code"`
-	FullName        string       `json:"full_name"`
-	BirthYear       int          `json:"birth_year"`
-	Gender          cases.Gender `json:"gender"`
-	Languages       []string     `json:"languages"`
-	Country         string       `json:"country"`
-	City            string       `json:"city"`
-	Family          string       `json:"family"`
-	Children        int          `json:"children"`
-	Occupation      string       `json:"occupation"`
-	ContactChannels string       `json:"contact_channels"`
-	ContactTimes    string       `json:"contact_times"`
-	ReferralSource  string       `json:"referral_source"`
-}
-
-// readProfile reads the profile fields body names onto m; the others keep
+// readProfile reads the profile fields body names onto p; the others keep
 // their value. body has been checked (decodeStrict) against a type that
-// embeds menteeInput, so it reads. Its other fields are not the mentee's
-// (intakeInput's), or the caller sets them itself (version).
-func readProfile(body []byte, m *cases.Mentee) {
-	_ = json.Unmarshal(body, m)
+// embeds cases.Profile, so it reads. Its other fields are not the
+// profile's (intakeInput's), or the caller sets them itself (version).
+func readProfile(body []byte, p *cases.Profile) {
+	_ = json.Unmarshal(body, p)
 }
 
 // intakeInput is the body of POST /mentees: the person, the program and
 // state of their first case, and the answer to the duplicate check.
 type intakeInput struct {
-	menteeInput
+	cases.Profile
 	ProgramID    int64       `json:"program_id"`
 	State        cases.State `json:"state"`
 	ConfirmNew   bool        `json:"confirm_new"`
@@ -162,7 +141,7 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 		intake.ExistingMenteeID = in.LinkMenteeID
 	} else {
-		readProfile(body, &intake.Mentee)
+		readProfile(body, &intake.Mentee.Profile)
 		intake.Mentee.Normalize()
 		if err := intake.Mentee.Validate(a.store.Now().Year()); err != nil {
 			return err
@@ -216,14 +195,14 @@ func (a *API) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	type update struct {
-		menteeInput
+		cases.Profile
 		Version *int64 `json:"version"`
 	}
 	body, version, err := versionedBody(w, r, &update{})
 	if err != nil {
 		return err
 	}
-	readProfile(body, &m)
+	readProfile(body, &m.Profile)
 	m.Version = version
 	m, err = a.store.UpdateMentee(r.Context(), m)
 	if err != nil {

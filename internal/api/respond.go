@@ -41,7 +41,7 @@ func (a *API) handle(fn route.Func) http.Handler { return route.Handle(fn, a.fai
 // logFail logs an error a handler returned after its answer had begun
 // (route.Handle): it writes nothing, as a second answer cannot be sent.
 func (a *API) logFail(_ http.ResponseWriter, r *http.Request, err error) {
-	a.log.Error("api request failed after its answer began", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
+	a.log.Warn("api answer cut short", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 }
 
 // fail writes a domain error. The status comes from errs.Status, the one
