@@ -1,0 +1,122 @@
+package web
+
+import (
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+	"net/http"
+	"time"
+)
+
+// contactPageSize is how many contacts a page of the list shows.
+const contactPageSize = 50
+
+// contactsPage is a case's contacts tab: the contacts newest first, when
+// the next one is due, and the form to record one for those who may.
+type contactsPage struct {
+	Header      caseHeader
+	Contacts    []cases.Contact
+	Next, First string     // addresses of the next and the first page of the list
+	DueAt       *time.Time // the next contact by the program's cadence
+	Form        *workForm  // nil when the user may not record contacts
+	Done        string
+}
+
+// contactList shows the contacts of a case (their summaries opened, which
+// the store audits), one keyset page at a time.
+func (h *Web) contactList(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseView)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var f *workForm
+	// Contacts are recorded from the intake on, until the case closes.
+	if headerFor(r, c, "contacts").CanWork && c.State.Open() && c.State != cases.Referred {
+		f = newWorkForm()
+		f.Values["at"] = workTimeInput(h.store.Now())
+	}
+	h.renderContacts(w, r, http.StatusOK, c, f)
+}
+
+// renderContacts shows the contacts tab with the given form (empty, or as
+// typed when refused).
+func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) {
+	page := contactsPage{Header: headerFor(r, c, "contacts"), DueAt: c.ContactDueAt, Form: f, Done: workDoneOf(r)}
+	if f != nil {
+		domains, err := h.workDomains(r.Context(), c)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		f.Options["channel"], f.Options["needs"] = workOptions(cases.Channels), domains
+	}
+	cursor := ""
+	if r.Method == http.MethodGet {
+		cursor = r.URL.Query().Get("cursor")
+	}
+	list, next, err := h.store.Contacts(r.Context(), c.ID, store.Page{Limit: contactPageSize, Cursor: cursor})
+	if errs.Is(err, errs.KindInvalid) && cursor != "" {
+		cursor = ""
+		list, next, err = h.store.Contacts(r.Context(), c.ID, store.Page{Limit: contactPageSize})
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	page.Contacts = list
+	page.Next, page.First = pageLinks(r, workTab(c, "contacts"), cursor, next)
+	h.render(w, r, status, "contacts", "cases", page)
+}
+
+// contactCreate records a contact with the mentee: the case's mentor or a
+// coordinator. The case's next contact due moves with it. Bad input shows
+// the form again with what was typed; nothing is saved.
+func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) {
+	c, err := h.caseFromPath(r, policy.CaseWork)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	f, ok := h.readWorkForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
+	if !ok {
+		return
+	}
+	ct := cases.Contact{CaseID: c.ID, Channel: cases.Channel(f.Value("channel")), Summary: f.Value("summary"),
+		Needs: f.Multi["needs"], RecordedBy: policy.Actor(r.Context()).ID}
+	if f.Value("at") != "" {
+		at, ok := parseWorkTime(f.Value("at"))
+		if !ok {
+			f.Errors["at"] = "validation.date_time"
+		}
+		ct.At = at
+	}
+	minutes, ok := parseWorkInt(f.Value("minutes"))
+	if !ok {
+		f.Errors["minutes"] = "validation.whole_number"
+	}
+	ct.Minutes = minutes
+	if len(f.Errors) > 0 {
+		// Name every other problem too, not one round trip each.
+		domains, err := h.workDomains(r.Context(), c)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if err := ct.Validate(domains, h.store.Now()); err != nil {
+			f.apply(err, "work.conflict")
+		}
+		h.renderContacts(w, r, http.StatusUnprocessableEntity, c, f)
+		return
+	}
+	if _, err := h.store.AddContact(r.Context(), ct); err != nil {
+		if !f.apply(err, "work.conflict") {
+			h.fail(w, r, err)
+			return
+		}
+		h.renderContacts(w, r, workStatus(err), c, f)
+		return
+	}
+	http.Redirect(w, r, workTab(c, "contacts")+"?done=contact", http.StatusSeeOther)
+}

@@ -1,0 +1,147 @@
+package web
+
+import (
+	"homeward/internal/mentors"
+	"homeward/internal/policy"
+	"homeward/internal/store"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// linkPath is where a one-time link's token is used; "" for no token.
+func linkPath(token string) string {
+	if token == "" {
+		return ""
+	}
+	return "/link/" + token
+}
+
+// mentorVersion reads the version the coordinator saw from the form.
+func mentorVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostForm.Get("version"))
+	return v
+}
+
+// mentorMove moves a mentor on the screening board, retires an accepted
+// one or brings a retired one back. From the board, it goes back there.
+func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(map[string]string{"stage": r.PostForm.Get("stage")})
+	to := mentors.Stage(f.Value("stage"))
+	v := mentorVersion(r)
+	if v < 1 {
+		f.message("mentor.conflict")
+	} else if err = h.store.MoveMentor(r.Context(), ref.ID, to, v); err == nil {
+		if r.PostForm.Get("return") == "board" {
+			http.Redirect(w, r, "/mentors/board?program="+strconv.FormatInt(ref.ProgramID, 10), http.StatusSeeOther)
+			return
+		}
+		http.Redirect(w, r, mentorAt(ref.ID, "moved"), http.StatusSeeOther)
+		return
+	}
+	h.mentorRefused(w, r, ref, f, err)
+}
+
+// mentorRefused shows the mentor's page with a refused screening action's
+// message above it, or fails for an error that is not a refusal.
+func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *overviewForm, err error) {
+	if err != nil && !f.refuse(err, "mentor.conflict") {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+}
+
+// mentorAccept accepts a mentor at the checks stage and shows, once, the
+// invitation link to send them.
+func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	acc, err := h.store.AcceptMentor(r.Context(), ref.ID, mentorVersion(r), h.identity.Config().LinkLifetime)
+	if err == nil {
+		// A person with an active mentor account already gets no link:
+		// the notice must not ask to send one.
+		done := "mentor.done.accepted"
+		if acc.Link == "" {
+			done = "mentor.done.accepted_account"
+		}
+		h.renderMentor(w, r, http.StatusOK, store.MentorRef{ID: ref.ID, ProgramID: ref.ProgramID, UserID: acc.UserID},
+			mentorPage{Done: done, Link: linkPath(acc.Link)})
+		return
+	}
+	h.mentorRefused(w, r, ref, f, err)
+}
+
+// mentorInvite makes a new invitation link for an accepted mentor who has
+// not used theirs, and shows it once.
+func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(nil)
+	link, err := h.store.InviteMentorAgain(r.Context(), ref.ID, h.identity.Config().LinkLifetime)
+	if err == nil {
+		h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
+		return
+	}
+	h.mentorRefused(w, r, ref, f, err)
+}
+
+// mentorAvailability sets a mentor's own number of mentees (empty: the
+// program's) and a pause until a day (empty: not paused).
+func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) {
+	ref, err := h.mentorFromPath(r, policy.MentorManage)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, maxFormBytes) {
+		return
+	}
+	f := newOverviewForm(map[string]string{})
+	for _, k := range []string{"capacity", "paused_until"} {
+		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	var a mentors.Availability
+	if s := f.Value("capacity"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil {
+			f.Errors["capacity"] = "validation.whole_number"
+		}
+		a.Capacity = n
+	}
+	if r.PostForm.Get("resume") == "" {
+		a.PausedUntil, _ = formDate(f, "paused_until")
+	}
+	if len(f.Errors) == 0 {
+		if err = h.store.SetMentorAvailability(r.Context(), ref.ID, a, mentorVersion(r)); err == nil {
+			http.Redirect(w, r, mentorAt(ref.ID, "availability")+"#availability", http.StatusSeeOther)
+			return
+		}
+		if !f.refuse(err, "mentor.conflict", inputFields(err, "capacity", "paused_until")...) {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Availability: f})
+}
