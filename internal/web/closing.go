@@ -121,7 +121,7 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	for _, fu := range followUps {
 		ids = append(ids, fu.RecordedBy)
 	}
-	names, err := h.workNames(ctx, ids...)
+	names, err := h.store.UserNames(ctx, ids)
 	if err != nil {
 		h.fail(w, r, err)
 		return

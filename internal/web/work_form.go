@@ -247,27 +247,3 @@ func (h *Web) workDomains(ctx context.Context, c cases.Case) ([]string, error) {
 	}
 	return p.NeedDomains, nil
 }
-
-// workNames names the users of "who" columns: their name, or their email
-// address when they have none. Unknown users stay unnamed.
-func (h *Web) workNames(ctx context.Context, ids ...int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	for _, id := range ids {
-		if _, done := out[id]; done || id == 0 {
-			continue
-		}
-		u, err := h.store.GetUser(ctx, id)
-		if errs.Is(err, errs.KindNotFound) {
-			out[id] = ""
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out[id] = u.Name
-		if u.Name == "" {
-			out[id] = u.Email
-		}
-	}
-	return out, nil
-}
