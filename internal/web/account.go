@@ -36,16 +36,15 @@ func (p *accountPage) Err(name string) string   { return p.Errors[name] }
 // TokenDays are the lifetimes a token may be given on the page.
 func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
 
-func (h *Web) account(w http.ResponseWriter, r *http.Request) {
-	h.renderAccount(w, r, http.StatusOK, &accountPage{})
+func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAccount(w, r, http.StatusOK, &accountPage{})
 }
 
-func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) {
+func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) error {
 	if err := h.loadAccount(r, p); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "account", "account", p)
+	return h.render(w, r, status, "account", "account", p)
 }
 
 // loadAccount fills the account page with the person's factors, sessions
@@ -76,40 +75,37 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 
 // accountRefused shows the account page with the reason an action was
 // refused, or the error page for anything else.
-func (h *Web) accountRefused(w http.ResponseWriter, r *http.Request, err error) {
-	switch e := errs.As(err); {
-	case e.Kind == errs.KindConflict && (e.Code == "last_factor" || e.Code == "no_factor"):
-		h.renderAccount(w, r, http.StatusConflict, &accountPage{Message: "account." + e.Code})
-	default:
-		h.fail(w, r, err)
+func (h *Web) accountRefused(w http.ResponseWriter, r *http.Request, err error) error {
+	if e := errs.As(err); e.Kind == errs.KindConflict && (e.Code == "last_factor" || e.Code == "no_factor") {
+		return h.renderAccount(w, r, http.StatusConflict, &accountPage{Message: "account." + e.Code})
 	}
+	return err
 }
 
 // sessionEnd ends one of the person's sessions; ending this one signs out.
-func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) {
+func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if err := h.store.EndSession(r.Context(), c.User.ID, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if id == c.Session.ID {
 		h.clearSessionCookie(w)
 		w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/account#sessions", http.StatusSeeOther)
+	return nil
 }
 
 // tokenCreate makes an API token and shows it once.
-func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	c, _ := identity.From(r.Context())
 	p := &accountPage{Values: map[string]string{"name": strings.TrimSpace(r.PostForm.Get("name")), "days": r.PostForm.Get("days")}, Errors: map[string]string{}}
@@ -124,27 +120,24 @@ func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) {
 			if p.Errors["expires"] != "" {
 				p.Errors["days"] = p.Errors["expires"]
 			}
-			h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
-			return
+			return h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p.NewToken, p.Values = plain, nil
-	h.renderAccount(w, r, http.StatusCreated, p)
+	return h.renderAccount(w, r, http.StatusCreated, p)
 }
 
 // tokenRevoke revokes one of the person's API tokens.
-func (h *Web) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+func (h *Web) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if err := h.store.RevokeAPIToken(r.Context(), c.User.ID, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/account#tokens", http.StatusSeeOther)
+	return nil
 }

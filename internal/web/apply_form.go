@@ -137,18 +137,16 @@ func (h *Web) applyProgramFromPath(r *http.Request) (program.Program, error) {
 }
 
 // applyFormPage shows the empty application form.
-func (h *Web) applyFormPage(w http.ResponseWriter, r *http.Request) {
+func (h *Web) applyFormPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.applyProgramFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	token, err := h.applyToken(r, p.ID, h.store.Now())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "apply", "", h.newApplyForm(p, token))
+	return h.render(w, r, http.StatusOK, "apply", "", h.newApplyForm(p, token))
 }
 
 // parse reads what was posted into the form, and into an application of

@@ -65,13 +65,14 @@ func (a *assets) url(name string) (string, error) {
 }
 
 // asset serves an embedded file by its hashed name with a year-long, immutable cache lifetime.
-func (h *Web) asset(w http.ResponseWriter, r *http.Request) {
+func (h *Web) asset(w http.ResponseWriter, r *http.Request) error {
 	a, ok := h.assets.byHashed[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", a.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, _ = w.Write(a.body)
+	return nil
 }

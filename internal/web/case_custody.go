@@ -48,14 +48,13 @@ func overviewDate(s string) (*time.Time, bool) {
 
 // caseCustody saves the custody phase of a case in a program that has one:
 // the facility, the expected release, the phase and the release-day plan.
-func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	for _, name := range custodyFields {
@@ -63,13 +62,11 @@ func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if !p.Custody.Enabled {
 		// Nothing to show the form again on: the overview has no custody section.
-		h.renderOverview(w, r, http.StatusConflict, c, overviewForms{Alert: "case.custody.none"})
-		return
+		return h.renderOverview(w, r, http.StatusConflict, c, overviewForms{Alert: "case.custody.none"})
 	}
 	cu := cases.Custody{
 		Facility: strings.TrimSpace(f.Value("facility")),
@@ -90,12 +87,11 @@ func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if err = h.store.SaveCustody(r.Context(), c.ID, cu, policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, overviewAt(c, "custody", "custody"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", custodyFields...) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Custody: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Custody: f})
 }

@@ -12,14 +12,13 @@ import (
 
 // caseMatch assigns a mentor of the program to a waiting case. A mentor
 // with no free place is refused with a message saying so.
-func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"mentor_id": r.PostForm.Get("mentor_id")})
 	mentorID, perr := strconv.ParseInt(strings.TrimSpace(f.Value("mentor_id")), 10, 64)
@@ -28,26 +27,24 @@ func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) {
 	} else {
 		if _, err = h.store.Match(r.Context(), c.ID, mentorID, policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, overviewAt(c, "matched", "match"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", "mentor_id") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Match: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Match: f})
 }
 
 // caseMatchEnd ends the running match; the case waits for another mentor
 // and the mentor's place frees.
-func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"reason": r.PostForm.Get("reason")})
 	reason := strings.TrimSpace(f.Value("reason"))
@@ -55,12 +52,11 @@ func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if _, err = h.store.EndMatch(r.Context(), c.ID, reason, policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, overviewAt(c, "match_ended", "match"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", "reason") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{EndMatch: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{EndMatch: f})
 }

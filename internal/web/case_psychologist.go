@@ -10,14 +10,13 @@ import (
 
 // casePsychologist assigns one of the program's psychologists to the case,
 // or none (0).
-func (h *Web) casePsychologist(w http.ResponseWriter, r *http.Request) {
+func (h *Web) casePsychologist(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"psychologist_id": r.PostForm.Get("psychologist_id")})
 	userID, perr := strconv.ParseInt(strings.TrimSpace(f.Value("psychologist_id")), 10, 64)
@@ -26,12 +25,11 @@ func (h *Web) casePsychologist(w http.ResponseWriter, r *http.Request) {
 	} else {
 		if _, err = h.store.AssignPsychologist(r.Context(), c.ID, userID, policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, overviewAt(c, "psychologist", "psychologist"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", "psychologist_id") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Psychologist: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Psychologist: f})
 }

@@ -180,24 +180,22 @@ func overviewStatus(err error) int {
 	return http.StatusUnprocessableEntity
 }
 
-func (h *Web) caseShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseShow(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderOverview(w, r, http.StatusOK, c, overviewForms{Done: overviewDone[r.URL.Query().Get("done")]})
+	return h.renderOverview(w, r, http.StatusOK, c, overviewForms{Done: overviewDone[r.URL.Query().Get("done")]})
 }
 
 // renderOverview shows a case's overview with the given forms (those not
 // given start from what is stored).
-func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms overviewForms) {
+func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms overviewForms) error {
 	pg, err := h.overviewOf(r, c, forms)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "case", "cases", pg)
+	return h.render(w, r, status, "case", "cases", pg)
 }
 
 // overviewOf gathers the overview of a case for the request's user.

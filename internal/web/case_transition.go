@@ -17,14 +17,13 @@ var moveFields = []string{"to", "reason", "closure_reason", "outcomes", "outcome
 // caseTransition moves a case to another state. A move the case's journey
 // does not allow yet comes back on the overview with what must happen
 // first, and with what was typed.
-func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	for _, name := range []string{"to", "reason", "closure_reason", "outcome_note"} {
@@ -47,14 +46,13 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if _, err = h.store.Transition(r.Context(), tr); err == nil {
 			http.Redirect(w, r, overviewAt(c, "moved", "state"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", moveFields...) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
 }
 
 // closureOutcomes are the outcomes ticked on the transition form, each

@@ -65,17 +65,16 @@ type closingForms struct {
 }
 
 // closingShow shows the closing of the case's current period.
-func (h *Web) closingShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) closingShow(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderClosing(w, r, http.StatusOK, c, closingForms{})
+	return h.renderClosing(w, r, http.StatusOK, c, closingForms{})
 }
 
 // renderClosing shows the closing tab with the given forms as typed.
-func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms closingForms) {
+func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms closingForms) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	hd := headerFor(r, c, "closing")
@@ -84,8 +83,7 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 
 	st, err := h.store.ClosingOf(ctx, c.ID, c.Period)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	begun := st.ReadinessAskedAt != nil || c.State == cases.Closing || c.State == cases.Closed
 	var fb *cases.Feedback
@@ -96,13 +94,11 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 		fb = &cases.Feedback{CaseID: c.ID, Period: c.Period, Declined: st.FeedbackDeclined, RecordedAt: *st.FeedbackAt}
 	case begun && canFinal:
 		if fb, err = h.store.FeedbackOf(ctx, c.ID, c.Period); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if page.Outcomes, err = h.store.Outcomes(ctx, c.ID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var followUps []cases.FollowUp
 	if canFinal && (c.State == cases.Closed || c.Period > 1) {
@@ -110,8 +106,7 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 		// of a reopened case does not read an earlier period's.
 		// Follow-ups exist only after a completed closure.
 		if followUps, err = h.store.FollowUps(ctx, c.ID); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	ids := []int64{st.ReadinessAskedBy, st.AgreedBy, st.FinalMeetingBy}
@@ -123,8 +118,7 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	names, err := h.store.UserNames(ctx, ids)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 
 	page.Steps, page.Next, page.NextOnOverview = closingSteps(c, st, fb, names)
@@ -181,7 +175,7 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	if !placed && page.Alert == "" {
 		page.Alert = forms.FollowUp.unshown()
 	}
-	h.render(w, r, status, "closing", "cases", page)
+	return h.render(w, r, status, "closing", "cases", page)
 }
 
 // closingSteps lists the steps of the closing in order, marks the next one,
@@ -262,44 +256,41 @@ func (f *workForm) unshown() string {
 
 // closingAgree records, for a coordinator, that the mentee agreed to close
 // (the mentee can also agree in the portal). The case must be closing.
-func (h *Web) closingAgree(w http.ResponseWriter, r *http.Request) {
+func (h *Web) closingAgree(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
-	h.closingStepDone(w, r, c, "agreement", h.store.RecordAgreement(r.Context(), c.ID, policy.Actor(r.Context()).ID, false))
+	return h.closingStepDone(w, r, c, "agreement", h.store.RecordAgreement(r.Context(), c.ID, policy.Actor(r.Context()).ID, false))
 }
 
 // closingFinalMeeting records the psychologist's final meeting: the case's
 // psychologist, or a coordinator on their behalf. The case must be closing.
-func (h *Web) closingFinalMeeting(w http.ResponseWriter, r *http.Request) {
+func (h *Web) closingFinalMeeting(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.FinalMeeting)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
-	h.closingStepDone(w, r, c, "final_meeting", h.store.RecordFinalMeeting(r.Context(), c.ID, policy.Actor(r.Context()).ID))
+	return h.closingStepDone(w, r, c, "final_meeting", h.store.RecordFinalMeeting(r.Context(), c.ID, policy.Actor(r.Context()).ID))
 }
 
 // closingStepDone goes back to the closing page after a closing step: with
 // a notice when it was recorded, or with why the store refused it (e.g. the
 // case is not closing).
-func (h *Web) closingStepDone(w http.ResponseWriter, r *http.Request, c cases.Case, done string, err error) {
+func (h *Web) closingStepDone(w http.ResponseWriter, r *http.Request, c cases.Case, done string, err error) error {
 	if err == nil {
 		http.Redirect(w, r, workTab(c, "closing")+"?done="+done, http.StatusSeeOther)
-		return
+		return nil
 	}
 	key, ok := workRefusal(err)
 	if !ok {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderClosing(w, r, workStatus(err), c, closingForms{Alert: key})
+	return h.renderClosing(w, r, workStatus(err), c, closingForms{Alert: key})
 }

@@ -9,14 +9,13 @@ import (
 
 // consentRecord records a consent given or withdrawn, by the signed-in
 // coordinator, now.
-func (h *Web) consentRecord(w http.ResponseWriter, r *http.Request) {
+func (h *Web) consentRecord(w http.ResponseWriter, r *http.Request) error {
 	m, visible, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := consentForm{Kind: r.PostForm.Get("kind"), Given: r.PostForm.Get("given")}
 	kind := cases.ConsentKind(f.Kind)
@@ -27,13 +26,12 @@ func (h *Web) consentRecord(w http.ResponseWriter, r *http.Request) {
 		f.Err = "consents.error.given"
 	}
 	if f.Err != "" {
-		h.renderMentee(w, r, http.StatusUnprocessableEntity, m, visible, &menteePage{Consent: f})
-		return
+		return h.renderMentee(w, r, http.StatusUnprocessableEntity, m, visible, &menteePage{Consent: f})
 	}
 	c := cases.Consent{MenteeID: m.ID, Kind: kind, Given: f.Given == "1", RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.RecordConsent(r.Context(), c); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, menteePath(m.ID)+"?done=consent#consents", http.StatusSeeOther)
+	return nil
 }

@@ -25,11 +25,10 @@ type contactsPage struct {
 
 // contactList shows the contacts of a case (their summaries opened, which
 // the store audits), one keyset page at a time.
-func (h *Web) contactList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var f *workForm
 	// Contacts are recorded from the intake on, until the case closes.
@@ -37,18 +36,17 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) {
 		f = newWorkForm()
 		f.Values["at"] = workTimeInput(h.store.Now())
 	}
-	h.renderContacts(w, r, http.StatusOK, c, f)
+	return h.renderContacts(w, r, http.StatusOK, c, f)
 }
 
 // renderContacts shows the contacts tab with the given form (empty, or as
 // typed when refused).
-func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) {
+func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) error {
 	page := contactsPage{Header: headerFor(r, c, "contacts"), DueAt: c.ContactDueAt, Form: f, Done: workDoneOf(r)}
 	if f != nil {
 		domains, err := h.workDomains(r.Context(), c)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f.Options["channel"], f.Options["needs"] = workOptions(cases.Channels), domains
 	}
@@ -62,26 +60,24 @@ func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int,
 		list, next, err = h.store.Contacts(r.Context(), c.ID, store.Page{Limit: contactPageSize})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page.Contacts = list
 	page.Next, page.First = pageLinks(r, workTab(c, "contacts"), cursor, next)
-	h.render(w, r, status, "contacts", "cases", page)
+	return h.render(w, r, status, "contacts", "cases", page)
 }
 
 // contactCreate records a contact with the mentee: the case's mentor or a
 // coordinator. The case's next contact due moves with it. Bad input shows
 // the form again with what was typed; nothing is saved.
-func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
+	if err != nil {
+		return err
 	}
 	ct := cases.Contact{CaseID: c.ID, Channel: cases.Channel(f.Value("channel")), Summary: f.Value("summary"),
 		Needs: f.Multi["needs"], RecordedBy: policy.Actor(r.Context()).ID}
@@ -101,22 +97,19 @@ func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) {
 		// Name every other problem too, not one round trip each.
 		domains, err := h.workDomains(r.Context(), c)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if err := ct.Validate(domains, h.store.Now()); err != nil {
 			f.apply(err, "work.conflict")
 		}
-		h.renderContacts(w, r, http.StatusUnprocessableEntity, c, f)
-		return
+		return h.renderContacts(w, r, http.StatusUnprocessableEntity, c, f)
 	}
 	if _, err := h.store.AddContact(r.Context(), ct); err != nil {
 		if !f.apply(err, "work.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderContacts(w, r, workStatus(err), c, f)
-		return
+		return h.renderContacts(w, r, workStatus(err), c, f)
 	}
 	http.Redirect(w, r, workTab(c, "contacts")+"?done=contact", http.StatusSeeOther)
+	return nil
 }

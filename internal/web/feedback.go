@@ -33,15 +33,14 @@ func feedbackForm(fb *cases.Feedback) *workForm {
 // feedbackRecord stores the mentee's feedback as a coordinator recorded it
 // (a few ratings from 1 to 5 and free text, sealed), or that they declined
 // to give it. It may be replaced until the case is closed.
-func (h *Web) feedbackRecord(w http.ResponseWriter, r *http.Request) {
+func (h *Web) feedbackRecord(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, append([]string{"declined", "text"}, feedbackRatings...))
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, append([]string{"declined", "text"}, feedbackRatings...))
+	if err != nil {
+		return err
 	}
 	f.ID = "fb-"
 	if f.Values["declined"] != "" {
@@ -60,16 +59,14 @@ func (h *Web) feedbackRecord(w http.ResponseWriter, r *http.Request) {
 		if err := fb.Validate(); err != nil {
 			f.apply(err, "work.conflict")
 		}
-		h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{Feedback: f})
-		return
+		return h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{Feedback: f})
 	}
 	if err := h.store.SaveFeedback(r.Context(), fb); err != nil {
 		if !f.apply(err, "work.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderClosing(w, r, workStatus(err), c, closingForms{Feedback: f})
-		return
+		return h.renderClosing(w, r, workStatus(err), c, closingForms{Feedback: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=feedback#feedback", http.StatusSeeOther)
+	return nil
 }

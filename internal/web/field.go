@@ -22,15 +22,14 @@ func fieldOf(f form, name, label, hint, kind string) field {
 	return field{Name: name, Label: label, Hint: hint, Kind: kind, Value: f.Value(name), Err: f.Err(name)}
 }
 
-// readForm reads a posted form of at most limit bytes; a larger one gets
-// the 413 page, and false.
-func (h *Web) readForm(w http.ResponseWriter, r *http.Request, limit int64) bool {
+// parseForm reads a posted form of at most limit bytes; a larger one is
+// errs.TooLarge.
+func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
-		h.fail(w, r, errs.TooLarge())
-		return false
+		return errs.TooLarge()
 	}
-	return true
+	return nil
 }
 
 // applySaveError puts the messages of a refused save onto a form: field

@@ -24,20 +24,18 @@ func followUpForm(fu cases.FollowUp) *workForm {
 // completed closure: work kept, housing, re-arrest (yes, no, unknown) and a
 // note (sealed). When someone else recorded it meanwhile, the form comes
 // back as typed with the newer version.
-func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) {
+func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := route.PathID(r, "followup", "follow-up")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"work_kept", "housing", "rearrested", "note", "version"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"work_kept", "housing", "rearrested", "note", "version"})
+	if err != nil {
+		return err
 	}
 	// The store refuses a follow-up of another case as not found.
 	fu := cases.FollowUp{ID: id, CaseID: c.ID}
@@ -46,17 +44,15 @@ func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) {
 	version, err := strconv.Atoi(f.Value("version"))
 	if err != nil || version <= 0 {
 		f.Message = "validation.version_required"
-		h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{FollowUpID: fu.ID, FollowUp: f})
-		return
+		return h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{FollowUpID: fu.ID, FollowUp: f})
 	}
 	fu.Version = version
 	if _, err := h.store.RecordFollowUp(r.Context(), fu); err != nil {
 		if !f.apply(err, "followups.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderClosing(w, r, workStatus(err), c, closingForms{FollowUpID: fu.ID, FollowUp: f})
-		return
+		return h.renderClosing(w, r, workStatus(err), c, closingForms{FollowUpID: fu.ID, FollowUp: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=follow_up#follow-up-"+strconv.FormatInt(fu.ID, 10), http.StatusSeeOther)
+	return nil
 }

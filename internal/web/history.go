@@ -43,25 +43,22 @@ var historyDone = map[string]string{
 // historyShow opens only the parts of the history the user may read
 // (policy.HistoryParts); the store records the read in the audit. A part
 // the user may not read is named, without its content.
-func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) error {
 	m, visible, via, err := h.menteeFromPath(r, policy.HistoryRead)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	sharing, err := h.store.HistorySharing(ctx, m.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	parts := policy.HistoryParts(u, policy.RefOf(via), sharing.Shared)
 	opened := cases.History{}
 	if len(parts) > 0 {
 		if opened, err = h.store.MenteeHistory(ctx, m.ID, parts); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	page := historyPage{Mentee: m, Done: historyDone[r.URL.Query().Get("done")]}
@@ -94,7 +91,7 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.render(w, r, http.StatusOK, "history", "cases", page)
+	return h.render(w, r, http.StatusOK, "history", "cases", page)
 }
 
 // historyForm is the history's edit form, as typed: a text per part.
@@ -118,34 +115,31 @@ const maxHistoryFormBytes = 5*cases.MaxHistory*4*3 + 4096
 
 // historyEdit shows the history's edit form with every part opened (the
 // read is audited).
-func (h *Web) historyEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) historyEdit(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	hist, err := h.store.MenteeHistory(r.Context(), m.ID, cases.HistoryParts)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := &historyForm{Mentee: m, Parts: cases.HistoryParts, Values: map[string]string{"version": strconv.Itoa(hist.Version)}, Errors: map[string]string{}}
 	for _, p := range cases.HistoryParts {
 		f.Values[string(p)] = hist.Parts[p]
 	}
-	h.render(w, r, http.StatusOK, "history_form", "cases", f)
+	return h.render(w, r, http.StatusOK, "history_form", "cases", f)
 }
 
 // historyUpdate seals and saves the edited history. A conflicting edit
 // brings the form back with what was typed and the newer version.
-func (h *Web) historyUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) historyUpdate(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxHistoryFormBytes) {
-		return
+	if err := parseForm(w, r, maxHistoryFormBytes); err != nil {
+		return err
 	}
 	f := &historyForm{Mentee: m, Parts: cases.HistoryParts, Values: map[string]string{"version": r.PostForm.Get("version")}, Errors: map[string]string{}}
 	hist := cases.History{MenteeID: m.ID, Parts: map[cases.HistoryPart]string{}}
@@ -161,41 +155,37 @@ func (h *Web) historyUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		http.Redirect(w, r, menteePath(m.ID)+"/history?done=saved", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !applySaveError(err, f.Errors, &f.Message, "history.conflict") {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if errs.Is(err, errs.KindConflict) {
 		current, err := h.store.HistorySharing(r.Context(), m.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f.Values["version"] = strconv.Itoa(current.Version)
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "history_form", "cases", f)
+	return h.render(w, r, http.StatusUnprocessableEntity, "history_form", "cases", f)
 }
 
 // sharingUpdate records which parts of the history the mentee chose to
 // share with their mentor, who recorded it and when.
-func (h *Web) sharingUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) sharingUpdate(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	var shared []cases.HistoryPart
 	for _, v := range r.PostForm["shared"] {
 		p := cases.HistoryPart(v)
 		if !p.Valid() {
 			// The form offers only the parts: this is an edited request.
-			h.fail(w, r, errs.Invalid(map[string]string{"shared": "validation.choice"}))
-			return
+			return errs.Invalid(map[string]string{"shared": "validation.choice"})
 		}
 		if !slices.Contains(shared, p) {
 			shared = append(shared, p)
@@ -203,8 +193,8 @@ func (h *Web) sharingUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	version, _ := strconv.Atoi(r.PostForm.Get("version"))
 	if err := h.store.SetHistorySharing(r.Context(), m.ID, shared, version, policy.Actor(r.Context()).ID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, menteePath(m.ID)+"/history?done=sharing", http.StatusSeeOther)
+	return nil
 }

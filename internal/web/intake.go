@@ -25,39 +25,35 @@ type intakeRequest struct {
 // case to a mentee already known; with confirmed=1 it creates a new mentee
 // after the coordinator saw the likely duplicates; with neither it runs the
 // duplicate check first, so that the check cannot be skipped.
-func (h *Web) menteeCreate(w http.ResponseWriter, r *http.Request) {
-	in, ok := h.readIntake(w, r)
-	if !ok {
-		return
+func (h *Web) menteeCreate(w http.ResponseWriter, r *http.Request) error {
+	in, err := h.readIntake(w, r)
+	if err != nil {
+		return err
 	}
 	switch {
 	case in.existing != 0:
-		h.intakeLink(w, r, in)
-	case !h.intakeValid(w, r, in):
+		return h.intakeLink(w, r, in)
+	case h.intakeInvalid(in):
+		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
 	case in.confirmed:
-		h.intakeCreate(w, r, in)
-	default:
-		h.intakeCheck(w, r, in)
+		return h.intakeCreate(w, r, in)
 	}
+	return h.intakeCheck(w, r, in)
 }
 
 // readIntake reads the intake form and refuses a program the user may not
 // take people into. Errors in the program or state are put on the form.
-// It writes the response and returns false when the request ends here.
-func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest, bool) {
+func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest, error) {
 	if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, 0); err != nil {
-		h.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	programs, err := h.intakePrograms(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	in := &intakeRequest{form: newMenteeForm(programs)}
 	if in.mentee, err = parseMenteeForm(w, r, in.form); err != nil {
-		h.fail(w, r, err)
-		return nil, false
+		return nil, err
 	}
 	f := in.form
 	switch id, err := strconv.ParseInt(strings.TrimSpace(f.Values["program"]), 10, 64); {
@@ -68,8 +64,7 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 	default:
 		// A program that is not the coordinator's is refused outright.
 		if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, id); err != nil {
-			h.fail(w, r, err)
-			return nil, false
+			return nil, err
 		}
 		in.programID = id
 	}
@@ -78,54 +73,46 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 	}
 	if v := r.PostForm.Get("existing_mentee_id"); v != "" {
 		if in.existing, err = strconv.ParseInt(v, 10, 64); err != nil || in.existing <= 0 {
-			h.fail(w, r, errs.NotFound("mentee"))
-			return nil, false
+			return nil, errs.NotFound("mentee")
 		}
 	}
 	in.confirmed = r.PostForm.Get("confirmed") == "1"
-	return in, true
+	return in, nil
 }
 
-// intakeValid checks the profile; when anything needs attention it shows
-// the form again with what was typed, and returns false.
-func (h *Web) intakeValid(w http.ResponseWriter, r *http.Request, in *intakeRequest) bool {
-	if in.form.check(in.mentee, h.store.Now().Year()) {
-		h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
-		return false
-	}
-	return true
+// intakeInvalid checks the profile and tells whether anything needs
+// attention (put on the form, to show again with what was typed).
+func (h *Web) intakeInvalid(in *intakeRequest) bool {
+	return in.form.check(in.mentee, h.store.Now().Year())
 }
 
 // intakeCreate creates the mentee and their case, and goes to the case.
-func (h *Web) intakeCreate(w http.ResponseWriter, r *http.Request, in *intakeRequest) {
+func (h *Web) intakeCreate(w http.ResponseWriter, r *http.Request, in *intakeRequest) error {
 	u := policy.Actor(r.Context())
 	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{Mentee: in.mentee, ProgramID: in.programID, State: in.state, ActorID: u.ID})
 	if err != nil {
 		if in.form.applyError(err) {
-			h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
-			return
+			return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
 }
 
 // intakeLink opens a case in the chosen program for a mentee already known
 // (the duplicate check's "this is the same person"). The coordinator must
 // see the person through a case of theirs; when the person already has a
 // case in the program, that case is where they go.
-func (h *Web) intakeLink(w http.ResponseWriter, r *http.Request, in *intakeRequest) {
+func (h *Web) intakeLink(w http.ResponseWriter, r *http.Request, in *intakeRequest) error {
 	if len(in.form.Errors) > 0 {
 		// Only the program and the state matter here; both come from the
 		// form the coordinator filled in, so this is an edited request.
-		h.fail(w, r, errs.Invalid(in.form.Errors))
-		return
+		return errs.Invalid(in.form.Errors)
 	}
 	all, err := h.store.MenteeCases(r.Context(), in.existing)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	var seen bool
@@ -136,34 +123,31 @@ func (h *Web) intakeLink(w http.ResponseWriter, r *http.Request, in *intakeReque
 		seen = true
 		if c.ProgramID == in.programID {
 			http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-			return
+			return nil
 		}
 	}
 	if !seen {
-		h.fail(w, r, errs.NotFound("mentee"))
-		return
+		return errs.NotFound("mentee")
 	}
 	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{ExistingMenteeID: in.existing, ProgramID: in.programID, State: in.state, ActorID: u.ID})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
+	return nil
 }
 
 // menteeNew shows the empty intake form: the program and the state the
 // case starts in, and the person's profile.
-func (h *Web) menteeNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) menteeNew(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	programs, err := h.intakePrograms(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "mentee_form", "cases", newMenteeForm(programs))
+	return h.render(w, r, http.StatusOK, "mentee_form", "cases", newMenteeForm(programs))
 }
 
 // intakePrograms are the programs the signed-in user may take people into.
@@ -195,33 +179,31 @@ type menteeCheckPage struct {
 // the people already known in the coordinator's programs who may be the
 // same person are shown. Without any, the person is taken in at once.
 // edit=1 (from the check's page) shows the form again as typed.
-func (h *Web) menteeCheck(w http.ResponseWriter, r *http.Request) {
-	in, ok := h.readIntake(w, r)
-	if !ok {
-		return
+func (h *Web) menteeCheck(w http.ResponseWriter, r *http.Request) error {
+	in, err := h.readIntake(w, r)
+	if err != nil {
+		return err
 	}
 	if r.PostForm.Get("edit") == "1" {
-		h.render(w, r, http.StatusOK, "mentee_form", "cases", in.form)
-		return
+		return h.render(w, r, http.StatusOK, "mentee_form", "cases", in.form)
 	}
-	if h.intakeValid(w, r, in) {
-		h.intakeCheck(w, r, in)
+	if h.intakeInvalid(in) {
+		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
 	}
+	return h.intakeCheck(w, r, in)
 }
 
 // intakeCheck looks for likely duplicates within the coordinator's scope:
 // none creates the mentee at once; some are shown to link or to continue.
-func (h *Web) intakeCheck(w http.ResponseWriter, r *http.Request, in *intakeRequest) {
+func (h *Web) intakeCheck(w http.ResponseWriter, r *http.Request, in *intakeRequest) error {
 	m := in.mentee
 	m.Normalize()
 	found, err := h.store.FindDuplicates(r.Context(), m, policy.CaseScope(policy.Actor(r.Context())))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if len(found) == 0 {
-		h.intakeCreate(w, r, in)
-		return
+		return h.intakeCreate(w, r, in)
 	}
 	page := menteeCheckPage{Form: in.form, Candidates: found, Fields: append(append([]string{}, intakeFields...), menteeFields...)}
 	for _, p := range in.form.Programs {
@@ -229,5 +211,5 @@ func (h *Web) intakeCheck(w http.ResponseWriter, r *http.Request, in *intakeRequ
 			page.ProgramName = p.Name
 		}
 	}
-	h.render(w, r, http.StatusOK, "mentee_check", "cases", page)
+	return h.render(w, r, http.StatusOK, "mentee_check", "cases", page)
 }

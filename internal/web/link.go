@@ -31,27 +31,25 @@ func (p *linkPage) Value(name string) string {
 
 func (p *linkPage) Err(name string) string { return p.Errors[name] }
 
-func (h *Web) linkForm(w http.ResponseWriter, r *http.Request) {
+func (h *Web) linkForm(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
 	l, err := h.store.CheckLink(r.Context(), token)
 	if err != nil {
-		h.linkInvalid(w, r, err)
-		return
+		return h.linkInvalid(w, r, err)
 	}
-	h.render(w, r, http.StatusOK, "link", "", &linkPage{Token: token, Purpose: l.Purpose, Errors: map[string]string{}})
+	return h.render(w, r, http.StatusOK, "link", "", &linkPage{Token: token, Purpose: l.Purpose, Errors: map[string]string{}})
 }
 
 // useLink sets the password chosen on a one-time link page (and, on the
 // setup link, creates the first admin) and signs the person in.
-func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
+func (h *Web) useLink(w http.ResponseWriter, r *http.Request) error {
 	token := r.PathValue("token")
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	l, err := h.store.CheckLink(r.Context(), token)
 	if err != nil {
-		h.linkInvalid(w, r, err)
-		return
+		return h.linkInvalid(w, r, err)
 	}
 	page := &linkPage{Token: token, Purpose: l.Purpose, Email: strings.TrimSpace(r.PostForm.Get("email")),
 		Name: strings.TrimSpace(r.PostForm.Get("name")), Errors: map[string]string{}}
@@ -72,8 +70,7 @@ func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if len(page.Errors) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, "link", "", page)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "link", "", page)
 	}
 	session, stage, err := h.identity.UseLink(r.Context(), token, admin, pw, clientAddress(r), r.UserAgent())
 	if err != nil {
@@ -81,25 +78,23 @@ func (h *Web) useLink(w http.ResponseWriter, r *http.Request) {
 			for k, v := range e.Fields {
 				page.Errors[k] = v
 			}
-			h.render(w, r, http.StatusUnprocessableEntity, "link", "", page)
-			return
+			return h.render(w, r, http.StatusUnprocessableEntity, "link", "", page)
 		}
-		h.linkInvalid(w, r, err)
-		return
+		return h.linkInvalid(w, r, err)
 	}
 	h.endCurrentSession(r)
 	h.setSessionCookie(w, session)
 	if stage == auth.StageFull {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
-		return
+		return nil
 	}
 	http.Redirect(w, r, h.StagePath(stage), http.StatusSeeOther)
+	return nil
 }
 
-func (h *Web) linkInvalid(w http.ResponseWriter, r *http.Request, err error) {
+func (h *Web) linkInvalid(w http.ResponseWriter, r *http.Request, err error) error {
 	if errs.As(err).Code == "link_invalid" {
-		h.render(w, r, http.StatusNotFound, "error", "", errorPage{Status: http.StatusNotFound, TitleKey: "link.invalid.title", BodyKey: "link.invalid.body"})
-		return
+		return h.render(w, r, http.StatusNotFound, "error", "", errorPage{Status: http.StatusNotFound, TitleKey: "link.invalid.title", BodyKey: "link.invalid.body"})
 	}
-	h.fail(w, r, err)
+	return err
 }

@@ -40,33 +40,30 @@ type suggestionRow struct {
 // maxSuggestions is how many mentors the page ranks.
 const maxSuggestions = 20
 
-func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) {
+func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	if r.URL.Query().Get("done") == "profile" {
 		done = "suggest.done.profile"
 	}
-	h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
+	return h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
 }
 
-func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *overviewForm, done string) {
+func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *overviewForm, done string) error {
 	ctx := r.Context()
 	p, err := h.store.GetProgram(ctx, c.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg := suggestionsPage{Header: headerFor(r, c, "overview"), Program: p, Waiting: c.State == cases.Waiting,
 		Wishes: matching.Wishes, Histories: mentors.ExperienceTags, Profile: form, Done: done}
 	if pg.Profile == nil {
 		prof, err := h.store.MatchProfile(ctx, c.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		pg.Profile = newOverviewForm(nil)
 		pg.Profile.Multi["wishes"], pg.Profile.Multi["background"] = prof.Wishes, prof.Background
@@ -74,8 +71,7 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 	if pg.Waiting {
 		pool, err := h.store.MatchPool(ctx, c.ProgramID, c.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		pg.Pool = len(pool.Mentors)
 		if len(pool.Cases) == 1 {
@@ -93,7 +89,7 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 			}
 		}
 	}
-	h.render(w, r, status, "suggestions", "cases", pg)
+	return h.render(w, r, status, "suggestions", "cases", pg)
 }
 
 // maxTotal is the most a score can reach under the weights.
@@ -106,25 +102,23 @@ func maxTotal(w program.MatchWeights) float64 {
 }
 
 // matchProfileUpdate saves what the case tells matching and ranks again.
-func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	f.Multi["wishes"], f.Multi["background"] = r.PostForm["wishes"], r.PostForm["background"]
 	err = h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
 	if err == nil {
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10)+"/suggestions?done=profile", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !f.refuse(err, "case.refused.changed", "wishes", "background") {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderSuggestions(w, r, overviewStatus(err), c, f, "")
+	return h.renderSuggestions(w, r, overviewStatus(err), c, f, "")
 }

@@ -53,31 +53,28 @@ var menteeDone = map[string]string{
 	"consent": "mentees.done.consent",
 }
 
-func (h *Web) menteeShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) menteeShow(w http.ResponseWriter, r *http.Request) error {
 	m, visible, _, err := h.menteeFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := menteePage{Done: menteeDone[r.URL.Query().Get("done")]}
-	h.renderMentee(w, r, http.StatusOK, m, visible, &page)
+	return h.renderMentee(w, r, http.StatusOK, m, visible, &page)
 }
 
 // renderMentee fills the profile page around what the caller set (a
 // notice, a refused form) and shows it.
-func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m cases.Mentee, visible []cases.Case, page *menteePage) {
+func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m cases.Mentee, visible []cases.Case, page *menteePage) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	page.Mentee, page.ConsentKinds = m, cases.ConsentKinds
 	names, err := h.programNameIndex(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	sharing, err := h.store.HistorySharing(ctx, m.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, c := range visible {
 		page.Cases = append(page.Cases, menteeCase{Case: c, ProgramName: names[c.ProgramID]})
@@ -90,21 +87,19 @@ func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m
 		page.Header = &hd
 	}
 	if page.ConsentLog, err = h.store.Consents(ctx, m.ID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page.Consents = currentConsents(page.ConsentLog)
 	if m.UserID != 0 {
 		acct, err := h.store.GetUser(ctx, m.UserID)
 		if err != nil && !errs.Is(err, errs.KindNotFound) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if err == nil {
 			page.Portal = &acct
 		}
 	}
-	h.render(w, r, status, "mentee", "cases", page)
+	return h.render(w, r, status, "mentee", "cases", page)
 }
 
 // currentConsents picks the consent in force of each kind from the records,
@@ -127,51 +122,45 @@ func currentConsents(log []cases.Consent) []consentState {
 func menteePath(id int64) string { return "/mentees/" + strconv.FormatInt(id, 10) }
 
 // menteeEdit shows the profile's edit form, with the version it starts from.
-func (h *Web) menteeEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) menteeEdit(w http.ResponseWriter, r *http.Request) error {
 	m, _, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "mentee_form", "cases", formFromMentee(m))
+	return h.render(w, r, http.StatusOK, "mentee_form", "cases", formFromMentee(m))
 }
 
 // menteeUpdate saves an edited profile. When someone else saved it in the
 // meantime, the form comes back with what this person typed, a message
 // saying so, and the newer version, so that sending again is a deliberate
 // choice.
-func (h *Web) menteeUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 	stored, _, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := formFromMentee(stored)
 	m, err := parseMenteeForm(w, r, f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	m.ID, m.UserID = stored.ID, stored.UserID
 	if f.check(m, h.store.Now().Year()) {
-		h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", f)
 	}
 	if _, err := h.store.UpdateMentee(r.Context(), m); err != nil {
 		if !f.applyError(err) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if f.Message != "" {
 			current, err := h.store.GetMentee(r.Context(), m.ID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			f.Values["version"] = strconv.Itoa(current.Version)
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", f)
 	}
 	http.Redirect(w, r, menteePath(m.ID)+"?done=saved", http.StatusSeeOther)
+	return nil
 }

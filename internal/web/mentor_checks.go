@@ -12,14 +12,13 @@ import (
 
 // mentorCheckCreate records a check of a mentor: its kind, result, the
 // day it was done and (optionally) the day it expires.
-func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{})
 	for _, k := range []string{"kind", "result", "done_on", "expires_on"} {
@@ -33,14 +32,13 @@ func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if _, err = h.store.RecordCheck(r.Context(), c, policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "check")+"#checks", http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "mentor.conflict", inputFields(err, "kind", "result", "done_on", "expires_on")...) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Check: f})
+	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Check: f})
 }
 
 // inputFields are the fields of a form whose refusal goes next to them: a
@@ -70,26 +68,24 @@ func formDate(f *overviewForm, name string) (*time.Time, bool) {
 }
 
 // mentorNoteCreate adds an interview or screening note (sealed).
-func (h *Web) mentorNoteCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorNoteCreate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"body": r.PostForm.Get("body")})
 	text.Check(f.Errors, "body", strings.TrimSpace(f.Value("body")), true, true, mentors.MaxNote)
 	if len(f.Errors) == 0 {
 		if _, err = h.store.AddMentorNote(r.Context(), ref.ID, f.Value("body"), policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "note")+"#notes", http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "mentor.conflict", "body") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Note: f})
+	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Note: f})
 }

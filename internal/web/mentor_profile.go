@@ -43,26 +43,22 @@ func newMentorProfileForm(ref store.MentorRef, name string, p program.Program) *
 
 var profileListFields = []string{"need_domains", "times", "preference_tags", "experience_tags"}
 
-func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st, err := h.store.GetMentor(r.Context(), ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	app, err := h.store.MentorApplication(r.Context(), ref.ID) // the sealed experience tags
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), ref.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	name := st.Mentor.Name
 	if name == "" {
@@ -75,22 +71,20 @@ func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) {
 		"version": strconv.Itoa(st.Mentor.Version)}
 	f.Lists = map[string][]string{"need_domains": pr.NeedDomains, "times": pr.Times, "preference_tags": pr.PreferenceTags,
 		"experience_tags": app.ExperienceTags}
-	h.render(w, r, http.StatusOK, "mentor_form", "mentors", f)
+	return h.render(w, r, http.StatusOK, "mentor_form", "mentors", f)
 }
 
-func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), ref.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := newMentorProfileForm(ref, r.PostForm.Get("name"), p)
 	for _, k := range []string{"languages", "country", "city", "skills", "hours_per_week", "gender", "version", "name"} {
@@ -111,11 +105,10 @@ func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if err = h.store.UpdateMentorProfile(r.Context(), ref.ID, pr, v); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "profile"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !applySaveError(err, f.Errors, &f.Message, "mentor.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if f.Message != "" {
 			if st, gerr := h.store.GetMentor(r.Context(), ref.ID); gerr == nil {
@@ -123,5 +116,5 @@ func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	h.render(w, r, overviewStatus(err), "mentor_form", "mentors", f)
+	return h.render(w, r, overviewStatus(err), "mentor_form", "mentors", f)
 }

@@ -25,14 +25,13 @@ func mentorVersion(r *http.Request) int {
 
 // mentorMove moves a mentor on the screening board, retires an accepted
 // one or brings a retired one back. From the board, it goes back there.
-func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"stage": r.PostForm.Get("stage")})
 	to := mentors.Stage(f.Value("stage"))
@@ -42,34 +41,32 @@ func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) {
 	} else if err = h.store.MoveMentor(r.Context(), ref.ID, to, v); err == nil {
 		if r.PostForm.Get("return") == "board" {
 			http.Redirect(w, r, "/mentors/board?program="+strconv.FormatInt(ref.ProgramID, 10), http.StatusSeeOther)
-			return
+			return nil
 		}
 		http.Redirect(w, r, mentorAt(ref.ID, "moved"), http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.mentorRefused(w, r, ref, f, err)
+	return h.mentorRefused(w, r, ref, f, err)
 }
 
 // mentorRefused shows the mentor's page with a refused screening action's
-// message above it, or fails for an error that is not a refusal.
-func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *overviewForm, err error) {
+// message above it; an error that is not a refusal is returned.
+func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *overviewForm, err error) error {
 	if err != nil && !f.refuse(err, "mentor.conflict") {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
 }
 
 // mentorAccept accepts a mentor at the checks stage and shows, once, the
 // invitation link to send them.
-func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	acc, err := h.store.AcceptMentor(r.Context(), ref.ID, mentorVersion(r), h.identity.Config().LinkLifetime)
@@ -80,43 +77,39 @@ func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) {
 		if acc.Link == "" {
 			done = "mentor.done.accepted_account"
 		}
-		h.renderMentor(w, r, http.StatusOK, store.MentorRef{ID: ref.ID, ProgramID: ref.ProgramID, UserID: acc.UserID},
+		return h.renderMentor(w, r, http.StatusOK, store.MentorRef{ID: ref.ID, ProgramID: ref.ProgramID, UserID: acc.UserID},
 			mentorPage{Done: done, Link: linkPath(acc.Link)})
-		return
 	}
-	h.mentorRefused(w, r, ref, f, err)
+	return h.mentorRefused(w, r, ref, f, err)
 }
 
 // mentorInvite makes a new invitation link for an accepted mentor who has
 // not used theirs, and shows it once.
-func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	link, err := h.store.InviteMentorAgain(r.Context(), ref.ID, h.identity.Config().LinkLifetime)
 	if err == nil {
-		h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
-		return
+		return h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
 	}
-	h.mentorRefused(w, r, ref, f, err)
+	return h.mentorRefused(w, r, ref, f, err)
 }
 
 // mentorAvailability sets a mentor's own number of mentees (empty: the
 // program's) and a pause until a day (empty: not paused).
-func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{})
 	for _, k := range []string{"capacity", "paused_until"} {
@@ -136,12 +129,11 @@ func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if err = h.store.SetMentorAvailability(r.Context(), ref.ID, a, mentorVersion(r)); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "availability")+"#availability", http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "mentor.conflict", inputFields(err, "capacity", "paused_until")...) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Availability: f})
+	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Availability: f})
 }

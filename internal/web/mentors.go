@@ -31,11 +31,10 @@ type mentorListPage struct {
 	Waiting          int  // waiting cases of the program, for bulk matching
 }
 
-func (h *Web) mentorList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorList(w http.ResponseWriter, r *http.Request) error {
 	p, programs, err := h.mentorProgram(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	q := r.URL.Query()
 	page := mentorListPage{Program: p, Programs: programs, Pipelines: mentors.Pipelines, ApplyOpen: p.ApplicationsOpen,
@@ -50,12 +49,11 @@ func (h *Web) mentorList(w http.ResponseWriter, r *http.Request) {
 	cursor := q.Get("cursor")
 	ov, err := h.store.MentorOverview(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page.Counts, page.Items = ov.Counts, ov.Items
 	page.Next, page.First = pageLinks(r, "/mentors", cursor, ov.Next)
-	h.render(w, r, http.StatusOK, "mentors", "mentors", page)
+	return h.render(w, r, http.StatusOK, "mentors", "mentors", page)
 }
 
 // mentorBoardPage is the screening board of a program: a column per stage
@@ -74,22 +72,19 @@ type boardColumn struct {
 	Decided bool // accepted or rejected: the latest only
 }
 
-func (h *Web) mentorBoard(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorBoard(w http.ResponseWriter, r *http.Request) error {
 	p, programs, err := h.mentorProgram(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	open, err := h.store.MentorOverview(r.Context(), store.MentorFilter{ProgramID: p.ID, Stages: mentors.ScreeningStages}, store.Page{Limit: store.MaxLimit})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	decided, err := h.store.MentorOverview(r.Context(), store.MentorFilter{ProgramID: p.ID,
 		Stages: []mentors.Stage{mentors.StageAccepted, mentors.StageRejected}}, store.Page{Limit: 20})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := mentorBoardPage{Program: p, Programs: programs}
 	for _, st := range []mentors.Stage{mentors.StageNew, mentors.StageInterview, mentors.StageChecks, mentors.StageAccepted, mentors.StageRejected} {
@@ -106,7 +101,7 @@ func (h *Web) mentorBoard(w http.ResponseWriter, r *http.Request) {
 		col.More = more && len(col.Items) > 0
 		page.Columns = append(page.Columns, col)
 	}
-	h.render(w, r, http.StatusOK, "mentor_board", "mentors", page)
+	return h.render(w, r, http.StatusOK, "mentor_board", "mentors", page)
 }
 
 // ChoiceAction is where the program chooser sends.

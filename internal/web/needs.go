@@ -31,18 +31,16 @@ type needRow struct {
 
 // needsForm shows the assessment with every domain's current severity and
 // status chosen.
-func (h *Web) needsForm(w http.ResponseWriter, r *http.Request) {
+func (h *Web) needsForm(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg, err := h.needsPageOf(r, c, nil)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "needs_form", "cases", pg)
+	return h.render(w, r, http.StatusOK, "needs_form", "cases", pg)
 }
 
 // needsPageOf builds the assessment form; posted, when not nil, holds the
@@ -76,14 +74,13 @@ func (h *Web) needsPageOf(r *http.Request, c cases.Case, posted map[string]strin
 // needsAssess records the domains whose severity or status changed (a
 // domain never assessed counts once a severity is chosen); the others stay
 // as they are. Bad choices come back with every choice kept.
-func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) {
+func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	posted := map[string]string{}
 	for k, vs := range r.PostForm {
@@ -93,8 +90,7 @@ func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) {
 	}
 	pg, err := h.needsPageOf(r, c, posted)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	var changed []cases.Assessment
 	for _, row := range pg.Rows {
@@ -109,17 +105,16 @@ func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(changed) == 0 {
 		http.Redirect(w, r, overviewAt(c, "needs_same", "needs"), http.StatusSeeOther)
-		return
+		return nil
 	}
 	err = h.store.AssessNeeds(r.Context(), c.ID, changed, policy.Actor(r.Context()).ID)
 	if err == nil {
 		http.Redirect(w, r, overviewAt(c, "needs", "needs"), http.StatusSeeOther)
-		return
+		return nil
 	}
 	e := errs.As(err)
 	if e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg.Refused = true
 	for _, k := range e.FieldNames() {
@@ -139,5 +134,5 @@ func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) {
 	if len(e.Fields) == 0 {
 		pg.Messages = append(pg.Messages, "case.refused.changed")
 	}
-	h.render(w, r, overviewStatus(err), "needs_form", "cases", pg)
+	return h.render(w, r, overviewStatus(err), "needs_form", "cases", pg)
 }

@@ -19,18 +19,17 @@ type notesPage struct {
 
 // noteList shows the notes of the levels the user may read
 // (policy.NoteVisibilities), opened through the store, which audits it.
-func (h *Web) noteList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) noteList(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderNotes(w, r, http.StatusOK, c, nil)
+	return h.renderNotes(w, r, http.StatusOK, c, nil)
 }
 
 // renderNotes shows the notes tab with the form as typed (f), or an empty
 // one when f is nil.
-func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) {
+func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) error {
 	vis := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
 	page := notesPage{Header: headerFor(r, c, "notes"), Done: workDoneOf(r)}
 	if len(vis) > 0 {
@@ -49,41 +48,37 @@ func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c 
 		page.Form = f
 		notes, err := h.store.Notes(r.Context(), c.ID, vis)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		page.Notes = notes
 	}
-	h.render(w, r, status, "notes", "cases", page)
+	return h.render(w, r, status, "notes", "cases", page)
 }
 
 // noteCreate adds a sealed note at a visibility level. Anyone who may view
 // the case may write notes, but only at the levels they may read: a level
 // beyond those (a mentor's team note) is refused outright.
-func (h *Web) noteCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) noteCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"visibility", "body"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"visibility", "body"})
+	if err != nil {
+		return err
 	}
 	v := cases.Visibility(f.Value("visibility"))
 	allowed := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
 	if len(allowed) == 0 || (slices.Contains(cases.Visibilities, v) && !slices.Contains(allowed, v)) {
-		h.fail(w, r, errs.Forbidden("You may not write notes at this level."))
-		return
+		return errs.Forbidden("You may not write notes at this level.")
 	}
 	n := cases.Note{CaseID: c.ID, Visibility: v, Body: f.Value("body"), AuthorID: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddNote(r.Context(), n); err != nil {
 		if !f.apply(err, "work.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderNotes(w, r, workStatus(err), c, f)
-		return
+		return h.renderNotes(w, r, workStatus(err), c, f)
 	}
 	http.Redirect(w, r, workTab(c, "notes")+"?done=note", http.StatusSeeOther)
+	return nil
 }

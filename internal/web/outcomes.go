@@ -9,25 +9,23 @@ import (
 
 // outcomeCreate records an outcome on the case's current period (a note is
 // required for "other").
-func (h *Web) outcomeCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"kind", "note"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"kind", "note"})
+	if err != nil {
+		return err
 	}
 	o := cases.Outcome{CaseID: c.ID, Period: c.Period, Kind: cases.OutcomeKind(f.Value("kind")), Note: f.Value("note"),
 		RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddOutcome(r.Context(), o); err != nil {
 		if !f.apply(err, "work.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderClosing(w, r, workStatus(err), c, closingForms{Outcome: f})
-		return
+		return h.renderClosing(w, r, workStatus(err), c, closingForms{Outcome: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=outcome#outcomes", http.StatusSeeOther)
+	return nil
 }

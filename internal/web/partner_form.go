@@ -52,16 +52,16 @@ func (f *partnerForm) ContactField(i int, name, label string) workField {
 
 // readPartnerForm reads a posted organisation form as typed, and the
 // organisation it describes.
-func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerForm, partners.Organization, bool) {
+func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerForm, partners.Organization, error) {
 	fields := append([]string(nil), partnerFields...)
 	for i := 0; i < partners.MaxContacts; i++ {
 		for _, n := range contactFields {
 			fields = append(fields, contactField(i, n))
 		}
 	}
-	wf, ok := h.readWorkForm(w, r, fields)
-	if !ok {
-		return nil, partners.Organization{}, false
+	wf, err := readWorkForm(w, r, fields)
+	if err != nil {
+		return nil, partners.Organization{}, err
 	}
 	f := &partnerForm{workForm: wf}
 	o := partners.Organization{Name: wf.Values["name"], Description: wf.Values["description"], Website: wf.Values["website"],
@@ -86,66 +86,61 @@ func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerF
 	if v, err := strconv.Atoi(wf.Values["version"]); err == nil {
 		o.Version = v
 	}
-	return f, o, true
+	return f, o, nil
 }
 
 // partnerNew shows the empty form.
-func (h *Web) partnerNew(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(partners.Organization{}))
+func (h *Web) partnerNew(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(partners.Organization{}))
 }
 
 // partnerCreate stores a new organisation.
-func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) {
-	f, o, ok := h.readPartnerForm(w, r)
-	if !ok {
-		return
+func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) error {
+	f, o, err := h.readPartnerForm(w, r)
+	if err != nil {
+		return err
 	}
 	created, err := h.store.CreateOrganization(r.Context(), o)
 	if err != nil {
 		if !f.apply(err, "organization.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.render(w, r, workStatus(err), "partner_form", "partners", f)
-		return
+		return h.render(w, r, workStatus(err), "partner_form", "partners", f)
 	}
 	http.Redirect(w, r, "/partners/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }
 
 // partnerEdit shows the form of a stored organisation.
-func (h *Web) partnerEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) partnerEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "partner")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := h.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(o))
+	return h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(o))
 }
 
 // partnerUpdate saves an edited organisation.
-func (h *Web) partnerUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "partner")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, o, ok := h.readPartnerForm(w, r)
-	if !ok {
-		return
+	f, o, err := h.readPartnerForm(w, r)
+	if err != nil {
+		return err
 	}
 	f.ID, o.ID = id, id
 	if _, err := h.store.UpdateOrganization(r.Context(), o); err != nil {
 		if !f.apply(err, "organization.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.render(w, r, workStatus(err), "partner_form", "partners", f)
-		return
+		return h.render(w, r, workStatus(err), "partner_form", "partners", f)
 	}
 	http.Redirect(w, r, "/partners/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }

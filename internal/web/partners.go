@@ -18,17 +18,16 @@ type partnersPage struct {
 }
 
 // partnerList shows the partner organisations.
-func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
 	list, next, err := h.store.Organizations(r.Context(), store.OrganizationFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := partnersPage{Query: q, Partners: list, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
 	page.Next, page.First = pageLinks(r, "/partners", cursor, next)
-	h.render(w, r, http.StatusOK, "partners", "partners", page)
+	return h.render(w, r, http.StatusOK, "partners", "partners", page)
 }
 
 // partnerPage is one partner organisation with its services and their results.
@@ -39,16 +38,14 @@ type partnerPage struct {
 }
 
 // partnerShow shows a partner organisation.
-func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "partner")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := h.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := partnerPage{Partner: o, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
 	switch r.URL.Query().Get("done") {
@@ -57,5 +54,5 @@ func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) {
 	case "service":
 		page.Done = "service.saved"
 	}
-	h.render(w, r, http.StatusOK, "partner", "partners", page)
+	return h.render(w, r, http.StatusOK, "partner", "partners", page)
 }

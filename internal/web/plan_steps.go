@@ -15,14 +15,13 @@ var planStepFields = []string{"title", "domain", "owner", "due_on"}
 
 // planStepCreate adds a step to the plan of the case's current period. The
 // overview guides the first plan to a few steps; it does not forbid more.
-func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(nil)
 	for _, name := range planStepFields {
@@ -30,8 +29,7 @@ func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st := cases.PlanStep{CaseID: c.ID, Title: f.Value("title"), Domain: strings.TrimSpace(f.Value("domain")),
 		Owner: cases.Owner(f.Value("owner")), Status: cases.StepOpen}
@@ -46,40 +44,36 @@ func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if _, err = h.store.AddPlanStep(r.Context(), st); err == nil {
 			http.Redirect(w, r, overviewAt(c, "step_added", "plan"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "case.refused.changed", planStepFields...) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Step: f})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Step: f})
 }
 
 // planStepUpdate changes the status of a plan step. The form carries the
 // version the person saw: when someone changed the step meanwhile, the
 // overview comes back saying so and showing the step as it is now.
-func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	stepID, err := route.PathID(r, "step", "plan step")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st, err := h.store.GetPlanStep(r.Context(), stepID)
 	if err == nil && st.CaseID != c.ID {
 		err = errs.NotFound("plan step")
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	status := cases.StepStatus(r.PostForm.Get("status"))
 	version, verr := strconv.Atoi(r.PostForm.Get("version"))
@@ -89,19 +83,18 @@ func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) {
 		refused = "validation.version_required"
 	case status == st.Status && version == st.Version:
 		http.Redirect(w, r, overviewAt(c, "step_unchanged", "plan"), http.StatusSeeOther)
-		return
+		return nil
 	default:
 		st.Status, st.Version = status, version
 		if _, err = h.store.UpdatePlanStep(r.Context(), st); err == nil {
 			http.Redirect(w, r, overviewAt(c, "step_saved", "plan"), http.StatusSeeOther)
-			return
+			return nil
 		}
 		f := newOverviewForm(nil)
 		if !f.refuse(err, "case.step.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		refused = f.Messages[0]
 	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{StepErr: map[int64]string{st.ID: refused}})
+	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{StepErr: map[int64]string{st.ID: refused}})
 }

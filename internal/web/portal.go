@@ -131,27 +131,24 @@ var portalFlashes = map[string]string{
 	"feedback": "portal.flash.feedback",
 }
 
-func (h *Web) portalHome(w http.ResponseWriter, r *http.Request) {
-	h.renderPortal(w, r, http.StatusOK, &portalPage{Flash: portalFlashes[r.URL.Query().Get("done")]})
+func (h *Web) portalHome(w http.ResponseWriter, r *http.Request) error {
+	return h.renderPortal(w, r, http.StatusOK, &portalPage{Flash: portalFlashes[r.URL.Query().Get("done")]})
 }
 
 // renderPortal fills the page from the store around what the handler set
 // (a form with what was typed, a message) and shows it.
-func (h *Web) renderPortal(w http.ResponseWriter, r *http.Request, status int, pg *portalPage) {
+func (h *Web) renderPortal(w http.ResponseWriter, r *http.Request, status int, pg *portalPage) error {
 	own, err := h.portalOf(r)
 	if err == errNotLinked {
-		h.render(w, r, status, "portal", "portal", pg)
-		return
+		return h.render(w, r, status, "portal", "portal", pg)
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.fillPortal(r, own, pg); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "portal", "portal", pg)
+	return h.render(w, r, status, "portal", "portal", pg)
 }
 
 // fillPortal reads what the portal shows of the person's current case.
@@ -227,44 +224,38 @@ func portalDomains(p program.Program) []string { return slices.Clone(p.NeedDomai
 // portalStepDone marks one of the mentee's own plan steps done. The step
 // must be on one of the person's own cases and owned by the mentee; any
 // other step is not found, so that its existence is not revealed.
-func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "plan step")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxPortalForm) {
-		return
+	if err := parseForm(w, r, maxPortalForm); err != nil {
+		return err
 	}
 	// The step first: a step that is not the mentee's to mark is refused
 	// before anything of the person is read (and audited).
 	st, err := h.store.GetPlanStep(r.Context(), id)
 	if errs.Is(err, errs.KindNotFound) || (err == nil && st.Owner != cases.OwnerMentee) {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	own, err := h.portalOf(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if !ownStep(own, st) {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if st.Status == cases.StepDone {
 		// Sent twice (a double tap): it is done already.
 		http.Redirect(w, r, "/my?done=step", http.StatusSeeOther)
-		return
+		return nil
 	}
 	version, err := strconv.Atoi(r.PostForm.Get("version"))
 	if err != nil {
-		h.renderPortal(w, r, http.StatusUnprocessableEntity, &portalPage{Message: "portal.step.changed"})
-		return
+		return h.renderPortal(w, r, http.StatusUnprocessableEntity, &portalPage{Message: "portal.step.changed"})
 	}
 	st.Status, st.Version = cases.StepDone, version
 	if _, err := h.store.UpdatePlanStep(r.Context(), st); err != nil {
@@ -272,13 +263,13 @@ func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) {
 		case errs.KindConflict, errs.KindInvalid:
 			// Someone changed the step meanwhile, or the case no longer
 			// takes changes: show the plan as it is now.
-			h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.step.changed"})
+			return h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.step.changed"})
 		default:
-			h.fail(w, r, err)
+			return err
 		}
-		return
 	}
 	http.Redirect(w, r, "/my?done=step", http.StatusSeeOther)
+	return nil
 }
 
 // ownStep tells whether the plan step is the mentee's to mark: on one of
@@ -293,14 +284,13 @@ const maxPortalForm = 64 << 10
 
 // portalRequest records a request the mentee raises ("Ask for help") on
 // their current case. Bad input shows the page again with what was typed.
-func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) error {
 	own, err := h.portalOf(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxPortalForm) {
-		return
+	if err := parseForm(w, r, maxPortalForm); err != nil {
+		return err
 	}
 	f := newPortalForm()
 	for _, name := range []string{"domain", "urgency", "text"} {
@@ -309,8 +299,7 @@ func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) {
 	pg := &portalPage{Ask: f}
 	if !own.HasCase || !own.Case.State.Open() {
 		pg.Message = "portal.ask.closed"
-		h.renderPortal(w, r, http.StatusConflict, pg)
-		return
+		return h.renderPortal(w, r, http.StatusConflict, pg)
 	}
 	req := cases.Request{
 		CaseID:         own.Case.ID,
@@ -324,60 +313,58 @@ func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) {
 	_, err = h.store.AddRequest(r.Context(), req)
 	if err == nil {
 		http.Redirect(w, r, "/my?done=request", http.StatusSeeOther)
-		return
+		return nil
 	}
 	switch errs.As(err).Kind {
 	case errs.KindInvalid:
 		applySaveError(err, f.Errors, &pg.Message, "")
-		h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
+		return h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
 	case errs.KindConflict:
 		// The case closed meanwhile.
 		pg.Message = "portal.ask.closed"
-		h.renderPortal(w, r, http.StatusConflict, pg)
+		return h.renderPortal(w, r, http.StatusConflict, pg)
 	default:
-		h.fail(w, r, err)
+		return err
 	}
 }
 
 // portalAgree records that the mentee agrees to finish ("Yes, I am ready"),
 // in the portal. Only while their case is closing; otherwise the page says
 // that nothing is to be agreed now.
-func (h *Web) portalAgree(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalAgree(w http.ResponseWriter, r *http.Request) error {
 	own, err := h.portalOf(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxPortalForm) {
-		return
+	if err := parseForm(w, r, maxPortalForm); err != nil {
+		return err
 	}
 	if !own.HasCase || own.Case.State != cases.Closing {
-		h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.closing.not_now"})
-		return
+		return h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.closing.not_now"})
 	}
 	err = h.store.RecordAgreement(r.Context(), own.Case.ID, policy.Actor(r.Context()).ID, true)
 	switch {
 	case err == nil:
 		http.Redirect(w, r, "/my?done=agreed", http.StatusSeeOther)
 	case errs.Is(err, errs.KindConflict) || errs.Is(err, errs.KindInvalid):
-		h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.closing.not_now"})
+		return h.renderPortal(w, r, http.StatusConflict, &portalPage{Message: "portal.closing.not_now"})
 	default:
-		h.fail(w, r, err)
+		return err
 	}
+	return nil
 }
 
 // portalFeedback saves the mentee's feedback at closing: four ratings from 1
 // to 5 (each may be left out) and free text, or "I'd rather not" (the
 // declined button). Only while their case is closing. Bad input shows the
 // form again with what was typed.
-func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) error {
 	own, err := h.portalOf(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxPortalForm) {
-		return
+	if err := parseForm(w, r, maxPortalForm); err != nil {
+		return err
 	}
 	f := newPortalForm()
 	f.Values["text"] = r.PostForm.Get("text")
@@ -406,12 +393,10 @@ func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) {
 	pg := &portalPage{Feedback: f}
 	if !own.HasCase || own.Case.State != cases.Closing {
 		pg.Message = "portal.closing.not_now"
-		h.renderPortal(w, r, http.StatusConflict, pg)
-		return
+		return h.renderPortal(w, r, http.StatusConflict, pg)
 	}
 	if len(f.Errors) > 0 {
-		h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
-		return
+		return h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
 	}
 	fb.CaseID, fb.Period = own.Case.ID, own.Case.Period
 	err = h.store.SaveFeedback(r.Context(), fb)
@@ -420,13 +405,14 @@ func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/my?done=feedback", http.StatusSeeOther)
 	case errs.Is(err, errs.KindInvalid):
 		applySaveError(err, f.Errors, &pg.Message, "")
-		h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
+		return h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
 	case errs.Is(err, errs.KindConflict):
 		pg.Message = "portal.closing.not_now"
-		h.renderPortal(w, r, http.StatusConflict, pg)
+		return h.renderPortal(w, r, http.StatusConflict, pg)
 	default:
-		h.fail(w, r, err)
+		return err
 	}
+	return nil
 }
 
 // parseRating reads a rating from 1 to 5; empty is 0, "not answered".

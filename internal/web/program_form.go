@@ -218,30 +218,27 @@ func splitList(s string) []string {
 // every problem marked. When someone else saved the program meanwhile, the
 // form takes the newer version, so that sending again is a deliberate choice.
 func (h *Web) saveProgramForm(w http.ResponseWriter, r *http.Request, f *programForm, p program.Program,
-	save func(context.Context, program.Program) (program.Program, error)) {
+	save func(context.Context, program.Program) (program.Program, error)) error {
 	if len(f.Errors) > 0 {
 		f.checkAll(p)
-		h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 	}
 	saved, err := save(r.Context(), p)
 	if err == nil {
 		http.Redirect(w, r, "/programs/"+strconv.FormatInt(saved.ID, 10)+"?saved=1", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !f.applyError(err) {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if f.Message != "" && p.ID != 0 {
 		current, err := h.store.GetProgram(r.Context(), p.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f.Values["version"] = strconv.Itoa(current.Version)
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+	return h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 }
 
 // checkAll adds the program's own rule violations to a form that already

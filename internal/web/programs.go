@@ -21,7 +21,7 @@ type programListPage struct {
 
 const programPageSize = 50
 
-func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programList(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
 	f := policy.ProgramScope(r.Context(), q)
@@ -32,17 +32,15 @@ func (h *Web) programList(w http.ResponseWriter, r *http.Request) {
 		items, next, err = h.store.ListPrograms(r.Context(), f, store.Page{Limit: programPageSize})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	total, err := h.store.CountPrograms(r.Context(), f)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := programListPage{Query: q, Programs: items, Total: total, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil}
 	page.Next, page.First = pageLinks(r, "/programs", cursor, next)
-	h.render(w, r, http.StatusOK, "programs", "programs", page)
+	return h.render(w, r, http.StatusOK, "programs", "programs", page)
 }
 
 type programPage struct {
@@ -65,67 +63,60 @@ func (h *Web) programFromPath(r *http.Request, a policy.Action) (program.Program
 	return h.store.GetProgram(r.Context(), id)
 }
 
-func (h *Web) programShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programShow(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programFromPath(r, policy.ProgramView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "program", "programs", programPage{Program: p, Saved: r.URL.Query().Get("saved") == "1",
+	return h.render(w, r, http.StatusOK, "program", "programs", programPage{Program: p, Saved: r.URL.Query().Get("saved") == "1",
 		CanEdit:    policy.CheckRequest(r.Context(), policy.ProgramEdit, p.ID) == nil,
 		CanMentors: policy.CheckRequest(r.Context(), policy.MentorManage, p.ID) == nil})
 }
 
 // programNew shows an empty form with every setting at its default.
-func (h *Web) programNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programNew(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.ProgramCreate, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(program.New()))
+	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(program.New()))
 }
 
 // programCreate saves a new program, or shows the form again with what was
 // typed and a message on each field that needs attention.
-func (h *Web) programCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.ProgramCreate, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, p, err := parseProgramForm(w, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.saveProgramForm(w, r, f, p, h.store.CreateProgram)
+	return h.saveProgramForm(w, r, f, p, h.store.CreateProgram)
 }
 
-func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programFromPath(r, policy.ProgramEdit)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(p))
+	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(p))
 }
 
 // programUpdate saves an edited program. When someone else saved it in the
 // meantime, the form comes back with what this person typed, a message saying
 // so, and the newer version, so that sending again is a deliberate choice.
-func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) programUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "program")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.ProgramEdit, id)
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, p, err := parseProgramForm(w, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f.ID, p.ID = id, id
-	h.saveProgramForm(w, r, f, p, h.store.UpdateProgram)
+	return h.saveProgramForm(w, r, f, p, h.store.UpdateProgram)
 }

@@ -72,10 +72,10 @@ func (f *referralForm) Shares(field string) bool { return slices.Contains(f.Mult
 
 // readReferralForm reads a posted referral form as typed and the referral
 // it describes (the service and case are the caller's to check).
-func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, bool) {
-	wf, ok := h.readWorkForm(w, r, referralFormFields, "share")
-	if !ok {
-		return nil, partners.Referral{}, false
+func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, error) {
+	wf, err := readWorkForm(w, r, referralFormFields, "share")
+	if err != nil {
+		return nil, partners.Referral{}, err
 	}
 	f := &referralForm{workForm: wf}
 	u := policy.Actor(r.Context())
@@ -93,7 +93,7 @@ func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referra
 	if v, err := strconv.Atoi(wf.Values["version"]); err == nil {
 		ref.Version = v
 	}
-	return f, ref, true
+	return f, ref, nil
 }
 
 // checkShare refuses shared fields the user may not share: a part of the

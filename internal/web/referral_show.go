@@ -55,11 +55,10 @@ func (h *Web) referralFromPath(r *http.Request, a policy.Action) (store.Referral
 }
 
 // referralShow shows a referral.
-func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	switch r.URL.Query().Get("done") {
@@ -70,7 +69,7 @@ func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) {
 	case "event":
 		done = "referral.done.event"
 	}
-	h.renderReferral(w, r, http.StatusOK, ref, referralForms{Done: done})
+	return h.renderReferral(w, r, http.StatusOK, ref, referralForms{Done: done})
 }
 
 // referralForms are the referral page's forms that come back refused.
@@ -80,31 +79,27 @@ type referralForms struct {
 	Referrer, Answer *workForm
 }
 
-func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int, ref store.ReferralRef, forms referralForms) {
+func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int, ref store.ReferralRef, forms referralForms) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	rf, err := h.store.GetReferral(ctx, ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	evs, err := h.store.ReferralEvents(ctx, ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := referralShowPage{Referral: rf, Events: policy.EventsFor(u, evs), Partner: u.Role == auth.Partner, Done: forms.Done, Alert: forms.Alert}
 	var c cases.Case
 	var sharedWithMentor []cases.HistoryPart
 	if !page.Partner {
 		if c, err = h.store.GetCase(ctx, ref.CaseID); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		sharedWithMentor = sharing.Shared
 	}
@@ -119,16 +114,14 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		page.Header = &hd
 		p, err := h.store.GetProgram(ctx, c.ProgramID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		page.Days = p.ReferralReminderDays
 		page.Waiting = rf.Waiting(h.store.Now(), p.ReferralReminderDays)
 		if rf.OutcomeID != 0 {
 			outs, err := h.store.Outcomes(ctx, c.ID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			for i := range outs {
 				if outs[i].ID == rf.OutcomeID {
@@ -143,12 +136,10 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 			}
 			page.Draft.Service, err = h.store.GetService(ctx, rf.ServiceID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			if err := h.referralChoices(ctx, page.Draft, c, sharedWithMentor); err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			page.Draft.ReferralID = rf.ID
 		}
@@ -173,7 +164,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 	if page.Partner {
 		section = "partner"
 	}
-	h.render(w, r, status, "referral", section, page)
+	return h.render(w, r, status, "referral", section, page)
 }
 
 // draftForm is a draft's form as stored.

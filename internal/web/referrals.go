@@ -29,28 +29,25 @@ type caseReferralsPage struct {
 }
 
 // referralCaseList shows the referrals of a case, newest change first.
-func (h *Web) referralCaseList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralCaseList(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	list, _, err := h.store.Referrals(r.Context(), store.ReferralFilter{CaseID: c.ID}, store.Page{Limit: store.MaxLimit})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := caseReferralsPage{Header: headerFor(r, c, "referrals"), Days: p.ReferralReminderDays}
 	now := h.store.Now()
 	for _, rf := range list {
 		page.Referrals = append(page.Referrals, referralRow{Referral: rf, Waiting: rf.Waiting(now, p.ReferralReminderDays)})
 	}
-	h.render(w, r, http.StatusOK, "case_referrals", "cases", page)
+	return h.render(w, r, http.StatusOK, "case_referrals", "cases", page)
 }
 
 // referralsPage is a list of referrals: the staff's (a coordinator's
@@ -69,7 +66,7 @@ type referralsPage struct {
 // their programs', for mentors their own cases', and for partner users
 // their organisation's (an audited read of the inbox). Anyone else has no
 // referrals to see.
-func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	q := r.URL.Query()
@@ -91,26 +88,22 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 	case u.Role == auth.Mentor:
 		f.Scoped, f.ProgramIDs, f.MentorID = true, u.Programs, u.ID
 	default: // policy.ReferralList let no one else in
-		h.fail(w, r, errs.Forbidden("You may not do this."))
-		return
+		return errs.Forbidden("You may not do this.")
 	}
 	if q.Get("waiting") == "1" && !page.Partner {
 		page.Waiting = true
 		if f.WaitingSince, err = h.waitingSince(ctx, u.Programs); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	cursor := q.Get("cursor")
 	list, next, err := h.store.Referrals(ctx, f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if page.Partner {
 		if err := h.store.Audit(ctx, "referral.inbox_read", "organization", u.OrganizationID, "ok"); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	days := map[int64]int{}
@@ -121,8 +114,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 		if !seen {
 			p, err := h.store.GetProgram(ctx, rf.ProgramID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			d, days[rf.ProgramID] = p.ReferralReminderDays, p.ReferralReminderDays
 		}
@@ -133,7 +125,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) {
 	if page.Partner {
 		section = "partner"
 	}
-	h.render(w, r, http.StatusOK, "referrals", section, page)
+	return h.render(w, r, http.StatusOK, "referrals", section, page)
 }
 
 // waitingSince is, for each of the programs, the moment before which a
@@ -154,31 +146,27 @@ func (h *Web) waitingSince(ctx context.Context, programs []int64) (map[int64]tim
 
 // referralNew shows the form of a referral from the case to the service
 // chosen in the directory (?service=), with the minimum shared by default.
-func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := strconv.ParseInt(r.URL.Query().Get("service"), 10, 64)
 	if err != nil || id <= 0 {
 		http.Redirect(w, r, "/directory?case="+strconv.FormatInt(c.ID, 10), http.StatusSeeOther)
-		return
+		return nil
 	}
 	v, err := h.store.GetService(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := &referralForm{workForm: newWorkForm(), Service: v}
 	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.referralChoices(r.Context(), f, c, sharing.Shared); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f.Values["service_id"] = strconv.FormatInt(v.ID, 10)
 	f.Values["channel"] = string(partners.Phone)
@@ -191,7 +179,7 @@ func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) {
 	for _, s := range partners.DefaultShare {
 		f.Multi["share"] = append(f.Multi["share"], string(s))
 	}
-	h.render(w, r, http.StatusOK, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
+	return h.render(w, r, http.StatusOK, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
 }
 
 // referralPage is the referral form within the case's pages.
@@ -202,31 +190,27 @@ type referralPage struct {
 
 // referralCreate records a referral from the case: sent at once (the
 // mentee's consent is then required) or kept as a draft.
-func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ref, ok := h.readReferralForm(w, r)
-	if !ok {
-		return
+	f, ref, err := h.readReferralForm(w, r)
+	if err != nil {
+		return err
 	}
 	ref.CaseID = c.ID
 	if ref.ServiceID != 0 {
 		if f.Service, err = h.store.GetService(r.Context(), ref.ServiceID); err != nil && !errs.Is(err, errs.KindNotFound) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.referralChoices(r.Context(), f, c, sharing.Shared); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	send := f.Values["send"] != "draft"
 	err = policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, ref.Share)
@@ -235,36 +219,33 @@ func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if !f.apply(err, "referral.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.render(w, r, workStatus(err), "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
-		return
+		return h.render(w, r, workStatus(err), "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
 	}
 	done := "sent"
 	if !send {
 		done = "draft"
 	}
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done="+done, http.StatusSeeOther)
+	return nil
 }
 
 // referralSend saves a draft's message, shared fields and consent, and
 // sends it unless kept as a draft (send=draft).
-func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.referralFromPath(r, policy.ReferralSend)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, rf, ok := h.readReferralForm(w, r)
-	if !ok {
-		return
+	f, rf, err := h.readReferralForm(w, r)
+	if err != nil {
+		return err
 	}
 	rf.ID, rf.CaseID = ref.ID, ref.CaseID
 	c, err := h.store.GetCase(r.Context(), ref.CaseID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	send := f.Values["send"] != "draft"
 	err = h.checkShare(r.Context(), c, rf.Share)
@@ -273,8 +254,7 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if !f.apply(err, "referral.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if f.conflicted("referral.conflict") {
 			// Sending again is a deliberate choice over the newer version.
@@ -282,35 +262,33 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) {
 				f.Values["version"] = strconv.Itoa(cur.Version)
 			}
 		}
-		h.renderReferral(w, r, workStatus(err), ref, referralForms{Draft: f})
-		return
+		return h.renderReferral(w, r, workStatus(err), ref, referralForms{Draft: f})
 	}
 	done := "sent"
 	if !send {
 		done = "draft"
 	}
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done="+done, http.StatusSeeOther)
+	return nil
 }
 
 // referralEvent moves a referral or adds an update with a message. A
 // partner user answers as the partner; staff write as the referrer, or
 // record the partner's answer (side=partner) for a referral sent by phone
 // or email. A move to got help may record an outcome on the case.
-func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"status", "reason", "message", "outcome_kind", "outcome_note", "version", "side"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"status", "reason", "message", "outcome_kind", "outcome_note", "version", "side"})
+	if err != nil {
+		return err
 	}
 	u := policy.Actor(r.Context())
 	side, err := policy.CheckReferralSide(r.Context(), ref, f.Values["side"] == string(partners.Partner))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f.ID = string(side) + "-"
 	e := partners.Event{ReferralID: ref.ID, Status: partners.Status(f.Values["status"]), Reason: partners.Reason(f.Values["reason"]),
@@ -321,8 +299,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(f.Values["version"])
 	if _, err := h.store.AddReferralEvent(r.Context(), version, e); err != nil {
 		if !f.apply(err, "referral.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		forms := referralForms{}
 		if side == partners.Partner {
@@ -337,8 +314,8 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) {
 				f.Values["version"] = strconv.Itoa(cur.Version)
 			}
 		}
-		h.renderReferral(w, r, workStatus(err), ref, forms)
-		return
+		return h.renderReferral(w, r, workStatus(err), ref, forms)
 	}
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done=event", http.StatusSeeOther)
+	return nil
 }

@@ -27,19 +27,18 @@ type requestRow struct {
 
 // requestList shows the requests of a case (their text opened, which the
 // store audits).
-func (h *Web) requestList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) requestList(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderRequests(w, r, http.StatusOK, c, nil, 0, nil)
+	return h.renderRequests(w, r, http.StatusOK, c, nil, 0, nil)
 }
 
 // renderRequests shows the requests tab with the form for a new request
 // (as typed when refused, or empty when f is nil) and, when an update was
 // refused, the update form of request editing as typed.
-func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm, editing int64, edit *workForm) {
+func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm, editing int64, edit *workForm) error {
 	page := requestsPage{Header: headerFor(r, c, "requests"), Done: workDoneOf(r)}
 	open := page.Header.CanWork && c.State.Open() // a closed case takes no requests
 	if f == nil && open {
@@ -50,15 +49,13 @@ func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int,
 	if f != nil {
 		domains, err := h.workDomains(r.Context(), c)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f.Options["domain"], f.Options["urgency"] = domains, workOptions(cases.Urgencies)
 	}
 	list, err := h.store.Requests(r.Context(), c.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, rq := range list {
 		row := requestRow{Request: rq}
@@ -75,7 +72,7 @@ func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int,
 		}
 		page.Requests = append(page.Requests, row)
 	}
-	h.render(w, r, status, "requests", "cases", page)
+	return h.render(w, r, status, "requests", "cases", page)
 }
 
 // requestForm is the update form of a request as stored.
@@ -90,63 +87,57 @@ func requestForm(rq cases.Request) *workForm {
 
 // requestCreate records a request the mentee raised with their mentor or
 // a coordinator: its domain, urgency and text. It starts open.
-func (h *Web) requestCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) requestCreate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"domain", "urgency", "text"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"domain", "urgency", "text"})
+	if err != nil {
+		return err
 	}
 	rq := cases.Request{CaseID: c.ID, Domain: f.Value("domain"), Urgency: cases.Urgency(f.Value("urgency")),
 		Text: f.Value("text"), Status: cases.RequestOpen, RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddRequest(r.Context(), rq); err != nil {
 		if !f.apply(err, "work.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderRequests(w, r, workStatus(err), c, f, 0, nil)
-		return
+		return h.renderRequests(w, r, workStatus(err), c, f, 0, nil)
 	}
 	http.Redirect(w, r, workTab(c, "requests")+"?done=request", http.StatusSeeOther)
+	return nil
 }
 
 // requestUpdate saves a request's status and resolution. When someone else
 // saved it meanwhile, the form comes back with what was typed, a message
 // saying so and the newer version, so that saving again is deliberate.
-func (h *Web) requestUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) requestUpdate(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseWork)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	id, err := route.PathID(r, "request", "request")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, ok := h.readWorkForm(w, r, []string{"status", "resolution", "version"})
-	if !ok {
-		return
+	f, err := readWorkForm(w, r, []string{"status", "resolution", "version"})
+	if err != nil {
+		return err
 	}
 	version, err := strconv.Atoi(f.Value("version"))
 	if err != nil || version <= 0 {
 		f.Message = "validation.version_required"
-		h.renderRequests(w, r, http.StatusUnprocessableEntity, c, nil, id, f)
-		return
+		return h.renderRequests(w, r, http.StatusUnprocessableEntity, c, nil, id, f)
 	}
 	// The store refuses a request of another case as not found.
 	rq := cases.Request{ID: id, CaseID: c.ID, Status: cases.RequestStatus(f.Value("status")), Resolution: f.Value("resolution"),
 		Version: version}
 	if _, err := h.store.UpdateRequest(r.Context(), rq); err != nil {
 		if !f.apply(err, "requests.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderRequests(w, r, workStatus(err), c, nil, rq.ID, f)
-		return
+		return h.renderRequests(w, r, workStatus(err), c, nil, rq.ID, f)
 	}
 	http.Redirect(w, r, workTab(c, "requests")+"?done=request_updated#request-"+strconv.FormatInt(rq.ID, 10), http.StatusSeeOther)
+	return nil
 }

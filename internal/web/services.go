@@ -51,16 +51,15 @@ func (f *serviceForm) Action() string {
 }
 
 // readServiceForm reads a posted service form as typed and the service it describes.
-func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners.Service) (*serviceForm, partners.Service, bool) {
-	wf, ok := h.readWorkForm(w, r, serviceFields, "need_domains")
-	if !ok {
-		return nil, v, false
+func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners.Service) (*serviceForm, partners.Service, error) {
+	wf, err := readWorkForm(w, r, serviceFields, "need_domains")
+	if err != nil {
+		return nil, v, err
 	}
 	f := &serviceForm{workForm: wf, ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
 	domains, err := h.directoryDomains(r, wf.Multi["need_domains"])
 	if err != nil {
-		h.fail(w, r, err)
-		return nil, v, false
+		return nil, v, err
 	}
 	f.options(domains)
 	v.Name, v.Description, v.Status = wf.Values["name"], wf.Values["description"], partners.ServiceStatus(wf.Values["status"])
@@ -73,102 +72,90 @@ func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners
 	if n, err := strconv.Atoi(wf.Values["version"]); err == nil {
 		v.Version = n
 	}
-	return f, v, true
+	return f, v, nil
 }
 
 // serviceNew shows the empty form of a new service of the organisation.
-func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "partner")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := h.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	domains, err := h.directoryDomains(r, nil)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{OrganizationID: o.ID, OrganizationName: o.Name}, domains))
+	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{OrganizationID: o.ID, OrganizationName: o.Name}, domains))
 }
 
 // serviceCreate stores a new service.
-func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "partner")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	o, err := h.store.GetOrganization(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, v, ok := h.readServiceForm(w, r, partners.Service{OrganizationID: o.ID, OrganizationName: o.Name})
-	if !ok {
-		return
+	f, v, err := h.readServiceForm(w, r, partners.Service{OrganizationID: o.ID, OrganizationName: o.Name})
+	if err != nil {
+		return err
 	}
 	created, err := h.store.CreateService(r.Context(), v)
 	if err != nil {
 		if !f.apply(err, "service.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.render(w, r, workStatus(err), "service_form", "partners", f)
-		return
+		return h.render(w, r, workStatus(err), "service_form", "partners", f)
 	}
 	http.Redirect(w, r, "/services/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }
 
 // serviceEdit shows the form of a stored service.
-func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "service")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := h.store.GetService(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	domains, err := h.directoryDomains(r, v.NeedDomains)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(v, domains))
+	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(v, domains))
 }
 
 // serviceUpdate saves an edited service.
-func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "service")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	cur, err := h.store.GetService(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	f, v, ok := h.readServiceForm(w, r, partners.Service{ID: cur.ID, OrganizationID: cur.OrganizationID, OrganizationName: cur.OrganizationName})
-	if !ok {
-		return
+	f, v, err := h.readServiceForm(w, r, partners.Service{ID: cur.ID, OrganizationID: cur.OrganizationID, OrganizationName: cur.OrganizationName})
+	if err != nil {
+		return err
 	}
 	if _, err := h.store.UpdateService(r.Context(), v); err != nil {
 		if !f.apply(err, "service.conflict") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.render(w, r, workStatus(err), "service_form", "partners", f)
-		return
+		return h.render(w, r, workStatus(err), "service_form", "partners", f)
 	}
 	http.Redirect(w, r, "/services/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }
 
 // servicePage is one service with everything the directory knows of it.
@@ -179,20 +166,18 @@ type servicePage struct {
 }
 
 // serviceShow shows a service.
-func (h *Web) serviceShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) serviceShow(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "service")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v, err := h.store.GetService(r.Context(), id)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := servicePage{Service: v, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
 	if r.URL.Query().Get("done") == "saved" {
 		page.Done = "service.saved"
 	}
-	h.render(w, r, http.StatusOK, "service", "partners", page)
+	return h.render(w, r, http.StatusOK, "service", "partners", page)
 }

@@ -21,24 +21,22 @@ type trainingPage struct {
 	Done    string
 }
 
-func (h *Web) trainingList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) trainingList(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programForMentors(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	if r.URL.Query().Get("done") == "saved" {
 		done = "training.done.saved"
 	}
-	h.renderTraining(w, r, http.StatusOK, p, trainingPage{Done: done})
+	return h.renderTraining(w, r, http.StatusOK, p, trainingPage{Done: done})
 }
 
-func (h *Web) renderTraining(w http.ResponseWriter, r *http.Request, status int, p program.Program, pg trainingPage) {
+func (h *Web) renderTraining(w http.ResponseWriter, r *http.Request, status int, p program.Program, pg trainingPage) error {
 	mods, err := h.store.Modules(r.Context(), p.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg.Program, pg.Modules = p, mods
 	if pg.New == nil {
@@ -47,7 +45,7 @@ func (h *Web) renderTraining(w http.ResponseWriter, r *http.Request, status int,
 	if pg.Edit == nil {
 		pg.Edit = map[int64]*overviewForm{}
 	}
-	h.render(w, r, status, "training", "mentors", pg)
+	return h.render(w, r, status, "training", "mentors", pg)
 }
 
 // moduleFromForm reads a module's fields as typed.
@@ -74,35 +72,32 @@ func moduleFromForm(r *http.Request) (*overviewForm, mentors.Module) {
 	return f, m
 }
 
-func (h *Web) moduleCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) moduleCreate(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programForMentors(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f, m := moduleFromForm(r)
 	m.ProgramID = p.ID
 	if len(f.Errors) == 0 {
 		if _, err = h.store.CreateModule(r.Context(), m); err == nil {
 			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/training?done=saved", http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "training.conflict", "title", "description", "position") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderTraining(w, r, overviewStatus(err), p, trainingPage{New: f})
+	return h.renderTraining(w, r, overviewStatus(err), p, trainingPage{New: f})
 }
 
-func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
 	id, err := route.PathID(r, "id", "training module")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	cur, err := h.store.GetModule(r.Context(), id)
 	if err == nil {
@@ -112,30 +107,27 @@ func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) {
 		if errs.Is(err, errs.KindNotFound) {
 			err = errs.NotFound("training module")
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), cur.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f, m := moduleFromForm(r)
 	m.ID, m.ProgramID = id, cur.ProgramID
 	if len(f.Errors) == 0 {
 		if _, err = h.store.UpdateModule(r.Context(), m); err == nil {
 			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/training?done=saved", http.StatusSeeOther)
-			return
+			return nil
 		}
 		if !f.refuse(err, "training.conflict", "title", "description", "position") {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
-	h.renderTraining(w, r, overviewStatus(err), p, trainingPage{Edit: map[int64]*overviewForm{id: f}})
+	return h.renderTraining(w, r, overviewStatus(err), p, trainingPage{Edit: map[int64]*overviewForm{id: f}})
 }
 
 // moduleFieldSet is the data of the "module_fields" partial: a refused
@@ -165,39 +157,35 @@ func moduleFields(f *overviewForm, module any, id string) moduleFieldSet {
 // mentorTrainingSet records a module's completion: a coordinator confirms
 // (or withdraws) it, the mentor themself reports it done (or withdraws an
 // unconfirmed report). The mentor comes back to their home page.
-func (h *Web) mentorTrainingSet(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorTrainingSet(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	moduleID, err := route.PathID(r, "module", "training module")
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	u := policy.Actor(r.Context())
 	self := policy.CanMentor(u, policy.MentorSelf, ref)
 	if !self && !policy.CanMentor(u, policy.MentorManage, ref) {
-		h.fail(w, r, policy.CheckMentor(r.Context(), policy.MentorManage, ref))
-		return
+		return policy.CheckMentor(r.Context(), policy.MentorManage, ref)
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	f := newOverviewForm(map[string]string{"status": r.PostForm.Get("status")})
 	err = h.store.SetCompletion(r.Context(), ref.ID, moduleID, mentors.CompletionStatus(f.Value("status")), self, u.ID)
 	if err == nil {
 		if self {
 			http.Redirect(w, r, "/?done=training#training", http.StatusSeeOther)
-			return
+			return nil
 		}
 		http.Redirect(w, r, mentorAt(ref.ID, "training")+"#training", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !f.refuse(err, "mentor.conflict") {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{TrainingForm: f})
+	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{TrainingForm: f})
 }

@@ -11,14 +11,13 @@ import (
 // userStatus disables a user (their sessions end and their unused links
 // stop working at once) or enables them again. An administrator cannot
 // disable themselves, so that Homeward is never left without one.
-func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.userFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	status := r.PostForm.Get("status")
 	refuse := ""
@@ -43,24 +42,22 @@ func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if refuse != "" {
 		f, err := h.formFromUser(r, u)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderUser(w, r, http.StatusUnprocessableEntity, u, f, "", refuse)
-		return
+		return h.renderUser(w, r, http.StatusUnprocessableEntity, u, f, "", refuse)
 	}
 	done := "disabled"
 	if status == auth.StatusActive {
 		done = "enabled"
 	}
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done="+done, http.StatusSeeOther)
+	return nil
 }
 
 // userResetLink makes a new one-time link for the user and shows it once: a
@@ -68,20 +65,17 @@ func (h *Web) userStatus(w http.ResponseWriter, r *http.Request) {
 // invitation yet, a new invitation link. Either replaces the user's earlier
 // unused link of that kind. A disabled account gets none (it could not be
 // used); enable it first.
-func (h *Web) userResetLink(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userResetLink(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.userFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if u.Status == auth.StatusDisabled {
 		f, err := h.formFromUser(r, u)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		h.renderUser(w, r, http.StatusUnprocessableEntity, u, f, "", "users.error.link_disabled")
-		return
+		return h.renderUser(w, r, http.StatusUnprocessableEntity, u, f, "", "users.error.link_disabled")
 	}
 	purpose := store.LinkReset
 	if u.Status == auth.StatusInvited {
@@ -89,22 +83,20 @@ func (h *Web) userResetLink(w http.ResponseWriter, r *http.Request) {
 	}
 	token, err := h.store.CreateLink(r.Context(), purpose, u.ID, h.identity.Config().LinkLifetime)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.showLink(w, r, u, purpose, token)
+	return h.showLink(w, r, u, purpose, token)
 }
 
 // userEndSessions signs the user out everywhere.
-func (h *Web) userEndSessions(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userEndSessions(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.userFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if _, err := h.store.EndUserSessions(r.Context(), u.ID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done=sessions_ended", http.StatusSeeOther)
+	return nil
 }

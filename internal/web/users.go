@@ -36,10 +36,9 @@ const userPageSize = 50
 
 // userList lists the users for the administrator: searched by email
 // address or name, filtered by role and status, 50 at a time.
-func (h *Web) userList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.UserManage, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	page := userListPage{Query: strings.TrimSpace(v.Get("q")), Roles: auth.Roles, Statuses: userStatuses}
@@ -60,19 +59,17 @@ func (h *Web) userList(w http.ResponseWriter, r *http.Request) {
 		users, next, err = h.store.SearchUsers(r.Context(), f, store.Page{Limit: userPageSize})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	names, err := h.programNameIndex(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, u := range users {
 		page.Users = append(page.Users, userRow{User: u, ProgramNames: namesOf(names, u.Programs)})
 	}
 	page.Next, page.First = pageLinks(r, "/admin/users", cursor, next)
-	h.render(w, r, http.StatusOK, "users", "users", page)
+	return h.render(w, r, http.StatusOK, "users", "users", page)
 }
 
 // programNameIndex maps every program's id to its name.
@@ -140,49 +137,43 @@ func isSelf(r *http.Request, u auth.User) bool {
 	return ok && c.User.ID == u.ID
 }
 
-func (h *Web) userShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userShow(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.userFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, err := h.formFromUser(r, u)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderUser(w, r, http.StatusOK, u, f, userDone[r.URL.Query().Get("done")], "")
+	return h.renderUser(w, r, http.StatusOK, u, f, userDone[r.URL.Query().Get("done")], "")
 }
 
 // renderUser shows a user's page with the given edit form (as stored, or as
 // typed when refused), and a notice or the reason an action was refused.
-func (h *Web) renderUser(w http.ResponseWriter, r *http.Request, status int, u auth.User, f *userForm, done, alert string) {
+func (h *Web) renderUser(w http.ResponseWriter, r *http.Request, status int, u auth.User, f *userForm, done, alert string) error {
 	n, err := h.store.CountActiveSessions(r.Context(), u.ID, h.identity.Config().IdleTimeout)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	names, err := h.programNameIndex(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "user", "users", userPage{User: u, ProgramNames: namesOf(names, u.Programs), Sessions: n,
+	return h.render(w, r, status, "user", "users", userPage{User: u, ProgramNames: namesOf(names, u.Programs), Sessions: n,
 		Self: isSelf(r, u), Form: f, Done: done, Alert: alert})
 }
 
 // userNew shows the empty invitation form.
-func (h *Web) userNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userNew(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.UserManage, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, err := h.newUserForm(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "user_form", "users", f)
+	return h.render(w, r, http.StatusOK, "user_form", "users", f)
 }
 
 // userCreate invites a person: it stores them as invited and shows their
@@ -190,33 +181,28 @@ func (h *Web) userNew(w http.ResponseWriter, r *http.Request) {
 // password; the person does, on the link's page. The link is shown in this
 // response only: never in a redirect address, a log line or the database
 // (which keeps its hash).
-func (h *Web) userCreate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.UserManage, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, u, err := h.parseUserForm(w, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if len(f.Errors) > 0 {
 		f.checkAll(u)
-		h.render(w, r, http.StatusUnprocessableEntity, "user_form", "users", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "user_form", "users", f)
 	}
 	invited, token, err := h.identity.Invite(r.Context(), u)
 	if err != nil {
 		// Bad input is refused before anything is saved; an error after the
 		// user was stored (making the link) is not one the form can fix.
 		if f.applyError(err) {
-			h.render(w, r, http.StatusUnprocessableEntity, "user_form", "users", f)
-			return
+			return h.render(w, r, http.StatusUnprocessableEntity, "user_form", "users", f)
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.showLink(w, r, invited, store.LinkInvite, token)
+	return h.showLink(w, r, invited, store.LinkInvite, token)
 }
 
 // userLinkPage shows a one-time link right after it was made.
@@ -227,8 +213,8 @@ type userLinkPage struct {
 	Hours   int    // how long the link works
 }
 
-func (h *Web) showLink(w http.ResponseWriter, r *http.Request, u auth.User, purpose, token string) {
-	h.render(w, r, http.StatusOK, "user_link", "users", userLinkPage{User: u, Purpose: purpose, Path: "/link/" + token,
+func (h *Web) showLink(w http.ResponseWriter, r *http.Request, u auth.User, purpose, token string) error {
+	return h.render(w, r, http.StatusOK, "user_link", "users", userLinkPage{User: u, Purpose: purpose, Path: "/link/" + token,
 		Hours: int(h.identity.Config().LinkLifetime.Hours())})
 }
 
@@ -237,16 +223,14 @@ func (h *Web) showLink(w http.ResponseWriter, r *http.Request, u auth.User, purp
 // message saying so and the newer version, so that saving again is a
 // deliberate choice. An administrator cannot take the administrator role
 // from themselves (and the store refuses to demote the last one).
-func (h *Web) userUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	cur, err := h.userFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f, u, err := h.parseUserForm(w, r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f.ID, u.ID, u.Email = cur.ID, cur.ID, cur.Email
 	if isSelf(r, cur) && u.Role != auth.Admin {
@@ -254,25 +238,22 @@ func (h *Web) userUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(f.Errors) > 0 {
 		f.checkAll(u)
-		h.renderUser(w, r, http.StatusUnprocessableEntity, cur, f, "", "")
-		return
+		return h.renderUser(w, r, http.StatusUnprocessableEntity, cur, f, "", "")
 	}
 	if _, err := h.store.UpdateUser(r.Context(), u, parseUserVersion(f.Values["version"])); err != nil {
 		if !f.applyError(err) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		// Show the user as now stored beside the form as typed; after a
 		// conflict the form takes the newer version.
 		if cur, err = h.store.GetUser(r.Context(), cur.ID); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		if f.Message == "users.conflict" {
 			f.Values["version"] = userVersion(cur.UpdatedAt)
 		}
-		h.renderUser(w, r, http.StatusUnprocessableEntity, cur, f, "", "")
-		return
+		return h.renderUser(w, r, http.StatusUnprocessableEntity, cur, f, "", "")
 	}
 	http.Redirect(w, r, "/admin/users/"+strconv.FormatInt(cur.ID, 10)+"?done=saved", http.StatusSeeOther)
+	return nil
 }

@@ -99,9 +99,9 @@ func (f *workForm) Checked(name, v string) bool { return slices.Contains(f.Multi
 
 // readWorkForm reads a posted form: the named fields exactly as typed, and
 // the ticked boxes of the multi fields.
-func (h *Web) readWorkForm(w http.ResponseWriter, r *http.Request, fields []string, multi ...string) (*workForm, bool) {
-	if !h.readForm(w, r, maxFormBytes) {
-		return nil, false
+func readWorkForm(w http.ResponseWriter, r *http.Request, fields []string, multi ...string) (*workForm, error) {
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return nil, err
 	}
 	f := newWorkForm()
 	for _, name := range fields {
@@ -114,7 +114,7 @@ func (h *Web) readWorkForm(w http.ResponseWriter, r *http.Request, fields []stri
 			}
 		}
 	}
-	return f, true
+	return f, nil
 }
 
 // apply puts the messages of a refused save onto the form: field messages
