@@ -39,7 +39,7 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 
 	a.Normalize()
 	if err := a.Validate(p.NeedDomains); err != nil {
-		applySaveError(err, f.Errors, &f.Message, "")
+		f.refuse(err, "")
 	}
 	if len(f.Errors) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
@@ -48,7 +48,7 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := h.store.CreateMentorApplication(r.Context(), a); err != nil {
-		if !applySaveError(err, f.Errors, &f.Message, "") {
+		if !f.refuse(err, "") {
 			return err
 		}
 		return h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
@@ -71,7 +71,8 @@ func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm)
 	}
 	wait := max(until.Sub(h.store.Now()), time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	f.Message, f.Until = "apply.too_many", until.UTC().Format("15:04 UTC")
+	f.Until = until.UTC().Format("15:04 UTC")
+	f.say("apply.too_many")
 	return true, h.render(w, r, http.StatusTooManyRequests, "apply", "", f)
 }
 

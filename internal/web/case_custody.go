@@ -53,12 +53,9 @@ func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, custodyFields)
+	if err != nil {
 		return err
-	}
-	f := newOverviewForm(nil)
-	for _, name := range custodyFields {
-		f.Values[name] = r.PostForm.Get(name)
 	}
 	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
 	if err != nil {
@@ -89,9 +86,9 @@ func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "custody", "custody"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", custodyFields...) {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Custody: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Custody: f})
 }

@@ -17,10 +17,10 @@ func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"mentor_id"})
+	if err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"mentor_id": r.PostForm.Get("mentor_id")})
 	mentorID, perr := strconv.ParseInt(strings.TrimSpace(f.Value("mentor_id")), 10, 64)
 	if perr != nil || mentorID <= 0 {
 		f.Errors["mentor_id"] = "case.match.choose"
@@ -29,11 +29,11 @@ func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "matched", "match"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", "mentor_id") {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Match: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Match: f})
 }
 
 // caseMatchEnd ends the running match; the case waits for another mentor
@@ -43,10 +43,10 @@ func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"reason"})
+	if err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"reason": r.PostForm.Get("reason")})
 	reason := strings.TrimSpace(f.Value("reason"))
 	text.Check(f.Errors, "reason", reason, true, true, cases.MaxReason)
 	if len(f.Errors) == 0 {
@@ -54,9 +54,9 @@ func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "match_ended", "match"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", "reason") {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{EndMatch: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{EndMatch: f})
 }

@@ -15,10 +15,10 @@ func (h *Web) casePsychologist(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"psychologist_id"})
+	if err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"psychologist_id": r.PostForm.Get("psychologist_id")})
 	userID, perr := strconv.ParseInt(strings.TrimSpace(f.Value("psychologist_id")), 10, 64)
 	if perr != nil || userID < 0 {
 		f.Errors["psychologist_id"] = "validation.choice"
@@ -27,9 +27,9 @@ func (h *Web) casePsychologist(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "psychologist", "psychologist"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", "psychologist_id") {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Psychologist: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Psychologist: f})
 }

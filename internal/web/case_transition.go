@@ -11,9 +11,6 @@ import (
 	"homeward/internal/store"
 )
 
-// moveFields are the fields of the transition form.
-var moveFields = []string{"to", "reason", "closure_reason", "outcomes", "outcome_note"}
-
 // caseTransition moves a case to another state. A move the case's journey
 // does not allow yet comes back on the overview with what must happen
 // first, and with what was typed.
@@ -22,17 +19,9 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"to", "reason", "closure_reason", "outcome_note"}, "outcomes")
+	if err != nil {
 		return err
-	}
-	f := newOverviewForm(nil)
-	for _, name := range []string{"to", "reason", "closure_reason", "outcome_note"} {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	for _, k := range r.PostForm["outcomes"] {
-		if !slices.Contains(f.Multi["outcomes"], k) {
-			f.Multi["outcomes"] = append(f.Multi["outcomes"], k)
-		}
 	}
 	tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
 		Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
@@ -48,16 +37,16 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "moved", "state"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", moveFields...) {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
 }
 
 // closureOutcomes are the outcomes ticked on the transition form, each
 // checked; a note typed for another outcome ticks "other".
-func closureOutcomes(f *overviewForm) []cases.Outcome {
+func closureOutcomes(f *form) []cases.Outcome {
 	note := strings.TrimSpace(f.Value("outcome_note"))
 	if note != "" && !slices.Contains(f.Multi["outcomes"], string(cases.OtherOutcome)) {
 		f.Multi["outcomes"] = append(f.Multi["outcomes"], string(cases.OtherOutcome))

@@ -28,10 +28,10 @@ type closingPage struct {
 	Feedback      *cases.Feedback
 	FeedbackGiven bool
 	FeedbackBy    string
-	FeedbackForm  *workForm // nil unless the user may record feedback now
+	FeedbackForm  *form // nil unless the user may record feedback now
 
 	Outcomes    []cases.Outcome
-	OutcomeForm *workForm // nil unless the user may record outcomes
+	OutcomeForm *form // nil unless the user may record outcomes
 
 	FollowUps []followUpRow
 }
@@ -51,17 +51,17 @@ type followUpRow struct {
 	cases.FollowUp
 	By      string
 	Overdue bool
-	Form    *workForm
+	Form    *form
 }
 
 // closingForms are the forms of the closing page as typed, when a save was
 // refused; nil ones are shown as stored.
 type closingForms struct {
 	Alert      string
-	Feedback   *workForm
-	Outcome    *workForm
+	Feedback   *form
+	Outcome    *form
 	FollowUpID int64
-	FollowUp   *workForm
+	FollowUp   *form
 }
 
 // closingShow shows the closing of the case's current period.
@@ -148,9 +148,9 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	if hd.CanManage && c.State != cases.Referred && c.State != cases.Intake && c.State != cases.Waiting {
 		page.OutcomeForm = forms.Outcome
 		if page.OutcomeForm == nil {
-			page.OutcomeForm = newWorkForm()
+			page.OutcomeForm = newForm(nil)
 		}
-		page.OutcomeForm.Options["kind"] = workOptions(cases.OutcomeKinds)
+		page.OutcomeForm.Options["kind"] = optionsOf(cases.OutcomeKinds)
 	} else if page.Alert == "" {
 		page.Alert = forms.Outcome.unshown()
 	}
@@ -242,12 +242,12 @@ func closingSteps(c cases.Case, st cases.ClosingSteps, fb *cases.Feedback, names
 // unshown is what the page says of a form refused where it is not shown
 // (e.g. the case left the state that offers it): its message, or that
 // something needs attention; "" for no form.
-func (f *workForm) unshown() string {
+func (f *form) unshown() string {
 	switch {
 	case f == nil:
 		return ""
-	case f.Message != "":
-		return f.Message
+	case len(f.Messages) > 0:
+		return f.Messages[0]
 	case len(f.Errors) > 0:
 		return "work.refused"
 	}
@@ -292,5 +292,5 @@ func (h *Web) closingStepDone(w http.ResponseWriter, r *http.Request, c cases.Ca
 	if !ok {
 		return err
 	}
-	return h.renderClosing(w, r, workStatus(err), c, closingForms{Alert: key})
+	return h.renderClosing(w, r, refusedStatus(err), c, closingForms{Alert: key})
 }

@@ -19,7 +19,7 @@ type contactsPage struct {
 	Contacts    []cases.Contact
 	Next, First string     // addresses of the next and the first page of the list
 	DueAt       *time.Time // the next contact by the program's cadence
-	Form        *workForm  // nil when the user may not record contacts
+	Form        *form      // nil when the user may not record contacts
 	Done        string
 }
 
@@ -30,10 +30,10 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var f *workForm
+	var f *form
 	// Contacts are recorded from the intake on, until the case closes.
 	if headerFor(r, c, "contacts").CanWork && c.State.Open() && c.State != cases.Referred {
-		f = newWorkForm()
+		f = newForm(nil)
 		f.Values["at"] = workTimeInput(h.store.Now())
 	}
 	return h.renderContacts(w, r, http.StatusOK, c, f)
@@ -41,14 +41,14 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 
 // renderContacts shows the contacts tab with the given form (empty, or as
 // typed when refused).
-func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) error {
+func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
 	page := contactsPage{Header: headerFor(r, c, "contacts"), DueAt: c.ContactDueAt, Form: f, Done: workDoneOf(r)}
 	if f != nil {
 		domains, err := h.workDomains(r.Context(), c)
 		if err != nil {
 			return err
 		}
-		f.Options["channel"], f.Options["needs"] = workOptions(cases.Channels), domains
+		f.Options["channel"], f.Options["needs"] = optionsOf(cases.Channels), domains
 	}
 	cursor := ""
 	if r.Method == http.MethodGet {
@@ -75,7 +75,7 @@ func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
+	f, err := readForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
 	if err != nil {
 		return err
 	}
@@ -100,15 +100,15 @@ func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if err := ct.Validate(domains, h.store.Now()); err != nil {
-			f.apply(err, "work.conflict")
+			f.refuse(err, "work.conflict")
 		}
 		return h.renderContacts(w, r, http.StatusUnprocessableEntity, c, f)
 	}
 	if _, err := h.store.AddContact(r.Context(), ct); err != nil {
-		if !f.apply(err, "work.conflict") {
+		if !f.refuse(err, "work.conflict") {
 			return err
 		}
-		return h.renderContacts(w, r, workStatus(err), c, f)
+		return h.renderContacts(w, r, refusedStatus(err), c, f)
 	}
 	http.Redirect(w, r, workTab(c, "contacts")+"?done=contact", http.StatusSeeOther)
 	return nil

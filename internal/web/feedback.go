@@ -12,8 +12,8 @@ import (
 var feedbackRatings = []string{"support", "mentor", "plan", "recommend"}
 
 // feedbackForm is the feedback form as stored (empty without feedback).
-func feedbackForm(fb *cases.Feedback) *workForm {
-	f := newWorkForm()
+func feedbackForm(fb *cases.Feedback) *form {
+	f := newForm(nil)
 	f.ID = "fb-"
 	if fb == nil {
 		return f
@@ -38,7 +38,7 @@ func (h *Web) feedbackRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, append([]string{"declined", "text"}, feedbackRatings...))
+	f, err := readForm(w, r, append([]string{"declined", "text"}, feedbackRatings...))
 	if err != nil {
 		return err
 	}
@@ -57,15 +57,15 @@ func (h *Web) feedbackRecord(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(f.Errors) > 0 {
 		if err := fb.Validate(); err != nil {
-			f.apply(err, "work.conflict")
+			f.refuse(err, "work.conflict")
 		}
 		return h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{Feedback: f})
 	}
 	if err := h.store.SaveFeedback(r.Context(), fb); err != nil {
-		if !f.apply(err, "work.conflict") {
+		if !f.refuse(err, "work.conflict") {
 			return err
 		}
-		return h.renderClosing(w, r, workStatus(err), c, closingForms{Feedback: f})
+		return h.renderClosing(w, r, refusedStatus(err), c, closingForms{Feedback: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=feedback#feedback", http.StatusSeeOther)
 	return nil

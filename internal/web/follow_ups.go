@@ -10,10 +10,10 @@ import (
 )
 
 // followUpForm is a follow-up's form as stored.
-func followUpForm(fu cases.FollowUp) *workForm {
-	f := newWorkForm()
+func followUpForm(fu cases.FollowUp) *form {
+	f := newForm(nil)
 	f.ID = "fu" + strconv.FormatInt(fu.ID, 10) + "-"
-	answers := workOptions(cases.Answers)
+	answers := optionsOf(cases.Answers)
 	f.Options["work_kept"], f.Options["housing"], f.Options["rearrested"] = answers, answers, answers
 	f.Values["work_kept"], f.Values["housing"], f.Values["rearrested"] = string(fu.WorkKept), string(fu.Housing), string(fu.Rearrested)
 	f.Values["note"], f.Values["version"] = fu.Note, strconv.Itoa(fu.Version)
@@ -33,7 +33,7 @@ func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"work_kept", "housing", "rearrested", "note", "version"})
+	f, err := readForm(w, r, []string{"work_kept", "housing", "rearrested", "note", "version"})
 	if err != nil {
 		return err
 	}
@@ -43,15 +43,15 @@ func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) error {
 	fu.Note, fu.RecordedBy = f.Value("note"), policy.Actor(r.Context()).ID
 	version, err := strconv.Atoi(f.Value("version"))
 	if err != nil || version <= 0 {
-		f.Message = "validation.version_required"
+		f.say("validation.version_required")
 		return h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{FollowUpID: fu.ID, FollowUp: f})
 	}
 	fu.Version = version
 	if _, err := h.store.RecordFollowUp(r.Context(), fu); err != nil {
-		if !f.apply(err, "followups.conflict") {
+		if !f.refuse(err, "followups.conflict") {
 			return err
 		}
-		return h.renderClosing(w, r, workStatus(err), c, closingForms{FollowUpID: fu.ID, FollowUp: f})
+		return h.renderClosing(w, r, refusedStatus(err), c, closingForms{FollowUpID: fu.ID, FollowUp: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=follow_up#follow-up-"+strconv.FormatInt(fu.ID, 10), http.StatusSeeOther)
 	return nil

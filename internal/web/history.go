@@ -94,20 +94,13 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) error {
 	return h.render(w, r, http.StatusOK, "history", "cases", page)
 }
 
-// historyForm is the history's edit form, as typed: a text per part.
+// historyForm is the history's edit form, as typed: a text per part, and
+// the version.
 type historyForm struct {
-	Mentee  cases.Mentee
-	Parts   []cases.HistoryPart
-	Values  map[string]string // part → text, and "version"
-	Errors  map[string]string
-	Message string // a form-wide message, as a catalogue key
+	*form
+	Mentee cases.Mentee
+	Parts  []cases.HistoryPart
 }
-
-// Value returns the typed value of a field.
-func (f *historyForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *historyForm) Err(name string) string { return f.Errors[name] }
 
 // maxHistoryFormBytes bounds the history form: five parts of up to
 // cases.MaxHistory characters of up to four bytes, form-encoded.
@@ -124,7 +117,7 @@ func (h *Web) historyEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := &historyForm{Mentee: m, Parts: cases.HistoryParts, Values: map[string]string{"version": strconv.Itoa(hist.Version)}, Errors: map[string]string{}}
+	f := &historyForm{form: newForm(map[string]string{"version": strconv.Itoa(hist.Version)}), Mentee: m, Parts: cases.HistoryParts}
 	for _, p := range cases.HistoryParts {
 		f.Values[string(p)] = hist.Parts[p]
 	}
@@ -141,13 +134,12 @@ func (h *Web) historyUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxHistoryFormBytes); err != nil {
 		return err
 	}
-	f := &historyForm{Mentee: m, Parts: cases.HistoryParts, Values: map[string]string{"version": r.PostForm.Get("version")}, Errors: map[string]string{}}
+	f := &historyForm{form: newForm(nil), Mentee: m, Parts: cases.HistoryParts}
+	f.read(r, append(optionsOf(cases.HistoryParts), "version"))
 	hist := cases.History{MenteeID: m.ID, Parts: map[cases.HistoryPart]string{}}
 	hist.Version, _ = strconv.Atoi(strings.TrimSpace(f.Values["version"]))
 	for _, p := range cases.HistoryParts {
-		v := r.PostForm.Get(string(p))
-		f.Values[string(p)] = v
-		hist.Parts[p] = strings.TrimSpace(v)
+		hist.Parts[p] = strings.TrimSpace(f.Values[string(p)])
 	}
 	err = hist.Validate()
 	if err == nil {
@@ -157,7 +149,7 @@ func (h *Web) historyUpdate(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, menteePath(m.ID)+"/history?done=saved", http.StatusSeeOther)
 		return nil
 	}
-	if !applySaveError(err, f.Errors, &f.Message, "history.conflict") {
+	if !f.refuse(err, "history.conflict") {
 		return err
 	}
 	if errs.Is(err, errs.KindConflict) {

@@ -22,7 +22,7 @@ type suggestionsPage struct {
 	Rows      []suggestionRow
 	Blocked   int // ready mentors left out: no common language
 	Pool      int // ready mentors with a free place
-	Profile   *overviewForm
+	Profile   *form
 	Wishes    []string
 	Histories []string
 	Done      string
@@ -52,7 +52,7 @@ func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) error {
 	return h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
 }
 
-func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *overviewForm, done string) error {
+func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *form, done string) error {
 	ctx := r.Context()
 	p, err := h.store.GetProgram(ctx, c.ProgramID)
 	if err != nil {
@@ -65,7 +65,7 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 		if err != nil {
 			return err
 		}
-		pg.Profile = newOverviewForm(nil)
+		pg.Profile = newForm(nil)
 		pg.Profile.Multi["wishes"], pg.Profile.Multi["background"] = prof.Wishes, prof.Background
 	}
 	if pg.Waiting {
@@ -107,18 +107,17 @@ func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, nil, "wishes", "background")
+	if err != nil {
 		return err
 	}
-	f := newOverviewForm(nil)
-	f.Multi["wishes"], f.Multi["background"] = r.PostForm["wishes"], r.PostForm["background"]
 	err = h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
 	if err == nil {
 		http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10)+"/suggestions?done=profile", http.StatusSeeOther)
 		return nil
 	}
-	if !f.refuse(err, "case.refused.changed", "wishes", "background") {
+	if !f.refuse(err, "case.refused.changed") {
 		return err
 	}
-	return h.renderSuggestions(w, r, overviewStatus(err), c, f, "")
+	return h.renderSuggestions(w, r, refusedStatus(err), c, f, "")
 }

@@ -174,5 +174,5 @@ func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	pg.Messages = append(pg.Messages, "matching.refused")
-	return h.renderMatching(w, r, overviewStatus(err), p, chosen, pg)
+	return h.renderMatching(w, r, refusedStatus(err), p, chosen, pg)
 }

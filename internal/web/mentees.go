@@ -152,7 +152,7 @@ func (h *Web) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 		if !f.applyError(err) {
 			return err
 		}
-		if f.Message != "" {
+		if len(f.Messages) > 0 {
 			current, err := h.store.GetMentee(r.Context(), m.ID)
 			if err != nil {
 				return err

@@ -17,12 +17,9 @@ func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readMentorForm(w, r, "kind", "result", "done_on", "expires_on")
+	if err != nil {
 		return err
-	}
-	f := newOverviewForm(map[string]string{})
-	for _, k := range []string{"kind", "result", "done_on", "expires_on"} {
-		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	c := mentors.Check{MentorID: ref.ID, Kind: f.Value("kind"), Result: mentors.CheckResult(f.Value("result"))}
 	if d, ok := formDate(f, "done_on"); ok && d != nil {
@@ -34,27 +31,40 @@ func (h *Web) mentorCheckCreate(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, mentorAt(ref.ID, "check")+"#checks", http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "mentor.conflict", inputFields(err, "kind", "result", "done_on", "expires_on")...) {
+		if !refuseOnMentor(f, err) {
 			return err
 		}
 	}
-	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Check: f})
+	return h.renderMentor(w, r, refusedStatus(err), ref, mentorPage{Check: f})
 }
 
-// inputFields are the fields of a form whose refusal goes next to them: a
-// refusal for what the mentor is now (their stage changed since the page
-// was shown) is no fault of the input, and says so above the page, where
-// it shows even when the form's section no longer does.
-func inputFields(err error, fields ...string) []string {
-	if errs.Is(err, errs.KindConflict) {
-		return nil
+// readMentorForm reads the fields of a form of a mentor's page, without
+// the spaces around them.
+func readMentorForm(w http.ResponseWriter, r *http.Request, fields ...string) (*form, error) {
+	f, err := readForm(w, r, fields)
+	if err != nil {
+		return nil, err
 	}
-	return fields
+	for k, v := range f.Values {
+		f.Values[k] = strings.TrimSpace(v)
+	}
+	return f, nil
+}
+
+// refuseOnMentor puts a refused action on a form of a mentor's page. A
+// conflict is a refusal of what the mentor is now (their stage changed
+// since the page was shown), no fault of the input: it is said above the
+// form, where the page shows it even when the form's section is gone.
+func refuseOnMentor(f *form, err error) bool {
+	if errs.Is(err, errs.KindConflict) {
+		f.fields = nil
+	}
+	return f.refuse(err, "mentor.conflict")
 }
 
 // formDate reads a date (2006-01-02) of a form field: nil when empty,
 // false with a message on the field when it is not a date.
-func formDate(f *overviewForm, name string) (*time.Time, bool) {
+func formDate(f *form, name string) (*time.Time, bool) {
 	s := f.Value(name)
 	if s == "" {
 		return nil, true
@@ -73,19 +83,19 @@ func (h *Web) mentorNoteCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"body"})
+	if err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"body": r.PostForm.Get("body")})
 	text.Check(f.Errors, "body", strings.TrimSpace(f.Value("body")), true, true, mentors.MaxNote)
 	if len(f.Errors) == 0 {
 		if _, err = h.store.AddMentorNote(r.Context(), ref.ID, f.Value("body"), policy.Actor(r.Context()).ID); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "note")+"#notes", http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "mentor.conflict", "body") {
+		if !refuseOnMentor(f, err) {
 			return err
 		}
 	}
-	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Note: f})
+	return h.renderMentor(w, r, refusedStatus(err), ref, mentorPage{Note: f})
 }

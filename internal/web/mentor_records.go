@@ -6,7 +6,6 @@ import (
 	"homeward/internal/store"
 	"net/http"
 	"strconv"
-	"strings"
 )
 
 // linkPath is where a one-time link's token is used; "" for no token.
@@ -33,11 +32,11 @@ func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxFormBytes); err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"stage": r.PostForm.Get("stage")})
+	f := newForm(map[string]string{"stage": r.PostForm.Get("stage")})
 	to := mentors.Stage(f.Value("stage"))
 	v := mentorVersion(r)
 	if v < 1 {
-		f.message("mentor.conflict")
+		f.say("mentor.conflict")
 	} else if err = h.store.MoveMentor(r.Context(), ref.ID, to, v); err == nil {
 		if r.PostForm.Get("return") == "board" {
 			http.Redirect(w, r, "/mentors/board?program="+strconv.FormatInt(ref.ProgramID, 10), http.StatusSeeOther)
@@ -51,11 +50,11 @@ func (h *Web) mentorMove(w http.ResponseWriter, r *http.Request) error {
 
 // mentorRefused shows the mentor's page with a refused screening action's
 // message above it; an error that is not a refusal is returned.
-func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *overviewForm, err error) error {
-	if err != nil && !f.refuse(err, "mentor.conflict") {
+func (h *Web) mentorRefused(w http.ResponseWriter, r *http.Request, ref store.MentorRef, f *form, err error) error {
+	if err != nil && !refuseOnMentor(f, err) {
 		return err
 	}
-	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Stage: f})
+	return h.renderMentor(w, r, refusedStatus(err), ref, mentorPage{Stage: f})
 }
 
 // mentorAccept accepts a mentor at the checks stage and shows, once, the
@@ -68,7 +67,7 @@ func (h *Web) mentorAccept(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxFormBytes); err != nil {
 		return err
 	}
-	f := newOverviewForm(nil)
+	f := newForm(nil)
 	acc, err := h.store.AcceptMentor(r.Context(), ref.ID, mentorVersion(r), h.identity.Config().LinkLifetime)
 	if err == nil {
 		// A person with an active mentor account already gets no link:
@@ -93,7 +92,7 @@ func (h *Web) mentorInvite(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxFormBytes); err != nil {
 		return err
 	}
-	f := newOverviewForm(nil)
+	f := newForm(nil)
 	link, err := h.store.InviteMentorAgain(r.Context(), ref.ID, h.identity.Config().LinkLifetime)
 	if err == nil {
 		return h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: "mentor.done.invited", Link: linkPath(link)})
@@ -108,12 +107,9 @@ func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readMentorForm(w, r, "capacity", "paused_until")
+	if err != nil {
 		return err
-	}
-	f := newOverviewForm(map[string]string{})
-	for _, k := range []string{"capacity", "paused_until"} {
-		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	var a mentors.Availability
 	if s := f.Value("capacity"); s != "" {
@@ -131,9 +127,9 @@ func (h *Web) mentorAvailability(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, mentorAt(ref.ID, "availability")+"#availability", http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "mentor.conflict", inputFields(err, "capacity", "paused_until")...) {
+		if !refuseOnMentor(f, err) {
 			return err
 		}
 	}
-	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{Availability: f})
+	return h.renderMentor(w, r, refusedStatus(err), ref, mentorPage{Availability: f})
 }

@@ -31,7 +31,7 @@ type mentorPage struct {
 	Done                                       string // the notice of an action just done
 	Link                                       string // an invitation link, shown once
 	// Forms that come back refused.
-	Stage, Note, Check, Availability, TrainingForm *overviewForm
+	Stage, Note, Check, Availability, TrainingForm *form
 	CheckKinds                                     []string
 	CheckResults                                   []mentors.CheckResult
 	Today                                          string
@@ -93,9 +93,9 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		pg.CanRetire = st.Mentor.Stage == mentors.StageAccepted
 		pg.CanReturn = st.Mentor.Stage == mentors.StageRetired
 	}
-	for _, f := range []**overviewForm{&pg.Stage, &pg.Note, &pg.Check, &pg.Availability, &pg.TrainingForm} {
+	for _, f := range []**form{&pg.Stage, &pg.Note, &pg.Check, &pg.Availability, &pg.TrainingForm} {
 		if *f == nil {
-			*f = newOverviewForm(nil)
+			*f = newForm(nil)
 		}
 	}
 	if pg.Availability.Values["capacity"] == "" && !pg.Availability.Refused() {

@@ -134,5 +134,5 @@ func (h *Web) needsAssess(w http.ResponseWriter, r *http.Request) error {
 	if len(e.Fields) == 0 {
 		pg.Messages = append(pg.Messages, "case.refused.changed")
 	}
-	return h.render(w, r, overviewStatus(err), "needs_form", "cases", pg)
+	return h.render(w, r, refusedStatus(err), "needs_form", "cases", pg)
 }

@@ -13,7 +13,7 @@ import (
 type notesPage struct {
 	Header caseHeader
 	Notes  []cases.Note
-	Form   *workForm // nil when the user may use no level
+	Form   *form // nil when the user may use no level
 	Done   string
 }
 
@@ -29,12 +29,12 @@ func (h *Web) noteList(w http.ResponseWriter, r *http.Request) error {
 
 // renderNotes shows the notes tab with the form as typed (f), or an empty
 // one when f is nil.
-func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm) error {
+func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
 	vis := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
 	page := notesPage{Header: headerFor(r, c, "notes"), Done: workDoneOf(r)}
 	if len(vis) > 0 {
 		if f == nil {
-			f = newWorkForm()
+			f = newForm(nil)
 			if len(vis) == 1 {
 				f.Values["visibility"] = string(vis[0])
 			}
@@ -63,7 +63,7 @@ func (h *Web) noteCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"visibility", "body"})
+	f, err := readForm(w, r, []string{"visibility", "body"})
 	if err != nil {
 		return err
 	}
@@ -74,10 +74,10 @@ func (h *Web) noteCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	n := cases.Note{CaseID: c.ID, Visibility: v, Body: f.Value("body"), AuthorID: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddNote(r.Context(), n); err != nil {
-		if !f.apply(err, "work.conflict") {
+		if !f.refuse(err, "work.conflict") {
 			return err
 		}
-		return h.renderNotes(w, r, workStatus(err), c, f)
+		return h.renderNotes(w, r, refusedStatus(err), c, f)
 	}
 	http.Redirect(w, r, workTab(c, "notes")+"?done=note", http.StatusSeeOther)
 	return nil

@@ -14,17 +14,17 @@ func (h *Web) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"kind", "note"})
+	f, err := readForm(w, r, []string{"kind", "note"})
 	if err != nil {
 		return err
 	}
 	o := cases.Outcome{CaseID: c.ID, Period: c.Period, Kind: cases.OutcomeKind(f.Value("kind")), Note: f.Value("note"),
 		RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddOutcome(r.Context(), o); err != nil {
-		if !f.apply(err, "work.conflict") {
+		if !f.refuse(err, "work.conflict") {
 			return err
 		}
-		return h.renderClosing(w, r, workStatus(err), c, closingForms{Outcome: f})
+		return h.renderClosing(w, r, refusedStatus(err), c, closingForms{Outcome: f})
 	}
 	http.Redirect(w, r, workTab(c, "closing")+"?done=outcome#outcomes", http.StatusSeeOther)
 	return nil

@@ -11,7 +11,7 @@ import (
 // partnerForm is the form of a partner organisation: its fields and
 // up to partners.MaxContacts contacts (two empty rows to add more).
 type partnerForm struct {
-	*workForm
+	*form
 	ID       int64
 	Contacts []int // the contact rows' numbers
 }
@@ -23,7 +23,7 @@ var contactFields = []string{"name", "title", "email", "phone"}
 func contactField(i int, name string) string { return "contacts." + strconv.Itoa(i) + "." + name }
 
 func newPartnerForm(o partners.Organization) *partnerForm {
-	f := &partnerForm{workForm: newWorkForm(), ID: o.ID}
+	f := &partnerForm{form: newForm(nil), ID: o.ID}
 	f.Values["name"], f.Values["description"], f.Values["website"] = o.Name, o.Description, o.Website
 	f.Values["email"], f.Values["phone"] = o.Email, o.Phone
 	if o.ID != 0 {
@@ -46,7 +46,7 @@ func (f *partnerForm) rows(n int) {
 }
 
 // ContactField describes one field of contact row i for the form's partials.
-func (f *partnerForm) ContactField(i int, name, label string) workField {
+func (f *partnerForm) ContactField(i int, name, label string) formField {
 	return f.Field(contactField(i, name), label, "")
 }
 
@@ -59,11 +59,11 @@ func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerF
 			fields = append(fields, contactField(i, n))
 		}
 	}
-	wf, err := readWorkForm(w, r, fields)
+	wf, err := readForm(w, r, fields)
 	if err != nil {
 		return nil, partners.Organization{}, err
 	}
-	f := &partnerForm{workForm: wf}
+	f := &partnerForm{form: wf}
 	o := partners.Organization{Name: wf.Values["name"], Description: wf.Values["description"], Website: wf.Values["website"],
 		Email: wf.Values["email"], Phone: wf.Values["phone"]}
 	// Filled rows are renumbered without the empty ones between them, so
@@ -102,10 +102,10 @@ func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	created, err := h.store.CreateOrganization(r.Context(), o)
 	if err != nil {
-		if !f.apply(err, "organization.conflict") {
+		if !f.refuse(err, "organization.conflict") {
 			return err
 		}
-		return h.render(w, r, workStatus(err), "partner_form", "partners", f)
+		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)
 	}
 	http.Redirect(w, r, "/partners/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
 	return nil
@@ -136,10 +136,10 @@ func (h *Web) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f.ID, o.ID = id, id
 	if _, err := h.store.UpdateOrganization(r.Context(), o); err != nil {
-		if !f.apply(err, "organization.conflict") {
+		if !f.refuse(err, "organization.conflict") {
 			return err
 		}
-		return h.render(w, r, workStatus(err), "partner_form", "partners", f)
+		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)
 	}
 	http.Redirect(w, r, "/partners/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
 	return nil

@@ -20,12 +20,9 @@ func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, planStepFields)
+	if err != nil {
 		return err
-	}
-	f := newOverviewForm(nil)
-	for _, name := range planStepFields {
-		f.Values[name] = r.PostForm.Get(name)
 	}
 	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
 	if err != nil {
@@ -39,18 +36,18 @@ func (h *Web) planStepCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	st.Normalize()
 	if err := st.Validate(p.NeedDomains); err != nil {
-		f.refuse(err, "", planStepFields...)
+		f.refuse(err, "")
 	}
 	if len(f.Errors) == 0 {
 		if _, err = h.store.AddPlanStep(r.Context(), st); err == nil {
 			http.Redirect(w, r, overviewAt(c, "step_added", "plan"), http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "case.refused.changed", planStepFields...) {
+		if !f.refuse(err, "case.refused.changed") {
 			return err
 		}
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Step: f})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Step: f})
 }
 
 // planStepUpdate changes the status of a plan step. The form carries the
@@ -90,11 +87,11 @@ func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, overviewAt(c, "step_saved", "plan"), http.StatusSeeOther)
 			return nil
 		}
-		f := newOverviewForm(nil)
+		f := newForm(nil)
 		if !f.refuse(err, "case.step.conflict") {
 			return err
 		}
 		refused = f.Messages[0]
 	}
-	return h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{StepErr: map[int64]string{st.ID: refused}})
+	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{StepErr: map[int64]string{st.ID: refused}})
 }

@@ -77,13 +77,13 @@ type portalPage struct {
 	CanAsk    bool
 	Domains   []string
 	Urgencies []cases.Urgency
-	Ask       *portalForm
+	Ask       *form
 	Requests  []cases.Request
 	// The closing, while the case is closing.
 	Closing       bool
 	Agreed        bool
 	FeedbackGiven bool
-	Feedback      *portalForm
+	Feedback      *form
 	Ratings       []portalRating
 	Scale         []int // the rating choices, 1 to 5
 	// Flash is the message key of what was just done; Message the key of
@@ -103,25 +103,14 @@ var portalRatings = []portalRating{
 	{"recommend", "portal.feedback.q_recommend"},
 }
 
-// portalForm holds what the person typed in one of the portal's forms, as
-// typed, with a message key next to each field that needs attention.
-type portalForm struct {
-	Values map[string]string
-	Errors map[string]string
+// refused puts the messages of a refused form on the page: the fields' own
+// beside them, any other above the page.
+func (pg *portalPage) refused(f *form, err error) {
+	f.refuse(err, "")
+	if len(f.Messages) > 0 {
+		pg.Message = f.Messages[0]
+	}
 }
-
-func newPortalForm() *portalForm {
-	return &portalForm{Values: map[string]string{}, Errors: map[string]string{}}
-}
-
-// Value returns the typed value of a field.
-func (f *portalForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *portalForm) Err(name string) string { return f.Errors[name] }
-
-// Is tells whether the field holds the value (for selects and radios).
-func (f *portalForm) Is(name, value string) bool { return f.Values[name] == value }
 
 // portalFlashes maps the ?done= value after a successful post to its message.
 var portalFlashes = map[string]string{
@@ -164,11 +153,11 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 	pg.Urgencies = cases.Urgencies
 	pg.Ratings, pg.Scale = portalRatings, []int{1, 2, 3, 4, 5}
 	if pg.Ask == nil {
-		pg.Ask = newPortalForm()
+		pg.Ask = newForm(nil)
 		pg.Ask.Values["urgency"] = string(cases.Normal)
 	}
 	if pg.Feedback == nil {
-		pg.Feedback = newPortalForm()
+		pg.Feedback = newForm(nil)
 	}
 	if !own.HasCase {
 		return nil
@@ -292,10 +281,8 @@ func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxPortalForm); err != nil {
 		return err
 	}
-	f := newPortalForm()
-	for _, name := range []string{"domain", "urgency", "text"} {
-		f.Values[name] = r.PostForm.Get(name)
-	}
+	f := newForm(nil)
+	f.read(r, []string{"domain", "urgency", "text"})
 	pg := &portalPage{Ask: f}
 	if !own.HasCase || !own.Case.State.Open() {
 		pg.Message = "portal.ask.closed"
@@ -317,7 +304,7 @@ func (h *Web) portalRequest(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch errs.As(err).Kind {
 	case errs.KindInvalid:
-		applySaveError(err, f.Errors, &pg.Message, "")
+		pg.refused(f, err)
 		return h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
 	case errs.KindConflict:
 		// The case closed meanwhile.
@@ -366,15 +353,14 @@ func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxPortalForm); err != nil {
 		return err
 	}
-	f := newPortalForm()
-	f.Values["text"] = r.PostForm.Get("text")
+	f := newForm(nil)
+	f.read(r, []string{"text"})
 	fb := cases.Feedback{Declined: r.PostForm.Get("declined") != "", InPortal: true, RecordedBy: policy.Actor(r.Context()).ID}
 	if !fb.Declined {
 		fb.Text = f.Values["text"]
 		for _, q := range portalRatings {
-			v := r.PostForm.Get(q.Name)
-			f.Values[q.Name] = v
-			n, ok := parseRating(v)
+			f.read(r, []string{q.Name})
+			n, ok := parseRating(f.Values[q.Name])
 			if !ok {
 				f.Errors[q.Name] = "validation.rating"
 			}
@@ -404,7 +390,7 @@ func (h *Web) portalFeedback(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 		http.Redirect(w, r, "/my?done=feedback", http.StatusSeeOther)
 	case errs.Is(err, errs.KindInvalid):
-		applySaveError(err, f.Errors, &pg.Message, "")
+		pg.refused(f, err)
 		return h.renderPortal(w, r, http.StatusUnprocessableEntity, pg)
 	case errs.Is(err, errs.KindConflict):
 		pg.Message = "portal.closing.not_now"

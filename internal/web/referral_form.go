@@ -16,7 +16,7 @@ import (
 // ticked first), how it travels when the organisation has no account, and
 // the mentee's consent.
 type referralForm struct {
-	*workForm
+	*form
 	Service partners.Service
 	// Profile and History are the fields the user may share; History only
 	// the parts of the sealed history they may read.
@@ -47,7 +47,7 @@ func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case
 		return err
 	}
 	f.Options["domain"] = domains
-	f.Options["channel"] = workOptions([]partners.Channel{partners.Phone, partners.Email})
+	f.Options["channel"] = optionsOf([]partners.Channel{partners.Phone, partners.Email})
 	f.Profile, f.History = nil, nil
 	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharedWithMentor) {
 		if _, hist := fl.IsHistory(); hist {
@@ -73,11 +73,11 @@ func (f *referralForm) Shares(field string) bool { return slices.Contains(f.Mult
 // readReferralForm reads a posted referral form as typed and the referral
 // it describes (the service and case are the caller's to check).
 func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, error) {
-	wf, err := readWorkForm(w, r, referralFormFields, "share")
+	wf, err := readForm(w, r, referralFormFields, "share")
 	if err != nil {
 		return nil, partners.Referral{}, err
 	}
-	f := &referralForm{workForm: wf}
+	f := &referralForm{form: wf}
 	u := policy.Actor(r.Context())
 	ref := partners.Referral{Domain: wf.Values["domain"], Message: wf.Values["message"], Channel: partners.Channel(wf.Values["channel"]),
 		ConsentGiven: wf.Values["consent_given"] != "", ConsentNote: wf.Values["consent_note"], CreatedBy: u.ID, ConsentBy: u.ID}

@@ -31,8 +31,8 @@ type referralShowPage struct {
 	// withdrawal, the partner's answer (recorded by staff for a referral
 	// sent by phone or email).
 	Draft    *referralForm
-	Referrer *workForm
-	Answer   *workForm
+	Referrer *form
+	Answer   *form
 	Fields   []partners.Field // the shared fields in page order
 	// Hidden are shared fields kept from the user (policy.SharedFor): a
 	// part of the history a mentor may not read, or, for a partner user,
@@ -76,7 +76,7 @@ func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) error {
 type referralForms struct {
 	Done, Alert      string
 	Draft            *referralForm
-	Referrer, Answer *workForm
+	Referrer, Answer *form
 }
 
 func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int, ref store.ReferralRef, forms referralForms) error {
@@ -148,7 +148,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 			if page.Referrer == nil {
 				page.Referrer = eventForm(rf, partners.Referrer)
 			}
-			page.Referrer.Options["status"] = workOptions(referrerMoves(rf.Status))
+			page.Referrer.Options["status"] = optionsOf(referrerMoves(rf.Status))
 		}
 	}
 	if len(partners.Next(rf.Status, partners.Partner)) > 0 && policy.CanReferral(u, policy.ReferralAnswer, ref) {
@@ -156,9 +156,9 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		if page.Answer == nil {
 			page.Answer = eventForm(rf, partners.Partner)
 		}
-		page.Answer.Options["status"] = workOptions(partners.Next(rf.Status, partners.Partner))
-		page.Answer.Options["reason"] = workOptions(partners.Reasons)
-		page.Answer.Options["outcome_kind"] = workOptions(cases.OutcomeKinds)
+		page.Answer.Options["status"] = optionsOf(partners.Next(rf.Status, partners.Partner))
+		page.Answer.Options["reason"] = optionsOf(partners.Reasons)
+		page.Answer.Options["outcome_kind"] = optionsOf(cases.OutcomeKinds)
 	}
 	section := "cases"
 	if page.Partner {
@@ -169,7 +169,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 
 // draftForm is a draft's form as stored.
 func draftForm(rf partners.Referral) *referralForm {
-	f := &referralForm{workForm: newWorkForm(), ReferralID: rf.ID, CaseID: rf.CaseID}
+	f := &referralForm{form: newForm(nil), ReferralID: rf.ID, CaseID: rf.CaseID}
 	f.Values["service_id"] = strconv.FormatInt(rf.ServiceID, 10)
 	f.Values["domain"], f.Values["message"], f.Values["channel"] = rf.Domain, rf.Message, string(rf.Channel)
 	f.Values["consent_note"], f.Values["version"] = rf.ConsentNote, strconv.Itoa(rf.Version)
@@ -180,8 +180,8 @@ func draftForm(rf partners.Referral) *referralForm {
 }
 
 // eventForm is an empty form of the side's next event on the referral.
-func eventForm(rf partners.Referral, side partners.Side) *workForm {
-	f := newWorkForm()
+func eventForm(rf partners.Referral, side partners.Side) *form {
+	f := newForm(nil)
 	f.ID = string(side) + "-"
 	f.Values["status"], f.Values["version"], f.Values["side"] = string(rf.Status), strconv.Itoa(rf.Version), string(side)
 	return f
@@ -199,12 +199,12 @@ func referrerMoves(st partners.Status) []partners.Status {
 
 // referralMoves is the data of the referral_moves partial.
 type referralMoves struct {
-	Form    *workForm
+	Form    *form
 	Current string
 }
 
 // MovesFrom describes the form's status choices for the referral_moves
 // partial, the current status being an update with a message only.
-func (f *workForm) MovesFrom(current string) referralMoves {
+func (f *form) MovesFrom(current string) referralMoves {
 	return referralMoves{Form: f, Current: current}
 }

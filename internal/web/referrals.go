@@ -160,7 +160,7 @@ func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := &referralForm{workForm: newWorkForm(), Service: v}
+	f := &referralForm{form: newForm(nil), Service: v}
 	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
 	if err != nil {
 		return err
@@ -218,10 +218,10 @@ func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) error {
 		ref, err = h.store.CreateReferral(r.Context(), ref, send)
 	}
 	if err != nil {
-		if !f.apply(err, "referral.conflict") {
+		if !f.refuse(err, "referral.conflict") {
 			return err
 		}
-		return h.render(w, r, workStatus(err), "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
+		return h.render(w, r, refusedStatus(err), "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
 	}
 	done := "sent"
 	if !send {
@@ -253,7 +253,7 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.store.SendReferral(r.Context(), rf, send)
 	}
 	if err != nil {
-		if !f.apply(err, "referral.conflict") {
+		if !f.refuse(err, "referral.conflict") {
 			return err
 		}
 		if f.conflicted("referral.conflict") {
@@ -262,7 +262,7 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) error {
 				f.Values["version"] = strconv.Itoa(cur.Version)
 			}
 		}
-		return h.renderReferral(w, r, workStatus(err), ref, referralForms{Draft: f})
+		return h.renderReferral(w, r, refusedStatus(err), ref, referralForms{Draft: f})
 	}
 	done := "sent"
 	if !send {
@@ -281,7 +281,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"status", "reason", "message", "outcome_kind", "outcome_note", "version", "side"})
+	f, err := readForm(w, r, []string{"status", "reason", "message", "outcome_kind", "outcome_note", "version", "side"})
 	if err != nil {
 		return err
 	}
@@ -298,7 +298,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 	}
 	version, _ := strconv.Atoi(f.Values["version"])
 	if _, err := h.store.AddReferralEvent(r.Context(), version, e); err != nil {
-		if !f.apply(err, "referral.conflict") {
+		if !f.refuse(err, "referral.conflict") {
 			return err
 		}
 		forms := referralForms{}
@@ -314,7 +314,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 				f.Values["version"] = strconv.Itoa(cur.Version)
 			}
 		}
-		return h.renderReferral(w, r, workStatus(err), ref, forms)
+		return h.renderReferral(w, r, refusedStatus(err), ref, forms)
 	}
 	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done=event", http.StatusSeeOther)
 	return nil

@@ -14,7 +14,7 @@ import (
 type requestsPage struct {
 	Header   caseHeader
 	Requests []requestRow
-	New      *workForm // nil when the user may not record requests
+	New      *form // nil when the user may not record requests
 	Done     string
 }
 
@@ -22,7 +22,7 @@ type requestsPage struct {
 // update it).
 type requestRow struct {
 	cases.Request
-	Form *workForm
+	Form *form
 }
 
 // requestList shows the requests of a case (their text opened, which the
@@ -38,11 +38,11 @@ func (h *Web) requestList(w http.ResponseWriter, r *http.Request) error {
 // renderRequests shows the requests tab with the form for a new request
 // (as typed when refused, or empty when f is nil) and, when an update was
 // refused, the update form of request editing as typed.
-func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *workForm, editing int64, edit *workForm) error {
+func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form, editing int64, edit *form) error {
 	page := requestsPage{Header: headerFor(r, c, "requests"), Done: workDoneOf(r)}
 	open := page.Header.CanWork && c.State.Open() // a closed case takes no requests
 	if f == nil && open {
-		f = newWorkForm()
+		f = newForm(nil)
 		f.Values["urgency"] = string(cases.Normal)
 	}
 	page.New = f
@@ -51,7 +51,7 @@ func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int,
 		if err != nil {
 			return err
 		}
-		f.Options["domain"], f.Options["urgency"] = domains, workOptions(cases.Urgencies)
+		f.Options["domain"], f.Options["urgency"] = domains, optionsOf(cases.Urgencies)
 	}
 	list, err := h.store.Requests(r.Context(), c.ID)
 	if err != nil {
@@ -76,10 +76,10 @@ func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int,
 }
 
 // requestForm is the update form of a request as stored.
-func requestForm(rq cases.Request) *workForm {
-	f := newWorkForm()
+func requestForm(rq cases.Request) *form {
+	f := newForm(nil)
 	f.ID = "r" + strconv.FormatInt(rq.ID, 10) + "-"
-	f.Options["status"] = workOptions(cases.RequestStatuses)
+	f.Options["status"] = optionsOf(cases.RequestStatuses)
 	f.Values["status"], f.Values["resolution"] = string(rq.Status), rq.Resolution
 	f.Values["version"] = strconv.Itoa(rq.Version)
 	return f
@@ -92,17 +92,17 @@ func (h *Web) requestCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"domain", "urgency", "text"})
+	f, err := readForm(w, r, []string{"domain", "urgency", "text"})
 	if err != nil {
 		return err
 	}
 	rq := cases.Request{CaseID: c.ID, Domain: f.Value("domain"), Urgency: cases.Urgency(f.Value("urgency")),
 		Text: f.Value("text"), Status: cases.RequestOpen, RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.AddRequest(r.Context(), rq); err != nil {
-		if !f.apply(err, "work.conflict") {
+		if !f.refuse(err, "work.conflict") {
 			return err
 		}
-		return h.renderRequests(w, r, workStatus(err), c, f, 0, nil)
+		return h.renderRequests(w, r, refusedStatus(err), c, f, 0, nil)
 	}
 	http.Redirect(w, r, workTab(c, "requests")+"?done=request", http.StatusSeeOther)
 	return nil
@@ -120,23 +120,23 @@ func (h *Web) requestUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, err := readWorkForm(w, r, []string{"status", "resolution", "version"})
+	f, err := readForm(w, r, []string{"status", "resolution", "version"})
 	if err != nil {
 		return err
 	}
 	version, err := strconv.Atoi(f.Value("version"))
 	if err != nil || version <= 0 {
-		f.Message = "validation.version_required"
+		f.say("validation.version_required")
 		return h.renderRequests(w, r, http.StatusUnprocessableEntity, c, nil, id, f)
 	}
 	// The store refuses a request of another case as not found.
 	rq := cases.Request{ID: id, CaseID: c.ID, Status: cases.RequestStatus(f.Value("status")), Resolution: f.Value("resolution"),
 		Version: version}
 	if _, err := h.store.UpdateRequest(r.Context(), rq); err != nil {
-		if !f.apply(err, "requests.conflict") {
+		if !f.refuse(err, "requests.conflict") {
 			return err
 		}
-		return h.renderRequests(w, r, workStatus(err), c, nil, rq.ID, f)
+		return h.renderRequests(w, r, refusedStatus(err), c, nil, rq.ID, f)
 	}
 	http.Redirect(w, r, workTab(c, "requests")+"?done=request_updated#request-"+strconv.FormatInt(rq.ID, 10), http.StatusSeeOther)
 	return nil

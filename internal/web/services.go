@@ -11,7 +11,7 @@ import (
 
 // serviceForm is the form of a service of an organisation.
 type serviceForm struct {
-	*workForm
+	*form
 	ID               int64
 	OrganizationID   int64
 	OrganizationName string
@@ -21,7 +21,7 @@ var serviceFields = []string{"name", "description", "status", "email", "url", "e
 	"fees", "schedule", "languages", "areas", "required_documents", "version"}
 
 func newServiceForm(v partners.Service, domains []string) *serviceForm {
-	f := &serviceForm{workForm: newWorkForm(), ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
+	f := &serviceForm{form: newForm(nil), ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
 	f.Values = map[string]string{"name": v.Name, "description": v.Description, "status": string(v.Status), "email": v.Email,
 		"url": v.URL, "eligibility": v.Eligibility, "application_process": v.ApplicationProcess, "fees": v.Fees,
 		"schedule": v.Schedule, "languages": strings.Join(v.Languages, ", "), "areas": partners.FormatAreas(v.Areas),
@@ -38,7 +38,7 @@ func newServiceForm(v partners.Service, domains []string) *serviceForm {
 }
 
 func (f *serviceForm) options(domains []string) {
-	f.Options["status"] = workOptions(partners.ServiceStatuses)
+	f.Options["status"] = optionsOf(partners.ServiceStatuses)
 	f.Options["need_domains"] = domains
 }
 
@@ -52,11 +52,11 @@ func (f *serviceForm) Action() string {
 
 // readServiceForm reads a posted service form as typed and the service it describes.
 func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners.Service) (*serviceForm, partners.Service, error) {
-	wf, err := readWorkForm(w, r, serviceFields, "need_domains")
+	wf, err := readForm(w, r, serviceFields, "need_domains")
 	if err != nil {
 		return nil, v, err
 	}
-	f := &serviceForm{workForm: wf, ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
+	f := &serviceForm{form: wf, ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
 	domains, err := h.directoryDomains(r, wf.Multi["need_domains"])
 	if err != nil {
 		return nil, v, err
@@ -108,10 +108,10 @@ func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	created, err := h.store.CreateService(r.Context(), v)
 	if err != nil {
-		if !f.apply(err, "service.conflict") {
+		if !f.refuse(err, "service.conflict") {
 			return err
 		}
-		return h.render(w, r, workStatus(err), "service_form", "partners", f)
+		return h.render(w, r, refusedStatus(err), "service_form", "partners", f)
 	}
 	http.Redirect(w, r, "/services/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
 	return nil
@@ -149,10 +149,10 @@ func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := h.store.UpdateService(r.Context(), v); err != nil {
-		if !f.apply(err, "service.conflict") {
+		if !f.refuse(err, "service.conflict") {
 			return err
 		}
-		return h.render(w, r, workStatus(err), "service_form", "partners", f)
+		return h.render(w, r, refusedStatus(err), "service_form", "partners", f)
 	}
 	http.Redirect(w, r, "/services/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
 	return nil

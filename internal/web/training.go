@@ -16,8 +16,8 @@ import (
 type trainingPage struct {
 	Program program.Program
 	Modules []mentors.Module
-	New     *overviewForm
-	Edit    map[int64]*overviewForm // a refused edit, by module
+	New     *form
+	Edit    map[int64]*form // a refused edit, by module
 	Done    string
 }
 
@@ -40,20 +40,18 @@ func (h *Web) renderTraining(w http.ResponseWriter, r *http.Request, status int,
 	}
 	pg.Program, pg.Modules = p, mods
 	if pg.New == nil {
-		pg.New = newOverviewForm(map[string]string{"required": "on", "position": strconv.Itoa(len(mods) + 1)})
+		pg.New = newForm(map[string]string{"required": "on", "position": strconv.Itoa(len(mods) + 1)})
 	}
 	if pg.Edit == nil {
-		pg.Edit = map[int64]*overviewForm{}
+		pg.Edit = map[int64]*form{}
 	}
 	return h.render(w, r, status, "training", "mentors", pg)
 }
 
 // moduleFromForm reads a module's fields as typed.
-func moduleFromForm(r *http.Request) (*overviewForm, mentors.Module) {
-	f := newOverviewForm(map[string]string{})
-	for _, k := range []string{"title", "description", "position", "version"} {
-		f.Values[k] = r.PostForm.Get(k)
-	}
+func moduleFromForm(r *http.Request) (*form, mentors.Module) {
+	f := newForm(map[string]string{"version": r.PostForm.Get("version")})
+	f.read(r, []string{"title", "description", "position"})
 	for _, k := range []string{"required", "archived"} {
 		if r.PostForm.Get(k) != "" {
 			f.Values[k] = "on"
@@ -87,11 +85,11 @@ func (h *Web) moduleCreate(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/training?done=saved", http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "training.conflict", "title", "description", "position") {
+		if !f.refuse(err, "training.conflict") {
 			return err
 		}
 	}
-	return h.renderTraining(w, r, overviewStatus(err), p, trainingPage{New: f})
+	return h.renderTraining(w, r, refusedStatus(err), p, trainingPage{New: f})
 }
 
 func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -123,27 +121,27 @@ func (h *Web) moduleUpdate(w http.ResponseWriter, r *http.Request) error {
 			http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/training?done=saved", http.StatusSeeOther)
 			return nil
 		}
-		if !f.refuse(err, "training.conflict", "title", "description", "position") {
+		if !f.refuse(err, "training.conflict") {
 			return err
 		}
 	}
-	return h.renderTraining(w, r, overviewStatus(err), p, trainingPage{Edit: map[int64]*overviewForm{id: f}})
+	return h.renderTraining(w, r, refusedStatus(err), p, trainingPage{Edit: map[int64]*form{id: f}})
 }
 
 // moduleFieldSet is the data of the "module_fields" partial: a refused
 // form's values, or a stored module's, with an id prefix for the inputs.
 type moduleFieldSet struct {
 	ID   string
-	form *overviewForm
+	form *form
 }
 
 func (m moduleFieldSet) Value(name string) string { return m.form.Value(name) }
 func (m moduleFieldSet) Err(name string) string   { return m.form.Err(name) }
 
 // moduleFields fills the partial from a refused form, else from the module.
-func moduleFields(f *overviewForm, module any, id string) moduleFieldSet {
+func moduleFields(f *form, module any, id string) moduleFieldSet {
 	if f == nil {
-		f = newOverviewForm(nil)
+		f = newForm(nil)
 		if m, ok := module.(mentors.Module); ok {
 			f.Values = map[string]string{"title": m.Title, "description": m.Description, "position": strconv.Itoa(m.Position)}
 			if m.Required {
@@ -174,7 +172,7 @@ func (h *Web) mentorTrainingSet(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxFormBytes); err != nil {
 		return err
 	}
-	f := newOverviewForm(map[string]string{"status": r.PostForm.Get("status")})
+	f := newForm(map[string]string{"status": r.PostForm.Get("status")})
 	err = h.store.SetCompletion(r.Context(), ref.ID, moduleID, mentors.CompletionStatus(f.Value("status")), self, u.ID)
 	if err == nil {
 		if self {
@@ -184,8 +182,8 @@ func (h *Web) mentorTrainingSet(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, mentorAt(ref.ID, "training")+"#training", http.StatusSeeOther)
 		return nil
 	}
-	if !f.refuse(err, "mentor.conflict") {
+	if !refuseOnMentor(f, err) {
 		return err
 	}
-	return h.renderMentor(w, r, overviewStatus(err), ref, mentorPage{TrainingForm: f})
+	return h.renderMentor(w, r, refusedStatus(err), ref, mentorPage{TrainingForm: f})
 }

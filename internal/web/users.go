@@ -249,7 +249,7 @@ func (h *Web) userUpdate(w http.ResponseWriter, r *http.Request) error {
 		if cur, err = h.store.GetUser(r.Context(), cur.ID); err != nil {
 			return err
 		}
-		if f.Message == "users.conflict" {
+		if f.conflicted("users.conflict") {
 			f.Values["version"] = userVersion(cur.UpdatedAt)
 		}
 		return h.renderUser(w, r, http.StatusUnprocessableEntity, cur, f, "", "")
