@@ -25,13 +25,8 @@ type accountPage struct {
 	Now      time.Time
 	Message  string // catalogue key of a refusal
 	NewToken string // a token just made, shown once
-	// The token form.
-	Values map[string]string
-	Errors map[string]string
+	Token    *form  // the form of a new token
 }
-
-func (p *accountPage) Value(name string) string { return p.Values[name] }
-func (p *accountPage) Err(name string) string   { return p.Errors[name] }
 
 // TokenDays are the lifetimes a token may be given on the page.
 func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
@@ -53,8 +48,8 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 	c, _ := identity.From(r.Context())
 	ctx, uid := r.Context(), c.User.ID
 	p.User, p.Current, p.Now = c.User, c.Session.ID, h.store.Now()
-	if p.Values == nil {
-		p.Values = map[string]string{"days": "30"}
+	if p.Token == nil {
+		p.Token = newForm(map[string]string{"days": "30"})
 	}
 	var err error
 	if p.Factors, err = h.identity.Factors(ctx, uid); err != nil {
@@ -108,23 +103,24 @@ func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, _ := identity.From(r.Context())
-	p := &accountPage{Values: map[string]string{"name": strings.TrimSpace(r.PostForm.Get("name")), "days": r.PostForm.Get("days")}, Errors: map[string]string{}}
-	days, err := strconv.Atoi(p.Values["days"])
+	f := newForm(nil)
+	f.read(r, []string{"name", "days"})
+	f.Values["name"] = strings.TrimSpace(f.Values["name"])
+	p := &accountPage{Token: f}
+	days, err := strconv.Atoi(f.Values["days"])
 	if err != nil {
 		days = 0
 	}
-	plain, _, err := h.store.CreateAPIToken(r.Context(), c.User.ID, p.Values["name"], time.Duration(days)*24*time.Hour)
+	plain, _, err := h.store.CreateAPIToken(r.Context(), c.User.ID, f.Values["name"], time.Duration(days)*24*time.Hour)
 	if err != nil {
-		if e := errs.As(err); e.Kind == errs.KindInvalid {
-			p.Errors = e.Fields
-			if p.Errors["expires"] != "" {
-				p.Errors["days"] = p.Errors["expires"]
-			}
+		if errs.Is(err, errs.KindInvalid) {
+			// The store names the lifetime as the API does.
+			f.refuse(renameField(err, "expires", "days"), "")
 			return h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
 		}
 		return err
 	}
-	p.NewToken, p.Values = plain, nil
+	p.NewToken, p.Token = plain, nil
 	return h.renderAccount(w, r, http.StatusCreated, p)
 }
 

@@ -12,16 +12,13 @@ import (
 )
 
 type auditPage struct {
+	*form                                 // the filters' errors
 	Actor, ObjectType, ObjectID, From, To string
-	Errors                                map[string]string
 	Entries                               []auditRow
 	Filtered                              bool
 	Next                                  string // URL of the next page, "" on the last
 	First                                 string // URL of the first page when not on it
 }
-
-// Err returns the message key of a filter's error, or "".
-func (p auditPage) Err(name string) string { return p.Errors[name] }
 
 // auditRow is an entry with links to what it names, where there is a page for it.
 type auditRow struct {
@@ -53,7 +50,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		return strings.ToValidUTF8(s, "")
 	}
 	page := auditPage{Actor: clip("actor"), ObjectType: clip("object_type"), ObjectID: clip("object_id"),
-		From: clip("from"), To: clip("to"), Errors: map[string]string{}}
+		From: clip("from"), To: clip("to"), form: newForm(nil)}
 	f := store.AuditFilter{Actor: page.Actor, ObjectType: page.ObjectType, ObjectID: page.ObjectID}
 	if page.From != "" {
 		d, err := time.Parse(dateLayout, page.From)

@@ -14,21 +14,21 @@ func (h *Web) consentRecord(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"kind", "given"})
+	if err != nil {
 		return err
 	}
-	f := consentForm{Kind: r.PostForm.Get("kind"), Given: r.PostForm.Get("given")}
-	kind := cases.ConsentKind(f.Kind)
+	kind, given := cases.ConsentKind(f.Value("kind")), f.Value("given")
 	switch {
 	case !kind.Valid():
-		f.Err = "consents.error.kind"
-	case f.Given != "1" && f.Given != "0":
-		f.Err = "consents.error.given"
+		f.say("consents.error.kind")
+	case given != "1" && given != "0":
+		f.say("consents.error.given")
 	}
-	if f.Err != "" {
+	if f.Refused() {
 		return h.renderMentee(w, r, http.StatusUnprocessableEntity, m, visible, &menteePage{Consent: f})
 	}
-	c := cases.Consent{MenteeID: m.ID, Kind: kind, Given: f.Given == "1", RecordedBy: policy.Actor(r.Context()).ID}
+	c := cases.Consent{MenteeID: m.ID, Kind: kind, Given: given == "1", RecordedBy: policy.Actor(r.Context()).ID}
 	if _, err := h.store.RecordConsent(r.Context(), c); err != nil {
 		return err
 	}

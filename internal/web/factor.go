@@ -20,21 +20,17 @@ func (h *Web) StagePath(stage string) string {
 
 // factorPage is the data of the second-factor page.
 type factorPage struct {
+	*form   // the code's form (a code is never shown again)
 	Next    string
 	Resend  *resend
 	TOTP    bool // the user has an authenticator app
 	Passkey bool // the user has a passkey
-	Errors  map[string]string
-	Message string // catalogue key of a form-wide message
 	Until   string
 }
 
-func (p *factorPage) Value(string) string    { return "" } // a code is never shown again
-func (p *factorPage) Err(name string) string { return p.Errors[name] }
-
 // newFactorPage prepares the second-factor page for the session a token names.
 func (h *Web) newFactorPage(r *http.Request, token, next string, rs *resend) *factorPage {
-	p := &factorPage{Next: next, Resend: rs, Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: next, Resend: rs}
 	if _, u, err := h.identity.Resume(r.Context(), token); err == nil {
 		h.fillFactorPage(r, p, u.ID)
 	}
@@ -59,7 +55,7 @@ func (h *Web) factorForm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, h.StagePath(auth.StageEnrol)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return nil
 	}
-	p := &factorPage{Next: next, Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: next}
 	h.fillFactorPage(r, p, c.User.ID)
 	return h.render(w, r, http.StatusOK, "factor", "", p)
 }
@@ -72,7 +68,7 @@ func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, _ := identity.SigningIn(r.Context())
-	p := &factorPage{Next: localPath(r.PostForm.Get("next")), Resend: readResend(r), Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
 	if c.Session.Full() {
 		return h.signedInTo(w, r, p.Next, p.Resend)
 	}
@@ -88,7 +84,8 @@ func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) error {
 	var locked *identity.LockedError
 	switch {
 	case errors.As(err, &locked):
-		p.Message, p.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
+		p.Until = locked.Until.UTC().Format("15:04 UTC")
+		p.say("login.locked")
 		return h.render(w, r, http.StatusTooManyRequests, "factor", "", p)
 	case errs.Is(err, errs.KindInvalid):
 		p.Errors["code"] = errs.As(err).Fields["code"]

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -79,6 +80,10 @@ func (f *form) read(r *http.Request, fields []string, multi ...string) {
 	f.fields = append(f.fields, multi...)
 }
 
+// addFields makes more names fields of the form, to show messages beside:
+// a group of fields (a program's match weights), a row of a table.
+func (f *form) addFields(names ...string) { f.fields = append(f.fields, names...) }
+
 // Value returns the typed value of a field.
 func (f *form) Value(name string) string { return f.Values[name] }
 
@@ -130,6 +135,23 @@ func (f *form) refuse(err error, conflictKey string) bool {
 		}
 	}
 	return true
+}
+
+// renameField moves the message of the field from of a refused save to
+// the field to, for a form that names a field otherwise than the store (and
+// the API) does.
+func renameField(err error, from, to string) error {
+	e := errs.As(err)
+	v, ok := e.Fields[from]
+	if !ok {
+		return err
+	}
+	fields := maps.Clone(e.Fields)
+	delete(fields, from)
+	if _, taken := fields[to]; !taken {
+		fields[to] = v
+	}
+	return &errs.Error{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
 }
 
 // conflicted tells whether the form came back because someone else saved

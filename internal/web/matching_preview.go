@@ -16,6 +16,7 @@ import (
 // the mentor of the optimal assignment (the largest total score under every
 // mentor's free places), to adjust before confirming.
 type matchingPage struct {
+	*form       // a refused confirmation: a message beside each refused case ("case:<id>")
 	Program     program.Program
 	Rows        []matchingRow
 	Mentors     int     // ready mentors with a free place
@@ -23,8 +24,6 @@ type matchingPage struct {
 	Total       float64 // of the proposal
 	GreedyTotal float64 // a first-come assignment of the same pairs, for comparison
 	Assigned    int
-	Errors      map[int64]string // a refused confirmation, by case
-	Messages    []string
 	Done        string
 	Adjusted    bool // the rows show what the coordinator chose, not the proposal
 }
@@ -72,6 +71,9 @@ func (h *Web) renderMatching(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	pg.Program = p
+	if pg.form == nil {
+		pg.form = newForm(nil)
+	}
 	ms := make([]matching.Mentor, len(pool.Mentors))
 	free := make([]int, len(pool.Mentors))
 	index := map[int64]int{}
@@ -140,6 +142,7 @@ func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	chosen := map[int64]int64{}
+	pg := matchingPage{form: newForm(nil)}
 	var pairs []store.MatchPair
 	for _, s := range r.PostForm["case"] {
 		id, err := strconv.ParseInt(s, 10, 64)
@@ -148,13 +151,13 @@ func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 		}
 		m, _ := strconv.ParseInt(strings.TrimSpace(r.PostForm.Get("mentor_"+s)), 10, 64)
 		chosen[id] = m
+		pg.addFields("case:" + strconv.FormatInt(id, 10))
 		if m > 0 {
 			pairs = append(pairs, store.MatchPair{CaseID: id, MentorID: m})
 		}
 	}
-	pg := matchingPage{Errors: map[int64]string{}}
 	if len(pairs) == 0 {
-		pg.Messages = append(pg.Messages, "matching.nothing_chosen")
+		pg.say("matching.nothing_chosen")
 		return h.renderMatching(w, r, http.StatusUnprocessableEntity, p, chosen, pg)
 	}
 	err = h.store.ConfirmMatches(r.Context(), p.ID, pairs, policy.Actor(r.Context()).ID)
@@ -162,17 +165,9 @@ func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/matching?matched="+strconv.Itoa(len(pairs)), http.StatusSeeOther)
 		return nil
 	}
-	e := errs.As(err)
-	if e.Kind != errs.KindConflict && e.Kind != errs.KindInvalid {
+	if !pg.refuse(err, "") {
 		return err
 	}
-	for k, v := range e.Fields {
-		if id, err := strconv.ParseInt(strings.TrimPrefix(k, "case:"), 10, 64); err == nil && strings.HasPrefix(k, "case:") {
-			pg.Errors[id] = v
-		} else {
-			pg.Messages = append(pg.Messages, v)
-		}
-	}
-	pg.Messages = append(pg.Messages, "matching.refused")
+	pg.say("matching.refused")
 	return h.renderMatching(w, r, refusedStatus(err), p, chosen, pg)
 }

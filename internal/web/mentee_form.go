@@ -1,7 +1,6 @@
 package web
 
 import (
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -128,12 +127,5 @@ func (f *menteeForm) check(m cases.Mentee, year int) bool {
 // applyError puts the messages of a refused save onto the form and tells
 // whether the error was one the person can fix.
 func (f *menteeForm) applyError(err error) bool {
-	if e := errs.As(err); e.Fields["program_id"] != "" {
-		// The store names the program as the API does.
-		fields := maps.Clone(e.Fields)
-		fields["program"] = fields["program_id"]
-		delete(fields, "program_id")
-		err = &errs.Error{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
-	}
-	return f.refuse(err, "mentees.conflict")
+	return f.refuse(renameField(err, "program_id", "program"), "mentees.conflict")
 }

@@ -23,11 +23,10 @@ type menteePage struct {
 	Portal     *auth.User
 	CanManage  bool
 	Done       string // the notice of an action just done, as a catalogue key
-	// The forms, as typed when refused.
-	ConsentKinds []cases.ConsentKind
-	Consent      consentForm
-	PortalEmail  string
-	PortalErr    string
+	// The forms, as typed when refused: a consent (its kind and given, 1
+	// or 0) and the portal access (its email address).
+	ConsentKinds    []cases.ConsentKind
+	Consent, Access *form
 }
 
 // menteeCase is a case of the person's, with its program's name.
@@ -40,11 +39,6 @@ type menteeCase struct {
 type consentState struct {
 	Kind    cases.ConsentKind
 	Current *cases.Consent
-}
-
-// consentForm is the consent form as sent.
-type consentForm struct {
-	Kind, Given, Err string
 }
 
 // menteeDone are the notices the profile shows after an action (?done=…).
@@ -68,6 +62,12 @@ func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	page.Mentee, page.ConsentKinds = m, cases.ConsentKinds
+	if page.Consent == nil {
+		page.Consent = newForm(nil)
+	}
+	if page.Access == nil {
+		page.Access = newForm(nil)
+	}
 	names, err := h.programNameIndex(r)
 	if err != nil {
 		return err

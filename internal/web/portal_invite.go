@@ -29,12 +29,16 @@ func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
+	f, err := readForm(w, r, []string{"email"})
+	if err != nil {
 		return err
 	}
-	email := r.PostForm.Get("email")
+	email := f.Value("email")
 	refuse := func(status int, key string) error {
-		return h.renderMentee(w, r, status, m, visible, &menteePage{PortalEmail: email, PortalErr: key})
+		if key != "" {
+			f.Errors["email"] = key
+		}
+		return h.renderMentee(w, r, status, m, visible, &menteePage{Access: f})
 	}
 	if m.UserID != 0 {
 		return refuse(http.StatusConflict, "portal_access.error.exists")

@@ -115,8 +115,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	}
 	f := newProgramForm()
 	f.read(r, slices.Concat(programFormFields, programFormBoxes), programFormLists...)
-	// The weights' group of fields takes a message of its own.
-	f.fields = append(f.fields, "match_weights")
+	f.addFields("match_weights") // the weights together
 	for _, box := range programFormBoxes {
 		if f.Values[box] != "" {
 			f.Values[box] = "on"

@@ -12,19 +12,15 @@ import (
 
 // totpPage is the data of the page that sets up an authenticator app.
 type totpPage struct {
-	QR      template.HTML
-	Secret  string
-	Next    string
-	Errors  map[string]string
-	Message string
-	Until   string
+	*form  // the code's form (a code is never shown again)
+	QR     template.HTML
+	Secret string
+	Next   string
+	Until  string
 	// Enrolling: the session is held until a factor is set up, so leaving
 	// means signing out.
 	Enrolling bool
 }
-
-func (p *totpPage) Value(string) string    { return "" }
-func (p *totpPage) Err(name string) string { return p.Errors[name] }
 
 // codesPage shows new recovery codes, once.
 type codesPage struct {
@@ -46,7 +42,7 @@ func (h *Web) totpBegin(w http.ResponseWriter, r *http.Request) error {
 	if err := parseForm(w, r, maxFormBytes); err != nil {
 		return err
 	}
-	return h.renderTOTP(w, r, http.StatusOK, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}})
+	return h.renderTOTP(w, r, http.StatusOK, &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")})
 }
 
 func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *totpPage) error {
@@ -75,14 +71,18 @@ func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 		return h.factorAdded(w, r, codes, next)
 	case errors.As(err, &locked):
-		return h.renderTOTP(w, r, http.StatusTooManyRequests, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{},
-			Message: "login.locked", Until: locked.Until.UTC().Format("15:04 UTC")})
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next"), Until: locked.Until.UTC().Format("15:04 UTC")}
+		p.say("login.locked")
+		return h.renderTOTP(w, r, http.StatusTooManyRequests, p)
 	case errs.Is(err, errs.KindInvalid):
-		p := &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{"code": errs.As(err).Fields["code"]}}
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")}
+		p.Errors["code"] = errs.As(err).Fields["code"]
 		return h.renderTOTP(w, r, http.StatusUnprocessableEntity, p)
 	case errs.Is(err, errs.KindConflict):
 		// The set-up was replaced (begun again elsewhere): show a new code.
-		return h.renderTOTP(w, r, http.StatusConflict, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}, Message: "totp.start_again"})
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")}
+		p.say("totp.start_again")
+		return h.renderTOTP(w, r, http.StatusConflict, p)
 	default:
 		return err
 	}
