@@ -196,6 +196,8 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 	pg.Step = overviewFormOr(forms.Step, map[string]string{"owner": string(cases.OwnerMentee)})
 	if pg.Custody != nil {
 		pg.CustodyForm = overviewFormOr(forms.Custody, custodyValues(*pg.Custody))
+	} else if pg.Alert == "" {
+		pg.Alert = forms.Custody.unshown()
 	}
 	return pg, nil
 }

@@ -15,33 +15,29 @@ import (
 // does not allow yet comes back on the overview with what must happen
 // first, and with what was typed.
 func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"to", "reason", "closure_reason", "outcome_note"}, "outcomes")
-	if err != nil {
-		return err
-	}
-	tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
-		Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
-	if f.Value("to") == "" {
-		f.Errors["to"] = "validation.required"
-	}
-	if tr.To == cases.Closed {
-		tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
-		tr.Outcomes = closureOutcomes(f)
-	}
-	if len(f.Errors) == 0 {
-		if _, err = h.store.Transition(r.Context(), tr); err == nil {
-			http.Redirect(w, r, overviewAt(c, "moved", "state"), http.StatusSeeOther)
-			return nil
-		}
-		if !f.refuse(err, "case.refused.changed") {
-			return err
-		}
-	}
-	return h.renderOverview(w, r, refusedStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: []string{"to", "reason", "closure_reason", "outcome_note"}, multi: []string{"outcomes"},
+		conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
+				Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
+			if f.Value("to") == "" {
+				f.Errors["to"] = "validation.required"
+			}
+			if tr.To == cases.Closed {
+				tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
+				tr.Outcomes = closureOutcomes(f)
+			}
+			if f.Refused() {
+				return "", f.invalid(nil)
+			}
+			_, err := h.store.Transition(r.Context(), tr)
+			return overviewAt(c, "moved", "state"), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderOverview(w, r, status, h.reloadCase(r, c), overviewForms{Move: f})
+		},
+	})
 }
 
 // closureOutcomes are the outcomes ticked on the transition form, each

@@ -239,58 +239,32 @@ func closingSteps(c cases.Case, st cases.ClosingSteps, fb *cases.Feedback, names
 	return steps, next, onOverview
 }
 
-// unshown is what the page says of a form refused where it is not shown
-// (e.g. the case left the state that offers it): its message, or that
-// something needs attention; "" for no form.
-func (f *form) unshown() string {
-	switch {
-	case f == nil:
-		return ""
-	case len(f.Messages) > 0:
-		return f.Messages[0]
-	case len(f.Errors) > 0:
-		return "work.refused"
-	}
-	return ""
-}
-
 // closingAgree records, for a coordinator, that the mentee agreed to close
 // (the mentee can also agree in the portal). The case must be closing.
 func (h *Web) closingAgree(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
-		return err
-	}
-	return h.closingStepDone(w, r, c, "agreement", h.store.RecordAgreement(r.Context(), c.ID, policy.Actor(r.Context()).ID, false))
+	return h.postOnCase(w, r, casePost{action: policy.CaseManage, conflict: "work.refused",
+		save: func(c cases.Case, _ *form) (string, error) {
+			err := h.store.RecordAgreement(r.Context(), c.ID, policy.Actor(r.Context()).ID, false)
+			return workTab(c, "closing") + "?done=agreement", err
+		},
+		show: h.closingRefused,
+	})
 }
 
 // closingFinalMeeting records the psychologist's final meeting: the case's
 // psychologist, or a coordinator on their behalf. The case must be closing.
 func (h *Web) closingFinalMeeting(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.FinalMeeting)
-	if err != nil {
-		return err
-	}
-	if err := parseForm(w, r, maxFormBytes); err != nil {
-		return err
-	}
-	return h.closingStepDone(w, r, c, "final_meeting", h.store.RecordFinalMeeting(r.Context(), c.ID, policy.Actor(r.Context()).ID))
+	return h.postOnCase(w, r, casePost{action: policy.FinalMeeting, conflict: "work.refused",
+		save: func(c cases.Case, _ *form) (string, error) {
+			err := h.store.RecordFinalMeeting(r.Context(), c.ID, policy.Actor(r.Context()).ID)
+			return workTab(c, "closing") + "?done=final_meeting", err
+		},
+		show: h.closingRefused,
+	})
 }
 
-// closingStepDone goes back to the closing page after a closing step: with
-// a notice when it was recorded, or with why the store refused it (e.g. the
-// case is not closing).
-func (h *Web) closingStepDone(w http.ResponseWriter, r *http.Request, c cases.Case, done string, err error) error {
-	if err == nil {
-		http.Redirect(w, r, workTab(c, "closing")+"?done="+done, http.StatusSeeOther)
-		return nil
-	}
-	key, ok := workRefusal(err)
-	if !ok {
-		return err
-	}
-	return h.renderClosing(w, r, refusedStatus(err), c, closingForms{Alert: key})
+// closingRefused shows the closing page again after the store refused a
+// closing step (e.g. the case is not closing), saying why.
+func (h *Web) closingRefused(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+	return h.renderClosing(w, r, status, c, closingForms{Alert: f.unshown()})
 }

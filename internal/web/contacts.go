@@ -71,45 +71,35 @@ func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int,
 // coordinator. The case's next contact due moves with it. Bad input shows
 // the form again with what was typed; nothing is saved.
 func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"at", "channel", "minutes", "summary"}, "needs")
-	if err != nil {
-		return err
-	}
-	ct := cases.Contact{CaseID: c.ID, Channel: cases.Channel(f.Value("channel")), Summary: f.Value("summary"),
-		Needs: f.Multi["needs"], RecordedBy: policy.Actor(r.Context()).ID}
-	if f.Value("at") != "" {
-		at, ok := parseWorkTime(f.Value("at"))
-		if !ok {
-			f.Errors["at"] = "validation.date_time"
-		}
-		ct.At = at
-	}
-	minutes, ok := parseWorkInt(f.Value("minutes"))
-	if !ok {
-		f.Errors["minutes"] = "validation.whole_number"
-	}
-	ct.Minutes = minutes
-	if len(f.Errors) > 0 {
-		// Name every other problem too, not one round trip each.
-		domains, err := h.workDomains(r.Context(), c)
-		if err != nil {
-			return err
-		}
-		if err := ct.Validate(domains, h.store.Now()); err != nil {
-			f.refuse(err, "work.conflict")
-		}
-		return h.renderContacts(w, r, http.StatusUnprocessableEntity, c, f)
-	}
-	if _, err := h.store.AddContact(r.Context(), ct); err != nil {
-		if !f.refuse(err, "work.conflict") {
-			return err
-		}
-		return h.renderContacts(w, r, refusedStatus(err), c, f)
-	}
-	http.Redirect(w, r, workTab(c, "contacts")+"?done=contact", http.StatusSeeOther)
-	return nil
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseWork, fields: []string{"at", "channel", "minutes", "summary"}, multi: []string{"needs"},
+		conflict: "work.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			ct := cases.Contact{CaseID: c.ID, Channel: cases.Channel(f.Value("channel")), Summary: f.Value("summary"),
+				Needs: f.Multi["needs"], RecordedBy: policy.Actor(r.Context()).ID}
+			if f.Value("at") != "" {
+				at, ok := parseWorkTime(f.Value("at"))
+				if !ok {
+					f.Errors["at"] = "validation.date_time"
+				}
+				ct.At = at
+			}
+			minutes, ok := parseWorkInt(f.Value("minutes"))
+			if !ok {
+				f.Errors["minutes"] = "validation.whole_number"
+			}
+			ct.Minutes = minutes
+			if f.Refused() {
+				// Name every other problem too, not one round trip each.
+				domains, err := h.workDomains(r.Context(), c)
+				if err != nil {
+					return "", err
+				}
+				return "", f.invalid(ct.Validate(domains, h.store.Now()))
+			}
+			_, err := h.store.AddContact(r.Context(), ct)
+			return workTab(c, "contacts") + "?done=contact", err
+		},
+		show: h.renderContacts,
+	})
 }

@@ -25,34 +25,27 @@ func followUpForm(fu cases.FollowUp) *form {
 // note (sealed). When someone else recorded it meanwhile, the form comes
 // back as typed with the newer version.
 func (h *Web) followUpRecord(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
-	id, err := route.PathID(r, "followup", "follow-up")
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"work_kept", "housing", "rearrested", "note", "version"})
-	if err != nil {
-		return err
-	}
-	// The store refuses a follow-up of another case as not found.
-	fu := cases.FollowUp{ID: id, CaseID: c.ID}
-	fu.WorkKept, fu.Housing, fu.Rearrested = cases.Answer(f.Value("work_kept")), cases.Answer(f.Value("housing")), cases.Answer(f.Value("rearrested"))
-	fu.Note, fu.RecordedBy = f.Value("note"), policy.Actor(r.Context()).ID
-	version, err := strconv.Atoi(f.Value("version"))
-	if err != nil || version <= 0 {
-		f.say("validation.version_required")
-		return h.renderClosing(w, r, http.StatusUnprocessableEntity, c, closingForms{FollowUpID: fu.ID, FollowUp: f})
-	}
-	fu.Version = version
-	if _, err := h.store.RecordFollowUp(r.Context(), fu); err != nil {
-		if !f.refuse(err, "followups.conflict") {
-			return err
-		}
-		return h.renderClosing(w, r, refusedStatus(err), c, closingForms{FollowUpID: fu.ID, FollowUp: f})
-	}
-	http.Redirect(w, r, workTab(c, "closing")+"?done=follow_up#follow-up-"+strconv.FormatInt(fu.ID, 10), http.StatusSeeOther)
-	return nil
+	var id int64
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: []string{"work_kept", "housing", "rearrested", "note", "version"},
+		conflict: "followups.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			var err error
+			if id, err = route.PathID(r, "followup", "follow-up"); err != nil {
+				return "", err
+			}
+			version, err := f.version()
+			if err != nil {
+				return "", err
+			}
+			// The store refuses a follow-up of another case as not found.
+			fu := cases.FollowUp{ID: id, CaseID: c.ID, WorkKept: cases.Answer(f.Value("work_kept")), Housing: cases.Answer(f.Value("housing")),
+				Rearrested: cases.Answer(f.Value("rearrested")), Note: f.Value("note"), RecordedBy: policy.Actor(r.Context()).ID, Version: version}
+			_, err = h.store.RecordFollowUp(r.Context(), fu)
+			return workTab(c, "closing") + "?done=follow_up#follow-up-" + strconv.FormatInt(id, 10), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderClosing(w, r, status, c, closingForms{FollowUpID: id, FollowUp: f})
+		},
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"homeward/internal/errs"
@@ -137,6 +138,26 @@ func (f *form) refuse(err error, conflictKey string) bool {
 	return true
 }
 
+// version reads the version of the record the person saw, which the form
+// sends back; a missing or bad one is refused as the store refuses it.
+func (f *form) version() (int, error) {
+	v, err := strconv.Atoi(f.Value("version"))
+	if err != nil || v <= 0 {
+		return 0, errs.Invalid(map[string]string{"version": "validation.version_required"})
+	}
+	return v, nil
+}
+
+// invalid is what a save answers for input the form marked already (a
+// date that is no date), with err, the record's own rules, when it says
+// more: the form comes back with every problem at once.
+func (f *form) invalid(err error) error {
+	if err != nil {
+		return err
+	}
+	return errs.Invalid(nil)
+}
+
 // renameField moves the message of the field from of a refused save to
 // the field to, for a form that names a field otherwise than the store (and
 // the API) does.
@@ -152,6 +173,21 @@ func renameField(err error, from, to string) error {
 		fields[to] = v
 	}
 	return &errs.Error{Kind: e.Kind, Code: e.Code, Message: e.Message, Fields: fields, Err: e.Err}
+}
+
+// unshown is what the page says of a form refused where it is not shown
+// (e.g. the case left the state that offers it): its message, or that
+// something needs attention; "" for no form.
+func (f *form) unshown() string {
+	switch {
+	case f == nil:
+		return ""
+	case len(f.Messages) > 0:
+		return f.Messages[0]
+	case len(f.Errors) > 0:
+		return "work.refused"
+	}
+	return ""
 }
 
 // conflicted tells whether the form came back because someone else saved

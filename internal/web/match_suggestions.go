@@ -103,21 +103,14 @@ func maxTotal(w program.MatchWeights) float64 {
 
 // matchProfileUpdate saves what the case tells matching and ranks again.
 func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, nil, "wishes", "background")
-	if err != nil {
-		return err
-	}
-	err = h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
-	if err == nil {
-		http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10)+"/suggestions?done=profile", http.StatusSeeOther)
-		return nil
-	}
-	if !f.refuse(err, "case.refused.changed") {
-		return err
-	}
-	return h.renderSuggestions(w, r, refusedStatus(err), c, f, "")
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, multi: []string{"wishes", "background"}, conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			err := h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
+			return "/cases/" + strconv.FormatInt(c.ID, 10) + "/suggestions?done=profile", err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderSuggestions(w, r, status, c, f, "")
+		},
+	})
 }

@@ -59,26 +59,18 @@ func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c 
 // the case may write notes, but only at the levels they may read: a level
 // beyond those (a mentor's team note) is refused outright.
 func (h *Web) noteCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseView)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"visibility", "body"})
-	if err != nil {
-		return err
-	}
-	v := cases.Visibility(f.Value("visibility"))
-	allowed := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
-	if len(allowed) == 0 || (slices.Contains(cases.Visibilities, v) && !slices.Contains(allowed, v)) {
-		return errs.Forbidden("You may not write notes at this level.")
-	}
-	n := cases.Note{CaseID: c.ID, Visibility: v, Body: f.Value("body"), AuthorID: policy.Actor(r.Context()).ID}
-	if _, err := h.store.AddNote(r.Context(), n); err != nil {
-		if !f.refuse(err, "work.conflict") {
-			return err
-		}
-		return h.renderNotes(w, r, refusedStatus(err), c, f)
-	}
-	http.Redirect(w, r, workTab(c, "notes")+"?done=note", http.StatusSeeOther)
-	return nil
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseView, fields: []string{"visibility", "body"}, conflict: "work.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			v := cases.Visibility(f.Value("visibility"))
+			allowed := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
+			if len(allowed) == 0 || (slices.Contains(cases.Visibilities, v) && !slices.Contains(allowed, v)) {
+				return "", errs.Forbidden("You may not write notes at this level.")
+			}
+			n := cases.Note{CaseID: c.ID, Visibility: v, Body: f.Value("body"), AuthorID: policy.Actor(r.Context()).ID}
+			_, err := h.store.AddNote(r.Context(), n)
+			return workTab(c, "notes") + "?done=note", err
+		},
+		show: h.renderNotes,
+	})
 }

@@ -191,44 +191,37 @@ type referralPage struct {
 // referralCreate records a referral from the case: sent at once (the
 // mentee's consent is then required) or kept as a draft.
 func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
-	f, ref, err := h.readReferralForm(w, r)
-	if err != nil {
-		return err
-	}
-	ref.CaseID = c.ID
-	if ref.ServiceID != 0 {
-		if f.Service, err = h.store.GetService(r.Context(), ref.ServiceID); err != nil && !errs.Is(err, errs.KindNotFound) {
-			return err
-		}
-	}
-	sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
-	if err != nil {
-		return err
-	}
-	if err := h.referralChoices(r.Context(), f, c, sharing.Shared); err != nil {
-		return err
-	}
-	send := f.Values["send"] != "draft"
-	err = policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, ref.Share)
-	if err == nil {
-		ref, err = h.store.CreateReferral(r.Context(), ref, send)
-	}
-	if err != nil {
-		if !f.refuse(err, "referral.conflict") {
-			return err
-		}
-		return h.render(w, r, refusedStatus(err), "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
-	}
-	done := "sent"
-	if !send {
-		done = "draft"
-	}
-	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done="+done, http.StatusSeeOther)
-	return nil
+	var rf *referralForm
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseWork, fields: referralFormFields, multi: []string{"share"}, conflict: "referral.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			rf = &referralForm{form: f}
+			ref := referralOf(r, f)
+			ref.CaseID = c.ID
+			var err error
+			if ref.ServiceID != 0 {
+				if rf.Service, err = h.store.GetService(r.Context(), ref.ServiceID); err != nil && !errs.Is(err, errs.KindNotFound) {
+					return "", err
+				}
+			}
+			sharing, err := h.store.HistorySharing(r.Context(), c.MenteeID)
+			if err != nil {
+				return "", err
+			}
+			if err := h.referralChoices(r.Context(), rf, c, sharing.Shared); err != nil {
+				return "", err
+			}
+			if err := policy.CheckShare(policy.Actor(r.Context()), policy.RefOf(c), sharing.Shared, ref.Share); err != nil {
+				return "", err
+			}
+			send := f.Values["send"] != "draft"
+			ref, err = h.store.CreateReferral(r.Context(), ref, send)
+			return referralAt(ref.ID, send), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, _ *form) error {
+			return h.render(w, r, status, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: rf})
+		},
+	})
 }
 
 // referralSend saves a draft's message, shared fields and consent, and
@@ -238,7 +231,7 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, rf, err := h.readReferralForm(w, r)
+	f, rf, err := readReferralForm(w, r)
 	if err != nil {
 		return err
 	}
@@ -264,12 +257,18 @@ func (h *Web) referralSend(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.renderReferral(w, r, refusedStatus(err), ref, referralForms{Draft: f})
 	}
+	http.Redirect(w, r, referralAt(ref.ID, send), http.StatusSeeOther)
+	return nil
+}
+
+// referralAt is the address of a referral just sent (or kept as a draft),
+// with the notice saying which.
+func referralAt(id int64, sent bool) string {
 	done := "sent"
-	if !send {
+	if !sent {
 		done = "draft"
 	}
-	http.Redirect(w, r, "/referrals/"+strconv.FormatInt(ref.ID, 10)+"?done="+done, http.StatusSeeOther)
-	return nil
+	return "/referrals/" + strconv.FormatInt(id, 10) + "?done=" + done
 }
 
 // referralEvent moves a referral or adds an update with a message. A

@@ -88,56 +88,44 @@ func requestForm(rq cases.Request) *form {
 // requestCreate records a request the mentee raised with their mentor or
 // a coordinator: its domain, urgency and text. It starts open.
 func (h *Web) requestCreate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"domain", "urgency", "text"})
-	if err != nil {
-		return err
-	}
-	rq := cases.Request{CaseID: c.ID, Domain: f.Value("domain"), Urgency: cases.Urgency(f.Value("urgency")),
-		Text: f.Value("text"), Status: cases.RequestOpen, RecordedBy: policy.Actor(r.Context()).ID}
-	if _, err := h.store.AddRequest(r.Context(), rq); err != nil {
-		if !f.refuse(err, "work.conflict") {
-			return err
-		}
-		return h.renderRequests(w, r, refusedStatus(err), c, f, 0, nil)
-	}
-	http.Redirect(w, r, workTab(c, "requests")+"?done=request", http.StatusSeeOther)
-	return nil
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseWork, fields: []string{"domain", "urgency", "text"}, conflict: "work.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			rq := cases.Request{CaseID: c.ID, Domain: f.Value("domain"), Urgency: cases.Urgency(f.Value("urgency")),
+				Text: f.Value("text"), Status: cases.RequestOpen, RecordedBy: policy.Actor(r.Context()).ID}
+			_, err := h.store.AddRequest(r.Context(), rq)
+			return workTab(c, "requests") + "?done=request", err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderRequests(w, r, status, c, f, 0, nil)
+		},
+	})
 }
 
 // requestUpdate saves a request's status and resolution. When someone else
 // saved it meanwhile, the form comes back with what was typed, a message
 // saying so and the newer version, so that saving again is deliberate.
 func (h *Web) requestUpdate(w http.ResponseWriter, r *http.Request) error {
-	c, err := h.caseFromPath(r, policy.CaseWork)
-	if err != nil {
-		return err
-	}
-	id, err := route.PathID(r, "request", "request")
-	if err != nil {
-		return err
-	}
-	f, err := readForm(w, r, []string{"status", "resolution", "version"})
-	if err != nil {
-		return err
-	}
-	version, err := strconv.Atoi(f.Value("version"))
-	if err != nil || version <= 0 {
-		f.say("validation.version_required")
-		return h.renderRequests(w, r, http.StatusUnprocessableEntity, c, nil, id, f)
-	}
-	// The store refuses a request of another case as not found.
-	rq := cases.Request{ID: id, CaseID: c.ID, Status: cases.RequestStatus(f.Value("status")), Resolution: f.Value("resolution"),
-		Version: version}
-	if _, err := h.store.UpdateRequest(r.Context(), rq); err != nil {
-		if !f.refuse(err, "requests.conflict") {
-			return err
-		}
-		return h.renderRequests(w, r, refusedStatus(err), c, nil, rq.ID, f)
-	}
-	http.Redirect(w, r, workTab(c, "requests")+"?done=request_updated#request-"+strconv.FormatInt(rq.ID, 10), http.StatusSeeOther)
-	return nil
+	var id int64
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseWork, fields: []string{"status", "resolution", "version"}, conflict: "requests.conflict",
+		save: func(c cases.Case, f *form) (string, error) {
+			var err error
+			if id, err = route.PathID(r, "request", "request"); err != nil {
+				return "", err
+			}
+			version, err := f.version()
+			if err != nil {
+				return "", err
+			}
+			// The store refuses a request of another case as not found.
+			rq := cases.Request{ID: id, CaseID: c.ID, Status: cases.RequestStatus(f.Value("status")), Resolution: f.Value("resolution"),
+				Version: version}
+			_, err = h.store.UpdateRequest(r.Context(), rq)
+			return workTab(c, "requests") + "?done=request_updated#request-" + strconv.FormatInt(id, 10), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderRequests(w, r, status, c, nil, id, f)
+		},
+	})
 }

@@ -8,29 +8,10 @@ import (
 	"time"
 
 	"homeward/internal/cases"
-	"homeward/internal/errs"
 )
 
 // The case's work pages (contacts, requests, notes, the closing) share
 // what follows: how they read times and numbers, their notices and tabs.
-
-// workRefusal returns the message key of an action the store refused because
-// of the case's state (e.g. not closing), and whether err was such a refusal.
-func workRefusal(err error) (string, bool) {
-	e := errs.As(err)
-	if e.Kind != errs.KindConflict && e.Kind != errs.KindInvalid {
-		return "", false
-	}
-	if key := e.Fields["state"]; key != "" {
-		return key, true
-	}
-	for _, k := range e.FieldNames() {
-		if strings.Contains(e.Fields[k], ".") {
-			return e.Fields[k], true
-		}
-	}
-	return "work.refused", true
-}
 
 // workTimeLayouts are the ways a browser sends a datetime-local field.
 var workTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"}
