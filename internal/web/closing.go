@@ -1,11 +1,12 @@
 package web
 
 import (
-	"homeward/internal/cases"
-	"homeward/internal/policy"
 	"net/http"
 	"strconv"
 	"time"
+
+	"homeward/internal/cases"
+	"homeward/internal/policy"
 )
 
 // closingPage is a case's closing tab: the closing steps of the current

@@ -1,12 +1,13 @@
 package web
 
 import (
+	"net/http"
+	"time"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/store"
-	"net/http"
-	"time"
 )
 
 // contactPageSize is how many contacts a page of the list shows.

@@ -1,13 +1,14 @@
 package web
 
 import (
-	"homeward/internal/cases"
-	"homeward/internal/errs"
-	"homeward/internal/policy"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/policy"
 )
 
 // historyPage is the mentee's sensitive history as far as the user may read

@@ -1,14 +1,15 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/store"
-	"net/http"
-	"strconv"
-	"strings"
 )
 
 // intakeRequest is a posted intake form, read and checked.

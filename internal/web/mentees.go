@@ -1,12 +1,13 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
-	"net/http"
-	"strconv"
 )
 
 // menteePage is a mentee's profile: who they are and how to reach them

@@ -1,13 +1,14 @@
 package web
 
 import (
+	"net/http"
+	"strings"
+	"time"
+
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/text"
-	"net/http"
-	"strings"
-	"time"
 )
 
 // mentorCheckCreate records a check of a mentor: its kind, result, the

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/store"
-	"net/http"
-	"strconv"
 )
 
 // linkPath is where a one-time link's token is used; "" for no token.

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
 	"homeward/internal/store"
-	"net/http"
-	"strconv"
-	"strings"
 )
 
 // mentorListPage is the coordinator's view of a program's mentors: where

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"net/http"
+	"slices"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
-	"net/http"
-	"slices"
 )
 
 // notesPage is a case's notes tab: the notes the user may read, newest

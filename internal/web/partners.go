@@ -1,12 +1,13 @@
 package web
 
 import (
+	"net/http"
+	"strings"
+
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 	"homeward/internal/store"
-	"net/http"
-	"strings"
 )
 
 // partnersPage lists the partner organisations by name.

@@ -1,12 +1,13 @@
 package web
 
 import (
+	"net/http"
+	"strings"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/route"
-	"net/http"
-	"strings"
 )
 
 // planStepFields are the fields of the new plan step form.

@@ -1,15 +1,16 @@
 package web
 
 import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
-	"net/http"
-	"slices"
-	"strconv"
-	"time"
 )
 
 // The mentee's own portal (/my): their plan, their next contact, asking for

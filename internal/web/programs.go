@@ -1,13 +1,14 @@
 package web
 
 import (
+	"net/http"
+	"strings"
+
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
 	"homeward/internal/store"
-	"net/http"
-	"strings"
 )
 
 type programListPage struct {

@@ -2,16 +2,17 @@ package web
 
 import (
 	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/store"
-	"net/http"
-	"slices"
-	"strconv"
-	"time"
 )
 
 // referralRow is a referral in a list, with whether it waits for the

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"homeward/internal/cases"
 	"homeward/internal/policy"
 	"homeward/internal/route"
-	"net/http"
-	"strconv"
 )
 
 // requestsPage is a case's requests tab: the requests newest first, each

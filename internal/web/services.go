@@ -1,12 +1,13 @@
 package web
 
 import (
-	"homeward/internal/partners"
-	"homeward/internal/policy"
-	"homeward/internal/route"
 	"net/http"
 	"strconv"
 	"strings"
+
+	"homeward/internal/partners"
+	"homeward/internal/policy"
+	"homeward/internal/route"
 )
 
 // serviceForm is the form of a service of an organisation.

@@ -1,14 +1,15 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+	"strings"
+
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/route"
-	"net/http"
-	"strconv"
-	"strings"
 )
 
 // trainingPage lists a program's training modules, each editable, with a

@@ -1,11 +1,12 @@
 package web
 
 import (
+	"net/http"
+	"strconv"
+
 	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/store"
-	"net/http"
-	"strconv"
 )
 
 // userStatus disables a user (their sessions end and their unused links

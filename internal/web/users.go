@@ -1,16 +1,17 @@
 package web
 
 import (
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
 	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 	"homeward/internal/store"
-	"net/http"
-	"slices"
-	"strconv"
-	"strings"
 )
 
 // userStatuses are the statuses the list filters by, in the order shown.
