@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -99,11 +100,7 @@ func (h *Web) newApplyForm(p program.Program, token string) *applyForm {
 		}
 	}
 	for _, c := range codes {
-		name := languageNames[c]
-		if name == "" {
-			name = c
-		}
-		f.Languages = append(f.Languages, languageChoice{Code: c, Name: name})
+		f.Languages = append(f.Languages, languageChoice{Code: c, Name: cmp.Or(languageNames[c], c)})
 	}
 	return f
 }

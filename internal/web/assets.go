@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -41,10 +42,7 @@ func loadAssets() (*assets, error) {
 		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
+		ct := cmp.Or(mime.TypeByExtension(ext), "application/octet-stream")
 		a.byName[name] = hashed
 		a.byHashed[hashed] = asset{body: body, contentType: ct}
 		return nil

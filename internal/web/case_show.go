@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"slices"
@@ -212,12 +213,7 @@ func overviewFormOr(f *form, values map[string]string) *form {
 
 // overviewName is how a staff member is named on a case: their name, or their
 // email address when they gave none.
-func overviewName(u auth.User) string {
-	if u.Name != "" {
-		return u.Name
-	}
-	return u.Email
-}
+func overviewName(u auth.User) string { return cmp.Or(u.Name, u.Email) }
 
 const overviewWeek = 7 * 24 * time.Hour
 

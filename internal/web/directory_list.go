@@ -54,7 +54,7 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 // directoryDomains are the need domains to choose from: the defaults, the
 // user's programs' own, and those already given (a service's).
 func (h *Web) directoryDomains(r *http.Request, have []string) ([]string, error) {
-	out := append([]string(nil), program.DefaultNeedDomains...)
+	out := slices.Clone(program.DefaultNeedDomains)
 	add := func(ds []string) {
 		for _, d := range ds {
 			if !slices.Contains(out, d) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -85,10 +86,7 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) error {
 		page.SharedAt = sharing.SharedAt.UTC().Format("2006-01-02")
 		if sharing.SharedBy != 0 {
 			if by, err := h.store.GetUser(ctx, sharing.SharedBy); err == nil {
-				page.SharedBy = by.Name
-				if page.SharedBy == "" {
-					page.SharedBy = by.Email
-				}
+				page.SharedBy = cmp.Or(by.Name, by.Email)
 			}
 		}
 	}

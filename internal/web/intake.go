@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -206,7 +207,7 @@ func (h *Web) intakeCheck(w http.ResponseWriter, r *http.Request, in *intakeRequ
 	if len(found) == 0 {
 		return h.intakeCreate(w, r, in)
 	}
-	page := menteeCheckPage{Form: in.form, Candidates: found, Fields: append(append([]string{}, intakeFields...), menteeFields...)}
+	page := menteeCheckPage{Form: in.form, Candidates: found, Fields: slices.Concat(intakeFields, menteeFields)}
 	for _, p := range in.form.Programs {
 		if p.ID == in.programID {
 			page.ProgramName = p.Name

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"strings"
@@ -52,11 +53,7 @@ func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := st.Mentor.Name
-	if name == "" {
-		name = app.FullName
-	}
-	f := newMentorProfileForm(ref, name, p)
+	f := newMentorProfileForm(ref, cmp.Or(st.Mentor.Name, app.FullName), p)
 	pr := st.Mentor.Profile
 	f.Values = map[string]string{"languages": strings.Join(pr.Languages, ", "), "country": pr.Country, "city": pr.City,
 		"skills": pr.Skills, "hours_per_week": strconv.Itoa(pr.HoursPerWeek), "gender": pr.Gender,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 
@@ -84,9 +85,7 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		if err != nil {
 			return err
 		}
-		if st.Mentor.Name == "" {
-			pg.Standing.Mentor.Name = pg.App.FullName
-		}
+		pg.Standing.Mentor.Name = cmp.Or(st.Mentor.Name, pg.App.FullName)
 		pg.Moves = mentors.Moves(st.Mentor.Stage)
 		pg.CanAccept = st.Mentor.Stage == mentors.StageChecks
 		pg.CanInvite = st.Mentor.Stage == mentors.StageAccepted && st.Mentor.UserStatus == "invited"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"homeward/internal/partners"
@@ -53,7 +54,7 @@ func (f *partnerForm) ContactField(i int, name, label string) formField {
 // readPartnerForm reads a posted organisation form as typed, and the
 // organisation it describes.
 func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerForm, partners.Organization, error) {
-	fields := append([]string(nil), partnerFields...)
+	fields := slices.Clone(partnerFields)
 	for i := 0; i < partners.MaxContacts; i++ {
 		for _, n := range contactFields {
 			fields = append(fields, contactField(i, n))

@@ -9,7 +9,6 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
-	"homeward/internal/program"
 	"homeward/internal/route"
 )
 
@@ -183,7 +182,7 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 		if err != nil {
 			return err
 		}
-		pg.Domains = portalDomains(p)
+		pg.Domains = slices.Clone(p.NeedDomains) // the domains a mentee may ask for help in
 	}
 	// The person's own requests: reading them opens sealed text, and the
 	// store records the read in the audit.
@@ -207,9 +206,6 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 	}
 	return nil
 }
-
-// portalDomains are the need domains a mentee may ask for help in.
-func portalDomains(p program.Program) []string { return slices.Clone(p.NeedDomains) }
 
 // portalStepDone marks one of the mentee's own plan steps done. The step
 // must be on one of the person's own cases and owned by the mentee; any

@@ -173,9 +173,7 @@ func draftForm(rf partners.Referral) *referralForm {
 	f.Values["service_id"] = strconv.FormatInt(rf.ServiceID, 10)
 	f.Values["domain"], f.Values["message"], f.Values["channel"] = rf.Domain, rf.Message, string(rf.Channel)
 	f.Values["consent_note"], f.Values["version"] = rf.ConsentNote, strconv.Itoa(rf.Version)
-	for _, s := range rf.Share {
-		f.Multi["share"] = append(f.Multi["share"], string(s))
-	}
+	f.Multi["share"] = optionsOf(rf.Share)
 	return f
 }
 

@@ -177,9 +177,7 @@ func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) error {
 			break
 		}
 	}
-	for _, s := range partners.DefaultShare {
-		f.Multi["share"] = append(f.Multi["share"], string(s))
-	}
+	f.Multi["share"] = optionsOf(partners.DefaultShare)
 	return h.render(w, r, http.StatusOK, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
 }
 

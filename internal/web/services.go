@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,7 +34,7 @@ func newServiceForm(v partners.Service, domains []string) *serviceForm {
 	if v.ID != 0 {
 		f.Values["version"] = strconv.Itoa(v.Version)
 	}
-	f.Multi["need_domains"] = append([]string(nil), v.NeedDomains...)
+	f.Multi["need_domains"] = slices.Clone(v.NeedDomains)
 	f.options(domains)
 	return f
 }
