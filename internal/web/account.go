@@ -25,27 +25,21 @@ type accountPage struct {
 	Now      time.Time
 	Message  string // catalogue key of a refusal
 	NewToken string // a token just made, shown once
-	// The token form.
-	Values map[string]string
-	Errors map[string]string
+	Token    *form  // the form of a new token
 }
-
-func (p *accountPage) Value(name string) string { return p.Values[name] }
-func (p *accountPage) Err(name string) string   { return p.Errors[name] }
 
 // TokenDays are the lifetimes a token may be given on the page.
 func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
 
-func (h *Web) account(w http.ResponseWriter, r *http.Request) {
-	h.renderAccount(w, r, http.StatusOK, &accountPage{})
+func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
+	return h.renderAccount(w, r, http.StatusOK, &accountPage{})
 }
 
-func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) {
+func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) error {
 	if err := h.loadAccount(r, p); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "account", "account", p)
+	return h.render(w, r, status, "account", "account", p)
 }
 
 // loadAccount fills the account page with the person's factors, sessions
@@ -54,8 +48,8 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 	c, _ := identity.From(r.Context())
 	ctx, uid := r.Context(), c.User.ID
 	p.User, p.Current, p.Now = c.User, c.Session.ID, h.store.Now()
-	if p.Values == nil {
-		p.Values = map[string]string{"days": "30"}
+	if p.Token == nil {
+		p.Token = newForm(map[string]string{"days": "30"})
 	}
 	var err error
 	if p.Factors, err = h.identity.Factors(ctx, uid); err != nil {
@@ -76,75 +70,70 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 
 // accountRefused shows the account page with the reason an action was
 // refused, or the error page for anything else.
-func (h *Web) accountRefused(w http.ResponseWriter, r *http.Request, err error) {
-	switch e := errs.As(err); {
-	case e.Kind == errs.KindConflict && (e.Code == "last_factor" || e.Code == "no_factor"):
-		h.renderAccount(w, r, http.StatusConflict, &accountPage{Message: "account." + e.Code})
-	default:
-		h.fail(w, r, err)
+func (h *Web) accountRefused(w http.ResponseWriter, r *http.Request, err error) error {
+	if e := errs.As(err); e.Kind == errs.KindConflict && (e.Code == "last_factor" || e.Code == "no_factor") {
+		return h.renderAccount(w, r, http.StatusConflict, &accountPage{Message: "account." + e.Code})
 	}
+	return err
 }
 
 // sessionEnd ends one of the person's sessions; ending this one signs out.
-func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) {
+func (h *Web) sessionEnd(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if err := h.store.EndSession(r.Context(), c.User.ID, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if id == c.Session.ID {
 		h.clearSessionCookie(w)
 		w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
-		return
+		return nil
 	}
 	http.Redirect(w, r, "/account#sessions", http.StatusSeeOther)
+	return nil
 }
 
 // tokenCreate makes an API token and shows it once.
-func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	c, _ := identity.From(r.Context())
-	p := &accountPage{Values: map[string]string{"name": strings.TrimSpace(r.PostForm.Get("name")), "days": r.PostForm.Get("days")}, Errors: map[string]string{}}
-	days, err := strconv.Atoi(p.Values["days"])
+	f := newForm(nil)
+	f.read(r, []string{"name", "days"})
+	f.Values["name"] = strings.TrimSpace(f.Values["name"])
+	p := &accountPage{Token: f}
+	days, err := strconv.Atoi(f.Values["days"])
 	if err != nil {
 		days = 0
 	}
-	plain, _, err := h.store.CreateAPIToken(r.Context(), c.User.ID, p.Values["name"], time.Duration(days)*24*time.Hour)
+	plain, _, err := h.store.CreateAPIToken(r.Context(), c.User.ID, f.Values["name"], time.Duration(days)*24*time.Hour)
 	if err != nil {
-		if e := errs.As(err); e.Kind == errs.KindInvalid {
-			p.Errors = e.Fields
-			if p.Errors["expires"] != "" {
-				p.Errors["days"] = p.Errors["expires"]
-			}
-			h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
-			return
+		if errs.Is(err, errs.KindInvalid) {
+			// The store names the lifetime as the API does.
+			f.refuse(renameField(err, "expires", "days"), "")
+			return h.renderAccount(w, r, http.StatusUnprocessableEntity, p)
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	p.NewToken, p.Values = plain, nil
-	h.renderAccount(w, r, http.StatusCreated, p)
+	p.NewToken, p.Token = plain, nil
+	return h.renderAccount(w, r, http.StatusCreated, p)
 }
 
 // tokenRevoke revokes one of the person's API tokens.
-func (h *Web) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+func (h *Web) tokenRevoke(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		h.notFound(w, r)
-		return
+		return h.notFound(w, r)
 	}
 	if err := h.store.RevokeAPIToken(r.Context(), c.User.ID, id); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	http.Redirect(w, r, "/account#tokens", http.StatusSeeOther)
+	return nil
 }

@@ -1,16 +1,17 @@
 package web
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"homeward/internal/errs"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/program"
 	"homeward/internal/route"
@@ -52,13 +53,10 @@ type languageChoice struct {
 }
 
 // applyForm holds what the applicant typed, as typed, so that a form with a
-// problem comes back exactly as it was sent.
+// problem comes back exactly as it was sent, with its choices.
 type applyForm struct {
+	*form
 	Program   applyProgram
-	Values    map[string]string   // the text fields, by name
-	Lists     map[string][]string // the ticked boxes, by field
-	Errors    map[string]string
-	Message   string // a form-wide message, as a catalogue key
 	Until     string // when an address over its limit may send again
 	Token     string // the signed time the form was first shown
 	Languages []languageChoice
@@ -69,19 +67,10 @@ type applyForm struct {
 	Genders   []string
 }
 
-// Value returns the typed value of a field.
-func (f *applyForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *applyForm) Err(name string) string { return f.Errors[name] }
-
-// Checked reports whether a box of a field is ticked.
-func (f *applyForm) Checked(field, value string) bool { return slices.Contains(f.Lists[field], value) }
-
-// applyTextFields are the form's text fields; their names are the API's, so
-// that validation messages land on the right field.
+// applyTextFields are the form's text fields (and its consent box); their
+// names are the API's, so that validation messages land on the right field.
 var applyTextFields = []string{"full_name", "email", "phone", "motivation", "other_languages", "country", "city",
-	"skills", "background", "hours_per_week", "lived_experience", "preferences", "gender"}
+	"skills", "background", "hours_per_week", "lived_experience", "preferences", "gender", "consent"}
 
 // applyListFields are the form's groups of boxes.
 var applyListFields = []string{"languages", "need_domains", "times", "preference_tags", "experience_tags"}
@@ -100,7 +89,7 @@ var languageNames = map[string]string{
 func (h *Web) newApplyForm(p program.Program, token string) *applyForm {
 	f := &applyForm{
 		Program: applyProgram{ID: p.ID, Name: p.Name, Description: p.Description},
-		Values:  map[string]string{}, Lists: map[string][]string{}, Errors: map[string]string{}, Token: token,
+		form:    newForm(nil), Token: token,
 		Domains: p.NeedDomains, Times: mentors.Times, Tags: mentors.PreferenceTags,
 		Histories: mentors.ExperienceTags, Genders: mentors.Genders,
 	}
@@ -111,11 +100,7 @@ func (h *Web) newApplyForm(p program.Program, token string) *applyForm {
 		}
 	}
 	for _, c := range codes {
-		name := languageNames[c]
-		if name == "" {
-			name = c
-		}
-		f.Languages = append(f.Languages, languageChoice{Code: c, Name: name})
+		f.Languages = append(f.Languages, languageChoice{Code: c, Name: cmp.Or(languageNames[c], c)})
 	}
 	return f
 }
@@ -137,32 +122,25 @@ func (h *Web) applyProgramFromPath(r *http.Request) (program.Program, error) {
 }
 
 // applyFormPage shows the empty application form.
-func (h *Web) applyFormPage(w http.ResponseWriter, r *http.Request) {
+func (h *Web) applyFormPage(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.applyProgramFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	token, err := h.applyToken(r, p.ID, h.store.Now())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "apply", "", h.newApplyForm(p, token))
+	return h.render(w, r, http.StatusOK, "apply", "", h.newApplyForm(p, token))
 }
 
 // parse reads what was posted into the form, and into an application of
 // the form's program. Only the form's own fields are read: a posted
 // status or program is not.
 func (f *applyForm) parse(r *http.Request) mentors.Application {
-	for _, name := range applyTextFields {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	if r.PostForm.Get("consent") != "" {
+	f.read(r, applyTextFields, applyListFields...)
+	if f.Values["consent"] != "" {
 		f.Values["consent"] = "on"
-	}
-	for _, name := range applyListFields {
-		f.Lists[name] = r.PostForm[name]
 	}
 	a := mentors.Application{
 		ProgramID:       f.Program.ID,
@@ -170,17 +148,17 @@ func (f *applyForm) parse(r *http.Request) mentors.Application {
 		Email:           f.Values["email"],
 		Phone:           f.Values["phone"],
 		Motivation:      f.Values["motivation"],
-		Languages:       append(slices.Clone(f.Lists["languages"]), splitList(f.Values["other_languages"])...),
+		Languages:       append(slices.Clone(f.Multi["languages"]), splitList(f.Values["other_languages"])...),
 		Country:         f.Values["country"],
 		City:            f.Values["city"],
 		Skills:          f.Values["skills"],
 		Background:      f.Values["background"],
-		NeedDomains:     slices.Clone(f.Lists["need_domains"]),
-		Times:           slices.Clone(f.Lists["times"]),
+		NeedDomains:     slices.Clone(f.Multi["need_domains"]),
+		Times:           slices.Clone(f.Multi["times"]),
 		LivedExperience: f.Values["lived_experience"],
 		Preferences:     f.Values["preferences"],
-		PreferenceTags:  slices.Clone(f.Lists["preference_tags"]),
-		ExperienceTags:  slices.Clone(f.Lists["experience_tags"]),
+		PreferenceTags:  slices.Clone(f.Multi["preference_tags"]),
+		ExperienceTags:  slices.Clone(f.Multi["experience_tags"]),
 		Gender:          f.Values["gender"],
 		Consent:         f.Values["consent"] != "",
 	}

@@ -12,14 +12,13 @@ import (
 // the timing gives away as a machine's is answered exactly as a person's,
 // and nothing is stored; more than the address's limit gets a friendly 429
 // with the form kept. The confirmation reveals nothing either way.
-func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.applyProgramFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxApplyBytes) {
-		return
+	if err := parseForm(w, r, maxApplyBytes); err != nil {
+		return err
 	}
 	f := h.newApplyForm(p, r.PostForm.Get("token"))
 	a := f.parse(r)
@@ -27,66 +26,62 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) {
 
 	person, err := h.applyFilledByAPerson(r, p.ID, f.Token)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if r.PostForm.Get(applyTrap) != "" || !person {
 		// Counted all the same, so that a machine meets the same limit.
-		if h.applyLimited(w, r, f) {
-			return
+		if limited, err := h.applyLimited(w, r, f); limited {
+			return err
 		}
 		http.Redirect(w, r, done, http.StatusSeeOther)
-		return
+		return nil
 	}
 
 	a.Normalize()
 	if err := a.Validate(p.NeedDomains); err != nil {
-		applySaveError(err, f.Errors, &f.Message, "")
+		f.refuse(err, "")
 	}
 	if len(f.Errors) > 0 {
-		h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
 	}
-	if h.applyLimited(w, r, f) {
-		return
+	if limited, err := h.applyLimited(w, r, f); limited {
+		return err
 	}
 	if _, err := h.store.CreateMentorApplication(r.Context(), a); err != nil {
-		if !applySaveError(err, f.Errors, &f.Message, "") {
-			h.fail(w, r, err)
-			return
+		if !f.refuse(err, "") {
+			return err
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
 	}
 	http.Redirect(w, r, done, http.StatusSeeOther)
+	return nil
 }
 
 // applyLimited counts an application against the client address's limit;
 // over it, it shows the form again, as typed, with a friendly 429 and when
-// to try again, and returns true.
-func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm) bool {
+// to try again. It tells whether the request ends here (with the error
+// to answer, if any).
+func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm) (bool, error) {
 	until, err := h.store.CountApplication(r.Context(), clientAddress(r))
 	if err != nil {
-		h.fail(w, r, err)
-		return true
+		return true, err
 	}
 	if until.IsZero() {
-		return false
+		return false, nil
 	}
 	wait := max(until.Sub(h.store.Now()), time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-	f.Message, f.Until = "apply.too_many", until.UTC().Format("15:04 UTC")
-	h.render(w, r, http.StatusTooManyRequests, "apply", "", f)
-	return true
+	f.Until = until.UTC().Format("15:04 UTC")
+	f.say("apply.too_many")
+	return true, h.render(w, r, http.StatusTooManyRequests, "apply", "", f)
 }
 
 // applyDonePage thanks the applicant. It says only what happens next: not
 // whether anything was stored, nor anything about anyone.
-func (h *Web) applyDonePage(w http.ResponseWriter, r *http.Request) {
+func (h *Web) applyDonePage(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.applyProgramFromPath(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "apply_done", "", applyProgram{ID: p.ID, Name: p.Name})
+	return h.render(w, r, http.StatusOK, "apply_done", "", applyProgram{ID: p.ID, Name: p.Name})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -41,10 +42,7 @@ func loadAssets() (*assets, error) {
 		sum := sha256.Sum256(body)
 		ext := path.Ext(name)
 		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "application/octet-stream"
-		}
+		ct := cmp.Or(mime.TypeByExtension(ext), "application/octet-stream")
 		a.byName[name] = hashed
 		a.byHashed[hashed] = asset{body: body, contentType: ct}
 		return nil
@@ -65,13 +63,14 @@ func (a *assets) url(name string) (string, error) {
 }
 
 // asset serves an embedded file by its hashed name with a year-long, immutable cache lifetime.
-func (h *Web) asset(w http.ResponseWriter, r *http.Request) {
+func (h *Web) asset(w http.ResponseWriter, r *http.Request) error {
 	a, ok := h.assets.byHashed[r.PathValue("file")]
 	if !ok {
 		http.NotFound(w, r)
-		return
+		return nil
 	}
 	w.Header().Set("Content-Type", a.contentType)
 	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	_, _ = w.Write(a.body)
+	return nil
 }

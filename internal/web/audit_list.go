@@ -12,16 +12,13 @@ import (
 )
 
 type auditPage struct {
+	*form                                 // the filters' errors
 	Actor, ObjectType, ObjectID, From, To string
-	Errors                                map[string]string
 	Entries                               []auditRow
 	Filtered                              bool
 	Next                                  string // URL of the next page, "" on the last
 	First                                 string // URL of the first page when not on it
 }
-
-// Err returns the message key of a filter's error, or "".
-func (p auditPage) Err(name string) string { return p.Errors[name] }
 
 // auditRow is an entry with links to what it names, where there is a page for it.
 type auditRow struct {
@@ -40,10 +37,9 @@ const (
 
 // auditList shows the audit log, newest first, 100 entries a page, filtered
 // by actor, object and a range of days (UTC, both days included).
-func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.AuditRead, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	v := r.URL.Query()
 	clip := func(name string) string {
@@ -54,7 +50,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
 		return strings.ToValidUTF8(s, "")
 	}
 	page := auditPage{Actor: clip("actor"), ObjectType: clip("object_type"), ObjectID: clip("object_id"),
-		From: clip("from"), To: clip("to"), Errors: map[string]string{}}
+		From: clip("from"), To: clip("to"), form: newForm(nil)}
 	f := store.AuditFilter{Actor: page.Actor, ObjectType: page.ObjectType, ObjectID: page.ObjectID}
 	if page.From != "" {
 		d, err := time.Parse(dateLayout, page.From)
@@ -76,8 +72,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
 	page.Filtered = page.Actor != "" || page.ObjectType != "" || page.ObjectID != "" || page.From != "" || page.To != ""
 	if len(page.Errors) > 0 {
 		// Listing without the filter that was meant would mislead: show the form only.
-		h.render(w, r, http.StatusUnprocessableEntity, "audit", "audit", page)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "audit", "audit", page)
 	}
 	cursor := v.Get("cursor")
 	entries, next, err := h.store.ListAudit(r.Context(), f, store.Page{Limit: auditPageSize, Cursor: cursor})
@@ -86,8 +81,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
 		entries, next, err = h.store.ListAudit(r.Context(), f, store.Page{Limit: auditPageSize})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	for _, e := range entries {
 		page.Entries = append(page.Entries, auditRow{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"),
@@ -95,7 +89,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) {
 			ActorHref:  objectHref(strings.Cut(e.Actor, ":")), ObjectHref: objectHref(e.ObjectType, e.ObjectID, e.ObjectID != "")})
 	}
 	page.Next, page.First = pageLinks(r, "/admin/audit", cursor, next)
-	h.render(w, r, http.StatusOK, "audit", "audit", page)
+	return h.render(w, r, http.StatusOK, "audit", "audit", page)
 }
 
 // auditOutcomes names the outcomes.

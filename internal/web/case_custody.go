@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"homeward/internal/cases"
+	"homeward/internal/errs"
 	"homeward/internal/policy"
 )
 
@@ -48,54 +49,41 @@ func overviewDate(s string) (*time.Time, bool) {
 
 // caseCustody saves the custody phase of a case in a program that has one:
 // the facility, the expected release, the phase and the release-day plan.
-func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
-	}
-	f := newOverviewForm(nil)
-	for _, name := range custodyFields {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	p, err := h.store.GetProgram(r.Context(), c.ProgramID)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !p.Custody.Enabled {
-		// Nothing to show the form again on: the overview has no custody section.
-		h.renderOverview(w, r, http.StatusConflict, c, overviewForms{Alert: "case.custody.none"})
-		return
-	}
-	cu := cases.Custody{
-		Facility: strings.TrimSpace(f.Value("facility")),
-		Phase:    cases.Phase(f.Value("phase")),
-		ReleasePlan: cases.ReleasePlan{
-			Pickup:            strings.TrimSpace(f.Value("release_plan.pickup")),
-			FirstNight:        strings.TrimSpace(f.Value("release_plan.first_night")),
-			FirstAppointments: strings.TrimSpace(f.Value("release_plan.first_appointments")),
+func (h *Web) caseCustody(w http.ResponseWriter, r *http.Request) error {
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: custodyFields, conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			p, err := h.store.GetProgram(r.Context(), c.ProgramID)
+			if err != nil {
+				return "", err
+			}
+			if !p.Custody.Enabled {
+				// The overview has no custody section: it says so above.
+				return "", errs.Conflict("This program has no custody phase.", map[string]string{"custody": "case.custody.none"})
+			}
+			cu := cases.Custody{
+				Facility: strings.TrimSpace(f.Value("facility")),
+				Phase:    cases.Phase(f.Value("phase")),
+				ReleasePlan: cases.ReleasePlan{
+					Pickup:            strings.TrimSpace(f.Value("release_plan.pickup")),
+					FirstNight:        strings.TrimSpace(f.Value("release_plan.first_night")),
+					FirstAppointments: strings.TrimSpace(f.Value("release_plan.first_appointments")),
+				},
+			}
+			var ok bool
+			if cu.ExpectedRelease, ok = overviewDate(f.Value("expected_release")); !ok {
+				f.Errors["expected_release"] = "validation.date"
+			}
+			if cu.Phase != "" && !cu.Phase.Valid() {
+				f.Errors["phase"] = "validation.choice"
+			}
+			if f.Refused() {
+				return "", f.invalid(nil)
+			}
+			return overviewAt(c, "custody", "custody"), h.store.SaveCustody(r.Context(), c.ID, cu, policy.Actor(r.Context()).ID)
 		},
-	}
-	var ok bool
-	if cu.ExpectedRelease, ok = overviewDate(f.Value("expected_release")); !ok {
-		f.Errors["expected_release"] = "validation.date"
-	}
-	if cu.Phase != "" && !cu.Phase.Valid() {
-		f.Errors["phase"] = "validation.choice"
-	}
-	if len(f.Errors) == 0 {
-		if err = h.store.SaveCustody(r.Context(), c.ID, cu, policy.Actor(r.Context()).ID); err == nil {
-			http.Redirect(w, r, overviewAt(c, "custody", "custody"), http.StatusSeeOther)
-			return
-		}
-		if !f.refuse(err, "case.refused.changed", custodyFields...) {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Custody: f})
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderOverview(w, r, status, h.reloadCase(r, c), overviewForms{Custody: f})
+		},
+	})
 }

@@ -51,16 +51,14 @@ const casePageSize = 50
 // caseSorts are the orders the list offers, the default first.
 var caseSorts = []store.CaseSort{store.SortDue, store.SortCode, store.SortOpened}
 
-func (h *Web) caseList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	u := policy.Actor(r.Context())
 	if err := policy.CheckRequest(r.Context(), policy.CaseList, 0); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	programs, _, err := h.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), ""), store.Page{Limit: store.MaxLimit})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := caseListPage{Role: u.Role, Programs: programs, States: cases.States, Signals: cases.Signals, Sorts: caseSorts,
 		CanIntake: policy.Can(u, policy.MenteeCreate, 0) && len(programs) > 0, ShowProgram: len(programs) > 1}
@@ -76,8 +74,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) {
 		}
 		if pid != 0 {
 			if page.Mentors, err = h.store.ProgramMentors(r.Context(), pid); err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 		}
 	}
@@ -90,8 +87,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) {
 		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	names := map[int64]string{}
 	for _, p := range programs {
@@ -102,7 +98,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) {
 		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
 	}
 	page.Next, page.First = pageLinks(r, "/cases", cursor, next)
-	h.render(w, r, http.StatusOK, "cases", "cases", page)
+	return h.render(w, r, http.StatusOK, "cases", "cases", page)
 }
 
 // readFilters reads the list's filters from the query. A value that is not

@@ -29,6 +29,44 @@ func (h *Web) caseFromPath(r *http.Request, a policy.Action) (cases.Case, error)
 	return c, nil
 }
 
+// casePost is a form posted on one of a case's pages, for postOnCase.
+type casePost struct {
+	action   policy.Action // what the user must be allowed to do on the case
+	fields   []string      // the form's fields, read as typed
+	multi    []string      // its groups of boxes
+	conflict string        // what a conflict that names no field says (someone else saved meanwhile)
+	// save checks what was sent and saves it; it returns where to go next.
+	save func(c cases.Case, f *form) (next string, err error)
+	// show shows the page again with the refused form, with status.
+	show func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error
+}
+
+// postOnCase is the sequence of a form posted on a case's page: load the
+// case (if the user may do the action on it), read the form and save it;
+// then go on where save says, or, when the save was refused for a reason
+// the person can act on, show the page again with the form as typed and
+// the refusal's messages (422 for the input, 409 for the case's state or
+// someone else's edit). Any other error is returned.
+func (h *Web) postOnCase(w http.ResponseWriter, r *http.Request, p casePost) error {
+	c, err := h.caseFromPath(r, p.action)
+	if err != nil {
+		return err
+	}
+	f, err := readForm(w, r, p.fields, p.multi...)
+	if err != nil {
+		return err
+	}
+	next, err := p.save(c, f)
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	if !f.refuse(err, p.conflict) {
+		return err
+	}
+	return p.show(w, r, refusedStatus(err), c, f)
+}
+
 // menteeFromPath loads the mentee the path's {id} names, with the cases of
 // theirs the user may view; the user may do the action on the mentee when
 // they may do it on one of those cases, which is returned as via.

@@ -6,61 +6,45 @@ import (
 	"strings"
 
 	"homeward/internal/cases"
+	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/text"
 )
 
 // caseMatch assigns a mentor of the program to a waiting case. A mentor
 // with no free place is refused with a message saying so.
-func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
-	}
-	f := newOverviewForm(map[string]string{"mentor_id": r.PostForm.Get("mentor_id")})
-	mentorID, perr := strconv.ParseInt(strings.TrimSpace(f.Value("mentor_id")), 10, 64)
-	if perr != nil || mentorID <= 0 {
-		f.Errors["mentor_id"] = "case.match.choose"
-	} else {
-		if _, err = h.store.Match(r.Context(), c.ID, mentorID, policy.Actor(r.Context()).ID); err == nil {
-			http.Redirect(w, r, overviewAt(c, "matched", "match"), http.StatusSeeOther)
-			return
-		}
-		if !f.refuse(err, "case.refused.changed", "mentor_id") {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Match: f})
+func (h *Web) caseMatch(w http.ResponseWriter, r *http.Request) error {
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: []string{"mentor_id"}, conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			mentorID, err := strconv.ParseInt(strings.TrimSpace(f.Value("mentor_id")), 10, 64)
+			if err != nil || mentorID <= 0 {
+				return "", errs.Invalid(map[string]string{"mentor_id": "case.match.choose"})
+			}
+			_, err = h.store.Match(r.Context(), c.ID, mentorID, policy.Actor(r.Context()).ID)
+			return overviewAt(c, "matched", "match"), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderOverview(w, r, status, h.reloadCase(r, c), overviewForms{Match: f})
+		},
+	})
 }
 
 // caseMatchEnd ends the running match; the case waits for another mentor
 // and the mentor's place frees.
-func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
-	}
-	f := newOverviewForm(map[string]string{"reason": r.PostForm.Get("reason")})
-	reason := strings.TrimSpace(f.Value("reason"))
-	text.Check(f.Errors, "reason", reason, true, true, cases.MaxReason)
-	if len(f.Errors) == 0 {
-		if _, err = h.store.EndMatch(r.Context(), c.ID, reason, policy.Actor(r.Context()).ID); err == nil {
-			http.Redirect(w, r, overviewAt(c, "match_ended", "match"), http.StatusSeeOther)
-			return
-		}
-		if !f.refuse(err, "case.refused.changed", "reason") {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{EndMatch: f})
+func (h *Web) caseMatchEnd(w http.ResponseWriter, r *http.Request) error {
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: []string{"reason"}, conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			reason := strings.TrimSpace(f.Value("reason"))
+			if text.Check(f.Errors, "reason", reason, true, true, cases.MaxReason); f.Refused() {
+				return "", f.invalid(nil)
+			}
+			_, err := h.store.EndMatch(r.Context(), c.ID, reason, policy.Actor(r.Context()).ID)
+			return overviewAt(c, "match_ended", "match"), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderOverview(w, r, status, h.reloadCase(r, c), overviewForms{EndMatch: f})
+		},
+	})
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"fmt"
+	"cmp"
 	"html/template"
 	"net/http"
 	"slices"
@@ -10,7 +10,6 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
-	"homeward/internal/errs"
 	"homeward/internal/i18n"
 	"homeward/internal/policy"
 	"homeward/internal/program"
@@ -48,7 +47,7 @@ type overviewPage struct {
 	Phases         []cases.Phase
 
 	// The forms, as stored or as typed when refused.
-	Move, Match, EndMatch, Psychologist, CustodyForm, Step *overviewForm
+	Move, Match, EndMatch, Psychologist, CustodyForm, Step *form
 	// StepErr is why the status change of a step was refused.
 	StepErr map[int64]string
 }
@@ -76,7 +75,7 @@ type overviewPerson struct {
 // notice of an action just done; the others start from what is stored.
 type overviewForms struct {
 	Done, Alert                                        string
-	Move, Match, EndMatch, Psychologist, Custody, Step *overviewForm
+	Move, Match, EndMatch, Psychologist, Custody, Step *form
 	StepErr                                            map[int64]string
 }
 
@@ -94,110 +93,22 @@ var overviewDone = map[string]string{
 	"step_unchanged": "case.done.step_unchanged",
 }
 
-// overviewForm holds what was typed into one of the overview's forms, as
-// typed, with the messages of a refusal.
-type overviewForm struct {
-	Values map[string]string
-	Multi  map[string][]string // ticked boxes, in the order sent
-	Errors map[string]string   // field → message key
-	// Messages are form-wide messages (a refused move says what must
-	// happen first), as catalogue keys.
-	Messages []string
-}
-
-func newOverviewForm(values map[string]string) *overviewForm {
-	if values == nil {
-		values = map[string]string{}
-	}
-	return &overviewForm{Values: values, Multi: map[string][]string{}, Errors: map[string]string{}}
-}
-
-// Value returns the typed value of a field.
-func (f *overviewForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *overviewForm) Err(name string) string { return f.Errors[name] }
-
-// Is tells whether a field holds v (a chosen option).
-func (f *overviewForm) Is(name string, v any) bool { return f.Values[name] == fmt.Sprint(v) }
-
-// Checked tells whether the box v of a field is ticked.
-func (f *overviewForm) Checked(name string, v any) bool {
-	return slices.Contains(f.Multi[name], fmt.Sprint(v))
-}
-
-// Area builds a text area of the form for the "overview_textarea" partial.
-func (f *overviewForm) Area(name, label, hint string) field {
-	return fieldOf(f, name, label, hint, "textarea")
-}
-
-// Refused tells whether the form comes back with a problem, so that the
-// page opens it.
-func (f *overviewForm) Refused() bool { return len(f.Errors) > 0 || len(f.Messages) > 0 }
-
-// message adds a form-wide message once.
-func (f *overviewForm) message(key string) {
-	if !slices.Contains(f.Messages, key) {
-		f.Messages = append(f.Messages, key)
-	}
-}
-
-// refuse puts the messages of a refused action onto the form: messages of
-// its own fields next to them, any other (the case's state, a full mentor)
-// as a form-wide message, and conflictKey when someone else changed the
-// record meanwhile. It tells whether the error was one the person can act on.
-func (f *overviewForm) refuse(err error, conflictKey string, fields ...string) bool {
-	e := errs.As(err)
-	if e.Kind != errs.KindInvalid && e.Kind != errs.KindConflict {
-		return false
-	}
-	for _, k := range e.FieldNames() {
-		v := e.Fields[k]
-		if slices.Contains(fields, k) {
-			if _, taken := f.Errors[k]; !taken {
-				f.Errors[k] = v
-			}
-			continue
-		}
-		f.message(v)
-	}
-	if len(e.Fields) == 0 {
-		if e.Kind == errs.KindConflict {
-			f.message(conflictKey)
-		} else {
-			f.message("form.has_errors")
-		}
-	}
-	return true
-}
-
-// overviewStatus is the status of the overview shown again after a refusal:
-// 409 when the case's state (or someone else) stood in the way, 422 for bad input.
-func overviewStatus(err error) int {
-	if err != nil && errs.Is(err, errs.KindConflict) {
-		return http.StatusConflict
-	}
-	return http.StatusUnprocessableEntity
-}
-
-func (h *Web) caseShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) caseShow(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderOverview(w, r, http.StatusOK, c, overviewForms{Done: overviewDone[r.URL.Query().Get("done")]})
+	return h.renderOverview(w, r, http.StatusOK, c, overviewForms{Done: overviewDone[r.URL.Query().Get("done")]})
 }
 
 // renderOverview shows a case's overview with the given forms (those not
 // given start from what is stored).
-func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms overviewForms) {
+func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms overviewForms) error {
 	pg, err := h.overviewOf(r, c, forms)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, status, "case", "cases", pg)
+	return h.render(w, r, status, "case", "cases", pg)
 }
 
 // overviewOf gathers the overview of a case for the request's user.
@@ -286,26 +197,23 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 	pg.Step = overviewFormOr(forms.Step, map[string]string{"owner": string(cases.OwnerMentee)})
 	if pg.Custody != nil {
 		pg.CustodyForm = overviewFormOr(forms.Custody, custodyValues(*pg.Custody))
+	} else if pg.Alert == "" {
+		pg.Alert = forms.Custody.unshown()
 	}
 	return pg, nil
 }
 
 // overviewFormOr is the refused form f, or a fresh one with the stored values.
-func overviewFormOr(f *overviewForm, values map[string]string) *overviewForm {
+func overviewFormOr(f *form, values map[string]string) *form {
 	if f != nil {
 		return f
 	}
-	return newOverviewForm(values)
+	return newForm(values)
 }
 
 // overviewName is how a staff member is named on a case: their name, or their
 // email address when they gave none.
-func overviewName(u auth.User) string {
-	if u.Name != "" {
-		return u.Name
-	}
-	return u.Email
-}
+func overviewName(u auth.User) string { return cmp.Or(u.Name, u.Email) }
 
 const overviewWeek = 7 * 24 * time.Hour
 

@@ -11,55 +11,38 @@ import (
 	"homeward/internal/store"
 )
 
-// moveFields are the fields of the transition form.
-var moveFields = []string{"to", "reason", "closure_reason", "outcomes", "outcome_note"}
-
 // caseTransition moves a case to another state. A move the case's journey
 // does not allow yet comes back on the overview with what must happen
 // first, and with what was typed.
-func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
-	}
-	f := newOverviewForm(nil)
-	for _, name := range []string{"to", "reason", "closure_reason", "outcome_note"} {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	for _, k := range r.PostForm["outcomes"] {
-		if !slices.Contains(f.Multi["outcomes"], k) {
-			f.Multi["outcomes"] = append(f.Multi["outcomes"], k)
-		}
-	}
-	tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
-		Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
-	if f.Value("to") == "" {
-		f.Errors["to"] = "validation.required"
-	}
-	if tr.To == cases.Closed {
-		tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
-		tr.Outcomes = closureOutcomes(f)
-	}
-	if len(f.Errors) == 0 {
-		if _, err = h.store.Transition(r.Context(), tr); err == nil {
-			http.Redirect(w, r, overviewAt(c, "moved", "state"), http.StatusSeeOther)
-			return
-		}
-		if !f.refuse(err, "case.refused.changed", moveFields...) {
-			h.fail(w, r, err)
-			return
-		}
-	}
-	h.renderOverview(w, r, overviewStatus(err), h.reloadCase(r, c), overviewForms{Move: f})
+func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, fields: []string{"to", "reason", "closure_reason", "outcome_note"}, multi: []string{"outcomes"},
+		conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
+				Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
+			if f.Value("to") == "" {
+				f.Errors["to"] = "validation.required"
+			}
+			if tr.To == cases.Closed {
+				tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
+				tr.Outcomes = closureOutcomes(f)
+			}
+			if f.Refused() {
+				return "", f.invalid(nil)
+			}
+			_, err := h.store.Transition(r.Context(), tr)
+			return overviewAt(c, "moved", "state"), err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderOverview(w, r, status, h.reloadCase(r, c), overviewForms{Move: f})
+		},
+	})
 }
 
 // closureOutcomes are the outcomes ticked on the transition form, each
 // checked; a note typed for another outcome ticks "other".
-func closureOutcomes(f *overviewForm) []cases.Outcome {
+func closureOutcomes(f *form) []cases.Outcome {
 	note := strings.TrimSpace(f.Value("outcome_note"))
 	if note != "" && !slices.Contains(f.Multi["outcomes"], string(cases.OtherOutcome)) {
 		f.Multi["outcomes"] = append(f.Multi["outcomes"], string(cases.OtherOutcome))

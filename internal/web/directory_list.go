@@ -27,7 +27,7 @@ type directoryPage struct {
 }
 
 // directoryList shows the directory's services.
-func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) {
+func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := store.ServiceFilter{Query: strings.TrimSpace(q.Get("q")), Domain: q.Get("need"), Country: q.Get("country"),
 		City: strings.TrimSpace(q.Get("city")), Language: q.Get("language")}
@@ -39,24 +39,22 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if page.Domains, err = h.directoryDomains(r, nil); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	cursor := q.Get("cursor")
 	list, next, err := h.store.Services(r.Context(), f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page.Services = list
 	page.Next, page.First = pageLinks(r, "/directory", cursor, next)
-	h.render(w, r, http.StatusOK, "directory", "partners", page)
+	return h.render(w, r, http.StatusOK, "directory", "partners", page)
 }
 
 // directoryDomains are the need domains to choose from: the defaults, the
 // user's programs' own, and those already given (a service's).
 func (h *Web) directoryDomains(r *http.Request, have []string) ([]string, error) {
-	out := append([]string(nil), program.DefaultNeedDomains...)
+	out := slices.Clone(program.DefaultNeedDomains)
 	add := func(ds []string) {
 		for _, d := range ds {
 			if !slices.Contains(out, d) {

@@ -18,16 +18,14 @@ const maxDirectoryFile = 64 << 20
 
 // directoryExport downloads the whole directory as HSDS 3.0: JSON, or the
 // tabular data package (?format=datapackage, a zip of CSV files).
-func (h *Web) directoryExport(w http.ResponseWriter, r *http.Request) {
+func (h *Web) directoryExport(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "json" && format != "datapackage" {
-		h.fail(w, r, errs.Invalid(map[string]string{"format": "validation.choice"}))
-		return
+		return errs.Invalid(map[string]string{"format": "validation.choice"})
 	}
 	d, err := h.store.Directory(r.Context())
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	// Written to memory first: a failure then shows a page, not half a file.
 	var buf bytes.Buffer
@@ -39,12 +37,12 @@ func (h *Web) directoryExport(w http.ResponseWriter, r *http.Request) {
 		err = hsds.WriteJSON(&buf, d)
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	w.Header().Set("Content-Type", kind)
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 // directoryImportPage is the import form, and after an import what it did
@@ -56,58 +54,49 @@ type directoryImportPage struct {
 }
 
 // directoryImportForm shows the upload form.
-func (h *Web) directoryImportForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{})
+func (h *Web) directoryImportForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{})
 }
 
 // directoryImport reads an uploaded HSDS file (JSON or a data package) and
 // merges it into the directory, all or nothing.
-func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) {
+func (h *Web) directoryImport(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxDirectoryFile+1<<20)
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		if errors.Is(err, http.ErrNotMultipart) || errors.Is(err, http.ErrMissingBoundary) {
-			h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
-			return
+			return h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
 		}
-		h.fail(w, r, errs.TooLarge())
-		return
+		return errs.TooLarge()
 	}
 	defer r.MultipartForm.RemoveAll()
 	file, header, err := r.FormFile("file")
 	if err != nil {
-		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_no_file"})
 	}
 	defer file.Close()
 	data, err := io.ReadAll(io.LimitReader(file, maxDirectoryFile+1))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if len(data) > maxDirectoryFile {
-		h.fail(w, r, errs.TooLarge())
-		return
+		return errs.TooLarge()
 	}
 	d, err := hsds.Read(uploadName(header.Filename), data)
 	var problems hsds.Problems
 	if errors.As(err, &problems) {
-		h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Problems: problems})
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Problems: problems})
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	res, err := h.store.ImportDirectory(r.Context(), d)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.KindInvalid || e.Kind == errs.KindConflict {
-			h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_refused"})
-			return
+			return h.render(w, r, http.StatusUnprocessableEntity, "directory_import", "partners", directoryImportPage{Message: "directory.import_refused"})
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{Result: &res})
+	return h.render(w, r, http.StatusOK, "directory_import", "partners", directoryImportPage{Result: &res})
 }
 
 // uploadName is the uploaded file's name as problems name it: its base

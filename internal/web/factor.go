@@ -20,21 +20,17 @@ func (h *Web) StagePath(stage string) string {
 
 // factorPage is the data of the second-factor page.
 type factorPage struct {
+	*form   // the code's form (a code is never shown again)
 	Next    string
 	Resend  *resend
 	TOTP    bool // the user has an authenticator app
 	Passkey bool // the user has a passkey
-	Errors  map[string]string
-	Message string // catalogue key of a form-wide message
 	Until   string
 }
 
-func (p *factorPage) Value(string) string    { return "" } // a code is never shown again
-func (p *factorPage) Err(name string) string { return p.Errors[name] }
-
 // newFactorPage prepares the second-factor page for the session a token names.
 func (h *Web) newFactorPage(r *http.Request, token, next string, rs *resend) *factorPage {
-	p := &factorPage{Next: next, Resend: rs, Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: next, Resend: rs}
 	if _, u, err := h.identity.Resume(r.Context(), token); err == nil {
 		h.fillFactorPage(r, p, u.ID)
 	}
@@ -48,58 +44,57 @@ func (h *Web) fillFactorPage(r *http.Request, p *factorPage, userID int64) {
 }
 
 // factorForm shows the second-factor step of signing in.
-func (h *Web) factorForm(w http.ResponseWriter, r *http.Request) {
+func (h *Web) factorForm(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	next := localPath(r.URL.Query().Get("next"))
 	if c.Session.Full() {
 		http.Redirect(w, r, next, http.StatusSeeOther)
-		return
+		return nil
 	}
 	if c.Session.Stage == auth.StageEnrol {
 		http.Redirect(w, r, h.StagePath(auth.StageEnrol)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
-		return
+		return nil
 	}
-	p := &factorPage{Next: next, Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: next}
 	h.fillFactorPage(r, p, c.User.ID)
-	h.render(w, r, http.StatusOK, "factor", "", p)
+	return h.render(w, r, http.StatusOK, "factor", "", p)
 }
 
 // factorProve checks a code from the authenticator app or a recovery code.
 // A session that a passkey has just signed in comes here too (the page's
 // script sends the form), to go on with the kept form or the next page.
-func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxSignInBytes) {
-		return
+func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxSignInBytes); err != nil {
+		return err
 	}
 	c, _ := identity.SigningIn(r.Context())
-	p := &factorPage{Next: localPath(r.PostForm.Get("next")), Resend: readResend(r), Errors: map[string]string{}}
+	p := &factorPage{form: newForm(nil), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
 	if c.Session.Full() {
-		h.signedInTo(w, r, p.Next, p.Resend)
-		return
+		return h.signedInTo(w, r, p.Next, p.Resend)
 	}
 	if c.Session.Stage != auth.StageChallenge {
 		http.Redirect(w, r, h.StagePath(c.Session.Stage), http.StatusSeeOther)
-		return
+		return nil
 	}
 	err := h.identity.ProveSecondFactor(r.Context(), c, r.PostForm.Get("code"))
 	if err == nil {
-		h.signedInTo(w, r, p.Next, p.Resend)
-		return
+		return h.signedInTo(w, r, p.Next, p.Resend)
 	}
 	h.fillFactorPage(r, p, c.User.ID)
 	var locked *identity.LockedError
 	switch {
 	case errors.As(err, &locked):
-		p.Message, p.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
-		h.render(w, r, http.StatusTooManyRequests, "factor", "", p)
+		p.Until = locked.Until.UTC().Format("15:04 UTC")
+		p.say("login.locked")
+		return h.render(w, r, http.StatusTooManyRequests, "factor", "", p)
 	case errs.Is(err, errs.KindInvalid):
 		p.Errors["code"] = errs.As(err).Fields["code"]
 		if p.Errors["code"] == "" {
 			p.Errors["code"] = "factor.bad_code"
 		}
-		h.render(w, r, http.StatusUnprocessableEntity, "factor", "", p)
+		return h.render(w, r, http.StatusUnprocessableEntity, "factor", "", p)
 	default:
-		h.fail(w, r, err)
+		return err
 	}
 }
 
@@ -109,12 +104,12 @@ type enrolPage struct {
 }
 
 // enrolForm asks a person whose role needs a second factor to set one up.
-func (h *Web) enrolForm(w http.ResponseWriter, r *http.Request) {
+func (h *Web) enrolForm(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	next := localPath(r.URL.Query().Get("next"))
 	if c.Session.Stage != auth.StageEnrol {
 		http.Redirect(w, r, h.StagePath(c.Session.Stage)+"?next="+url.QueryEscape(next), http.StatusSeeOther)
-		return
+		return nil
 	}
-	h.render(w, r, http.StatusOK, "enrol", "", enrolPage{Next: next})
+	return h.render(w, r, http.StatusOK, "enrol", "", enrolPage{Next: next})
 }

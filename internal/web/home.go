@@ -66,28 +66,26 @@ type homeCount struct {
 
 // home is the start page. A mentee has their own portal; staff who work on
 // cases see which of theirs need attention; everyone sees the programs.
-func (h *Web) home(w http.ResponseWriter, r *http.Request) {
+func (h *Web) home(w http.ResponseWriter, r *http.Request) error {
 	u := policy.Actor(r.Context())
 	if u.Role == auth.Mentee {
 		http.Redirect(w, r, "/my", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if u.Role == auth.Partner {
 		// A partner user's work is their organisation's referrals.
 		http.Redirect(w, r, "/referrals", http.StatusSeeOther)
-		return
+		return nil
 	}
 	n, err := h.store.CountPrograms(r.Context(), policy.ProgramScope(r.Context(), ""))
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := homePage{Programs: n, CanCreate: policy.CheckRequest(r.Context(), policy.ProgramCreate, 0) == nil,
 		CanMentors: policy.Can(u, policy.MentorManage, 0)}
 	if u.Role == auth.Mentor {
 		if page.Mentor, err = h.mentorHome(r); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if policy.Can(u, policy.CaseList, 0) {
@@ -97,15 +95,13 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 			page.Cases.Quiet, err = h.countCases(r.Context(), scope, cases.SignalQuiet)
 		}
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	if u.Role == auth.Coordinator || u.Role == auth.Mentor {
 		since, err := h.waitingSince(r.Context(), u.Programs)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f := store.ReferralFilter{Scoped: true, ProgramIDs: u.Programs, WaitingSince: since}
 		if u.Role == auth.Mentor {
@@ -113,12 +109,11 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) {
 		}
 		list, next, err := h.store.Referrals(r.Context(), f, store.Page{Limit: homeCountCap})
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		page.Waiting = &homeCount{N: len(list), More: next != ""}
 	}
-	h.render(w, r, http.StatusOK, "home", "home", page)
+	return h.render(w, r, http.StatusOK, "home", "home", page)
 }
 
 // mentorHome reads a mentor's home page: three queries and one per program.

@@ -11,7 +11,7 @@ const langCookie = "lang"
 
 // setLanguage stores the user's language choice in a cookie and returns to
 // the page the switcher was on.
-func (h *Web) setLanguage(w http.ResponseWriter, r *http.Request) {
+func (h *Web) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	lang := r.PostFormValue("lang")
 	if h.bundle.Supported(lang) {
@@ -26,6 +26,7 @@ func (h *Web) setLanguage(w http.ResponseWriter, r *http.Request) {
 		})
 	}
 	http.Redirect(w, r, localPath(r.PostFormValue("return")), http.StatusSeeOther)
+	return nil
 }
 
 // localPath accepts only a path on this site, so the switcher cannot be used

@@ -21,14 +21,14 @@ type loginPage struct {
 	Resend  *resend
 }
 
-func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, "login", "", loginPage{Next: localPath(r.URL.Query().Get("next"))})
+func (h *Web) loginForm(w http.ResponseWriter, r *http.Request) error {
+	return h.render(w, r, http.StatusOK, "login", "", loginPage{Next: localPath(r.URL.Query().Get("next"))})
 }
 
 // login signs in and returns to the page the person wanted.
-func (h *Web) login(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxSignInBytes) {
-		return
+func (h *Web) login(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxSignInBytes); err != nil {
+		return err
 	}
 	page := loginPage{Email: strings.TrimSpace(r.PostForm.Get("email")), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
 	token, stage, err := h.identity.SignIn(r.Context(), page.Email, r.PostForm.Get("password"), clientAddress(r), r.UserAgent())
@@ -39,36 +39,36 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) {
 		h.setSessionCookie(w, token)
 		switch stage {
 		case auth.StageFull:
-			h.signedInTo(w, r, page.Next, page.Resend)
+			return h.signedInTo(w, r, page.Next, page.Resend)
 		case auth.StageChallenge:
 			// The kept form rides along on the second-factor page.
-			h.render(w, r, http.StatusOK, "factor", "", h.newFactorPage(r, token, page.Next, page.Resend))
+			return h.render(w, r, http.StatusOK, "factor", "", h.newFactorPage(r, token, page.Next, page.Resend))
 		default:
 			http.Redirect(w, r, h.StagePath(stage)+"?next="+url.QueryEscape(page.Next), http.StatusSeeOther)
 		}
-		return
+		return nil
 	case errors.As(err, &locked):
 		page.Message, page.Until = "login.locked", locked.Until.UTC().Format("15:04 UTC")
-		h.render(w, r, http.StatusTooManyRequests, "login", "", page)
+		return h.render(w, r, http.StatusTooManyRequests, "login", "", page)
 	case errs.Is(err, errs.KindUnauthorized):
 		page.Message = "login.bad_credentials"
-		h.render(w, r, http.StatusUnauthorized, "login", "", page)
+		return h.render(w, r, http.StatusUnauthorized, "login", "", page)
 	default:
-		h.fail(w, r, err)
+		return err
 	}
 }
 
 // logout ends the session and asks the browser to forget what it kept.
-func (h *Web) logout(w http.ResponseWriter, r *http.Request) {
+func (h *Web) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, ok := identity.SigningIn(r.Context()); ok {
 		if err := h.identity.SignOut(r.Context(), c.Session); err != nil && !errs.Is(err, errs.KindNotFound) {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 	}
 	h.clearSessionCookie(w)
 	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
 }
 
 // endCurrentSession ends the session the request came with, if any, when a

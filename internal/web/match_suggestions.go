@@ -22,7 +22,7 @@ type suggestionsPage struct {
 	Rows      []suggestionRow
 	Blocked   int // ready mentors left out: no common language
 	Pool      int // ready mentors with a free place
-	Profile   *overviewForm
+	Profile   *form
 	Wishes    []string
 	Histories []string
 	Done      string
@@ -40,42 +40,38 @@ type suggestionRow struct {
 // maxSuggestions is how many mentors the page ranks.
 const maxSuggestions = 20
 
-func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) {
+func (h *Web) matchSuggestions(w http.ResponseWriter, r *http.Request) error {
 	c, err := h.caseFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	if r.URL.Query().Get("done") == "profile" {
 		done = "suggest.done.profile"
 	}
-	h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
+	return h.renderSuggestions(w, r, http.StatusOK, c, nil, done)
 }
 
-func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *overviewForm, done string) {
+func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status int, c cases.Case, form *form, done string) error {
 	ctx := r.Context()
 	p, err := h.store.GetProgram(ctx, c.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg := suggestionsPage{Header: headerFor(r, c, "overview"), Program: p, Waiting: c.State == cases.Waiting,
 		Wishes: matching.Wishes, Histories: mentors.ExperienceTags, Profile: form, Done: done}
 	if pg.Profile == nil {
 		prof, err := h.store.MatchProfile(ctx, c.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		pg.Profile = newOverviewForm(nil)
+		pg.Profile = newForm(nil)
 		pg.Profile.Multi["wishes"], pg.Profile.Multi["background"] = prof.Wishes, prof.Background
 	}
 	if pg.Waiting {
 		pool, err := h.store.MatchPool(ctx, c.ProgramID, c.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		pg.Pool = len(pool.Mentors)
 		if len(pool.Cases) == 1 {
@@ -93,7 +89,7 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 			}
 		}
 	}
-	h.render(w, r, status, "suggestions", "cases", pg)
+	return h.render(w, r, status, "suggestions", "cases", pg)
 }
 
 // maxTotal is the most a score can reach under the weights.
@@ -106,25 +102,15 @@ func maxTotal(w program.MatchWeights) float64 {
 }
 
 // matchProfileUpdate saves what the case tells matching and ranks again.
-func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) {
-	c, err := h.caseFromPath(r, policy.CaseManage)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
-	}
-	f := newOverviewForm(nil)
-	f.Multi["wishes"], f.Multi["background"] = r.PostForm["wishes"], r.PostForm["background"]
-	err = h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
-	if err == nil {
-		http.Redirect(w, r, "/cases/"+strconv.FormatInt(c.ID, 10)+"/suggestions?done=profile", http.StatusSeeOther)
-		return
-	}
-	if !f.refuse(err, "case.refused.changed", "wishes", "background") {
-		h.fail(w, r, err)
-		return
-	}
-	h.renderSuggestions(w, r, overviewStatus(err), c, f, "")
+func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) error {
+	return h.postOnCase(w, r, casePost{
+		action: policy.CaseManage, multi: []string{"wishes", "background"}, conflict: "case.refused.changed",
+		save: func(c cases.Case, f *form) (string, error) {
+			err := h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
+			return "/cases/" + strconv.FormatInt(c.ID, 10) + "/suggestions?done=profile", err
+		},
+		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
+			return h.renderSuggestions(w, r, status, c, f, "")
+		},
+	})
 }

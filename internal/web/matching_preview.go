@@ -16,6 +16,7 @@ import (
 // the mentor of the optimal assignment (the largest total score under every
 // mentor's free places), to adjust before confirming.
 type matchingPage struct {
+	*form       // a refused confirmation: a message beside each refused case ("case:<id>")
 	Program     program.Program
 	Rows        []matchingRow
 	Mentors     int     // ready mentors with a free place
@@ -23,8 +24,6 @@ type matchingPage struct {
 	Total       float64 // of the proposal
 	GreedyTotal float64 // a first-come assignment of the same pairs, for comparison
 	Assigned    int
-	Errors      map[int64]string // a refused confirmation, by case
-	Messages    []string
 	Done        string
 	Adjusted    bool // the rows show what the coordinator chose, not the proposal
 }
@@ -51,29 +50,30 @@ type matchingOption struct {
 // matchingAlternatives is how many mentors each case offers to choose from.
 const matchingAlternatives = 8
 
-func (h *Web) matchingPreview(w http.ResponseWriter, r *http.Request) {
+func (h *Web) matchingPreview(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programForMentors(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	if n, err := strconv.Atoi(r.URL.Query().Get("matched")); err == nil && n > 0 {
 		done = strconv.Itoa(n)
 	}
-	h.renderMatching(w, r, http.StatusOK, p, nil, matchingPage{Done: done})
+	return h.renderMatching(w, r, http.StatusOK, p, nil, matchingPage{Done: done})
 }
 
 // renderMatching computes the proposal of the program's pool and shows it;
 // chosen, when not nil, are the mentors a refused confirmation asked for,
 // by case, which the rows keep.
-func (h *Web) renderMatching(w http.ResponseWriter, r *http.Request, status int, p program.Program, chosen map[int64]int64, pg matchingPage) {
+func (h *Web) renderMatching(w http.ResponseWriter, r *http.Request, status int, p program.Program, chosen map[int64]int64, pg matchingPage) error {
 	pool, err := h.store.MatchPool(r.Context(), p.ID, 0)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg.Program = p
+	if pg.form == nil {
+		pg.form = newForm(nil)
+	}
 	ms := make([]matching.Mentor, len(pool.Mentors))
 	free := make([]int, len(pool.Mentors))
 	index := map[int64]int{}
@@ -127,58 +127,47 @@ func (h *Web) renderMatching(w http.ResponseWriter, r *http.Request, status int,
 			pg.Total += row.Total
 		}
 	}
-	h.render(w, r, status, "matching", "mentors", pg)
+	return h.render(w, r, status, "matching", "mentors", pg)
 }
 
 // matchingConfirm matches every case of the posted rows that was given a
 // mentor, all at once or none (store.ConfirmMatches); a refusal shows the
 // rows as they were sent, each refused case marked.
-func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) {
+func (h *Web) matchingConfirm(w http.ResponseWriter, r *http.Request) error {
 	p, err := h.programForMentors(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, 4<<20) { // a row is a few dozen bytes; thousands of cases fit
-		return
+	if err := parseForm(w, r, 4<<20); err != nil { // a row is a few dozen bytes; thousands of cases fit
+		return err
 	}
 	chosen := map[int64]int64{}
+	pg := matchingPage{form: newForm(nil)}
 	var pairs []store.MatchPair
 	for _, s := range r.PostForm["case"] {
 		id, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || id <= 0 {
-			h.fail(w, r, errs.Invalid(map[string]string{"case": "validation.whole_number"}))
-			return
+			return errs.Invalid(map[string]string{"case": "validation.whole_number"})
 		}
 		m, _ := strconv.ParseInt(strings.TrimSpace(r.PostForm.Get("mentor_"+s)), 10, 64)
 		chosen[id] = m
+		pg.addFields("case:" + strconv.FormatInt(id, 10))
 		if m > 0 {
 			pairs = append(pairs, store.MatchPair{CaseID: id, MentorID: m})
 		}
 	}
-	pg := matchingPage{Errors: map[int64]string{}}
 	if len(pairs) == 0 {
-		pg.Messages = append(pg.Messages, "matching.nothing_chosen")
-		h.renderMatching(w, r, http.StatusUnprocessableEntity, p, chosen, pg)
-		return
+		pg.say("matching.nothing_chosen")
+		return h.renderMatching(w, r, http.StatusUnprocessableEntity, p, chosen, pg)
 	}
 	err = h.store.ConfirmMatches(r.Context(), p.ID, pairs, policy.Actor(r.Context()).ID)
 	if err == nil {
 		http.Redirect(w, r, "/programs/"+strconv.FormatInt(p.ID, 10)+"/matching?matched="+strconv.Itoa(len(pairs)), http.StatusSeeOther)
-		return
+		return nil
 	}
-	e := errs.As(err)
-	if e.Kind != errs.KindConflict && e.Kind != errs.KindInvalid {
-		h.fail(w, r, err)
-		return
+	if !pg.refuse(err, "") {
+		return err
 	}
-	for k, v := range e.Fields {
-		if id, err := strconv.ParseInt(strings.TrimPrefix(k, "case:"), 10, 64); err == nil && strings.HasPrefix(k, "case:") {
-			pg.Errors[id] = v
-		} else {
-			pg.Messages = append(pg.Messages, v)
-		}
-	}
-	pg.Messages = append(pg.Messages, "matching.refused")
-	h.renderMatching(w, r, overviewStatus(err), p, chosen, pg)
+	pg.say("matching.refused")
+	return h.renderMatching(w, r, refusedStatus(err), p, chosen, pg)
 }

@@ -13,23 +13,16 @@ import (
 
 // menteeForm holds what the coordinator typed into the intake form or the
 // profile's edit form, as typed, so that a refused form comes back exactly
-// as it was sent.
+// as it was sent (menteeFields and, at intake, the program and the state),
+// with its choices.
 type menteeForm struct {
+	*form
 	ID       int64             // 0 for an intake
 	Code     string            // the case code as stored, for the edit form's heading
-	Values   map[string]string // the fields, by name (menteeFields and, at intake, program and state)
-	Errors   map[string]string
-	Message  string            // a form-wide message, as a catalogue key
 	Programs []program.Program // intake: the programs to choose from (the coordinator's)
 	States   []cases.State     // intake: the states a case may start in
 	Genders  []cases.Gender
 }
-
-// Value returns the typed value of a field.
-func (f *menteeForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *menteeForm) Err(name string) string { return f.Errors[name] }
 
 // menteeFields are the profile's fields; their names are the API's, so that
 // validation messages land on the right field.
@@ -44,7 +37,7 @@ var intakeStates = []cases.State{cases.Referred, cases.Intake}
 
 // newMenteeForm returns an empty intake form with the coordinator's programs.
 func newMenteeForm(programs []program.Program) *menteeForm {
-	f := &menteeForm{Values: map[string]string{"state": string(cases.Intake)}, Errors: map[string]string{},
+	f := &menteeForm{form: newForm(map[string]string{"state": string(cases.Intake)}),
 		Programs: programs, States: intakeStates, Genders: cases.Genders}
 	if len(programs) == 1 {
 		f.Values["program"] = strconv.FormatInt(programs[0].ID, 10)
@@ -54,7 +47,7 @@ func newMenteeForm(programs []program.Program) *menteeForm {
 
 // formFromMentee fills the edit form with a profile as stored.
 func formFromMentee(m cases.Mentee) *menteeForm {
-	f := &menteeForm{ID: m.ID, Code: m.CaseCode, Errors: map[string]string{}, Genders: cases.Genders}
+	f := &menteeForm{form: newForm(nil), ID: m.ID, Code: m.CaseCode, Genders: cases.Genders}
 	num := func(n int) string {
 		if n == 0 {
 			return ""
@@ -88,9 +81,7 @@ func parseMenteeForm(w http.ResponseWriter, r *http.Request, f *menteeForm) (cas
 	if err := r.ParseForm(); err != nil {
 		return cases.Mentee{}, errs.TooLarge()
 	}
-	for _, name := range slices.Concat(menteeFields, intakeFields, []string{"version"}) {
-		f.Values[name] = r.PostForm.Get(name)
-	}
+	f.read(r, slices.Concat(menteeFields, intakeFields, []string{"version"}))
 	m := cases.Mentee{
 		Profile: cases.Profile{
 			CaseCode:        f.Values["case_code"],
@@ -138,13 +129,5 @@ func (f *menteeForm) check(m cases.Mentee, year int) bool {
 // applyError puts the messages of a refused save onto the form and tells
 // whether the error was one the person can fix.
 func (f *menteeForm) applyError(err error) bool {
-	ok := applySaveError(err, f.Errors, &f.Message, "mentees.conflict")
-	if k, found := f.Errors["program_id"]; found {
-		// The store names the program as the API does.
-		delete(f.Errors, "program_id")
-		if _, taken := f.Errors["program"]; !taken {
-			f.Errors["program"] = k
-		}
-	}
-	return ok
+	return f.refuse(renameField(err, "program_id", "program"), "mentees.conflict")
 }

@@ -1,8 +1,8 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -12,96 +12,74 @@ import (
 	"homeward/internal/store"
 )
 
-// mentorProfileForm is the form of what matching reads of a mentor, as typed.
+// mentorProfileForm is the form of what matching reads of a mentor, as
+// typed, with its choices.
 type mentorProfileForm struct {
+	*form
 	ID        int64
 	Name      string
 	Program   program.Program
-	Values    map[string]string
-	Lists     map[string][]string
-	Errors    map[string]string
-	Message   string
 	Times     []string
 	Tags      []string
 	Genders   []string
 	Histories []string // mentors.ExperienceTags
 }
 
-func (f *mentorProfileForm) Value(name string) string { return f.Values[name] }
-func (f *mentorProfileForm) Err(name string) string   { return f.Errors[name] }
-
-// Checked reports whether a box of a field is ticked.
-func (f *mentorProfileForm) Checked(field, value string) bool {
-	return slices.Contains(f.Lists[field], value)
-}
-
 func newMentorProfileForm(ref store.MentorRef, name string, p program.Program) *mentorProfileForm {
-	return &mentorProfileForm{ID: ref.ID, Name: name, Program: p, Values: map[string]string{}, Lists: map[string][]string{},
-		Errors: map[string]string{}, Times: mentors.Times, Tags: mentors.PreferenceTags, Genders: mentors.Genders,
-		Histories: mentors.ExperienceTags}
+	return &mentorProfileForm{form: newForm(nil), ID: ref.ID, Name: name, Program: p, Times: mentors.Times,
+		Tags: mentors.PreferenceTags, Genders: mentors.Genders, Histories: mentors.ExperienceTags}
 }
 
-var profileListFields = []string{"need_domains", "times", "preference_tags", "experience_tags"}
+// The fields of the profile form: its text fields and its groups of boxes.
+var (
+	profileFields     = []string{"languages", "country", "city", "skills", "hours_per_week", "gender", "version", "name"}
+	profileListFields = []string{"need_domains", "times", "preference_tags", "experience_tags"}
+)
 
-func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	st, err := h.store.GetMentor(r.Context(), ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	app, err := h.store.MentorApplication(r.Context(), ref.ID) // the sealed experience tags
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), ref.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	name := st.Mentor.Name
-	if name == "" {
-		name = app.FullName
-	}
-	f := newMentorProfileForm(ref, name, p)
+	f := newMentorProfileForm(ref, cmp.Or(st.Mentor.Name, app.FullName), p)
 	pr := st.Mentor.Profile
 	f.Values = map[string]string{"languages": strings.Join(pr.Languages, ", "), "country": pr.Country, "city": pr.City,
 		"skills": pr.Skills, "hours_per_week": strconv.Itoa(pr.HoursPerWeek), "gender": pr.Gender,
 		"version": strconv.Itoa(st.Mentor.Version)}
-	f.Lists = map[string][]string{"need_domains": pr.NeedDomains, "times": pr.Times, "preference_tags": pr.PreferenceTags,
+	f.Multi = map[string][]string{"need_domains": pr.NeedDomains, "times": pr.Times, "preference_tags": pr.PreferenceTags,
 		"experience_tags": app.ExperienceTags}
-	h.render(w, r, http.StatusOK, "mentor_form", "mentors", f)
+	return h.render(w, r, http.StatusOK, "mentor_form", "mentors", f)
 }
 
-func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	p, err := h.store.GetProgram(r.Context(), ref.ProgramID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	f := newMentorProfileForm(ref, r.PostForm.Get("name"), p)
-	for _, k := range []string{"languages", "country", "city", "skills", "hours_per_week", "gender", "version", "name"} {
-		f.Values[k] = r.PostForm.Get(k)
-	}
-	for _, k := range profileListFields {
-		f.Lists[k] = r.PostForm[k]
-	}
+	f.read(r, profileFields, profileListFields...)
 	pr := mentors.Profile{Languages: splitList(f.Values["languages"]), Country: f.Values["country"], City: f.Values["city"],
-		Skills: f.Values["skills"], Gender: f.Values["gender"], NeedDomains: f.Lists["need_domains"], Times: f.Lists["times"],
-		PreferenceTags: f.Lists["preference_tags"], ExperienceTags: f.Lists["experience_tags"]}
+		Skills: f.Values["skills"], Gender: f.Values["gender"], NeedDomains: f.Multi["need_domains"], Times: f.Multi["times"],
+		PreferenceTags: f.Multi["preference_tags"], ExperienceTags: f.Multi["experience_tags"]}
 	if n, perr := strconv.Atoi(strings.TrimSpace(f.Values["hours_per_week"])); perr != nil {
 		f.Errors["hours_per_week"] = "validation.whole_number"
 	} else {
@@ -111,17 +89,16 @@ func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) {
 	if len(f.Errors) == 0 {
 		if err = h.store.UpdateMentorProfile(r.Context(), ref.ID, pr, v); err == nil {
 			http.Redirect(w, r, mentorAt(ref.ID, "profile"), http.StatusSeeOther)
-			return
+			return nil
 		}
-		if !applySaveError(err, f.Errors, &f.Message, "mentor.conflict") {
-			h.fail(w, r, err)
-			return
+		if !f.refuse(err, "mentor.conflict") {
+			return err
 		}
-		if f.Message != "" {
+		if len(f.Messages) > 0 {
 			if st, gerr := h.store.GetMentor(r.Context(), ref.ID); gerr == nil {
 				f.Values["version"] = strconv.Itoa(st.Mentor.Version)
 			}
 		}
 	}
-	h.render(w, r, overviewStatus(err), "mentor_form", "mentors", f)
+	return h.render(w, r, refusedStatus(err), "mentor_form", "mentors", f)
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 
@@ -31,7 +32,7 @@ type mentorPage struct {
 	Done                                       string // the notice of an action just done
 	Link                                       string // an invitation link, shown once
 	// Forms that come back refused.
-	Stage, Note, Check, Availability, TrainingForm *overviewForm
+	Stage, Note, Check, Availability, TrainingForm *form
 	CheckKinds                                     []string
 	CheckResults                                   []mentors.CheckResult
 	Today                                          string
@@ -43,37 +44,33 @@ var mentorDone = map[string]string{
 	"training": "mentor.done.training", "availability": "mentor.done.availability", "profile": "mentor.done.profile",
 }
 
-func (h *Web) mentorShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) mentorShow(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.mentorFromPath(r, policy.MentorView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: mentorDone[r.URL.Query().Get("done")]})
+	return h.renderMentor(w, r, http.StatusOK, ref, mentorPage{Done: mentorDone[r.URL.Query().Get("done")]})
 }
 
 // renderMentor shows the mentor's page with the given forms and notices.
-func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, ref store.MentorRef, pg mentorPage) {
+func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, ref store.MentorRef, pg mentorPage) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	st, err := h.store.GetMentor(ctx, ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	pg.Standing = st
 	pg.CanManage = policy.CanMentor(u, policy.MentorManage, ref)
 	pg.Self = policy.CanMentor(u, policy.MentorSelf, ref)
 	if pg.Program, err = h.store.GetProgram(ctx, ref.ProgramID); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if pg.Checks, err = h.store.MentorChecks(ctx, ref.ID); err == nil {
 		pg.Training, err = h.store.MentorTraining(ctx, ref.ID)
 	}
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if pg.CanManage {
 		// The application and the notes are sealed: opening them is audited.
@@ -86,21 +83,18 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 			pg.Mentees = openOnly(pg.Mentees)
 		}
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
-		if st.Mentor.Name == "" {
-			pg.Standing.Mentor.Name = pg.App.FullName
-		}
+		pg.Standing.Mentor.Name = cmp.Or(st.Mentor.Name, pg.App.FullName)
 		pg.Moves = mentors.Moves(st.Mentor.Stage)
 		pg.CanAccept = st.Mentor.Stage == mentors.StageChecks
 		pg.CanInvite = st.Mentor.Stage == mentors.StageAccepted && st.Mentor.UserStatus == "invited"
 		pg.CanRetire = st.Mentor.Stage == mentors.StageAccepted
 		pg.CanReturn = st.Mentor.Stage == mentors.StageRetired
 	}
-	for _, f := range []**overviewForm{&pg.Stage, &pg.Note, &pg.Check, &pg.Availability, &pg.TrainingForm} {
+	for _, f := range []**form{&pg.Stage, &pg.Note, &pg.Check, &pg.Availability, &pg.TrainingForm} {
 		if *f == nil {
-			*f = newOverviewForm(nil)
+			*f = newForm(nil)
 		}
 	}
 	if pg.Availability.Values["capacity"] == "" && !pg.Availability.Refused() {
@@ -113,7 +107,7 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 	}
 	pg.CheckKinds, pg.CheckResults = mentors.CheckKinds, mentors.CheckResults
 	pg.Today = h.store.Now().Format("2006-01-02")
-	h.render(w, r, status, "mentor", "mentors", pg)
+	return h.render(w, r, status, "mentor", "mentors", pg)
 }
 
 // openOnly keeps the cases a mentor supports now (matched, active, closing).

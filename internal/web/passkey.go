@@ -48,20 +48,21 @@ func readPasskeyBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 }
 
 // passkeyRegisterOptions starts adding a passkey.
-func (h *Web) passkeyRegisterOptions(w http.ResponseWriter, r *http.Request) {
+func (h *Web) passkeyRegisterOptions(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	opts, err := h.identity.BeginPasskeyRegistration(r.Context(), c)
 	h.passkeyJSON(w, r, json.RawMessage(opts), err)
+	return nil
 }
 
 // passkeyRegister stores the new passkey; the answer holds the first
 // recovery codes when the person had none, and where to go on.
-func (h *Web) passkeyRegister(w http.ResponseWriter, r *http.Request) {
+func (h *Web) passkeyRegister(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	b, err := readPasskeyBody(w, r)
 	if err != nil {
 		h.passkeyJSON(w, r, nil, err)
-		return
+		return nil
 	}
 	var in struct {
 		Name       string          `json:"name"`
@@ -69,39 +70,42 @@ func (h *Web) passkeyRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	if json.Unmarshal(b, &in) != nil {
 		h.passkeyJSON(w, r, nil, errs.Invalid(nil))
-		return
+		return nil
 	}
 	codes, err := h.identity.FinishPasskeyRegistration(r.Context(), c, in.Name, in.Credential)
 	h.passkeyJSON(w, r, map[string]any{"codes": codes}, err)
+	return nil
 }
 
 // passkeyRemove removes one of the person's passkeys.
-func (h *Web) passkeyRemove(w http.ResponseWriter, r *http.Request) {
+func (h *Web) passkeyRemove(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	id, err := route.PathID(r, "id", "passkey")
 	if err == nil {
 		err = h.identity.RemovePasskey(r.Context(), c, id)
 	}
 	if err != nil {
-		h.accountRefused(w, r, err)
-		return
+		return h.accountRefused(w, r, err)
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // passkeyLoginOptions starts proving a passkey at the second-factor step.
-func (h *Web) passkeyLoginOptions(w http.ResponseWriter, r *http.Request) {
+func (h *Web) passkeyLoginOptions(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	opts, err := h.identity.BeginPasskeyLogin(r.Context(), c)
 	h.passkeyJSON(w, r, json.RawMessage(opts), err)
+	return nil
 }
 
 // passkeyLogin checks the passkey and signs the session in.
-func (h *Web) passkeyLogin(w http.ResponseWriter, r *http.Request) {
+func (h *Web) passkeyLogin(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	b, err := readPasskeyBody(w, r)
 	if err == nil {
 		err = h.identity.FinishPasskeyLogin(r.Context(), c, b)
 	}
 	h.passkeyJSON(w, r, map[string]bool{"ok": true}, err)
+	return nil
 }

@@ -45,26 +45,22 @@ var exportNotIncluded = []string{
 
 // portalData sends the person's own data as a JSON file, and records the
 // export in the audit. It is written as it is read, case by case.
-func (h *Web) portalData(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalData(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	own, err := h.portalOf(r)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	own.Mentee, err = h.store.GetMentee(ctx, own.Mentee.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	consents, err := h.store.Consents(ctx, own.Mentee.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.store.Audit(ctx, "mentee.export", "mentee", own.Mentee.ID, "ok"); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	now := h.store.Now().UTC()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -102,6 +98,7 @@ func (h *Web) portalData(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	write([]byte("]}\n"))
+	return nil
 }
 
 // abortExport ends a download that failed half-way: the answer is already

@@ -24,22 +24,24 @@ type portalLinkPage struct {
 // in the programs of the person's cases the coordinator manages, linked to
 // the mentee, and a one-time invitation link shown once (never in an
 // address, a log line or the database, which keeps its hash).
-func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) {
+func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) error {
 	m, visible, _, err := h.menteeFromPath(r, policy.CaseManage)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+	f, err := readForm(w, r, []string{"email"})
+	if err != nil {
+		return err
 	}
-	email := r.PostForm.Get("email")
-	refuse := func(status int, key string) {
-		h.renderMentee(w, r, status, m, visible, &menteePage{PortalEmail: email, PortalErr: key})
+	email := f.Value("email")
+	refuse := func(status int, key string) error {
+		if key != "" {
+			f.Errors["email"] = key
+		}
+		return h.renderMentee(w, r, status, m, visible, &menteePage{Access: f})
 	}
 	if m.UserID != 0 {
-		refuse(http.StatusConflict, "portal_access.error.exists")
-		return
+		return refuse(http.StatusConflict, "portal_access.error.exists")
 	}
 	actor := policy.Actor(r.Context())
 	u := auth.User{Email: email, Role: auth.Mentee}
@@ -50,17 +52,14 @@ func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) {
 	}
 	u.Normalize()
 	if err := u.Validate(); err != nil {
-		refuse(http.StatusUnprocessableEntity, portalEmailError(err))
-		return
+		return refuse(http.StatusUnprocessableEntity, portalEmailError(err))
 	}
 	invited, token, err := h.identity.Invite(r.Context(), u)
 	if err != nil {
 		if key := portalEmailError(err); key != "" && invited.ID == 0 {
-			refuse(http.StatusUnprocessableEntity, key)
-			return
+			return refuse(http.StatusUnprocessableEntity, key)
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if err := h.store.LinkMenteeUser(r.Context(), m.ID, invited.ID); err != nil {
 		// Someone linked another account meanwhile: the new one must not
@@ -69,13 +68,11 @@ func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) {
 			err = errors.Join(err, derr)
 		}
 		if errs.Is(err, errs.KindConflict) {
-			refuse(http.StatusConflict, "portal_access.error.exists")
-			return
+			return refuse(http.StatusConflict, "portal_access.error.exists")
 		}
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "portal_link", "cases", portalLinkPage{Mentee: m, Email: invited.Email, Path: "/link/" + token,
+	return h.render(w, r, http.StatusOK, "portal_link", "cases", portalLinkPage{Mentee: m, Email: invited.Email, Path: "/link/" + token,
 		Hours: int(h.identity.Config().LinkLifetime.Hours())})
 }
 

@@ -12,40 +12,21 @@ import (
 	"homeward/internal/program"
 )
 
-// maxFormBytes bounds a form post; a program form is a few kilobytes.
-const maxFormBytes = 64 << 10
-
 // programForm holds what the person typed, as typed, so that a form with an
-// error comes back exactly as it was sent.
+// error comes back exactly as it was sent, with its choices: the default
+// need domains (ticked ones in need_domains, the program's own in
+// custom_domains) and the kinds of mentor checks (ticked in mentor_checks).
 type programForm struct {
-	ID      int64
-	Values  map[string]string
-	Domains []string // checked need domains, in the order of the choices
-	Errors  map[string]string
-	Message string // a form-wide message (e.g. a conflicting edit), as a catalogue key
-	Choices []string
-	// Checks are the ticked required mentor checks; CheckKinds the choices.
-	Checks     []string
+	*form
+	ID         int64
+	Choices    []string
 	CheckKinds []string
 	Weights    []string // the fields of the match weights, in the score's order
 }
 
-// Value returns the typed value of a field.
-func (f *programForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *programForm) Err(name string) string { return f.Errors[name] }
-
-// Checked reports whether a need domain is ticked.
-func (f *programForm) Checked(domain string) bool { return slices.Contains(f.Domains, domain) }
-
-// CheckRequired reports whether a kind of mentor check is ticked.
-func (f *programForm) CheckRequired(kind string) bool { return slices.Contains(f.Checks, kind) }
-
 // newProgramForm is an empty form with its choices.
 func newProgramForm() *programForm {
-	f := &programForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: program.DefaultNeedDomains,
-		CheckKinds: mentors.CheckKinds}
+	f := &programForm{form: newForm(nil), Choices: program.DefaultNeedDomains, CheckKinds: mentors.CheckKinds}
 	for _, it := range (program.MatchWeights{}).Items() {
 		f.Weights = append(f.Weights, it.Field)
 	}
@@ -62,6 +43,12 @@ var programFormFields = []string{
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
 	"match_weights.preferences", "match_weights.lived_experience",
 }
+
+// programFormBoxes are the form's single boxes and groups of boxes.
+var (
+	programFormBoxes = []string{"custody.enabled", "mentee_second_factor", "applications_open"}
+	programFormLists = []string{"mentor_checks", "need_domains"}
+)
 
 // number shows a number as a form value.
 func number(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
@@ -96,7 +83,7 @@ func formFromProgram(p program.Program) *programForm {
 	for _, it := range p.MatchWeights.Items() {
 		f.Values["match_weights."+it.Field] = num(it.Weight)
 	}
-	f.Checks = slices.Clone(p.MentorChecks)
+	f.Multi["mentor_checks"] = slices.Clone(p.MentorChecks)
 	if p.Custody.Enabled {
 		f.Values["custody.enabled"] = "on"
 	}
@@ -109,7 +96,7 @@ func formFromProgram(p program.Program) *programForm {
 	var custom []string
 	for _, d := range p.NeedDomains {
 		if slices.Contains(program.DefaultNeedDomains, d) {
-			f.Domains = append(f.Domains, d)
+			f.Multi["need_domains"] = append(f.Multi["need_domains"], d)
 		} else {
 			custom = append(custom, d)
 		}
@@ -127,36 +114,27 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		return nil, program.Program{}, errs.TooLarge()
 	}
 	f := newProgramForm()
-	for _, name := range programFormFields {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	for _, box := range []string{"custody.enabled", "mentee_second_factor", "applications_open"} {
-		if r.PostForm.Get(box) != "" {
+	f.read(r, slices.Concat(programFormFields, programFormBoxes), programFormLists...)
+	f.addFields("match_weights") // the weights together
+	for _, box := range programFormBoxes {
+		if f.Values[box] != "" {
 			f.Values[box] = "on"
 		}
 	}
-	for _, k := range r.PostForm["mentor_checks"] {
-		if slices.Contains(mentors.CheckKinds, k) && !slices.Contains(f.Checks, k) {
-			f.Checks = append(f.Checks, k)
-		}
-	}
-	for _, d := range r.PostForm["need_domains"] {
-		if slices.Contains(program.DefaultNeedDomains, d) && !slices.Contains(f.Domains, d) {
-			f.Domains = append(f.Domains, d)
-		}
-	}
+	f.Multi["mentor_checks"] = slices.DeleteFunc(f.Multi["mentor_checks"], func(k string) bool { return !slices.Contains(mentors.CheckKinds, k) })
+	f.Multi["need_domains"] = slices.DeleteFunc(f.Multi["need_domains"], func(d string) bool { return !slices.Contains(program.DefaultNeedDomains, d) })
 
 	p := program.Program{
 		Name:        f.Values["name"],
 		Description: f.Values["description"],
 		Languages:   splitList(f.Values["languages"]),
 		Countries:   splitList(f.Values["countries"]),
-		NeedDomains: append(slices.Clone(f.Domains), splitList(f.Values["custom_domains"])...),
+		NeedDomains: append(slices.Clone(f.Multi["need_domains"]), splitList(f.Values["custom_domains"])...),
 		Custody:     program.Custody{Enabled: f.Values["custody.enabled"] != ""},
 
 		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
 		ApplicationsOpen:   f.Values["applications_open"] != "",
-		MentorChecks:       slices.Clone(f.Checks),
+		MentorChecks:       slices.Clone(f.Multi["mentor_checks"]),
 	}
 	ints := []struct {
 		name string
@@ -218,30 +196,27 @@ func splitList(s string) []string {
 // every problem marked. When someone else saved the program meanwhile, the
 // form takes the newer version, so that sending again is a deliberate choice.
 func (h *Web) saveProgramForm(w http.ResponseWriter, r *http.Request, f *programForm, p program.Program,
-	save func(context.Context, program.Program) (program.Program, error)) {
+	save func(context.Context, program.Program) (program.Program, error)) error {
 	if len(f.Errors) > 0 {
 		f.checkAll(p)
-		h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
-		return
+		return h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 	}
 	saved, err := save(r.Context(), p)
 	if err == nil {
 		http.Redirect(w, r, "/programs/"+strconv.FormatInt(saved.ID, 10)+"?saved=1", http.StatusSeeOther)
-		return
+		return nil
 	}
 	if !f.applyError(err) {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	if f.Message != "" && p.ID != 0 {
+	if len(f.Messages) > 0 && p.ID != 0 {
 		current, err := h.store.GetProgram(r.Context(), p.ID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		f.Values["version"] = strconv.Itoa(current.Version)
 	}
-	h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
+	return h.render(w, r, http.StatusUnprocessableEntity, "program_form", "programs", f)
 }
 
 // checkAll adds the program's own rule violations to a form that already
@@ -256,5 +231,5 @@ func (f *programForm) checkAll(p program.Program) {
 // applyError puts the messages of a refused save onto the form and tells
 // whether the error was one the person can fix.
 func (f *programForm) applyError(err error) bool {
-	return applySaveError(err, f.Errors, &f.Message, "form.conflict")
+	return f.refuse(err, "form.conflict")
 }

@@ -16,7 +16,7 @@ import (
 // ticked first), how it travels when the organisation has no account, and
 // the mentee's consent.
 type referralForm struct {
-	*workForm
+	*form
 	Service partners.Service
 	// Profile and History are the fields the user may share; History only
 	// the parts of the sealed history they may read.
@@ -47,7 +47,7 @@ func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case
 		return err
 	}
 	f.Options["domain"] = domains
-	f.Options["channel"] = workOptions([]partners.Channel{partners.Phone, partners.Email})
+	f.Options["channel"] = optionsOf([]partners.Channel{partners.Phone, partners.Email})
 	f.Profile, f.History = nil, nil
 	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharedWithMentor) {
 		if _, hist := fl.IsHistory(); hist {
@@ -72,28 +72,32 @@ func (f *referralForm) Shares(field string) bool { return slices.Contains(f.Mult
 
 // readReferralForm reads a posted referral form as typed and the referral
 // it describes (the service and case are the caller's to check).
-func (h *Web) readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, bool) {
-	wf, ok := h.readWorkForm(w, r, referralFormFields, "share")
-	if !ok {
-		return nil, partners.Referral{}, false
+func readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, partners.Referral, error) {
+	f, err := readForm(w, r, referralFormFields, "share")
+	if err != nil {
+		return nil, partners.Referral{}, err
 	}
-	f := &referralForm{workForm: wf}
+	return &referralForm{form: f}, referralOf(r, f), nil
+}
+
+// referralOf is the referral a posted referral form describes.
+func referralOf(r *http.Request, f *form) partners.Referral {
 	u := policy.Actor(r.Context())
-	ref := partners.Referral{Domain: wf.Values["domain"], Message: wf.Values["message"], Channel: partners.Channel(wf.Values["channel"]),
-		ConsentGiven: wf.Values["consent_given"] != "", ConsentNote: wf.Values["consent_note"], CreatedBy: u.ID, ConsentBy: u.ID}
-	for _, s := range wf.Multi["share"] {
+	ref := partners.Referral{Domain: f.Values["domain"], Message: f.Values["message"], Channel: partners.Channel(f.Values["channel"]),
+		ConsentGiven: f.Values["consent_given"] != "", ConsentNote: f.Values["consent_note"], CreatedBy: u.ID, ConsentBy: u.ID}
+	for _, s := range f.Multi["share"] {
 		ref.Share = append(ref.Share, partners.Field(s))
 	}
 	if ref.Channel == "" {
 		ref.Channel = partners.Phone
 	}
-	if id, err := strconv.ParseInt(wf.Values["service_id"], 10, 64); err == nil {
+	if id, err := strconv.ParseInt(f.Values["service_id"], 10, 64); err == nil {
 		ref.ServiceID = id
 	}
-	if v, err := strconv.Atoi(wf.Values["version"]); err == nil {
+	if v, err := strconv.Atoi(f.Values["version"]); err == nil {
 		ref.Version = v
 	}
-	return f, ref, true
+	return ref
 }
 
 // checkShare refuses shared fields the user may not share: a part of the

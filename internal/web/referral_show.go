@@ -31,8 +31,8 @@ type referralShowPage struct {
 	// withdrawal, the partner's answer (recorded by staff for a referral
 	// sent by phone or email).
 	Draft    *referralForm
-	Referrer *workForm
-	Answer   *workForm
+	Referrer *form
+	Answer   *form
 	Fields   []partners.Field // the shared fields in page order
 	// Hidden are shared fields kept from the user (policy.SharedFor): a
 	// part of the history a mentor may not read, or, for a partner user,
@@ -55,11 +55,10 @@ func (h *Web) referralFromPath(r *http.Request, a policy.Action) (store.Referral
 }
 
 // referralShow shows a referral.
-func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) {
+func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) error {
 	ref, err := h.referralFromPath(r, policy.ReferralView)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	done := ""
 	switch r.URL.Query().Get("done") {
@@ -70,41 +69,37 @@ func (h *Web) referralShow(w http.ResponseWriter, r *http.Request) {
 	case "event":
 		done = "referral.done.event"
 	}
-	h.renderReferral(w, r, http.StatusOK, ref, referralForms{Done: done})
+	return h.renderReferral(w, r, http.StatusOK, ref, referralForms{Done: done})
 }
 
 // referralForms are the referral page's forms that come back refused.
 type referralForms struct {
 	Done, Alert      string
 	Draft            *referralForm
-	Referrer, Answer *workForm
+	Referrer, Answer *form
 }
 
-func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int, ref store.ReferralRef, forms referralForms) {
+func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int, ref store.ReferralRef, forms referralForms) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
 	rf, err := h.store.GetReferral(ctx, ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	evs, err := h.store.ReferralEvents(ctx, ref.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	page := referralShowPage{Referral: rf, Events: policy.EventsFor(u, evs), Partner: u.Role == auth.Partner, Done: forms.Done, Alert: forms.Alert}
 	var c cases.Case
 	var sharedWithMentor []cases.HistoryPart
 	if !page.Partner {
 		if c, err = h.store.GetCase(ctx, ref.CaseID); err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		sharing, err := h.store.HistorySharing(ctx, c.MenteeID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		sharedWithMentor = sharing.Shared
 	}
@@ -119,16 +114,14 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		page.Header = &hd
 		p, err := h.store.GetProgram(ctx, c.ProgramID)
 		if err != nil {
-			h.fail(w, r, err)
-			return
+			return err
 		}
 		page.Days = p.ReferralReminderDays
 		page.Waiting = rf.Waiting(h.store.Now(), p.ReferralReminderDays)
 		if rf.OutcomeID != 0 {
 			outs, err := h.store.Outcomes(ctx, c.ID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			for i := range outs {
 				if outs[i].ID == rf.OutcomeID {
@@ -143,12 +136,10 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 			}
 			page.Draft.Service, err = h.store.GetService(ctx, rf.ServiceID)
 			if err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			if err := h.referralChoices(ctx, page.Draft, c, sharedWithMentor); err != nil {
-				h.fail(w, r, err)
-				return
+				return err
 			}
 			page.Draft.ReferralID = rf.ID
 		}
@@ -157,7 +148,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 			if page.Referrer == nil {
 				page.Referrer = eventForm(rf, partners.Referrer)
 			}
-			page.Referrer.Options["status"] = workOptions(referrerMoves(rf.Status))
+			page.Referrer.Options["status"] = optionsOf(referrerMoves(rf.Status))
 		}
 	}
 	if len(partners.Next(rf.Status, partners.Partner)) > 0 && policy.CanReferral(u, policy.ReferralAnswer, ref) {
@@ -165,32 +156,30 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		if page.Answer == nil {
 			page.Answer = eventForm(rf, partners.Partner)
 		}
-		page.Answer.Options["status"] = workOptions(partners.Next(rf.Status, partners.Partner))
-		page.Answer.Options["reason"] = workOptions(partners.Reasons)
-		page.Answer.Options["outcome_kind"] = workOptions(cases.OutcomeKinds)
+		page.Answer.Options["status"] = optionsOf(partners.Next(rf.Status, partners.Partner))
+		page.Answer.Options["reason"] = optionsOf(partners.Reasons)
+		page.Answer.Options["outcome_kind"] = optionsOf(cases.OutcomeKinds)
 	}
 	section := "cases"
 	if page.Partner {
 		section = "partner"
 	}
-	h.render(w, r, status, "referral", section, page)
+	return h.render(w, r, status, "referral", section, page)
 }
 
 // draftForm is a draft's form as stored.
 func draftForm(rf partners.Referral) *referralForm {
-	f := &referralForm{workForm: newWorkForm(), ReferralID: rf.ID, CaseID: rf.CaseID}
+	f := &referralForm{form: newForm(nil), ReferralID: rf.ID, CaseID: rf.CaseID}
 	f.Values["service_id"] = strconv.FormatInt(rf.ServiceID, 10)
 	f.Values["domain"], f.Values["message"], f.Values["channel"] = rf.Domain, rf.Message, string(rf.Channel)
 	f.Values["consent_note"], f.Values["version"] = rf.ConsentNote, strconv.Itoa(rf.Version)
-	for _, s := range rf.Share {
-		f.Multi["share"] = append(f.Multi["share"], string(s))
-	}
+	f.Multi["share"] = optionsOf(rf.Share)
 	return f
 }
 
 // eventForm is an empty form of the side's next event on the referral.
-func eventForm(rf partners.Referral, side partners.Side) *workForm {
-	f := newWorkForm()
+func eventForm(rf partners.Referral, side partners.Side) *form {
+	f := newForm(nil)
 	f.ID = string(side) + "-"
 	f.Values["status"], f.Values["version"], f.Values["side"] = string(rf.Status), strconv.Itoa(rf.Version), string(side)
 	return f
@@ -208,12 +197,12 @@ func referrerMoves(st partners.Status) []partners.Status {
 
 // referralMoves is the data of the referral_moves partial.
 type referralMoves struct {
-	Form    *workForm
+	Form    *form
 	Current string
 }
 
 // MovesFrom describes the form's status choices for the referral_moves
 // partial, the current status being an update with a message only.
-func (f *workForm) MovesFrom(current string) referralMoves {
+func (f *form) MovesFrom(current string) referralMoves {
 	return referralMoves{Form: f, Current: current}
 }

@@ -168,14 +168,19 @@ func (h *Web) printer(r *http.Request) *i18n.Printer {
 	return h.bundle.Printer(h.bundle.Negotiate(choice, r.Header.Get("Accept-Language")))
 }
 
+// handle adapts a page handler to the route table. The error the handler
+// returns is answered by fail, with the page that fits it; an error after
+// the handler began its answer can only be logged (logFail).
+func (h *Web) handle(fn route.Func) http.Handler { return route.Handle(fn, h.fail, h.logFail) }
+
 // render writes a page. It renders into a buffer first, so that a template
-// error becomes a clean 500 page instead of half a page.
-func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) {
+// error writes nothing: it is returned, and the 500 page is shown instead
+// of half a page.
+func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) error {
 	p := h.printer(r)
 	t, err := h.views.page(p.Lang(), page)
 	if err != nil {
-		h.serverError(w, r, err)
-		return
+		return err
 	}
 	v := view{
 		Lang:      p.Lang(),
@@ -192,18 +197,13 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, s
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
-		if page == "error" {
-			// The error page itself failed: fall back to plain text.
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
-		}
-		h.serverError(w, r, fmt.Errorf("render %s: %w", page, err))
-		return
+		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Language", p.Lang())
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+	return nil
 }
 
 // returnPath is where the language switcher brings the person back: the
@@ -223,38 +223,54 @@ type errorPage struct {
 	RequestID string
 }
 
-func (h *Web) notFound(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusNotFound, "error", "", errorPage{Status: 404, TitleKey: "error.not_found.title", BodyKey: "error.not_found.body"})
+// showError shows the error page; should that page itself fail, plain text.
+func (h *Web) showError(w http.ResponseWriter, r *http.Request, page errorPage) {
+	if err := h.render(w, r, page.Status, "error", "", page); err != nil {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
 }
+
+// notFound answers the addresses of no page.
+func (h *Web) notFound(http.ResponseWriter, *http.Request) error { return errs.NotFound("page") }
 
 // serverError logs the cause with the request id and shows the 500 page,
 // which names only the request id.
 func (h *Web) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := route.InfoFrom(r.Context()).RequestID
 	h.log.Error("page failed", "request_id", id, "err", err)
-	h.render(w, r, http.StatusInternalServerError, "error", "", errorPage{Status: 500, TitleKey: "error.server.title", BodyKey: "error.server.body", RequestID: id})
+	h.showError(w, r, errorPage{Status: 500, TitleKey: "error.server.title", BodyKey: "error.server.body", RequestID: id})
 }
 
-// fail shows the page that fits a domain error. Only server errors are
-// logged as errors; a client that went away gets nothing.
+// fail shows the page that fits a domain error: the one mapping from the
+// kinds of errs to error pages. Only server errors are logged as errors; a
+// client that went away gets nothing.
 func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 	switch status := errs.Status(err); status {
 	case http.StatusNotFound:
-		h.notFound(w, r)
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.not_found.title", BodyKey: "error.not_found.body"})
 	case errs.StatusClientClosed:
 		w.WriteHeader(status)
 	case http.StatusForbidden:
-		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.forbidden.title", BodyKey: "error.forbidden.body"})
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.forbidden.title", BodyKey: "error.forbidden.body"})
 	case http.StatusRequestEntityTooLarge:
-		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.too_large.title", BodyKey: "error.too_large.body"})
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.too_large.title", BodyKey: "error.too_large.body"})
 	case http.StatusServiceUnavailable:
 		h.log.Warn("page unavailable", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
-		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.unavailable.title", BodyKey: "error.unavailable.body"})
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.unavailable.title", BodyKey: "error.unavailable.body"})
 	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict:
-		h.render(w, r, status, "error", "", errorPage{Status: status, TitleKey: "error.bad_request.title", BodyKey: "error.bad_request.body"})
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.bad_request.title", BodyKey: "error.bad_request.body"})
 	default:
 		h.serverError(w, r, err)
 	}
+}
+
+// logFail logs an error that came after the handler began its answer
+// (route.Handle): the answer is under way, so nothing more is written.
+func (h *Web) logFail(_ http.ResponseWriter, r *http.Request, err error) {
+	if errs.Status(err) == errs.StatusClientClosed {
+		return
+	}
+	h.log.Error("page failed after its answer began", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 }
 
 // Fail shows the page that fits a domain error, for the middleware.

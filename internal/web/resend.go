@@ -73,15 +73,17 @@ func (h *Web) LoginToResend(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := loginPage{Next: "/", Message: "login.resend_hint", Resend: &resend{Action: r.URL.Path, Form: r.PostForm.Encode()}}
-	h.render(w, r, http.StatusUnauthorized, "login", "", page)
+	if err := h.render(w, r, http.StatusUnauthorized, "login", "", page); err != nil {
+		h.fail(w, r, err)
+	}
 }
 
 // signedInTo continues after the last step of signing in: to the kept form,
 // ready to be sent again, or to the page the person wanted.
-func (h *Web) signedInTo(w http.ResponseWriter, r *http.Request, next string, rs *resend) {
+func (h *Web) signedInTo(w http.ResponseWriter, r *http.Request, next string, rs *resend) error {
 	if rs != nil {
-		h.render(w, r, http.StatusOK, "resend", "", rs)
-		return
+		return h.render(w, r, http.StatusOK, "resend", "", rs)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }

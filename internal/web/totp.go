@@ -12,19 +12,15 @@ import (
 
 // totpPage is the data of the page that sets up an authenticator app.
 type totpPage struct {
-	QR      template.HTML
-	Secret  string
-	Next    string
-	Errors  map[string]string
-	Message string
-	Until   string
+	*form  // the code's form (a code is never shown again)
+	QR     template.HTML
+	Secret string
+	Next   string
+	Until  string
 	// Enrolling: the session is held until a factor is set up, so leaving
 	// means signing out.
 	Enrolling bool
 }
-
-func (p *totpPage) Value(string) string    { return "" }
-func (p *totpPage) Err(name string) string { return p.Errors[name] }
 
 // codesPage shows new recovery codes, once.
 type codesPage struct {
@@ -42,32 +38,30 @@ func afterFactorNext(r *http.Request) string {
 }
 
 // totpBegin shows the QR code of a new authenticator app secret.
-func (h *Web) totpBegin(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+func (h *Web) totpBegin(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
-	h.renderTOTP(w, r, http.StatusOK, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}})
+	return h.renderTOTP(w, r, http.StatusOK, &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")})
 }
 
-func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *totpPage) {
+func (h *Web) renderTOTP(w http.ResponseWriter, r *http.Request, status int, p *totpPage) error {
 	c, _ := identity.SigningIn(r.Context())
 	e, err := h.identity.BeginTOTP(r.Context(), c)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if p.QR, err = qrSVG(e.URL); err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	p.Secret, p.Enrolling = e.Secret, c.Session.Stage == auth.StageEnrol
-	h.render(w, r, status, "totp", "account", p)
+	return h.render(w, r, status, "totp", "account", p)
 }
 
 // totpConfirm finishes setting up the authenticator app with a code from it.
-func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, maxFormBytes) {
-		return
+func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r, maxFormBytes); err != nil {
+		return err
 	}
 	c, _ := identity.SigningIn(r.Context())
 	next := afterFactorNext(r)
@@ -75,57 +69,58 @@ func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	var locked *identity.LockedError
 	switch {
 	case err == nil:
-		h.factorAdded(w, r, codes, next)
+		return h.factorAdded(w, r, codes, next)
 	case errors.As(err, &locked):
-		h.renderTOTP(w, r, http.StatusTooManyRequests, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{},
-			Message: "login.locked", Until: locked.Until.UTC().Format("15:04 UTC")})
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next"), Until: locked.Until.UTC().Format("15:04 UTC")}
+		p.say("login.locked")
+		return h.renderTOTP(w, r, http.StatusTooManyRequests, p)
 	case errs.Is(err, errs.KindInvalid):
-		p := &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{"code": errs.As(err).Fields["code"]}}
-		h.renderTOTP(w, r, http.StatusUnprocessableEntity, p)
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")}
+		p.Errors["code"] = errs.As(err).Fields["code"]
+		return h.renderTOTP(w, r, http.StatusUnprocessableEntity, p)
 	case errs.Is(err, errs.KindConflict):
 		// The set-up was replaced (begun again elsewhere): show a new code.
-		h.renderTOTP(w, r, http.StatusConflict, &totpPage{Next: r.PostForm.Get("next"), Errors: map[string]string{}, Message: "totp.start_again"})
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next")}
+		p.say("totp.start_again")
+		return h.renderTOTP(w, r, http.StatusConflict, p)
 	default:
-		h.fail(w, r, err)
+		return err
 	}
 }
 
 // factorAdded shows the first recovery codes, when there are new ones, or
 // goes on.
-func (h *Web) factorAdded(w http.ResponseWriter, r *http.Request, codes []string, next string) {
+func (h *Web) factorAdded(w http.ResponseWriter, r *http.Request, codes []string, next string) error {
 	if len(codes) > 0 {
-		h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: next})
-		return
+		return h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: next})
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
 }
 
 // totpRemove removes the authenticator app.
-func (h *Web) totpRemove(w http.ResponseWriter, r *http.Request) {
+func (h *Web) totpRemove(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	if err := h.identity.RemoveTOTP(r.Context(), c); err != nil {
-		h.accountRefused(w, r, err)
-		return
+		return h.accountRefused(w, r, err)
 	}
 	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	return nil
 }
 
 // recoveryCodesNew replaces the recovery codes and shows the new ones once.
-func (h *Web) recoveryCodesNew(w http.ResponseWriter, r *http.Request) {
+func (h *Web) recoveryCodesNew(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	f, err := h.identity.Factors(r.Context(), c.User.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
 	if !f.Any() {
-		h.accountRefused(w, r, &errs.Error{Kind: errs.KindConflict, Code: "no_factor", Message: "Set up a second factor first."})
-		return
+		return h.accountRefused(w, r, &errs.Error{Kind: errs.KindConflict, Code: "no_factor", Message: "Set up a second factor first."})
 	}
 	codes, err := h.identity.NewRecoveryCodes(r.Context(), c.User.ID)
 	if err != nil {
-		h.fail(w, r, err)
-		return
+		return err
 	}
-	h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: "/account"})
+	return h.render(w, r, http.StatusOK, "codes", "account", codesPage{Codes: codes, Next: "/account"})
 }

@@ -15,27 +15,17 @@ import (
 
 // userForm holds what the administrator typed into the invitation form or
 // the edit form of a user, as typed, so that a refused form comes back
-// exactly as it was sent.
+// exactly as it was sent (the email address at an invitation, the name,
+// the role, the version when editing, the ticked programs), with its
+// choices.
 type userForm struct {
-	ID       int64             // 0 for an invitation
-	Values   map[string]string // email (invitation only), name, role, version (edit only)
-	Programs []int64           // ticked programs
-	Errors   map[string]string
-	Message  string // a form-wide message, as a catalogue key
-	Choices  []store.ProgramName
-	Roles    []auth.Role
+	*form
+	ID      int64 // 0 for an invitation
+	Choices []store.ProgramName
+	Roles   []auth.Role
 	// Organizations are the partner organisations a partner user may belong to.
 	Organizations []partners.Organization
 }
-
-// Value returns the typed value of a field.
-func (f *userForm) Value(name string) string { return f.Values[name] }
-
-// Err returns the message key of a field's error, or "".
-func (f *userForm) Err(name string) string { return f.Errors[name] }
-
-// Checked reports whether a program is ticked.
-func (f *userForm) Checked(id int64) bool { return slices.Contains(f.Programs, id) }
 
 // userFormFields are the text fields the form sends.
 var userFormFields = []string{"email", "name", "role", "version", "organization_id"}
@@ -59,7 +49,7 @@ func (h *Web) newUserForm(r *http.Request) (*userForm, error) {
 		return nil, err
 	}
 	orgs, err := h.store.OrganizationNames(r.Context())
-	return &userForm{Values: map[string]string{}, Errors: map[string]string{}, Choices: choices, Roles: auth.Roles, Organizations: orgs}, err
+	return &userForm{form: newForm(nil), Choices: choices, Roles: auth.Roles, Organizations: orgs}, err
 }
 
 // formFromUser fills the edit form with a user as stored.
@@ -68,7 +58,7 @@ func (h *Web) formFromUser(r *http.Request, u auth.User) (*userForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	f.ID, f.Programs = u.ID, slices.Clone(u.Programs)
+	f.ID, f.Multi["programs"] = u.ID, programIDs(u.Programs)
 	f.Values = map[string]string{"name": u.Name, "role": string(u.Role), "version": userVersion(u.UpdatedAt)}
 	if u.OrganizationID != 0 {
 		f.Values["organization_id"] = strconv.FormatInt(u.OrganizationID, 10)
@@ -88,20 +78,20 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 	if err != nil {
 		return nil, auth.User{}, err
 	}
-	for _, name := range userFormFields {
-		f.Values[name] = r.PostForm.Get(name)
-	}
-	for _, v := range r.PostForm["programs"] {
+	f.read(r, userFormFields, "programs")
+	var programs []int64
+	for _, v := range f.Multi["programs"] {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id <= 0 {
 			f.Errors["programs"] = "validation.no_such_program"
 			continue
 		}
-		if !slices.Contains(f.Programs, id) {
-			f.Programs = append(f.Programs, id)
+		if !slices.Contains(programs, id) {
+			programs = append(programs, id)
 		}
 	}
-	u := auth.User{Email: f.Values["email"], Name: f.Values["name"], Role: auth.Role(strings.TrimSpace(f.Values["role"])), Programs: slices.Clone(f.Programs)}
+	f.Multi["programs"] = programIDs(programs)
+	u := auth.User{Email: f.Values["email"], Name: f.Values["name"], Role: auth.Role(strings.TrimSpace(f.Values["role"])), Programs: programs}
 	if v := strings.TrimSpace(f.Values["organization_id"]); v != "" {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
 			u.OrganizationID = id
@@ -131,5 +121,14 @@ func (f *userForm) checkAll(u auth.User) {
 // applyError puts the messages of a refused save onto the form and tells
 // whether the error was one the person can fix.
 func (f *userForm) applyError(err error) bool {
-	return applySaveError(err, f.Errors, &f.Message, "users.conflict")
+	return f.refuse(err, "users.conflict")
+}
+
+// programIDs are the ids of programs as a form holds them.
+func programIDs(ids []int64) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.FormatInt(id, 10)
+	}
+	return out
 }

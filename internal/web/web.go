@@ -1,5 +1,14 @@
-// Package web is Homeward's server-rendered interface: the route table of its
-// pages, one file per page or action, the templates and the assets.
+// Package web is Homeward's server-rendered interface: the route table of
+// its pages (routes.go), one file per noun, named as in the store, the
+// templates and the assets. Its pages serve these words of the glossary:
+// Program, Mentor, Mentee, Case, Match, Need, Plan step, Request, Contact,
+// Partner (the organisations of /partners), Service, Referral, Outcome,
+// Follow-up, Feedback, Note and Facility (of a custody phase); and the
+// users who sign in to them, their second factors and the audit log.
+//
+// A page handler returns its error (route.Func), which h.handle answers
+// with the page that fits it (fail). Every form of the pages is a form
+// (form.go); a form posted on a case's page goes through postOnCase.
 package web
 
 import (

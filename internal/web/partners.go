@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"homeward/internal/partners"
+	"homeward/internal/policy"
+	"homeward/internal/route"
+	"homeward/internal/store"
+)
+
+// partnersPage lists the partner organisations by name.
+type partnersPage struct {
+	Query       string
+	Partners    []partners.Organization
+	CanEdit     bool
+	Next, First string
+}
+
+// partnerList shows the partner organisations.
+func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	cursor := r.URL.Query().Get("cursor")
+	list, next, err := h.store.Organizations(r.Context(), store.OrganizationFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
+	if err != nil {
+		return err
+	}
+	page := partnersPage{Query: q, Partners: list, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
+	page.Next, page.First = pageLinks(r, "/partners", cursor, next)
+	return h.render(w, r, http.StatusOK, "partners", "partners", page)
+}
+
+// partnerPage is one partner organisation with its services and their results.
+type partnerPage struct {
+	Partner partners.Organization
+	CanEdit bool
+	Done    string
+}
+
+// partnerShow shows a partner organisation.
+func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) error {
+	id, err := route.PathID(r, "id", "partner")
+	if err != nil {
+		return err
+	}
+	o, err := h.store.GetOrganization(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	page := partnerPage{Partner: o, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
+	switch r.URL.Query().Get("done") {
+	case "saved":
+		page.Done = "organization.saved"
+	case "service":
+		page.Done = "service.saved"
+	}
+	return h.render(w, r, http.StatusOK, "partner", "partners", page)
+}
