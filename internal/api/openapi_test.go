@@ -581,9 +581,9 @@ func TestOpenAPIPartnerEnumsMatchTheDomain(t *testing.T) {
 		"ServiceStatus":   strs(partners.ServiceStatuses),
 		"ReferralStatus":  strs(partners.Statuses),
 		"ReferralReason":  strs(partners.Reasons),
-		"ReferralChannel": strs(partners.Channels),
+		"ReferralChannel": strs(partners.ReferralChannels),
 		"ReferralField":   strs(partners.AllFields()),
-		"ReferralSide":    strs([]partners.Side{partners.Referrer, partners.Partner}),
+		"ReferralSide":    strs([]partners.Side{partners.SideReferrer, partners.SidePartner}),
 	}
 	for name, want := range checks {
 		if got := s[name].Enum; !slices.Equal(got, want) {
@@ -620,9 +620,9 @@ func TestOpenAPIPartnerEnumsMatchTheDomain(t *testing.T) {
 		{"ReferralUpdate", "share", "ReferralField"},
 		{"ServiceInput", "areas", "Area"},
 		{"Service", "areas", "Area"},
-		{"OrganizationInput", "contacts", "OrganizationContact"},
-		{"Organization", "contacts", "OrganizationContact"},
-		{"Organization", "services", "Service"},
+		{"PartnerInput", "contacts", "ContactPerson"},
+		{"Partner", "contacts", "ContactPerson"},
+		{"Partner", "services", "Service"},
 	}
 	for _, r := range items {
 		if got := s[r.schema].Properties[r.prop].Items.Ref; got != "#/components/schemas/"+r.enum {
@@ -681,18 +681,18 @@ func TestOpenAPIPartnerLimitsMatchValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := doc.Components.Schemas
-	org, contact, svc := s["OrganizationInput"].Properties, s["OrganizationContact"].Properties, s["ServiceInput"].Properties
+	org, contact, svc := s["PartnerInput"].Properties, s["ContactPerson"].Properties, s["ServiceInput"].Properties
 	checks := []struct {
 		what      string
 		doc, code int
 	}{
-		{"OrganizationInput name", org["name"].MaxLength, partners.MaxName},
-		{"OrganizationInput description", org["description"].MaxLength, partners.MaxLong},
-		{"OrganizationInput phone", org["phone"].MaxLength, partners.MaxName},
-		{"OrganizationInput contacts maxItems", org["contacts"].MaxItems, partners.MaxContacts},
-		{"OrganizationContact name", contact["name"].MaxLength, partners.MaxName},
-		{"OrganizationContact title", contact["title"].MaxLength, partners.MaxName},
-		{"OrganizationContact phone", contact["phone"].MaxLength, partners.MaxName},
+		{"PartnerInput name", org["name"].MaxLength, partners.MaxName},
+		{"PartnerInput description", org["description"].MaxLength, partners.MaxLong},
+		{"PartnerInput phone", org["phone"].MaxLength, partners.MaxName},
+		{"PartnerInput contacts maxItems", org["contacts"].MaxItems, partners.MaxContacts},
+		{"ContactPerson name", contact["name"].MaxLength, partners.MaxName},
+		{"ContactPerson title", contact["title"].MaxLength, partners.MaxName},
+		{"ContactPerson phone", contact["phone"].MaxLength, partners.MaxName},
 		{"ServiceInput name", svc["name"].MaxLength, partners.MaxName},
 		{"ServiceInput description", svc["description"].MaxLength, partners.MaxLong},
 		{"ServiceInput eligibility", svc["eligibility"].MaxLength, partners.MaxLong},

@@ -19,19 +19,19 @@ import (
 // partnerInput is a partner organisation as a client sends it. Fields left
 // out keep their value on a PATCH (and are empty on a POST).
 type partnerInput struct {
-	HSDSID      *string             `json:"hsds_id"`
-	Name        *string             `json:"name"`
-	Description *string             `json:"description"`
-	Website     *string             `json:"website"`
-	Email       *string             `json:"email"`
-	Phone       *string             `json:"phone"`
-	Contacts    *[]partners.Contact `json:"contacts"`
-	Version     *int64              `json:"version"`
+	HSDSID      *string                   `json:"hsds_id"`
+	Name        *string                   `json:"name"`
+	Description *string                   `json:"description"`
+	Website     *string                   `json:"website"`
+	Email       *string                   `json:"email"`
+	Phone       *string                   `json:"phone"`
+	Contacts    *[]partners.ContactPerson `json:"contacts"`
+	Version     *int64                    `json:"version"`
 }
 
 // apply sets the fields the input names on o; the HSDS identifier only on
 // a new organisation (an edit keeps it: the store decides).
-func (in partnerInput) apply(o *partners.Organization) {
+func (in partnerInput) apply(o *partners.Partner) {
 	patch(&o.Name, in.Name)
 	patch(&o.Description, in.Description)
 	patch(&o.Website, in.Website)
@@ -42,12 +42,12 @@ func (in partnerInput) apply(o *partners.Organization) {
 
 // partnerDetail is a partner organisation with its services, always listed.
 type partnerDetail struct {
-	partners.Organization
+	partners.Partner
 	Services []partners.Service `json:"services"`
 }
 
-func partnerDetailOf(o partners.Organization) partnerDetail {
-	d := partnerDetail{Organization: o, Services: o.Services}
+func partnerDetailOf(o partners.Partner) partnerDetail {
+	d := partnerDetail{Partner: o, Services: o.Services}
 	if d.Services == nil {
 		d.Services = []partners.Service{}
 	}
@@ -64,7 +64,7 @@ func (a *API) partnerList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := a.store.Organizations(r.Context(), store.OrganizationFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}, page)
+	items, next, err := a.store.Partners(r.Context(), store.PartnerFilter{Query: strings.TrimSpace(r.URL.Query().Get("q"))}, page)
 	if err != nil {
 		return err
 	}
@@ -80,12 +80,12 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	var o partners.Organization
+	var o partners.Partner
 	patch(&o.HSDSID, in.HSDSID)
 	in.apply(&o)
-	o, err := a.store.CreateOrganization(r.Context(), o)
+	o, err := a.store.CreatePartner(r.Context(), o)
 	if err == nil {
-		o, err = a.store.GetOrganization(r.Context(), o.ID)
+		o, err = a.store.GetPartner(r.Context(), o.ID)
 	}
 	if err != nil {
 		return err
@@ -95,14 +95,14 @@ func (a *API) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "organization")
+	id, err := route.PathID(r, "id", "partner")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryView, 0)
 	}
 	if err != nil {
 		return err
 	}
-	o, err := a.store.GetOrganization(r.Context(), id)
+	o, err := a.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (a *API) partnerGet(w http.ResponseWriter, r *http.Request) error {
 // partnerUpdate changes the fields the body names; the body carries the
 // version last read (409 when the organisation changed since).
 func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "organization")
+	id, err := route.PathID(r, "id", "partner")
 	if err == nil {
 		err = policy.CheckRequest(r.Context(), policy.DirectoryEdit, 0)
 	}
@@ -124,7 +124,7 @@ func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := a.store.GetOrganization(r.Context(), id)
+	o, err := a.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func (a *API) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	in.apply(&o)
 	o.Version = version
-	if o, err = a.store.UpdateOrganization(r.Context(), o); err != nil {
+	if o, err = a.store.UpdatePartner(r.Context(), o); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, partnerDetailOf(o))

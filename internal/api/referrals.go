@@ -28,22 +28,22 @@ import (
 // and shares, never the case's or the program's ids, who in the program
 // made it, the consent record or the outcome recorded on the case.
 type partnerReferral struct {
-	ID               int64                     `json:"id"`
-	CaseCode         string                    `json:"case_code"`
-	ServiceID        int64                     `json:"service_id"`
-	ServiceName      string                    `json:"service_name"`
-	OrganizationID   int64                     `json:"organization_id"`
-	OrganizationName string                    `json:"organization_name"`
-	Domain           string                    `json:"domain"`
-	Message          string                    `json:"message"`
-	Share            []partners.Field          `json:"share"`
-	Shared           map[partners.Field]string `json:"shared,omitempty"`
-	Status           partners.Status           `json:"status"`
-	Reason           partners.Reason           `json:"reason,omitempty"`
-	SentAt           *time.Time                `json:"sent_at,omitempty"`
-	AnsweredAt       *time.Time                `json:"answered_at,omitempty"`
-	UpdatedAt        time.Time                 `json:"updated_at"`
-	Version          int                       `json:"version"`
+	ID          int64                     `json:"id"`
+	CaseCode    string                    `json:"case_code"`
+	ServiceID   int64                     `json:"service_id"`
+	ServiceName string                    `json:"service_name"`
+	PartnerID   int64                     `json:"partner_id"`
+	PartnerName string                    `json:"partner_name"`
+	Domain      string                    `json:"domain"`
+	Message     string                    `json:"message"`
+	Share       []partners.Field          `json:"share"`
+	Shared      map[partners.Field]string `json:"shared,omitempty"`
+	Status      partners.Status           `json:"status"`
+	Reason      partners.Reason           `json:"reason,omitempty"`
+	SentAt      *time.Time                `json:"sent_at,omitempty"`
+	AnsweredAt  *time.Time                `json:"answered_at,omitempty"`
+	UpdatedAt   time.Time                 `json:"updated_at"`
+	Version     int                       `json:"version"`
 }
 
 func partnerView(r partners.Referral) partnerReferral {
@@ -52,7 +52,7 @@ func partnerView(r partners.Referral) partnerReferral {
 		share = []partners.Field{}
 	}
 	return partnerReferral{ID: r.ID, CaseCode: r.CaseCode, ServiceID: r.ServiceID, ServiceName: r.ServiceName,
-		OrganizationID: r.OrganizationID, OrganizationName: r.OrganizationName, Domain: r.Domain, Message: r.Message,
+		PartnerID: r.PartnerID, PartnerName: r.PartnerName, Domain: r.Domain, Message: r.Message,
 		Share: share, Shared: r.Shared, Status: r.Status, Reason: r.Reason, SentAt: r.SentAt, AnsweredAt: r.AnsweredAt,
 		UpdatedAt: r.UpdatedAt, Version: r.Version}
 }
@@ -103,12 +103,12 @@ func (a *API) writeReferral(w http.ResponseWriter, r *http.Request, status int, 
 // keep their value (on a new referral: no domain, no message, the default
 // shared fields, the channel the organisation takes, no consent).
 type referralDraft struct {
-	Domain       *string           `json:"domain"`
-	Message      *string           `json:"message"`
-	Share        *[]partners.Field `json:"share"`
-	Channel      *partners.Channel `json:"channel"`
-	ConsentGiven *bool             `json:"consent_given"`
-	ConsentNote  *string           `json:"consent_note"`
+	Domain       *string                   `json:"domain"`
+	Message      *string                   `json:"message"`
+	Share        *[]partners.Field         `json:"share"`
+	Channel      *partners.ReferralChannel `json:"channel"`
+	ConsentGiven *bool                     `json:"consent_given"`
+	ConsentNote  *string                   `json:"consent_note"`
 	// Send sends the referral now: it needs consent_given.
 	Send bool `json:"send"`
 }
@@ -182,7 +182,7 @@ func (a *API) referralList(w http.ResponseWriter, r *http.Request) error {
 	partner := isPartner(u)
 	switch {
 	case partner:
-		f.OrganizationID = u.OrganizationID
+		f.PartnerID = u.PartnerID
 	case u.Role == auth.Coordinator:
 		f.Scoped, f.ProgramIDs = true, slices.Clone(u.Programs)
 	case u.Role == auth.Mentor:
@@ -209,7 +209,7 @@ func (a *API) referralList(w http.ResponseWriter, r *http.Request) error {
 	if !partner {
 		return writeJSON(w, http.StatusOK, newList(items, next))
 	}
-	if err := a.store.Audit(r.Context(), "referral.inbox_read", "organization", u.OrganizationID, audit.OK); err != nil {
+	if err := a.store.Audit(r.Context(), "referral.inbox_read", "partner", u.PartnerID, audit.OK); err != nil {
 		return err
 	}
 	out := make([]partnerReferral, len(items))
@@ -309,14 +309,14 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) error 
 	case !slices.Contains(partners.Statuses, in.Status):
 		bad["status"] = "validation.choice"
 	}
-	if in.Side != "" && in.Side != partners.Referrer && in.Side != partners.Partner {
+	if in.Side != "" && in.Side != partners.SideReferrer && in.Side != partners.SidePartner {
 		bad["side"] = "validation.choice"
 	}
 	if err := invalidIf(bad); err != nil {
 		return err
 	}
 	u := policy.Actor(r.Context())
-	side, err := policy.CheckReferralSide(r.Context(), ref, in.Side == partners.Partner)
+	side, err := policy.CheckReferralSide(r.Context(), ref, in.Side == partners.SidePartner)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 // their value on a PATCH (and take their defaults on a POST: active).
 type serviceInput struct {
 	HSDSID             *string                 `json:"hsds_id"`
-	OrganizationID     *int64                  `json:"organization_id"`
+	PartnerID          *int64                  `json:"partner_id"`
 	Name               *string                 `json:"name"`
 	Description        *string                 `json:"description"`
 	Status             *partners.ServiceStatus `json:"status"`
@@ -38,7 +38,7 @@ type serviceInput struct {
 
 // apply sets the fields the input names on v (not the HSDS identifier).
 func (in serviceInput) apply(v *partners.Service) {
-	patch(&v.OrganizationID, in.OrganizationID)
+	patch(&v.PartnerID, in.PartnerID)
 	patch(&v.Name, in.Name)
 	patch(&v.Description, in.Description)
 	patch(&v.Status, in.Status)
@@ -57,7 +57,7 @@ func (in serviceInput) apply(v *partners.Service) {
 // serviceList lists services by name with their results: ?q= (the
 // service's or the organisation's name), ?need= (a need domain),
 // ?country= and ?city= (where it helps; a service without areas helps
-// anywhere), ?language=, ?organization_id=, ?status=any to list services
+// anywhere), ?language=, ?partner_id=, ?status=any to list services
 // that are not active too; paged.
 func (a *API) serviceList(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.DirectoryView, 0); err != nil {
@@ -70,12 +70,12 @@ func (a *API) serviceList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	bad := map[string]string{}
 	f := store.ServiceFilter{
-		Query:          strings.TrimSpace(q.Get("q")),
-		Domain:         strings.TrimSpace(q.Get("need")),
-		Country:        strings.TrimSpace(q.Get("country")),
-		City:           strings.TrimSpace(q.Get("city")),
-		Language:       strings.TrimSpace(q.Get("language")),
-		OrganizationID: queryID(r, "organization_id", bad),
+		Query:     strings.TrimSpace(q.Get("q")),
+		Domain:    strings.TrimSpace(q.Get("need")),
+		Country:   strings.TrimSpace(q.Get("country")),
+		City:      strings.TrimSpace(q.Get("city")),
+		Language:  strings.TrimSpace(q.Get("language")),
+		PartnerID: queryID(r, "partner_id", bad),
 	}
 	switch q.Get("status") {
 	case "", string(partners.Active):
@@ -103,8 +103,8 @@ func (a *API) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	if in.OrganizationID == nil || *in.OrganizationID <= 0 {
-		return errs.Invalid(map[string]string{"organization_id": "validation.required"})
+	if in.PartnerID == nil || *in.PartnerID <= 0 {
+		return errs.Invalid(map[string]string{"partner_id": "validation.required"})
 	}
 	var v partners.Service
 	patch(&v.HSDSID, in.HSDSID)
@@ -132,7 +132,7 @@ func (a *API) serviceGet(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, v)
 }
 
-// serviceUpdate changes the fields the body names (organization_id moves
+// serviceUpdate changes the fields the body names (partner_id moves
 // the service to another organisation); the body carries the version last
 // read (409 when the service changed since).
 func (a *API) serviceUpdate(w http.ResponseWriter, r *http.Request) error {

@@ -35,7 +35,7 @@ func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tr := store.TransitionRequest{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}
+	tr := store.TransitionInput{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}
 	for _, o := range in.Outcomes {
 		tr.Outcomes = append(tr.Outcomes, cases.Outcome{CaseID: c.ID, Kind: o.Kind, Note: o.Note, RecordedBy: tr.ActorID})
 	}

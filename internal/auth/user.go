@@ -25,10 +25,10 @@ type User struct {
 	Role     Role    `json:"role"`
 	Status   string  `json:"status"`
 	Programs []int64 `json:"programs"`
-	// OrganizationID is a partner user's organisation (0 for every other role).
-	OrganizationID int64     `json:"organization_id,omitempty"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	// PartnerID is a partner user's organisation (0 for every other role).
+	PartnerID int64     `json:"partner_id,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Normalize trims the fields and drops repeated programs.
@@ -56,8 +56,8 @@ func (u *User) Validate() error {
 	}
 	// A partner user without an organisation sees no referral at all (the
 	// user form asks for one); no other role belongs to an organisation.
-	if u.Role != Partner && u.OrganizationID != 0 {
-		f["organization_id"] = "validation.organization_partner_only"
+	if u.Role != Partner && u.PartnerID != 0 {
+		f["partner_id"] = "validation.partner_users_only"
 	}
 	if len(f) > 0 {
 		return errs.Invalid(f)

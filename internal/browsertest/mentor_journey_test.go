@@ -190,7 +190,7 @@ func waitingCase(t *testing.T, a *app, programID, coordinatorID int64, code stri
 	if err := a.store.AssessNeeds(ctx, c.ID, []cases.Assessment{{Domain: prog.NeedDomains[0], Severity: cases.High, Status: cases.NotStarted}}, coordinatorID); err != nil {
 		t.Fatalf("needs: %v", err)
 	}
-	if _, err := a.store.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Waiting, Reason: "ready", ActorID: coordinatorID}); err != nil {
+	if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Waiting, Reason: "ready", ActorID: coordinatorID}); err != nil {
 		t.Fatalf("to waiting: %v", err)
 	}
 	return c

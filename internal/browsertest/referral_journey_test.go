@@ -40,20 +40,20 @@ func TestReferralJourneyConsentToOutcome(t *testing.T) {
 	if _, err := mentor.store.AddPlanStep(ctx, cases.PlanStep{CaseID: c.ID, Title: "Sort out the fines", Owner: cases.OwnerMentee}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := mentor.store.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Active, ActorID: coordUser.ID}); err != nil {
+	if _, err := mentor.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Active, ActorID: coordUser.ID}); err != nil {
 		t.Fatal(err)
 	}
-	org, err := mentor.store.CreateOrganization(ctx, partners.Organization{Name: "Pagalba legal aid"})
+	org, err := mentor.store.CreatePartner(ctx, partners.Partner{Name: "Pagalba legal aid"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := mentor.store.CreateService(ctx, partners.Service{OrganizationID: org.ID, Name: "Debt and fines counselling",
+	svc, err := mentor.store.CreateService(ctx, partners.Service{PartnerID: org.ID, Name: "Debt and fines counselling",
 		NeedDomains: []string{prog.NeedDomains[0], "legal_debt"}, Languages: []string{"be"}, Areas: []partners.Area{{Country: "LT"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const partnerEmail, message = "partner@pagalba.example", "Fines from 2021 are collected by a bailiff; needs a plan."
-	pu, err := mentor.store.CreateUser(ctx, auth.User{Email: partnerEmail, Name: "Pat Partner", Role: auth.Partner, OrganizationID: org.ID})
+	pu, err := mentor.store.CreateUser(ctx, auth.User{Email: partnerEmail, Name: "Pat Partner", Role: auth.Partner, PartnerID: org.ID})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,9 +49,9 @@ func (s State) Valid() bool { return slices.Contains(States, s) }
 // Open tells whether the case is still being worked on.
 func (s State) Open() bool { return s != Closed && s.Valid() }
 
-// Supported tells whether a mentor works with the person in this state, so
+// SupportedByMentor tells whether a mentor works with the person in this state, so
 // that contacts are expected (the cadence applies).
-func (s State) Supported() bool { return s == Matched || s == Active || s == Closing }
+func (s State) SupportedByMentor() bool { return s == Matched || s == Active || s == Closing }
 
 // ClosureReason says why a case was closed.
 type ClosureReason string

@@ -64,7 +64,7 @@ func QuietAt(p program.Program, activeSince time.Time, lastRequest *time.Time) t
 // Due computes the signal times a case stores, from its state and dates:
 // the contact due while supported, the quiet end while active.
 func Due(p program.Program, c Case) (contactDue, quiet *time.Time) {
-	if !c.State.Supported() || c.ActiveSince == nil {
+	if !c.State.SupportedByMentor() || c.ActiveSince == nil {
 		return nil, nil
 	}
 	d := ContactDue(p, *c.ActiveSince, c.LastContactAt)
@@ -98,7 +98,7 @@ type Progress struct {
 // times its requests were raised in the current period.
 func ProgressOf(c Case, requestTimes []time.Time, now time.Time) Progress {
 	var pr Progress
-	if c.ContactDueAt != nil && c.State.Supported() {
+	if c.ContactDueAt != nil && c.State.SupportedByMentor() {
 		pr.ContactDueAt = c.ContactDueAt
 		if now.After(*c.ContactDueAt) {
 			pr.ContactOverdue = true

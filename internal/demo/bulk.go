@@ -116,7 +116,7 @@ func Bulk(ctx context.Context, st *store.Store, spec BulkSpec) (BulkSummary, err
 		plans[i] = planCase(rng, now, rng.IntN(len(spec.Programs)), spec.Programs)
 		p := &plans[i]
 		perProg[p.prog]++
-		if p.state.Supported() {
+		if p.state.SupportedByMentor() {
 			open[p.prog]++
 		}
 		total += p.weight
@@ -178,7 +178,7 @@ func Bulk(ctx context.Context, st *store.Store, spec BulkSpec) (BulkSummary, err
 		p := &plans[i]
 		ms := team[p.prog][auth.Mentor]
 		p.mentor = rng.IntN(len(ms))
-		if p.state.Supported() {
+		if p.state.SupportedByMentor() {
 			for load[p.prog][p.mentor] >= spec.Programs[p.prog].MentorCapacity {
 				p.mentor = (p.mentor + 1) % len(ms)
 			}

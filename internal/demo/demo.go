@@ -154,7 +154,7 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		case auth.Partner:
 			// The demo partner works at the first organisation of the
 			// directory; they belong to no program.
-			u.OrganizationID = orgs[0].ID
+			u.PartnerID = orgs[0].ID
 		default:
 			u.Programs = []int64{programs[0].ID}
 		}

@@ -216,7 +216,7 @@ func TestFillSmallTwice(t *testing.T) {
 			t.Fatal(err)
 		}
 		countries := map[string]bool{}
-		for _, o := range d.Organizations {
+		for _, o := range d.Partners {
 			for _, v := range o.Services {
 				for _, a := range v.Areas {
 					countries[a.Country] = true
@@ -248,8 +248,8 @@ func TestFillSmallTwice(t *testing.T) {
 				t.Errorf("no demo referral ended for the reason %s", r)
 			}
 		}
-		inbox, _, err := st.Referrals(ctx, store.ReferralFilter{OrganizationID: users[auth.Partner].OrganizationID}, store.Page{})
-		if err != nil || len(inbox) == 0 || users[auth.Partner].OrganizationID == 0 {
+		inbox, _, err := st.Referrals(ctx, store.ReferralFilter{PartnerID: users[auth.Partner].PartnerID}, store.Page{})
+		if err != nil || len(inbox) == 0 || users[auth.Partner].PartnerID == 0 {
 			t.Errorf("the demo partner's inbox: %d referrals, %v", len(inbox), err)
 		}
 		if _, err := st.VerifyAudit(ctx, nil); err != nil {
@@ -336,7 +336,7 @@ func TestBulk(t *testing.T) {
 			if fmt.Sprint(due) != fmt.Sprint(c.ContactDueAt) || fmt.Sprint(quiet) != fmt.Sprint(c.QuietAt) {
 				t.Errorf("case %s: due %v quiet %v, cadence says %v %v", c.Code, c.ContactDueAt, c.QuietAt, due, quiet)
 			}
-			if c.State.Supported() && (c.MentorID == 0 || c.ActiveSince == nil) || !c.State.Supported() && c.MentorID != 0 {
+			if c.State.SupportedByMentor() && (c.MentorID == 0 || c.ActiveSince == nil) || !c.State.SupportedByMentor() && c.MentorID != 0 {
 				t.Errorf("case %s %s: mentor %d since %v", c.Code, c.State, c.MentorID, c.ActiveSince)
 			}
 			if c.ContactDueAt != nil && c.ContactDueAt.Before(now) {

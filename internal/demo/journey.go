@@ -246,7 +246,7 @@ func (r *caseRun) plan() {
 		// Reopened four weeks ago: the second period.
 		re := now.Add(-4 * week)
 		r.at(re, "reopen", func() error {
-			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Intake,
+			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Intake,
 				Reason: "Lost the job and the room; asked for help again.", ActorID: r.user(byCoordinator).ID})
 			return err
 		})
@@ -254,7 +254,7 @@ func (r *caseRun) plan() {
 			supportEnd: now, caseEnd: now}
 		r.at(re.Add(2*day), "assess after reopening", func() error { return r.assess(assessWorse) })
 		r.at(tl.waiting, "waiting again", func() error {
-			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Waiting,
+			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Waiting,
 				Reason: "Needs assessed again; looking for a mentor.", ActorID: r.user(byCoordinator).ID})
 			return err
 		})
@@ -354,7 +354,7 @@ func (r *caseRun) periodSteps(tl timeline) {
 			reason = pick(r.rng, lostReasons)
 		}
 		r.at(tl.closed, "close: "+string(s.reason), func() error {
-			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Closed,
+			_, err := r.j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Closed,
 				ClosureReason: s.reason, Reason: reason, ActorID: r.user(byCoordinator).ID})
 			if err == nil {
 				r.freeMentor()
@@ -454,7 +454,7 @@ func (r *caseRun) intakeSteps(tl timeline) {
 	}
 	if !direct {
 		r.at(tl.intake, "start intake", func() error {
-			_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Intake,
+			_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Intake,
 				Reason: "First call done; taking the person in.", ActorID: r.user(byCoordinator).ID})
 			return err
 		})
@@ -492,7 +492,7 @@ func (r *caseRun) intakeSteps(tl timeline) {
 		return
 	}
 	r.at(tl.waiting, "waiting", func() error {
-		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Waiting,
+		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Waiting,
 			Reason: "Intake complete; looking for a mentor.", ActorID: r.user(byCoordinator).ID})
 		return err
 	})
@@ -606,7 +606,7 @@ func (r *caseRun) supportSteps(tl timeline) {
 		r.planStep(tl.active.Add(time.Duration(k+1)*time.Minute), pick(r.rng, steps), d, owner, due, tl.caseEnd)
 	}
 	r.at(tl.active.Add(10*time.Minute), "active", func() error {
-		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Active,
+		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Active,
 			Reason: fmt.Sprintf("First plan of %d steps agreed at the first meeting.", first), ActorID: r.user(byCoordinator).ID})
 		return err
 	})
@@ -813,7 +813,7 @@ func (r *caseRun) closingSteps(tl timeline, step int, reason cases.ClosureReason
 	j := r.j
 	t := tl.readiness
 	r.at(t, "ask readiness", func() error {
-		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Closing,
+		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Closing,
 			Reason: fmt.Sprintf("No new requests for %d weeks; asked about finishing.", r.p.QuietWeeks), ActorID: r.user(byCoordinator).ID})
 		return err
 	})
@@ -863,7 +863,7 @@ func (r *caseRun) closingSteps(tl timeline, step int, reason cases.ClosureReason
 			}
 			outs = append(outs, o)
 		}
-		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionRequest{CaseID: r.caseID, To: cases.Closed,
+		_, err := j.st.Transition(r.ctx(byCoordinator), store.TransitionInput{CaseID: r.caseID, To: cases.Closed,
 			ClosureReason: cases.Completed, Reason: "The plan is done; the person manages on their own.",
 			Outcomes: outs, ActorID: r.user(byCoordinator).ID})
 		if err == nil {

@@ -9,21 +9,21 @@ import (
 	"homeward/internal/store"
 )
 
-// demoOrganization is a partner organisation of the demo directory; the
+// demoPartner is a partner organisation of the demo directory; the
 // first has the demo partner user (its referrals go through the portal),
 // the others none (referrals by phone or email).
-type demoOrganization struct {
-	org      partners.Organization
+type demoPartner struct {
+	org      partners.Partner
 	services []partners.Service
 }
 
 // demoDirectory is a directory of partners in the programs' countries:
 // financial aid, legal aid, housing, employment, retraining, debt
 // counselling, family law and psychological support.
-var demoDirectory = []demoOrganization{
-	{partners.Organization{Name: "Pagalba: legal aid for exiles", Description: "Lawyers and volunteers helping people who fled persecution with residence, documents and fines left behind.",
+var demoDirectory = []demoPartner{
+	{partners.Partner{Name: "Pagalba: legal aid for exiles", Description: "Lawyers and volunteers helping people who fled persecution with residence, documents and fines left behind.",
 		Website: "https://pagalba.example", Email: "intake@pagalba.example", Phone: "+370 5 200 0001",
-		Contacts: []partners.Contact{{Name: "Rūta Kazlauskienė", Title: "Intake coordinator", Email: "ruta@pagalba.example", Phone: "+370 600 00101"}}},
+		Contacts: []partners.ContactPerson{{Name: "Rūta Kazlauskienė", Title: "Intake coordinator", Email: "ruta@pagalba.example", Phone: "+370 600 00101"}}},
 		[]partners.Service{
 			{Name: "Legal aid on residence and documents", Description: "Consultations and representation on residence permits, humanitarian status and passports.",
 				NeedDomains: []string{"documents", "legal_debt"}, Languages: []string{"be", "ru", "lt", "en"}, Areas: []partners.Area{{Country: "LT"}},
@@ -33,22 +33,22 @@ var demoDirectory = []demoOrganization{
 				NeedDomains: []string{"legal_debt", "income"}, Languages: []string{"be", "ru", "lt"}, Areas: []partners.Area{{Country: "LT", City: "Vilnius"}, {Country: "LT", City: "Kaunas"}},
 				Fees: "Free", Schedule: "Tue and Thu 14:00–19:00", RequiredDocuments: []string{"Letters from the creditor or the bailiff"}},
 		}},
-	{partners.Organization{Name: "Namai Housing Foundation", Description: "Emergency rooms and rent guarantees in Vilnius.", Website: "https://namai.example", Phone: "+370 5 200 0002"},
+	{partners.Partner{Name: "Namai Housing Foundation", Description: "Emergency rooms and rent guarantees in Vilnius.", Website: "https://namai.example", Phone: "+370 5 200 0002"},
 		[]partners.Service{
 			{Name: "Emergency rooms", Description: "A room for up to three months while a lease is found.", NeedDomains: []string{"housing"},
 				Languages: []string{"lt", "ru", "en"}, Areas: []partners.Area{{Country: "LT", City: "Vilnius"}}, Eligibility: "Adults without a place to stay.", Fees: "Free"},
 			{Name: "Rent guarantee", Description: "Pays the deposit and guarantees the first six months of rent.", NeedDomains: []string{"housing", "income"},
 				Languages: []string{"lt", "ru"}, Areas: []partners.Area{{Country: "LT"}}, RequiredDocuments: []string{"Lease offer", "Proof of income or a job offer"}},
 		}},
-	{partners.Organization{Name: "Fundacja Nowy Start", Description: "Grants and psychological support for people rebuilding their lives in Poland.", Website: "https://nowystart.example", Email: "pomoc@nowystart.example"},
+	{partners.Partner{Name: "Fundacja Nowy Start", Description: "Grants and psychological support for people rebuilding their lives in Poland.", Website: "https://nowystart.example", Email: "pomoc@nowystart.example"},
 		[]partners.Service{
 			{Name: "Start grants", Description: "One-off financial aid of up to 2,000 PLN for the first months.", NeedDomains: []string{"income"},
 				Languages: []string{"pl", "ru", "uk", "be"}, Areas: []partners.Area{{Country: "PL"}}, ApplicationProcess: "A referral and a short interview.", Fees: "Free"},
 			{Name: "Psychological support", Description: "Up to twelve sessions with a psychologist, in person in Warsaw or online.", NeedDomains: []string{"mental_health"},
 				Languages: []string{"pl", "ru", "uk", "be"}, Areas: []partners.Area{{Country: "PL", City: "Warszawa"}}, Schedule: "Evenings and Saturdays"},
 		}},
-	{partners.Organization{Name: "Cesta domů z.s.", Description: "Re-entry support in Prague: housing first, retraining and family-law counselling.", Website: "https://cestadomu.example", Email: "info@cestadomu.example",
-		Contacts: []partners.Contact{{Name: "Petra Dvořáková", Title: "Social worker", Email: "petra@cestadomu.example"}, {Name: "Tomáš Král", Title: "Lawyer", Phone: "+420 600 000 301"}}},
+	{partners.Partner{Name: "Cesta domů z.s.", Description: "Re-entry support in Prague: housing first, retraining and family-law counselling.", Website: "https://cestadomu.example", Email: "info@cestadomu.example",
+		Contacts: []partners.ContactPerson{{Name: "Petra Dvořáková", Title: "Social worker", Email: "petra@cestadomu.example"}, {Name: "Tomáš Král", Title: "Lawyer", Phone: "+420 600 000 301"}}},
 		[]partners.Service{
 			{Name: "Retraining courses", Description: "Accredited courses: welding, forklift, cooking, basic IT.", NeedDomains: []string{"education", "employment"},
 				Languages: []string{"cs"}, Areas: []partners.Area{{Country: "CZ", City: "Praha"}}, Eligibility: "Released within the last two years.", Fees: "Free with a job-centre voucher"},
@@ -57,24 +57,24 @@ var demoDirectory = []demoOrganization{
 			{Name: "Family-law counselling", Description: "Custody, contact with children, maintenance and divorce.", NeedDomains: []string{"family", "legal_debt"},
 				Languages: []string{"cs", "en"}, Areas: []partners.Area{{Country: "CZ"}}, Fees: "Free"},
 		}},
-	{partners.Organization{Name: "Poradna dluhů Praha", Description: "Debt counselling and insolvency proposals.", Phone: "+420 222 000 400"},
+	{partners.Partner{Name: "Poradna dluhů Praha", Description: "Debt counselling and insolvency proposals.", Phone: "+420 222 000 400"},
 		[]partners.Service{
 			{Name: "Debt counselling and insolvency", Description: "A debt review, negotiation with creditors and an insolvency proposal.", NeedDomains: []string{"legal_debt"},
 				Languages: []string{"cs", "uk"}, Areas: []partners.Area{{Country: "CZ"}}, Schedule: "Mon–Fri 9:00–16:00", RequiredDocuments: []string{"All letters from creditors"}},
 		}},
-	{partners.Organization{Name: "Job Bridge Warszawa", Description: "Job placement for refugees and migrants.", Email: "jobs@jobbridge.example"},
+	{partners.Partner{Name: "Job Bridge Warszawa", Description: "Job placement for refugees and migrants.", Email: "jobs@jobbridge.example"},
 		[]partners.Service{
 			{Name: "Job placement", Description: "CV, interview practice and introductions to employers who hire without Polish.", NeedDomains: []string{"employment"},
 				Languages: []string{"uk", "ru", "en", "pl"}, Areas: []partners.Area{{Country: "PL", City: "Warszawa"}, {Country: "PL", City: "Kraków"}}},
 		}},
-	{partners.Organization{Name: "Neustart Berlin e.V.", Description: "Counselling for political emigrants in Germany.", Website: "https://neustart.example"},
+	{partners.Partner{Name: "Neustart Berlin e.V.", Description: "Counselling for political emigrants in Germany.", Website: "https://neustart.example"},
 		[]partners.Service{
 			{Name: "Trauma counselling", Description: "Psychological support after imprisonment and torture, online across Germany.", NeedDomains: []string{"mental_health"},
 				Languages: []string{"ru", "be", "de"}, Areas: []partners.Area{{Country: "DE"}}},
 			{Name: "Family reunion advice", Description: "Visas for family members and family law.", NeedDomains: []string{"family", "documents"},
 				Languages: []string{"ru", "de"}, Areas: []partners.Area{{Country: "DE", City: "Berlin"}}, Status: partners.TemporarilyClosed},
 		}},
-	{partners.Organization{Name: "Tbilisi Shelter Network", Description: "Short stays and help with a first rent in Georgia.", Phone: "+995 32 200 0500"},
+	{partners.Partner{Name: "Tbilisi Shelter Network", Description: "Short stays and help with a first rent in Georgia.", Phone: "+995 32 200 0500"},
 		[]partners.Service{
 			{Name: "Short-stay shelter", Description: "Up to one month in a shared flat.", NeedDomains: []string{"housing"},
 				Languages: []string{"ka", "ru", "en"}, Areas: []partners.Area{{Country: "GE", City: "Tbilisi"}}},
@@ -82,15 +82,15 @@ var demoDirectory = []demoOrganization{
 }
 
 // addDirectory stores the demo directory and returns its organisations in order.
-func (j *journey) addDirectory() ([]partners.Organization, error) {
-	var out []partners.Organization
+func (j *journey) addDirectory() ([]partners.Partner, error) {
+	var out []partners.Partner
 	for _, d := range demoDirectory {
-		o, err := j.st.CreateOrganization(j.ctx, d.org)
+		o, err := j.st.CreatePartner(j.ctx, d.org)
 		if err != nil {
 			return nil, fmt.Errorf("demo organisation %q: %w", d.org.Name, err)
 		}
 		for _, v := range d.services {
-			v.OrganizationID = o.ID
+			v.PartnerID = o.ID
 			if _, err := j.st.CreateService(j.ctx, v); err != nil {
 				return nil, fmt.Errorf("demo service %q: %w", v.Name, err)
 			}
@@ -130,10 +130,10 @@ var demoReferrals = []demoReferral{
 // through the partner's portal for the organisation with the demo partner
 // user, recorded by the coordinator for the others. The store's clock is
 // moved back to each moment.
-func (j *journey) addReferrals(orgs []partners.Organization) error {
+func (j *journey) addReferrals(orgs []partners.Partner) error {
 	services := map[string]partners.Service{}
 	for _, o := range orgs {
-		list, _, err := j.st.Services(j.ctx, store.ServiceFilter{OrganizationID: o.ID, AnyStatus: true}, store.Page{Limit: store.MaxLimit})
+		list, _, err := j.st.Services(j.ctx, store.ServiceFilter{PartnerID: o.ID, AnyStatus: true}, store.Page{Limit: store.MaxLimit})
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func (j *journey) addReferrals(orgs []partners.Organization) error {
 			continue
 		}
 		j.sum.Referrals++
-		side, by := partners.Partner, coord.ID
+		side, by := partners.SidePartner, coord.ID
 		if sent.Channel == partners.Portal {
 			by = partner.ID
 		}
@@ -185,7 +185,7 @@ func (j *journey) addReferrals(orgs []partners.Organization) error {
 			j.clock = at.Add(time.Duration(i+1) * 26 * time.Hour)
 			e := partners.Event{ReferralID: sent.ID, Status: m.status, Reason: m.reason, Message: m.message, Side: side, ByUser: by}
 			if m.status == partners.Withdrawn {
-				e.Side, e.ByUser = partners.Referrer, coord.ID
+				e.Side, e.ByUser = partners.SideReferrer, coord.ID
 			}
 			if m.status == partners.GotHelp {
 				e.Outcome = &cases.Outcome{Kind: outcomeFor(d.service), Note: m.message}

@@ -604,7 +604,7 @@ func readTables(c *collector, tabs map[string]*table) (partners.Directory, error
 	seen := ids{}
 	rows("organization", func(t *table, r []string, l loc) {
 		id, ok := seen.check(c, l.at("id"), t.get(r, "id"))
-		x := &xOrg{at: l, skip: !ok, o: partners.Organization{HSDSID: id, Name: t.get(r, "name"),
+		x := &xOrg{at: l, skip: !ok, o: partners.Partner{HSDSID: id, Name: t.get(r, "name"),
 			Description: t.get(r, "description"), Website: t.get(r, "website"), Email: t.get(r, "email")}}
 		if ok {
 			orgs[id] = x
@@ -631,7 +631,7 @@ func readTables(c *collector, tabs map[string]*table) (partners.Directory, error
 	seen = ids{}
 	rows("contact", func(t *table, r []string, l loc) {
 		id, ok := seen.check(c, l.at("id"), t.get(r, "id"))
-		x := &xContact{at: l, c: partners.Contact{Name: t.get(r, "name"), Title: t.get(r, "title"), Email: t.get(r, "email")}}
+		x := &xContact{at: l, c: partners.ContactPerson{Name: t.get(r, "name"), Title: t.get(r, "title"), Email: t.get(r, "email")}}
 		if ok {
 			contacts[id] = x
 		}

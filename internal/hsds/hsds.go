@@ -259,7 +259,7 @@ type item struct {
 
 type xContact struct {
 	at      loc
-	c       partners.Contact
+	c       partners.ContactPerson
 	phoneAt spot
 	phone   bool
 }
@@ -290,7 +290,7 @@ type xService struct {
 
 type xOrg struct {
 	at       loc
-	o        partners.Organization
+	o        partners.Partner
 	phoneAt  spot
 	phone    bool
 	contacts []*xContact
@@ -332,7 +332,7 @@ func finish(c *collector, orgs []*xOrg, services []*xService) (partners.Director
 		for _, s := range o.services {
 			org.Services = append(org.Services, s.s)
 		}
-		d.Organizations = append(d.Organizations, org)
+		d.Partners = append(d.Partners, org)
 	}
 	return d, nil
 }
@@ -342,7 +342,7 @@ func checkOrg(c *collector, x *xOrg) {
 	// places so that "contacts.N" finds its record.
 	var kept []*xContact
 	for _, xc := range x.contacts {
-		probe := partners.Organization{Contacts: []partners.Contact{xc.c}}
+		probe := partners.Partner{Contacts: []partners.ContactPerson{xc.c}}
 		probe.Normalize()
 		if len(probe.Contacts) == 1 {
 			kept = append(kept, xc)

@@ -27,7 +27,7 @@ const (
 )
 
 func sample() partners.Directory {
-	return partners.Directory{Organizations: []partners.Organization{
+	return partners.Directory{Partners: []partners.Partner{
 		{
 			HSDSID:      org1ID,
 			Name:        "  Vilnius   Shelter ",
@@ -35,7 +35,7 @@ func sample() partners.Directory {
 			Website:     "https://shelter.example.org",
 			Email:       "info@shelter.example.org",
 			Phone:       "+370 5 123 4567",
-			Contacts: []partners.Contact{
+			Contacts: []partners.ContactPerson{
 				{Name: "Ona Onaitė", Title: "Coordinator", Email: "ona@shelter.example.org", Phone: "+370 600 00001"},
 				{Name: "Jonas Jonaitis", Email: "jonas@shelter.example.org"},
 				{Name: "Rūta", Title: "Night desk", Phone: "+370 600 00003"},
@@ -75,7 +75,7 @@ func sample() partners.Directory {
 
 func normalized(d partners.Directory) partners.Directory {
 	var out partners.Directory
-	for _, o := range d.Organizations {
+	for _, o := range d.Partners {
 		o.Normalize()
 		var ss []partners.Service
 		for _, s := range o.Services {
@@ -83,7 +83,7 @@ func normalized(d partners.Directory) partners.Directory {
 			ss = append(ss, s)
 		}
 		o.Services = ss
-		out.Organizations = append(out.Organizations, o)
+		out.Partners = append(out.Partners, o)
 	}
 	return out
 }
@@ -174,7 +174,7 @@ func TestEmptyDirectory(t *testing.T) {
 	}
 	for _, data := range [][]byte{js, writePackage(t, partners.Directory{})} {
 		d, err := Read("x", data)
-		if err != nil || len(d.Organizations) != 0 {
+		if err != nil || len(d.Partners) != 0 {
 			t.Errorf("empty directory: %+v, %v", d, err)
 		}
 	}
@@ -196,10 +196,10 @@ func TestBareArray(t *testing.T) {
 
 func TestWriteNeedsIDs(t *testing.T) {
 	for name, change := range map[string]func(*partners.Directory){
-		"organisation without id": func(d *partners.Directory) { d.Organizations[0].HSDSID = "" },
-		"bad service id":          func(d *partners.Directory) { d.Organizations[0].Services[1].HSDSID = "42" },
-		"same service id":         func(d *partners.Directory) { d.Organizations[1].Services[0].HSDSID = svc1ID },
-		"same organisation id":    func(d *partners.Directory) { d.Organizations[2].HSDSID = org1ID },
+		"organisation without id": func(d *partners.Directory) { d.Partners[0].HSDSID = "" },
+		"bad service id":          func(d *partners.Directory) { d.Partners[0].Services[1].HSDSID = "42" },
+		"same service id":         func(d *partners.Directory) { d.Partners[1].Services[0].HSDSID = svc1ID },
+		"same organisation id":    func(d *partners.Directory) { d.Partners[2].HSDSID = org1ID },
 	} {
 		d := sample()
 		change(&d)
@@ -223,7 +223,7 @@ func TestProblemsError(t *testing.T) {
 func wantProblems(t *testing.T, d partners.Directory, err error, want ...Problem) {
 	t.Helper()
 	if !reflect.DeepEqual(d, partners.Directory{}) {
-		t.Errorf("got a directory with %d organisations", len(d.Organizations))
+		t.Errorf("got a directory with %d organisations", len(d.Partners))
 	}
 	var ps Problems
 	if !errors.As(err, &ps) {

@@ -132,9 +132,9 @@ func term(tax *jTaxonomy, code string) jTerm {
 
 // export turns the directory into HSDS objects with their identifiers.
 func export(d partners.Directory) ([]jOrg, error) {
-	orgs := make([]jOrg, 0, len(d.Organizations))
+	orgs := make([]jOrg, 0, len(d.Partners))
 	orgIDs, serviceIDs := map[string]bool{}, map[string]bool{}
-	for i, o := range d.Organizations {
+	for i, o := range d.Partners {
 		o.Normalize()
 		if !partners.ValidID(o.HSDSID) || orgIDs[o.HSDSID] {
 			return nil, fmt.Errorf("hsds: organisation %d has no HSDS id of its own", i+1)
@@ -489,7 +489,7 @@ func (p *jsonReader) org(v any) error {
 	x := &xOrg{at: l}
 	id, ok := p.ids[kOrg].check(p.c, l.at("id"), o.str("id"))
 	x.skip = !ok
-	x.o = partners.Organization{HSDSID: id, Name: o.str("name"), Description: o.str("description"),
+	x.o = partners.Partner{HSDSID: id, Name: o.str("name"), Description: o.str("description"),
 		Website: o.str("website"), Email: o.str("email")}
 	for _, ph := range o.list("phones") {
 		p.ids[kPhone].check(p.c, ph.l.at("id"), ph.str("id"))
@@ -502,7 +502,7 @@ func (p *jsonReader) org(v any) error {
 	for _, co := range o.list("contacts") {
 		cid, _ := p.ids[kContact].check(p.c, co.l.at("id"), co.str("id"))
 		co.parent("organization_id", id)
-		xc := &xContact{at: co.l, c: partners.Contact{Name: co.str("name"), Title: co.str("title"), Email: co.str("email")}}
+		xc := &xContact{at: co.l, c: partners.ContactPerson{Name: co.str("name"), Title: co.str("title"), Email: co.str("email")}}
 		for _, ph := range co.list("phones") {
 			p.ids[kPhone].check(p.c, ph.l.at("id"), ph.str("id"))
 			ph.parent("contact_id", cid)

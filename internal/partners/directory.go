@@ -4,7 +4,7 @@
 // service: their statuses, the fields they share and the rules of each step.
 //
 // Glossary words: Partner (an organisation of the directory; HSDS says
-// "organization", a word kept at the HSDS boundary, in internal/hsds),
+// "partner", a word kept at the HSDS boundary, in internal/hsds),
 // Service, Referral, Outcome (what a referral's help led to).
 package partners
 
@@ -44,26 +44,26 @@ var (
 // lower-case UUID.
 func ValidID(s string) bool { return uuidText.MatchString(s) }
 
-// Contact is a person at an organisation (HSDS contact with one phone).
-type Contact struct {
+// ContactPerson is a person at an organisation (HSDS contact with one phone).
+type ContactPerson struct {
 	Name  string `json:"name"`
 	Title string `json:"title"`
 	Email string `json:"email"`
 	Phone string `json:"phone"`
 }
 
-// Organization is a partner organisation (HSDS organization).
-type Organization struct {
+// Partner is a partner organisation (HSDS organization).
+type Partner struct {
 	ID int64 `json:"id"`
 	// HSDSID is the organisation's identifier in HSDS files (a UUID); an
 	// import finds the organisation by it.
-	HSDSID      string    `json:"hsds_id"`
-	Name        string    `json:"name"`
-	Description string    `json:"description"`
-	Website     string    `json:"website"`
-	Email       string    `json:"email"`
-	Phone       string    `json:"phone"`
-	Contacts    []Contact `json:"contacts"`
+	HSDSID      string          `json:"hsds_id"`
+	Name        string          `json:"name"`
+	Description string          `json:"description"`
+	Website     string          `json:"website"`
+	Email       string          `json:"email"`
+	Phone       string          `json:"phone"`
+	Contacts    []ContactPerson `json:"contacts"`
 	// Services are filled where a page or a file needs them.
 	Services []Service `json:"services,omitempty"`
 	// Users counts the organisation's active partner accounts: with none,
@@ -99,8 +99,8 @@ type Area struct {
 type Service struct {
 	ID                 int64         `json:"id"`
 	HSDSID             string        `json:"hsds_id"`
-	OrganizationID     int64         `json:"organization_id"`
-	OrganizationName   string        `json:"organization_name,omitempty"`
+	PartnerID          int64         `json:"partner_id"`
+	PartnerName        string        `json:"partner_name,omitempty"`
 	Name               string        `json:"name"`
 	Description        string        `json:"description"`
 	Status             ServiceStatus `json:"status"`
@@ -151,17 +151,17 @@ func (r Results) SuccessPercentText() string {
 }
 
 // Normalize trims the organisation's fields.
-func (o *Organization) Normalize() {
+func (o *Partner) Normalize() {
 	o.Name = strings.Join(strings.Fields(o.Name), " ")
 	o.HSDSID = strings.ToLower(strings.TrimSpace(o.HSDSID))
 	for _, p := range []*string{&o.Description, &o.Website, &o.Email, &o.Phone} {
 		*p = strings.TrimSpace(*p)
 	}
-	var cs []Contact
+	var cs []ContactPerson
 	for _, c := range o.Contacts {
 		c.Name, c.Title = strings.Join(strings.Fields(c.Name), " "), strings.TrimSpace(c.Title)
 		c.Email, c.Phone = strings.TrimSpace(c.Email), strings.TrimSpace(c.Phone)
-		if c != (Contact{}) {
+		if c != (ContactPerson{}) {
 			cs = append(cs, c)
 		}
 	}
@@ -170,7 +170,7 @@ func (o *Organization) Normalize() {
 
 // Validate checks the organisation; field names are the form's
 // ("contacts.1.email" for the second contact).
-func (o *Organization) Validate() error {
+func (o *Partner) Validate() error {
 	f := map[string]string{}
 	if o.HSDSID != "" && !ValidID(o.HSDSID) {
 		f["hsds_id"] = "validation.hsds_id"
@@ -312,7 +312,7 @@ func FormatAreas(areas []Area) string {
 
 // Directory is the whole directory: organisations with their services.
 type Directory struct {
-	Organizations []Organization `json:"organizations"`
+	Partners []Partner `json:"partners"`
 }
 
 func checkEmail(f map[string]string, field, v string) {

@@ -23,17 +23,17 @@ func TestWhoMovesAReferralWhere(t *testing.T) {
 		to   Status
 		ok   bool
 	}{
-		{Draft, Referrer, Withdrawn, true},
-		{Draft, Partner, Accepted, false},
-		{Sent, Partner, Accepted, true},
-		{Sent, Partner, GotHelp, false}, // accepted first
-		{Sent, Referrer, Accepted, false},
-		{Accepted, Partner, GotHelp, true},
-		{InProgress, Partner, CouldNotHelp, true},
-		{InProgress, Referrer, Withdrawn, true},
-		{GotHelp, Referrer, Withdrawn, false},
-		{Declined, Partner, Accepted, false},
-		{Withdrawn, Partner, Accepted, false},
+		{Draft, SideReferrer, Withdrawn, true},
+		{Draft, SidePartner, Accepted, false},
+		{Sent, SidePartner, Accepted, true},
+		{Sent, SidePartner, GotHelp, false}, // accepted first
+		{Sent, SideReferrer, Accepted, false},
+		{Accepted, SidePartner, GotHelp, true},
+		{InProgress, SidePartner, CouldNotHelp, true},
+		{InProgress, SideReferrer, Withdrawn, true},
+		{GotHelp, SideReferrer, Withdrawn, false},
+		{Declined, SidePartner, Accepted, false},
+		{Withdrawn, SidePartner, Accepted, false},
 	} {
 		if got := slices.Contains(Next(c.from, c.side), c.to); got != c.ok {
 			t.Errorf("%s → %s by the %s: %v, want %v", c.from, c.to, c.side, got, c.ok)
@@ -42,23 +42,23 @@ func TestWhoMovesAReferralWhere(t *testing.T) {
 }
 
 func TestEventCheck(t *testing.T) {
-	e := Event{Status: CouldNotHelp, Side: Partner, Message: "Tried."}
+	e := Event{Status: CouldNotHelp, Side: SidePartner, Message: "Tried."}
 	if f := fields(e.Check(Accepted)); f["reason"] == "" {
 		t.Fatalf("could not help without a reason: %v", f)
 	}
-	e = Event{Status: Sent, Side: Partner}
+	e = Event{Status: Sent, Side: SidePartner}
 	if f := fields(e.Check(Sent)); f["message"] == "" {
 		t.Fatalf("an update without a message: %v", f)
 	}
-	e = Event{Status: GotHelp, Side: Partner, Outcome: &cases.Outcome{Kind: "pony"}}
+	e = Event{Status: GotHelp, Side: SidePartner, Outcome: &cases.Outcome{Kind: "pony"}}
 	if f := fields(e.Check(Accepted)); f["outcome_kind"] == "" {
 		t.Fatalf("a bad outcome: %v", f)
 	}
-	e = Event{Status: Accepted, Side: Partner, Reason: NoCapacity, Outcome: &cases.Outcome{Kind: cases.JobFound}}
+	e = Event{Status: Accepted, Side: SidePartner, Reason: NoCapacity, Outcome: &cases.Outcome{Kind: cases.JobFound}}
 	if err := e.Check(Sent); err != nil || e.Reason != NoReason || e.Outcome != nil {
 		t.Fatalf("accepting drops the reason and the outcome: %v %+v", err, e)
 	}
-	if err := (&Event{Status: GotHelp, Side: Partner}).Check(Sent); !errs.Is(err, errs.KindConflict) {
+	if err := (&Event{Status: GotHelp, Side: SidePartner}).Check(Sent); !errs.Is(err, errs.KindConflict) {
 		t.Fatalf("got help before accepting: %v", err)
 	}
 }
@@ -101,7 +101,7 @@ func TestDirectoryRules(t *testing.T) {
 	if f := fields(v.Validate()); f["url"] != "validation.url" || len(f) != 1 {
 		t.Fatalf("a javascript: address: %v", f)
 	}
-	o := Organization{Name: "X", Email: "not an address", Contacts: []Contact{{}, {Name: "Jana", Email: "jana@"}}}
+	o := Partner{Name: "X", Email: "not an address", Contacts: []ContactPerson{{}, {Name: "Jana", Email: "jana@"}}}
 	o.Normalize()
 	if f := fields(o.Validate()); f["email"] == "" || f["contacts.0.email"] == "" || len(o.Contacts) != 1 {
 		t.Fatalf("organisation: %v %+v", f, o.Contacts)

@@ -45,19 +45,19 @@ const (
 // Reasons lists them.
 var Reasons = []Reason{NoCapacity, NotEligible, CouldNotReach, MenteeDeclined}
 
-// Channel is how a referral reaches the partner: through the partner
+// ReferralChannel is how a referral reaches the partner: through the partner
 // portal, or by phone or email when the organisation has no account (then
 // staff record the partner's answers).
-type Channel string
+type ReferralChannel string
 
 const (
-	Portal Channel = "portal"
-	Phone  Channel = "phone"
-	Email  Channel = "email"
+	Portal ReferralChannel = "portal"
+	Phone  ReferralChannel = "phone"
+	Email  ReferralChannel = "email"
 )
 
-// Channels lists them.
-var Channels = []Channel{Portal, Phone, Email}
+// ReferralChannels lists them.
+var ReferralChannels = []ReferralChannel{Portal, Phone, Email}
 
 // Field is a part of the mentee's record a referral may share. The case
 // code and the referral's own message are always shared; nothing else is
@@ -118,23 +118,23 @@ const (
 // asked, written for the partner) and Shared (the values of the shared
 // fields as they were when it was sent) are sealed under the mentee's key.
 type Referral struct {
-	ID               int64   `json:"id"`
-	CaseID           int64   `json:"case_id"`
-	ProgramID        int64   `json:"program_id"`
-	CaseCode         string  `json:"case_code"`
-	ServiceID        int64   `json:"service_id"`
-	ServiceName      string  `json:"service_name"`
-	OrganizationID   int64   `json:"organization_id"`
-	OrganizationName string  `json:"organization_name"`
-	Domain           string  `json:"domain"`
-	Message          string  `json:"message"`
-	Share            []Field `json:"share"`
+	ID          int64   `json:"id"`
+	CaseID      int64   `json:"case_id"`
+	ProgramID   int64   `json:"program_id"`
+	CaseCode    string  `json:"case_code"`
+	ServiceID   int64   `json:"service_id"`
+	ServiceName string  `json:"service_name"`
+	PartnerID   int64   `json:"partner_id"`
+	PartnerName string  `json:"partner_name"`
+	Domain      string  `json:"domain"`
+	Message     string  `json:"message"`
+	Share       []Field `json:"share"`
 	// Shared holds the shared values (field → text), filled on a referral
 	// read with its sealed parts once sent.
 	Shared  map[Field]string `json:"shared,omitempty"`
 	Status  Status           `json:"status"`
 	Reason  Reason           `json:"reason,omitempty"`
-	Channel Channel          `json:"channel"`
+	Channel ReferralChannel  `json:"channel"`
 	// Consent: the mentee agreed to share the chosen fields with this
 	// organisation; recorded by ConsentBy at ConsentAt, how in ConsentNote.
 	ConsentGiven  bool       `json:"consent_given"`
@@ -197,7 +197,7 @@ func (r *Referral) Validate(domains []string) error {
 			f["share"] = "validation.choice"
 		}
 	}
-	if !slices.Contains(Channels, r.Channel) {
+	if !slices.Contains(ReferralChannels, r.Channel) {
 		f["channel"] = "validation.choice"
 	}
 	if len(f) > 0 {
@@ -221,8 +221,8 @@ func (r *Referral) ReadyToSend() error {
 type Side string
 
 const (
-	Referrer Side = "referrer"
-	Partner  Side = "partner"
+	SideReferrer Side = "referrer"
+	SidePartner  Side = "partner"
 )
 
 // Next lists the statuses side may move a referral from s to. An event
@@ -230,14 +230,14 @@ const (
 // the referral is open.
 func Next(s Status, side Side) []Status {
 	switch side {
-	case Referrer:
+	case SideReferrer:
 		switch s {
 		case Draft:
 			return []Status{Sent, Withdrawn}
 		case Sent, Accepted, InProgress:
 			return []Status{s, Withdrawn}
 		}
-	case Partner:
+	case SidePartner:
 		switch s {
 		case Sent:
 			return []Status{Sent, Accepted, Declined}

@@ -123,9 +123,9 @@ func Can(u auth.User, a Action, programID int64) bool {
 	case DirectoryImport:
 		return u.Role == auth.Admin
 	case PartnerPortal:
-		return u.Role == auth.Partner && u.OrganizationID != 0
+		return u.Role == auth.Partner && u.PartnerID != 0
 	case ReferralList:
-		return u.Role == auth.Coordinator || u.Role == auth.Mentor || (u.Role == auth.Partner && u.OrganizationID != 0)
+		return u.Role == auth.Coordinator || u.Role == auth.Mentor || (u.Role == auth.Partner && u.PartnerID != 0)
 	}
 	return false
 }

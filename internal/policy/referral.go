@@ -29,7 +29,7 @@ func CanReferral(u auth.User, a Action, r store.ReferralRef) bool {
 		return false
 	}
 	staff := CanCase(u, CaseWork, CaseRef{ProgramID: r.ProgramID, MentorID: r.MentorID, PsychologistID: r.PsychologistID})
-	partner := u.Role == auth.Partner && u.OrganizationID != 0 && u.OrganizationID == r.OrganizationID &&
+	partner := u.Role == auth.Partner && u.PartnerID != 0 && u.PartnerID == r.PartnerID &&
 		r.Sent && r.Channel == partners.Portal
 	switch a {
 	case ReferralView:
@@ -65,9 +65,9 @@ func CheckReferral(ctx context.Context, a Action, r store.ReferralRef) error {
 // asPartner, record the answer a partner gave by phone or email
 // (ReferralAnswer, which a portal referral refuses them).
 func CheckReferralSide(ctx context.Context, r store.ReferralRef, asPartner bool) (partners.Side, error) {
-	side, act := partners.Referrer, ReferralSend
+	side, act := partners.SideReferrer, ReferralSend
 	if Actor(ctx).Role == auth.Partner || asPartner {
-		side, act = partners.Partner, ReferralAnswer
+		side, act = partners.SidePartner, ReferralAnswer
 	}
 	return side, CheckReferral(ctx, act, r)
 }
@@ -148,7 +148,7 @@ func EventsFor(u auth.User, evs []partners.Event) []partners.Event {
 		if e.Status == partners.Draft || e.From == partners.Draft && e.Status != partners.Sent {
 			continue
 		}
-		if e.Side == partners.Referrer {
+		if e.Side == partners.SideReferrer {
 			e.ByUser, e.ByName = 0, ""
 		}
 		out = append(out, e)

@@ -158,7 +158,7 @@ func (j *apiJourney) waiting(code, name string) (apiMentee, apiCase) {
 	if err := st.AssessNeeds(ctx, c.ID, []cases.Assessment{{Domain: "housing", Severity: cases.High, Status: cases.NotStarted}}, j.coord.ID); err != nil {
 		j.t.Fatal(err)
 	}
-	if _, err := st.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Waiting, ActorID: j.coord.ID}); err != nil {
+	if _, err := st.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Waiting, ActorID: j.coord.ID}); err != nil {
 		j.t.Fatal(err)
 	}
 	return m, c

@@ -21,7 +21,7 @@ import (
 
 // The JSON shapes of the directory's and the referrals' API, as far as the
 // tests read them.
-type apiOrganization struct {
+type apiPartner struct {
 	ID       int64  `json:"id"`
 	HSDSID   string `json:"hsds_id"`
 	Name     string `json:"name"`
@@ -37,14 +37,14 @@ type apiOrganization struct {
 }
 
 type apiService struct {
-	ID             int64    `json:"id"`
-	HSDSID         string   `json:"hsds_id"`
-	OrganizationID int64    `json:"organization_id"`
-	Name           string   `json:"name"`
-	Description    string   `json:"description"`
-	Status         string   `json:"status"`
-	Languages      []string `json:"languages"`
-	Areas          []struct {
+	ID          int64    `json:"id"`
+	HSDSID      string   `json:"hsds_id"`
+	PartnerID   int64    `json:"partner_id"`
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Status      string   `json:"status"`
+	Languages   []string `json:"languages"`
+	Areas       []struct {
 		Country string `json:"country"`
 		City    string `json:"city"`
 	} `json:"areas"`
@@ -104,7 +104,7 @@ func (j *apiJourney) partnerUser(orgID int64) apiPerson {
 	j.t.Helper()
 	ctx := context.Background()
 	u, err := j.a.store.CreateUser(ctx, auth.User{Email: fmt.Sprintf("partner-%d@partner.example", appCount.Add(1)),
-		Name: "Pat Partner", Role: auth.Partner, OrganizationID: orgID})
+		Name: "Pat Partner", Role: auth.Partner, PartnerID: orgID})
 	if err != nil {
 		j.t.Fatal(err)
 	}
@@ -129,15 +129,15 @@ func newReferralWorld(t *testing.T, a *app) *referralWorld {
 	w := &referralWorld{apiJourney: staffJourney(t, a)}
 	ctx := context.Background()
 	st := a.store
-	org := func(name string) partners.Organization {
-		o, err := st.CreateOrganization(ctx, partners.Organization{Name: name})
+	org := func(name string) partners.Partner {
+		o, err := st.CreatePartner(ctx, partners.Partner{Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return o
 	}
-	service := func(o partners.Organization, name, domain string) partners.Service {
-		v, err := st.CreateService(ctx, partners.Service{OrganizationID: o.ID, Name: name, NeedDomains: []string{domain}})
+	service := func(o partners.Partner, name, domain string) partners.Service {
+		v, err := st.CreateService(ctx, partners.Service{PartnerID: o.ID, Name: name, NeedDomains: []string{domain}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -180,7 +180,7 @@ func TestAPIPartnerDirectory(t *testing.T) {
 		if res.StatusCode != http.StatusCreated {
 			t.Fatalf("create organisation: %d %s", res.StatusCode, body)
 		}
-		legal := decodeJSON[apiOrganization](t, body)
+		legal := decodeJSON[apiPartner](t, body)
 		if res.Header.Get("Location") != fmt.Sprintf("/api/v1/partners/%d", legal.ID) || legal.Name != "Legal Aid Vilnius" ||
 			len(legal.HSDSID) != 36 || legal.Version != 1 || len(legal.Contacts) != 1 || legal.Services == nil {
 			t.Fatalf("created organisation: %q %s", res.Header.Get("Location"), body)
@@ -192,26 +192,26 @@ func TestAPIPartnerDirectory(t *testing.T) {
 			t.Errorf("bad emails: fields %v", f)
 		}
 		j.refused(j.coord, 422, "invalid", "POST", "/api/v1/partners", `{"name":"Unknown","founded":1990}`)
-		if list := decodeJSON[apiList[apiOrganization]](t, j.call(j.coord, 200, "GET", "/api/v1/partners", "")); len(list.Items) != 1 {
+		if list := decodeJSON[apiList[apiPartner]](t, j.call(j.coord, 200, "GET", "/api/v1/partners", "")); len(list.Items) != 1 {
 			t.Fatalf("refused organisations were stored: %+v", list.Items)
 		}
-		housing := decodeJSON[apiOrganization](t, j.call(j.admin, 201, "POST", "/api/v1/partners", `{"name":"Housing Desk","phone":"+370 600 00000"}`))
+		housing := decodeJSON[apiPartner](t, j.call(j.admin, 201, "POST", "/api/v1/partners", `{"name":"Housing Desk","phone":"+370 600 00000"}`))
 
 		service := func(body string) apiService {
 			t.Helper()
 			return decodeJSON[apiService](t, j.call(j.coord, 201, "POST", "/api/v1/services", body))
 		}
-		debt := service(fmt.Sprintf(`{"organization_id":%d,"name":"Debt counselling","need_domains":["legal_debt"],"languages":["ru","LT"],"areas":[{"country":"lt","city":"Vilnius"}]}`, legal.ID))
-		rooms := service(fmt.Sprintf(`{"organization_id":%d,"name":"Emergency rooms","need_domains":["housing"],"areas":[{"country":"LT"}]}`, housing.ID))
-		cv := service(fmt.Sprintf(`{"organization_id":%d,"name":"Online CV clinic","need_domains":["employment"],"languages":["ru"]}`, legal.ID))
+		debt := service(fmt.Sprintf(`{"partner_id":%d,"name":"Debt counselling","need_domains":["legal_debt"],"languages":["ru","LT"],"areas":[{"country":"lt","city":"Vilnius"}]}`, legal.ID))
+		rooms := service(fmt.Sprintf(`{"partner_id":%d,"name":"Emergency rooms","need_domains":["housing"],"areas":[{"country":"LT"}]}`, housing.ID))
+		cv := service(fmt.Sprintf(`{"partner_id":%d,"name":"Online CV clinic","need_domains":["employment"],"languages":["ru"]}`, legal.ID))
 		if debt.Status != "active" || !slices.Equal(debt.Languages, []string{"lt", "ru"}) || len(debt.Areas) != 1 || debt.Areas[0].Country != "LT" {
 			t.Fatalf("created service: %+v", debt)
 		}
 		f = fieldsOf(t, j.call(j.coord, 422, "POST", "/api/v1/services", `{"name":"Nowhere","need_domains":["housing"]}`))
-		if f["organization_id"] == "" {
+		if f["partner_id"] == "" {
 			t.Errorf("a service without its organisation: fields %v", f)
 		}
-		f = fieldsOf(t, j.call(j.coord, 422, "POST", "/api/v1/services", fmt.Sprintf(`{"organization_id":%d,"name":"Bad","need_domains":[],"email":"nope","languages":["english"]}`, legal.ID)))
+		f = fieldsOf(t, j.call(j.coord, 422, "POST", "/api/v1/services", fmt.Sprintf(`{"partner_id":%d,"name":"Bad","need_domains":[],"email":"nope","languages":["english"]}`, legal.ID)))
 		if f["need_domains"] == "" || f["email"] == "" || f["languages"] == "" {
 			t.Errorf("a bad service: fields %v", f)
 		}
@@ -233,8 +233,8 @@ func TestAPIPartnerDirectory(t *testing.T) {
 			"?country=lt&city=vilnius": {"Debt counselling", "Emergency rooms", "Online CV clinic"},
 			"?country=CZ":              {"Online CV clinic"},
 			"?need=legal_debt&language=ru&country=LT": {"Debt counselling"},
-			"?q=housing": {"Emergency rooms"},
-			fmt.Sprintf("?organization_id=%d", legal.ID): {"Debt counselling", "Online CV clinic"},
+			"?q=housing":                            {"Emergency rooms"},
+			fmt.Sprintf("?partner_id=%d", legal.ID): {"Debt counselling", "Online CV clinic"},
 		} {
 			if got := names(query); !slices.Equal(got, want) {
 				t.Errorf("GET /services%s: %q, want %q", query, got, want)
@@ -277,7 +277,7 @@ func TestAPIPartnerDirectory(t *testing.T) {
 		}
 
 		opath := fmt.Sprintf("/api/v1/partners/%d", legal.ID)
-		o := decodeJSON[apiOrganization](t, j.call(j.coord, 200, "PATCH", opath, `{"version":1,"phone":"+370 5 000 0000"}`))
+		o := decodeJSON[apiPartner](t, j.call(j.coord, 200, "PATCH", opath, `{"version":1,"phone":"+370 5 000 0000"}`))
 		if o.Version != 2 || o.Phone != "+370 5 000 0000" || o.Name != "Legal Aid Vilnius" || o.Email != "help@legalaid.example" ||
 			o.Website != "https://legalaid.example" || len(o.Contacts) != 1 || o.Contacts[0].Name != "Rasa" || len(o.Services) != 2 {
 			t.Fatalf("patched organisation: %+v", o)
@@ -286,11 +286,11 @@ func TestAPIPartnerDirectory(t *testing.T) {
 		if f := fieldsOf(t, j.call(j.coord, 422, "PATCH", opath, `{"version":2,"email":"@legalaid"}`)); f["email"] == "" {
 			t.Errorf("an organisation PATCH with a bad email: fields %v", f)
 		}
-		got := decodeJSON[apiOrganization](t, j.call(j.psych, 200, "GET", opath, ""))
+		got := decodeJSON[apiPartner](t, j.call(j.psych, 200, "GET", opath, ""))
 		if got.Version != 2 || len(got.Services) != 2 || got.Services[0].Name != "Debt counselling" || got.Services[1].ID != cv.ID {
 			t.Errorf("organisation with services: %+v", got)
 		}
-		if list := decodeJSON[apiList[apiOrganization]](t, j.call(j.mentor, 200, "GET", "/api/v1/partners?q=legal", "")); len(list.Items) != 1 || list.Items[0].ID != legal.ID {
+		if list := decodeJSON[apiList[apiPartner]](t, j.call(j.mentor, 200, "GET", "/api/v1/partners?q=legal", "")); len(list.Items) != 1 || list.Items[0].ID != legal.ID {
 			t.Errorf("organisations named legal: %+v", list.Items)
 		}
 		j.refused(j.coord, 404, "not_found", "GET", "/api/v1/partners/999999", "")
@@ -302,7 +302,7 @@ func TestAPIPartnerDirectory(t *testing.T) {
 			j.refused(p, 403, "forbidden", "GET", "/api/v1/services", "")
 			j.refused(p, 403, "forbidden", "GET", opath, "")
 		}
-		j.refused(j.mentor, 403, "forbidden", "POST", "/api/v1/services", fmt.Sprintf(`{"organization_id":%d,"name":"By a mentor","need_domains":["housing"]}`, legal.ID))
+		j.refused(j.mentor, 403, "forbidden", "POST", "/api/v1/services", fmt.Sprintf(`{"partner_id":%d,"name":"By a mentor","need_domains":["housing"]}`, legal.ID))
 		j.refused(j.psych, 403, "forbidden", "PATCH", opath, `{"version":2,"name":"By a psychologist"}`)
 	})
 }
@@ -350,7 +350,7 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 		if len(inbox.Items) != 1 || decodeJSON[apiReferral](t, string(inbox.Items[0])).ID != r.ID || strings.Contains(body, `"case_id"`) {
 			t.Fatalf("partner inbox: %s", body)
 		}
-		if n := auditCount(t, a, "referral.inbox_read", "organization"); n != 1 {
+		if n := auditCount(t, a, "referral.inbox_read", "partner"); n != 1 {
 			t.Errorf("inbox reads audited: %d, want 1", n)
 		}
 		if list := decodeJSON[apiList[apiReferral]](t, w.call(w.partner, 200, "GET", "/api/v1/referrals?open=true&status=sent", "")); len(list.Items) != 1 {
@@ -363,7 +363,7 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 
 		// One referral, as the partner reads it: what it shares, nothing of the case.
 		body = w.call(w.partner, 200, "GET", rpath, "")
-		allowed := []string{"answered_at", "case_code", "domain", "id", "message", "organization_id", "organization_name", "reason",
+		allowed := []string{"answered_at", "case_code", "domain", "id", "message", "partner_id", "partner_name", "reason",
 			"sent_at", "service_id", "service_name", "share", "shared", "status", "updated_at", "version"}
 		got := keysOf(t, body)
 		for _, k := range got {
@@ -581,10 +581,10 @@ func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
 	directoryEngines(t, func(t *testing.T, fresh func() *app) {
 		a := fresh()
 		j := staffJourney(t, a)
-		legal := decodeJSON[apiOrganization](t, j.call(j.coord, 201, "POST", "/api/v1/partners",
+		legal := decodeJSON[apiPartner](t, j.call(j.coord, 201, "POST", "/api/v1/partners",
 			`{"name":"Legal Aid Vilnius","email":"help@legalaid.example","phone":"+370 5 000 0000","contacts":[{"name":"Rasa","title":"Lawyer","email":"rasa@legalaid.example"}]}`))
-		j.call(j.coord, 201, "POST", "/api/v1/services", fmt.Sprintf(`{"organization_id":%d,"name":"Debt counselling","need_domains":["legal_debt","income"],"languages":["ru","lt"],"areas":[{"country":"LT","city":"Vilnius"},{"country":"LV"}],"required_documents":["Passport"]}`, legal.ID))
-		j.call(j.coord, 201, "POST", "/api/v1/services", fmt.Sprintf(`{"organization_id":%d,"name":"Emergency rooms","status":"temporarily closed","need_domains":["housing"]}`, legal.ID))
+		j.call(j.coord, 201, "POST", "/api/v1/services", fmt.Sprintf(`{"partner_id":%d,"name":"Debt counselling","need_domains":["legal_debt","income"],"languages":["ru","lt"],"areas":[{"country":"LT","city":"Vilnius"},{"country":"LV"}],"required_documents":["Passport"]}`, legal.ID))
+		j.call(j.coord, 201, "POST", "/api/v1/services", fmt.Sprintf(`{"partner_id":%d,"name":"Emergency rooms","status":"temporarily closed","need_domains":["housing"]}`, legal.ID))
 		want := directoryOf(j)
 
 		res, export := j.a.withBearer(j.coord.token, "GET", "/api/v1/directory/hsds", "")
@@ -628,13 +628,13 @@ func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
 			t.Fatalf("import: %d %s", res.StatusCode, body)
 		}
 		counts := decodeJSON[map[string]int](t, body)
-		if counts["organizations_created"] != 1 || counts["services_created"] != 2 || counts["organizations_updated"] != 0 {
+		if counts["partners_created"] != 1 || counts["services_created"] != 2 || counts["partners_updated"] != 0 {
 			t.Errorf("import counts: %v", counts)
 		}
 		if got := directoryOf(jb); !slices.Equal(got, want) {
 			t.Errorf("imported services:\n%q\nwant\n%q", got, want)
 		}
-		org := decodeJSON[apiList[apiOrganization]](t, jb.call(jb.coord, 200, "GET", "/api/v1/partners", "")).Items
+		org := decodeJSON[apiList[apiPartner]](t, jb.call(jb.coord, 200, "GET", "/api/v1/partners", "")).Items
 		if len(org) != 1 || org[0].HSDSID != legal.HSDSID || org[0].Email != legal.Email || len(org[0].Contacts) != 1 || org[0].Contacts[0].Name != "Rasa" {
 			t.Errorf("imported organisation: %+v", org)
 		}
@@ -693,7 +693,7 @@ func TestAPIDirectoryHSDSExportAndImport(t *testing.T) {
 		if got := directoryOf(jd); len(got) != 0 {
 			t.Errorf("a broken file imported %q", got)
 		}
-		if list := decodeJSON[apiList[apiOrganization]](t, jd.call(jd.coord, 200, "GET", "/api/v1/partners", "")); len(list.Items) != 0 {
+		if list := decodeJSON[apiList[apiPartner]](t, jd.call(jd.coord, 200, "GET", "/api/v1/partners", "")); len(list.Items) != 0 {
 			t.Errorf("a broken file imported organisations: %+v", list.Items)
 		}
 	})

@@ -40,7 +40,7 @@ func (a *app) makeCase(cs caseSetup) cases.Case {
 	}
 	move := func(to cases.State, reason cases.ClosureReason) {
 		a.t.Helper()
-		_, err := a.store.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: to, ClosureReason: reason, Reason: "test", ActorID: cs.By.ID})
+		_, err := a.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: to, ClosureReason: reason, Reason: "test", ActorID: cs.By.ID})
 		must(err, "transition to "+string(to))
 	}
 	if cs.Psychologist != 0 {

@@ -64,7 +64,7 @@ func TestClosingStepByStep(t *testing.T) {
 		}
 
 		// Readiness is asked on the overview page (a transition).
-		if _, err := a.store.Transition(ctx, store.TransitionRequest{CaseID: tm.c.ID, To: cases.Closing, Reason: "ready", ActorID: tm.coord.ID}); err != nil {
+		if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: tm.c.ID, To: cases.Closing, Reason: "ready", ActorID: tm.coord.ID}); err != nil {
 			t.Fatal(err)
 		}
 		res, body = a.do("GET", tm.tab("closing"), nil)
@@ -136,7 +136,7 @@ func TestClosingStepByStep(t *testing.T) {
 		wantPage(t, "outcome recorded", res, body, 200, "Job found", "Welder at the shipyard")
 
 		// Closed as completed (on the overview page): the follow-ups are due.
-		if _, err := a.store.Transition(ctx, store.TransitionRequest{CaseID: tm.c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: tm.coord.ID}); err != nil {
+		if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: tm.c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: tm.coord.ID}); err != nil {
 			t.Fatal(err)
 		}
 		res, body = a.do("GET", tm.tab("closing"), nil)

@@ -29,7 +29,7 @@ type partnerWorld struct {
 	partnerS, strangerS string
 	c                   cases.Case
 	portalSvc, phoneSvc partners.Service
-	otherOrg            partners.Organization
+	otherOrg            partners.Partner
 	programID           int64
 }
 
@@ -53,8 +53,8 @@ func newPartnerWorld(t *testing.T) *partnerWorld {
 	if err := a.store.SaveHistory(ctx, cases.History{MenteeID: m.ID, Version: 1, Parts: map[cases.HistoryPart]string{cases.Persecution: "Searched in 2021"}}); err != nil {
 		t.Fatal(err)
 	}
-	org := func(name string) partners.Organization {
-		o, err := a.store.CreateOrganization(ctx, partners.Organization{Name: name})
+	org := func(name string) partners.Partner {
+		o, err := a.store.CreatePartner(ctx, partners.Partner{Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,14 +62,14 @@ func newPartnerWorld(t *testing.T) *partnerWorld {
 	}
 	legal, phone := org("Legal Aid Centre"), org("Housing Desk")
 	w.otherOrg = org("Praha Jobs")
-	if w.portalSvc, err = a.store.CreateService(ctx, partners.Service{OrganizationID: legal.ID, Name: "Debt counselling", NeedDomains: []string{"legal_debt"}}); err != nil {
+	if w.portalSvc, err = a.store.CreateService(ctx, partners.Service{PartnerID: legal.ID, Name: "Debt counselling", NeedDomains: []string{"legal_debt"}}); err != nil {
 		t.Fatal(err)
 	}
-	if w.phoneSvc, err = a.store.CreateService(ctx, partners.Service{OrganizationID: phone.ID, Name: "Emergency rooms", NeedDomains: []string{"housing"}}); err != nil {
+	if w.phoneSvc, err = a.store.CreateService(ctx, partners.Service{PartnerID: phone.ID, Name: "Emergency rooms", NeedDomains: []string{"housing"}}); err != nil {
 		t.Fatal(err)
 	}
 	partnerUser := func(orgID int64) (auth.User, string) {
-		u, err := a.store.CreateUser(ctx, auth.User{Email: fmt.Sprintf("partner%d@example.org", appCount.Add(1)), Role: auth.Partner, OrganizationID: orgID})
+		u, err := a.store.CreateUser(ctx, auth.User{Email: fmt.Sprintf("partner%d@example.org", appCount.Add(1)), Role: auth.Partner, PartnerID: orgID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +181,7 @@ func TestReferralPagesNeedConsentAndKeepWhatWasTyped(t *testing.T) {
 	if inbox := a.w1Get(w.partnerS, "/referrals", http.StatusOK); !strings.Contains(inbox, "Debt counselling") {
 		t.Fatal("the partner's inbox lacks the referral")
 	}
-	if a.audited("referral.read", "referral", id) == 0 || a.audited("referral.inbox_read", "organization", w.partner.OrganizationID) == 0 {
+	if a.audited("referral.read", "referral", id) == 0 || a.audited("referral.inbox_read", "partner", w.partner.PartnerID) == 0 {
 		t.Fatal("the partner's reads are not audited")
 	}
 
@@ -329,11 +329,11 @@ func TestDirectoryPagesAndImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := a.store.Directory(context.Background())
-	if len(got.Organizations) != len(want.Organizations) {
-		t.Fatalf("imported %d organisations, exported %d", len(got.Organizations), len(want.Organizations))
+	if len(got.Partners) != len(want.Partners) {
+		t.Fatalf("imported %d organisations, exported %d", len(got.Partners), len(want.Partners))
 	}
-	for i := range want.Organizations {
-		if got.Organizations[i].HSDSID != want.Organizations[i].HSDSID || len(got.Organizations[i].Services) != len(want.Organizations[i].Services) {
+	for i := range want.Partners {
+		if got.Partners[i].HSDSID != want.Partners[i].HSDSID || len(got.Partners[i].Services) != len(want.Partners[i].Services) {
 			t.Fatalf("organisation %d differs after the round trip", i)
 		}
 	}
@@ -352,7 +352,7 @@ func TestDirectoryPagesAndImport(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "broken.json") || !strings.Contains(body, ".name") {
 		t.Fatalf("broken import: %d %s", res.StatusCode, body)
 	}
-	if d, _ := c.store.Directory(context.Background()); len(d.Organizations) != 0 {
+	if d, _ := c.store.Directory(context.Background()); len(d.Partners) != 0 {
 		t.Fatal("a broken file imported something")
 	}
 }

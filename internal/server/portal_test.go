@@ -62,7 +62,7 @@ func (w *portalWorld) portalIntake(name string) (cases.Mentee, cases.Case) {
 
 func (w *portalWorld) move(caseID int64, to cases.State) {
 	w.a.t.Helper()
-	if _, err := w.a.store.Transition(context.Background(), store.TransitionRequest{CaseID: caseID, To: to, Reason: "test", ActorID: w.coordinator.ID}); err != nil {
+	if _, err := w.a.store.Transition(context.Background(), store.TransitionInput{CaseID: caseID, To: to, Reason: "test", ActorID: w.coordinator.ID}); err != nil {
 		w.a.t.Fatalf("move to %s: %v", to, err)
 	}
 }
@@ -458,7 +458,7 @@ func TestPortalAfterClosing(t *testing.T) {
 	if err := a.store.SaveFeedback(ctx, cases.Feedback{CaseID: w.c.ID, Declined: true, RecordedBy: w.coordinator.ID}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.store.Transition(ctx, store.TransitionRequest{CaseID: w.c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: w.coordinator.ID}); err != nil {
+	if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: w.c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: w.coordinator.ID}); err != nil {
 		t.Fatal(err)
 	}
 	w.as(w.menteeToken)

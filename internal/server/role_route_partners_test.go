@@ -17,7 +17,7 @@ import (
 // through the portal), another organisation with an account, and an
 // organisation without one (its referrals go by phone).
 type fixtureDirectory struct {
-	own, other, phone          partners.Organization
+	own, other, phone          partners.Partner
 	ownSvc, otherSvc, phoneSvc partners.Service
 }
 
@@ -28,18 +28,18 @@ func (w *world) directory() *fixtureDirectory {
 	}
 	ctx := context.Background()
 	d := &fixtureDirectory{}
-	org := func(name string, account bool) (partners.Organization, partners.Service) {
-		o, err := w.a.store.CreateOrganization(ctx, partners.Organization{Name: name})
+	org := func(name string, account bool) (partners.Partner, partners.Service) {
+		o, err := w.a.store.CreatePartner(ctx, partners.Partner{Name: name})
 		if err != nil {
 			w.a.t.Fatal(err)
 		}
-		v, err := w.a.store.CreateService(ctx, partners.Service{OrganizationID: o.ID, Name: name + " service", NeedDomains: []string{"housing"}})
+		v, err := w.a.store.CreateService(ctx, partners.Service{PartnerID: o.ID, Name: name + " service", NeedDomains: []string{"housing"}})
 		if err != nil {
 			w.a.t.Fatal(err)
 		}
 		if account {
 			u, _ := w.a.signedIn(fmt.Sprintf("fixture-partner-%d@example.org", w.next()), auth.Partner)
-			w.toOrganization(u, o.ID)
+			w.toPartner(u, o.ID)
 		}
 		return o, v
 	}
@@ -50,13 +50,13 @@ func (w *world) directory() *fixtureDirectory {
 	return d
 }
 
-func (w *world) toOrganization(u auth.User, orgID int64) auth.User {
+func (w *world) toPartner(u auth.User, orgID int64) auth.User {
 	w.a.t.Helper()
 	cur, err := w.a.store.GetUser(context.Background(), u.ID)
 	if err != nil {
 		w.a.t.Fatal(err)
 	}
-	cur.OrganizationID = orgID
+	cur.PartnerID = orgID
 	out, err := w.a.store.UpdateUser(context.Background(), cur, cur.UpdatedAt)
 	if err != nil {
 		w.a.t.Fatal(err)
@@ -65,10 +65,10 @@ func (w *world) toOrganization(u auth.User, orgID int64) auth.User {
 	return out
 }
 
-// joinOrganization makes a partner user of the loop a member of the
+// joinPartner makes a partner user of the loop a member of the
 // directory's own organisation.
-func (w *world) joinOrganization(u auth.User) auth.User {
-	return w.toOrganization(u, w.directory().own.ID)
+func (w *world) joinPartner(u auth.User) auth.User {
+	return w.toPartner(u, w.directory().own.ID)
 }
 
 // referralFor makes a referral a referralRecord fixture acts on, by
@@ -217,7 +217,7 @@ func init() {
 	}}
 	f["GET "+v+"/services"] = apiCall("GET", v+"/services?need=housing", nil)
 	f["POST "+v+"/services"] = fixture{noRecord, func(w *world, _ auth.User, _ bool) call {
-		return call{method: "POST", path: v + "/services", json: fmt.Sprintf(`{"organization_id":%d,"name":"API service %d","need_domains":["income"]}`,
+		return call{method: "POST", path: v + "/services", json: fmt.Sprintf(`{"partner_id":%d,"name":"API service %d","need_domains":["income"]}`,
 			w.directory().phone.ID, w.next())}
 	}}
 	f["GET "+v+"/services/{id}"] = svcPath(v + "/services/%d")

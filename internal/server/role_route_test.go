@@ -311,7 +311,7 @@ func roleByRoute(t *testing.T, a *app, shard string) {
 				u, _ := a.signedIn(fmt.Sprintf("%s-%d@example.org", role, w.next()), role, programs...)
 				u.Status = auth.StatusActive // signedIn set the password, which activated them
 				if role == auth.Partner {
-					u = w.joinOrganization(u)
+					u = w.joinPartner(u)
 				}
 				type try struct {
 					own     bool

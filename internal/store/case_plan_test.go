@@ -70,7 +70,7 @@ func newPlanFixture(t *testing.T, opts Options) planFixture {
 			opened := now.Add(-time.Duration(i) * time.Hour)
 			due, quiet := noDue, noDue
 			var mentor any
-			if state.Supported() {
+			if state.SupportedByMentor() {
 				due = opened.Add(time.Duration(i%200) * time.Hour)
 				mentor = mentors[i%len(mentors)]
 			}

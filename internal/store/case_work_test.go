@@ -80,7 +80,7 @@ func (f *workFixture) intake(t *testing.T, code string) cases.Case {
 // move asks for a transition and fails the test when it is refused.
 func (f *workFixture) move(t *testing.T, caseID int64, to cases.State, reason cases.ClosureReason, why string) cases.Case {
 	t.Helper()
-	c, err := f.s.Transition(f.ctx, store.TransitionRequest{CaseID: caseID, To: to, ClosureReason: reason, Reason: why, ActorID: f.coord.ID})
+	c, err := f.s.Transition(f.ctx, store.TransitionInput{CaseID: caseID, To: to, ClosureReason: reason, Reason: why, ActorID: f.coord.ID})
 	if err != nil {
 		t.Fatalf("move case to %s: %v", to, err)
 	}

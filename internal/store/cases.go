@@ -381,8 +381,8 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 	})
 }
 
-// TransitionRequest asks for a case to move to another state.
-type TransitionRequest struct {
+// TransitionInput asks for a case to move to another state.
+type TransitionInput struct {
 	CaseID        int64
 	To            cases.State
 	ClosureReason cases.ClosureReason // when To is closed
@@ -421,7 +421,7 @@ func (s *Store) caseFacts(ctx context.Context, tx *sql.Tx, ct caseTx) (cases.Fac
 // what the move implies: closing ends the match and frees the mentor's
 // capacity, a completed closure schedules the follow-ups, reopening starts
 // a new period. It returns the case as stored.
-func (s *Store) Transition(ctx context.Context, tr TransitionRequest) (cases.Case, error) {
+func (s *Store) Transition(ctx context.Context, tr TransitionInput) (cases.Case, error) {
 	reason := strings.TrimSpace(tr.Reason)
 	bad := map[string]string{}
 	text.Check(bad, "reason", reason, false, true, cases.MaxReason)

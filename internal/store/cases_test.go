@@ -18,7 +18,7 @@ import (
 
 // refused asserts that a transition is refused with the message key and
 // leaves the case as it was.
-func (j *journey) refused(tr store.TransitionRequest, key string) {
+func (j *journey) refused(tr store.TransitionInput, key string) {
 	j.t.Helper()
 	before, err := j.s.GetCase(j.ctx, tr.CaseID)
 	j.fatal(err)
@@ -37,8 +37,8 @@ func (j *journey) refused(tr store.TransitionRequest, key string) {
 	}
 }
 
-func to(c cases.Case, s cases.State) store.TransitionRequest {
-	return store.TransitionRequest{CaseID: c.ID, To: s}
+func to(c cases.Case, s cases.State) store.TransitionInput {
+	return store.TransitionInput{CaseID: c.ID, To: s}
 }
 
 // Every rule of the journey: refused with what must happen first, allowed
@@ -71,14 +71,14 @@ func TestTransitionRules(t *testing.T) {
 		c = j.move(c.ID, cases.Active)
 
 		j.refused(to(c, cases.Waiting), "case.refused.end_match")
-		j.refused(store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed}, "case.refused.ask_readiness")
+		j.refused(store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed}, "case.refused.ask_readiness")
 		c = j.move(c.ID, cases.Closing)
 		steps, err := j.s.ClosingOf(j.ctx, c.ID, 1)
 		j.fatal(err)
 		if steps.ReadinessAskedAt == nil || steps.ReadinessAskedBy != j.coord.ID {
 			t.Errorf("closing steps %+v, want readiness asked by the coordinator", steps)
 		}
-		complete := store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed}
+		complete := store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed}
 		j.refused(complete, "case.refused.agreement")
 		j.fatal(j.s.RecordAgreement(j.ctx, c.ID, j.coord.ID, false))
 		j.refused(complete, "case.refused.final_meeting")
@@ -93,12 +93,12 @@ func TestTransitionRules(t *testing.T) {
 		j.fatal(j.s.RecordAgreement(j.ctx, c.ID, j.coord.ID, false))
 		j.fatal(j.s.RecordFinalMeeting(j.ctx, c.ID, j.psych.ID))
 
-		_, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ActorID: j.coord.ID})
+		_, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ActorID: j.coord.ID})
 		wantField(t, "closure without a reason", err, errs.KindInvalid, "closure_reason", "validation.required")
-		_, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Active, ActorID: j.coord.ID,
+		_, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c.ID, To: cases.Active, ActorID: j.coord.ID,
 			Outcomes: []cases.Outcome{{Kind: cases.JobFound}}})
 		wantField(t, "outcomes without a closure", err, errs.KindInvalid, "outcomes", "validation.outcomes_with_closure")
-		_, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
+		_, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
 			ActorID: j.coord.ID, Outcomes: []cases.Outcome{{Kind: cases.JobFound}, {Kind: cases.OtherOutcome}}})
 		wantField(t, "an invalid outcome", err, errs.KindInvalid, "note", "validation.required")
 		if got, _ := j.s.GetCase(j.ctx, c.ID); got.State != cases.Closing {
@@ -109,7 +109,7 @@ func TestTransitionRules(t *testing.T) {
 		}
 
 		j.advance(time.Hour)
-		c, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
+		c, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
 			Reason: "Plan done", ActorID: j.coord.ID, Outcomes: []cases.Outcome{{Kind: cases.JobFound}, {Kind: cases.HousingSecured}}})
 		j.fatal(err)
 		if c.State != cases.Closed || c.ClosureReason != cases.Completed || c.MentorID != 0 || c.ContactDueAt != nil || !c.StateSince.Equal(j.now()) {
@@ -134,7 +134,7 @@ func TestTransitionRules(t *testing.T) {
 			}
 		}
 		j.refused(to(c, cases.Active), "case.refused.closed")
-		j.refused(store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, Reason: "again"}, "case.refused.closed")
+		j.refused(store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, Reason: "again"}, "case.refused.closed")
 
 		// Reopen: a new period on the same case, history kept.
 		j.advance(24 * time.Hour)
@@ -171,9 +171,9 @@ func TestTransitionRules(t *testing.T) {
 
 		// Withdrawn, transferred, lost contact: from any open state, with a reason.
 		_, c2 := j.intake(j.prog.ID, person("HW-0002", "Ivan Piatrou", 1980), cases.Referred)
-		_, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c2.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, ActorID: j.coord.ID})
+		_, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c2.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, ActorID: j.coord.ID})
 		wantField(t, "withdrawal without a reason", err, errs.KindInvalid, "reason", "case.refused.reason_required")
-		c2, err = j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c2.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, Reason: "Moved abroad", ActorID: j.coord.ID})
+		c2, err = j.s.Transition(j.ctx, store.TransitionInput{CaseID: c2.ID, To: cases.Closed, ClosureReason: cases.Withdrawn, Reason: "Moved abroad", ActorID: j.coord.ID})
 		j.fatal(err)
 		if c2.ClosureReason != cases.Withdrawn {
 			t.Errorf("closure reason %q", c2.ClosureReason)
@@ -181,7 +181,7 @@ func TestTransitionRules(t *testing.T) {
 		if fu, _ := j.s.FollowUps(j.ctx, c2.ID); len(fu) != 0 {
 			t.Errorf("%d follow-ups of a withdrawn case, want none", len(fu))
 		}
-		if _, err := j.s.Transition(j.ctx, store.TransitionRequest{CaseID: c2.ID + 100, To: cases.Intake}); !errs.Is(err, errs.KindNotFound) {
+		if _, err := j.s.Transition(j.ctx, store.TransitionInput{CaseID: c2.ID + 100, To: cases.Intake}); !errs.Is(err, errs.KindNotFound) {
 			t.Errorf("transition of a missing case: %v", err)
 		}
 	})
@@ -453,7 +453,7 @@ func TestListCases(t *testing.T) {
 		all[7] = j.active(all[7], j.mentor.ID)
 		j.advance(time.Minute)
 		all[8] = j.active(all[8], j.mentor2.ID)
-		_, err := j.s.Transition(j.ctx, store.TransitionRequest{CaseID: all[9].ID, To: cases.Closed, ClosureReason: cases.LostContact, Reason: "No answer", ActorID: j.coord.ID})
+		_, err := j.s.Transition(j.ctx, store.TransitionInput{CaseID: all[9].ID, To: cases.Closed, ClosureReason: cases.LostContact, Reason: "No answer", ActorID: j.coord.ID})
 		j.fatal(err)
 
 		scope := store.CaseScope{ProgramIDs: []int64{j.prog.ID}}

@@ -37,7 +37,7 @@ func TestClosingStepByStep(t *testing.T) {
 			t.Fatalf("closing after readiness asked: %+v %v", cs, err)
 		}
 		complete := func() error {
-			_, err := s.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: f.coord.ID,
+			_, err := s.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: f.coord.ID,
 				Outcomes: []cases.Outcome{{Kind: cases.JobFound}, {Kind: cases.OtherOutcome, Note: "Reunited with the family"}}})
 			return err
 		}
@@ -217,7 +217,7 @@ func TestFollowUpsOnlyAfterACompletedClosure(t *testing.T) {
 		if len(needs) != 1 || needs[0].Changed() || needs[0].Previous == nil || !needs[0].AssessedAt.Equal(f.now) {
 			t.Errorf("needs of the new period %+v: want a new, unchanged assessment", needs)
 		}
-		if _, err := s.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Waiting, ActorID: f.coord.ID}); err != nil {
+		if _, err := s.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Waiting, ActorID: f.coord.ID}); err != nil {
 			t.Errorf("a reopened case with its needs assessed again cannot wait for a mentor: %v", err)
 		}
 		if times, err := s.RequestTimes(ctx, c.ID); err != nil || len(times) != 0 {
@@ -317,7 +317,7 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := s.Transition(ctx, store.TransitionRequest{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
+		if _, err := s.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
 			ActorID: f.coord.ID, Outcomes: []cases.Outcome{{Kind: cases.OtherOutcome, Note: plain}}}); err != nil {
 			t.Fatal(err)
 		}

@@ -21,23 +21,23 @@ import (
 // partnerUsersOf counts the active partner users of the organisation whose
 // id is the SQL expression given: with none, referrals go by phone or email.
 func partnerUsersOf(orgID string) string {
-	return `(SELECT count(*) FROM users u WHERE u.organization_id = ` + orgID + ` AND ` + activePartner + `)`
+	return `(SELECT count(*) FROM users u WHERE u.partner_id = ` + orgID + ` AND ` + activePartner + `)`
 }
 
 // activePartner is the condition on users u of an active partner user.
 const activePartner = `u.role = 'partner' AND u.status = 'active'`
 
-var organizationColumns = `o.id, o.hsds_id, o.name, o.description, o.website, o.email, o.phone, o.contacts,
+var partnerColumns = `o.id, o.hsds_id, o.name, o.description, o.website, o.email, o.phone, o.contacts,
 	o.version, o.created_at, o.updated_at, ` + partnerUsersOf("o.id")
 
 // PartnerUsers counts the organisation's active partner users.
 func (s *Store) PartnerUsers(ctx context.Context, orgID int64) (int, error) {
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.organization_id = $1 AND `+activePartner, orgID).Scan(&n)
+	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM users u WHERE u.partner_id = $1 AND `+activePartner, orgID).Scan(&n)
 	return n, s.wrap(err, "count partner users")
 }
 
-const serviceColumns = `v.id, v.hsds_id, v.organization_id, o.name, v.name, v.description, v.status, v.email, v.url,
+const serviceColumns = `v.id, v.hsds_id, v.partner_id, o.name, v.name, v.description, v.status, v.email, v.url,
 	v.eligibility, v.application_process, v.fees, v.schedule, v.required_documents, v.version, v.created_at, v.updated_at`
 
 // newHSDSID returns a random (version 4) UUID for a new organisation or service.
@@ -49,8 +49,8 @@ func newHSDSID() string {
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
-func scanOrganization(r scanner) (partners.Organization, error) {
-	var o partners.Organization
+func scanPartner(r scanner) (partners.Partner, error) {
+	var o partners.Partner
 	var contacts string
 	err := r.Scan(&o.ID, &o.HSDSID, &o.Name, &o.Description, &o.Website, &o.Email, &o.Phone, &contacts,
 		&o.Version, &o.CreatedAt, &o.UpdatedAt, &o.Users)
@@ -64,9 +64,9 @@ func scanOrganization(r scanner) (partners.Organization, error) {
 	return o, nil
 }
 
-func contactsJSON(cs []partners.Contact) string {
+func contactsJSON(cs []partners.ContactPerson) string {
 	if cs == nil {
-		cs = []partners.Contact{}
+		cs = []partners.ContactPerson{}
 	}
 	b, _ := json.Marshal(cs)
 	return string(b)
@@ -80,18 +80,18 @@ func hsdsTaken(err error) error {
 	return err
 }
 
-// CreateOrganization stores a new partner organisation (a new HSDS
+// CreatePartner stores a new partner organisation (a new HSDS
 // identifier when it has none).
-func (s *Store) CreateOrganization(ctx context.Context, o partners.Organization) (partners.Organization, error) {
+func (s *Store) CreatePartner(ctx context.Context, o partners.Partner) (partners.Partner, error) {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		o, err = s.createOrganizationTx(ctx, tx, o)
+		o, err = s.createPartnerTx(ctx, tx, o)
 		return err
 	})
 	return o, err
 }
 
-func (s *Store) createOrganizationTx(ctx context.Context, tx *sql.Tx, o partners.Organization) (partners.Organization, error) {
+func (s *Store) createPartnerTx(ctx context.Context, tx *sql.Tx, o partners.Partner) (partners.Partner, error) {
 	o.Normalize()
 	if o.HSDSID == "" {
 		o.HSDSID = newHSDSID()
@@ -101,44 +101,44 @@ func (s *Store) createOrganizationTx(ctx context.Context, tx *sql.Tx, o partners
 	}
 	now := s.now()
 	o.CreatedAt, o.UpdatedAt, o.Version = now, now, 1
-	if err := tx.QueryRowContext(ctx, `INSERT INTO organizations (hsds_id, name, name_key, description, website, email,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO partners (hsds_id, name, name_key, description, website, email,
 		phone, contacts, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
 		o.HSDSID, o.Name, nameKey(o.Name), o.Description, o.Website, o.Email, o.Phone, contactsJSON(o.Contacts), s.ts(now)).Scan(&o.ID); err != nil {
-		return o, hsdsTaken(s.wrap(err, "insert organization"))
+		return o, hsdsTaken(s.wrap(err, "insert partner"))
 	}
-	return o, s.appendAudit(ctx, tx, "organization.create", "organization", o.ID, audit.OK)
+	return o, s.appendAudit(ctx, tx, "partner.create", "partner", o.ID, audit.OK)
 }
 
-// UpdateOrganization saves an edited organisation; o.Version must be the
+// UpdatePartner saves an edited organisation; o.Version must be the
 // version the editor started from. The HSDS identifier stays.
-func (s *Store) UpdateOrganization(ctx context.Context, o partners.Organization) (partners.Organization, error) {
+func (s *Store) UpdatePartner(ctx context.Context, o partners.Partner) (partners.Partner, error) {
 	if err := checkVersion(o.Version); err != nil {
 		return o, err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var cur string
-		err := tx.QueryRowContext(ctx, `SELECT hsds_id FROM organizations WHERE id = $1`, o.ID).Scan(&cur)
+		err := tx.QueryRowContext(ctx, `SELECT hsds_id FROM partners WHERE id = $1`, o.ID).Scan(&cur)
 		if errors.Is(err, sql.ErrNoRows) {
-			return errs.NotFound("organization")
+			return errs.NotFound("partner")
 		}
 		if err != nil {
-			return s.wrap(err, "read organization")
+			return s.wrap(err, "read partner")
 		}
 		o.HSDSID = cur
-		return s.updateOrganizationTx(ctx, tx, o, true)
+		return s.updatePartnerTx(ctx, tx, o, true)
 	})
 	if err != nil {
 		return o, err
 	}
-	return s.GetOrganization(ctx, o.ID)
+	return s.GetPartner(ctx, o.ID)
 }
 
-func (s *Store) updateOrganizationTx(ctx context.Context, tx *sql.Tx, o partners.Organization, guard bool) error {
+func (s *Store) updatePartnerTx(ctx context.Context, tx *sql.Tx, o partners.Partner, guard bool) error {
 	o.Normalize()
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	q := `UPDATE organizations SET name = $1, name_key = $2, description = $3, website = $4, email = $5, phone = $6,
+	q := `UPDATE partners SET name = $1, name_key = $2, description = $3, website = $4, email = $5, phone = $6,
 		contacts = $7, version = version + 1, updated_at = $8 WHERE id = $9`
 	args := []any{o.Name, nameKey(o.Name), o.Description, o.Website, o.Email, o.Phone, contactsJSON(o.Contacts), s.ts(s.now()), o.ID}
 	if guard {
@@ -147,38 +147,38 @@ func (s *Store) updateOrganizationTx(ctx context.Context, tx *sql.Tx, o partners
 	}
 	res, err := tx.ExecContext(ctx, q, args...)
 	if err != nil {
-		return s.wrap(err, "update organization")
+		return s.wrap(err, "update partner")
 	}
 	if n, err := res.RowsAffected(); err != nil {
-		return s.wrap(err, "update organization")
+		return s.wrap(err, "update partner")
 	} else if n == 0 {
 		return errs.Conflict("Someone else changed this organisation while you were editing it. Reload to see their change, then edit again.", nil)
 	}
-	return s.appendAudit(ctx, tx, "organization.update", "organization", o.ID, audit.OK)
+	return s.appendAudit(ctx, tx, "partner.update", "partner", o.ID, audit.OK)
 }
 
-// GetOrganization returns an organisation with its services (and their
+// GetPartner returns an organisation with its services (and their
 // results).
-func (s *Store) GetOrganization(ctx context.Context, id int64) (partners.Organization, error) {
-	o, err := scanOrganization(s.read.QueryRowContext(ctx, `SELECT `+organizationColumns+` FROM organizations o WHERE o.id = $1`, id))
+func (s *Store) GetPartner(ctx context.Context, id int64) (partners.Partner, error) {
+	o, err := scanPartner(s.read.QueryRowContext(ctx, `SELECT `+partnerColumns+` FROM partners o WHERE o.id = $1`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return o, errs.NotFound("organization")
+		return o, errs.NotFound("partner")
 	}
 	if err != nil {
-		return o, s.wrap(err, "read organization")
+		return o, s.wrap(err, "read partner")
 	}
-	o.Services, _, err = s.Services(ctx, ServiceFilter{OrganizationID: id, AnyStatus: true}, Page{Limit: MaxLimit})
+	o.Services, _, err = s.Services(ctx, ServiceFilter{PartnerID: id, AnyStatus: true}, Page{Limit: MaxLimit})
 	return o, err
 }
 
-// OrganizationFilter narrows the organisation list.
-type OrganizationFilter struct {
+// PartnerFilter narrows the organisation list.
+type PartnerFilter struct {
 	Query string // part of the name, ignoring case
 }
 
-// Organizations returns one page of organisations by name, without their
+// Partners returns one page of organisations by name, without their
 // services, and the next page's cursor.
-func (s *Store) Organizations(ctx context.Context, f OrganizationFilter, p Page) ([]partners.Organization, string, error) {
+func (s *Store) Partners(ctx context.Context, f PartnerFilter, p Page) ([]partners.Partner, string, error) {
 	k, err := decodeCursor(p.Cursor)
 	if err != nil {
 		return nil, "", err
@@ -194,22 +194,22 @@ func (s *Store) Organizations(ctx context.Context, f OrganizationFilter, p Page)
 		where = append(where, fmt.Sprintf("(o.name_key > $%d OR (o.name_key = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args)))
 	}
 	args = append(args, limit+1)
-	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM organizations o WHERE %s ORDER BY o.name_key, o.id LIMIT $%d`,
-		organizationColumns, strings.Join(where, " AND "), len(args)), args...)
+	rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM partners o WHERE %s ORDER BY o.name_key, o.id LIMIT $%d`,
+		partnerColumns, strings.Join(where, " AND "), len(args)), args...)
 	if err != nil {
-		return nil, "", s.wrap(err, "list organizations")
+		return nil, "", s.wrap(err, "list partners")
 	}
 	defer rows.Close()
-	var out []partners.Organization
+	var out []partners.Partner
 	for rows.Next() {
-		o, err := scanOrganization(rows)
+		o, err := scanPartner(rows)
 		if err != nil {
-			return nil, "", s.wrap(err, "read organization")
+			return nil, "", s.wrap(err, "read partner")
 		}
 		out = append(out, o)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, "", s.wrap(err, "list organizations")
+		return nil, "", s.wrap(err, "list partners")
 	}
 	next := ""
 	if len(out) > limit {
@@ -240,15 +240,15 @@ func (s *Store) createServiceTx(ctx context.Context, tx *sql.Tx, v partners.Serv
 	if err := v.Validate(); err != nil {
 		return v, err
 	}
-	if err := s.organizationExists(ctx, tx, v.OrganizationID); err != nil {
+	if err := s.partnerExists(ctx, tx, v.PartnerID); err != nil {
 		return v, err
 	}
 	now := s.now()
 	v.CreatedAt, v.UpdatedAt, v.Version = now, now, 1
-	if err := tx.QueryRowContext(ctx, `INSERT INTO services (hsds_id, organization_id, name, name_key, description, status,
+	if err := tx.QueryRowContext(ctx, `INSERT INTO services (hsds_id, partner_id, name, name_key, description, status,
 		email, url, eligibility, application_process, fees, schedule, required_documents, version, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14) RETURNING id`,
-		v.HSDSID, v.OrganizationID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL,
+		v.HSDSID, v.PartnerID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL,
 		v.Eligibility, v.ApplicationProcess, v.Fees, v.Schedule, jsonList(v.RequiredDocuments), s.ts(now)).Scan(&v.ID); err != nil {
 		return v, hsdsTaken(s.wrap(err, "insert service"))
 	}
@@ -258,13 +258,13 @@ func (s *Store) createServiceTx(ctx context.Context, tx *sql.Tx, v partners.Serv
 	return v, s.appendAudit(ctx, tx, "service.create", "service", v.ID, audit.OK)
 }
 
-func (s *Store) organizationExists(ctx context.Context, tx *sql.Tx, id int64) error {
+func (s *Store) partnerExists(ctx context.Context, tx *sql.Tx, id int64) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM organizations WHERE id = $1`, id).Scan(&n); err != nil {
-		return s.wrap(err, "read organization")
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM partners WHERE id = $1`, id).Scan(&n); err != nil {
+		return s.wrap(err, "read partner")
 	}
 	if n == 0 {
-		return errs.Invalid(map[string]string{"organization_id": "validation.choice"})
+		return errs.Invalid(map[string]string{"partner_id": "validation.choice"})
 	}
 	return nil
 }
@@ -326,13 +326,13 @@ func (s *Store) updateServiceTx(ctx context.Context, tx *sql.Tx, v partners.Serv
 	if err := v.Validate(); err != nil {
 		return err
 	}
-	if err := s.organizationExists(ctx, tx, v.OrganizationID); err != nil {
+	if err := s.partnerExists(ctx, tx, v.PartnerID); err != nil {
 		return err
 	}
-	q := `UPDATE services SET organization_id = $1, name = $2, name_key = $3, description = $4, status = $5, email = $6,
+	q := `UPDATE services SET partner_id = $1, name = $2, name_key = $3, description = $4, status = $5, email = $6,
 		url = $7, eligibility = $8, application_process = $9, fees = $10, schedule = $11, required_documents = $12,
 		version = version + 1, updated_at = $13 WHERE id = $14`
-	args := []any{v.OrganizationID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL, v.Eligibility,
+	args := []any{v.PartnerID, v.Name, nameKey(v.Name), v.Description, string(v.Status), v.Email, v.URL, v.Eligibility,
 		v.ApplicationProcess, v.Fees, v.Schedule, jsonList(v.RequiredDocuments), s.ts(s.now()), v.ID}
 	if guard {
 		q += ` AND version = $15`
@@ -355,7 +355,7 @@ func (s *Store) updateServiceTx(ctx context.Context, tx *sql.Tx, v partners.Serv
 
 // GetService returns one service with its lists and results.
 func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, error) {
-	out, err := s.scanServices(ctx, `SELECT `+serviceColumns+` FROM services v JOIN organizations o ON o.id = v.organization_id WHERE v.id = $1`, id)
+	out, err := s.scanServices(ctx, `SELECT `+serviceColumns+` FROM services v JOIN partners o ON o.id = v.partner_id WHERE v.id = $1`, id)
 	if err != nil {
 		return partners.Service{}, err
 	}
@@ -367,12 +367,12 @@ func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, err
 
 // ServiceFilter narrows the directory's list of services.
 type ServiceFilter struct {
-	Query          string // part of the service's or the organisation's name
-	Domain         string // helps with this need domain
-	Country        string // helps in this country (or anywhere)
-	City           string // helps in this city (or the whole country, or anywhere)
-	Language       string // in this language
-	OrganizationID int64
+	Query     string // part of the service's or the organisation's name
+	Domain    string // helps with this need domain
+	Country   string // helps in this country (or anywhere)
+	City      string // helps in this city (or the whole country, or anywhere)
+	Language  string // in this language
+	PartnerID int64
 	// AnyStatus lists services that are not active too.
 	AnyStatus bool
 }
@@ -390,8 +390,8 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter, p Page) ([]partne
 	if !f.AnyStatus {
 		where = append(where, "v.status = "+arg(string(partners.Active)))
 	}
-	if f.OrganizationID != 0 {
-		where = append(where, "v.organization_id = "+arg(f.OrganizationID))
+	if f.PartnerID != 0 {
+		where = append(where, "v.partner_id = "+arg(f.PartnerID))
 	}
 	if q := nameKey(f.Query); q != "" {
 		m := arg("%" + escapeLike(q) + "%")
@@ -416,7 +416,7 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter, p Page) ([]partne
 		where = append(where, fmt.Sprintf("(v.name_key > %s OR (v.name_key = %s AND v.id > %s))", a, a, b))
 	}
 	lim := arg(limit + 1)
-	out, err := s.scanServices(ctx, fmt.Sprintf(`SELECT %s FROM services v JOIN organizations o ON o.id = v.organization_id
+	out, err := s.scanServices(ctx, fmt.Sprintf(`SELECT %s FROM services v JOIN partners o ON o.id = v.partner_id
 		WHERE %s ORDER BY v.name_key, v.id LIMIT %s`, serviceColumns, strings.Join(where, " AND "), lim), args...)
 	if err != nil {
 		return nil, "", err
@@ -440,7 +440,7 @@ func (s *Store) scanServices(ctx context.Context, query string, args ...any) ([]
 	for rows.Next() {
 		var v partners.Service
 		var docs string
-		if err := rows.Scan(&v.ID, &v.HSDSID, &v.OrganizationID, &v.OrganizationName, &v.Name, &v.Description, &v.Status,
+		if err := rows.Scan(&v.ID, &v.HSDSID, &v.PartnerID, &v.PartnerName, &v.Name, &v.Description, &v.Status,
 			&v.Email, &v.URL, &v.Eligibility, &v.ApplicationProcess, &v.Fees, &v.Schedule, &docs, &v.Version,
 			&v.CreatedAt, &v.UpdatedAt); err != nil {
 			rows.Close()
@@ -547,25 +547,25 @@ func (s *Store) scanServices(ctx context.Context, query string, args ...any) ([]
 // services by name: what an HSDS export writes.
 func (s *Store) Directory(ctx context.Context) (partners.Directory, error) {
 	var d partners.Directory
-	rows, err := s.read.QueryContext(ctx, `SELECT `+organizationColumns+` FROM organizations o ORDER BY o.name_key, o.id`)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+partnerColumns+` FROM partners o ORDER BY o.name_key, o.id`)
 	if err != nil {
-		return d, s.wrap(err, "list organizations")
+		return d, s.wrap(err, "list partners")
 	}
 	at := map[int64]int{}
 	for rows.Next() {
-		o, err := scanOrganization(rows)
+		o, err := scanPartner(rows)
 		if err != nil {
 			rows.Close()
-			return d, s.wrap(err, "read organization")
+			return d, s.wrap(err, "read partner")
 		}
-		at[o.ID] = len(d.Organizations)
-		d.Organizations = append(d.Organizations, o)
+		at[o.ID] = len(d.Partners)
+		d.Partners = append(d.Partners, o)
 	}
 	if err := rows.Close(); err != nil {
-		return d, s.wrap(err, "list organizations")
+		return d, s.wrap(err, "list partners")
 	}
 	if err := rows.Err(); err != nil {
-		return d, s.wrap(err, "list organizations")
+		return d, s.wrap(err, "list partners")
 	}
 	// Services in pages of MaxLimit: the detail queries take one id list each.
 	var cursor string
@@ -575,8 +575,8 @@ func (s *Store) Directory(ctx context.Context) (partners.Directory, error) {
 			return d, err
 		}
 		for _, v := range page {
-			i := at[v.OrganizationID]
-			d.Organizations[i].Services = append(d.Organizations[i].Services, v)
+			i := at[v.PartnerID]
+			d.Partners[i].Services = append(d.Partners[i].Services, v)
 		}
 		if next == "" {
 			break
@@ -593,10 +593,10 @@ func (s *Store) Directory(ctx context.Context) (partners.Directory, error) {
 
 // ImportResult counts what an import changed.
 type ImportResult struct {
-	OrganizationsCreated int `json:"organizations_created"`
-	OrganizationsUpdated int `json:"organizations_updated"`
-	ServicesCreated      int `json:"services_created"`
-	ServicesUpdated      int `json:"services_updated"`
+	PartnersCreated int `json:"partners_created"`
+	PartnersUpdated int `json:"partners_updated"`
+	ServicesCreated int `json:"services_created"`
+	ServicesUpdated int `json:"services_updated"`
 }
 
 // ImportDirectory merges a directory read from an HSDS file, all or
@@ -608,31 +608,31 @@ func (s *Store) ImportDirectory(ctx context.Context, d partners.Directory) (Impo
 	var r ImportResult
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		r = ImportResult{}
-		for _, o := range d.Organizations {
+		for _, o := range d.Partners {
 			if !partners.ValidID(strings.ToLower(strings.TrimSpace(o.HSDSID))) {
 				return errs.Invalid(map[string]string{"hsds_id": "validation.hsds_id"})
 			}
 			var id int64
-			err := tx.QueryRowContext(ctx, `SELECT id FROM organizations WHERE hsds_id = $1`, strings.ToLower(strings.TrimSpace(o.HSDSID))).Scan(&id)
+			err := tx.QueryRowContext(ctx, `SELECT id FROM partners WHERE hsds_id = $1`, strings.ToLower(strings.TrimSpace(o.HSDSID))).Scan(&id)
 			switch {
 			case errors.Is(err, sql.ErrNoRows):
-				created, err := s.createOrganizationTx(ctx, tx, o)
+				created, err := s.createPartnerTx(ctx, tx, o)
 				if err != nil {
 					return err
 				}
 				id = created.ID
-				r.OrganizationsCreated++
+				r.PartnersCreated++
 			case err != nil:
-				return s.wrap(err, "find organization")
+				return s.wrap(err, "find partner")
 			default:
 				o.ID = id
-				if err := s.updateOrganizationTx(ctx, tx, o, false); err != nil {
+				if err := s.updatePartnerTx(ctx, tx, o, false); err != nil {
 					return err
 				}
-				r.OrganizationsUpdated++
+				r.PartnersUpdated++
 			}
 			for _, v := range o.Services {
-				v.OrganizationID = id
+				v.PartnerID = id
 				if !partners.ValidID(strings.ToLower(strings.TrimSpace(v.HSDSID))) {
 					return errs.Invalid(map[string]string{"hsds_id": "validation.hsds_id"})
 				}
@@ -660,21 +660,21 @@ func (s *Store) ImportDirectory(ctx context.Context, d partners.Directory) (Impo
 	return r, err
 }
 
-// OrganizationNames lists every organisation's id and name (nothing else),
+// PartnerNames lists every organisation's id and name (nothing else),
 // by name, for choices in forms: the user form's organisation of a partner user.
-func (s *Store) OrganizationNames(ctx context.Context) ([]partners.Organization, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, name FROM organizations ORDER BY name_key, id`)
+func (s *Store) PartnerNames(ctx context.Context) ([]partners.Partner, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT id, name FROM partners ORDER BY name_key, id`)
 	if err != nil {
-		return nil, s.wrap(err, "list organizations")
+		return nil, s.wrap(err, "list partners")
 	}
 	defer rows.Close()
-	var out []partners.Organization
+	var out []partners.Partner
 	for rows.Next() {
-		var o partners.Organization
+		var o partners.Partner
 		if err := rows.Scan(&o.ID, &o.Name); err != nil {
-			return nil, s.wrap(err, "read organization")
+			return nil, s.wrap(err, "read partner")
 		}
 		out = append(out, o)
 	}
-	return out, s.wrap(rows.Err(), "list organizations")
+	return out, s.wrap(rows.Err(), "list partners")
 }

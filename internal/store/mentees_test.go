@@ -114,7 +114,7 @@ func (j *journey) step(caseID int64) {
 // move makes a transition that must be allowed.
 func (j *journey) move(caseID int64, to cases.State) cases.Case {
 	j.t.Helper()
-	c, err := j.s.Transition(j.ctx, store.TransitionRequest{CaseID: caseID, To: to, ActorID: j.coord.ID})
+	c, err := j.s.Transition(j.ctx, store.TransitionInput{CaseID: caseID, To: to, ActorID: j.coord.ID})
 	if err != nil {
 		j.t.Fatalf("move case %d to %s: %v", caseID, to, err)
 	}

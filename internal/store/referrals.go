@@ -21,9 +21,9 @@ import (
 // program and team, the organisation it goes to, where it stands and how
 // it travels.
 type ReferralRef struct {
-	ID, CaseID, ProgramID, MentorID, PsychologistID, OrganizationID int64
-	Status                                                          partners.Status
-	Channel                                                         partners.Channel
+	ID, CaseID, ProgramID, MentorID, PsychologistID, PartnerID int64
+	Status                                                     partners.Status
+	Channel                                                    partners.ReferralChannel
 	// Sent: the referral was sent (with the mentee's consent) at some
 	// point; a draft withdrawn unsent never was, and no partner sees it.
 	Sent bool
@@ -70,21 +70,21 @@ func (s *Store) guarded(res sql.Result, err error) error {
 func (s *Store) ReferralRef(ctx context.Context, id int64) (ReferralRef, error) {
 	r := ReferralRef{ID: id}
 	err := s.read.QueryRowContext(ctx, `SELECT r.case_id, c.program_id, COALESCE(c.mentor_id, 0), COALESCE(c.psychologist_id, 0),
-		r.organization_id, r.status, r.channel, r.sent_at IS NOT NULL FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = $1`, id).Scan(
-		&r.CaseID, &r.ProgramID, &r.MentorID, &r.PsychologistID, &r.OrganizationID, &r.Status, &r.Channel, &r.Sent)
+		r.partner_id, r.status, r.channel, r.sent_at IS NOT NULL FROM referrals r JOIN cases c ON c.id = r.case_id WHERE r.id = $1`, id).Scan(
+		&r.CaseID, &r.ProgramID, &r.MentorID, &r.PsychologistID, &r.PartnerID, &r.Status, &r.Channel, &r.Sent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, errs.NotFound("referral")
 	}
 	return r, s.wrap(err, "read referral")
 }
 
-const referralColumns = `r.id, r.case_id, r.program_id, c.case_code, r.service_id, v.name, r.organization_id, o.name, r.domain,
+const referralColumns = `r.id, r.case_id, r.program_id, c.case_code, r.service_id, v.name, r.partner_id, o.name, r.domain,
 	r.share, r.status, r.reason, r.channel, r.consent_given, COALESCE(r.consent_by, 0), r.consent_at,
 	COALESCE(r.created_by, 0), r.created_at, r.sent_at, r.answered_at, r.updated_at, COALESCE(r.outcome_id, 0), r.version,
 	r.message_sealed, r.shared_sealed, r.consent_note_sealed`
 
 const referralFrom = `referrals r JOIN cases c ON c.id = r.case_id JOIN services v ON v.id = r.service_id
-	JOIN organizations o ON o.id = r.organization_id`
+	JOIN partners o ON o.id = r.partner_id`
 
 // sealedReferral holds a referral's sealed columns as read.
 type sealedReferral struct{ message, shared, consentNote []byte }
@@ -94,8 +94,8 @@ func scanReferral(row scanner) (partners.Referral, sealedReferral, error) {
 	var share string
 	var consentAt, sent, answered sql.Null[time.Time]
 	var sr sealedReferral
-	err := row.Scan(&r.ID, &r.CaseID, &r.ProgramID, &r.CaseCode, &r.ServiceID, &r.ServiceName, &r.OrganizationID,
-		&r.OrganizationName, &r.Domain, &share, &r.Status, &r.Reason, &r.Channel, &r.ConsentGiven,
+	err := row.Scan(&r.ID, &r.CaseID, &r.ProgramID, &r.CaseCode, &r.ServiceID, &r.ServiceName, &r.PartnerID,
+		&r.PartnerName, &r.Domain, &share, &r.Status, &r.Reason, &r.Channel, &r.ConsentGiven,
 		&r.ConsentBy, &consentAt, &r.CreatedBy, &r.CreatedAt, &sent, &answered, &r.UpdatedAt, &r.OutcomeID, &r.Version,
 		&sr.message, &sr.shared, &sr.consentNote)
 	if err != nil {
@@ -150,10 +150,10 @@ func (s *Store) CreateReferral(ctx context.Context, r partners.Referral, send bo
 		now := s.now()
 		r.ProgramID, r.CaseCode, r.Status, r.Version = ct.ProgramID, ct.Code, partners.Draft, 1
 		r.CreatedAt, r.UpdatedAt = now, now
-		if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (case_id, program_id, service_id, organization_id, domain,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO referrals (case_id, program_id, service_id, partner_id, domain,
 			message_sealed, share, status, channel, created_by, created_at, updated_at, version)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, 1) RETURNING id`,
-			r.CaseID, r.ProgramID, r.ServiceID, r.OrganizationID, r.Domain, []byte{}, shareJSON(r.Share), string(r.Status),
+			r.CaseID, r.ProgramID, r.ServiceID, r.PartnerID, r.Domain, []byte{}, shareJSON(r.Share), string(r.Status),
 			string(r.Channel), nullID(r.CreatedBy), s.ts(now)).Scan(&r.ID); err != nil {
 			return s.wrap(err, "insert referral")
 		}
@@ -165,7 +165,7 @@ func (s *Store) CreateReferral(ctx context.Context, r partners.Referral, send bo
 			return err
 		}
 		if err := s.insertReferralEvent(ctx, tx, key, partners.Event{ReferralID: r.ID, From: "", Status: partners.Draft,
-			Side: partners.Referrer, ByUser: r.CreatedBy, At: now}); err != nil {
+			Side: partners.SideReferrer, ByUser: r.CreatedBy, At: now}); err != nil {
 			return err
 		}
 		if err := s.appendAudit(ctx, tx, "referral.create", "referral", r.ID, audit.OK); err != nil {
@@ -252,8 +252,8 @@ func (s *Store) SendReferral(ctx context.Context, r partners.Referral, send bool
 func (s *Store) referralRoute(ctx context.Context, tx *sql.Tx, r *partners.Referral) error {
 	var status partners.ServiceStatus
 	var users int
-	err := tx.QueryRowContext(ctx, `SELECT v.organization_id, v.status, `+partnerUsersOf("v.organization_id")+`
-		FROM services v WHERE v.id = $1`, r.ServiceID).Scan(&r.OrganizationID, &status, &users)
+	err := tx.QueryRowContext(ctx, `SELECT v.partner_id, v.status, `+partnerUsersOf("v.partner_id")+`
+		FROM services v WHERE v.id = $1`, r.ServiceID).Scan(&r.PartnerID, &status, &users)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errs.Invalid(map[string]string{"service_id": "validation.choice"})
 	}
@@ -315,11 +315,11 @@ func (s *Store) sendReferralTx(ctx context.Context, tx *sql.Tx, key []byte, ct c
 		string(partners.Sent), sealed, true, note, nullID(r.ConsentBy), s.ts(now), r.ID, r.Version)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET organization_id = $1, channel = $2 WHERE id = $3`, r.OrganizationID, string(r.Channel), r.ID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE referrals SET partner_id = $1, channel = $2 WHERE id = $3`, r.PartnerID, string(r.Channel), r.ID); err != nil {
 		return s.wrap(err, "route referral")
 	}
 	if err := s.insertReferralEvent(ctx, tx, key, partners.Event{ReferralID: r.ID, From: partners.Draft, Status: partners.Sent,
-		Side: partners.Referrer, ByUser: r.ConsentBy, At: now}); err != nil {
+		Side: partners.SideReferrer, ByUser: r.ConsentBy, At: now}); err != nil {
 		return err
 	}
 	r.Status, r.SentAt, r.ConsentAt, r.UpdatedAt, r.Shared = partners.Sent, &now, &now, now, shared
@@ -445,7 +445,7 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 			return err
 		}
 		answered := cur.AnsweredAt
-		if e.Side == partners.Partner && answered == nil {
+		if e.Side == partners.SidePartner && answered == nil {
 			answered = &now
 		}
 		outcomeID := cur.OutcomeID
@@ -590,8 +590,8 @@ func (s *Store) ReferralEvents(ctx context.Context, referralID int64) ([]partner
 
 // ReferralFilter narrows a list of referrals.
 type ReferralFilter struct {
-	CaseID         int64
-	OrganizationID int64 // a partner's inbox: sent through the portal (never a draft, nor one withdrawn unsent)
+	CaseID    int64
+	PartnerID int64 // a partner's inbox: sent through the portal (never a draft, nor one withdrawn unsent)
 	// ProgramIDs and MentorID scope a staff list: the coordinator's programs,
 	// or the mentor's own cases (MentorID set).
 	ProgramIDs []int64
@@ -619,8 +619,8 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 	if f.CaseID != 0 {
 		where = append(where, "r.case_id = "+arg(f.CaseID))
 	}
-	if f.OrganizationID != 0 {
-		where = append(where, "r.organization_id = "+arg(f.OrganizationID), "r.sent_at IS NOT NULL", "r.channel = 'portal'")
+	if f.PartnerID != 0 {
+		where = append(where, "r.partner_id = "+arg(f.PartnerID), "r.sent_at IS NOT NULL", "r.channel = 'portal'")
 	}
 	if f.Scoped {
 		var marks []string
@@ -735,7 +735,7 @@ func (s *Store) withdrawSharingTx(ctx context.Context, tx *sql.Tx, menteeID, by 
 			return s.wrap(err, "withdraw referral")
 		}
 		if err := s.insertReferralEvent(ctx, tx, nil, partners.Event{ReferralID: o.id, From: o.status, Status: partners.Withdrawn,
-			Side: partners.Referrer, ByUser: by, At: now}); err != nil {
+			Side: partners.SideReferrer, ByUser: by, At: now}); err != nil {
 			return err
 		}
 		if err := s.appendAudit(ctx, tx, "referral.event", "referral", o.id, audit.OK); err != nil {

@@ -16,17 +16,17 @@ import (
 // referrals go through the portal), one without (phone or email).
 func (j *journey) partnerDirectory() (withUser, without partners.Service, partner auth.User) {
 	j.t.Helper()
-	o1, err := j.s.CreateOrganization(j.ctx, partners.Organization{Name: "Legal Aid Vilnius", Email: "help@legalaid.example"})
+	o1, err := j.s.CreatePartner(j.ctx, partners.Partner{Name: "Legal Aid Vilnius", Email: "help@legalaid.example"})
 	j.fatal(err)
-	o2, err := j.s.CreateOrganization(j.ctx, partners.Organization{Name: "Housing Desk", Phone: "+370 600 00000"})
+	o2, err := j.s.CreatePartner(j.ctx, partners.Partner{Name: "Housing Desk", Phone: "+370 600 00000"})
 	j.fatal(err)
-	withUser, err = j.s.CreateService(j.ctx, partners.Service{OrganizationID: o1.ID, Name: "Debt counselling",
+	withUser, err = j.s.CreateService(j.ctx, partners.Service{PartnerID: o1.ID, Name: "Debt counselling",
 		NeedDomains: []string{"legal_debt"}, Languages: []string{"ru", "lt"}, Areas: []partners.Area{{Country: "LT", City: "Vilnius"}}})
 	j.fatal(err)
-	without, err = j.s.CreateService(j.ctx, partners.Service{OrganizationID: o2.ID, Name: "Emergency rooms",
+	without, err = j.s.CreateService(j.ctx, partners.Service{PartnerID: o2.ID, Name: "Emergency rooms",
 		NeedDomains: []string{"housing"}, Areas: []partners.Area{{Country: "LT"}}})
 	j.fatal(err)
-	partner = mustUser(j.t, j.s, auth.User{Email: "pat@legalaid.example", Name: "Pat Partner", Role: auth.Partner, OrganizationID: o1.ID}, auth.StatusActive)
+	partner = mustUser(j.t, j.s, auth.User{Email: "pat@legalaid.example", Name: "Pat Partner", Role: auth.Partner, PartnerID: o1.ID}, auth.StatusActive)
 	return withUser, without, partner
 }
 
@@ -96,29 +96,29 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 		}
 
 		// The partner's inbox holds it; the other organisation's holds nothing.
-		inbox, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{OrganizationID: partner.OrganizationID}, store.Page{})
+		inbox, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{PartnerID: partner.PartnerID}, store.Page{})
 		j.fatal(err)
 		if len(inbox) != 1 || inbox[0].ID != r.ID {
 			t.Fatalf("partner inbox: %+v", inbox)
 		}
-		other, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{OrganizationID: phoneSvc.OrganizationID}, store.Page{})
+		other, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{PartnerID: phoneSvc.PartnerID}, store.Page{})
 		j.fatal(err)
 		if len(other) != 0 {
 			t.Fatalf("another organisation's inbox holds %d referrals", len(other))
 		}
 
 		// The partner accepts, then reports help with an outcome on the case.
-		r, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.Accepted, Side: partners.Partner,
+		r, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.Accepted, Side: partners.SidePartner,
 			Message: "We will call her this week.", ByUser: partner.ID})
 		j.fatal(err)
 		if r.AnsweredAt == nil {
 			t.Fatal("the first answer is not recorded")
 		}
-		_, err = j.s.AddReferralEvent(j.ctx, r.Version-1, partners.Event{ReferralID: r.ID, Status: partners.GotHelp, Side: partners.Partner, ByUser: partner.ID})
+		_, err = j.s.AddReferralEvent(j.ctx, r.Version-1, partners.Event{ReferralID: r.ID, Status: partners.GotHelp, Side: partners.SidePartner, ByUser: partner.ID})
 		if !errs.Is(err, errs.KindConflict) {
 			t.Fatalf("a stale version: %v", err)
 		}
-		r, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.GotHelp, Side: partners.Partner,
+		r, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.GotHelp, Side: partners.SidePartner,
 			Message: "Debt plan agreed with the bailiff.", ByUser: partner.ID,
 			Outcome: &cases.Outcome{Kind: cases.DebtCaseClosed, Note: "Plan agreed"}})
 		j.fatal(err)
@@ -128,7 +128,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 			t.Fatalf("outcomes after got help: %+v (referral outcome %d)", outs, r.OutcomeID)
 		}
 		// Over: nobody moves it again.
-		_, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.Withdrawn, Side: partners.Referrer, ByUser: j.mentor.ID})
+		_, err = j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: partners.Withdrawn, Side: partners.SideReferrer, ByUser: j.mentor.ID})
 		if !errs.Is(err, errs.KindConflict) {
 			t.Fatalf("withdrawing a referral that got help: %v", err)
 		}
@@ -143,7 +143,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 				t.Fatalf("timeline step %d: %+v", i, e)
 			}
 		}
-		if evs[2].Message != "We will call her this week." || evs[2].Side != partners.Partner {
+		if evs[2].Message != "We will call her this week." || evs[2].Side != partners.SidePartner {
 			t.Fatalf("accept event: %+v", evs[2])
 		}
 		svcNow, err := j.s.GetService(j.ctx, svc.ID)
@@ -163,7 +163,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 		if d.Status != partners.Draft || d.Channel != partners.Email {
 			t.Fatalf("draft: %+v", d)
 		}
-		_, err = j.s.AddReferralEvent(j.ctx, d.Version, partners.Event{ReferralID: d.ID, Status: partners.Sent, Side: partners.Referrer, ByUser: j.coord.ID})
+		_, err = j.s.AddReferralEvent(j.ctx, d.Version, partners.Event{ReferralID: d.ID, Status: partners.Sent, Side: partners.SideReferrer, ByUser: j.coord.ID})
 		if !errs.Is(err, errs.KindConflict) {
 			t.Fatalf("sending a draft as an event, without consent: %v", err)
 		}
@@ -175,7 +175,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 		if got.Shared[partners.FullName] != "Aliaksandra Sidarenka" || got.Shared[partners.HistoryField(cases.Persecution)] != "Detained at the march of 2020" {
 			t.Fatalf("chosen and consented history: %v", got.Shared)
 		}
-		inbox, _, err = j.s.Referrals(j.ctx, store.ReferralFilter{OrganizationID: phoneSvc.OrganizationID}, store.Page{})
+		inbox, _, err = j.s.Referrals(j.ctx, store.ReferralFilter{PartnerID: phoneSvc.PartnerID}, store.Page{})
 		j.fatal(err)
 		if len(inbox) != 0 {
 			t.Fatal("a referral sent by email shows in a portal inbox")
@@ -249,9 +249,9 @@ func TestDirectorySearch(t *testing.T) {
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts)
 		debt, rooms, _ := j.partnerDirectory()
-		o, err := j.s.CreateOrganization(j.ctx, partners.Organization{Name: "Praha Jobs"})
+		o, err := j.s.CreatePartner(j.ctx, partners.Partner{Name: "Praha Jobs"})
 		j.fatal(err)
-		anywhere, err := j.s.CreateService(j.ctx, partners.Service{OrganizationID: o.ID, Name: "Online CV clinic", NeedDomains: []string{"employment"}, Languages: []string{"ru"}})
+		anywhere, err := j.s.CreateService(j.ctx, partners.Service{PartnerID: o.ID, Name: "Online CV clinic", NeedDomains: []string{"employment"}, Languages: []string{"ru"}})
 		j.fatal(err)
 		names := func(f store.ServiceFilter) []string {
 			list, _, err := j.s.Services(j.ctx, f, store.Page{})
@@ -299,8 +299,8 @@ func TestDirectorySearch(t *testing.T) {
 			t.Fatalf("stale service update: %v", err)
 		}
 		// Only partner users belong to an organisation.
-		_, err = j.s.CreateUser(j.ctx, auth.User{Email: "mentor@partner.example", Role: auth.Mentor, OrganizationID: debt.OrganizationID})
-		if fieldOf(err, "organization_id") != "validation.organization_partner_only" {
+		_, err = j.s.CreateUser(j.ctx, auth.User{Email: "mentor@partner.example", Role: auth.Mentor, PartnerID: debt.PartnerID})
+		if fieldOf(err, "partner_id") != "validation.partner_users_only" {
 			t.Fatalf("a mentor in an organisation: %v", err)
 		}
 	})
@@ -321,12 +321,12 @@ func TestReferralReviewFixes(t *testing.T) {
 		}
 		// A draft withdrawn unsent never reaches the partner.
 		d := send(svc.ID, true)
-		_, err := j.s.AddReferralEvent(j.ctx, d.Version, partners.Event{ReferralID: d.ID, Status: partners.Withdrawn, Side: partners.Referrer,
+		_, err := j.s.AddReferralEvent(j.ctx, d.Version, partners.Event{ReferralID: d.ID, Status: partners.Withdrawn, Side: partners.SideReferrer,
 			Message: "The mentee said no.", ByUser: j.coord.ID})
 		j.fatal(err)
 		ref, err := j.s.ReferralRef(j.ctx, d.ID)
 		j.fatal(err)
-		inbox, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{OrganizationID: partner.OrganizationID}, store.Page{})
+		inbox, _, err := j.s.Referrals(j.ctx, store.ReferralFilter{PartnerID: partner.PartnerID}, store.Page{})
 		j.fatal(err)
 		if ref.Sent || len(inbox) != 0 {
 			t.Fatalf("a draft withdrawn unsent: sent %v, in the inbox %d", ref.Sent, len(inbox))
@@ -337,7 +337,7 @@ func TestReferralReviewFixes(t *testing.T) {
 		errs2 := make(chan error, 2)
 		for _, st := range []partners.Status{partners.Accepted, partners.Declined} {
 			go func() {
-				_, err := j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: st, Side: partners.Partner,
+				_, err := j.s.AddReferralEvent(j.ctx, r.Version, partners.Event{ReferralID: r.ID, Status: st, Side: partners.SidePartner,
 					Message: "Answer.", ByUser: partner.ID})
 				errs2 <- err
 			}()
@@ -362,7 +362,7 @@ func TestReferralReviewFixes(t *testing.T) {
 
 		// A draft whose service moved goes to the service's organisation now.
 		moved := send(phoneSvc.ID, true)
-		phoneSvc.OrganizationID, phoneSvc.Version = svc.OrganizationID, 1
+		phoneSvc.PartnerID, phoneSvc.Version = svc.PartnerID, 1
 		_, err = j.s.UpdateService(j.ctx, phoneSvc)
 		j.fatal(err)
 		moved.ConsentGiven, moved.ConsentBy = true, j.coord.ID
@@ -370,8 +370,8 @@ func TestReferralReviewFixes(t *testing.T) {
 		j.fatal(err)
 		ref, err = j.s.ReferralRef(j.ctx, moved.ID)
 		j.fatal(err)
-		if ref.OrganizationID != svc.OrganizationID || ref.Channel != partners.Portal {
-			t.Fatalf("a moved service's draft went to organisation %d by %s", ref.OrganizationID, ref.Channel)
+		if ref.PartnerID != svc.PartnerID || ref.Channel != partners.Portal {
+			t.Fatalf("a moved service's draft went to organisation %d by %s", ref.PartnerID, ref.Channel)
 		}
 
 		// Withdrawing the consent to sharing withdraws the open referrals

@@ -184,11 +184,11 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		if !now.After(cur.UpdatedAt) {
 			now = cur.UpdatedAt.Add(time.Microsecond)
 		}
-		if err := s.userOrganizationExists(ctx, tx, u.OrganizationID); err != nil {
+		if err := s.userPartnerExists(ctx, tx, u.PartnerID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, name_key = $2, role = $3, updated_at = $4, organization_id = $6 WHERE id = $5`,
-			u.Name, nameKey(u.Name), string(u.Role), s.ts(now), u.ID, nullID(u.OrganizationID)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name = $1, name_key = $2, role = $3, updated_at = $4, partner_id = $6 WHERE id = $5`,
+			u.Name, nameKey(u.Name), string(u.Role), s.ts(now), u.ID, nullID(u.PartnerID)); err != nil {
 			return s.wrap(err, "update user")
 		}
 		if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {
@@ -200,7 +200,7 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		if err := s.ensureMentors(ctx, tx, u.ID); err != nil {
 			return err
 		}
-		if u.Role != cur.Role || u.OrganizationID != cur.OrganizationID {
+		if u.Role != cur.Role || u.PartnerID != cur.PartnerID {
 			_, err := s.endUserSessionsTx(ctx, tx, u.ID)
 			return err
 		}
@@ -222,7 +222,7 @@ func (s *Store) lockUserAndAdmins(ctx context.Context, tx *sql.Tx, userID int64)
 	if s.engine == Postgres {
 		lock = " FOR UPDATE"
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, email, role, status, updated_at, COALESCE(organization_id, 0) FROM users
+	rows, err := tx.QueryContext(ctx, `SELECT id, email, role, status, updated_at, COALESCE(partner_id, 0) FROM users
 		WHERE id = $1 OR (role = 'admin' AND status = 'active') ORDER BY id`+lock, userID)
 	if err != nil {
 		return cur, 0, s.wrap(err, "lock user")
@@ -232,7 +232,7 @@ func (s *Store) lockUserAndAdmins(ctx context.Context, tx *sql.Tx, userID int64)
 	for rows.Next() {
 		var x auth.User
 		var role string
-		if err := rows.Scan(&x.ID, &x.Email, &role, &x.Status, &x.UpdatedAt, &x.OrganizationID); err != nil {
+		if err := rows.Scan(&x.ID, &x.Email, &role, &x.Status, &x.UpdatedAt, &x.PartnerID); err != nil {
 			return cur, 0, s.wrap(err, "lock user")
 		}
 		x.Role, x.UpdatedAt = auth.Role(role), x.UpdatedAt.UTC()

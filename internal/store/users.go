@@ -12,12 +12,12 @@ import (
 	"homeward/internal/errs"
 )
 
-const userColumns = `id, email, name, role, status, password_hash, created_at, updated_at, COALESCE(organization_id, 0)`
+const userColumns = `id, email, name, role, status, password_hash, created_at, updated_at, COALESCE(partner_id, 0)`
 
 func scanUser(r scanner) (auth.User, string, error) {
 	var u auth.User
 	var role, phc string
-	err := r.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &phc, &u.CreatedAt, &u.UpdatedAt, &u.OrganizationID)
+	err := r.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &phc, &u.CreatedAt, &u.UpdatedAt, &u.PartnerID)
 	u.Role = auth.Role(role)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, phc, err
@@ -47,12 +47,12 @@ func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) 
 func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth.User, error) {
 	now := s.now()
 	u.Status, u.CreatedAt, u.UpdatedAt = auth.StatusInvited, now, now
-	if err := s.userOrganizationExists(ctx, tx, u.OrganizationID); err != nil {
+	if err := s.userPartnerExists(ctx, tx, u.PartnerID); err != nil {
 		return u, err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, organization_id)
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, partner_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
-		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.OrganizationID)).Scan(&u.ID)
+		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID)).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
 	}
@@ -403,10 +403,10 @@ func (s *Store) ListSessions(ctx context.Context, userID int64) ([]auth.Session,
 	return out, s.wrap(rows.Err(), "list sessions")
 }
 
-// userOrganizationExists checks a partner user's organisation (0: none).
-func (s *Store) userOrganizationExists(ctx context.Context, tx *sql.Tx, id int64) error {
+// userPartnerExists checks a partner user's organisation (0: none).
+func (s *Store) userPartnerExists(ctx context.Context, tx *sql.Tx, id int64) error {
 	if id == 0 {
 		return nil
 	}
-	return s.organizationExists(ctx, tx, id)
+	return s.partnerExists(ctx, tx, id)
 }

@@ -145,7 +145,7 @@ func (p *caseListPage) readFilters(r *http.Request, u auth.User) {
 // rowOf is a case as the list shows it at now.
 func rowOf(c cases.Case, programName string, now time.Time) caseRow {
 	row := caseRow{Case: c, ProgramName: programName}
-	if c.ContactDueAt != nil && c.State.Supported() {
+	if c.ContactDueAt != nil && c.State.SupportedByMentor() {
 		row.Due = c.ContactDueAt.UTC().Format(time.DateOnly)
 		if now.After(*c.ContactDueAt) {
 			row.Overdue = true

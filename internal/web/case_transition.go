@@ -19,7 +19,7 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 		action: policy.CaseManage, fields: []string{"to", "reason", "closure_reason", "outcome_note"}, multi: []string{"outcomes"},
 		conflict: "case.refused.changed",
 		save: func(c cases.Case, f *form) (string, error) {
-			tr := store.TransitionRequest{CaseID: c.ID, To: cases.State(f.Value("to")),
+			tr := store.TransitionInput{CaseID: c.ID, To: cases.State(f.Value("to")),
 				Reason: strings.TrimSpace(f.Value("reason")), ActorID: policy.Actor(r.Context()).ID}
 			if f.Value("to") == "" {
 				f.Errors["to"] = "validation.required"

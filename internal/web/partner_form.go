@@ -23,7 +23,7 @@ var contactFields = []string{"name", "title", "email", "phone"}
 
 func contactField(i int, name string) string { return "contacts." + strconv.Itoa(i) + "." + name }
 
-func newPartnerForm(o partners.Organization) *partnerForm {
+func newPartnerForm(o partners.Partner) *partnerForm {
 	f := &partnerForm{form: newForm(nil), ID: o.ID}
 	f.Values["name"], f.Values["description"], f.Values["website"] = o.Name, o.Description, o.Website
 	f.Values["email"], f.Values["phone"] = o.Email, o.Phone
@@ -53,7 +53,7 @@ func (f *partnerForm) ContactField(i int, name, label string) formField {
 
 // readPartnerForm reads a posted organisation form as typed, and the
 // organisation it describes.
-func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerForm, partners.Organization, error) {
+func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerForm, partners.Partner, error) {
 	fields := slices.Clone(partnerFields)
 	for i := 0; i < partners.MaxContacts; i++ {
 		for _, n := range contactFields {
@@ -62,20 +62,20 @@ func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerF
 	}
 	wf, err := readForm(w, r, fields)
 	if err != nil {
-		return nil, partners.Organization{}, err
+		return nil, partners.Partner{}, err
 	}
 	f := &partnerForm{form: wf}
-	o := partners.Organization{Name: wf.Values["name"], Description: wf.Values["description"], Website: wf.Values["website"],
+	o := partners.Partner{Name: wf.Values["name"], Description: wf.Values["description"], Website: wf.Values["website"],
 		Email: wf.Values["email"], Phone: wf.Values["phone"]}
 	// Filled rows are renumbered without the empty ones between them, so
 	// that the store's messages ("contacts.1.email") land on the right row.
 	for i := 0; i < partners.MaxContacts; i++ {
-		c := partners.Contact{Name: wf.Values[contactField(i, "name")], Title: wf.Values[contactField(i, "title")],
+		c := partners.ContactPerson{Name: wf.Values[contactField(i, "name")], Title: wf.Values[contactField(i, "title")],
 			Email: wf.Values[contactField(i, "email")], Phone: wf.Values[contactField(i, "phone")]}
 		for _, n := range contactFields {
 			delete(wf.Values, contactField(i, n))
 		}
-		if c != (partners.Contact{}) {
+		if c != (partners.ContactPerson{}) {
 			o.Contacts = append(o.Contacts, c)
 		}
 	}
@@ -92,7 +92,7 @@ func (h *Web) readPartnerForm(w http.ResponseWriter, r *http.Request) (*partnerF
 
 // partnerNew shows the empty form.
 func (h *Web) partnerNew(w http.ResponseWriter, r *http.Request) error {
-	return h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(partners.Organization{}))
+	return h.render(w, r, http.StatusOK, "partner_form", "partners", newPartnerForm(partners.Partner{}))
 }
 
 // partnerCreate stores a new organisation.
@@ -101,9 +101,9 @@ func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	created, err := h.store.CreateOrganization(r.Context(), o)
+	created, err := h.store.CreatePartner(r.Context(), o)
 	if err != nil {
-		if !f.refuse(err, "organization.conflict") {
+		if !f.refuse(err, "partner.conflict") {
 			return err
 		}
 		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)
@@ -118,7 +118,7 @@ func (h *Web) partnerEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.store.GetOrganization(r.Context(), id)
+	o, err := h.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -136,8 +136,8 @@ func (h *Web) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.ID, o.ID = id, id
-	if _, err := h.store.UpdateOrganization(r.Context(), o); err != nil {
-		if !f.refuse(err, "organization.conflict") {
+	if _, err := h.store.UpdatePartner(r.Context(), o); err != nil {
+		if !f.refuse(err, "partner.conflict") {
 			return err
 		}
 		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)

@@ -13,7 +13,7 @@ import (
 // partnersPage lists the partner organisations by name.
 type partnersPage struct {
 	Query       string
-	Partners    []partners.Organization
+	Partners    []partners.Partner
 	CanEdit     bool
 	Next, First string
 }
@@ -22,7 +22,7 @@ type partnersPage struct {
 func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
-	list, next, err := h.store.Organizations(r.Context(), store.OrganizationFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
+	list, next, err := h.store.Partners(r.Context(), store.PartnerFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
 	if err != nil {
 		return err
 	}
@@ -33,7 +33,7 @@ func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) error {
 
 // partnerPage is one partner organisation with its services and their results.
 type partnerPage struct {
-	Partner partners.Organization
+	Partner partners.Partner
 	CanEdit bool
 	Done    string
 }
@@ -44,14 +44,14 @@ func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.store.GetOrganization(r.Context(), id)
+	o, err := h.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
 	page := partnerPage{Partner: o, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
 	switch r.URL.Query().Get("done") {
 	case "saved":
-		page.Done = "organization.saved"
+		page.Done = "partner.saved"
 	case "service":
 		page.Done = "service.saved"
 	}

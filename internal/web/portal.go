@@ -172,7 +172,7 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 			pg.Steps = append(pg.Steps, st)
 		}
 	}
-	if c.State.Supported() && c.ContactDueAt != nil {
+	if c.State.SupportedByMentor() && c.ContactDueAt != nil {
 		pg.ContactDue = c.ContactDueAt
 		pg.ContactLate = now.After(*c.ContactDueAt)
 	}

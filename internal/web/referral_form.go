@@ -47,7 +47,7 @@ func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case
 		return err
 	}
 	f.Options["domain"] = domains
-	f.Options["channel"] = optionsOf([]partners.Channel{partners.Phone, partners.Email})
+	f.Options["channel"] = optionsOf([]partners.ReferralChannel{partners.Phone, partners.Email})
 	f.Profile, f.History = nil, nil
 	for _, fl := range policy.ShareableFields(policy.Actor(ctx), policy.RefOf(c), sharedWithMentor) {
 		if _, hist := fl.IsHistory(); hist {
@@ -58,7 +58,7 @@ func (h *Web) referralChoices(ctx context.Context, f *referralForm, c cases.Case
 	}
 	f.CaseID = c.ID
 	if f.Service.ID != 0 {
-		users, err := h.store.PartnerUsers(ctx, f.Service.OrganizationID)
+		users, err := h.store.PartnerUsers(ctx, f.Service.PartnerID)
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func readReferralForm(w http.ResponseWriter, r *http.Request) (*referralForm, pa
 // referralOf is the referral a posted referral form describes.
 func referralOf(r *http.Request, f *form) partners.Referral {
 	u := policy.Actor(r.Context())
-	ref := partners.Referral{Domain: f.Values["domain"], Message: f.Values["message"], Channel: partners.Channel(f.Values["channel"]),
+	ref := partners.Referral{Domain: f.Values["domain"], Message: f.Values["message"], Channel: partners.ReferralChannel(f.Values["channel"]),
 		ConsentGiven: f.Values["consent_given"] != "", ConsentNote: f.Values["consent_note"], CreatedBy: u.ID, ConsentBy: u.ID}
 	for _, s := range f.Multi["share"] {
 		ref.Share = append(ref.Share, partners.Field(s))

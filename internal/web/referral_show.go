@@ -146,17 +146,17 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		if (rf.Status.Open() || rf.Status == partners.Draft) && policy.CanReferral(u, policy.ReferralSend, ref) {
 			page.Referrer = forms.Referrer
 			if page.Referrer == nil {
-				page.Referrer = eventForm(rf, partners.Referrer)
+				page.Referrer = eventForm(rf, partners.SideReferrer)
 			}
 			page.Referrer.Options["status"] = optionsOf(referrerMoves(rf.Status))
 		}
 	}
-	if len(partners.Next(rf.Status, partners.Partner)) > 0 && policy.CanReferral(u, policy.ReferralAnswer, ref) {
+	if len(partners.Next(rf.Status, partners.SidePartner)) > 0 && policy.CanReferral(u, policy.ReferralAnswer, ref) {
 		page.Answer = forms.Answer
 		if page.Answer == nil {
-			page.Answer = eventForm(rf, partners.Partner)
+			page.Answer = eventForm(rf, partners.SidePartner)
 		}
-		page.Answer.Options["status"] = optionsOf(partners.Next(rf.Status, partners.Partner))
+		page.Answer.Options["status"] = optionsOf(partners.Next(rf.Status, partners.SidePartner))
 		page.Answer.Options["reason"] = optionsOf(partners.Reasons)
 		page.Answer.Options["outcome_kind"] = optionsOf(cases.OutcomeKinds)
 	}
@@ -192,7 +192,7 @@ func referrerMoves(st partners.Status) []partners.Status {
 	if st == partners.Draft {
 		return []partners.Status{partners.Withdrawn}
 	}
-	return partners.Next(st, partners.Referrer)
+	return partners.Next(st, partners.SideReferrer)
 }
 
 // referralMoves is the data of the referral_moves partial.

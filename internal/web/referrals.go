@@ -79,7 +79,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) error {
 	page := referralsPage{Status: string(f.Status), Open: f.OpenOnly, Statuses: partners.Statuses}
 	switch {
 	case policy.Can(u, policy.PartnerPortal, 0):
-		f.OrganizationID, page.Partner = u.OrganizationID, true
+		f.PartnerID, page.Partner = u.PartnerID, true
 		if f.Status == partners.Draft {
 			f.Status = ""
 		}
@@ -103,7 +103,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if page.Partner {
-		if err := h.store.Audit(ctx, "referral.inbox_read", "organization", u.OrganizationID, "ok"); err != nil {
+		if err := h.store.Audit(ctx, "referral.inbox_read", "partner", u.PartnerID, "ok"); err != nil {
 			return err
 		}
 	}
@@ -284,7 +284,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u := policy.Actor(r.Context())
-	side, err := policy.CheckReferralSide(r.Context(), ref, f.Values["side"] == string(partners.Partner))
+	side, err := policy.CheckReferralSide(r.Context(), ref, f.Values["side"] == string(partners.SidePartner))
 	if err != nil {
 		return err
 	}
@@ -300,7 +300,7 @@ func (h *Web) referralEvent(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		forms := referralForms{}
-		if side == partners.Partner {
+		if side == partners.SidePartner {
 			forms.Answer = f
 		} else {
 			forms.Referrer = f

@@ -14,16 +14,16 @@ import (
 // serviceForm is the form of a service of an organisation.
 type serviceForm struct {
 	*form
-	ID               int64
-	OrganizationID   int64
-	OrganizationName string
+	ID          int64
+	PartnerID   int64
+	PartnerName string
 }
 
 var serviceFields = []string{"name", "description", "status", "email", "url", "eligibility", "application_process",
 	"fees", "schedule", "languages", "areas", "required_documents", "version"}
 
 func newServiceForm(v partners.Service, domains []string) *serviceForm {
-	f := &serviceForm{form: newForm(nil), ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
+	f := &serviceForm{form: newForm(nil), ID: v.ID, PartnerID: v.PartnerID, PartnerName: v.PartnerName}
 	f.Values = map[string]string{"name": v.Name, "description": v.Description, "status": string(v.Status), "email": v.Email,
 		"url": v.URL, "eligibility": v.Eligibility, "application_process": v.ApplicationProcess, "fees": v.Fees,
 		"schedule": v.Schedule, "languages": strings.Join(v.Languages, ", "), "areas": partners.FormatAreas(v.Areas),
@@ -49,7 +49,7 @@ func (f *serviceForm) Action() string {
 	if f.ID != 0 {
 		return "/services/" + strconv.FormatInt(f.ID, 10)
 	}
-	return "/partners/" + strconv.FormatInt(f.OrganizationID, 10) + "/services"
+	return "/partners/" + strconv.FormatInt(f.PartnerID, 10) + "/services"
 }
 
 // readServiceForm reads a posted service form as typed and the service it describes.
@@ -58,7 +58,7 @@ func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners
 	if err != nil {
 		return nil, v, err
 	}
-	f := &serviceForm{form: wf, ID: v.ID, OrganizationID: v.OrganizationID, OrganizationName: v.OrganizationName}
+	f := &serviceForm{form: wf, ID: v.ID, PartnerID: v.PartnerID, PartnerName: v.PartnerName}
 	domains, err := h.directoryDomains(r, wf.Multi["need_domains"])
 	if err != nil {
 		return nil, v, err
@@ -83,7 +83,7 @@ func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.store.GetOrganization(r.Context(), id)
+	o, err := h.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{OrganizationID: o.ID, OrganizationName: o.Name}, domains))
+	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{PartnerID: o.ID, PartnerName: o.Name}, domains))
 }
 
 // serviceCreate stores a new service.
@@ -100,11 +100,11 @@ func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.store.GetOrganization(r.Context(), id)
+	o, err := h.store.GetPartner(r.Context(), id)
 	if err != nil {
 		return err
 	}
-	f, v, err := h.readServiceForm(w, r, partners.Service{OrganizationID: o.ID, OrganizationName: o.Name})
+	f, v, err := h.readServiceForm(w, r, partners.Service{PartnerID: o.ID, PartnerName: o.Name})
 	if err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f, v, err := h.readServiceForm(w, r, partners.Service{ID: cur.ID, OrganizationID: cur.OrganizationID, OrganizationName: cur.OrganizationName})
+	f, v, err := h.readServiceForm(w, r, partners.Service{ID: cur.ID, PartnerID: cur.PartnerID, PartnerName: cur.PartnerName})
 	if err != nil {
 		return err
 	}

@@ -23,12 +23,12 @@ type userForm struct {
 	ID      int64 // 0 for an invitation
 	Choices []store.ProgramName
 	Roles   []auth.Role
-	// Organizations are the partner organisations a partner user may belong to.
-	Organizations []partners.Organization
+	// Partners are the partner organisations a partner user may belong to.
+	Partners []partners.Partner
 }
 
 // userFormFields are the text fields the form sends.
-var userFormFields = []string{"email", "name", "role", "version", "organization_id"}
+var userFormFields = []string{"email", "name", "role", "version", "partner_id"}
 
 // version is how a user's UpdatedAt travels in the edit form: microseconds
 // since 1970, the precision the store keeps on both engines.
@@ -48,8 +48,8 @@ func (h *Web) newUserForm(r *http.Request) (*userForm, error) {
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := h.store.OrganizationNames(r.Context())
-	return &userForm{form: newForm(nil), Choices: choices, Roles: auth.Roles, Organizations: orgs}, err
+	orgs, err := h.store.PartnerNames(r.Context())
+	return &userForm{form: newForm(nil), Choices: choices, Roles: auth.Roles, Partners: orgs}, err
 }
 
 // formFromUser fills the edit form with a user as stored.
@@ -60,8 +60,8 @@ func (h *Web) formFromUser(r *http.Request, u auth.User) (*userForm, error) {
 	}
 	f.ID, f.Multi["programs"] = u.ID, programIDs(u.Programs)
 	f.Values = map[string]string{"name": u.Name, "role": string(u.Role), "version": userVersion(u.UpdatedAt)}
-	if u.OrganizationID != 0 {
-		f.Values["organization_id"] = strconv.FormatInt(u.OrganizationID, 10)
+	if u.PartnerID != 0 {
+		f.Values["partner_id"] = strconv.FormatInt(u.PartnerID, 10)
 	}
 	return f, nil
 }
@@ -92,16 +92,16 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 	}
 	f.Multi["programs"] = programIDs(programs)
 	u := auth.User{Email: f.Values["email"], Name: f.Values["name"], Role: auth.Role(strings.TrimSpace(f.Values["role"])), Programs: programs}
-	if v := strings.TrimSpace(f.Values["organization_id"]); v != "" {
+	if v := strings.TrimSpace(f.Values["partner_id"]); v != "" {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
-			u.OrganizationID = id
+			u.PartnerID = id
 		} else {
-			f.Errors["organization_id"] = "validation.choice"
+			f.Errors["partner_id"] = "validation.choice"
 		}
 	}
-	if u.Role == auth.Partner && u.OrganizationID == 0 && f.Errors["organization_id"] == "" {
+	if u.Role == auth.Partner && u.PartnerID == 0 && f.Errors["partner_id"] == "" {
 		// Without one the partner would see nothing.
-		f.Errors["organization_id"] = "validation.partner_organization"
+		f.Errors["partner_id"] = "validation.partner_required"
 	}
 	if u.Role == auth.Partner && len(u.Programs) > 0 && f.Errors["programs"] == "" {
 		f.Errors["programs"] = "validation.partner_programs"
