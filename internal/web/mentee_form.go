@@ -24,10 +24,78 @@ type menteeForm struct {
 	Genders  []cases.Gender
 }
 
-// menteeFields are the profile's fields; their names are the API's, so that
-// validation messages land on the right field.
-var menteeFields = []string{"case_code", "full_name", "birth_year", "gender", "languages", "country", "city",
-	"family", "children", "occupation", "contact_channels", "contact_times", "referral_source"}
+// profileFields are the profile's fields on the form, each with how the
+// form shows it and reads it back: a new field of cases.Profile is added
+// here and in templates/partials/mentee_fields.html. Their names are the
+// API's, so that validation messages land on the right field.
+var profileFields = []profileField{
+	textField("case_code", func(p *cases.Profile) *string { return &p.CaseCode }),
+	textField("full_name", func(p *cases.Profile) *string { return &p.FullName }),
+	numberField("birth_year", true, func(p *cases.Profile) *int { return &p.BirthYear }),
+	{name: "gender",
+		show: func(p *cases.Profile) string { return string(p.Gender) },
+		read: func(p *cases.Profile, v string) string { p.Gender = cases.Gender(strings.TrimSpace(v)); return "" }},
+	{name: "languages",
+		show: func(p *cases.Profile) string { return strings.Join(p.Languages, ", ") },
+		read: func(p *cases.Profile, v string) string { p.Languages = splitList(v); return "" }},
+	textField("country", func(p *cases.Profile) *string { return &p.Country }),
+	textField("city", func(p *cases.Profile) *string { return &p.City }),
+	textField("family", func(p *cases.Profile) *string { return &p.Family }),
+	numberField("children", false, func(p *cases.Profile) *int { return &p.Children }),
+	textField("occupation", func(p *cases.Profile) *string { return &p.Occupation }),
+	textField("contact_channels", func(p *cases.Profile) *string { return &p.ContactChannels }),
+	textField("contact_times", func(p *cases.Profile) *string { return &p.ContactTimes }),
+	textField("referral_source", func(p *cases.Profile) *string { return &p.ReferralSource }),
+}
+
+// profileField is one field of the profile on the form: show gives its
+// value as the form shows it, read sets it from what was typed and names
+// the rule broken when it does not parse ("" when it does).
+type profileField struct {
+	name string
+	show func(p *cases.Profile) string
+	read func(p *cases.Profile, typed string) string
+}
+
+// textField is a field typed as it is stored.
+func textField(name string, at func(*cases.Profile) *string) profileField {
+	return profileField{name: name,
+		show: func(p *cases.Profile) string { return *at(p) },
+		read: func(p *cases.Profile, v string) string { *at(p) = v; return "" }}
+}
+
+// numberField is a whole number; left empty it is 0, which the form shows
+// empty when blankZero (a birth year not known).
+func numberField(name string, blankZero bool, at func(*cases.Profile) *int) profileField {
+	return profileField{name: name,
+		show: func(p *cases.Profile) string {
+			if *at(p) == 0 && blankZero {
+				return ""
+			}
+			return strconv.Itoa(*at(p))
+		},
+		read: func(p *cases.Profile, v string) string {
+			v = strings.TrimSpace(v)
+			if v == "" {
+				return "" // unknown or none
+			}
+			n, err := strconv.Atoi(v)
+			*at(p) = n
+			if err != nil {
+				return "validation.whole_number"
+			}
+			return ""
+		}}
+}
+
+// menteeFields are the names of profileFields.
+var menteeFields = func() []string {
+	names := make([]string, len(profileFields))
+	for i, pf := range profileFields {
+		names[i] = pf.name
+	}
+	return names
+}()
 
 // intakeFields are the intake form's fields besides the profile.
 var intakeFields = []string{"program", "state"}
@@ -48,27 +116,9 @@ func newMenteeForm(programs []program.Program) *menteeForm {
 // formFromMentee fills the edit form with a profile as stored.
 func formFromMentee(m cases.Mentee) *menteeForm {
 	f := &menteeForm{form: newForm(nil), ID: m.ID, Code: m.CaseCode, Genders: cases.Genders}
-	num := func(n int) string {
-		if n == 0 {
-			return ""
-		}
-		return strconv.Itoa(n)
-	}
-	f.Values = map[string]string{
-		"case_code":        m.CaseCode,
-		"full_name":        m.FullName,
-		"birth_year":       num(m.BirthYear),
-		"gender":           string(m.Gender),
-		"languages":        strings.Join(m.Languages, ", "),
-		"country":          m.Country,
-		"city":             m.City,
-		"family":           m.Family,
-		"children":         strconv.Itoa(m.Children),
-		"occupation":       m.Occupation,
-		"contact_channels": m.ContactChannels,
-		"contact_times":    m.ContactTimes,
-		"referral_source":  m.ReferralSource,
-		"version":          strconv.Itoa(m.Version),
+	f.Values = map[string]string{"version": strconv.Itoa(m.Version)}
+	for _, pf := range profileFields {
+		f.Values[pf.name] = pf.show(&m.Profile)
 	}
 	return f
 }
@@ -82,34 +132,11 @@ func parseMenteeForm(w http.ResponseWriter, r *http.Request, f *menteeForm) (cas
 		return cases.Mentee{}, errs.TooLarge()
 	}
 	f.read(r, slices.Concat(menteeFields, intakeFields, []string{"version"}))
-	m := cases.Mentee{
-		Profile: cases.Profile{
-			CaseCode:        f.Values["case_code"],
-			FullName:        f.Values["full_name"],
-			Gender:          cases.Gender(strings.TrimSpace(f.Values["gender"])),
-			Languages:       splitList(f.Values["languages"]),
-			Country:         f.Values["country"],
-			City:            f.Values["city"],
-			Family:          f.Values["family"],
-			Occupation:      f.Values["occupation"],
-			ContactChannels: f.Values["contact_channels"],
-			ContactTimes:    f.Values["contact_times"],
-			ReferralSource:  f.Values["referral_source"],
-		},
-	}
-	for _, n := range []struct {
-		name string
-		dst  *int
-	}{{"birth_year", &m.BirthYear}, {"children", &m.Children}} {
-		s := strings.TrimSpace(f.Values[n.name])
-		if s == "" {
-			continue // unknown or none
+	var m cases.Mentee
+	for _, pf := range profileFields {
+		if msg := pf.read(&m.Profile, f.Values[pf.name]); msg != "" {
+			f.Errors[pf.name] = msg
 		}
-		v, err := strconv.Atoi(s)
-		if err != nil {
-			f.Errors[n.name] = "validation.whole_number"
-		}
-		*n.dst = v
 	}
 	m.Version, _ = strconv.Atoi(f.Values["version"])
 	return m, nil

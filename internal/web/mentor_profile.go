@@ -32,8 +32,8 @@ func newMentorProfileForm(ref store.MentorRef, name string, p program.Program) *
 
 // The fields of the profile form: its text fields and its groups of boxes.
 var (
-	profileFields     = []string{"languages", "country", "city", "skills", "hours_per_week", "gender", "version", "name"}
-	profileListFields = []string{"need_domains", "times", "preference_tags", "experience_tags"}
+	mentorProfileFields     = []string{"languages", "country", "city", "skills", "hours_per_week", "gender", "version", "name"}
+	mentorProfileListFields = []string{"need_domains", "times", "preference_tags", "experience_tags"}
 )
 
 func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) error {
@@ -76,7 +76,7 @@ func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newMentorProfileForm(ref, r.PostForm.Get("name"), p)
-	f.read(r, profileFields, profileListFields...)
+	f.read(r, mentorProfileFields, mentorProfileListFields...)
 	pr := mentors.Profile{Languages: splitList(f.Values["languages"]), Country: f.Values["country"], City: f.Values["city"],
 		Skills: f.Values["skills"], Gender: f.Values["gender"], NeedDomains: f.Multi["need_domains"], Times: f.Multi["times"],
 		PreferenceTags: f.Multi["preference_tags"], ExperienceTags: f.Multi["experience_tags"]}
