@@ -20,6 +20,7 @@ import (
 // TestOpenAPIMatchesRoutes fails when a route exists that the document lacks,
 // or the document describes an operation no route serves.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Servers []struct{ URL string }                `json:"servers"`
@@ -67,6 +68,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 // Every $ref in the document points at a component that exists.
 func TestOpenAPIReferencesResolve(t *testing.T) {
+	t.Parallel()
 	var doc map[string]any
 	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
 		t.Fatal(err)
@@ -105,6 +107,7 @@ func TestOpenAPIReferencesResolve(t *testing.T) {
 
 // The limits the document states are the ones validation enforces.
 func TestOpenAPILimitsMatchValidation(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Components struct {
 			Schemas map[string]struct {
@@ -183,6 +186,7 @@ var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 // answer, every PUT and PATCH a body, and every operation on a record says
 // what happens when there is no such record (404).
 func TestOpenAPIOperationsAreComplete(t *testing.T) {
+	t.Parallel()
 	ids := map[string]string{}
 	for path, item := range openAPIPaths(t) {
 		var shared []openAPIParam
@@ -244,6 +248,7 @@ func TestOpenAPIOperationsAreComplete(t *testing.T) {
 
 // The enums the document states are the values the domain accepts.
 func TestOpenAPIEnumsMatchTheDomain(t *testing.T) {
+	t.Parallel()
 	var doc struct {
 		Components struct {
 			Schemas map[string]struct {
@@ -317,6 +322,7 @@ func strs[T ~string](list []T) []string {
 // The text limits the document states for the case journey are the ones
 // validation enforces.
 func TestOpenAPICaseLimitsMatchValidation(t *testing.T) {
+	t.Parallel()
 	type prop struct {
 		MaxLength  int             `json:"maxLength"`
 		MaxItems   int             `json:"maxItems"`
@@ -373,6 +379,7 @@ func TestOpenAPICaseLimitsMatchValidation(t *testing.T) {
 // statuses, readiness reasons, origins, score items) the constants are
 // listed here in the order of their declaration.
 func TestOpenAPIMentorEnumsMatchTheDomain(t *testing.T) {
+	t.Parallel()
 	type schema struct {
 		Enum       []string `json:"enum"`
 		Ref        string   `json:"$ref"`
@@ -486,6 +493,7 @@ func TestOpenAPIMentorEnumsMatchTheDomain(t *testing.T) {
 // The limits and defaults the document states for mentors, training modules
 // and the programs' mentor settings are the ones the code enforces.
 func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
+	t.Parallel()
 	type prop struct {
 		MaxLength int             `json:"maxLength"`
 		MaxItems  int             `json:"maxItems"`
@@ -558,6 +566,7 @@ func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
 // The enums the document states for the directory and referrals are the
 // values the domain defines, and the fields that carry them point at them.
 func TestOpenAPIPartnerEnumsMatchTheDomain(t *testing.T) {
+	t.Parallel()
 	type schema struct {
 		Enum       []string `json:"enum"`
 		Properties map[string]struct {
@@ -663,6 +672,7 @@ func TestOpenAPIPartnerEnumsMatchTheDomain(t *testing.T) {
 // The limits the document states for the directory and referrals are the
 // ones validation enforces.
 func TestOpenAPIPartnerLimitsMatchValidation(t *testing.T) {
+	t.Parallel()
 	type prop struct {
 		MaxLength int `json:"maxLength"`
 		MaxItems  int `json:"maxItems"`

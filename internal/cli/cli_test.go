@@ -35,6 +35,7 @@ func environ(m map[string]string) []string {
 }
 
 func TestKnownEnvCoversEveryFlag(t *testing.T) {
+	t.Parallel()
 	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
 	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
 		_, _, help := run(t, nil, append(strings.Fields(name), "--help")...)
@@ -47,6 +48,7 @@ func TestKnownEnvCoversEveryFlag(t *testing.T) {
 }
 
 func TestUnknownSettingIsWarnedAbout(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, _, stderr := run(t, map[string]string{"HOMEWARD_DATABASE_URL": "postgres://x", "HOMEWARD_DATA": dir}, "migrate")
 	if code != 0 || !strings.Contains(stderr, "HOMEWARD_DATABASE_URL is not a Homeward setting") {
@@ -58,6 +60,7 @@ func TestUnknownSettingIsWarnedAbout(t *testing.T) {
 }
 
 func TestHelpAndUnknownCommand(t *testing.T) {
+	t.Parallel()
 	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
 		code, _, stderr := run(t, nil, append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
@@ -79,6 +82,7 @@ func TestHelpAndUnknownCommand(t *testing.T) {
 }
 
 func TestMigrateAndDemo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, out, stderr := run(t, nil, "migrate", "--data", dir)
 	if code != 0 || !regexp.MustCompile(`at schema version (\d+) of (\d+)`).MatchString(out) {
@@ -127,6 +131,7 @@ func (w *lineWatch) Write(p []byte) (int, error) {
 }
 
 func TestServeWithDemoAndGracefulStop(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
@@ -204,6 +209,7 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 }
 
 func TestAuditCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
 		t.Fatalf("demo: %s", stderr)
@@ -229,6 +235,7 @@ func TestAuditCommands(t *testing.T) {
 }
 
 func TestKeysRotateAndRetireBesideServe(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	code, _, stderr := run(t, nil, "demo", "--data", dir)
 	if code != 0 || !strings.Contains(stderr, "A new key file was created") {
@@ -260,6 +267,7 @@ func TestKeysRotateAndRetireBesideServe(t *testing.T) {
 }
 
 func TestUserCreatePrintsAnInvitationLink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
 		t.Fatal(stderr)
@@ -289,6 +297,7 @@ func TestUserCreatePrintsAnInvitationLink(t *testing.T) {
 }
 
 func TestSiteURL(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		url, addr string
 		insecure  bool
@@ -314,6 +323,7 @@ func TestSiteURL(t *testing.T) {
 }
 
 func TestTokenCreateListRevoke(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
 		t.Fatal(stderr)

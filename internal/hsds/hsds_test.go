@@ -111,6 +111,7 @@ func readPackage(data []byte) (partners.Directory, error) {
 }
 
 func TestRoundTrip(t *testing.T) {
+	t.Parallel()
 	want := normalized(sample())
 
 	js := writeJSON(t, sample())
@@ -168,6 +169,7 @@ func TestRoundTrip(t *testing.T) {
 }
 
 func TestEmptyDirectory(t *testing.T) {
+	t.Parallel()
 	js := writeJSON(t, partners.Directory{})
 	if !strings.Contains(string(js), `"empty": true`) || !strings.Contains(string(js), `"contents": []`) {
 		t.Errorf("empty page: %s", js)
@@ -181,6 +183,7 @@ func TestEmptyDirectory(t *testing.T) {
 }
 
 func TestBareArray(t *testing.T) {
+	t.Parallel()
 	var page struct{ Contents json.RawMessage }
 	if err := json.Unmarshal(writeJSON(t, sample()), &page); err != nil {
 		t.Fatal(err)
@@ -195,6 +198,7 @@ func TestBareArray(t *testing.T) {
 }
 
 func TestWriteNeedsIDs(t *testing.T) {
+	t.Parallel()
 	for name, change := range map[string]func(*partners.Directory){
 		"organisation without id": func(d *partners.Directory) { d.Partners[0].HSDSID = "" },
 		"bad service id":          func(d *partners.Directory) { d.Partners[0].Services[1].HSDSID = "42" },
@@ -213,6 +217,7 @@ func TestWriteNeedsIDs(t *testing.T) {
 }
 
 func TestProblemsError(t *testing.T) {
+	t.Parallel()
 	p := Problems{{File: "service.csv", Row: 2, Field: "name", Key: "validation.required"}, {}}
 	if got, want := p.Error(), "hsds: 2 problems, first: service.csv 2 name validation.required"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
@@ -262,6 +267,7 @@ func obj(v any, path ...any) map[string]any {
 }
 
 func TestBrokenJSON(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		data []byte
@@ -314,6 +320,7 @@ func TestBrokenJSON(t *testing.T) {
 
 // A term given in full once may be referred to by its identifier elsewhere.
 func TestTermByID(t *testing.T) {
+	t.Parallel()
 	js := editJSON(t, func(orgs []any) {
 		a := obj(orgs, 1, "services", 0, "attributes", 1)
 		if obj(a, "taxonomy_term")["code"] != "housing" {
@@ -331,6 +338,7 @@ func TestTermByID(t *testing.T) {
 }
 
 func TestJSONLimits(t *testing.T) {
+	t.Parallel()
 	defer func(n int, s int64) { maxOrganizations, maxJSONSize = n, s }(maxOrganizations, maxJSONSize)
 	js := writeJSON(t, sample())
 	maxOrganizations = 2
@@ -351,6 +359,7 @@ type failingReader struct{}
 func (failingReader) Read([]byte) (int, error) { return 0, errors.New("disk on fire") }
 
 func TestJSONReadError(t *testing.T) {
+	t.Parallel()
 	_, err := ReadJSON("dir.json", failingReader{})
 	var ps Problems
 	if err == nil || errors.As(err, &ps) {
@@ -441,6 +450,7 @@ func (fs *files) get(t *testing.T, name string, row int, col string) string {
 }
 
 func TestBrokenDataPackage(t *testing.T) {
+	t.Parallel()
 	pkg := writePackage(t, sample())
 	cases := []struct {
 		name   string
@@ -558,6 +568,7 @@ func TestBrokenDataPackage(t *testing.T) {
 }
 
 func TestZipLimits(t *testing.T) {
+	t.Parallel()
 	defer func(n, m int64) { maxEntrySize, maxTotalSize = n, m }(maxEntrySize, maxTotalSize)
 
 	// The total: the files read before contact.csv fit, it does not.
@@ -602,12 +613,14 @@ func TestZipLimits(t *testing.T) {
 }
 
 func TestBadZip(t *testing.T) {
+	t.Parallel()
 	d, err := Read("pkg.zip", []byte("PK\x03\x04 not really"))
 	wantProblems(t, d, err, Problem{"pkg.zip", 0, "", "hsds.bad_zip"})
 }
 
 // Other HSDS tables and columns, and HSDS's own file names, are fine.
 func TestForeignPackage(t *testing.T) {
+	t.Parallel()
 	fs := unzip(t, writePackage(t, sample()))
 	var dp map[string]any
 	json.Unmarshal(fs.data["datapackage.json"], &dp)

@@ -27,6 +27,7 @@ func mustLoad(t *testing.T) *Bundle {
 }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	if b2 := mustLoad(t); b2 != b {
 		t.Error("Load returned a different Bundle on the second call; catalogues should be parsed once")
@@ -34,6 +35,7 @@ func TestLoad(t *testing.T) {
 }
 
 func TestLanguages(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	want := []Language{
 		{"en", "English"},
@@ -172,6 +174,7 @@ func placeholders(s string) []string {
 // plural message lacks a category its language needs, or when a
 // translation drops a placeholder of the English text.
 func TestCatalogues(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	for _, p := range checkCatalogues(b.cats) {
 		t.Error(p)
@@ -204,6 +207,7 @@ func TestCatalogues(t *testing.T) {
 // TestCatalogueChecker makes sure checkCatalogues catches each kind of
 // problem, so that TestCatalogues passing means something.
 func TestCatalogueChecker(t *testing.T) {
+	t.Parallel()
 	plain := func(s string) message { return message{text: s} }
 	plural := func(kv ...string) message {
 		m := message{forms: map[string]string{}}
@@ -293,6 +297,7 @@ func canonical(cat catalogue) ([]byte, error) {
 // pretty-printed with a 2-space indent. Fix with
 // go test ./internal/i18n -run Formatting -rewrite-catalogues
 func TestCatalogueFormatting(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	for _, l := range languages {
 		name := l.Code + ".json"
@@ -331,6 +336,7 @@ func TestCatalogueFormatting(t *testing.T) {
 }
 
 func TestPluralRules(t *testing.T) {
+	t.Parallel()
 	ns := []int{0, 1, 2, 4, 5, 11, 12, 14, 21, 22, 25, 101, 111}
 	slavic := []string{many, one, few, few, many, many, many, many, one, few, many, one, many}
 	want := map[string][]string{
@@ -367,6 +373,7 @@ func TestPluralRules(t *testing.T) {
 }
 
 func TestProgramsCount(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	tests := []struct {
 		lang string
@@ -398,6 +405,7 @@ func TestProgramsCount(t *testing.T) {
 }
 
 func TestNegotiate(t *testing.T) {
+	t.Parallel()
 	b := mustLoad(t)
 	tests := []struct {
 		name, choice, header, want string
@@ -461,6 +469,7 @@ func testFS(files map[string]string) fstest.MapFS {
 }
 
 func TestTranslateFallbacks(t *testing.T) {
+	t.Parallel()
 	b, err := load(testFS(map[string]string{
 		"en.json": `{
 			"files": {"one": "{n} file in {folder}", "other": "{n} files in {folder}"},
@@ -529,6 +538,7 @@ func TestTranslateFallbacks(t *testing.T) {
 }
 
 func TestLoadErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		files map[string]string

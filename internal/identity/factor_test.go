@@ -10,6 +10,7 @@ import (
 // A code counts in its own 30-second step and the one before and after (for
 // a phone whose clock is a little off), never further.
 func TestMatchStep(t *testing.T) {
+	t.Parallel()
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	now := time.Date(2026, 11, 21, 12, 0, 15, 0, time.UTC)
 	step := now.Unix() / 30
@@ -46,6 +47,7 @@ func TestMatchStep(t *testing.T) {
 }
 
 func TestNormalizeRecoveryCode(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"ABCD-EFGH-IJKL-MNOP":     "ABCDEFGHIJKLMNOP",
 		"abcd efgh ijkl mnop":     "ABCDEFGHIJKLMNOP",
@@ -63,6 +65,7 @@ func TestNormalizeRecoveryCode(t *testing.T) {
 // server gets a whole /64, so counting single IPv6 addresses would not hold
 // anyone back.
 func TestThrottleAddress(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"203.0.113.7":           "203.0.113.7",
 		"2001:db8:1:2:3:4:5:6":  "2001:db8:1:2::/64",

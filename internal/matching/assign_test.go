@@ -114,6 +114,7 @@ func checkFeasible(t *testing.T, in instance, a Assignment) {
 func count(a Assignment) int { return len(a.Pairs) }
 
 func TestAssignSmallKnownOptimum(t *testing.T) {
+	t.Parallel()
 	// Case 0 likes both mentors, case 1 only mentor 0: the optimum gives
 	// mentor 0 to case 1 and mentor 1 to case 0 (9+8=17), not 10+0.
 	in := instance{caps: []int{1, 1}, score: [][]float64{{10, 8}, {9, 0}}, allowed: [][]bool{{true, true}, {true, false}}}
@@ -125,6 +126,7 @@ func TestAssignSmallKnownOptimum(t *testing.T) {
 }
 
 func TestAssignCapacityAboveOne(t *testing.T) {
+	t.Parallel()
 	// One mentor with room for two and one with room for one; three cases
 	// all prefer mentor 0.
 	in := instance{caps: []int{2, 1}, score: [][]float64{{5, 4}, {5, 1}, {5, 1}}}
@@ -136,6 +138,7 @@ func TestAssignCapacityAboveOne(t *testing.T) {
 }
 
 func TestAssignLeavesCasesWithoutAllowedMentor(t *testing.T) {
+	t.Parallel()
 	in := instance{
 		caps:    []int{1, 3, 0},
 		score:   [][]float64{{1, 1, 9}, {2, 7, 9}, {-1, -2, 9}, {math.NaN(), math.Inf(1), 9}},
@@ -151,6 +154,7 @@ func TestAssignLeavesCasesWithoutAllowedMentor(t *testing.T) {
 }
 
 func TestAssignPrefersMoreCasesAtEqualTotal(t *testing.T) {
+	t.Parallel()
 	// A zero-score pair adds nothing to the total but places a case.
 	in := instance{caps: []int{1, 1}, score: [][]float64{{3, 0}, {0, 0}}}
 	a := Assign(in.slots(), in.ids(), in.fn())
@@ -161,6 +165,7 @@ func TestAssignPrefersMoreCasesAtEqualTotal(t *testing.T) {
 }
 
 func TestAssignEmpty(t *testing.T) {
+	t.Parallel()
 	for _, in := range []instance{
 		{caps: nil, score: [][]float64{{}, {}}},
 		{caps: []int{1, 2}, score: nil},
@@ -180,6 +185,7 @@ func TestAssignEmpty(t *testing.T) {
 // the single best pair (case 0 with mentor 0) and so strands case 1, whom
 // only mentor 0 can take; the optimum gives case 0 its second choice.
 func TestAssignBeatsGreedy(t *testing.T) {
+	t.Parallel()
 	in := instance{
 		caps: []int{1, 1, 1},
 		score: [][]float64{
@@ -240,6 +246,7 @@ var smallTunings = []tuning{{best: 1, rounds: 100}, {best: 1, spread: 1, rounds:
 // assignment on many random small instances, also with very short candidate
 // lists so that the optimality check and the re-solving are exercised.
 func TestAssignMatchesBruteForce(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(5, 6))
 	resolved := 0
 	for trial := range 3000 {
@@ -363,6 +370,7 @@ func structured(r *rand.Rand, shape int) instance {
 // an independent check (no negative cycle) on instances too large for brute
 // force, whose candidate lists are pruned and must grow.
 func TestAssignOptimalOnStructuredInstances(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
 	resolved := 0
 	for trial := range 40 {
@@ -389,6 +397,7 @@ func TestAssignOptimalOnStructuredInstances(t *testing.T) {
 }
 
 func TestAssignDeterministicOnLargerTies(t *testing.T) {
+	t.Parallel()
 	in := structured(rand.New(rand.NewPCG(9, 10)), 4) // scores 0, 1 or 2 only
 	first := Assign(in.slots(), in.ids(), in.fn())
 	for range 5 {
@@ -399,6 +408,7 @@ func TestAssignDeterministicOnLargerTies(t *testing.T) {
 }
 
 func TestImprovableFindsAnImprovement(t *testing.T) {
+	t.Parallel()
 	// The check itself must see a better assignment when there is one.
 	in := instance{caps: []int{1, 1}, score: [][]float64{{10, 9}, {9, 0}}, allowed: [][]bool{{true, true}, {true, false}}}
 	if !improvable(in, []int{0, -1}) { // greedy's answer
@@ -413,6 +423,7 @@ func TestImprovableFindsAnImprovement(t *testing.T) {
 }
 
 func TestAssignDeterministicWithTies(t *testing.T) {
+	t.Parallel()
 	// Every pair scores the same: many optima; the same input must give the
 	// same answer every time, and a permuted-but-equal call too.
 	in := instance{caps: []int{1, 2, 1}, score: make([][]float64, 6)}
@@ -437,6 +448,7 @@ func TestAssignDeterministicWithTies(t *testing.T) {
 }
 
 func TestAssignCallsScoreOncePerPair(t *testing.T) {
+	t.Parallel()
 	calls := map[[2]int]int{}
 	Assign([]Slot{{1, 1}, {2, 1}, {3, 0}}, []int64{7, 8}, func(j, i int) (float64, bool) {
 		calls[[2]int{j, i}]++
@@ -453,6 +465,7 @@ func TestAssignCallsScoreOncePerPair(t *testing.T) {
 }
 
 func TestAssignHugeCapacity(t *testing.T) {
+	t.Parallel()
 	in := instance{caps: []int{math.MaxInt, 0}, score: [][]float64{{1, 5}, {2, 5}, {3, 5}}}
 	a := Assign(in.slots(), in.ids(), in.fn())
 	checkFeasible(t, in, a)

@@ -26,6 +26,7 @@ func itemOf(t *testing.T, e Explained, key string) Item {
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
 func TestScoreItemsInOrderWithTheirWeights(t *testing.T) {
+	t.Parallel()
 	w := Weights{Language: 1, Place: 2, Availability: 3, Skills: 4, Preferences: 5, LivedExperience: 6}
 	e := Score(Mentor{}, Case{}, w, 0)
 	keys := []string{ItemLanguage, ItemPlace, ItemAvailability, ItemSkills, ItemPreferences, ItemLivedExperience}
@@ -40,6 +41,7 @@ func TestScoreItemsInOrderWithTheirWeights(t *testing.T) {
 }
 
 func TestScorePerfectFitEarnsEveryWeight(t *testing.T) {
+	t.Parallel()
 	m := Mentor{Languages: []string{"be", "ru"}, Country: "LT", City: "Vilnius", HoursPerWeek: 5,
 		Skills: []string{"housing", "documents"}, LivedExperience: []string{"prison"}, Accepts: []string{"youth"}, Traits: []string{"woman"}}
 	c := Case{Languages: []string{"be"}, Country: "LT", City: "Vilnius", OpenNeeds: map[string]float64{"housing": 1, "documents": 0.5},
@@ -63,6 +65,7 @@ func TestScorePerfectFitEarnsEveryWeight(t *testing.T) {
 }
 
 func TestScoreLanguage(t *testing.T) {
+	t.Parallel()
 	w := Weights{Language: 4, Skills: 1}
 	c := Case{Languages: []string{"be", "RU", "pl"}}
 	for _, tc := range []struct {
@@ -99,6 +102,7 @@ func TestScoreLanguage(t *testing.T) {
 }
 
 func TestScorePlace(t *testing.T) {
+	t.Parallel()
 	w := Weights{Place: 3}
 	c := Case{Country: "LT", City: "Vilnius"}
 	for _, tc := range []struct {
@@ -125,6 +129,7 @@ func TestScorePlace(t *testing.T) {
 }
 
 func TestScoreAvailability(t *testing.T) {
+	t.Parallel()
 	w := Weights{Availability: 2}
 	for _, tc := range []struct {
 		have, need float64
@@ -146,6 +151,7 @@ func TestScoreAvailability(t *testing.T) {
 }
 
 func TestScoreSkills(t *testing.T) {
+	t.Parallel()
 	w := Weights{Skills: 3}
 	c := Case{OpenNeeds: map[string]float64{"housing": 1, "income": 0.5, "documents": 0.5, "social": 0, "family": -1}}
 	for _, tc := range []struct {
@@ -170,6 +176,7 @@ func TestScoreSkills(t *testing.T) {
 }
 
 func TestScorePreferences(t *testing.T) {
+	t.Parallel()
 	w := Weights{Preferences: 2}
 	c := Case{Preferences: []string{"woman", "youth", "faith", "woman"}} // repeated wish counts once
 	for _, tc := range []struct {
@@ -193,6 +200,7 @@ func TestScorePreferences(t *testing.T) {
 }
 
 func TestScoreLivedExperience(t *testing.T) {
+	t.Parallel()
 	w := Weights{LivedExperience: 1}
 	c := Case{Background: []string{"prison", "emigration"}}
 	for _, tc := range []struct {
@@ -213,6 +221,7 @@ func TestScoreLivedExperience(t *testing.T) {
 }
 
 func TestScoreRanksMentorsForACase(t *testing.T) {
+	t.Parallel()
 	c := Case{Languages: []string{"be", "ru"}, Country: "LT", City: "Vilnius", OpenNeeds: map[string]float64{"housing": 1, "employment": 0.5}}
 	local := Mentor{ID: 1, Languages: []string{"be"}, Country: "LT", City: "Vilnius", HoursPerWeek: 4, Skills: []string{"housing"}}
 	far := Mentor{ID: 2, Languages: []string{"ru"}, Country: "PL", City: "Warsaw", HoursPerWeek: 4, Skills: []string{"housing"}}
@@ -225,6 +234,7 @@ func TestScoreRanksMentorsForACase(t *testing.T) {
 }
 
 func TestWeightsValidate(t *testing.T) {
+	t.Parallel()
 	if err := DefaultWeights().Validate(); err != nil {
 		t.Fatalf("default weights: %v", err)
 	}
@@ -250,6 +260,7 @@ func TestWeightsValidate(t *testing.T) {
 }
 
 func TestNeedWeightsAndOpenNeeds(t *testing.T) {
+	t.Parallel()
 	got := []float64{}
 	for _, s := range cases.Severities {
 		got = append(got, NeedWeight(s))
@@ -271,6 +282,7 @@ func TestNeedWeightsAndOpenNeeds(t *testing.T) {
 }
 
 func TestHoursNeeded(t *testing.T) {
+	t.Parallel()
 	c := program.New().Cadence // 2 a week at first, then 1
 	if got := HoursNeeded(c, 1.5); got != 3 {
 		t.Fatalf("hours %v, want 3", got)
@@ -283,6 +295,7 @@ func TestHoursNeeded(t *testing.T) {
 // TestScoreFeedsAssign runs the bulk assignment on explained scores: no pair
 // without a common language is made, and the result is the brute-force optimum.
 func TestScoreFeedsAssign(t *testing.T) {
+	t.Parallel()
 	mentors := []Mentor{
 		{ID: 11, Languages: []string{"be", "ru"}, Country: "LT", City: "Vilnius", HoursPerWeek: 4, Skills: []string{"housing"}},
 		{ID: 12, Languages: []string{"uk"}, Country: "PL", City: "Warsaw", HoursPerWeek: 2, Skills: []string{"documents"}},

@@ -18,6 +18,7 @@ func valid() Application {
 }
 
 func TestNormalizeMakesTheApplicationCanonical(t *testing.T) {
+	t.Parallel()
 	a := Application{
 		FullName: "  Alena \t Kavaliova ", Email: " alena@example.org ", Country: " lt ", City: " Vilnius ",
 		Languages: []string{"BE", " ru", "be", ""}, NeedDomains: []string{"Housing", "housing"},
@@ -43,6 +44,7 @@ func TestNormalizeMakesTheApplicationCanonical(t *testing.T) {
 }
 
 func TestValidApplicationPasses(t *testing.T) {
+	t.Parallel()
 	a := valid()
 	a.Phone = "+370 600 12345"
 	a.NeedDomains = []string{"digital_skills"}
@@ -54,6 +56,7 @@ func TestValidApplicationPasses(t *testing.T) {
 }
 
 func TestValidateNamesEachBadField(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		field, msg string
 		change     func(*Application)
@@ -100,6 +103,7 @@ func TestValidateNamesEachBadField(t *testing.T) {
 }
 
 func TestEveryFieldIsCheckedAtOnce(t *testing.T) {
+	t.Parallel()
 	var a Application
 	a.Normalize()
 	e := errs.As(a.Validate(domains))

@@ -17,6 +17,7 @@ func fields(err error) map[string]string {
 }
 
 func TestWhoMovesAReferralWhere(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		from Status
 		side Side
@@ -42,6 +43,7 @@ func TestWhoMovesAReferralWhere(t *testing.T) {
 }
 
 func TestEventCheck(t *testing.T) {
+	t.Parallel()
 	e := Event{Status: CouldNotHelp, Side: SidePartner, Message: "Tried."}
 	if f := fields(e.Check(Accepted)); f["reason"] == "" {
 		t.Fatalf("could not help without a reason: %v", f)
@@ -64,6 +66,7 @@ func TestEventCheck(t *testing.T) {
 }
 
 func TestReferralRules(t *testing.T) {
+	t.Parallel()
 	r := Referral{ServiceID: 1, Message: " Help ", Channel: Phone, Domain: "housing",
 		Share: []Field{Location, "password", HistoryField(cases.Persecution), Languages}}
 	r.Normalize()
@@ -88,6 +91,7 @@ func TestReferralRules(t *testing.T) {
 }
 
 func TestDirectoryRules(t *testing.T) {
+	t.Parallel()
 	v := Service{Name: " Rooms ", Status: "", Languages: []string{"RU", "ru", " uk"}, NeedDomains: []string{"Housing"},
 		Areas: ParseAreas("lt vilnius\nLT: Kaunas, PL/Kraków; lt vilnius"), URL: "javascript:alert(1)"}
 	v.Normalize()

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCanCaseByRole(t *testing.T) {
+	t.Parallel()
 	user := func(id int64, r auth.Role, programs ...int64) auth.User {
 		return auth.User{ID: id, Role: r, Status: auth.StatusActive, Programs: programs}
 	}

@@ -12,6 +12,7 @@ import (
 // and refused as Forbidden (they are no program's records, so there is no
 // existence to hide).
 func TestAdministrationIsForAdministratorsOnly(t *testing.T) {
+	t.Parallel()
 	for _, a := range []policy.Action{policy.UserManage, policy.AuditRead} {
 		for _, role := range auth.Roles {
 			u := auth.User{ID: 1, Role: role, Status: auth.StatusActive, Programs: []int64{7}}

@@ -7,6 +7,7 @@ import (
 )
 
 func TestDefaultsAreValid(t *testing.T) {
+	t.Parallel()
 	p := New()
 	p.Name = "Defaults"
 	if err := p.Validate(); err != nil {
@@ -18,6 +19,7 @@ func TestDefaultsAreValid(t *testing.T) {
 }
 
 func TestValidateNamesEachBadField(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		field  string
 		change func(*Program)
@@ -62,6 +64,7 @@ func TestValidateNamesEachBadField(t *testing.T) {
 }
 
 func TestNormalize(t *testing.T) {
+	t.Parallel()
 	p := Program{Name: "  Spaced  ", Languages: []string{" BE", "be", "", "Ru"}, Countries: []string{"lt", "LT "}, NeedDomains: []string{"Housing"}}
 	p.Normalize()
 	if p.Name != "Spaced" || len(p.Languages) != 2 || p.Languages[1] != "ru" || len(p.Countries) != 1 || p.Countries[0] != "LT" || p.NeedDomains[0] != "housing" {

@@ -11,6 +11,7 @@ import (
 )
 
 func TestSealOpensOnlyInItsPlace(t *testing.T) {
+	t.Parallel()
 	key := NewKey()
 	place := Place{Table: "mentees", Column: "persecution", ID: 7}
 	secret := []byte("arrested 2021-03-02, searched twice")
@@ -58,6 +59,7 @@ func TestSealOpensOnlyInItsPlace(t *testing.T) {
 }
 
 func TestKeyFileIsCreatedOnceOwnerOnly(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	k, created, err := Load(dir, "")
 	if err != nil || !created {
@@ -90,6 +92,7 @@ func TestKeyFileIsCreatedOnceOwnerOnly(t *testing.T) {
 }
 
 func TestEnvironmentKeyringWins(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := "hwk1:old:" + b64(NewKey()) + "\nhwk1:new:" + b64(NewKey())
 	k, created, err := Load(dir, env)
@@ -109,6 +112,7 @@ func TestEnvironmentKeyringWins(t *testing.T) {
 }
 
 func TestParseKeyringErrors(t *testing.T) {
+	t.Parallel()
 	for _, bad := range []string{
 		"",
 		"# only a comment",
@@ -126,6 +130,7 @@ func TestParseKeyringErrors(t *testing.T) {
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 func TestRotateAndRetire(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	k, _, err := Load(dir, "")
 	if err != nil {

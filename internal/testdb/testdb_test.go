@@ -40,6 +40,7 @@ func hasTable(t *testing.T, db *sql.DB, table string) bool {
 }
 
 func TestSeparateDatabases(t *testing.T) {
+	t.Parallel()
 	u1, u2 := Postgres(t), Postgres(t)
 	if u1 == u2 {
 		t.Fatalf("same URL twice: %s", u1)
@@ -66,6 +67,7 @@ func TestSeparateDatabases(t *testing.T) {
 }
 
 func TestDroppedOnCleanup(t *testing.T) {
+	t.Parallel()
 	var name string
 	t.Run("use", func(t *testing.T) {
 		db := open(t, Postgres(t))
@@ -90,6 +92,7 @@ func TestDroppedOnCleanup(t *testing.T) {
 }
 
 func TestParallel(t *testing.T) {
+	t.Parallel()
 	for i := range 8 {
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			t.Parallel()

@@ -16,6 +16,7 @@ import (
 // catalogue (the i18n tests then make sure every other language has it), so
 // no page ever shows a raw key.
 func TestEveryUsedKeyIsInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	bundle, err := i18n.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -72,6 +72,7 @@ func chartSVGOf(t *testing.T, svg string) (elements map[string]int, texts []stri
 }
 
 func TestWeeklyChartIsWellFormedForAnyInput(t *testing.T) {
+	t.Parallel()
 	many := make([]int, 520)
 	for i := range many {
 		many[i] = (i * 7) % 13
@@ -118,6 +119,7 @@ func TestWeeklyChartIsWellFormedForAnyInput(t *testing.T) {
 }
 
 func TestWeeklyChartScalesBarsToTheLargestCount(t *testing.T) {
+	t.Parallel()
 	svg := string(weeklyChart([]int{4, 2, 0, 1}, -1.1, testChartText()))
 	heights := chartFloats(t, svg, `<rect [^>]*height="([0-9.]+)"`)
 	if len(heights) != 4 {
@@ -142,6 +144,7 @@ func TestWeeklyChartScalesBarsToTheLargestCount(t *testing.T) {
 }
 
 func TestWeeklyChartLabelsAFewWeeksOnLongCases(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{1, 9, 10, 11, 52, 100, 519, 520, 2000} {
 		e := weekLabelEvery(n)
 		if labels := (n + e - 1) / e; labels > chartMaxWeekLabels || e < 1 {
@@ -151,6 +154,7 @@ func TestWeeklyChartLabelsAFewWeeksOnLongCases(t *testing.T) {
 }
 
 func TestChartScaleIsRound(t *testing.T) {
+	t.Parallel()
 	for top, want := range map[int][2]float64{
 		0: {1, 1}, 1: {1, 1}, 4: {1, 4}, 5: {1, 5}, 6: {2, 6}, 7: {2, 8}, 11: {5, 15}, 26: {10, 30}, 1234: {500, 1500},
 	} {
@@ -165,6 +169,7 @@ func TestChartScaleIsRound(t *testing.T) {
 }
 
 func TestClipTrendKeepsTheLineInThePlot(t *testing.T) {
+	t.Parallel()
 	line := func(a, b float64) func(float64) float64 { return func(x float64) float64 { return a + b*x } }
 	for _, c := range []struct {
 		name         string

@@ -197,6 +197,20 @@ func (f *form) conflicted(conflictKey string) bool { return slices.Contains(f.Me
 // refusedStatus is the status of a page shown again with a refused form:
 // 409 when the record's state (or someone else) stood in the way, 422 for
 // bad input.
+// saved answers a form's save: on success the browser goes to next; an
+// error the person can fix shows the page again (data holds f) with the
+// form's messages; any other error is returned.
+func (h *Web) saved(w http.ResponseWriter, r *http.Request, err error, f *form, conflict, page, section string, data any, next string) error {
+	if err != nil {
+		if !f.refuse(err, conflict) {
+			return err
+		}
+		return h.render(w, r, refusedStatus(err), page, section, data)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
 func refusedStatus(err error) int {
 	if errs.Is(err, errs.KindConflict) {
 		return http.StatusConflict

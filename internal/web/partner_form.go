@@ -102,14 +102,8 @@ func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	created, err := h.store.CreatePartner(r.Context(), o)
-	if err != nil {
-		if !f.refuse(err, "partner.conflict") {
-			return err
-		}
-		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)
-	}
-	http.Redirect(w, r, "/partners/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
-	return nil
+	return h.saved(w, r, err, f.form, "partner.conflict", "partner_form", "partners", f,
+		"/partners/"+strconv.FormatInt(created.ID, 10)+"?done=saved")
 }
 
 // partnerEdit shows the form of a stored organisation.
@@ -136,12 +130,7 @@ func (h *Web) partnerUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f.ID, o.ID = id, id
-	if _, err := h.store.UpdatePartner(r.Context(), o); err != nil {
-		if !f.refuse(err, "partner.conflict") {
-			return err
-		}
-		return h.render(w, r, refusedStatus(err), "partner_form", "partners", f)
-	}
-	http.Redirect(w, r, "/partners/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
-	return nil
+	_, err = h.store.UpdatePartner(r.Context(), o)
+	return h.saved(w, r, err, f.form, "partner.conflict", "partner_form", "partners", f,
+		"/partners/"+strconv.FormatInt(id, 10)+"?done=saved")
 }

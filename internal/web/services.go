@@ -109,14 +109,8 @@ func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	created, err := h.store.CreateService(r.Context(), v)
-	if err != nil {
-		if !f.refuse(err, "service.conflict") {
-			return err
-		}
-		return h.render(w, r, refusedStatus(err), "service_form", "partners", f)
-	}
-	http.Redirect(w, r, "/services/"+strconv.FormatInt(created.ID, 10)+"?done=saved", http.StatusSeeOther)
-	return nil
+	return h.saved(w, r, err, f.form, "service.conflict", "service_form", "partners", f,
+		"/services/"+strconv.FormatInt(created.ID, 10)+"?done=saved")
 }
 
 // serviceEdit shows the form of a stored service.
@@ -150,14 +144,9 @@ func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.store.UpdateService(r.Context(), v); err != nil {
-		if !f.refuse(err, "service.conflict") {
-			return err
-		}
-		return h.render(w, r, refusedStatus(err), "service_form", "partners", f)
-	}
-	http.Redirect(w, r, "/services/"+strconv.FormatInt(id, 10)+"?done=saved", http.StatusSeeOther)
-	return nil
+	_, err = h.store.UpdateService(r.Context(), v)
+	return h.saved(w, r, err, f.form, "service.conflict", "service_form", "partners", f,
+		"/services/"+strconv.FormatInt(id, 10)+"?done=saved")
 }
 
 // servicePage is one service with everything the directory knows of it.
