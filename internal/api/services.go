@@ -77,6 +77,11 @@ func (a *API) serviceList(w http.ResponseWriter, r *http.Request) error {
 		Language:  strings.TrimSpace(q.Get("language")),
 		PartnerID: queryID(r, "partner_id", bad),
 	}
+	if q.Has("organization_id") {
+		// The filter's old name: refused rather than ignored, so that an
+		// old client does not take every service for one partner's.
+		bad["organization_id"] = "validation.unknown_field"
+	}
 	switch q.Get("status") {
 	case "", string(partners.Active):
 	case "any":

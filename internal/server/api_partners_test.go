@@ -246,6 +246,10 @@ func TestAPIPartnerDirectory(t *testing.T) {
 			t.Errorf("pages: %d then %d", len(page.Items), len(rest.Items))
 		}
 		j.refused(j.coord, 422, "invalid", "GET", "/api/v1/services?status=closed", "")
+		// The filter's old name is refused, not ignored (it would list every service).
+		if e := j.refused(j.coord, 422, "invalid", "GET", "/api/v1/services?organization_id=1", ""); e.Error.Fields["organization_id"] == "" {
+			t.Errorf("the old filter name is not named: %+v", e)
+		}
 
 		// A PATCH changes what it names and keeps the rest.
 		path := fmt.Sprintf("/api/v1/services/%d", debt.ID)

@@ -124,7 +124,12 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.E
 	if f.Actor != "" {
 		add("actor = $%d", f.Actor)
 	}
-	if f.ObjectType != "" {
+	switch f.ObjectType {
+	case "":
+	case "partner":
+		// Entries written before migration 12 name a partner "organization".
+		add("object_type IN ($%d, 'organization')", f.ObjectType)
+	default:
 		add("object_type = $%d", f.ObjectType)
 	}
 	if f.ObjectID != "" {

@@ -169,3 +169,22 @@ func TestAuditConcurrentWritersOnPostgres(t *testing.T) {
 		t.Errorf("chain holds %d entries, want %d", head.Seq, want)
 	}
 }
+
+// A partner's entries are found by "partner" whether they were written
+// before migration 12, which named a partner "organization", or after.
+func TestAuditFilterFindsPartnersUnderTheirOldName(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		s := open(t, opts)
+		for _, kind := range []string{"organization", "partner", "program"} {
+			if err := s.Audit(ctx, kind+".update", kind, 7, "ok"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list, _, err := s.ListAudit(ctx, store.AuditFilter{ObjectType: "partner", ObjectID: "7"}, store.Page{})
+		if err != nil || len(list) != 2 || list[0].ObjectType != "partner" || list[1].ObjectType != "organization" {
+			t.Errorf("a partner's entries: %+v %v", list, err)
+		}
+	})
+}

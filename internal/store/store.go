@@ -22,7 +22,8 @@
 //     requests.go and notes.go, following the rules of case_work.go.
 //   - The closing of a case (closing.go) and its Feedback, Outcome and
 //     Follow-up: feedback.go, outcomes.go and follow_ups.go.
-//   - Partner (organisation) and Service: directory.go; Referral:
+//   - Partner (organisation): partners.go; Service: services.go; the whole
+//     directory's HSDS import and export: directory.go; Referral:
 //     referrals.go.
 //   - Seal (to encrypt a field under a record's data key) and Erasure
 //     (destroying that key, which erases every field sealed under it):

@@ -194,9 +194,6 @@ func (f *form) unshown() string {
 // the record meanwhile.
 func (f *form) conflicted(conflictKey string) bool { return slices.Contains(f.Messages, conflictKey) }
 
-// refusedStatus is the status of a page shown again with a refused form:
-// 409 when the record's state (or someone else) stood in the way, 422 for
-// bad input.
 // saved answers a form's save: on success the browser goes to next; an
 // error the person can fix shows the page again (data holds f) with the
 // form's messages; any other error is returned.
@@ -211,6 +208,9 @@ func (h *Web) saved(w http.ResponseWriter, r *http.Request, err error, f *form, 
 	return nil
 }
 
+// refusedStatus is the status of a page shown again with a refused form:
+// 409 when the record's state (or someone else) stood in the way, 422 for
+// bad input.
 func refusedStatus(err error) int {
 	if errs.Is(err, errs.KindConflict) {
 		return http.StatusConflict
