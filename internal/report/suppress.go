@@ -52,20 +52,7 @@ func (s Suppressed) Export(i, j int) string { return s.Cell(i, j).Export() }
 // whole table is withheld. The choices depend on the counts alone, in a
 // fixed order, so a table always gives the same result.
 func Suppress(t Table) Suppressed {
-	s := Suppressed{table: t, net: t.network()}
-	s.kind = make([]Kind, len(s.net.figures))
-	s.index = make([]int, (t.rows+1)*(t.cols+1))
-	for k, f := range s.net.figures {
-		s.index[f] = k
-		if v := s.net.value[k]; v >= 1 && v <= 4 {
-			s.kind[k] = FewerThanFive
-		}
-	}
-	for i := 0; i <= t.rows; i++ {
-		for j := 0; j <= t.cols; j++ {
-			s.index[i*(t.cols+1)+j] = s.index[t.figure(i, j)]
-		}
-	}
+	s := primary(t)
 	safe := make([]bool, len(s.kind)) // hiding more never undoes a figure's safety
 	for {
 		open := s.exposed(safe)
@@ -84,6 +71,25 @@ func Suppress(t Table) Suppressed {
 			}
 		}
 	}
+}
+
+// primary is t with its counts of 1 to 4 hidden, and nothing else.
+func primary(t Table) Suppressed {
+	s := Suppressed{table: t, net: t.network()}
+	s.kind = make([]Kind, len(s.net.figures))
+	s.index = make([]int, (t.rows+1)*(t.cols+1))
+	for k, f := range s.net.figures {
+		s.index[f] = k
+		if v := s.net.value[k]; v >= 1 && v <= 4 {
+			s.kind[k] = FewerThanFive
+		}
+	}
+	for i := 0; i <= t.rows; i++ {
+		for j := 0; j <= t.cols; j++ {
+			s.index[i*(t.cols+1)+j] = s.index[t.figure(i, j)]
+		}
+	}
+	return s
 }
 
 // withheld is s with nothing shown.
