@@ -35,7 +35,11 @@ func (s Suppressed) Export(i, j int) string { return s.Cell(i, j).Export() }
 // to 4. Zero is shown: it reveals nobody, and showing it is the common
 // convention of small-count suppression in health statistics (a zero says
 // that a group is empty, which a funder's report may say; the risk this
-// guards against is finding the one or few people in a small group).
+// guards against is finding the one or few people in a small group). A
+// zero can still say something of a whole group — every case of a row
+// with the same outcome when the rest of the row is 0 — which suppressing
+// cells does not prevent; reports should not cross categories so fine that
+// such a statement harms.
 //
 // Complementary suppression then hides counts of 5 or more until no hidden
 // count can be worked out: for each hidden figure that Ranges finds with a
