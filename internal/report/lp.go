@@ -22,16 +22,15 @@ import (
 // same argument makes the optimum of the relaxation the optimum over
 // integers, which is what a reader could conclude.
 type lp struct {
-	m, n   int         // equations; variables, the m artificial ones last
-	tab    [][]float64 // m × n: B⁻¹·[A | I]
-	beta   []float64   // the value of the basic variable of each row
-	basis  []int       // the basic variable of each row
-	row    []int       // the row a variable is basic in, or -1
-	upper  []float64   // hi − lo: variables are shifted to lower bound 0
-	lo     []float64
-	atUp   []bool // a non-basic variable sits at its upper bound
-	d      []float64
-	pivots int
+	m, n  int         // equations; variables, the m artificial ones last
+	tab   [][]float64 // m × n: B⁻¹·[A | I]
+	beta  []float64   // the value of the basic variable of each row
+	basis []int       // the basic variable of each row
+	row   []int       // the row a variable is basic in, or -1
+	upper []float64   // hi − lo: variables are shifted to lower bound 0
+	lo    []float64
+	atUp  []bool    // a non-basic variable sits at its upper bound
+	d     []float64 // reduced costs of the current objective
 }
 
 const eps = 1e-9
@@ -186,7 +185,6 @@ func (p *lp) maximise(c []float64) (int, bool) {
 		p.atUp[enter] = false
 		p.basis[leave], p.row[enter], p.row[out] = enter, leave, -1
 		p.pivot(leave, enter)
-		p.pivots++
 	}
 }
 
