@@ -33,6 +33,9 @@ const (
 	// CaseList is seeing a list of cases, scoped by CaseScope: the
 	// coordinator's programs, the mentor's and the psychologist's own cases.
 	CaseList Action = "case.list"
+	// CaseExport is taking the case list away as a spreadsheet (case codes,
+	// never names): a coordinator, of their programs.
+	CaseExport Action = "case.export"
 	// MenteeCreate is taking a person in (intake): a coordinator, in one of
 	// their programs.
 	MenteeCreate Action = "mentee.create"
@@ -110,7 +113,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case CaseList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
-	case MenteeCreate:
+	case CaseExport, MenteeCreate:
 		return u.Role == auth.Coordinator && (programID == 0 || mine)
 	case Portal:
 		return u.Role == auth.Mentee
@@ -132,7 +135,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
-	CaseList, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
+	CaseList, CaseExport, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
 

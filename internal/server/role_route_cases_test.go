@@ -136,7 +136,10 @@ func menteePost(route, format string, v func(w *world, c cases.Case) url.Values)
 func init() {
 	none := func(*world, cases.Case) url.Values { return url.Values{} }
 	f := map[string]fixture{
-		"GET /cases":       {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/cases"} }},
+		"GET /cases": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/cases"} }},
+		"GET /cases/export": {noRecord, func(*world, auth.User, bool) call {
+			return call{method: "GET", path: "/cases/export?format=csv"}
+		}},
 		"GET /mentees/new": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/mentees/new"} }},
 		"POST /mentees/check": {noRecord, func(w *world, _ auth.User, _ bool) call {
 			n := w.next()

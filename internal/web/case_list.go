@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -32,6 +33,8 @@ type caseListPage struct {
 	Needs               []string             // need domains of the chosen program, or of all the user's
 	Rows                []caseRow
 	CanIntake           bool // "Take a person in"
+	CanExport           bool // the list as a spreadsheet (coordinators)
+	Query               url.Values // the filters, for the export links
 	ShowProgram         bool // more than one program: the list names each case's
 	Next, First         string
 }
@@ -52,25 +55,16 @@ const casePageSize = 50
 var caseSorts = []store.CaseSort{store.SortDue, store.SortCode, store.SortOpened}
 
 func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
-	u := policy.Actor(r.Context())
-	if err := policy.CheckRequest(r.Context(), policy.CaseList, 0); err != nil {
-		return err
-	}
-	programs, _, err := h.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), ""), store.Page{Limit: store.MaxLimit})
+	page, f, err := h.caseListFilter(r)
 	if err != nil {
 		return err
 	}
-	page := caseListPage{Role: u.Role, Programs: programs, States: cases.States, Signals: cases.Signals, Sorts: caseSorts,
-		CanIntake: policy.Can(u, policy.MenteeCreate, 0) && len(programs) > 0, ShowProgram: len(programs) > 1}
-	page.readFilters(r, u)
-
-	f := store.CaseFilter{Scope: policy.CaseScope(u), ProgramID: page.Program, State: cases.State(page.State),
-		MentorID: page.Mentor, Signal: cases.Signal(page.Signal), Need: page.Need, Code: page.Code, Sort: store.CaseSort(page.Sort)}
+	u := policy.Actor(r.Context())
 	if u.Role == auth.Coordinator {
 		// Mentors to filter by: those of the chosen program (or of the only one).
 		pid := page.Program
-		if pid == 0 && len(programs) == 1 {
-			pid = programs[0].ID
+		if pid == 0 && len(page.Programs) == 1 {
+			pid = page.Programs[0].ID
 		}
 		if pid != 0 {
 			if page.Mentors, err = h.store.ProgramMentors(r.Context(), pid); err != nil {
@@ -78,6 +72,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	programs := page.Programs
 
 	cursor := r.URL.Query().Get("cursor")
 	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
@@ -99,6 +94,39 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.Next, page.First = pageLinks(r, "/cases", cursor, next)
 	return h.render(w, r, http.StatusOK, "cases", "cases", page)
+}
+
+// ExportHref is the address of the list, as filtered and ordered, as a
+// spreadsheet of the format (csv or xlsx).
+func (p caseListPage) ExportHref(format string) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("format", format)
+	return "/cases/export?" + q.Encode()
+}
+
+// caseListFilter reads the list's filters (readFilters) and makes the
+// store's filter of them, scoped to what the user may see.
+func (h *Web) caseListFilter(r *http.Request) (caseListPage, store.CaseFilter, error) {
+	u := policy.Actor(r.Context())
+	if err := policy.CheckRequest(r.Context(), policy.CaseList, 0); err != nil {
+		return caseListPage{}, store.CaseFilter{}, err
+	}
+	programs, _, err := h.store.ListPrograms(r.Context(), policy.ProgramScope(r.Context(), ""), store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		return caseListPage{}, store.CaseFilter{}, err
+	}
+	page := caseListPage{Role: u.Role, Programs: programs, States: cases.States, Signals: cases.Signals, Sorts: caseSorts,
+		CanIntake: policy.Can(u, policy.MenteeCreate, 0) && len(programs) > 0, ShowProgram: len(programs) > 1,
+		CanExport: policy.Can(u, policy.CaseExport, 0)}
+	page.readFilters(r, u)
+	page.Query = r.URL.Query()
+	page.Query.Del("cursor")
+	f := store.CaseFilter{Scope: policy.CaseScope(u), ProgramID: page.Program, State: cases.State(page.State),
+		MentorID: page.Mentor, Signal: cases.Signal(page.Signal), Need: page.Need, Code: page.Code, Sort: store.CaseSort(page.Sort)}
+	return page, f, nil
 }
 
 // readFilters reads the list's filters from the query. A value that is not
