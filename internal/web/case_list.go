@@ -32,10 +32,10 @@ type caseListPage struct {
 	Mentors             []store.MentorChoice // mentors of the chosen program (coordinators)
 	Needs               []string             // need domains of the chosen program, or of all the user's
 	Rows                []caseRow
-	CanIntake           bool // "Take a person in"
-	CanExport           bool // the list as a spreadsheet (coordinators)
+	CanIntake           bool       // "Take a person in"
+	CanExport           bool       // the list as a spreadsheet (coordinators)
 	Query               url.Values // the filters, for the export links
-	ShowProgram         bool // more than one program: the list names each case's
+	ShowProgram         bool       // more than one program: the list names each case's
 	Next, First         string
 }
 
