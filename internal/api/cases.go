@@ -56,6 +56,10 @@ func (a *API) caseGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	// Those who see the case see its custody phase, as on the case page.
+	if c.Custody, err = a.caseCustody(r.Context(), c); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, c)
 }
 

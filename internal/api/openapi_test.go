@@ -277,6 +277,7 @@ func TestOpenAPIEnumsMatchTheDomain(t *testing.T) {
 		"OutcomeKind":   strs(cases.OutcomeKinds),
 		"Answer":        strs(cases.Answers),
 		"Phase":         strs(cases.Phases),
+		"FacilityKind":  strs(program.FacilityKinds),
 	}
 	for name, want := range checks {
 		got := doc.Components.Schemas[name].Enum
@@ -527,6 +528,8 @@ func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
 		{"TrainingModuleInput description maxLength", float64(module["description"].MaxLength), mentors.MaxModuleDescription},
 		{"TrainingModuleInput position maximum", module["position"].Maximum, mentors.MaxPosition},
 		{"MatchingConfirmInput pairs maxItems", float64(s["MatchingConfirmInput"].Properties["pairs"].MaxItems), store.MaxPairs},
+		{"FacilityInput name maxLength", float64(s["FacilityInput"].Properties["name"].MaxLength), program.MaxFacilityName},
+		{"CustodyInput facility_detail maxLength", float64(s["CustodyInput"].Properties["facility_detail"].MaxLength), cases.MaxShort},
 	}
 	for _, w := range program.DefaultMatchWeights().Items() {
 		p := s["MatchWeights"].Properties[w.Field]

@@ -15,6 +15,10 @@ func (a *API) Routes() []route.Route {
 		{Method: "POST", Path: Prefix + "/programs", Access: route.SignedIn, Action: policy.ProgramCreate, Handler: a.handle(a.programCreate)},
 		{Method: "GET", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramView, Handler: a.handle(a.programGet)},
 		{Method: "PATCH", Path: Prefix + "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.programUpdate)},
+		// A program's facilities: seen with the program, kept by its coordinators and the admin.
+		{Method: "GET", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramView, Handler: a.handle(a.facilityList)},
+		{Method: "POST", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityCreate)},
+		{Method: "PATCH", Path: Prefix + "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityUpdate)},
 
 		// The public mentor application (no sign-in), limited per client address.
 		{Method: "POST", Path: Prefix + "/mentor-applications", Access: route.Public, Handler: a.handle(a.mentorApplicationCreate)},
@@ -36,6 +40,8 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: a.handle(a.caseList)},
 		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.caseGet)},
 		{Method: "PUT", Path: Prefix + "/cases/{id}/psychologist", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.casePsychologist)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/custody", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.custodyGet)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/custody", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.custodyPut)},
 		{Method: "GET", Path: Prefix + "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.transitionList)},
 		{Method: "POST", Path: Prefix + "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.transitionCreate)},
 		{Method: "GET", Path: Prefix + "/cases/{id}/needs", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.needList)},

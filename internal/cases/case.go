@@ -83,13 +83,43 @@ var Phases = []Phase{InCustody, AfterRelease}
 // Valid tells whether p is a phase (the empty phase is "no custody phase").
 func (p Phase) Valid() bool { return slices.Contains(Phases, p) }
 
-// Custody is the custody phase of a case, in programs that have one. The
-// facility and the release-day plan are sealed.
+// Custody is the custody phase of a case, in programs that have one: the
+// facility of the program's list (program.Facility) with a detail such as
+// the unit, the expected and the actual release, the phase and the
+// release-day plan. The facility's detail and the release-day plan are
+// sealed.
 type Custody struct {
-	Facility        string      `json:"facility"`
-	ExpectedRelease *time.Time  `json:"expected_release,omitempty"` // a date
-	Phase           Phase       `json:"phase"`
-	ReleasePlan     ReleasePlan `json:"release_plan"`
+	FacilityID int64 `json:"facility_id,omitempty"` // a facility of the case's program; 0 for none
+	// FacilityName and FacilityArchived are read with the case's custody
+	// (not written): the facility's name, and whether it is archived.
+	FacilityName     string     `json:"facility_name,omitempty"`
+	FacilityArchived bool       `json:"facility_archived,omitempty"`
+	FacilityDetail   string     `json:"facility_detail"`
+	ExpectedRelease  *time.Time `json:"expected_release,omitempty"` // a date
+	// ReleasedOn is the day the person was released: set while the phase
+	// is after release (the day the phase moved there unless given).
+	ReleasedOn  *time.Time  `json:"released_on,omitempty"`
+	Phase       Phase       `json:"phase"`
+	ReleasePlan ReleasePlan `json:"release_plan"`
+}
+
+// DayOf is the UTC day of t, at midnight: how a date is kept.
+func DayOf(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// CheckReleasedOn tells what is wrong with a release day (a message key),
+// or "": a case is released within its life, from the day it was first
+// opened (created) to today.
+func CheckReleasedOn(day, created, today time.Time) string {
+	switch {
+	case DayOf(day).Before(DayOf(created)):
+		return "validation.released_on_before_case"
+	case DayOf(day).After(DayOf(today)):
+		return "validation.released_on_future"
+	}
+	return ""
 }
 
 // ReleasePlan is who picks the person up on release day, where they sleep

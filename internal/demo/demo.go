@@ -138,6 +138,9 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 	if err := j.addTraining(); err != nil {
 		return sum, err
 	}
+	if err := j.addFacilities(); err != nil {
+		return sum, err
+	}
 	modelled := []int64{programs[0].ID, programs[1].ID, programs[2].ID}
 	orgs, err := j.addDirectory()
 	if err != nil {

@@ -121,6 +121,42 @@ func TestFillSmallTwice(t *testing.T) {
 		if reopened != 1 || len(list) != sum.Cases {
 			t.Errorf("%d cases, %d reopened", len(list), reopened)
 		}
+		// The custody program has its five prisons; its cases point at them,
+		// and some are released, on a day within the case's life.
+		inCustody, released := 0, 0
+		for _, p := range programs {
+			if !p.Custody.Enabled {
+				continue
+			}
+			fs, err := st.Facilities(ctx, p.ID)
+			if err != nil || len(fs) != 5 {
+				t.Fatalf("facilities of %q: %d %v", p.Name, len(fs), err)
+			}
+			for _, c := range list {
+				if c.ProgramID != p.ID {
+					continue
+				}
+				cu, err := st.CaseCustody(ctx, c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if cu.FacilityID == 0 || cu.FacilityName == "" {
+					t.Errorf("case %s in custody at no facility: %+v", c.Code, cu)
+				}
+				switch cu.Phase {
+				case cases.InCustody:
+					inCustody++
+				case cases.AfterRelease:
+					released++
+					if cu.ReleasedOn == nil || cu.ReleasedOn.Before(cases.DayOf(c.CreatedAt)) || cu.ReleasedOn.After(st.Now()) {
+						t.Errorf("case %s released on %v (created %v)", c.Code, cu.ReleasedOn, c.CreatedAt)
+					}
+				}
+			}
+		}
+		if inCustody == 0 || released == 0 {
+			t.Errorf("%d cases in custody, %d released: want some of each", inCustody, released)
+		}
 		// Some cases stall: an overdue contact, no requests for weeks.
 		overdue := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalOverdue})
 		quiet := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalQuiet})

@@ -119,11 +119,13 @@ type journey struct {
 	now      time.Time // today: every history ends here
 	clock    time.Time // the store's clock while the steps run
 	programs []program.Program
-	staff    map[who]auth.User // the demo coordinator, mentor, psychologist and mentee
-	pool     map[int64][]*poolMentor
-	names    int // mentor names used
-	steps    []step
-	sum      *Summary
+	// facilities are the facilities of the programs with a custody phase.
+	facilities map[int64][]program.Facility
+	staff      map[who]auth.User // the demo coordinator, mentor, psychologist and mentee
+	pool       map[int64][]*poolMentor
+	names      int // mentor names used
+	steps      []step
+	sum        *Summary
 }
 
 // poolMentor is a mentor of a program and their open cases in it.
@@ -431,18 +433,26 @@ func (r *caseRun) intakeSteps(tl timeline) {
 	})
 	if r.p.Custody.Enabled {
 		release := tl.opened.Add(r.jitter(8*week, 24*week)).Truncate(day)
+		facility := pick(r.rng, j.facilities[r.p.ID])
+		detail := pick(r.rng, []string{"Oddíl A", "Oddíl B", "Oddíl C", "Specializované oddělení", ""})
 		r.at(created.Add(2*time.Hour), "custody", func() error {
 			return j.st.SaveCustody(r.ctx(byCoordinator), r.caseID, cases.Custody{
-				Facility:        pick(r.rng, []string{"Věznice Pankrác", "Věznice Bory", "Věznice Rýnovice", "Věznice Kuřim", "Věznice Heřmanice"}),
+				FacilityID: facility.ID, FacilityDetail: detail,
 				ExpectedRelease: &release, Phase: cases.InCustody,
 				ReleasePlan: cases.ReleasePlan{Pickup: "The mentor and a volunteer driver", FirstNight: "Halfway house of the partner organisation",
 					FirstAppointments: "Labour office, GP, probation officer in the first week"},
 			}, r.user(byCoordinator).ID)
 		})
 		if release.Before(r.j.now) && !tl.active.IsZero() {
+			// Some are released a few days before the expected day.
+			released := release.Add(-time.Duration(r.rng.IntN(4)) * day)
+			if released.Before(created.Truncate(day)) {
+				released = release
+			}
 			r.at(release.Add(20*time.Hour), "released", func() error {
 				return j.st.SaveCustody(r.ctx(byCoordinator), r.caseID, cases.Custody{
-					Facility: "Released", ExpectedRelease: &release, Phase: cases.AfterRelease,
+					FacilityID: facility.ID, FacilityDetail: detail, ExpectedRelease: &release,
+					Phase: cases.AfterRelease, ReleasedOn: &released,
 					ReleasePlan: cases.ReleasePlan{Pickup: "Picked up by the mentor at the gate", FirstNight: "Halfway house",
 						FirstAppointments: "Labour office on day two, GP on day four"},
 				}, r.user(byCoordinator).ID)

@@ -419,7 +419,7 @@ func TestCaseOverviewCustody(t *testing.T) {
 		// Without a custody phase: no section, and the form is refused.
 		plain := newOverviewWorld(t, a, false, 1)
 		c := plain.active(t)
-		form := url.Values{"facility": {"Colony 3"}, "phase": {"in_custody"}}
+		form := url.Values{"facility_detail": {"Colony 3"}, "phase": {"in_custody"}}
 		_, body := plain.post(t, plain.coord, c, "/custody", form, http.StatusConflict)
 		ovHas(t, "custody refused", body, "This program has no custody phase.")
 		ovLacks(t, "custody refused", body, `action="/cases/`+itoa(c.ID)+`/custody"`)
@@ -430,12 +430,12 @@ func TestCaseOverviewCustody(t *testing.T) {
 		ovHas(t, "custody section", body, "Custody phase", `action="/cases/`+itoa(c.ID)+`/custody"`)
 
 		// Bad input keeps what was typed.
-		form = url.Values{"facility": {"Colony 3, Navapolatsk"}, "phase": {"in_custody"}, "expected_release": {"31.03.2026"},
+		form = url.Values{"facility_detail": {"Colony 3, Navapolatsk"}, "phase": {"in_custody"}, "expected_release": {"31.03.2026"},
 			"release_plan.pickup": {"Mentor at the gate"}, "release_plan.first_night": {"Shelter on Main St"},
 			"release_plan.first_appointments": {"Registry office on day 2"}}
 		_, body = w.post(t, w.coord, c, "/custody", form, http.StatusUnprocessableEntity)
 		ovHas(t, "refused custody form", body, "Enter a date such as", `value="31.03.2026"`, "Colony 3, Navapolatsk", "Mentor at the gate", "<details class=\"overview-more\" open>")
-		if cu, _ := a.store.CaseCustody(context.Background(), c.ID); cu.Facility != "" {
+		if cu, _ := a.store.CaseCustody(context.Background(), c.ID); cu.FacilityDetail != "" {
 			t.Fatalf("a refused custody form was stored: %+v", cu)
 		}
 

@@ -188,7 +188,7 @@ func TestCaseActionsRefusedForOthers(t *testing.T) {
 	for _, path := range []string{"/transitions", "/match", "/match/end", "/psychologist", "/custody", "/needs"} {
 		for _, u := range w.nonManagers() {
 			res, body := w.as(u).postForm("/cases/"+itoa(c.ID)+path, url.Values{"to": {"closing"}, "reason": {"x"}, "mentor_id": {itoa(w.other.ID)},
-				"psychologist_id": {"0"}, "facility": {"x"}, "phase": {"in_custody"}})
+				"psychologist_id": {"0"}, "facility_detail": {"x"}, "phase": {"in_custody"}})
 			if res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusNotFound {
 				t.Errorf("POST %s as %s: %d", path, u.Role, res.StatusCode)
 			}

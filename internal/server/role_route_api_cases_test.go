@@ -50,6 +50,9 @@ func init() {
 		"PUT " + v + "/cases/{id}/psychologist": caseAPI("PUT /api/v1/cases/{id}/psychologist", "PUT", v+"/cases/%d/psychologist", cases.Active, func(_ *world, c cases.Case) string {
 			return fmt.Sprintf(`{"psychologist_id":%d}`, c.PsychologistID)
 		}),
+		"GET " + v + "/cases/{id}/custody": caseAPI("GET /api/v1/cases/{id}/custody", "GET", v+"/cases/%d/custody", cases.Active, nil),
+		"PUT " + v + "/cases/{id}/custody": caseAPI("PUT /api/v1/cases/{id}/custody", "PUT", v+"/cases/%d/custody", cases.Active,
+			lit(`{"phase":"in_custody","facility_detail":"Unit 3"}`)),
 		"GET " + v + "/cases/{id}/transitions":  caseAPI("GET /api/v1/cases/{id}/transitions", "GET", v+"/cases/%d/transitions", cases.Active, nil),
 		"POST " + v + "/cases/{id}/transitions": caseAPI("POST /api/v1/cases/{id}/transitions", "POST", v+"/cases/%d/transitions", cases.Active, lit(`{"to":"closing","reason":"ready"}`)),
 		"GET " + v + "/cases/{id}/needs":        caseAPI("GET /api/v1/cases/{id}/needs", "GET", v+"/cases/%d/needs", cases.Active, nil),

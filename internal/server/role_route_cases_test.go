@@ -187,7 +187,7 @@ func init() {
 			return form("psychologist_id", fmt.Sprint(c.PsychologistID))
 		}),
 		"POST /cases/{id}/custody": casePost("POST /cases/{id}/custody", "/cases/%d/custody", cases.Active, func(*world, cases.Case) url.Values {
-			return form("phase", "in_custody", "facility", "Colony 3")
+			return form("phase", "in_custody", "facility_detail", "Unit 3")
 		}),
 		"GET /cases/{id}/needs": caseGet("GET /cases/{id}/needs", "/cases/%d/needs", cases.Active),
 		"POST /cases/{id}/needs": casePost("POST /cases/{id}/needs", "/cases/%d/needs", cases.Active, func(*world, cases.Case) url.Values {

@@ -92,6 +92,21 @@ func (w *world) program(own bool) program.Program {
 	return w.other
 }
 
+// facility returns a facility of a program, made once.
+func (w *world) facility(programID int64) program.Facility {
+	w.a.t.Helper()
+	k := fmt.Sprintf("facility|%d", programID)
+	if u, ok := w.users[k]; ok {
+		return program.Facility{ID: u.ID, ProgramID: programID}
+	}
+	f, err := w.a.store.CreateFacility(context.Background(), program.Facility{ProgramID: programID, Name: "Bory", Kind: program.Prison})
+	if err != nil {
+		w.a.t.Fatal(err)
+	}
+	w.users[k] = auth.User{ID: f.ID}
+	return f
+}
+
 // owner is whose record a self-service route acts on.
 func (w *world) owner(u auth.User, own bool) auth.User {
 	if own {
@@ -239,6 +254,23 @@ var routeFixtures = map[string]fixture{
 	}},
 	"GET /api/v1/programs/{id}": {programRecord, func(w *world, _ auth.User, own bool) call {
 		return call{method: "GET", path: path("/api/v1/programs/%d", w.program(own).ID)}
+	}},
+	"GET /api/v1/programs/{id}/facilities": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "GET", path: path("/api/v1/programs/%d/facilities", w.program(own).ID)}
+	}},
+	"POST /api/v1/programs/{id}/facilities": {programRecord, func(w *world, u auth.User, own bool) call {
+		return call{method: "POST", path: path("/api/v1/programs/%d/facilities", w.program(own).ID),
+			json: fmt.Sprintf(`{"name":"Prison by %s %d","kind":"prison"}`, u.Role, w.next())}
+	}},
+	"PATCH /api/v1/facilities/{id}": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "PATCH", path: path("/api/v1/facilities/%d", w.facility(w.program(own).ID).ID), json: `{"kind":"remand","version":1}`}
+	}},
+	"POST /programs/{id}/facilities": {programRecord, func(w *world, u auth.User, own bool) call {
+		return call{method: "POST", path: path("/programs/%d/facilities", w.program(own).ID),
+			form: form("name", fmt.Sprintf("Prison by %s %d", u.Role, w.next()), "kind", "prison")}
+	}},
+	"POST /facilities/{id}": {programRecord, func(w *world, _ auth.User, own bool) call {
+		return call{method: "POST", path: path("/facilities/%d", w.facility(w.program(own).ID).ID), form: form("name", "Bory", "kind", "remand", "version", "1")}
 	}},
 	"PATCH /api/v1/programs/{id}": {programRecord, func(w *world, u auth.User, own bool) call {
 		return call{method: "PATCH", path: path("/api/v1/programs/%d", w.program(own).ID),

@@ -278,32 +278,35 @@ func (s *Store) MenteeCases(ctx context.Context, menteeID int64) ([]cases.Case, 
 	return out, s.wrap(rows.Err(), "list mentee cases")
 }
 
-// CaseCustody opens the case's custody phase (facility and release-day
-// plan are sealed; the read is audited as case.custody_read).
+// CaseCustody opens the case's custody phase (the facility's detail and
+// the release-day plan are sealed; the read is audited as
+// case.custody_read), with the name of the facility it points at.
 func (s *Store) CaseCustody(ctx context.Context, caseID int64) (cases.Custody, error) {
 	var cu cases.Custody
 	var phase string
-	var release sql.Null[time.Time]
+	var release, released sql.Null[time.Time]
 	var facility, plan []byte
 	var k menteeKey
-	err := s.read.QueryRowContext(ctx, `SELECT c.custody_phase, c.expected_release, c.facility_sealed, c.release_plan_sealed,
+	err := s.read.QueryRowContext(ctx, `SELECT c.custody_phase, c.expected_release, c.released_on, COALESCE(c.facility_id, 0),
+		COALESCE(f.name, ''), COALESCE(f.archived, false), c.facility_sealed, c.release_plan_sealed,
 		m.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key
 		FROM cases c JOIN mentees m ON m.id = c.mentee_id LEFT JOIN data_keys dk ON dk.id = m.data_key_id
+		LEFT JOIN facilities f ON f.id = c.facility_id
 		WHERE c.id = $1`, caseID).Scan(
-		&phase, &release, &facility, &plan, &k.id, &k.kek, &k.sealed)
+		&phase, &release, &released, &cu.FacilityID, &cu.FacilityName, &cu.FacilityArchived, &facility, &plan, &k.id, &k.kek, &k.sealed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return cu, errs.NotFound("case")
 	}
 	if err != nil {
 		return cu, s.wrap(err, "read custody")
 	}
-	cu.Phase, cu.ExpectedRelease = cases.Phase(phase), nullTime(release)
+	cu.Phase, cu.ExpectedRelease, cu.ReleasedOn = cases.Phase(phase), nullTime(release), nullTime(released)
 	if len(facility) > 0 || len(plan) > 0 {
 		key, err := s.openKey(k.id, k.kek, k.sealed)
 		if err != nil {
 			return cu, err
 		}
-		if cu.Facility, err = s.openField(key, facility, "cases", "facility_sealed", caseID); err != nil {
+		if cu.FacilityDetail, err = s.openField(key, facility, "cases", "facility_sealed", caseID); err != nil {
 			return cu, err
 		}
 		planJSON, err := s.openField(key, plan, "cases", "release_plan_sealed", caseID)
@@ -323,15 +326,27 @@ func (s *Store) CaseCustody(ctx context.Context, caseID int64) (cases.Custody, e
 }
 
 // SaveCustody stores the custody phase of a case in a program with one.
+// The facility is one of the case's program (an archived one only where
+// the case points at it already), or none. The release day belongs to the
+// phase after release: when the phase moves there it is the day given, or
+// today; while it stays there, the day given or the one stored; any other
+// phase has none. A release day lies within the case's life
+// (cases.CheckReleasedOn).
 func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody, actorID int64) error {
-	cu.Facility = strings.TrimSpace(cu.Facility)
+	cu.FacilityDetail = strings.TrimSpace(cu.FacilityDetail)
 	rp := &cu.ReleasePlan
 	rp.Pickup, rp.FirstNight, rp.FirstAppointments = strings.TrimSpace(rp.Pickup), strings.TrimSpace(rp.FirstNight), strings.TrimSpace(rp.FirstAppointments)
 	f := map[string]string{}
 	if cu.Phase != "" && !cu.Phase.Valid() {
 		f["phase"] = "validation.choice"
 	}
-	text.Check(f, "facility", cu.Facility, false, false, cases.MaxShort)
+	if cu.FacilityID < 0 {
+		f["facility_id"] = "validation.facility_unknown"
+	}
+	if cu.ReleasedOn != nil && cu.Phase.Valid() && cu.Phase != cases.AfterRelease {
+		f["released_on"] = "validation.released_on_phase"
+	}
+	text.Check(f, "facility_detail", cu.FacilityDetail, false, false, cases.MaxShort)
 	text.Check(f, "release_plan.pickup", rp.Pickup, false, true, cases.MaxLong)
 	text.Check(f, "release_plan.first_night", rp.FirstNight, false, true, cases.MaxLong)
 	text.Check(f, "release_plan.first_appointments", rp.FirstAppointments, false, true, cases.MaxLong)
@@ -350,11 +365,51 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 		if !p.Custody.Enabled {
 			return errs.Invalid(map[string]string{"phase": "validation.custody_disabled"})
 		}
+		var prevPhase string
+		var prevFacility int64
+		var prevReleased sql.Null[time.Time]
+		if err := tx.QueryRowContext(ctx, `SELECT custody_phase, COALESCE(facility_id, 0), released_on FROM cases WHERE id = $1`,
+			caseID).Scan(&prevPhase, &prevFacility, &prevReleased); err != nil {
+			return s.wrap(err, "read custody")
+		}
+		var facilityID any
+		if cu.FacilityID != 0 {
+			var programID int64
+			var archived bool
+			err := tx.QueryRowContext(ctx, `SELECT program_id, archived FROM facilities WHERE id = $1`, cu.FacilityID).Scan(&programID, &archived)
+			switch {
+			case errors.Is(err, sql.ErrNoRows) || (err == nil && programID != ct.ProgramID):
+				return errs.Invalid(map[string]string{"facility_id": "validation.facility_unknown"})
+			case err != nil:
+				return s.wrap(err, "read facility")
+			case archived && cu.FacilityID != prevFacility:
+				return errs.Invalid(map[string]string{"facility_id": "validation.facility_archived"})
+			}
+			facilityID = cu.FacilityID
+		}
+		var released any
+		if cu.Phase == cases.AfterRelease {
+			today := s.now()
+			day := cu.ReleasedOn
+			switch {
+			case day != nil:
+			case cases.Phase(prevPhase) == cases.AfterRelease:
+				day = nullTime(prevReleased)
+			default:
+				day = &today
+			}
+			if day != nil {
+				if key := cases.CheckReleasedOn(*day, ct.CreatedAt, today); key != "" {
+					return errs.Invalid(map[string]string{"released_on": key})
+				}
+				released = s.ts(cases.DayOf(*day))
+			}
+		}
 		key, err := s.dataKey(ctx, tx, ct.KeyID)
 		if err != nil {
 			return err
 		}
-		facility, err := s.sealField(key, "cases", "facility_sealed", caseID, cu.Facility)
+		detail, err := s.sealField(key, "cases", "facility_sealed", caseID, cu.FacilityDetail)
 		if err != nil {
 			return err
 		}
@@ -367,11 +422,11 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 		}
 		var release any
 		if cu.ExpectedRelease != nil {
-			d := cu.ExpectedRelease.UTC()
-			release = s.ts(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC))
+			release = s.ts(cases.DayOf(*cu.ExpectedRelease))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET custody_phase = $1, expected_release = $2, facility_sealed = $3,
-			release_plan_sealed = $4 WHERE id = $5`, string(cu.Phase), release, facility, plan, caseID); err != nil {
+			release_plan_sealed = $4, facility_id = $5, released_on = $6 WHERE id = $7`,
+			string(cu.Phase), release, detail, plan, facilityID, released, caseID); err != nil {
 			return s.wrap(err, "save custody")
 		}
 		if err := s.touchCase(ctx, tx, caseID); err != nil {

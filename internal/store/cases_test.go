@@ -353,17 +353,17 @@ func TestCustody(t *testing.T) {
 	engines(t, func(t *testing.T, opts store.Options) {
 		j := newJourney(t, opts) // j.other has a custody phase, j.prog none
 		_, plain := j.intake(j.prog.ID, person("HW-0001", "Alesia Kavalenka", 1990), "")
-		err := j.s.SaveCustody(j.ctx, plain.ID, cases.Custody{Phase: cases.InCustody, Facility: "Colony 4"}, j.coord.ID)
+		err := j.s.SaveCustody(j.ctx, plain.ID, cases.Custody{Phase: cases.InCustody, FacilityDetail: "Colony 4"}, j.coord.ID)
 		wantField(t, "custody in a program without one", err, errs.KindInvalid, "phase", "validation.custody_disabled")
 
 		_, c := j.intake(j.other.ID, person("OT-0001", "Ivan Piatrou", 1980), "")
 		release := time.Date(2026, 9, 14, 15, 30, 0, 0, time.UTC)
-		in := cases.Custody{Phase: cases.InCustody, Facility: " Colony 4, Homiel ", ExpectedRelease: &release,
+		in := cases.Custody{Phase: cases.InCustody, FacilityDetail: " Colony 4, Homiel ", ExpectedRelease: &release,
 			ReleasePlan: cases.ReleasePlan{Pickup: "Uncle Mikalai", FirstNight: "Shelter on Main Street", FirstAppointments: "Doctor on day 2"}}
 		j.fatal(j.s.SaveCustody(j.ctx, c.ID, in, j.coord.ID))
 		got, err := j.s.CaseCustody(j.ctx, c.ID)
 		j.fatal(err)
-		if got.Facility != "Colony 4, Homiel" || got.Phase != cases.InCustody || got.ReleasePlan != in.ReleasePlan ||
+		if got.FacilityDetail != "Colony 4, Homiel" || got.Phase != cases.InCustody || got.ReleasePlan != in.ReleasePlan ||
 			got.ExpectedRelease == nil || !got.ExpectedRelease.Equal(time.Date(2026, 9, 14, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("custody read back %+v", got)
 		}
@@ -373,12 +373,12 @@ func TestCustody(t *testing.T) {
 		if cc, _ := j.s.GetCase(j.ctx, c.ID); cc.Custody != nil || cc.Version != c.Version+1 {
 			t.Errorf("GetCase %+v, want no custody opened and the version moved", cc)
 		}
-		err = j.s.SaveCustody(j.ctx, c.ID, cases.Custody{Phase: "on_parole", Facility: strings.Repeat("x", cases.MaxShort+1)}, j.coord.ID)
-		if e := errs.As(err); e.Kind != errs.KindInvalid || e.Fields["phase"] != "validation.choice" || e.Fields["facility"] != "validation.too_long" {
+		err = j.s.SaveCustody(j.ctx, c.ID, cases.Custody{Phase: "on_parole", FacilityDetail: strings.Repeat("x", cases.MaxShort+1)}, j.coord.ID)
+		if e := errs.As(err); e.Kind != errs.KindInvalid || e.Fields["phase"] != "validation.choice" || e.Fields["facility_detail"] != "validation.too_long" {
 			t.Errorf("bad custody: %v %v", err, e.Fields)
 		}
 		j.fatal(j.s.SaveCustody(j.ctx, c.ID, cases.Custody{Phase: cases.AfterRelease}, j.coord.ID))
-		if got, _ := j.s.CaseCustody(j.ctx, c.ID); got.Facility != "" || got.ExpectedRelease != nil || got.Phase != cases.AfterRelease {
+		if got, _ := j.s.CaseCustody(j.ctx, c.ID); got.FacilityDetail != "" || got.ExpectedRelease != nil || got.Phase != cases.AfterRelease {
 			t.Errorf("after clearing %+v", got)
 		}
 	})

@@ -528,7 +528,7 @@ func TestNoPlaintextOfAPersonInTheDatabase(t *testing.T) {
 		m, c := j.intake(j.other.ID, m, "")
 		j.fatal(j.s.SaveHistory(j.ctx, cases.History{MenteeID: m.ID, Version: 1, Parts: map[cases.HistoryPart]string{
 			cases.Arrests: "Searched at home in March 2021"}}))
-		j.fatal(j.s.SaveCustody(j.ctx, c.ID, cases.Custody{Facility: "Colony number four", Phase: cases.InCustody,
+		j.fatal(j.s.SaveCustody(j.ctx, c.ID, cases.Custody{FacilityDetail: "Colony number four", Phase: cases.InCustody,
 			ReleasePlan: cases.ReleasePlan{Pickup: "Uncle Mikalai"}}, j.coord.ID))
 		for range 3 {
 			h, err := j.s.MenteeHistory(j.ctx, m.ID, []cases.HistoryPart{cases.Arrests})

@@ -37,6 +37,9 @@ type overviewPage struct {
 	Mentors        []overviewPerson
 	Psychologists  []overviewPerson
 	Custody        *cases.Custody // programs with a custody phase
+	// Facilities are the facilities the custody form offers: the
+	// program's, but archived ones only where the case points at it.
+	Facilities []program.Facility
 
 	// The choices of the forms.
 	Next           []cases.State
@@ -188,6 +191,11 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 			return nil, err
 		}
 		pg.Custody = &cu
+		all, err := h.store.Facilities(ctx, c.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		pg.Facilities = offeredFacilities(all, cu.FacilityID)
 	}
 
 	pg.Move = overviewFormOr(forms.Move, nil)

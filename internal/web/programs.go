@@ -49,6 +49,14 @@ type programPage struct {
 	Saved      bool
 	CanEdit    bool
 	CanMentors bool // the program's coordinators: mentors, training, matching
+	// Facilities are the program's prisons and remand centres, archived
+	// ones last, shown with the custody phase; FacilityNew is the form of
+	// a new one, FacilityEdit a refused edit by facility.
+	Facilities    []program.Facility
+	FacilityKinds []program.FacilityKind
+	FacilityNew   *form
+	FacilityEdit  map[int64]*form
+	FacilityDone  bool
 }
 
 // programFromPath loads the program the path's {id} names, if the signed-in
@@ -69,9 +77,27 @@ func (h *Web) programShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "program", "programs", programPage{Program: p, Saved: r.URL.Query().Get("saved") == "1",
-		CanEdit:    policy.CheckRequest(r.Context(), policy.ProgramEdit, p.ID) == nil,
-		CanMentors: policy.CheckRequest(r.Context(), policy.MentorManage, p.ID) == nil})
+	return h.renderProgram(w, r, http.StatusOK, p, programPage{Saved: r.URL.Query().Get("saved") == "1",
+		FacilityDone: r.URL.Query().Get("done") == "facility"})
+}
+
+// renderProgram shows the program page with its facilities; pg brings a
+// refused facility form, if any.
+func (h *Web) renderProgram(w http.ResponseWriter, r *http.Request, status int, p program.Program, pg programPage) error {
+	facilities, err := h.store.Facilities(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	pg.Program, pg.Facilities, pg.FacilityKinds = p, facilities, program.FacilityKinds
+	pg.CanEdit = policy.CheckRequest(r.Context(), policy.ProgramEdit, p.ID) == nil
+	pg.CanMentors = policy.CheckRequest(r.Context(), policy.MentorManage, p.ID) == nil
+	if pg.FacilityNew == nil {
+		pg.FacilityNew = newForm(map[string]string{"kind": string(program.Prison)})
+	}
+	if pg.FacilityEdit == nil {
+		pg.FacilityEdit = map[int64]*form{}
+	}
+	return h.render(w, r, status, "program", "programs", pg)
 }
 
 // programNew shows an empty form with every setting at its default.

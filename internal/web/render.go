@@ -115,11 +115,12 @@ func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
 		t, n = p.T, p.N
 	}
 	return template.FuncMap{
-		"asset":        asset,
-		"join":         strings.Join,
-		"fieldOf":      fieldOf,
-		"boxes":        boxesOf,
-		"moduleFields": moduleFields,
+		"asset":          asset,
+		"join":           strings.Join,
+		"fieldOf":        fieldOf,
+		"boxes":          boxesOf,
+		"moduleFields":   moduleFields,
+		"facilityFields": facilityFields,
 		// when shows a time to the minute, in UTC.
 		"when": func(t any) string {
 			switch v := t.(type) {

@@ -29,6 +29,9 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramView, Handler: h.handle(h.programShow)},
 		{Method: "GET", Path: "/programs/{id}/edit", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.programEdit)},
 		{Method: "POST", Path: "/programs/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.programUpdate)},
+		// A program's facilities (prisons and remand centres): its coordinators and the admin.
+		{Method: "POST", Path: "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityCreate)},
+		{Method: "POST", Path: "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityUpdate)},
 		// The public mentor application form of a program: no login; it shows
 		// only the program's name and description and reads nothing else.
 		{Method: "GET", Path: "/programs/{id}/apply", Access: route.Public, Handler: h.handle(h.applyFormPage)},
