@@ -216,7 +216,7 @@ var (
 	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
 	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 	domainKey   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
-	outcomeKey  = regexp.MustCompile(`^[a-z][a-z_]{1,39}$`)
+	outcomeKey  = regexp.MustCompile(OutcomeKeyPattern)
 )
 
 // Limits of the fields, shared by validation, forms and the API document.
@@ -230,6 +230,8 @@ const (
 	MaxOwnOutcomeKinds = 20
 	MaxOutcomeKey      = 40
 	MaxOutcomeLabel    = 80
+	// OutcomeKeyPattern is what an own outcome kind's key looks like.
+	OutcomeKeyPattern = `^[a-z][a-z_]{1,39}$`
 )
 
 // Normalize trims text, upper- or lower-cases codes and drops empty and
