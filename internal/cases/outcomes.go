@@ -66,22 +66,21 @@ func Day(t time.Time) time.Time {
 
 // Validate checks the outcome of a case of program p whose current period
 // opened at opened, recorded at now: its kind is built-in or the program's
-// own; its day (today when not given) lies from the period's first day to
-// today.
+// own; its day, when given, lies from the period's first day to today (no
+// day given is today, which the store fills in).
 func (o *Outcome) Validate(p program.Program, opened, now time.Time) error {
 	f := map[string]string{}
 	if !o.Kind.ValidFor(p) {
 		f["kind"] = "validation.choice"
 	}
-	if o.OccurredOn.IsZero() {
-		o.OccurredOn = now
-	}
-	o.OccurredOn = Day(o.OccurredOn)
-	switch {
-	case o.OccurredOn.After(Day(now)):
-		f["occurred_on"] = "validation.not_future"
-	case o.OccurredOn.Before(Day(opened)):
-		f["occurred_on"] = "validation.before_case"
+	if !o.OccurredOn.IsZero() {
+		o.OccurredOn = Day(o.OccurredOn)
+		switch {
+		case o.OccurredOn.After(Day(now)):
+			f["occurred_on"] = "validation.not_future"
+		case o.OccurredOn.Before(Day(opened)):
+			f["occurred_on"] = "validation.before_case"
+		}
 	}
 	o.Note = strings.TrimSpace(o.Note)
 	text.Check(f, "note", o.Note, o.Kind == OtherOutcome, false, MaxShort)

@@ -35,6 +35,18 @@ func (s *Store) AddOutcome(ctx context.Context, o cases.Outcome) (cases.Outcome,
 	return o, err
 }
 
+// AfterReleaseNow tells whether the case's custody phase is after release
+// now: what an outcome recorded now has for after_release unless given (the
+// phase alone, nothing sealed, is read).
+func (s *Store) AfterReleaseNow(ctx context.Context, caseID int64) (bool, error) {
+	var phase string
+	err := s.read.QueryRowContext(ctx, `SELECT custody_phase FROM cases WHERE id = $1`, caseID).Scan(&phase)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, errs.NotFound("case")
+	}
+	return cases.Phase(phase) == cases.AfterRelease, s.wrap(err, "read custody phase")
+}
+
 // Outcomes returns the case's outcomes by the day they happened, oldest
 // first, with the recorders' names.
 func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, error) {
