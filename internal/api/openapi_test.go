@@ -122,6 +122,7 @@ func TestOpenAPILimitsMatchValidation(t *testing.T) {
 		t.Fatal(err)
 	}
 	in := doc.Components.Schemas["ProgramInput"].Properties
+	own := doc.Components.Schemas["OwnOutcomeKind"].Properties
 	checks := []struct {
 		what      string
 		doc, code int
@@ -131,6 +132,9 @@ func TestOpenAPILimitsMatchValidation(t *testing.T) {
 		{"languages maxItems", in["languages"].MaxItems, program.MaxListItems},
 		{"countries maxItems", in["countries"].MaxItems, program.MaxListItems},
 		{"need_domains maxItems", in["need_domains"].MaxItems, program.MaxListItems},
+		{"own_outcome_kinds maxItems", in["own_outcome_kinds"].MaxItems, program.MaxOwnOutcomeKinds},
+		{"OwnOutcomeKind key maxLength", own["key"].MaxLength, program.MaxOutcomeKey},
+		{"OwnOutcomeKind label maxLength", own["label"].MaxLength, program.MaxOutcomeLabel},
 	}
 	for _, c := range checks {
 		if c.doc != c.code {
@@ -754,5 +758,53 @@ func TestOpenAPIPartnerLimitsMatchValidation(t *testing.T) {
 	}
 	if capped != hsds.MaxProblems {
 		t.Errorf("import problems maxItems %d, the reader returns at most %d", capped, hsds.MaxProblems)
+	}
+}
+
+// An outcome's kind is a built-in one (the OutcomeKind enum) or one of its
+// program's own, whose keys the document describes as validation checks them.
+func TestOpenAPIOutcomeKinds(t *testing.T) {
+	t.Parallel()
+	type prop struct {
+		Ref     string `json:"$ref"`
+		Pattern string `json:"pattern"`
+		AnyOf   []prop `json:"anyOf"`
+		Items   struct {
+			Ref string `json:"$ref"`
+		} `json:"items"`
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				AnyOf      []prop          `json:"anyOf"`
+				Properties map[string]prop `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas
+	if got := s["OwnOutcomeKind"].Properties["key"].Pattern; got != program.OutcomeKeyPattern {
+		t.Errorf("OwnOutcomeKind.key pattern %q, validation uses %q", got, program.OutcomeKeyPattern)
+	}
+	key := s["OutcomeKindKey"].AnyOf
+	if len(key) != 2 || key[0].Ref != "#/components/schemas/OutcomeKind" || key[1].Pattern != program.OutcomeKeyPattern {
+		t.Errorf("OutcomeKindKey is %+v, want the OutcomeKind enum or an own key", key)
+	}
+	for _, schema := range []string{"OutcomeInput", "Outcome"} {
+		if got := s[schema].Properties["kind"].Ref; got != "#/components/schemas/OutcomeKindKey" {
+			t.Errorf("%s.kind refers to %q, want OutcomeKindKey", schema, got)
+		}
+		for _, f := range []string{"occurred_on", "after_release"} {
+			if _, ok := s[schema].Properties[f]; !ok {
+				t.Errorf("%s has no %s", schema, f)
+			}
+		}
+	}
+	for _, schema := range []string{"ProgramInput", "Program"} {
+		if got := s[schema].Properties["own_outcome_kinds"].Items.Ref; got != "#/components/schemas/OwnOutcomeKind" {
+			t.Errorf("%s.own_outcome_kinds items refer to %q, want OwnOutcomeKind", schema, got)
+		}
 	}
 }

@@ -312,6 +312,11 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) error 
 	if in.Side != "" && in.Side != partners.SideReferrer && in.Side != partners.SidePartner {
 		bad["side"] = "validation.choice"
 	}
+	var outcome cases.Outcome
+	if in.Outcome != nil {
+		// The referral's case and the one who records are the store's to set.
+		outcome = in.Outcome.outcome(0, 0, "outcome_", bad)
+	}
 	if err := invalidIf(bad); err != nil {
 		return err
 	}
@@ -322,7 +327,7 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	e := partners.Event{ReferralID: ref.ID, Status: in.Status, Reason: in.Reason, Message: in.Message, Side: side, ByUser: u.ID}
 	if in.Outcome != nil {
-		e.Outcome = &cases.Outcome{Kind: in.Outcome.Kind, Note: in.Outcome.Note}
+		e.Outcome = &outcome
 	}
 	if _, err := a.store.AddReferralEvent(r.Context(), version, e); err != nil {
 		return err

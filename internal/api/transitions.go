@@ -36,8 +36,12 @@ func (a *API) transitionCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	tr := store.TransitionInput{CaseID: c.ID, To: in.To, ClosureReason: in.ClosureReason, Reason: in.Reason, ActorID: actorID(r)}
+	f := map[string]string{}
 	for _, o := range in.Outcomes {
-		tr.Outcomes = append(tr.Outcomes, cases.Outcome{CaseID: c.ID, Kind: o.Kind, Note: o.Note, RecordedBy: tr.ActorID})
+		tr.Outcomes = append(tr.Outcomes, o.outcome(c.ID, tr.ActorID, "outcomes.", f))
+	}
+	if err := invalidIf(f); err != nil {
+		return err
 	}
 	c, err = a.store.Transition(r.Context(), tr)
 	if err != nil {

@@ -103,8 +103,8 @@ type Custody struct {
 	ReleasePlan ReleasePlan `json:"release_plan"`
 }
 
-// DayOf is the UTC day of t, at midnight: how a date is kept.
-func DayOf(t time.Time) time.Time {
+// Day is the calendar day of t (in UTC) at midnight UTC: how a day is kept.
+func Day(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
@@ -114,9 +114,9 @@ func DayOf(t time.Time) time.Time {
 // opened (created) to today.
 func CheckReleasedOn(day, created, today time.Time) string {
 	switch {
-	case DayOf(day).Before(DayOf(created)):
+	case Day(day).Before(Day(created)):
 		return "validation.released_on_before_case"
-	case DayOf(day).After(DayOf(today)):
+	case Day(day).After(Day(today)):
 		return "validation.released_on_future"
 	}
 	return ""

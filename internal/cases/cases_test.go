@@ -160,7 +160,7 @@ func TestValidationRefusesBadInput(t *testing.T) {
 		t.Error("rating 6 accepted")
 	}
 	o := Outcome{Kind: OtherOutcome}
-	if errs.As(o.Validate()).Fields["note"] == "" {
+	if errs.As(o.Validate(program.New(), time.Now(), time.Now())).Fields["note"] == "" {
 		t.Error("'other' outcome without a note accepted")
 	}
 	if err := ValidateAssessments([]Assessment{{Domain: "housing", Severity: Critical, Status: NotStarted}, {Domain: "housing", Severity: Low, Status: Done}}, []string{"housing"}); err == nil {

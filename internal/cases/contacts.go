@@ -38,13 +38,18 @@ type Contact struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-// Validate checks the contact; it may not lie in the future.
-func (c *Contact) Validate(domains []string, now time.Time) error {
+// Validate checks the contact; it may not lie in the future, nor before
+// opened, when the case's current period opened (the zero time: no such
+// bound).
+func (c *Contact) Validate(domains []string, opened, now time.Time) error {
 	f := map[string]string{}
-	if c.At.IsZero() {
+	switch {
+	case c.At.IsZero():
 		f["at"] = "validation.required"
-	} else if c.At.After(now.Add(5 * time.Minute)) {
+	case c.At.After(now.Add(5 * time.Minute)):
 		f["at"] = "validation.not_future"
+	case c.At.Before(Day(opened)):
+		f["at"] = "validation.before_case"
 	}
 	if !slices.Contains(Channels, c.Channel) {
 		f["channel"] = "validation.choice"
@@ -64,3 +69,11 @@ func (c *Contact) Validate(domains []string, now time.Time) error {
 	}
 	return nil
 }
+
+// BackdateSlack is how far before its recording a contact may lie and
+// still count as logged on time; one earlier is audited as backdated.
+const BackdateSlack = 24 * time.Hour
+
+// Backdated tells whether the contact is logged more than BackdateSlack
+// after it took place, at now.
+func (c Contact) Backdated(now time.Time) bool { return c.At.Before(now.Add(-BackdateSlack)) }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"homeward/internal/errs"
+	"homeward/internal/program"
 	"homeward/internal/text"
 )
 
@@ -25,26 +26,55 @@ const (
 // OutcomeKinds lists them.
 var OutcomeKinds = []OutcomeKind{RetrainingCompleted, DebtCaseClosed, JobFound, HousingSecured, LegalStatusObtained, FamilyLawHelp, OtherOutcome}
 
-// Valid tells whether k is an outcome kind.
+// Valid tells whether k is a built-in outcome kind.
 func (k OutcomeKind) Valid() bool { return slices.Contains(OutcomeKinds, k) }
+
+// ValidFor tells whether k is an outcome kind of program p: built-in, or
+// one of the program's own.
+func (k OutcomeKind) ValidFor(p program.Program) bool {
+	_, own := p.OwnOutcomeLabel(string(k))
+	return k.Valid() || own
+}
 
 // Outcome is one result recorded on a case.
 type Outcome struct {
-	ID             int64       `json:"id"`
-	CaseID         int64       `json:"case_id"`
-	Period         int         `json:"period"`
-	Kind           OutcomeKind `json:"kind"`
-	Note           string      `json:"note"`
-	RecordedBy     int64       `json:"recorded_by"`
-	RecordedByName string      `json:"recorded_by_name"`
-	RecordedAt     time.Time   `json:"recorded_at"`
+	ID     int64       `json:"id"`
+	CaseID int64       `json:"case_id"`
+	Period int         `json:"period"`
+	Kind   OutcomeKind `json:"kind"`
+	Note   string      `json:"note"`
+	// OccurredOn is the day the outcome happened (midnight UTC): the day it
+	// was recorded unless an earlier one in the case's current period is given.
+	OccurredOn time.Time `json:"occurred_on"`
+	// AfterRelease marks an outcome that came after the person's release.
+	// When recording, nil takes it from the case's custody phase; an
+	// outcome read back always has it.
+	AfterRelease   *bool     `json:"after_release"`
+	RecordedBy     int64     `json:"recorded_by"`
+	RecordedByName string    `json:"recorded_by_name"`
+	RecordedAt     time.Time `json:"recorded_at"`
 }
 
-// Validate checks the outcome.
-func (o *Outcome) Validate() error {
+// Released tells whether the outcome came after the person's release.
+func (o Outcome) Released() bool { return o.AfterRelease != nil && *o.AfterRelease }
+
+// Validate checks the outcome of a case of program p whose current period
+// opened at opened, recorded at now: its kind is built-in or the program's
+// own; its day, when given, lies from the period's first day to today (no
+// day given is today, which the store fills in).
+func (o *Outcome) Validate(p program.Program, opened, now time.Time) error {
 	f := map[string]string{}
-	if !o.Kind.Valid() {
+	if !o.Kind.ValidFor(p) {
 		f["kind"] = "validation.choice"
+	}
+	if !o.OccurredOn.IsZero() {
+		o.OccurredOn = Day(o.OccurredOn)
+		switch {
+		case o.OccurredOn.After(Day(now)):
+			f["occurred_on"] = "validation.not_future"
+		case o.OccurredOn.Before(Day(opened)):
+			f["occurred_on"] = "validation.before_case"
+		}
 	}
 	o.Note = strings.TrimSpace(o.Note)
 	text.Check(f, "note", o.Note, o.Kind == OtherOutcome, false, MaxShort)
@@ -53,3 +83,7 @@ func (o *Outcome) Validate() error {
 	}
 	return nil
 }
+
+// Backdated tells whether the outcome happened before the day it is
+// recorded at now.
+func (o Outcome) Backdated(now time.Time) bool { return o.OccurredOn.Before(Day(now)) }

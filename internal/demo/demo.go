@@ -236,6 +236,9 @@ func password() string {
 
 // Programs returns the demo programs of a size: three programs modelled on
 // the source documents, then generated ones.
+// CourseStarted is the own outcome kind of the release program.
+const CourseStarted = "course_started"
+
 func Programs(size Size, seed uint64) []program.Program {
 	rng := rand.New(rand.NewPCG(seed, 0x686f6d65))
 	out := []program.Program{
@@ -252,6 +255,9 @@ func Programs(size Size, seed uint64) []program.Program {
 	// The refugee program recruits mentors on the public site; the other two
 	// keep their existence to themselves.
 	out[2].ApplicationsOpen = true
+	// The release program's funder counts retraining courses begun, not
+	// only those completed: an outcome kind of the program's own.
+	out[1].OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: CourseStarted, Label: "Zahájil rekvalifikační kurz"}}
 	for i := range out {
 		out[i].MentorChecks = mentorChecks[i]
 	}

@@ -123,7 +123,7 @@ func TestFillSmallTwice(t *testing.T) {
 		}
 		// The custody program has its five prisons; its cases point at them,
 		// and some are released, on a day within the case's life.
-		inCustody, released := 0, 0
+		inCustody, releasedCases := 0, 0
 		for _, p := range programs {
 			if !p.Custody.Enabled {
 				continue
@@ -147,16 +147,65 @@ func TestFillSmallTwice(t *testing.T) {
 				case cases.InCustody:
 					inCustody++
 				case cases.AfterRelease:
-					released++
-					if cu.ReleasedOn == nil || cu.ReleasedOn.Before(cases.DayOf(c.CreatedAt)) || cu.ReleasedOn.After(st.Now()) {
+					releasedCases++
+					if cu.ReleasedOn == nil || cu.ReleasedOn.Before(cases.Day(c.CreatedAt)) || cu.ReleasedOn.After(st.Now()) {
 						t.Errorf("case %s released on %v (created %v)", c.Code, cu.ReleasedOn, c.CreatedAt)
 					}
 				}
 			}
 		}
-		if inCustody == 0 || released == 0 {
-			t.Errorf("%d cases in custody, %d released: want some of each", inCustody, released)
+		if inCustody == 0 || releasedCases == 0 {
+			t.Errorf("%d cases in custody, %d released: want some of each", inCustody, releasedCases)
 		}
+		// Outcomes are dated across the past year, some recorded days after
+		// their day, some after release in the custody program, and the
+		// release program counts courses begun, a kind of its own.
+		var dated, backdated, released, courses, elsewhere int
+		days := map[time.Time]bool{}
+		months := map[string]bool{} // of the past year
+		for _, c := range list {
+			outs, err := st.Outcomes(ctx, c.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := byID[c.ProgramID]
+			for _, o := range outs {
+				dated++
+				days[o.OccurredOn] = true
+				if o.OccurredOn.Before(cases.Day(o.RecordedAt)) {
+					backdated++
+				}
+				if o.Released() {
+					released++
+					if !p.Custody.Enabled {
+						t.Errorf("an outcome after release in %s, which has no custody phase", p.Name)
+					}
+				}
+				if o.Kind == CourseStarted {
+					if _, own := p.OwnOutcomeLabel(CourseStarted); !own {
+						elsewhere++
+					}
+					courses++
+				}
+				if time.Since(o.OccurredOn) < 366*24*time.Hour {
+					months[o.OccurredOn.Format("2006-01")] = true
+				}
+			}
+		}
+		if dated < 5 || len(days) < dated/2 || len(months) < 3 || backdated == 0 || released == 0 || courses == 0 || elsewhere != 0 {
+			t.Errorf("%d outcomes on %d days (%d months of the past year), %d backdated, %d after release, %d courses begun (%d outside their program)",
+				dated, len(days), len(months), backdated, released, courses, elsewhere)
+		}
+		owners := 0
+		for _, p := range programs {
+			if len(p.OwnOutcomeKinds) > 0 {
+				owners++
+			}
+		}
+		if owners != 1 {
+			t.Errorf("%d programs with own outcome kinds, want 1", owners)
+		}
+
 		// Some cases stall: an overdue contact, no requests for weeks.
 		overdue := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalOverdue})
 		quiet := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalQuiet})

@@ -664,14 +664,26 @@ func (r *caseRun) supportSteps(tl timeline) {
 			}
 		}
 	}
-	// A result on the way: a place to live found after two months.
+	// A result on the way: a place to live found after two months, recorded
+	// when the coordinator hears of it some days later (backdated to its
+	// day; after release when the case is by then).
 	if housed := tl.active.Add(8 * week); housed.Before(end) && end.Sub(tl.active) >= 10*week {
 		r.housed = true
-		r.at(housed, "outcome", func() error {
+		r.at(housed.Add(time.Duration(2+r.rng.IntN(5))*day), "outcome", func() error {
 			_, err := j.st.AddOutcome(r.ctx(byCoordinator), cases.Outcome{CaseID: r.caseID, Kind: cases.HousingSecured,
-				Note: "Own rental contract", RecordedBy: r.user(byCoordinator).ID})
+				Note: "Own rental contract", OccurredOn: housed, RecordedBy: r.user(byCoordinator).ID})
 			return err
 		})
+	}
+	// The release program's own kind: a retraining course begun a month in.
+	if _, own := r.p.OwnOutcomeLabel(CourseStarted); own {
+		if begun := tl.active.Add(4 * week); begun.Before(end) {
+			r.at(begun, "course", func() error {
+				_, err := j.st.AddOutcome(r.ctx(byCoordinator), cases.Outcome{CaseID: r.caseID, Kind: CourseStarted,
+					RecordedBy: r.user(byCoordinator).ID})
+				return err
+			})
+		}
 	}
 	// Reassessments every six weeks.
 	for t := tl.active.Add(6 * week); t.Before(end); t = t.Add(6 * week) {

@@ -7,6 +7,7 @@ import (
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/program"
 )
 
 func fields(err error) map[string]string {
@@ -45,22 +46,22 @@ func TestWhoMovesAReferralWhere(t *testing.T) {
 func TestEventCheck(t *testing.T) {
 	t.Parallel()
 	e := Event{Status: CouldNotHelp, Side: SidePartner, Message: "Tried."}
-	if f := fields(e.Check(Accepted)); f["reason"] == "" {
+	if f := fields(e.Check(Accepted, program.New())); f["reason"] == "" {
 		t.Fatalf("could not help without a reason: %v", f)
 	}
 	e = Event{Status: Sent, Side: SidePartner}
-	if f := fields(e.Check(Sent)); f["message"] == "" {
+	if f := fields(e.Check(Sent, program.New())); f["message"] == "" {
 		t.Fatalf("an update without a message: %v", f)
 	}
 	e = Event{Status: GotHelp, Side: SidePartner, Outcome: &cases.Outcome{Kind: "pony"}}
-	if f := fields(e.Check(Accepted)); f["outcome_kind"] == "" {
+	if f := fields(e.Check(Accepted, program.New())); f["outcome_kind"] == "" {
 		t.Fatalf("a bad outcome: %v", f)
 	}
 	e = Event{Status: Accepted, Side: SidePartner, Reason: NoCapacity, Outcome: &cases.Outcome{Kind: cases.JobFound}}
-	if err := e.Check(Sent); err != nil || e.Reason != NoReason || e.Outcome != nil {
+	if err := e.Check(Sent, program.New()); err != nil || e.Reason != NoReason || e.Outcome != nil {
 		t.Fatalf("accepting drops the reason and the outcome: %v %+v", err, e)
 	}
-	if err := (&Event{Status: GotHelp, Side: SidePartner}).Check(Sent); !errs.Is(err, errs.KindConflict) {
+	if err := (&Event{Status: GotHelp, Side: SidePartner}).Check(Sent, program.New()); !errs.Is(err, errs.KindConflict) {
 		t.Fatalf("got help before accepting: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/program"
 	"homeward/internal/text"
 )
 
@@ -267,8 +268,9 @@ type Event struct {
 	Outcome *cases.Outcome `json:"outcome,omitempty"`
 }
 
-// Check validates the event as a move of a referral in from by side.
-func (e *Event) Check(from Status) error {
+// Check validates the event as a move of a referral in from by side, on a
+// case of program p (whose outcome kinds an outcome may take).
+func (e *Event) Check(from Status, p program.Program) error {
 	e.Message = strings.TrimSpace(e.Message)
 	f := map[string]string{}
 	if !slices.Contains(Next(from, e.Side), e.Status) {
@@ -290,7 +292,7 @@ func (e *Event) Check(from Status) error {
 	if e.Outcome != nil {
 		if e.Status != GotHelp {
 			e.Outcome = nil
-		} else if err := e.Outcome.Validate(); err != nil {
+		} else if err := e.Outcome.Validate(p, time.Time{}, time.Time{}); err != nil {
 			var de *errs.Error
 			if errors.As(err, &de) {
 				for k, v := range de.Fields {

@@ -82,10 +82,37 @@ type Program struct {
 	// ReferralReminderDays: a referral sent this many days ago without the
 	// partner's answer is shown as waiting, to the case's mentor and the
 	// program's coordinators.
-	ReferralReminderDays int       `json:"referral_reminder_days"`
-	Version              int       `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt            time.Time `json:"created_at"`
-	UpdatedAt            time.Time `json:"updated_at"`
+	ReferralReminderDays int `json:"referral_reminder_days"`
+	// OwnOutcomeKinds are the program's outcome kinds beside the built-in
+	// ones (e.g. a course begun, where a funder counts those).
+	OwnOutcomeKinds []OwnOutcomeKind `json:"own_outcome_kinds"`
+	Version         int              `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt       time.Time        `json:"created_at"`
+	UpdatedAt       time.Time        `json:"updated_at"`
+}
+
+// OwnOutcomeKind is an outcome kind a program adds: its key, stored on
+// outcomes, and its label, shown as typed (in the program's language).
+type OwnOutcomeKind struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+}
+
+// BuiltinOutcomeKinds are the keys of the outcome kinds every program has
+// (cases.OutcomeKinds, whose test checks that the two lists agree); a
+// program's own kind may not take one of them.
+var BuiltinOutcomeKinds = []string{"retraining_completed", "debt_case_closed", "job_found", "housing_secured",
+	"legal_status_obtained", "family_law_help", "other"}
+
+// OwnOutcomeLabel returns the label of the program's own outcome kind key,
+// and whether the program has it.
+func (p Program) OwnOutcomeLabel(key string) (string, bool) {
+	for _, k := range p.OwnOutcomeKinds {
+		if k.Key == key {
+			return k.Label, true
+		}
+	}
+	return "", false
 }
 
 // New returns a program with every setting at its default.
@@ -189,6 +216,7 @@ var (
 	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
 	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
 	domainKey   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+	outcomeKey  = regexp.MustCompile(OutcomeKeyPattern)
 )
 
 // Limits of the fields, shared by validation, forms and the API document.
@@ -196,6 +224,14 @@ const (
 	MaxName        = 120
 	MaxDescription = 4000
 	MaxListItems   = 40
+	// MaxOwnOutcomeKinds is how many outcome kinds a program may add; an
+	// own kind's key is 2 to MaxOutcomeKey lowercase ASCII letters and
+	// underscores, its label 1 to MaxOutcomeLabel characters.
+	MaxOwnOutcomeKinds = 20
+	MaxOutcomeKey      = 40
+	MaxOutcomeLabel    = 80
+	// OutcomeKeyPattern is what an own outcome kind's key looks like.
+	OutcomeKeyPattern = `^[a-z][a-z_]{1,39}$`
 )
 
 // Normalize trims text, upper- or lower-cases codes and drops empty and
@@ -207,6 +243,14 @@ func (p *Program) Normalize() {
 	p.Countries = normList(p.Countries, strings.ToUpper)
 	p.NeedDomains = normList(p.NeedDomains, strings.ToLower)
 	p.MentorChecks = normList(p.MentorChecks, strings.ToLower)
+	own := make([]OwnOutcomeKind, 0, len(p.OwnOutcomeKinds))
+	for _, k := range p.OwnOutcomeKinds {
+		k.Key, k.Label = strings.ToLower(strings.TrimSpace(k.Key)), strings.TrimSpace(k.Label)
+		if k.Key != "" || k.Label != "" {
+			own = append(own, k)
+		}
+	}
+	p.OwnOutcomeKinds = own
 }
 
 func normList(in []string, f func(string) string) []string {
@@ -287,10 +331,41 @@ func (p *Program) Validate() error {
 		f["referral_reminder_days"] = "validation.referral_reminder_days"
 	}
 	p.MatchWeights.validate(f)
+	validateOwnOutcomeKinds(f, p.OwnOutcomeKinds)
 	if len(f) > 0 {
 		return errs.Invalid(f)
 	}
 	return nil
+}
+
+// validateOwnOutcomeKinds checks the program's own outcome kinds: at most
+// MaxOwnOutcomeKinds, each key well formed, distinct and not a built-in
+// kind's, each label clean and not empty.
+func validateOwnOutcomeKinds(f map[string]string, own []OwnOutcomeKind) {
+	if len(own) > MaxOwnOutcomeKinds {
+		f["own_outcome_kinds"] = "validation.too_many"
+		return
+	}
+	seen := map[string]bool{}
+	for _, k := range own {
+		switch {
+		case !outcomeKey.MatchString(k.Key):
+			f["own_outcome_kinds"] = "validation.outcome_keys"
+		case slices.Contains(BuiltinOutcomeKinds, k.Key):
+			f["own_outcome_kinds"] = "validation.outcome_key_builtin"
+		case seen[k.Key]:
+			f["own_outcome_kinds"] = "validation.outcome_key_repeated"
+		}
+		seen[k.Key] = true
+		switch n := utf8.RuneCountInString(k.Label); {
+		case !text.Clean(k.Label, false):
+			f["own_outcome_kinds"] = "validation.bad_characters"
+		case n == 0:
+			f["own_outcome_kinds"] = "validation.outcome_label_required"
+		case n > MaxOutcomeLabel:
+			f["own_outcome_kinds"] = "validation.too_long"
+		}
+	}
 }
 
 // validPerWeek accepts 0.25 to 14 contacts a week in steps of a quarter.

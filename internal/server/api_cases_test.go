@@ -323,6 +323,23 @@ func TestAPICaseJourneyFromReferralToFollowUp(t *testing.T) {
 		if len(outcomes.Items) != 1 || outcomes.Items[0].Kind != "housing_secured" {
 			t.Errorf("outcomes: %+v", outcomes)
 		}
+		// An outcome of an earlier day of the period, after release; the
+		// list shows each outcome's day and whether it came after release.
+		today := a.store.Now().UTC().Format("2006-01-02")
+		type apiOutcome struct {
+			Kind         string    `json:"kind"`
+			OccurredOn   time.Time `json:"occurred_on"`
+			AfterRelease *bool     `json:"after_release"`
+		}
+		o := decodeJSON[apiOutcome](t, j.call(j.coord, 201, "POST", apiCasePath(c.ID, "/outcomes"),
+			`{"kind":"job_found","occurred_on":"`+today+`","after_release":true}`))
+		if o.OccurredOn.Format("2006-01-02") != today || o.AfterRelease == nil || !*o.AfterRelease {
+			t.Errorf("outcome recorded: %+v", o)
+		}
+		listed := decodeJSON[apiList[apiOutcome]](t, j.call(j.coord, 200, "GET", apiCasePath(c.ID, "/outcomes"), ""))
+		if len(listed.Items) != 2 || listed.Items[0].AfterRelease == nil || *listed.Items[0].AfterRelease || !*listed.Items[1].AfterRelease {
+			t.Errorf("outcomes with their days: %+v", listed)
+		}
 		transitions := decodeJSON[apiList[struct {
 			From, To string
 			Reason   string `json:"reason"`
@@ -768,6 +785,10 @@ func TestAPICaseVersionsAndBadInput(t *testing.T) {
 		{"feedback with nothing", "PUT", apiCasePath(c.ID, "/feedback"), `{}`, "invalid", "text"},
 		{"rating out of range", "PUT", apiCasePath(c.ID, "/feedback"), `{"support":9}`, "invalid", "support"},
 		{"unknown outcome", "POST", apiCasePath(c.ID, "/outcomes"), `{"kind":"rich"}`, "invalid", "kind"},
+		{"bad outcome day", "POST", apiCasePath(c.ID, "/outcomes"), `{"kind":"job_found","occurred_on":"31.12.2026"}`, "invalid", "occurred_on"},
+		{"outcome before the case", "POST", apiCasePath(c.ID, "/outcomes"), `{"kind":"job_found","occurred_on":"2001-02-03"}`, "invalid", "occurred_on"},
+		{"outcome tomorrow", "POST", apiCasePath(c.ID, "/outcomes"), `{"kind":"job_found","occurred_on":"` + a.store.Now().Add(48*time.Hour).Format("2006-01-02") + `"}`, "invalid", "occurred_on"},
+		{"another program's own kind", "POST", apiCasePath(c.ID, "/outcomes"), `{"kind":"course_started"}`, "invalid", "kind"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, body := a.withBearer(j.coord.token, tc.method, tc.path, tc.body)

@@ -66,6 +66,16 @@ func TestAPIProgramLifecycle(t *testing.T) {
 	if res.StatusCode != 200 || got.QuietWeeks != 5 || got.Version != 2 || got.Name != "API program" || got.Languages[0] != "uk" {
 		t.Fatalf("patch: %d %s", res.StatusCode, body)
 	}
+	// Own outcome kinds: a key may not shadow a built-in kind; the labels
+	// come back as typed.
+	res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(`{"version":2,"own_outcome_kinds":[{"key":"job_found","label":"Job"}]}`))
+	if e := decodeJSON[apiError](t, body); res.StatusCode != 422 || !strings.Contains(e.Error.Fields["own_outcome_kinds"], "built-in") {
+		t.Errorf("an own kind shadowing a built-in one: %d %s", res.StatusCode, body)
+	}
+	res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(`{"version":2,"own_outcome_kinds":[{"key":"course_started","label":"Почав курс перепідготовки"}]}`))
+	if res.StatusCode != 200 || !strings.Contains(body, `"own_outcome_kinds":[{"key":"course_started","label":"Почав курс перепідготовки"}]`) {
+		t.Errorf("own outcome kinds: %d %s", res.StatusCode, body)
+	}
 	res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(`{"version":1,"quiet_weeks":6}`))
 	if e := decodeJSON[apiError](t, body); res.StatusCode != http.StatusConflict || e.Error.Code != "conflict" {
 		t.Errorf("stale patch: %d %s", res.StatusCode, body)

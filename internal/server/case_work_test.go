@@ -142,8 +142,15 @@ func TestMentorRecordsAContact(t *testing.T) {
 			t.Error("reading the contacts left no audit entry")
 		}
 
-		// The coordinator records one too and sees both, newest first.
+		// A contact before the case's period began is refused, with what was typed.
 		res, body = tm.as(tm.coord).postForm(tm.tab("contacts"), url.Values{"at": {"2020-01-02T10:00"}, "channel": {"call"}, "summary": {"An old call"}})
+		wantPage(t, "a contact before the case", res, body, http.StatusUnprocessableEntity, `id="e-at"`,
+			"This is before the case&#39;s current period began.", `value="2020-01-02T10:00"`, "An old call")
+
+		// The coordinator records one too (earlier today, the day the case
+		// opened) and sees both, newest first.
+		early := cases.Day(a.store.Now()).Format("2006-01-02T15:04")
+		res, body = a.postForm(tm.tab("contacts"), url.Values{"at": {early}, "channel": {"call"}, "summary": {"An old call"}})
 		wantRedirect(t, "coordinator records a contact", res, body, tm.tab("contacts"))
 		_, body = a.do("GET", tm.tab("contacts"), nil)
 		if i, j := strings.Index(body, "Talked about the first night"), strings.Index(body, "An old call"); i < 0 || j < 0 || i > j {
@@ -166,9 +173,15 @@ func TestContactListPages(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	tm := newWorkTeam(a, cases.Active)
-	start := time.Now().Add(-60 * 24 * time.Hour).UTC()
+	// A second apart, from at most two minutes ago: within the case's
+	// period, which began today.
+	now := a.store.Now()
+	start := now.Add(-2 * time.Minute)
+	if start.Before(cases.Day(now)) {
+		start = cases.Day(now)
+	}
 	for i := range 53 {
-		_, err := a.store.AddContact(context.Background(), cases.Contact{CaseID: tm.c.ID, At: start.Add(time.Duration(i) * time.Hour),
+		_, err := a.store.AddContact(context.Background(), cases.Contact{CaseID: tm.c.ID, At: start.Add(time.Duration(i) * time.Second),
 			Channel: cases.Call, Summary: fmt.Sprintf("Call number %02d.", i), RecordedBy: tm.coord.ID})
 		if err != nil {
 			t.Fatal(err)

@@ -135,6 +135,24 @@ func TestClosingStepByStep(t *testing.T) {
 		res, body = a.do("GET", tm.tab("closing"), nil)
 		wantPage(t, "outcome recorded", res, body, 200, "Job found", "Welder at the shipyard")
 
+		// An outcome's day: a bad one keeps what was typed and names the
+		// field; one before the case's period is refused; today with
+		// "after release" ticked is shown so.
+		today := cases.Day(a.store.Now()).Format("2006-01-02")
+		if !strings.Contains(body, `name="occurred_on" type="date" value="`+today+`"`) {
+			t.Error("the outcome form does not offer today's date")
+		}
+		res, body = a.postForm(tm.tab("outcomes"), url.Values{"kind": {"housing_secured"}, "note": {"Room in a shared flat"}, "occurred_on": {"31.12.2026"}})
+		wantPage(t, "an outcome with a bad date", res, body, http.StatusUnprocessableEntity, `id="e-occurred_on"`,
+			"Enter a date such as 2025-03-31.", `value="31.12.2026"`, `<option value="housing_secured" selected>`, "Room in a shared flat")
+		res, body = a.postForm(tm.tab("outcomes"), url.Values{"kind": {"housing_secured"}, "occurred_on": {"2001-02-03"}})
+		wantPage(t, "an outcome before the case", res, body, http.StatusUnprocessableEntity, `id="e-occurred_on"`,
+			"This is before the case&#39;s current period began.", `value="2001-02-03"`)
+		res, body = a.postForm(tm.tab("outcomes"), url.Values{"kind": {"housing_secured"}, "occurred_on": {today}, "after_release": {"1"}})
+		wantRedirect(t, "an outcome after release", res, body, tm.tab("closing")+"?done=outcome")
+		res, body = a.do("GET", tm.tab("closing"), nil)
+		wantPage(t, "outcome after release", res, body, 200, "Housing secured", `<time datetime="`+today+`">`, "after release")
+
 		// Closed as completed (on the overview page): the follow-ups are due.
 		if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: tm.c.ID, To: cases.Closed, ClosureReason: cases.Completed, ActorID: tm.coord.ID}); err != nil {
 			t.Fatal(err)

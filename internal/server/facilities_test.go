@@ -109,10 +109,10 @@ func TestCaseCustodyFacilityForm(t *testing.T) {
 		}
 		w.post(t, w.coord, c, "/custody", url.Values{"phase": {"after_release"}, "facility_id": {itoa(old.ID)}}, http.StatusSeeOther)
 		cu, err := a.store.CaseCustody(ctx, c.ID)
-		if err != nil || cu.ReleasedOn == nil || !cu.ReleasedOn.Equal(cases.DayOf(today)) || cu.FacilityID != old.ID {
+		if err != nil || cu.ReleasedOn == nil || !cu.ReleasedOn.Equal(cases.Day(today)) || cu.FacilityID != old.ID {
 			t.Fatalf("released today by default: %+v %v", cu, err)
 		}
-		ovHas(t, "released on", w.page(t, w.mentor, c, http.StatusOK), "Released on", cases.DayOf(today).Format("2006-01-02"))
+		ovHas(t, "released on", w.page(t, w.mentor, c, http.StatusOK), "Released on", cases.Day(today).Format("2006-01-02"))
 	})
 }
 

@@ -320,7 +320,8 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			"agreed_by", "agreed_in_portal", "final_meeting_at", "final_meeting_by", "closed_at", "closure_reason")
 		feedback := newRowSet("feedback", "case_id", "period", "declined", "support", "mentor", "plan", "recommend",
 			"in_portal", "recorded_by", "recorded_at")
-		outcomes := newRowSet("outcomes", "id", "case_id", "period", "kind", "note", "recorded_by", "recorded_at")
+		outcomes := newRowSet("outcomes", "id", "case_id", "period", "kind", "note", "occurred_on", "after_release",
+			"recorded_by", "recorded_at")
 		follow := newRowSet("follow_ups", "id", "case_id", "period", "months", "due_on", "done_at", "work_kept",
 			"housing", "rearrested", "recorded_by", "version")
 
@@ -465,7 +466,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			for j := range b.Outcomes {
 				x := &b.Outcomes[j]
 				x.ID, x.CaseID = pools["outcomes"].next(), c.ID
-				outcomes.add(x.ID, c.ID, x.Period, string(x.Kind), x.Note, nullID(x.RecordedBy), s.ts(x.RecordedAt))
+				if x.OccurredOn.IsZero() {
+					x.OccurredOn = cases.Day(x.RecordedAt)
+				}
+				outcomes.add(x.ID, c.ID, x.Period, string(x.Kind), x.Note, s.ts(x.OccurredOn), x.Released(),
+					nullID(x.RecordedBy), s.ts(x.RecordedAt))
 			}
 			for j := range b.FollowUps {
 				x := &b.FollowUps[j]

@@ -402,7 +402,7 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 				if key := cases.CheckReleasedOn(*day, ct.CreatedAt, today); key != "" {
 					return errs.Invalid(map[string]string{"released_on": key})
 				}
-				released = s.ts(cases.DayOf(*day))
+				released = s.ts(cases.Day(*day))
 			}
 		}
 		key, err := s.dataKey(ctx, tx, ct.KeyID)
@@ -422,7 +422,7 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 		}
 		var release any
 		if cu.ExpectedRelease != nil {
-			release = s.ts(cases.DayOf(*cu.ExpectedRelease))
+			release = s.ts(cases.Day(*cu.ExpectedRelease))
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET custody_phase = $1, expected_release = $2, facility_sealed = $3,
 			release_plan_sealed = $4, facility_id = $5, released_on = $6 WHERE id = $7`,

@@ -19,7 +19,9 @@ import (
 
 // AddContact records a contact (its summary sealed) and moves the case's
 // last contact and the next one due. The case must be open and taken in
-// (not referred).
+// (not referred), and the contact may not lie before the case's current
+// period opened; one logged more than a day after it took place is
+// audited as contact.add_backdated.
 func (s *Store) AddContact(ctx context.Context, c cases.Contact) (cases.Contact, error) {
 	c.At = c.At.UTC().Truncate(time.Microsecond)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -38,7 +40,7 @@ func (s *Store) AddContact(ctx context.Context, c cases.Contact) (cases.Contact,
 			return err
 		}
 		now := s.now()
-		if err := c.Validate(p.NeedDomains, now); err != nil {
+		if err := c.Validate(p.NeedDomains, ct.OpenedAt, now); err != nil {
 			return err
 		}
 		needs, err := json.Marshal(workDistinct(c.Needs))
@@ -74,7 +76,11 @@ func (s *Store) AddContact(ctx context.Context, c cases.Contact) (cases.Contact,
 		if err := s.touchCase(ctx, tx, c.CaseID); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, "contact.add", "contact", c.ID, audit.OK)
+		action := "contact.add"
+		if c.Backdated(now) {
+			action = "contact.add_backdated"
+		}
+		return s.appendAudit(ctx, tx, action, "contact", c.ID, audit.OK)
 	})
 	return c, err
 }

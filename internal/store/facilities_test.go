@@ -101,7 +101,7 @@ func TestCustodyFacilityAndRelease(t *testing.T) {
 		// Release: today by default, kept while the phase stays, cleared
 		// when the phase goes back.
 		j.advance(10 * 24 * time.Hour)
-		today := cases.DayOf(j.now())
+		today := cases.Day(j.now())
 		j.fatal(j.s.SaveCustody(j.ctx, d.ID, cases.Custody{Phase: cases.InCustody, FacilityID: kurim.ID}, j.coord.ID))
 		j.fatal(j.s.SaveCustody(j.ctx, d.ID, cases.Custody{Phase: cases.AfterRelease, FacilityID: kurim.ID}, j.coord.ID))
 		got, err = j.s.CaseCustody(j.ctx, d.ID)
@@ -116,10 +116,10 @@ func TestCustodyFacilityAndRelease(t *testing.T) {
 		if got, _ := j.s.CaseCustody(j.ctx, d.ID); got.ReleasedOn == nil || !got.ReleasedOn.Equal(earlier) {
 			t.Errorf("a kept release day %+v, want %s", got.ReleasedOn, earlier)
 		}
-		before := cases.DayOf(d.CreatedAt).AddDate(0, 0, -1)
+		before := cases.Day(d.CreatedAt).AddDate(0, 0, -1)
 		err = j.s.SaveCustody(j.ctx, d.ID, cases.Custody{Phase: cases.AfterRelease, ReleasedOn: &before}, j.coord.ID)
 		wantField(t, "released before the case", err, errs.KindInvalid, "released_on", "validation.released_on_before_case")
-		future := cases.DayOf(j.now()).AddDate(0, 0, 1)
+		future := cases.Day(j.now()).AddDate(0, 0, 1)
 		err = j.s.SaveCustody(j.ctx, d.ID, cases.Custody{Phase: cases.AfterRelease, ReleasedOn: &future}, j.coord.ID)
 		wantField(t, "released in the future", err, errs.KindInvalid, "released_on", "validation.released_on_future")
 		err = j.s.SaveCustody(j.ctx, d.ID, cases.Custody{Phase: cases.InCustody, ReleasedOn: &earlier}, j.coord.ID)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"homeward/internal/audit"
 	"homeward/internal/cases"
@@ -11,11 +12,11 @@ import (
 )
 
 // AddOutcome records an outcome on the case's current period (in any
-// state: a result may come before the closing, or be learnt after it).
+// state: a result may come before the closing, or be learnt after it). Its
+// day is today unless an earlier one of the period is given (audited as
+// outcome.add_backdated); after_release, unless given, is whether the
+// case's custody phase is after release now.
 func (s *Store) AddOutcome(ctx context.Context, o cases.Outcome) (cases.Outcome, error) {
-	if err := o.Validate(); err != nil {
-		return o, err
-	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.lockCase(ctx, tx, o.CaseID); err != nil {
 			return err
@@ -34,10 +35,24 @@ func (s *Store) AddOutcome(ctx context.Context, o cases.Outcome) (cases.Outcome,
 	return o, err
 }
 
-// Outcomes returns the case's outcomes, oldest first, with the recorders' names.
+// AfterReleaseNow tells whether the case's custody phase is after release
+// now: what an outcome recorded now has for after_release unless given (the
+// phase alone, nothing sealed, is read).
+func (s *Store) AfterReleaseNow(ctx context.Context, caseID int64) (bool, error) {
+	var phase string
+	err := s.read.QueryRowContext(ctx, `SELECT custody_phase FROM cases WHERE id = $1`, caseID).Scan(&phase)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, errs.NotFound("case")
+	}
+	return cases.Phase(phase) == cases.AfterRelease, s.wrap(err, "read custody phase")
+}
+
+// Outcomes returns the case's outcomes by the day they happened, oldest
+// first, with the recorders' names.
 func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, case_id, period, kind, note, COALESCE(recorded_by, 0), recorded_at
-		FROM outcomes WHERE case_id = $1 ORDER BY recorded_at, id`, caseID)
+	rows, err := s.read.QueryContext(ctx, `SELECT id, case_id, period, kind, note, occurred_on, after_release,
+		COALESCE(recorded_by, 0), recorded_at
+		FROM outcomes WHERE case_id = $1 ORDER BY occurred_on, recorded_at, id`, caseID)
 	if err != nil {
 		return nil, s.wrap(err, "list outcomes")
 	}
@@ -46,10 +61,12 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 	var ids []int64
 	for rows.Next() {
 		var o cases.Outcome
-		if err := rows.Scan(&o.ID, &o.CaseID, &o.Period, &o.Kind, &o.Note, &o.RecordedBy, &o.RecordedAt); err != nil {
+		var released bool
+		if err := rows.Scan(&o.ID, &o.CaseID, &o.Period, &o.Kind, &o.Note, &o.OccurredOn, &released,
+			&o.RecordedBy, &o.RecordedAt); err != nil {
 			return nil, s.wrap(err, "read outcome")
 		}
-		o.RecordedAt = o.RecordedAt.UTC()
+		o.OccurredOn, o.RecordedAt, o.AfterRelease = o.OccurredOn.UTC(), o.RecordedAt.UTC(), &released
 		out = append(out, o)
 		ids = append(ids, o.RecordedBy)
 	}
@@ -68,24 +85,46 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 }
 
 // addOutcomeTx validates and records an outcome on the case's current
-// period inside tx (for AddOutcome and for the outcomes recorded with a
-// closure), with its audit entry. o.RecordedBy is who recorded it.
+// period inside tx (for AddOutcome, the outcomes recorded with a closure
+// and a referral's "got help"), with its audit entry. o.RecordedBy is who
+// recorded it.
 func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (cases.Outcome, error) {
-	if err := o.Validate(); err != nil {
-		return o, err
-	}
-	err := tx.QueryRowContext(ctx, `SELECT period FROM cases WHERE id = $1`, o.CaseID).Scan(&o.Period)
+	var opened time.Time
+	var phase string
+	var programID int64
+	err := tx.QueryRowContext(ctx, `SELECT period, opened_at, custody_phase, program_id FROM cases WHERE id = $1`,
+		o.CaseID).Scan(&o.Period, &opened, &phase, &programID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return o, errs.NotFound("case")
 	}
 	if err != nil {
 		return o, s.wrap(err, "read case period")
 	}
-	o.RecordedAt = s.now()
-	if err := tx.QueryRowContext(ctx, `INSERT INTO outcomes (case_id, period, kind, note, recorded_by, recorded_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		o.CaseID, o.Period, string(o.Kind), o.Note, nullID(o.RecordedBy), s.ts(o.RecordedAt)).Scan(&o.ID); err != nil {
+	p, err := s.programTx(ctx, tx, programID)
+	if err != nil {
+		return o, err
+	}
+	now := s.now()
+	if err := o.Validate(p, opened, now); err != nil {
+		return o, err
+	}
+	if o.OccurredOn.IsZero() {
+		o.OccurredOn = cases.Day(now)
+	}
+	if o.AfterRelease == nil {
+		released := cases.Phase(phase) == cases.AfterRelease
+		o.AfterRelease = &released
+	}
+	o.RecordedAt = now
+	if err := tx.QueryRowContext(ctx, `INSERT INTO outcomes (case_id, period, kind, note, occurred_on, after_release,
+		recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		o.CaseID, o.Period, string(o.Kind), o.Note, s.ts(o.OccurredOn), *o.AfterRelease, nullID(o.RecordedBy),
+		s.ts(o.RecordedAt)).Scan(&o.ID); err != nil {
 		return o, s.wrap(err, "insert outcome")
 	}
-	return o, s.appendAudit(ctx, tx, "outcome.add", "outcome", o.ID, audit.OK)
+	action := "outcome.add"
+	if o.Backdated(now) {
+		action = "outcome.add_backdated"
+	}
+	return o, s.appendAudit(ctx, tx, action, "outcome", o.ID, audit.OK)
 }

@@ -431,7 +431,11 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 		if cur.Version != version {
 			return workStale("referral")
 		}
-		if err := e.Check(cur.Status); err != nil {
+		p, err := s.programTx(ctx, tx, ct.ProgramID)
+		if err != nil {
+			return err
+		}
+		if err := e.Check(cur.Status, p); err != nil {
 			return err
 		}
 		if cur.Status == partners.Draft && e.Status == partners.Sent {

@@ -32,7 +32,8 @@ type closingPage struct {
 	FeedbackForm  *form // nil unless the user may record feedback now
 
 	Outcomes    []cases.Outcome
-	OutcomeForm *form // nil unless the user may record outcomes
+	OutcomeForm *form             // nil unless the user may record outcomes
+	OwnKinds    map[string]string // the program's own outcome kinds' labels, by key
 
 	FollowUps []followUpRow
 }
@@ -98,6 +99,11 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 			return err
 		}
 	}
+	prog, err := h.store.GetProgram(ctx, c.ProgramID)
+	if err != nil {
+		return err
+	}
+	page.OwnKinds = ownKindLabels(prog)
 	if page.Outcomes, err = h.store.Outcomes(ctx, c.ID); err != nil {
 		return err
 	}
@@ -147,11 +153,9 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 	}
 
 	if hd.CanManage && c.State != cases.Referred && c.State != cases.Intake && c.State != cases.Waiting {
-		page.OutcomeForm = forms.Outcome
-		if page.OutcomeForm == nil {
-			page.OutcomeForm = newForm(nil)
+		if page.OutcomeForm, err = h.outcomeForm(ctx, c, prog, forms.Outcome); err != nil {
+			return err
 		}
-		page.OutcomeForm.Options["kind"] = optionsOf(cases.OutcomeKinds)
 	} else if page.Alert == "" {
 		page.Alert = forms.Outcome.unshown()
 	}

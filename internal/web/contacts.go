@@ -96,7 +96,7 @@ func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					return "", err
 				}
-				return "", f.invalid(ct.Validate(domains, h.store.Now()))
+				return "", f.invalid(ct.Validate(domains, c.OpenedAt, h.store.Now()))
 			}
 			_, err := h.store.AddContact(r.Context(), ct)
 			return workTab(c, "contacts") + "?done=contact", err

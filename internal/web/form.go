@@ -23,12 +23,15 @@ const maxFormBytes = 64 << 10
 type form struct {
 	// ID prefixes the ids of the form's fields, for pages with several
 	// forms of one kind (a form for each request).
-	ID       string
-	Values   map[string]string   // the value of each field
-	Multi    map[string][]string // the ticked boxes of a field, in the order sent
-	Options  map[string][]string // the choices of a select, radio or box field
-	Errors   map[string]string   // field → message key
-	Messages []string            // messages above the form, as catalogue keys
+	ID      string
+	Values  map[string]string   // the value of each field
+	Multi   map[string][]string // the ticked boxes of a field, in the order sent
+	Options map[string][]string // the choices of a select, radio or box field
+	// Labels are the labels of choices shown as typed rather than looked up
+	// in the catalogue (a program's own outcome kinds), by value.
+	Labels   map[string]string
+	Errors   map[string]string // field → message key
+	Messages []string          // messages above the form, as catalogue keys
 	// fields are the form's own fields: the message of a refusal on one
 	// of them shows beside it, any other above the form.
 	fields []string
@@ -222,8 +225,9 @@ func refusedStatus(err error) int {
 // select, group of radio buttons or boxes, or text area of a form.
 type formField struct {
 	ID, Name, Label, Hint, Value, Err string
-	Prefix                            string   // of the choices' message keys; "domain." names need domains
-	Choices                           []string // the values to choose from
+	Prefix                            string            // of the choices' message keys; "domain." names need domains
+	Choices                           []string          // the values to choose from
+	Labels                            map[string]string // the choices shown as typed (form.Labels)
 	Form                              *form
 }
 
@@ -242,7 +246,7 @@ func (f *form) Pick(name, label, prefix string) formField {
 // ratings for several fields).
 func (f *form) Among(name, label, prefix, options string) formField {
 	fl := f.Field(name, label, "")
-	fl.Prefix, fl.Choices = prefix, f.Options[options]
+	fl.Prefix, fl.Choices, fl.Labels = prefix, f.Options[options], f.Labels
 	return fl
 }
 

@@ -41,7 +41,7 @@ var programFormFields = []string{
 	"quiet_weeks", "duration_min_months", "duration_max_months",
 	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact", "referral_reminder_days",
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
-	"match_weights.preferences", "match_weights.lived_experience",
+	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds",
 }
 
 // programFormBoxes are the form's single boxes and groups of boxes.
@@ -102,7 +102,32 @@ func formFromProgram(p program.Program) *programForm {
 		}
 	}
 	f.Values["custom_domains"] = strings.Join(custom, ", ")
+	f.Values["own_outcome_kinds"] = ownKindsText(p.OwnOutcomeKinds)
 	return f
+}
+
+// ownKindsText shows a program's own outcome kinds one a line, "key: label".
+func ownKindsText(l []program.OwnOutcomeKind) string {
+	lines := make([]string, len(l))
+	for i, k := range l {
+		lines[i] = k.Key + ": " + k.Label
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseOwnKinds reads the own outcome kinds typed one a line, "key: label"
+// (a line without a colon is a key without its label, which validation
+// names; empty lines are skipped).
+func parseOwnKinds(s string) []program.OwnOutcomeKind {
+	var out []program.OwnOutcomeKind
+	for line := range strings.Lines(s) {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		key, label, _ := strings.Cut(line, ":")
+		out = append(out, program.OwnOutcomeKind{Key: strings.TrimSpace(key), Label: strings.TrimSpace(label)})
+	}
+	return out
 }
 
 // parseProgramForm reads a posted form into what was typed and, where every
@@ -135,6 +160,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
 		ApplicationsOpen:   f.Values["applications_open"] != "",
 		MentorChecks:       slices.Clone(f.Multi["mentor_checks"]),
+		OwnOutcomeKinds:    parseOwnKinds(f.Values["own_outcome_kinds"]),
 	}
 	ints := []struct {
 		name string

@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
+	"homeward/internal/program"
 	"homeward/internal/store"
 )
 
@@ -26,7 +28,11 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 			}
 			if tr.To == cases.Closed {
 				tr.ClosureReason = cases.ClosureReason(f.Value("closure_reason"))
-				tr.Outcomes = closureOutcomes(f)
+				p, err := h.store.GetProgram(r.Context(), c.ProgramID)
+				if err != nil {
+					return "", err
+				}
+				tr.Outcomes = closureOutcomes(f, p)
 			}
 			if f.Refused() {
 				return "", f.invalid(nil)
@@ -41,8 +47,9 @@ func (h *Web) caseTransition(w http.ResponseWriter, r *http.Request) error {
 }
 
 // closureOutcomes are the outcomes ticked on the transition form, each
-// checked; a note typed for another outcome ticks "other".
-func closureOutcomes(f *form) []cases.Outcome {
+// checked as kinds of program p; a note typed for another outcome ticks
+// "other".
+func closureOutcomes(f *form, p program.Program) []cases.Outcome {
 	note := strings.TrimSpace(f.Value("outcome_note"))
 	if note != "" && !slices.Contains(f.Multi["outcomes"], string(cases.OtherOutcome)) {
 		f.Multi["outcomes"] = append(f.Multi["outcomes"], string(cases.OtherOutcome))
@@ -53,7 +60,7 @@ func closureOutcomes(f *form) []cases.Outcome {
 		if o.Kind == cases.OtherOutcome {
 			o.Note = note
 		}
-		if err := o.Validate(); err != nil {
+		if err := o.Validate(p, time.Time{}, time.Time{}); err != nil {
 			e := errs.As(err)
 			if v := e.Fields["kind"]; v != "" {
 				f.Errors["outcomes"] = v
