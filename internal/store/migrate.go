@@ -56,11 +56,9 @@ func Migrations(e Engine) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: strings.TrimSuffix(name, ".sql"), SQL: string(body)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	// Numbers may leave a gap (work on branches takes its numbers ahead of
-	// the merge), but never repeat.
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("migrations of %s: %s and %s share a version", e, out[i-1].Name, out[i].Name)
+	for i, m := range out {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations of %s: expected version %d, found %s", e, i+1, m.Name)
 		}
 	}
 	return out, nil
@@ -73,22 +71,12 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int, err err
 		return 0, 0, err
 	}
 	current, err = s.currentVersion(ctx, s.read)
-	return current, latestVersion(ms), err
+	return current, len(ms), err
 }
 
-// latestVersion is the newest version of ms (sorted), 0 for none.
-func latestVersion(ms []Migration) int {
-	if len(ms) == 0 {
-		return 0
-	}
-	return ms[len(ms)-1].Version
-}
-
-// Migrate applies pending migrations in order, each in its own transaction
-// together with its row in schema_migrations, and returns the names it
-// applied. A migration is pending while its version has no row, so one
-// numbered below the newest applied (a branch merged after a later one)
-// is still applied. It is safe to run from several processes at once.
+// Migrate applies pending migrations, each in its own transaction together
+// with its row in schema_migrations, and returns the names it applied. It is
+// safe to run from several processes at once.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	ms, err := Migrations(s.engine)
 	if err != nil {
@@ -118,11 +106,12 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if latest := latestVersion(ms); cur > latest {
-				return newerError(cur, latest)
+			if cur > len(ms) {
+				return newerError(cur, len(ms))
 			}
-			if done, err = s.migrationApplied(ctx, tx, m.Version); err != nil || done {
-				return err
+			if cur >= m.Version {
+				done = true
+				return nil
 			}
 			if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 				return fmt.Errorf("migration %s: %w", m.Name, err)
@@ -160,14 +149,6 @@ func (s *Store) checkVersion(ctx context.Context) (int, error) {
 
 func newerError(cur, latest int) error {
 	return fmt.Errorf("%w: the database schema is at version %d, but this homeward knows versions up to %d; run the newer homeward that migrated it (downgrades are not supported)", ErrDatabaseNewer, cur, latest)
-}
-
-// migrationApplied tells whether the migration of version v has its row
-// (reading inside tx, schema_migrations exists by then).
-func (s *Store) migrationApplied(ctx context.Context, tx *sql.Tx, v int) (bool, error) {
-	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = $1`, v).Scan(&n)
-	return n > 0, s.wrap(err, "read schema_migrations")
 }
 
 type queryer interface {
