@@ -1,32 +1,38 @@
 package report
 
 import (
-	"encoding/csv"
+	"bufio"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
 
 // A Sheet is a table written row by row into a file for a spreadsheet: a
-// CSV file (NewCSV) or an XLSX workbook of one sheet (NewXLSX). Every text
-// cell is neutralised (Neutralize) on the way, so that a spreadsheet never
-// takes a value for a formula. A cell is a string, an int, a float64, a
-// time.Time (written as its day) or nil (an empty cell).
+// CSV file (NewCSV) or an XLSX workbook of one sheet (NewXLSX). No cell is
+// ever taken for a formula: an XLSX text cell is text by its type, and a
+// CSV cell is quoted whole (so that no separator inside it, a semicolon
+// where a spreadsheet splits on those, starts a new cell) and neutralised
+// (Neutralize). A cell is a string, an int, a float64, a time.Time
+// (written as its day) or nil (an empty cell).
 type Sheet interface {
 	Row(cells ...any) error
-	// Close finishes the file; an XLSX workbook is written only then.
+	// Close finishes the file; an XLSX workbook is written only then. After
+	// a failed Row, Close still frees what the sheet holds.
 	Close() error
 }
 
-// Neutralize makes text safe in a spreadsheet cell: a value that starts
-// with =, +, -, @, a tab or a carriage return would be read as a formula
-// (or start one), so it gets a leading apostrophe, which spreadsheets show
-// as text and hide. Other text is kept as it is.
+// Neutralize makes text safe in a CSV cell: a value that starts with =, +,
+// -, @ (or their full-width forms, which some spreadsheets read alike), a
+// tab or a carriage return would be read as a formula (or start one), so
+// it gets a leading apostrophe, which spreadsheets show as text and hide.
+// Other text is kept as it is.
 func Neutralize(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	r, _ := utf8.DecodeRuneInString(s)
+	if strings.ContainsRune("=+-@\t\r＝＋－＠", r) && s != "" {
 		return "'" + s
 	}
 	return s
@@ -54,27 +60,30 @@ func cellText(v any) (string, error) {
 	return "", fmt.Errorf("report: a cell of type %T", v)
 }
 
-type csvSheet struct{ w *csv.Writer }
+type csvSheet struct{ w *bufio.Writer }
 
-// NewCSV writes a CSV file (RFC 4180, UTF-8) to w as rows come.
-func NewCSV(w io.Writer) Sheet { return &csvSheet{w: csv.NewWriter(w)} }
+// NewCSV writes a CSV file (RFC 4180, UTF-8, every cell quoted) to w as
+// rows come.
+func NewCSV(w io.Writer) Sheet { return &csvSheet{w: bufio.NewWriter(w)} }
 
 func (s *csvSheet) Row(cells ...any) error {
-	rec := make([]string, len(cells))
 	for i, c := range cells {
 		t, err := cellText(c)
 		if err != nil {
 			return err
 		}
-		rec[i] = t
+		if i > 0 {
+			s.w.WriteByte(',')
+		}
+		s.w.WriteByte('"')
+		s.w.WriteString(strings.ReplaceAll(t, `"`, `""`))
+		s.w.WriteByte('"')
 	}
-	return s.w.Write(rec)
+	_, err := s.w.WriteString("\r\n")
+	return err
 }
 
-func (s *csvSheet) Close() error {
-	s.w.Flush()
-	return s.w.Error()
-}
+func (s *csvSheet) Close() error { return s.w.Flush() }
 
 type xlsxSheet struct {
 	out  io.Writer
@@ -103,9 +112,7 @@ func (s *xlsxSheet) Row(cells ...any) error {
 	vals := make([]any, len(cells))
 	for i, c := range cells {
 		switch x := c.(type) {
-		case string:
-			vals[i] = Neutralize(x)
-		case int, int64, float64, nil:
+		case string, int, int64, float64, nil:
 			vals[i] = x
 		case time.Time:
 			t, err := cellText(x)
@@ -125,7 +132,7 @@ func (s *xlsxSheet) Row(cells ...any) error {
 }
 
 func (s *xlsxSheet) Close() error {
-	defer s.file.Close()
+	defer s.file.Close() // removes excelize's temporary files
 	if err := s.sw.Flush(); err != nil {
 		return fmt.Errorf("finish the sheet: %w", err)
 	}

@@ -48,19 +48,14 @@ func (s *Store) GetFacility(ctx context.Context, id int64) (program.Facility, er
 	return f, s.wrap(err, "read facility")
 }
 
-// facilityNameTaken refuses a name another facility of the program has
-// (letters' case aside), inside tx.
-func (s *Store) facilityNameTaken(ctx context.Context, tx *sql.Tx, f program.Facility) error {
-	var taken bool
-	err := tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM facilities WHERE program_id = $1 AND lower(name) = lower($2)
-		AND id <> $3`, f.ProgramID, f.Name, f.ID).Scan(&taken)
-	if err != nil {
-		return s.wrap(err, "check facility name")
-	}
-	if taken {
+// facilityNameTaken is the answer to a name another facility of the
+// program has (letters' case aside): the unique index on (program_id,
+// name_key) refuses it, even when two are saved at the same moment.
+func (s *Store) facilityNameTaken(err error, what string) error {
+	if isUniqueViolation(err) {
 		return errs.Invalid(map[string]string{"name": "validation.facility_taken"})
 	}
-	return nil
+	return s.wrap(err, what)
 }
 
 // CreateFacility validates and stores a new facility of f.ProgramID.
@@ -74,14 +69,11 @@ func (s *Store) CreateFacility(ctx context.Context, f program.Facility) (program
 		if _, err := s.programTx(ctx, tx, f.ProgramID); err != nil {
 			return err
 		}
-		if err := s.facilityNameTaken(ctx, tx, f); err != nil {
-			return err
-		}
 		now := s.ts(s.now())
-		err := tx.QueryRowContext(ctx, `INSERT INTO facilities (program_id, name, kind, archived, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, 1, $5, $5) RETURNING id`, f.ProgramID, f.Name, string(f.Kind), f.Archived, now).Scan(&id)
+		err := tx.QueryRowContext(ctx, `INSERT INTO facilities (program_id, name, name_key, kind, archived, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id`, f.ProgramID, f.Name, nameKey(f.Name), string(f.Kind), f.Archived, now).Scan(&id)
 		if err != nil {
-			return s.wrap(err, "insert facility")
+			return s.facilityNameTaken(err, "insert facility")
 		}
 		return s.appendAudit(ctx, tx, "facility.create", "facility", id, audit.OK)
 	})
@@ -113,13 +105,10 @@ func (s *Store) UpdateFacility(ctx context.Context, f program.Facility) (program
 			return s.wrap(err, "update facility")
 		}
 		f.ProgramID = programID
-		if err := s.facilityNameTaken(ctx, tx, f); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, `UPDATE facilities SET name = $1, kind = $2, archived = $3, version = version + 1,
-			updated_at = $4 WHERE id = $5 AND version = $6`, f.Name, string(f.Kind), f.Archived, s.ts(s.now()), f.ID, f.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE facilities SET name = $1, name_key = $2, kind = $3, archived = $4, version = version + 1,
+			updated_at = $5 WHERE id = $6 AND version = $7`, f.Name, nameKey(f.Name), string(f.Kind), f.Archived, s.ts(s.now()), f.ID, f.Version)
 		if err != nil {
-			return s.wrap(err, "update facility")
+			return s.facilityNameTaken(err, "update facility")
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.Conflict("Someone else changed this facility meanwhile. Reload to see their change.", nil)

@@ -174,6 +174,11 @@ func normDefault(family string, d sql.NullString) string {
 	if !strings.HasPrefix(v, "'") {
 		v = strings.ToLower(v)
 	}
+	if family == "timestamp (UTC)" {
+		// PostgreSQL shows a time constant its own way ('… 00:00:00+00');
+		// SQLite keeps the text as written, in store.sqliteTime's form.
+		v = strings.Replace(strings.Replace(v, ".000000", "", 1), "+00:00'", "+00'", 1)
+	}
 	if family == "boolean" {
 		switch v {
 		case "false":

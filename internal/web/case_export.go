@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"homeward/internal/audit"
+	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/report"
@@ -30,21 +31,39 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 	if err := h.store.Audit(r.Context(), "case.export", "program", page.Program, audit.OK); err != nil {
 		return err
 	}
+	// The first page is read before the answer begins, so that a failing
+	// database shows the error page, not a file.
+	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		return err
+	}
 	p := h.printer(r)
 	now := h.store.Now()
 	name := "homeward-cases-" + now.UTC().Format(time.DateOnly) + "." + format
 	var sheet report.Sheet
 	if format == "csv" {
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		sheet = report.NewCSV(w)
+	} else if sheet, err = report.NewXLSX(w, p.T("nav.cases")); err != nil {
+		return err
+	}
+	if format == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	} else {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		if sheet, err = report.NewXLSX(w, p.T("nav.cases")); err != nil {
-			return err
-		}
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	err = h.writeCases(r, sheet, f, page, list, next)
+	if cerr := sheet.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
 
+// writeCases writes the header and every case of the filter, page by page
+// from the first one read.
+func (h *Web) writeCases(r *http.Request, sheet report.Sheet, f store.CaseFilter, page caseListPage, list []cases.Case, next string) error {
+	p := h.printer(r)
+	now := h.store.Now()
 	programs := map[int64]string{}
 	for _, pr := range page.Programs {
 		programs[pr.ID] = pr.Name
@@ -54,12 +73,7 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 		p.T("cases.next_contact"), p.T("cases.signal")); err != nil {
 		return err
 	}
-	cursor := ""
 	for {
-		list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: store.MaxLimit, Cursor: cursor})
-		if err != nil {
-			return err
-		}
 		for _, c := range list {
 			row := rowOf(c, programs[c.ProgramID], now)
 			reason, signal, due := "", "", any(nil)
@@ -81,11 +95,13 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		if next == "" {
-			break
+			return nil
 		}
-		cursor = next
+		var err error
+		if list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: store.MaxLimit, Cursor: next}); err != nil {
+			return err
+		}
 	}
-	return sheet.Close()
 }
 
 // timeOrNil is a time that may be missing, as a spreadsheet cell.

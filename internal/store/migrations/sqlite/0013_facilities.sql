@@ -7,6 +7,7 @@ CREATE TABLE facilities (
     id         INTEGER PRIMARY KEY,
     program_id INTEGER NOT NULL REFERENCES programs (id),
     name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL, -- name folded to lower case in Go: one facility per name and program
     kind       TEXT NOT NULL, -- prison, remand, other (program.FacilityKinds)
     archived   BOOLEAN NOT NULL DEFAULT 0,
     version    INTEGER NOT NULL DEFAULT 1,
@@ -14,6 +15,7 @@ CREATE TABLE facilities (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE INDEX facilities_program ON facilities (program_id, archived, name, id);
+CREATE UNIQUE INDEX facilities_name ON facilities (program_id, name_key);
 
 ALTER TABLE cases ADD COLUMN facility_id INTEGER REFERENCES facilities (id);
 ALTER TABLE cases ADD COLUMN released_on TIMESTAMP;

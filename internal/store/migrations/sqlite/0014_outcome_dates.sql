@@ -1,7 +1,7 @@
 -- An outcome's own date (a day, stored as midnight UTC), which may lie
 -- before the day it was recorded; existing outcomes happened the day they
 -- were recorded. after_release: the outcome came after the person's release.
-ALTER TABLE outcomes ADD COLUMN occurred_on TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00+00';
+ALTER TABLE outcomes ADD COLUMN occurred_on TIMESTAMP NOT NULL DEFAULT '1970-01-01 00:00:00.000000+00:00';
 -- (The default only fills the column until the UPDATE below; every insert
 -- gives the day.)
 -- recorded_at is fixed-width UTC text (store.sqliteTime): its first ten
