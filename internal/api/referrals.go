@@ -316,6 +316,17 @@ func (a *API) referralEventCreate(w http.ResponseWriter, r *http.Request) error 
 	if in.Outcome != nil {
 		// The referral's case and the one who records are the store's to set.
 		outcome = in.Outcome.outcome(0, 0, "outcome_", bad)
+		if policy.Actor(r.Context()).Role == auth.Partner {
+			// A partner reports help as it comes: its day is today, and
+			// the custody phase of the case is not theirs to know or say
+			// (nor, by trying days, when the case's period opened).
+			if in.Outcome.OccurredOn != nil {
+				bad["outcome_occurred_on"] = "validation.unknown_field"
+			}
+			if in.Outcome.AfterRelease != nil {
+				bad["outcome_after_release"] = "validation.unknown_field"
+			}
+		}
 	}
 	if err := invalidIf(bad); err != nil {
 		return err

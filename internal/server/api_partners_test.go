@@ -419,6 +419,11 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 			t.Errorf("could not help without a reason: fields %v", f)
 		}
 		w.refused(w.partner, 422, "invalid", "POST", rpath+"/events", fmt.Sprintf(`{"version":%d}`, acc.Version))
+		// A partner does not date the outcome, nor say whether it came after release.
+		if f := fieldsOf(t, w.call(w.partner, 422, "POST", rpath+"/events", fmt.Sprintf(
+			`{"version":%d,"status":"got_help","outcome":{"kind":"debt_case_closed","occurred_on":"2020-01-01","after_release":true}}`, acc.Version))); f["outcome_occurred_on"] == "" || f["outcome_after_release"] == "" {
+			t.Errorf("a partner's dated outcome: fields %v", f)
+		}
 		body = w.call(w.partner, 201, "POST", rpath+"/events", fmt.Sprintf(
 			`{"version":%d,"status":"got_help","message":"Debt plan agreed with the bailiff.","outcome":{"kind":"debt_case_closed","note":"Plan agreed"}}`, acc.Version))
 		if strings.Contains(body, "outcome_id") || decodeJSON[apiReferral](t, body).Status != "got_help" {
