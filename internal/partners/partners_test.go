@@ -57,6 +57,13 @@ func TestEventCheck(t *testing.T) {
 	if f := fields(e.Check(Accepted, program.New())); f["outcome_kind"] == "" {
 		t.Fatalf("a bad outcome: %v", f)
 	}
+	// An outcome's day is the store's to check, against the case's period:
+	// a day given here is not refused as if it were in the future.
+	e = Event{Status: GotHelp, Side: SidePartner, Outcome: &cases.Outcome{Kind: cases.JobFound, Note: " Hired ",
+		OccurredOn: time.Now().AddDate(0, 0, -3)}}
+	if err := e.Check(Accepted, program.New()); err != nil || e.Outcome.Note != "Hired" || e.Outcome.OccurredOn.IsZero() {
+		t.Fatalf("a dated outcome with the answer: %v %+v", err, e.Outcome)
+	}
 	e = Event{Status: Accepted, Side: SidePartner, Reason: NoCapacity, Outcome: &cases.Outcome{Kind: cases.JobFound}}
 	if err := e.Check(Sent, program.New()); err != nil || e.Reason != NoReason || e.Outcome != nil {
 		t.Fatalf("accepting drops the reason and the outcome: %v %+v", err, e)

@@ -292,7 +292,7 @@ func (e *Event) Check(from Status, p program.Program) error {
 	if e.Outcome != nil {
 		if e.Status != GotHelp {
 			e.Outcome = nil
-		} else if err := e.Outcome.Validate(p, time.Time{}, time.Time{}); err != nil {
+		} else if err := outcomeKindAndNote(e.Outcome, p); err != nil {
 			var de *errs.Error
 			if errors.As(err, &de) {
 				for k, v := range de.Fields {
@@ -305,4 +305,15 @@ func (e *Event) Check(from Status, p program.Program) error {
 		return errs.Invalid(f)
 	}
 	return nil
+}
+
+// outcomeKindAndNote checks the kind and note of a referral's outcome (and
+// trims the note). Its day is checked where the case's period is known,
+// when the store records it.
+func outcomeKindAndNote(o *cases.Outcome, p program.Program) error {
+	probe := *o
+	probe.OccurredOn = time.Time{}
+	err := probe.Validate(p, time.Time{}, time.Time{})
+	o.Note = probe.Note
+	return err
 }
