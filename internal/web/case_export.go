@@ -37,18 +37,15 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := h.printer(r)
-	now := h.store.Now()
-	name := "homeward-cases-" + now.UTC().Format(time.DateOnly) + "." + format
+	name := "homeward-cases-" + h.store.Now().UTC().Format(time.DateOnly) + "." + format
 	var sheet report.Sheet
 	if format == "csv" {
 		sheet = report.NewCSV(w)
-	} else if sheet, err = report.NewXLSX(w, p.T("nav.cases")); err != nil {
-		return err
-	}
-	if format == "csv" {
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	} else {
+		if sheet, err = report.NewXLSX(w, h.printer(r).T("nav.cases")); err != nil {
+			return err
+		}
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	}
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
