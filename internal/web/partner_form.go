@@ -108,11 +108,7 @@ func (h *Web) partnerCreate(w http.ResponseWriter, r *http.Request) error {
 
 // partnerEdit shows the form of a stored organisation.
 func (h *Web) partnerEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "partner")
-	if err != nil {
-		return err
-	}
-	o, err := h.store.GetPartner(r.Context(), id)
+	o, err := h.partnerFromPath(r)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"homeward/internal/partners"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 	"homeward/internal/store"
 )
 
@@ -40,11 +39,7 @@ type partnerPage struct {
 
 // partnerShow shows a partner organisation.
 func (h *Web) partnerShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "partner")
-	if err != nil {
-		return err
-	}
-	o, err := h.store.GetPartner(r.Context(), id)
+	o, err := h.partnerFromPath(r)
 	if err != nil {
 		return err
 	}

@@ -79,11 +79,7 @@ func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners
 
 // serviceNew shows the empty form of a new service of the organisation.
 func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "partner")
-	if err != nil {
-		return err
-	}
-	o, err := h.store.GetPartner(r.Context(), id)
+	o, err := h.partnerFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -96,11 +92,7 @@ func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
 
 // serviceCreate stores a new service.
 func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "partner")
-	if err != nil {
-		return err
-	}
-	o, err := h.store.GetPartner(r.Context(), id)
+	o, err := h.partnerFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -115,11 +107,7 @@ func (h *Web) serviceCreate(w http.ResponseWriter, r *http.Request) error {
 
 // serviceEdit shows the form of a stored service.
 func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "service")
-	if err != nil {
-		return err
-	}
-	v, err := h.store.GetService(r.Context(), id)
+	v, err := h.serviceFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -132,11 +120,7 @@ func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) error {
 
 // serviceUpdate saves an edited service.
 func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "service")
-	if err != nil {
-		return err
-	}
-	cur, err := h.store.GetService(r.Context(), id)
+	cur, err := h.serviceFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -146,7 +130,7 @@ func (h *Web) serviceUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err = h.store.UpdateService(r.Context(), v)
 	return h.saved(w, r, err, f.form, "service.conflict", "service_form", "partners", f,
-		"/services/"+strconv.FormatInt(id, 10)+"?done=saved")
+		"/services/"+strconv.FormatInt(cur.ID, 10)+"?done=saved")
 }
 
 // servicePage is one service with everything the directory knows of it.
@@ -158,11 +142,7 @@ type servicePage struct {
 
 // serviceShow shows a service.
 func (h *Web) serviceShow(w http.ResponseWriter, r *http.Request) error {
-	id, err := route.PathID(r, "id", "service")
-	if err != nil {
-		return err
-	}
-	v, err := h.store.GetService(r.Context(), id)
+	v, err := h.serviceFromPath(r)
 	if err != nil {
 		return err
 	}
@@ -171,4 +151,22 @@ func (h *Web) serviceShow(w http.ResponseWriter, r *http.Request) error {
 		page.Done = "service.saved"
 	}
 	return h.render(w, r, http.StatusOK, "service", "partners", page)
+}
+
+// partnerFromPath reads the partner of the path's {id}.
+func (h *Web) partnerFromPath(r *http.Request) (partners.Partner, error) {
+	id, err := route.PathID(r, "id", "partner")
+	if err != nil {
+		return partners.Partner{}, err
+	}
+	return h.store.GetPartner(r.Context(), id)
+}
+
+// serviceFromPath reads the service of the path's {id}.
+func (h *Web) serviceFromPath(r *http.Request) (partners.Service, error) {
+	id, err := route.PathID(r, "id", "service")
+	if err != nil {
+		return partners.Service{}, err
+	}
+	return h.store.GetService(r.Context(), id)
 }
