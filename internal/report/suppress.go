@@ -55,8 +55,21 @@ func (s Suppressed) Export(i, j int) string { return s.Cell(i, j).Export() }
 // least two possible values. Should some figure have no cycle at all, the
 // whole table is withheld. The choices depend on the counts alone, in a
 // fixed order, so a table always gives the same result.
-func Suppress(t Table) Suppressed {
+func Suppress(t Table) Suppressed { return suppress(t, nil) }
+
+// Ref names a cell of a table; Row or Col may be Total.
+type Ref struct{ Row, Col int }
+
+// suppress is Suppress with the cells of hide hidden from the start,
+// whatever their count (a zero stays shown: it is never hidden).
+func suppress(t Table, hide []Ref) Suppressed {
 	s := primary(t)
+	for _, r := range hide {
+		i, j := t.grid(r.Row, r.Col)
+		if k := s.index[t.figure(i, j)]; s.kind[k] == Shown && s.net.value[k] > 0 {
+			s.kind[k] = Hidden
+		}
+	}
 	safe := make([]bool, len(s.kind)) // hiding more never undoes a figure's safety
 	for {
 		open := s.exposed(safe)
@@ -100,6 +113,59 @@ func primary(t Table) Suppressed {
 func (s Suppressed) withheld() Suppressed {
 	for k := range s.kind {
 		s.kind[k] = Withheld
+	}
+	return s
+}
+
+// Link says that cells of different tables publish the same figure (e.g.
+// the number of referrals sent, the grand total of a table by need and of a
+// table by partner): each is a table's index and a cell of it.
+type Link []struct {
+	Table int
+	Ref
+}
+
+// SuppressLinked suppresses tables that share figures, so that a shared
+// figure is hidden in all of them or in none: each table is suppressed,
+// every linked figure hidden in one is hidden in the others, and so on
+// until nothing changes (hiding more never makes a table unsafe). Each
+// table is then safe on its own and no table gives away a figure another
+// hides. The linked cells must hold the same count.
+func SuppressLinked(tables []Table, links []Link) []Suppressed {
+	hide := make([][]Ref, len(tables))
+	out := make([]Suppressed, len(tables))
+	for {
+		for i, t := range tables {
+			out[i] = suppress(t, hide[i])
+		}
+		changed := false
+		for _, l := range links {
+			hidden := false
+			for _, c := range l {
+				hidden = hidden || out[c.Table].Cell(c.Row, c.Col).Kind != Shown
+			}
+			if !hidden {
+				continue
+			}
+			for _, c := range l {
+				if out[c.Table].Cell(c.Row, c.Col).Kind == Shown && tables[c.Table].Count(c.Row, c.Col) > 0 {
+					hide[c.Table] = append(hide[c.Table], c.Ref)
+					changed = true
+				}
+			}
+		}
+		if !changed {
+			return out
+		}
+	}
+}
+
+// Exact is the table with every count shown, for the page of a program's
+// coordinators, who may see exact counts; never for an export or a viewer.
+func Exact(t Table) Suppressed {
+	s := primary(t)
+	for k := range s.kind {
+		s.kind[k] = Shown
 	}
 	return s
 }
