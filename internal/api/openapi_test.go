@@ -531,6 +531,7 @@ func TestOpenAPIMentorLimitsMatchValidation(t *testing.T) {
 		{"TrainingModuleInput title maxLength", float64(module["title"].MaxLength), mentors.MaxModuleTitle},
 		{"TrainingModuleInput description maxLength", float64(module["description"].MaxLength), mentors.MaxModuleDescription},
 		{"TrainingModuleInput position maximum", module["position"].Maximum, mentors.MaxPosition},
+		{"TrainingModuleInput hours maximum", module["hours"].Maximum, mentors.MaxModuleHours},
 		{"MatchingConfirmInput pairs maxItems", float64(s["MatchingConfirmInput"].Properties["pairs"].MaxItems), store.MaxPairs},
 		{"FacilityInput name maxLength", float64(s["FacilityInput"].Properties["name"].MaxLength), program.MaxFacilityName},
 		{"CustodyInput facility_detail maxLength", float64(s["CustodyInput"].Properties["facility_detail"].MaxLength), cases.MaxShort},

@@ -73,13 +73,14 @@ func (a *API) moduleList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type moduleInput struct {
-	ProgramID   int64   `json:"program_id"`
-	Title       *string `json:"title"`
-	Description *string `json:"description"`
-	Required    *bool   `json:"required"`
-	Archived    *bool   `json:"archived"`
-	Position    *int    `json:"position"`
-	Version     int     `json:"version"`
+	ProgramID   int64    `json:"program_id"`
+	Title       *string  `json:"title"`
+	Description *string  `json:"description"`
+	Required    *bool    `json:"required"`
+	Archived    *bool    `json:"archived"`
+	Position    *int     `json:"position"`
+	Hours       *float64 `json:"hours"`
+	Version     int      `json:"version"`
 }
 
 // apply sets the fields the input names on m.
@@ -89,6 +90,7 @@ func (in moduleInput) apply(m *mentors.Module) {
 	patch(&m.Required, in.Required)
 	patch(&m.Archived, in.Archived)
 	patch(&m.Position, in.Position)
+	patch(&m.Hours, in.Hours)
 }
 
 func (a *API) moduleCreate(w http.ResponseWriter, r *http.Request) error {

@@ -196,6 +196,22 @@ func TestFillSmallTwice(t *testing.T) {
 			t.Errorf("%d outcomes on %d days (%d months of the past year), %d backdated, %d after release, %d courses begun (%d outside their program)",
 				dated, len(days), len(months), backdated, released, courses, elsewhere)
 		}
+		// Every module has its length, and the confirmed training adds up to
+		// volunteer hours.
+		for _, p := range programs {
+			mods, err := st.Modules(ctx, p.ID)
+			if err != nil || len(mods) == 0 {
+				t.Fatalf("modules of %q: %d %v", p.Name, len(mods), err)
+			}
+			for _, m := range mods {
+				if m.Hours < 1 || m.Hours > 8 {
+					t.Errorf("module %q of %q: %g hours", m.Title, p.Name, m.Hours)
+				}
+			}
+		}
+		if h, err := st.TrainingHours(ctx, ids, st.Now().AddDate(-10, 0, 0), st.Now().Add(time.Minute)); err != nil || h <= 0 {
+			t.Errorf("the demo's confirmed training: %g hours, %v", h, err)
+		}
 		owners := 0
 		for _, p := range programs {
 			if len(p.OwnOutcomeKinds) > 0 {

@@ -14,22 +14,22 @@ import (
 )
 
 // trainingModules are the demo programs' training, by program (the three
-// modelled ones): required modules first.
+// modelled ones): required modules first, each with its length in hours.
 var trainingModules = [][]mentors.Module{
 	{
-		{Title: "Introduction: the program and its people", Description: "What the program does, who it supports, and how a case goes from intake to closure.", Required: true},
-		{Title: "Safety and confidentiality", Description: "Persecution histories, safe channels, what never to write in a message.", Required: true},
-		{Title: "Trauma-aware conversation", Description: "Listening after imprisonment; when to call the psychologist.", Required: true},
-		{Title: "Legalisation in emigration", Description: "Residence permits, documents and where to refer.", Required: false},
+		{Title: "Introduction: the program and its people", Description: "What the program does, who it supports, and how a case goes from intake to closure.", Required: true, Hours: 2},
+		{Title: "Safety and confidentiality", Description: "Persecution histories, safe channels, what never to write in a message.", Required: true, Hours: 3},
+		{Title: "Trauma-aware conversation", Description: "Listening after imprisonment; when to call the psychologist.", Required: true, Hours: 6},
+		{Title: "Legalisation in emigration", Description: "Residence permits, documents and where to refer.", Required: false, Hours: 2.5},
 	},
 	{
-		{Title: "Úvod do mentoringu", Description: "Role mentora, hranice, spolupráce s koordinátorem.", Required: true},
-		{Title: "Návštěvy ve věznici", Description: "Pravidla návštěv, příprava na den propuštění.", Required: true},
-		{Title: "Dluhy a exekuce", Description: "Základy dluhového poradenství a kam odkázat.", Required: false},
+		{Title: "Úvod do mentoringu", Description: "Role mentora, hranice, spolupráce s koordinátorem.", Required: true, Hours: 4},
+		{Title: "Návštěvy ve věznici", Description: "Pravidla návštěv, příprava na den propuštění.", Required: true, Hours: 3.5},
+		{Title: "Dluhy a exekuce", Description: "Základy dluhového poradenství a kam odkázat.", Required: false, Hours: 8},
 	},
 	{
-		{Title: "Welcome and safeguarding", Description: "The program, boundaries, and keeping people safe.", Required: true},
-		{Title: "Documents and legal status", Description: "Temporary protection, permits, and the partners who help.", Required: true},
+		{Title: "Welcome and safeguarding", Description: "The program, boundaries, and keeping people safe.", Required: true, Hours: 3},
+		{Title: "Documents and legal status", Description: "Temporary protection, permits, and the partners who help.", Required: true, Hours: 2.5},
 	},
 }
 

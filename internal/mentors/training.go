@@ -10,7 +10,8 @@ import (
 
 // Module is a training module of a program. A required module must be
 // completed (and the completion confirmed) before a mentor is ready; an
-// archived module no longer counts, and keeps its completions.
+// archived module no longer counts, and keeps its completions. The hours of
+// a confirmed completion are volunteer time a funder counts.
 type Module struct {
 	ID          int64     `json:"id"`
 	ProgramID   int64     `json:"program_id"`
@@ -19,6 +20,7 @@ type Module struct {
 	Required    bool      `json:"required"`
 	Archived    bool      `json:"archived"`
 	Position    int       `json:"position"` // the order mentors take them in
+	Hours       float64   `json:"hours"`    // a mentor's time on it, in quarter hours; 0 is unknown
 	Version     int       `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
@@ -29,6 +31,7 @@ const (
 	MaxModuleTitle       = 200
 	MaxModuleDescription = 4000
 	MaxPosition          = 1000
+	MaxModuleHours       = 200
 )
 
 // Normalize trims the texts.
@@ -44,6 +47,10 @@ func (m *Module) Validate() error {
 	text.Check(f, "description", m.Description, false, true, MaxModuleDescription)
 	if m.Position < 0 || m.Position > MaxPosition {
 		f["position"] = "validation.position"
+	}
+	// In quarters, like a program's hours per contact; NaN fails the range.
+	if !(m.Hours >= 0 && m.Hours <= MaxModuleHours) || m.Hours*4 != float64(int(m.Hours*4)) {
+		f["hours"] = "validation.module_hours"
 	}
 	if len(f) > 0 {
 		return errs.Invalid(f)

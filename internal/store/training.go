@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"homeward/internal/audit"
@@ -11,12 +12,12 @@ import (
 	"homeward/internal/mentors"
 )
 
-const moduleColumns = `id, program_id, title, description, required, archived, position, version, created_at, updated_at`
+const moduleColumns = `id, program_id, title, description, required, archived, position, hours, version, created_at, updated_at`
 
 func scanModule(r scanner) (mentors.Module, error) {
 	var m mentors.Module
 	err := r.Scan(&m.ID, &m.ProgramID, &m.Title, &m.Description, &m.Required, &m.Archived, &m.Position,
-		&m.Version, &m.CreatedAt, &m.UpdatedAt)
+		&m.Hours, &m.Version, &m.CreatedAt, &m.UpdatedAt)
 	m.CreatedAt, m.UpdatedAt = m.CreatedAt.UTC(), m.UpdatedAt.UTC()
 	return m, err
 }
@@ -63,8 +64,8 @@ func (s *Store) CreateModule(ctx context.Context, m mentors.Module) (mentors.Mod
 		}
 		now := s.ts(s.now())
 		err := tx.QueryRowContext(ctx, `INSERT INTO training_modules (program_id, title, description, required, archived,
-			position, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7) RETURNING id`,
-			m.ProgramID, m.Title, m.Description, m.Required, m.Archived, m.Position, now).Scan(&id)
+			position, hours, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
+			m.ProgramID, m.Title, m.Description, m.Required, m.Archived, m.Position, m.Hours, now).Scan(&id)
 		if err != nil {
 			return s.wrap(err, "insert module")
 		}
@@ -89,8 +90,8 @@ func (s *Store) UpdateModule(ctx context.Context, m mentors.Module) (mentors.Mod
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE training_modules SET title = $1, description = $2, required = $3,
-			archived = $4, position = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
-			m.Title, m.Description, m.Required, m.Archived, m.Position, s.ts(s.now()), m.ID, m.Version)
+			archived = $4, position = $5, hours = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9`,
+			m.Title, m.Description, m.Required, m.Archived, m.Position, m.Hours, s.ts(s.now()), m.ID, m.Version)
 		if err != nil {
 			return s.wrap(err, "update module")
 		}
@@ -116,7 +117,7 @@ func (s *Store) UpdateModule(ctx context.Context, m mentors.Module) (mentors.Mod
 // only where the mentor completed them) with the mentor's completions.
 func (s *Store) MentorTraining(ctx context.Context, mentorID int64) ([]mentors.ModuleProgress, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.program_id, t.title, t.description, t.required, t.archived,
-		t.position, t.version, t.created_at, t.updated_at,
+		t.position, t.hours, t.version, t.created_at, t.updated_at,
 		COALESCE(tc.status, ''), tc.reported_at, COALESCE(tc.confirmed_by, 0), COALESCE(NULLIF(u.name, ''), u.email, ''), tc.confirmed_at
 		FROM mentors m JOIN training_modules t ON t.program_id = m.program_id
 		LEFT JOIN training_completions tc ON tc.module_id = t.id AND tc.mentor_id = m.id
@@ -134,7 +135,7 @@ func (s *Store) MentorTraining(ctx context.Context, mentorID int64) ([]mentors.M
 		var reported, confirmed sql.Null[time.Time]
 		m := &p.Module
 		if err := rows.Scan(&m.ID, &m.ProgramID, &m.Title, &m.Description, &m.Required, &m.Archived, &m.Position,
-			&m.Version, &m.CreatedAt, &m.UpdatedAt, &status, &reported, &p.Completion.ConfirmedBy,
+			&m.Hours, &m.Version, &m.CreatedAt, &m.UpdatedAt, &status, &reported, &p.Completion.ConfirmedBy,
 			&p.Completion.ConfirmedByName, &confirmed); err != nil {
 			return nil, s.wrap(err, "scan training")
 		}
@@ -199,6 +200,29 @@ func (s *Store) SetCompletion(ctx context.Context, mentorID, moduleID int64, sta
 		}
 		return s.appendAudit(ctx, tx, "mentor.training_"+completionAction(status, byMentor), "mentor", mentorID, audit.OK)
 	})
+}
+
+// TrainingHours sums the hours of the training modules of the programs
+// whose completion a coordinator confirmed in [from, to): the training
+// time mentors gave, for a funder's match funding. A module of unknown
+// length (0 hours) adds nothing; an archived module's confirmed
+// completions still count, as the time was given.
+func (s *Store) TrainingHours(ctx context.Context, programIDs []int64, from, to time.Time) (float64, error) {
+	args := []any{s.ts(from), s.ts(to)}
+	var marks []string
+	for _, id := range programIDs {
+		args = append(args, id)
+		marks = append(marks, "$"+itoa(len(args)))
+	}
+	if len(marks) == 0 {
+		return 0, nil
+	}
+	var hours float64
+	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(sum(t.hours), 0) FROM training_completions tc
+		JOIN training_modules t ON t.id = tc.module_id
+		WHERE tc.status = 'confirmed' AND tc.confirmed_at >= $1 AND tc.confirmed_at < $2
+		AND t.program_id IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&hours)
+	return hours, s.wrap(err, "sum training hours")
 }
 
 func completionAction(st mentors.CompletionStatus, byMentor bool) string {

@@ -52,7 +52,7 @@ func (h *Web) renderTraining(w http.ResponseWriter, r *http.Request, status int,
 // moduleFromForm reads a module's fields as typed.
 func moduleFromForm(r *http.Request) (*form, mentors.Module) {
 	f := newForm(map[string]string{"version": r.PostForm.Get("version")})
-	f.read(r, []string{"title", "description", "position"})
+	f.read(r, []string{"title", "description", "position", "hours"})
 	for _, k := range []string{"required", "archived"} {
 		if r.PostForm.Get(k) != "" {
 			f.Values[k] = "on"
@@ -66,6 +66,14 @@ func moduleFromForm(r *http.Request) (*form, mentors.Module) {
 			f.Errors["position"] = "validation.whole_number"
 		}
 		m.Position = n
+	}
+	// Blank is unknown (0 hours).
+	if s := strings.TrimSpace(f.Value("hours")); s != "" {
+		h, err := parseNumber(s)
+		if err != nil {
+			f.Errors["hours"] = "validation.number"
+		}
+		m.Hours = h
 	}
 	m.Version, _ = strconv.Atoi(f.Value("version"))
 	return f, m
@@ -145,6 +153,9 @@ func moduleFields(f *form, module any, id string) moduleFieldSet {
 		f = newForm(nil)
 		if m, ok := module.(mentors.Module); ok {
 			f.Values = map[string]string{"title": m.Title, "description": m.Description, "position": strconv.Itoa(m.Position)}
+			if m.Hours != 0 {
+				f.Values["hours"] = number(m.Hours)
+			}
 			if m.Required {
 				f.Values["required"] = "on"
 			}

@@ -1,0 +1,1 @@
+ALTER TABLE programs ADD COLUMN funder_table TEXT NOT NULL DEFAULT '[]';
