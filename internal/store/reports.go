@@ -389,7 +389,8 @@ func (r *reportQuery) followUps(ctx context.Context, f *report.Facts) error {
 
 // mentors counts the mentors who applied, were accepted, finished their
 // program's required training (their last required module confirmed in the
-// period), supported a case and retired in the period.
+// period), supported a case and retired in the period, and the hours of
+// the training confirmed in the period.
 func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 	args, programs := r.args()
 	in := `m.program_id IN (` + programs + `)`
@@ -411,7 +412,7 @@ func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 			GROUP BY m.id, m.program_id) x
 			WHERE x.done >= $1 AND x.done < $2 AND x.n = (SELECT COUNT(*) FROM training_modules t2
 				WHERE t2.program_id = x.program_id AND t2.required AND NOT t2.archived)`
-	return r.rows(ctx, "mentors", q, args, func(rows *sql.Rows) error {
+	err := r.rows(ctx, "mentors", q, args, func(rows *sql.Rows) error {
 		var what string
 		var n int
 		if err := rows.Scan(&what, &n); err != nil {
@@ -431,6 +432,11 @@ func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	f.TrainingHours, err = r.s.trainingHours(ctx, r.tx, r.q.ProgramIDs, r.q.Start(), r.q.End())
+	return err
 }
 
 // feedback counts the ratings given in the period, by question and

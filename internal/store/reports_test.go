@@ -285,8 +285,8 @@ func (c *cohort) build(t *testing.T) {
 	m1 := mentor(c.a.ID, on(2025, 1, 3), on(2025, 2, 1), nil)
 	m2 := mentor(c.a.ID, on(2024, 12, 1), on(2025, 1, 10), ptr(on(2025, 9, 1)))
 	mentor(c.b.ID, on(2025, 3, 3), on(2025, 4, 1), nil)
-	c.exec(t, `INSERT INTO training_modules (id, program_id, title, required, created_at, updated_at) VALUES
-		(931, $1, 'Basics', `+c.boolean(true)+`, $2, $2), (932, $1, 'Optional', `+c.boolean(false)+`, $2, $2)`, c.a.ID, c.arg(on(2024, 1, 1)))
+	c.exec(t, `INSERT INTO training_modules (id, program_id, title, required, hours, created_at, updated_at) VALUES
+		(931, $1, 'Basics', `+c.boolean(true)+`, 6, $2, $2), (932, $1, 'Optional', `+c.boolean(false)+`, 2.5, $2, $2)`, c.a.ID, c.arg(on(2024, 1, 1)))
 	completion := func(mentorID, module int64, at time.Time) {
 		c.exec(t, `INSERT INTO training_completions (mentor_id, module_id, status, confirmed_at) VALUES ($1, $2, 'confirmed', $3)`,
 			mentorID, module, c.arg(at))
@@ -343,11 +343,12 @@ func TestOutcomeFactsOfACohort(t *testing.T) {
 					{Domain: "housing", PartnerID: 902, PartnerName: "Housing Aid", Sent: 1, GotHelp: 0}},
 				Outcomes: []report.OutcomeCount{{Kind: "family_law_help", People: 1}, {Kind: "job_found", People: 1, AfterRelease: 1},
 					{Kind: "retraining_completed", People: 1}},
-				FollowUps:  [2]report.FollowUpCount{{Done: 1, WorkKept: 1, HousingKept: 1}, {}},
-				Mentors:    report.MentorCount{Applied: 1, Accepted: 2, Trained: 1, Active: 2},
-				Feedback:   [][]int{{0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}, {0, 0, 0, 1, 0}, {0, 0, 0, 0, 1}},
-				Facilities: []report.FacilityCount{{ID: c.facility["Bory"], Name: "Bory", People: 1}, {ID: c.facility["Pankrác"], Name: "Pankrác", People: 2}},
-				InCustody:  1, AfterRelease: 1, Released: 2,
+				FollowUps:     [2]report.FollowUpCount{{Done: 1, WorkKept: 1, HousingKept: 1}, {}},
+				Mentors:       report.MentorCount{Applied: 1, Accepted: 2, Trained: 1, Active: 2},
+				TrainingHours: 6 + 2.5, // M1's two modules
+				Feedback:      [][]int{{0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}, {0, 0, 0, 1, 0}, {0, 0, 0, 0, 1}},
+				Facilities:    []report.FacilityCount{{ID: c.facility["Bory"], Name: "Bory", People: 1}, {ID: c.facility["Pankrác"], Name: "Pankrác", People: 2}},
+				InCustody:     1, AfterRelease: 1, Released: 2,
 			},
 			"second half": {
 				Entered:       1, // C1 reopened

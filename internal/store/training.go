@@ -208,6 +208,11 @@ func (s *Store) SetCompletion(ctx context.Context, mentorID, moduleID int64, sta
 // length (0 hours) adds nothing; an archived module's confirmed
 // completions still count, as the time was given.
 func (s *Store) TrainingHours(ctx context.Context, programIDs []int64, from, to time.Time) (float64, error) {
+	return s.trainingHours(ctx, s.read, programIDs, from, to)
+}
+
+// trainingHours is TrainingHours on q: the reader, or a report's transaction.
+func (s *Store) trainingHours(ctx context.Context, q queryer, programIDs []int64, from, to time.Time) (float64, error) {
 	args := []any{s.ts(from), s.ts(to)}
 	var marks []string
 	for _, id := range programIDs {
@@ -218,7 +223,7 @@ func (s *Store) TrainingHours(ctx context.Context, programIDs []int64, from, to 
 		return 0, nil
 	}
 	var hours float64
-	err := s.read.QueryRowContext(ctx, `SELECT COALESCE(sum(t.hours), 0) FROM training_completions tc
+	err := q.QueryRowContext(ctx, `SELECT COALESCE(sum(t.hours), 0) FROM training_completions tc
 		JOIN training_modules t ON t.id = tc.module_id
 		WHERE tc.status = 'confirmed' AND tc.confirmed_at >= $1 AND tc.confirmed_at < $2
 		AND t.program_id IN (`+strings.Join(marks, ", ")+`)`, args...).Scan(&hours)
