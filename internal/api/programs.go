@@ -2,11 +2,13 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
 	"homeward/internal/policy"
 	"homeward/internal/program"
+	"homeward/internal/report"
 	"homeward/internal/route"
 )
 
@@ -46,6 +48,10 @@ func (a *API) programCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &p); err != nil {
 		return err
 	}
+	p.Normalize()
+	if err := report.CheckFunderTable(p); err != nil {
+		return err
+	}
 	p, err := a.store.CreateProgram(r.Context(), p)
 	if err != nil {
 		return err
@@ -73,10 +79,20 @@ func (a *API) programUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	funder := p.FunderTable
 	if err := decodeStrict(body, &p); err != nil {
 		return err
 	}
 	p.ID, p.Version = id, version
+	p.Normalize()
+	// A table the body changes names figures of the report; one it leaves
+	// as it was may name an own outcome kind the program has since removed
+	// (the report shows that line as gone).
+	if !slices.Equal(funder, p.FunderTable) {
+		if err := report.CheckFunderTable(p); err != nil {
+			return err
+		}
+	}
 	p, err = a.store.UpdateProgram(r.Context(), p)
 	if err != nil {
 		return err

@@ -20,6 +20,12 @@ func (a *API) Routes() []route.Route {
 		{Method: "POST", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityCreate)},
 		{Method: "PATCH", Path: Prefix + "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityUpdate)},
 
+		// The outcomes report: counts only, for the programs' coordinators
+		// and viewers; the exports are always suppressed.
+		{Method: "GET", Path: Prefix + "/reports/outcomes", Access: route.SignedIn, Action: policy.ReportView, Handler: a.handle(a.reportOutcomes)},
+		{Method: "GET", Path: Prefix + "/reports/outcomes.csv", Access: route.SignedIn, Action: policy.ReportView, Handler: a.handle(a.reportExport("csv"))},
+		{Method: "GET", Path: Prefix + "/reports/outcomes.xlsx", Access: route.SignedIn, Action: policy.ReportView, Handler: a.handle(a.reportExport("xlsx"))},
+
 		// The public mentor application (no sign-in), limited per client address.
 		{Method: "POST", Path: Prefix + "/mentor-applications", Access: route.Public, Handler: a.handle(a.mentorApplicationCreate)},
 

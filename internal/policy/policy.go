@@ -36,6 +36,13 @@ const (
 	// CaseExport is taking the case list away as a spreadsheet (case codes,
 	// never names): a coordinator, of their programs.
 	CaseExport Action = "case.export"
+	// ReportView is reading the outcomes report of a program and taking it
+	// away as a spreadsheet: its coordinators and its viewers (funders,
+	// the board). A report holds counts only; a viewer's are suppressed.
+	ReportView Action = "report.view"
+	// ReportExact is seeing a report's exact counts on the page: a
+	// program's coordinators; exports are always suppressed.
+	ReportExact Action = "report.exact"
 	// MenteeCreate is taking a person in (intake): a coordinator, in one of
 	// their programs.
 	MenteeCreate Action = "mentee.create"
@@ -113,6 +120,10 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case CaseList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
+	case ReportView:
+		return (u.Role == auth.Coordinator || u.Role == auth.Viewer) && (programID == 0 || mine)
+	case ReportExact:
+		return u.Role == auth.Coordinator && mine
 	case CaseExport, MenteeCreate:
 		return u.Role == auth.Coordinator && (programID == 0 || mine)
 	case Portal:
@@ -135,7 +146,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
-	CaseList, CaseExport, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
+	CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
 

@@ -86,6 +86,10 @@ type Program struct {
 	// OwnOutcomeKinds are the program's outcome kinds beside the built-in
 	// ones (e.g. a course begun, where a funder counts those).
 	OwnOutcomeKinds []OwnOutcomeKind `json:"own_outcome_kinds"`
+	// FunderTable is the program's funder table: which figures of the
+	// outcomes report, in which order, under which labels. Empty means the
+	// report's default table (report.DefaultFunderTable).
+	FunderTable []FunderLine `json:"funder_table"`
 	Version         int              `json:"version"` // increases with every change; guards concurrent edits
 	CreatedAt       time.Time        `json:"created_at"`
 	UpdatedAt       time.Time        `json:"updated_at"`
@@ -96,6 +100,14 @@ type Program struct {
 type OwnOutcomeKind struct {
 	Key   string `json:"key"`
 	Label string `json:"label"`
+}
+
+// FunderLine is one line of a funder table: a figure of the outcomes report
+// (its key, e.g. "outcome.job_found.after_release") and the label the
+// funder knows it by ("" for the figure's own name).
+type FunderLine struct {
+	Figure string `json:"figure"`
+	Label  string `json:"label"`
 }
 
 // BuiltinOutcomeKinds are the keys of the outcome kinds every program has
@@ -230,6 +242,10 @@ const (
 	MaxOwnOutcomeKinds = 20
 	MaxOutcomeKey      = 40
 	MaxOutcomeLabel    = 80
+	// MaxFunderLines is how many lines a funder table has at most; a
+	// line's label is at most MaxFunderLabel characters.
+	MaxFunderLines = 60
+	MaxFunderLabel = 120
 	// OutcomeKeyPattern is what an own outcome kind's key looks like.
 	OutcomeKeyPattern = `^[a-z][a-z_]{1,39}$`
 )
@@ -251,6 +267,14 @@ func (p *Program) Normalize() {
 		}
 	}
 	p.OwnOutcomeKinds = own
+	lines := make([]FunderLine, 0, len(p.FunderTable))
+	for _, l := range p.FunderTable {
+		l.Figure, l.Label = strings.TrimSpace(l.Figure), strings.TrimSpace(l.Label)
+		if l.Figure != "" || l.Label != "" {
+			lines = append(lines, l)
+		}
+	}
+	p.FunderTable = lines
 }
 
 func normList(in []string, f func(string) string) []string {
@@ -332,6 +356,7 @@ func (p *Program) Validate() error {
 	}
 	p.MatchWeights.validate(f)
 	validateOwnOutcomeKinds(f, p.OwnOutcomeKinds)
+	validateFunderTable(f, p.FunderTable)
 	if len(f) > 0 {
 		return errs.Invalid(f)
 	}
@@ -365,6 +390,34 @@ func validateOwnOutcomeKinds(f map[string]string, own []OwnOutcomeKind) {
 		case n > MaxOutcomeLabel:
 			f["own_outcome_kinds"] = "validation.too_long"
 		}
+	}
+}
+
+// funderFigure is what a figure's key looks like; whether the report has
+// the figure is report.CheckFunderTable's to say.
+var funderFigure = regexp.MustCompile(`^[a-z0-9_]+(\.[a-z0-9_]+){0,3}$`)
+
+// validateFunderTable checks the funder table's shape: at most
+// MaxFunderLines, each figure well formed and named once, each label clean
+// and not too long.
+func validateFunderTable(f map[string]string, lines []FunderLine) {
+	if len(lines) > MaxFunderLines {
+		f["funder_table"] = "validation.too_many"
+		return
+	}
+	seen := map[string]bool{}
+	for _, l := range lines {
+		switch {
+		case len(l.Figure) > 100 || !funderFigure.MatchString(l.Figure):
+			f["funder_table"] = "validation.funder_figure_unknown"
+		case seen[l.Figure]:
+			f["funder_table"] = "validation.funder_figure_repeated"
+		case !text.Clean(l.Label, false):
+			f["funder_table"] = "validation.bad_characters"
+		case utf8.RuneCountInString(l.Label) > MaxFunderLabel:
+			f["funder_table"] = "validation.too_long"
+		}
+		seen[l.Figure] = true
 	}
 }
 

@@ -1,7 +1,10 @@
 package report
 
 import (
+	"net/url"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"homeward/internal/errs"
@@ -120,4 +123,57 @@ func Preset(name string, today, start time.Time) (from, to time.Time, ok bool) {
 func day(t time.Time) time.Time {
 	t = t.UTC()
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// ParsePrograms reads the programs a report is asked for: program_id,
+// repeated or comma-separated.
+func ParsePrograms(v url.Values) ([]int64, error) {
+	var ids []int64
+	for _, raw := range v["program_id"] {
+		for _, s := range strings.Split(raw, ",") {
+			if s = strings.TrimSpace(s); s == "" {
+				continue
+			}
+			id, err := strconv.ParseInt(s, 10, 64)
+			if err != nil || id <= 0 {
+				return nil, errs.Invalid(map[string]string{"program_id": "validation.choice"})
+			}
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids, nil
+}
+
+// ParseQuery reads a report's period for the programs: from and to (days,
+// YYYY-MM-DD), or a preset (Presets; this_year when nothing is given) on
+// the day today, where "whole" begins at start. It returns the preset
+// used, "" for days given.
+func ParseQuery(v url.Values, programIDs []int64, today, start time.Time) (Query, string, error) {
+	q := Query{ProgramIDs: programIDs}
+	preset := strings.TrimSpace(v.Get("preset"))
+	from, to := strings.TrimSpace(v.Get("from")), strings.TrimSpace(v.Get("to"))
+	if preset == "" && from == "" && to == "" {
+		preset = "this_year"
+	}
+	if preset != "" && preset != "custom" {
+		var ok bool
+		if q.From, q.To, ok = Preset(preset, today, start); !ok {
+			return q, "", errs.Invalid(map[string]string{"preset": "validation.choice"})
+		}
+		return q, preset, q.Validate()
+	}
+	f := map[string]string{}
+	var err error
+	if q.From, err = time.Parse(time.DateOnly, from); err != nil {
+		f["from"] = "validation.date"
+	}
+	if q.To, err = time.Parse(time.DateOnly, to); err != nil {
+		f["to"] = "validation.date"
+	}
+	if len(f) > 0 {
+		return q, "", errs.Invalid(f)
+	}
+	return q, "", q.Validate()
 }

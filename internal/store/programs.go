@@ -17,7 +17,7 @@ const programColumns = `id, name, description, languages, countries, mentor_capa
 	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
 	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open,
-	mentor_checks, hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds`
+	mentor_checks, hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -117,6 +117,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+
 	now := s.now()
 	p.CreatedAt, p.UpdatedAt, p.Version = now, now, 1
 	langs, countries, domains := jsonList(p.Languages), jsonList(p.Countries), jsonList(p.NeedDomains)
@@ -126,15 +127,15 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
 			version, created_at, updated_at, mentee_second_factor, applications_open, mentor_checks,
-			hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+			hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
 			p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
-			ownOutcomeKindsJSON(p.OwnOutcomeKinds),
+			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable),
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -152,6 +153,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 	if err := p.Validate(); err != nil {
 		return p, err
 	}
+
 	if err := checkVersion(p.Version); err != nil {
 		return p, err
 	}
@@ -164,14 +166,14 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
 			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21,
 			mentor_checks = $22, hours_per_contact = $23, match_weights = $24, referral_reminder_days = $25,
-			own_outcome_kinds = $26
+			own_outcome_kinds = $26, funder_table = $27
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
-			ownOutcomeKindsJSON(p.OwnOutcomeKinds))
+			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable))
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -207,17 +209,20 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanProgram(r scanner) (program.Program, error) {
 	var p program.Program
-	var langs, countries, domains, checks, weights, own string
+	var langs, countries, domains, checks, weights, own, funder string
 	err := r.Scan(&p.ID, &p.Name, &p.Description, &langs, &countries, &p.MentorCapacity,
 		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
 		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen,
-		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays, &own)
+		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays, &own, &funder)
 	if err != nil {
 		return p, err
 	}
 	if err := json.Unmarshal([]byte(weights), &p.MatchWeights); err != nil {
 		return p, fmt.Errorf("decode match weights: %w", err)
+	}
+	if err := json.Unmarshal([]byte(funder), &p.FunderTable); err != nil {
+		return p, fmt.Errorf("decode funder table: %w", err)
 	}
 	if err := json.Unmarshal([]byte(own), &p.OwnOutcomeKinds); err != nil {
 		return p, fmt.Errorf("decode own outcome kinds: %w", err)
@@ -244,6 +249,16 @@ func weightsJSON(w program.MatchWeights) string {
 func ownOutcomeKindsJSON(l []program.OwnOutcomeKind) string {
 	if l == nil {
 		l = []program.OwnOutcomeKind{}
+	}
+	b, _ := json.Marshal(l)
+	return string(b)
+}
+
+// funderTableJSON is the stored form of a program's funder table ([] for
+// the default).
+func funderTableJSON(l []program.FunderLine) string {
+	if l == nil {
+		l = []program.FunderLine{}
 	}
 	b, _ := json.Marshal(l)
 	return string(b)

@@ -3,12 +3,17 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
+	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
+	"homeward/internal/program"
+	"homeward/internal/report"
 	"homeward/internal/store"
 )
 
@@ -25,7 +30,21 @@ type homePage struct {
 	// Waiting counts the referrals of the user's cases sent and unanswered
 	// for longer than their program's reminder days (coordinators, mentors).
 	Waiting *homeCount
+	// Reports are the key figures of each of a viewer's programs this
+	// year, suppressed, with the way to the whole report.
+	Reports []homeReport
 }
+
+// homeReport is a program's key figures on a viewer's home page: the
+// first lines of its funder table.
+type homeReport struct {
+	Program program.Program
+	Period  string
+	Figures []figureView
+}
+
+// homeFigures is how many lines of a funder table the home page shows.
+const homeFigures = 6
 
 // mentorHome is what a mentor sees first: the people they support with
 // their signals, the next contacts, and in each program their standing,
@@ -113,7 +132,44 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.Waiting = &homeCount{N: len(list), More: next != ""}
 	}
+	if u.Role == auth.Viewer {
+		if page.Reports, err = h.viewerHome(r); err != nil {
+			return err
+		}
+	}
 	return h.render(w, r, http.StatusOK, "home", "home", page)
+}
+
+// viewerHome reads the key figures of the viewer's programs this year:
+// a suppressed report of each program.
+func (h *Web) viewerHome(r *http.Request) ([]homeReport, error) {
+	available, err := h.reportPrograms(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	t := report.T(h.printer(r).T)
+	var out []homeReport
+	for _, p := range available {
+		o, _, _, err := h.outcomes(r.Context(), url.Values{"program_id": {strconv.FormatInt(p.ID, 10)}, "preset": {"this_year"}}, available, false)
+		if err != nil {
+			return nil, err
+		}
+		hr := homeReport{Program: p, Period: t("report.period_is", "from", o.Query.From.Format(time.DateOnly), "to", o.Query.To.Format(time.DateOnly))}
+		for _, row := range o.FunderTable(p) {
+			if !row.Known {
+				continue
+			}
+			v := figureView{Name: row.Figure.Name(t), Value: row.Figure.Value.Text(row.Figure.Unit, t), Hidden: row.Figure.Value.Kind != report.Shown}
+			if row.Line.Label != "" {
+				v.Name = row.Line.Label
+			}
+			if hr.Figures = append(hr.Figures, v); len(hr.Figures) == homeFigures {
+				break
+			}
+		}
+		out = append(out, hr)
+	}
+	return out, nil
 }
 
 // mentorHome reads a mentor's home page: three queries and one per program.

@@ -32,6 +32,15 @@ func (h *Web) Routes() []route.Route {
 		// A program's facilities (prisons and remand centres): its coordinators and the admin.
 		{Method: "POST", Path: "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityCreate)},
 		{Method: "POST", Path: "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityUpdate)},
+		// A program's funder table: which figures of its report, in which
+		// order, under which labels (its coordinators, or the admin).
+		{Method: "GET", Path: "/programs/{id}/funder-table", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.funderForm)},
+		{Method: "POST", Path: "/programs/{id}/funder-table", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.funderSave)},
+		// The outcomes report: counts only, for the programs' coordinators
+		// and viewers; the exports are always suppressed.
+		{Method: "GET", Path: "/reports/outcomes", Access: route.SignedIn, Action: policy.ReportView, Handler: h.handle(h.reportShow)},
+		{Method: "GET", Path: "/reports/outcomes.csv", Access: route.SignedIn, Action: policy.ReportView, Handler: h.handle(h.reportExport("csv"))},
+		{Method: "GET", Path: "/reports/outcomes.xlsx", Access: route.SignedIn, Action: policy.ReportView, Handler: h.handle(h.reportExport("xlsx"))},
 		// The public mentor application form of a program: no login; it shows
 		// only the program's name and description and reads nothing else.
 		{Method: "GET", Path: "/programs/{id}/apply", Access: route.Public, Handler: h.handle(h.applyFormPage)},
