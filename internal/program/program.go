@@ -90,9 +90,9 @@ type Program struct {
 	// outcomes report, in which order, under which labels. Empty means the
 	// report's default table (report.DefaultFunderTable).
 	FunderTable []FunderLine `json:"funder_table"`
-	Version         int              `json:"version"` // increases with every change; guards concurrent edits
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
+	Version     int          `json:"version"` // increases with every change; guards concurrent edits
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
 }
 
 // OwnOutcomeKind is an outcome kind a program adds: its key, stored on

@@ -265,4 +265,3 @@ func (h *Web) reportExport(format string) func(http.ResponseWriter, *http.Reques
 		return report.Respond(w, format, o, programs, report.T(h.printer(r).T))
 	}
 }
-
