@@ -486,7 +486,7 @@ func (b *builder) feedback(fb [][]int, declined int) {
 	}
 	cols := make([]Label, 5)
 	for j := range 5 {
-		cols[j] = Label{Text: strconv.Itoa(j + 1)}
+		cols[j] = Label{Key: "report.rating." + strconv.Itoa(j+1)}
 	}
 	b.table("feedback", Ratings, rows, cols, counts)
 	b.count("feedback", "feedback.declined", People, declined)

@@ -104,14 +104,14 @@ func WriteOutcomes(s Sheet, o Outcomes, programs []program.Program, t T) error {
 				rows = append(rows, []any{label, "", t("report.figure_gone")})
 				continue
 			}
-			rows = append(rows, []any{label, r.Figure.Value.Export(r.Figure.Unit), markerText(r.Figure.Value, t)})
+			rows = append(rows, []any{label, r.Figure.Value.cell(r.Figure.Unit), markerText(r.Figure.Value, t)})
 		}
 		rows = append(rows, []any{})
 	}
 	rows = append(rows, []any{t("report.all_figures")},
 		[]any{t("report.column.group"), t("report.column.figure"), t("report.column.value"), t("report.column.note"), t("report.column.definition")})
 	for _, f := range o.Figures {
-		rows = append(rows, []any{t("report.group." + f.Group), f.Name(t), f.Value.Export(f.Unit), markerText(f.Value, t), f.Definition(t)})
+		rows = append(rows, []any{t("report.group." + f.Group), f.Name(t), f.Value.cell(f.Unit), markerText(f.Value, t), f.Definition(t)})
 	}
 	for _, sec := range o.Tables {
 		rows = append(rows, []any{}, []any{t("report.table." + sec.Key)})
@@ -149,6 +149,19 @@ func WriteOutcomes(s Sheet, o Outcomes, programs []program.Program, t T) error {
 		}
 	}
 	return nil
+}
+
+// cell is the value as an export's cell: a count as an int, a measure as
+// a float64 (a share in percent), "" when hidden.
+func (v Value) cell(u Unit) any {
+	switch {
+	case v.Kind != Shown:
+		return ""
+	case u.Counted():
+		return int(v.N)
+	}
+	x, _ := strconv.ParseFloat(v.Export(u), 64)
+	return x
 }
 
 func markerText(v Value, t T) string {

@@ -1,0 +1,214 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"homeward/internal/cases"
+	"homeward/internal/program"
+)
+
+// randomFacts are facts of a report of programs where small counts are
+// common: every count from 0 to 12, a few larger.
+func randomFacts(rng *rand.Rand, months int) Facts {
+	n := func() int {
+		if rng.IntN(6) == 0 {
+			return 5 + rng.IntN(200)
+		}
+		return rng.IntN(13)
+	}
+	list := func(k int) []int {
+		out := make([]int, k)
+		for i := range out {
+			out[i] = n()
+		}
+		return out
+	}
+	f := Facts{Entered: n(), Openings: list(months), Completions: list(months), Closed: list(len(cases.ClosureReasons)),
+		EntryToMatch: Spread{N: n(), Median: n(), P75: n()}, MatchToClose: Spread{N: n(), Median: n(), P75: n()},
+		SupportedDays: float64(n() * 30), Contacts: list(len(cases.Channels)), ContactHours: float64(n()),
+		Requests: n(), RequestsBefore: n(), TrainingHours: float64(n()), FeedbackDeclined: n(),
+		InCustody: n(), AfterRelease: n(), Released: n(),
+		Mentors: MentorCount{Applied: n(), Accepted: n(), Trained: n(), Active: n(), Retired: n()}}
+	for range months {
+		f.States = append(f.States, list(len(StateGroups)))
+	}
+	for range FeedbackQuestions {
+		f.Feedback = append(f.Feedback, list(5))
+	}
+	for i := range f.FollowUps {
+		done := n()
+		f.FollowUps[i] = FollowUpCount{Done: done, WorkKept: rng.IntN(done + 1), HousingKept: rng.IntN(done + 1), Rearrested: rng.IntN(done + 1)}
+	}
+	for _, d := range []string{"housing", "employment", "legal_debt"} {
+		for p := int64(1); p <= 3; p++ {
+			sent := n()
+			f.Referrals = append(f.Referrals, ReferralCount{Domain: d, PartnerID: p, PartnerName: "Partner " + string(rune('A'+p)), Sent: sent, GotHelp: rng.IntN(sent + 1)})
+		}
+	}
+	for _, k := range cases.OutcomeKinds {
+		people := n()
+		f.Outcomes = append(f.Outcomes, OutcomeCount{Kind: string(k), People: people, AfterRelease: rng.IntN(people + 1)})
+	}
+	for i := range 4 {
+		f.Facilities = append(f.Facilities, FacilityCount{ID: int64(i + 1), Name: "Facility " + string(rune('A'+i)), People: n()})
+	}
+	return f
+}
+
+// recorder is a Sheet that keeps the cells as written.
+type recorder struct{ rows [][]any }
+
+func (r *recorder) Row(cells ...any) error { r.rows = append(r.rows, cells); return nil }
+func (r *recorder) Close() error           { return nil }
+
+// No report a viewer sees and no export holds a count of 1 to 4, and no
+// hidden count of a table can be worked out from what the table shows:
+// for many generated reports, every published table is checked by
+// Ranges, every counted figure and every count written to an export.
+func TestOutcomesNeverPublishSmallCounts(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(14, 2026))
+	custody := program.New()
+	custody.ID, custody.Custody.Enabled = 1, true
+	q := Query{ProgramIDs: []int64{1}, From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)}
+	tt := T(func(key string, _ ...any) string { return key })
+	for i := range 300 {
+		f := randomFacts(rng, len(q.Months()))
+		o := Build(q, f, []program.Program{custody}, q.End(), false)
+		for _, fig := range o.Figures {
+			if fig.Unit.Counted() && fig.Value.Kind == Shown && fig.Value.N >= 1 && fig.Value.N <= 4 {
+				t.Fatalf("report %d: figure %s shows %v", i, fig.Key, fig.Value.N)
+			}
+		}
+		for _, s := range o.Tables {
+			for k, r := range s.cells.Ranges() {
+				if !r.Protected() {
+					t.Fatalf("report %d: table %s: hidden figure %d can be worked out: %+v", i, s.Key, k, r)
+				}
+			}
+			for r := -1; r < len(s.Rows); r++ {
+				for c := -1; c < len(s.Cols); c++ {
+					cell := s.Cell(r, c)
+					if cell.Kind == Shown && cell.Count >= 1 && cell.Count <= 4 {
+						t.Fatalf("report %d: table %s shows %d at (%d, %d)", i, s.Key, cell.Count, r, c)
+					}
+				}
+			}
+		}
+		sheet := &recorder{}
+		if err := WriteOutcomes(sheet, o, []program.Program{custody}, tt); err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range sheet.rows {
+			for _, c := range row {
+				if n, ok := c.(int); ok && n >= 1 && n <= 4 {
+					t.Fatalf("report %d: the export writes the count %d in %v", i, n, row)
+				}
+			}
+		}
+		// The two tables of referrals share their totals: shown in both
+		// or hidden in both.
+		d, _ := o.Table("referrals_by_domain")
+		p, _ := o.Table("referrals_by_partner")
+		for _, c := range []int{0, 1, Total} {
+			if d.Cell(Total, c) != p.Cell(Total, c) {
+				t.Fatalf("report %d: referral total %d is %+v by need and %+v by partner", i, c, d.Cell(Total, c), p.Cell(Total, c))
+			}
+		}
+	}
+}
+
+// An exact report (a coordinator's page) shows the facts as they are, and
+// its measures on any number of people.
+func TestOutcomesExactShowsTheFacts(t *testing.T) {
+	t.Parallel()
+	q := Query{ProgramIDs: []int64{1}, From: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC)}
+	p := program.New()
+	p.ID = 1
+	p.OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: "course_begun", Label: "Started a course"}}
+	f := Facts{Entered: 3, Closed: []int{2, 1, 0, 0}, EntryToMatch: Spread{N: 2, Median: 9, P75: 12},
+		Outcomes: []OutcomeCount{{Kind: "job_found", People: 2}, {Kind: "course_begun", People: 4}},
+		Contacts: []int{10, 0, 0, 0, 0, 0}, SupportedDays: 30.4375 * 2, Requests: 7, RequestsBefore: 14}
+	exact := Build(q, f, []program.Program{p}, q.End(), true)
+	want := map[string]float64{"entered": 3, "closed.completed": 2, "closed.withdrawn": 1, "closed": 3,
+		"days.entry_to_match.median": 9, "days.entry_to_match.p75": 12, "outcome.job_found": 2, "outcome.course_begun": 4,
+		"contacts": 10, "contacts.per_case_month": 5, "requests.per_week": 7 / (31.0 / 7), "requests.trend": -7 / (31.0 / 7)}
+	for k, v := range want {
+		fig, ok := exact.Figure(k)
+		if !ok || fig.Value.Kind != Shown || fig.Value.N-v > 1e-9 || v-fig.Value.N > 1e-9 {
+			t.Errorf("exact %s = %+v, want %v", k, fig.Value, v)
+		}
+	}
+	if fig, _ := exact.Figure("outcome.course_begun"); fig.Label != "Started a course" {
+		t.Errorf("the own outcome kind is labelled %q", fig.Label)
+	}
+	// The same facts suppressed: the small counts and the measures on two
+	// people are hidden.
+	sup := Build(q, f, []program.Program{p}, q.End(), false)
+	for _, k := range []string{"entered", "closed.completed", "days.entry_to_match.median", "outcome.job_found", "outcome.course_begun"} {
+		if fig, _ := sup.Figure(k); fig.Value.Kind == Shown {
+			t.Errorf("suppressed %s is shown: %+v", k, fig.Value)
+		}
+	}
+	if fig, _ := sup.Figure("contacts"); fig.Value.Kind != Shown || fig.Value.N != 10 {
+		t.Errorf("suppressed contacts: %+v, want 10 shown", fig.Value)
+	}
+
+	// Written out, the CSV neutralises a label typed as a formula.
+	p.FunderTable = []program.FunderLine{{Figure: "contacts", Label: "=HYPERLINK(\"x\")"}}
+	var buf bytes.Buffer
+	sheet := NewCSV(&buf)
+	if err := WriteOutcomes(sheet, sup, []program.Program{p}, func(k string, _ ...any) string { return k }); err != nil {
+		t.Fatal(err)
+	}
+	if err := sheet.Close(); err != nil {
+		t.Fatal(err)
+	}
+	reader := csv.NewReader(&buf)
+	reader.FieldsPerRecord = -1
+	rows, err := reader.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if len(r) >= 2 && r[0] == "'=HYPERLINK(\"x\")" && r[1] == "10" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the funder line with a formula label is not neutralised in %q", rows)
+	}
+}
+
+// Presets and the months of a period.
+func TestQueryPeriods(t *testing.T) {
+	t.Parallel()
+	today := time.Date(2026, 5, 14, 15, 0, 0, 0, time.UTC)
+	start := time.Date(2024, 3, 2, 9, 0, 0, 0, time.UTC)
+	for name, want := range map[string][2]string{
+		"this_month": {"2026-05-01", "2026-05-14"}, "last_month": {"2026-04-01", "2026-04-30"},
+		"last_quarter": {"2026-01-01", "2026-03-31"}, "this_year": {"2026-01-01", "2026-05-14"},
+		"last_year": {"2025-01-01", "2025-12-31"}, "whole": {"2024-03-02", "2026-05-14"},
+	} {
+		from, to, ok := Preset(name, today, start)
+		if !ok || from.Format(time.DateOnly) != want[0] || to.Format(time.DateOnly) != want[1] {
+			t.Errorf("%s: %v–%v, want %v", name, from, to, want)
+		}
+	}
+	q := Query{From: time.Date(2025, 1, 15, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC)}
+	if m := q.Months(); len(m) != 3 || q.MonthEnds()[2] != time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC) {
+		t.Errorf("months %v, ends %v", m, q.MonthEnds())
+	}
+	if p := q.Previous(); p.To != time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC) || p.Days() != q.Days() {
+		t.Errorf("previous %v–%v (%d days), want to 2025-01-14, %d days", p.From, p.To, p.Days(), q.Days())
+	}
+	bad := Query{ProgramIDs: []int64{1}, From: q.To, To: q.From}
+	if err := bad.Validate(); err == nil {
+		t.Error("a period ending before it starts is accepted")
+	}
+}
