@@ -25,6 +25,8 @@ type referralShowPage struct {
 	Waiting bool // sent, and no answer for the program's reminder days
 	Days    int
 	Outcome *cases.Outcome
+	// OutcomeLabel names the outcome when its kind is the program's own.
+	OutcomeLabel string
 	Done    string
 	Alert   string
 	// The forms: a draft's edit-and-send form, the referrer's message or
@@ -126,6 +128,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 			for i := range outs {
 				if outs[i].ID == rf.OutcomeID {
 					page.Outcome = &outs[i]
+					page.OutcomeLabel, _ = p.OwnOutcomeLabel(string(outs[i].Kind))
 				}
 			}
 		}
@@ -158,7 +161,13 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		}
 		page.Answer.Options["status"] = optionsOf(partners.Next(rf.Status, partners.SidePartner))
 		page.Answer.Options["reason"] = optionsOf(partners.Reasons)
-		page.Answer.Options["outcome_kind"] = optionsOf(cases.OutcomeKinds)
+		// The program's own outcome kinds too, by the names it gave them.
+		p, err := h.store.GetProgram(ctx, ref.ProgramID)
+		if err != nil {
+			return err
+		}
+		page.Answer.Options["outcome_kind"] = append(optionsOf(cases.OutcomeKinds), ownKindKeys(p)...)
+		page.Answer.Labels = ownKindLabels(p)
 	}
 	section := "cases"
 	if page.Partner {
