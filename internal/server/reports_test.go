@@ -40,7 +40,8 @@ func TestOutcomesReportPagesAndDownloads(t *testing.T) {
 		q := "program_id=" + strconv.FormatInt(p.ID, 10) + "&preset=this_year"
 
 		viewer := a.w1Get(viewerSession, "/reports/outcomes?"+q, http.StatusOK)
-		for _, want := range []string{"People entered", "fewer than 5", "Report program", year + "-01-01", "<svg", "Download XLSX"} {
+		link := fmt.Sprintf(`href="/reports/outcomes.xlsx?from=%s-01-01&amp;program_id=%d&amp;to=`, year, p.ID)
+		for _, want := range []string{"People entered", "fewer than 5", "Report program", year + "-01-01", "<svg", "Download XLSX", link} {
 			if !strings.Contains(viewer, want) {
 				t.Errorf("the viewer's report lacks %q", want)
 			}
