@@ -121,6 +121,9 @@ func (a *API) outcomes(r *http.Request, exact bool) (report.Outcomes, []program.
 	if err != nil {
 		return report.Outcomes{}, nil, err
 	}
+	if !exact { // suppressed reports count whole months that have ended
+		q, _ = q.WholeMonths(a.store.Now())
+	}
 	facts, err := a.store.OutcomeFacts(ctx, q)
 	if err != nil {
 		return report.Outcomes{}, nil, err

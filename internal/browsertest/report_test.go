@@ -61,18 +61,23 @@ func TestViewerOutcomesReport(t *testing.T) {
 		people = append(people, code, name)
 		return c
 	}
+	// They were taken in last month: a viewer's report counts whole
+	// months that have ended.
+	now := a.store.Now().UTC()
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	lastMonth := thisMonth.AddDate(0, -1, 0)
+	a.store.SetClock(func() time.Time { return lastMonth.AddDate(0, 0, 9).Add(12 * time.Hour) })
 	var taken []cases.Case
 	for i, name := range []string{"Ales Novik", "Hanna Kavaliova", "Ihar Zhuk", "Maryna Lis", "Paval Sieu", "Volha Bely"} {
 		taken = append(taken, take(prog.ID, fmt.Sprintf("HW-R%03d", i+1), name))
 	}
 	take(other.ID, "HW-E001", "Siarhei Bialou")
 	take(other.ID, "HW-E002", "Tatsiana Krol")
+	a.clock.Use(a.store) // the app's own clock again
 	const enteredHere = "6"
 
-	// The period: the 30 days up to today, by the store's clock, after the
-	// cases were made (so none falls after it, even across midnight).
-	today := a.store.Now().UTC()
-	from, to := today.AddDate(0, 0, -29).Format(time.DateOnly), today.Format(time.DateOnly)
+	// The period: last month, the whole of it.
+	from, to := lastMonth.Format(time.DateOnly), thisMonth.AddDate(0, 0, -1).Format(time.DateOnly)
 
 	entered := en.T("report.figure.entered")
 	fewer := en.T("report.cell.fewer_than_5")
@@ -89,7 +94,7 @@ func TestViewerOutcomesReport(t *testing.T) {
 	a.wantText(chromedp.CSS(`section[aria-labelledby="report-`+progID+`"] a[href="/reports/outcomes?program_id=`+progID+`"]`), en.T("home.viewer.open_report"))
 	a.wantNotIn("the home page", people...)
 
-	// Reports, from the navigation; then one program and the 30 days.
+	// Reports, from the navigation; then one program and last month.
 	a.follow("open the reports", `header nav a[href="/reports/outcomes"]`)
 	a.wantHere("the reports link", "/reports/outcomes")
 	a.wantText("main h1", en.T("report.title"))

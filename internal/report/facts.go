@@ -9,8 +9,10 @@ type Facts struct {
 	// Entered is the people whose case opened in the period: taken in, or
 	// reopened (a person entering twice counts once).
 	Entered int
-	// Months holds, for each of the query's Months: the case periods opened
-	// and completed in it, and the cases in each StateGroup at its end.
+	// Months holds, for each of the query's Months: the people who entered
+	// and who completed in it (each person in the month they first did in
+	// the period, so that the months add up to Entered and to Closed's
+	// completed), and the cases in each StateGroup at its end.
 	Openings, Completions []int
 	States                [][]int // [month][StateGroups]
 	// Closed is the people whose case closed in the period, by
@@ -23,6 +25,8 @@ type Facts struct {
 	// SupportedDays is the days cases were supported by a mentor within the
 	// period, summed over the cases (matched, active or closing).
 	SupportedDays float64
+	// SupportedCases is the cases supported at some time in the period.
+	SupportedCases int
 	// Contacts is the contacts in the period by cases.Channels, with the
 	// hours they took (minutes where recorded, the program's hours per
 	// contact where not).
@@ -41,6 +45,8 @@ type Facts struct {
 	Mentors   MentorCount
 	// TrainingHours is the hours of training modules confirmed in the period.
 	TrainingHours float64
+	// TrainingMentors is the mentors those hours are of.
+	TrainingMentors int
 	// Feedback is the ratings given in the period: [question][rating-1] for
 	// FeedbackQuestions and ratings 1 to 5; Declined those who declined.
 	Feedback         [][]int
@@ -102,7 +108,7 @@ var StateGroups = []string{"taken_in", "waiting", "supported"}
 
 // FeedbackQuestions are the feedback's rated questions, as cases.Feedback
 // names them.
-var FeedbackQuestions = []string{"support", "mentor", "plan", "recommend"}
+var FeedbackQuestions = [4]string{"support", "mentor", "plan", "recommend"}
 
 // FollowUpMonths are the follow-ups a report counts.
 var FollowUpMonths = [2]int{6, 12}

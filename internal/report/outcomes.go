@@ -213,44 +213,69 @@ func Build(q Query, f Facts, programs []program.Program, made time.Time, exact b
 	}
 	b := &builder{o: &o, exact: exact}
 
-	// People and cases.
-	b.count("cases", "entered", People, f.Entered)
+	// People and cases: the tables of the case flow share figures (the
+	// people entered are the total of those entered by month, the people
+	// completed the total of the closures' first column and of those
+	// completed by month, and the cases in custody at the end may be all
+	// the cases open then), so they are suppressed together.
 	months := make([]Label, len(o.Months))
 	for i, m := range o.Months {
 		months[i] = Label{Month: m}
 	}
 	states := make([][]int, len(o.Months))
-	monthly := make([][]int, len(o.Months))
+	openings := make([][]int, len(o.Months))
+	completions := make([][]int, len(o.Months))
 	for i := range o.Months {
 		states[i] = make([]int, len(StateGroups))
 		if i < len(f.States) {
 			copy(states[i], f.States[i])
 		}
-		monthly[i] = []int{countAt(f.Openings, i), countAt(f.Completions, i)}
+		openings[i] = []int{countAt(f.Openings, i)}
+		completions[i] = []int{countAt(f.Completions, i)}
 	}
 	stateCols := make([]Label, len(StateGroups))
 	for j, g := range StateGroups {
 		stateCols[j] = Label{Key: "report.state." + g}
 	}
-	st := b.table("states", Cases, months, stateCols, states)
-	active := Value{Kind: Shown}
-	if len(o.Months) > 0 {
-		active = cellValue(st.Cell(len(o.Months)-1, len(StateGroups)-1))
-	}
-	b.figure("cases", "active_at_end", Cases, active)
-	b.table("monthly", CaseOpenings, months, []Label{{Key: "report.column.openings"}, {Key: "report.column.completions"}}, monthly)
-
 	closedCols := make([]Label, len(cases.ClosureReasons))
 	closed := make([]int, len(cases.ClosureReasons))
 	for j, r := range cases.ClosureReasons {
 		closedCols[j] = Label{Key: "case.closure." + string(r)}
 		closed[j] = countAt(f.Closed, j)
 	}
-	ct := b.table("closures", People, []Label{{Key: "report.row.people"}}, closedCols, [][]int{closed})
+	const (
+		tEntered = iota
+		tOpenings
+		tCompletions
+		tClosures
+		tStates
+		tCustody
+	)
+	flow := []Table{flowTable([][]int{{max(f.Entered, 0)}}), flowTable(openings), flowTable(completions),
+		flowTable([][]int{closed}), flowTable(states), flowTable([][]int{{max(f.InCustody, 0) + max(f.AfterRelease, 0)}})}
+	same := func(a int, ra Ref, b int, rb Ref) Link {
+		return Link{{Table: a, Ref: ra}, {Table: b, Ref: rb}}
+	}
+	last := len(o.Months) - 1
+	links := []Link{
+		same(tEntered, Ref{0, 0}, tOpenings, Ref{Total, 0}),
+		same(tClosures, Ref{0, 0}, tCompletions, Ref{Total, 0}),
+	}
+	if o.Custody && flow[tCustody].Count(0, 0) == flow[tStates].Count(last, Total) {
+		links = append(links, same(tCustody, Ref{0, 0}, tStates, Ref{last, Total}))
+	}
+	pub := b.publishLinked(flow, links)
+	b.figure("cases", "entered", People, cellValue(pub[tEntered].Cell(0, 0)))
+	b.section("states", Cases, months, stateCols, pub[tStates])
+	b.figure("cases", "active_at_end", Cases, cellValue(pub[tStates].Cell(last, len(StateGroups)-1)))
+	b.section("openings", People, months, []Label{{Key: "report.row.people"}}, pub[tOpenings])
+	b.section("completions", People, months, []Label{{Key: "report.row.people"}}, pub[tCompletions])
+	ct := b.section("closures", People, []Label{{Key: "report.row.people"}}, closedCols, pub[tClosures])
 	for j, r := range cases.ClosureReasons {
 		b.figure("cases", "closed."+string(r), People, cellValue(ct.Cell(0, j)))
 	}
 	b.figure("cases", "closed", People, cellValue(ct.Cell(0, Total)))
+	custodyTotal := cellValue(pub[tCustody].Cell(0, 0))
 	b.spread("entry_to_match", f.EntryToMatch)
 	b.spread("match_to_close", f.MatchToClose)
 
@@ -265,11 +290,14 @@ func Build(q Query, f Facts, programs []program.Program, made time.Time, exact b
 	caseMonths := f.SupportedDays / daysPerMonth
 	total := cellValue(cc.Cell(0, Total))
 	b.figure("support", "contacts", Contacts, total)
-	b.figure("support", "contacts.per_case_month", PerCaseMonth, derived(ratio(total.N, caseMonths), total))
+	// A rate per case is shown only on five supported cases or more: on
+	// fewer it is nearly a person's own.
+	enough := b.measure(f.SupportedCases, 1)
+	b.figure("support", "contacts.per_case_month", PerCaseMonth, derived(ratio(total.N, caseMonths), total, enough))
 	for j, c := range cases.Channels {
 		v := cellValue(cc.Cell(0, j))
 		b.o.Figures = append(b.o.Figures, Figure{Key: "contacts." + string(c) + ".per_case_month", Group: "support",
-			Unit: PerCaseMonth, Value: derived(ratio(v.N, caseMonths), v), Message: "contacts.channel.per_case_month", Param: string(c)})
+			Unit: PerCaseMonth, Value: derived(ratio(v.N, caseMonths), v, enough), Message: "contacts.channel.per_case_month", Param: string(c)})
 	}
 	weeks := float64(q.Days()) / 7
 	rq := b.count("support", "requests", Requests, f.Requests)
@@ -279,9 +307,13 @@ func Build(q Query, f Facts, programs []program.Program, made time.Time, exact b
 	b.figure("support", "requests.per_week", PerWeek, perWeek)
 	b.figure("support", "requests.per_week_before", PerWeek, perWeekBefore)
 	b.figure("support", "requests.trend", Change, derived(perWeek.N-perWeekBefore.N, perWeek, perWeekBefore))
-	b.figure("support", "hours.contacts", Hours, Value{Kind: Shown, N: f.ContactHours})
-	b.figure("support", "hours.training", Hours, Value{Kind: Shown, N: f.TrainingHours})
-	b.figure("support", "hours.total", Hours, Value{Kind: Shown, N: f.ContactHours + f.TrainingHours})
+	// Hours are hidden with the counts they come from: the contacts, and
+	// the mentors whose training was confirmed.
+	contactHours := derived(f.ContactHours, total)
+	trainingHours := derived(f.TrainingHours, b.measure(f.TrainingMentors, 1))
+	b.figure("support", "hours.contacts", Hours, contactHours)
+	b.figure("support", "hours.training", Hours, trainingHours)
+	b.figure("support", "hours.total", Hours, derived(f.ContactHours+f.TrainingHours, contactHours, trainingHours))
 
 	b.referrals(f.Referrals)
 	b.outcomes(f.Outcomes, programs)
@@ -289,9 +321,58 @@ func Build(q Query, f Facts, programs []program.Program, made time.Time, exact b
 	b.mentors(f.Mentors)
 	b.feedback(f.Feedback, f.FeedbackDeclined)
 	if o.Custody {
-		b.custody(f)
+		b.custody(f, custodyTotal)
 	}
 	return o
+}
+
+func flowTable(counts [][]int) Table {
+	t, err := NewTable(counts)
+	if err != nil {
+		t, _ = NewTable([][]int{{0}})
+	}
+	return t
+}
+
+// publishLinked suppresses tables that share figures together, unless the
+// report is exact.
+func (b *builder) publishLinked(ts []Table, links []Link) []Suppressed {
+	if b.exact {
+		out := make([]Suppressed, len(ts))
+		for i, t := range ts {
+			out[i] = Exact(t)
+		}
+		return out
+	}
+	return SuppressLinked(ts, links)
+}
+
+// section adds a published table as a section of the report.
+func (b *builder) section(key string, u Unit, rows, cols []Label, s Suppressed) Suppressed {
+	b.o.Tables = append(b.o.Tables, Section{Key: key, Unit: u, Rows: rows, Cols: cols, cells: s})
+	return s
+}
+
+// pair publishes the two parts of a total published elsewhere as total
+// (say, the follow-ups that found work kept and the others): both shown
+// when neither is 1 to 4, or when exact; otherwise the part of 1 to 4 is
+// "fewer than 5" and the other hidden — unless that would let the other
+// be worked out from the total (as it would if the total must be hidden
+// too), in which case both are withheld. A hidden total hides both.
+func (b *builder) pair(total Value, yes, no int) (Value, Value) {
+	yes, no = max(yes, 0), max(no, 0)
+	if b.exact {
+		return Value{Kind: Shown, N: float64(yes)}, Value{Kind: Shown, N: float64(no)}
+	}
+	if total.Kind != Shown {
+		return Value{Kind: total.Kind}, Value{Kind: total.Kind}
+	}
+	t, _ := NewList([]int{yes, no})
+	s := Suppress(t)
+	if s.Cell(0, Total).Kind != Shown {
+		return Value{Kind: Withheld}, Value{Kind: Withheld}
+	}
+	return cellValue(s.Cell(0, 0)), cellValue(s.Cell(0, 1))
 }
 
 func countAt(xs []int, i int) int {
@@ -425,41 +506,40 @@ func (b *builder) outcomes(os []OutcomeCount, programs []program.Program) {
 				c = x
 			}
 		}
-		b.count("outcomes", "outcome."+k.key, People, c.People)
+		people := b.count("outcomes", "outcome."+k.key, People, c.People)
 		f := &b.o.Figures[len(b.o.Figures)-1]
 		f.Message, f.Param, f.Label = "outcome", k.key, k.label
 		if b.o.Custody {
-			b.count("outcomes", "outcome."+k.key+".after_release", People, c.AfterRelease)
-			f := &b.o.Figures[len(b.o.Figures)-1]
-			f.Message, f.Param, f.Label = "outcome.after_release", k.key, k.label
+			// After release, and not: the two parts of the people with
+			// the outcome, so that neither is worked out from the other.
+			after, _ := b.pair(people, c.AfterRelease, c.People-min(c.AfterRelease, c.People))
+			b.o.Figures = append(b.o.Figures, Figure{Key: "outcome." + k.key + ".after_release", Group: "outcomes", Unit: People,
+				Value: after, Message: "outcome.after_release", Param: k.key, Label: k.label})
 		}
 	}
 }
 
-// followUps adds the follow-ups at 6 and 12 months: for each question, a
-// table of one row (yes, and no or unknown) whose total is the follow-ups
-// done, so that "no" cannot be worked out from "yes" and the total.
+// followUps adds the follow-ups at 6 and 12 months: the follow-ups done,
+// and for each question those that answered yes, published as the part of
+// the follow-ups done with the rest (pair), so that "no" cannot be worked
+// out from "yes" and the total.
 func (b *builder) followUps(fs [2]FollowUpCount) {
 	for i, m := range FollowUpMonths {
 		f := fs[i]
 		ms := strconv.Itoa(m)
 		done := max(f.Done, 0)
-		var answers []Figure
-		doneValue := Value{}
+		doneValue := b.count("follow_ups", "follow_up."+ms+".done", People, done)
+		fig := &b.o.Figures[len(b.o.Figures)-1]
+		fig.Message, fig.Param = "follow_up.done", ms
 		for _, q := range []struct {
 			key string
 			yes int
 		}{{"work_kept", f.WorkKept}, {"housing_kept", f.HousingKept}, {"rearrested", f.Rearrested}} {
 			yes := min(max(q.yes, 0), done)
-			t, _ := NewList([]int{yes, done - yes})
-			s := b.publish(t)
-			doneValue = cellValue(s.Cell(0, Total))
-			answers = append(answers, Figure{Key: "follow_up." + ms + "." + q.key, Group: "follow_ups", Unit: People,
-				Value: cellValue(s.Cell(0, 0)), Message: "follow_up." + q.key, Param: ms})
+			v, _ := b.pair(doneValue, yes, done-yes)
+			b.o.Figures = append(b.o.Figures, Figure{Key: "follow_up." + ms + "." + q.key, Group: "follow_ups", Unit: People,
+				Value: v, Message: "follow_up." + q.key, Param: ms})
 		}
-		b.o.Figures = append(b.o.Figures, Figure{Key: "follow_up." + ms + ".done", Group: "follow_ups",
-			Unit: People, Value: doneValue, Message: "follow_up.done", Param: ms})
-		b.o.Figures = append(b.o.Figures, answers...)
 	}
 }
 
@@ -492,19 +572,32 @@ func (b *builder) feedback(fb [][]int, declined int) {
 	b.count("feedback", "feedback.declined", People, declined)
 }
 
-// custody adds the people in custody and after release at the end, those
-// released in the period, and the people per facility.
-func (b *builder) custody(f Facts) {
-	s := b.table("custody", Cases, []Label{{Key: "report.row.cases"}},
-		[]Label{{Key: "report.column.in_custody"}, {Key: "report.column.after_release"}}, [][]int{{f.InCustody, f.AfterRelease}})
-	b.figure("custody", "custody.in_custody", Cases, cellValue(s.Cell(0, 0)))
-	b.figure("custody", "custody.after_release", Cases, cellValue(s.Cell(0, 1)))
+// custody adds the cases in custody and after release at the end (the
+// two parts of the cases in a custody phase then, total published with the
+// case flow), the people released in the period, and the people per
+// facility; in a suppressed report the facilities with fewer than five go
+// together in one row, so that no row says someone was held at a small
+// facility.
+func (b *builder) custody(f Facts, total Value) {
+	in, after := b.pair(total, f.InCustody, f.AfterRelease)
+	b.figure("custody", "custody.total", Cases, total)
+	b.figure("custody", "custody.in_custody", Cases, in)
+	b.figure("custody", "custody.after_release", Cases, after)
 	b.count("custody", "custody.released", People, f.Released)
-	rows := make([]Label, 0, len(f.Facilities))
-	counts := make([][]int, 0, len(f.Facilities))
+	var rows []Label
+	var counts [][]int
+	others := 0
 	for _, fc := range f.Facilities {
+		if !b.exact && fc.People < 5 {
+			others += max(fc.People, 0)
+			continue
+		}
 		rows = append(rows, Label{Text: fc.Name})
 		counts = append(counts, []int{fc.People})
+	}
+	if others > 0 {
+		rows = append(rows, Label{Key: "report.row.other_facilities"})
+		counts = append(counts, []int{others})
 	}
 	if len(counts) == 0 {
 		rows, counts = []Label{{Key: "report.row.none"}}, [][]int{{0}}

@@ -29,12 +29,28 @@ func randomFacts(rng *rand.Rand, months int) Facts {
 	}
 	f := Facts{Entered: n(), Openings: list(months), Completions: list(months), Closed: list(len(cases.ClosureReasons)),
 		EntryToMatch: Spread{N: n(), Median: n(), P75: n()}, MatchToClose: Spread{N: n(), Median: n(), P75: n()},
-		SupportedDays: float64(n() * 30), Contacts: list(len(cases.Channels)), ContactHours: float64(n()),
+		SupportedDays: float64(n() * 30), SupportedCases: n(), TrainingMentors: n(), Contacts: list(len(cases.Channels)), ContactHours: float64(n()),
 		Requests: n(), RequestsBefore: n(), TrainingHours: float64(n()), FeedbackDeclined: n(),
 		InCustody: n(), AfterRelease: n(), Released: n(),
 		Mentors: MentorCount{Applied: n(), Accepted: n(), Trained: n(), Active: n(), Retired: n()}}
 	for range months {
 		f.States = append(f.States, list(len(StateGroups)))
+	}
+	// The facts agree with each other as the store's do: the months add
+	// up to the period, and in a custody program every open case at the
+	// end may be in a custody phase.
+	f.Entered, f.Closed[0] = 0, 0
+	for i := range months {
+		f.Entered += f.Openings[i]
+		f.Closed[0] += f.Completions[i]
+	}
+	if rng.IntN(2) == 0 {
+		open := 0
+		for _, c := range f.States[months-1] {
+			open += c
+		}
+		f.InCustody = rng.IntN(open + 1)
+		f.AfterRelease = open - f.InCustody
 	}
 	for range FeedbackQuestions {
 		f.Feedback = append(f.Feedback, list(5))
@@ -110,6 +126,45 @@ func TestOutcomesNeverPublishSmallCounts(t *testing.T) {
 				}
 			}
 		}
+		// A figure published twice is shown in both places or hidden in
+		// both; a part shown beside its total leaves a rest of 0 or 5 or
+		// more.
+		same := func(what string, a, b Cell) {
+			t.Helper()
+			if (a.Kind == Shown) != (b.Kind == Shown) || a.Count != b.Count {
+				t.Fatalf("report %d: %s is %+v in one place and %+v in another", i, what, a, b)
+			}
+		}
+		fig := func(key string) Cell {
+			f, ok := o.Figure(key)
+			if !ok {
+				t.Fatalf("no figure %s", key)
+			}
+			return Cell{Kind: f.Value.Kind, Count: int(f.Value.N)}
+		}
+		openings, _ := o.Table("openings")
+		completions, _ := o.Table("completions")
+		states, _ := o.Table("states")
+		same("people entered", fig("entered"), openings.Cell(Total, 0))
+		same("people completed", fig("closed.completed"), completions.Cell(Total, 0))
+		if f.InCustody+f.AfterRelease == states.cells.table.Count(len(states.Rows)-1, Total) {
+			same("cases open at the end", fig("custody.total"), states.Cell(len(states.Rows)-1, Total))
+		}
+		rest := func(what string, total, part Cell) {
+			t.Helper()
+			if total.Kind == Shown && part.Kind == Shown && total.Count-part.Count >= 1 && total.Count-part.Count <= 4 {
+				t.Fatalf("report %d: %s: %d of %d shown, the rest is %d", i, what, part.Count, total.Count, total.Count-part.Count)
+			}
+		}
+		for _, m := range []string{"6", "12"} {
+			for _, q := range []string{"work_kept", "housing_kept", "rearrested"} {
+				rest("follow-ups "+q, fig("follow_up."+m+".done"), fig("follow_up."+m+"."+q))
+			}
+		}
+		for _, k := range cases.OutcomeKinds {
+			rest("outcome "+string(k), fig("outcome."+string(k)), fig("outcome."+string(k)+".after_release"))
+		}
+		rest("custody", fig("custody.total"), fig("custody.in_custody"))
 		// The two tables of referrals share their totals: shown in both
 		// or hidden in both.
 		d, _ := o.Table("referrals_by_domain")
@@ -206,6 +261,19 @@ func TestQueryPeriods(t *testing.T) {
 	}
 	if p := q.Previous(); p.To != time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC) || p.Days() != q.Days() {
 		t.Errorf("previous %v–%v (%d days), want to 2025-01-14, %d days", p.From, p.To, p.Days(), q.Days())
+	}
+	for _, c := range []struct{ from, to, wantFrom, wantTo string }{
+		{"2026-02-10", "2026-03-05", "2026-02-01", "2026-03-31"}, // whole months
+		{"2026-01-01", "2026-05-14", "2026-01-01", "2026-04-30"}, // May has not ended
+		{"2026-05-02", "2026-05-14", "2026-04-01", "2026-04-30"}, // only May: the last month that ended
+		{"2025-01-01", "2025-12-31", "2025-01-01", "2025-12-31"}, // unchanged
+	} {
+		from, _ := time.Parse(time.DateOnly, c.from)
+		to, _ := time.Parse(time.DateOnly, c.to)
+		got, changed := Query{From: from, To: to}.WholeMonths(today)
+		if got.From.Format(time.DateOnly) != c.wantFrom || got.To.Format(time.DateOnly) != c.wantTo || changed != (c.from != c.wantFrom || c.to != c.wantTo) {
+			t.Errorf("whole months of %s–%s: %v–%v (changed %v), want %s–%s", c.from, c.to, got.From, got.To, changed, c.wantFrom, c.wantTo)
+		}
 	}
 	bad := Query{ProgramIDs: []int64{1}, From: q.To, To: q.From}
 	if err := bad.Validate(); err == nil {

@@ -90,6 +90,32 @@ func (q Query) MonthEnds() []time.Time {
 	return out
 }
 
+// WholeMonths is the query as a suppressed report covers it: whole
+// calendar months that ended before today, from the month of From to the
+// month of To (or the last month that ended, when To's month has not);
+// a period with no such month becomes the last month that ended. Counts
+// of days, or of a month still running, could be told apart by asking for
+// two periods a day apart and subtracting: a suppressed count of one day
+// is what identifies a person best, so suppressed reports never count
+// less than a month. It returns whether the period changed.
+func (q Query) WholeMonths(today time.Time) (Query, bool) {
+	month := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC) }
+	lastEnded := month(day(today)).AddDate(0, 0, -1)
+	out := q
+	out.From = month(q.Start())
+	out.To = month(day(q.To)).AddDate(0, 1, -1)
+	if out.To.After(lastEnded) {
+		out.To = lastEnded
+	}
+	if out.To.Before(out.From) {
+		out.From, out.To = month(lastEnded), lastEnded
+	}
+	return out, !out.From.Equal(day(q.From)) || !out.To.Equal(day(q.To))
+}
+
+// MaxPrograms is how many programs one report covers at most.
+const MaxPrograms = 50
+
 // Presets are the periods a report offers in one click.
 var Presets = []string{"this_month", "last_month", "last_quarter", "this_year", "last_year", "whole"}
 
@@ -115,6 +141,9 @@ func Preset(name string, today, start time.Time) (from, to time.Time, ok bool) {
 		if start = day(start); start.IsZero() || start.After(today) {
 			start = today
 		}
+		if earliest := today.AddDate(0, 0, 1-MaxDays); start.Before(earliest) {
+			start = earliest // the longest period a report covers
+		}
 		return start, today, true
 	}
 	return time.Time{}, time.Time{}, false
@@ -139,6 +168,9 @@ func ParsePrograms(v url.Values) ([]int64, error) {
 				return nil, errs.Invalid(map[string]string{"program_id": "validation.choice"})
 			}
 			if !slices.Contains(ids, id) {
+				if len(ids) == MaxPrograms {
+					return nil, errs.Invalid(map[string]string{"program_id": "validation.too_many"})
+				}
 				ids = append(ids, id)
 			}
 		}

@@ -33,15 +33,19 @@ func TestOutcomesReportPagesAndDownloads(t *testing.T) {
 		coord, coordSession := a.w1User(auth.Coordinator, p.ID)
 		_, viewerSession := a.w1User(auth.Viewer, p.ID)
 		mentor, mentorSession := a.w1User(auth.Mentor, p.ID)
+		// The cases are made last month: suppressed reports count whole
+		// months that have ended.
+		lastMonth := lastMonthOn(a)
 		var made []cases.Case
 		made = append(made, a.makeCase(caseSetup{Program: p, By: coord, MentorID: mentor.ID, State: cases.Active}))
 		made = append(made, a.makeCase(caseSetup{Program: p, By: coord, State: cases.Waiting}))
-		year := strconv.Itoa(a.store.Now().Year())
-		q := "program_id=" + strconv.FormatInt(p.ID, 10) + "&preset=this_year"
+		a.store.SetClock(time.Now)
+		q := "program_id=" + strconv.FormatInt(p.ID, 10) + "&preset=last_month"
 
 		viewer := a.w1Get(viewerSession, "/reports/outcomes?"+q, http.StatusOK)
-		link := fmt.Sprintf(`href="/reports/outcomes.xlsx?from=%s-01-01&amp;program_id=%d&amp;to=`, year, p.ID)
-		for _, want := range []string{"People entered", "fewer than 5", "Report program", year + "-01-01", "<svg", "Download XLSX", link} {
+		from := lastMonth.Format(time.DateOnly)
+		link := fmt.Sprintf(`href="/reports/outcomes.xlsx?from=%s&amp;program_id=%d&amp;to=`, from, p.ID)
+		for _, want := range []string{"People entered", "fewer than 5", "Report program", from, "<svg", "Download XLSX", link} {
 			if !strings.Contains(viewer, want) {
 				t.Errorf("the viewer's report lacks %q", want)
 			}
@@ -102,6 +106,13 @@ func TestOutcomesReportPagesAndDownloads(t *testing.T) {
 		a.w1Get(coordSession, "/reports/outcomes.csv?program_id="+strconv.FormatInt(other.ID, 10), http.StatusNotFound)
 		a.w1Get(mentorSession, "/reports/outcomes?"+q, http.StatusForbidden)
 
+		// A period of days is rounded to the whole months that ended, and
+		// the page says so.
+		rounded := a.w1Get(viewerSession, "/reports/outcomes?program_id="+strconv.FormatInt(p.ID, 10)+"&preset=this_month", http.StatusOK)
+		if !strings.Contains(rounded, "whole months that have ended") || !strings.Contains(rounded, from) {
+			t.Error("the viewer's report of this month is not rounded to last month, or does not say so")
+		}
+
 		// A period ending before it starts: refused, the form kept.
 		bad := a.w1Get(viewerSession, "/reports/outcomes?program_id="+strconv.FormatInt(p.ID, 10)+"&preset=custom&from=2026-05-01&to=2026-04-01", http.StatusUnprocessableEntity)
 		if !strings.Contains(bad, "The last day is before the first.") || !strings.Contains(bad, `value="2026-05-01"`) {
@@ -120,7 +131,9 @@ func TestOutcomesReportAPI(t *testing.T) {
 	p := a.w1Program("API report program", 3)
 	coord, _ := a.w1User(auth.Coordinator, p.ID)
 	viewer, _ := a.w1User(auth.Viewer, p.ID)
+	lastMonthOn(a)
 	a.makeCase(caseSetup{Program: p, By: coord, State: cases.Waiting})
+	a.store.SetClock(time.Now)
 	token := func(u auth.User) string {
 		secret, _, err := a.store.CreateAPIToken(ctx, u.ID, "report", time.Hour)
 		if err != nil {
@@ -133,7 +146,7 @@ func TestOutcomesReportAPI(t *testing.T) {
 		Value                         *float64
 	}
 	get := func(tok string) (exact bool, figures map[string]figure) {
-		res, body := a.withBearer(tok, "GET", "/api/v1/reports/outcomes?program_id="+strconv.FormatInt(p.ID, 10)+"&preset=this_year", "")
+		res, body := a.withBearer(tok, "GET", "/api/v1/reports/outcomes?program_id="+strconv.FormatInt(p.ID, 10)+"&preset=last_month", "")
 		if res.StatusCode != http.StatusOK {
 			t.Fatalf("report: %d %s", res.StatusCode, body)
 		}
@@ -201,4 +214,14 @@ func TestFunderTableForm(t *testing.T) {
 	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Tick at least one figure.") {
 		t.Errorf("an empty table: %d", res.StatusCode)
 	}
+}
+
+// lastMonthOn moves the store's clock to a day of last month, where the
+// test's cases are made (the caller moves it back), and returns last
+// month's first day.
+func lastMonthOn(a *app) time.Time {
+	now := time.Now().UTC()
+	first := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -1, 0)
+	a.store.SetClock(func() time.Time { return first.AddDate(0, 0, 9).Add(12 * time.Hour) })
+	return first
 }

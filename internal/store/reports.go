@@ -145,8 +145,8 @@ func (r *reportQuery) stretches(programs string) string {
 const stateGroup = `CASE to_state WHEN 'referred' THEN 0 WHEN 'intake' THEN 0 WHEN 'waiting' THEN 1
 	WHEN 'matched' THEN 2 WHEN 'active' THEN 2 WHEN 'closing' THEN 2 ELSE -1 END`
 
-// transitions counts the people who entered, the case periods opened and
-// completed per month, the closures by reason, the cases in each state at
+// transitions counts the people who entered, those who entered and
+// completed per month (each in the month they first did in the period), the closures by reason, the cases in each state at
 // every month's end, and the days cases were supported in the period.
 func (r *reportQuery) transitions(ctx context.Context, f *report.Facts) error {
 	args, programs := r.args()
@@ -174,11 +174,13 @@ func (r *reportQuery) transitions(ctx context.Context, f *report.Facts) error {
 		SELECT 'entered', 0, 0, COUNT(DISTINCT mentee_id), 0.0 FROM stretch
 			WHERE from_state IN ('', 'closed') AND at >= $1 AND at < $2
 		UNION ALL
-		SELECT 'opened', ` + r.month("at") + `, 0, COUNT(*), 0.0 FROM stretch
-			WHERE from_state IN ('', 'closed') AND at >= $1 AND at < $2 GROUP BY 2
+		SELECT 'opened', ` + r.month("first") + `, 0, COUNT(*), 0.0 FROM (
+			SELECT mentee_id, MIN(at) AS first FROM stretch
+			WHERE from_state IN ('', 'closed') AND at >= $1 AND at < $2 GROUP BY mentee_id) x GROUP BY 2
 		UNION ALL
-		SELECT 'completed', ` + r.month("at") + `, 0, COUNT(*), 0.0 FROM stretch
-			WHERE to_state = 'closed' AND closure_reason = 'completed' AND at >= $1 AND at < $2 GROUP BY 2
+		SELECT 'completed', ` + r.month("first") + `, 0, COUNT(*), 0.0 FROM (
+			SELECT mentee_id, MIN(at) AS first FROM stretch
+			WHERE to_state = 'closed' AND closure_reason = 'completed' AND at >= $1 AND at < $2 GROUP BY mentee_id) x GROUP BY 2
 		UNION ALL
 		SELECT 'closed:' || closure_reason, 0, 0, COUNT(DISTINCT mentee_id), 0.0 FROM stretch
 			WHERE to_state = 'closed' AND at >= $1 AND at < $2 GROUP BY closure_reason
@@ -218,7 +220,7 @@ func (r *reportQuery) transitions(ctx context.Context, f *report.Facts) error {
 		case what == "ended" && group >= 0:
 			ended[group][bucket(month)] += n
 		case what == "supported":
-			f.SupportedDays = days
+			f.SupportedDays, f.SupportedCases = days, n
 		}
 		return nil
 	})
@@ -404,6 +406,10 @@ func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 		SELECT 'active', COUNT(DISTINCT mt.mentor_id) FROM matches mt JOIN cases c ON c.id = mt.case_id
 			WHERE c.program_id IN (` + programs + `) AND mt.started_at < $2 AND (mt.ended_at IS NULL OR mt.ended_at > $1)
 		UNION ALL
+		SELECT 'training_mentors', COUNT(DISTINCT tc.mentor_id) FROM training_completions tc
+			JOIN training_modules tm ON tm.id = tc.module_id
+			WHERE tm.program_id IN (` + programs + `) AND tc.status = 'confirmed' AND tc.confirmed_at >= $1 AND tc.confirmed_at < $2
+		UNION ALL
 		SELECT 'trained', COUNT(*) FROM (
 			SELECT m.id, m.program_id, MAX(tc.confirmed_at) AS done, COUNT(*) AS n
 			FROM mentors m JOIN training_completions tc ON tc.mentor_id = m.id
@@ -429,6 +435,8 @@ func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 			f.Mentors.Active = n
 		case "trained":
 			f.Mentors.Trained = n
+		case "training_mentors":
+			f.TrainingMentors = n
 		}
 		return nil
 	})
@@ -439,15 +447,20 @@ func (r *reportQuery) mentors(ctx context.Context, f *report.Facts) error {
 	return err
 }
 
+// feedbackColumns are the feedback's rated questions as columns, in the
+// order of report.FeedbackQuestions; a constant list, since the statement
+// names them.
+var feedbackColumns = [...]string{"support", "mentor", "plan", "recommend"}
+
 // feedback counts the ratings given in the period, by question and
 // rating, and the people who declined to give feedback.
 func (r *reportQuery) feedback(ctx context.Context, f *report.Facts) error {
 	args, programs := r.args()
-	f.Feedback = make([][]int, len(report.FeedbackQuestions))
+	f.Feedback = make([][]int, len(feedbackColumns))
 	from := ` FROM feedback fb JOIN cases c ON c.id = fb.case_id
 		WHERE c.program_id IN (` + programs + `) AND fb.recorded_at >= $1 AND fb.recorded_at < $2`
 	var parts []string
-	for i, question := range report.FeedbackQuestions {
+	for i, question := range feedbackColumns {
 		f.Feedback[i] = make([]int, 5)
 		parts = append(parts, `SELECT `+itoa(i)+`, fb.`+question+`, COUNT(*)`+from+
 			` AND NOT fb.declined AND fb.`+question+` BETWEEN 1 AND 5 GROUP BY fb.`+question)

@@ -327,28 +327,28 @@ func TestOutcomeFactsOfACohort(t *testing.T) {
 		const h = 1.0 / 24
 		want := map[string]report.Facts{
 			"first half": {
-				Entered:     4, // C1, C2 (twice), C4, C5
-				Openings:    []int{1, 1, 1, 0, 1, 1},
+				Entered:     4,                       // C1, C2 (twice), C4, C5
+				Openings:    []int{1, 1, 0, 0, 1, 1}, // C2 in February, the month it first entered
 				Completions: []int{0, 0, 0, 0, 1, 0},
 				States:      [][]int{{0, 1, 0}, {0, 0, 1}, {0, 0, 2}, {0, 0, 2}, {0, 0, 2}, {0, 1, 2}},
 				Closed:      []int{1, 1, 0, 0},
 				// C4 9, C2 10 (its second period), C1 25 days; C1 105 days.
 				EntryToMatch:  report.Spread{N: 3, Median: 10, P75: 25},
 				MatchToClose:  report.Spread{N: 1, Median: 105, P75: 105},
-				SupportedDays: 105 + (103 - 10*h) + (52 - 10*h),
-				Contacts:      []int{3, 0, 0, 0, 1, 1},
-				ContactHours:  3*0.5 + 1.5 + 1,
-				Requests:      2, RequestsBefore: 0,
+				SupportedDays: 105 + (103 - 10*h) + (52 - 10*h), SupportedCases: 3,
+				Contacts:     []int{3, 0, 0, 0, 1, 1},
+				ContactHours: 3*0.5 + 1.5 + 1,
+				Requests:     2, RequestsBefore: 0,
 				Referrals: []report.ReferralCount{{Domain: "employment", PartnerID: 901, PartnerName: "Work Centre", Sent: 1, GotHelp: 1},
 					{Domain: "housing", PartnerID: 902, PartnerName: "Housing Aid", Sent: 1, GotHelp: 0}},
 				Outcomes: []report.OutcomeCount{{Kind: "family_law_help", People: 1}, {Kind: "job_found", People: 1, AfterRelease: 1},
 					{Kind: "retraining_completed", People: 1}},
 				FollowUps:     [2]report.FollowUpCount{{Done: 1, WorkKept: 1, HousingKept: 1}, {}},
 				Mentors:       report.MentorCount{Applied: 1, Accepted: 2, Trained: 1, Active: 2},
-				TrainingHours: 6 + 2.5, // M1's two modules
-				Feedback:      [][]int{{0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}, {0, 0, 0, 1, 0}, {0, 0, 0, 0, 1}},
-				Facilities:    []report.FacilityCount{{ID: c.facility["Bory"], Name: "Bory", People: 1}, {ID: c.facility["Pankrác"], Name: "Pankrác", People: 2}},
-				InCustody:     1, AfterRelease: 1, Released: 2,
+				TrainingHours: 6 + 2.5, TrainingMentors: 1, // M1's two modules
+				Feedback:   [][]int{{0, 0, 0, 0, 1}, {0, 0, 0, 0, 1}, {0, 0, 0, 1, 0}, {0, 0, 0, 0, 1}},
+				Facilities: []report.FacilityCount{{ID: c.facility["Bory"], Name: "Bory", People: 1}, {ID: c.facility["Pankrác"], Name: "Pankrác", People: 2}},
+				InCustody:  1, AfterRelease: 1, Released: 2,
 			},
 			"second half": {
 				Entered:       1, // C1 reopened
@@ -358,10 +358,10 @@ func TestOutcomeFactsOfACohort(t *testing.T) {
 				Closed:        []int{1, 0, 0, 1},
 				EntryToMatch:  report.Spread{N: 1, Median: 19, P75: 19},
 				MatchToClose:  report.Spread{N: 2, Median: 97, P75: 195},
-				SupportedDays: (134 - 10*h) + (92 + 10*h) + (45 + 10*h),
-				Contacts:      []int{0, 0, 2, 0, 0, 0},
-				ContactHours:  3,
-				Requests:      1, RequestsBefore: 2,
+				SupportedDays: (134 - 10*h) + (92 + 10*h) + (45 + 10*h), SupportedCases: 3,
+				Contacts:     []int{0, 0, 2, 0, 0, 0},
+				ContactHours: 3,
+				Requests:     1, RequestsBefore: 2,
 				Outcomes:         []report.OutcomeCount{{Kind: "job_found", People: 1, AfterRelease: 1}},
 				FollowUps:        [2]report.FollowUpCount{{Done: 1, WorkKept: 1, HousingKept: 1}, {Done: 1, Rearrested: 1}},
 				Mentors:          report.MentorCount{Retired: 1, Active: 2},

@@ -160,14 +160,7 @@ func chartGrid(b *strings.Builder, step, yMax float64, y func(float64) float64) 
 // each outcome, and the share of referrals that got help by need.
 func reportCharts(o report.Outcomes, t report.T) []chartView {
 	var out []chartView
-	for _, spec := range []struct {
-		id, table string
-		stack     bool
-	}{{"chart-states", "states", true}, {"chart-monthly", "monthly", false}} {
-		s, ok := o.Table(spec.table)
-		if !ok {
-			continue
-		}
+	if s, ok := o.Table("states"); ok {
 		var cats, series []string
 		for _, r := range s.Rows {
 			cats = append(cats, r.Words(t))
@@ -181,10 +174,27 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 				points[i] = append(points[i], pointOf(s.Cell(i, j), t))
 			}
 		}
-		title := t("report.chart." + spec.table)
+		title := t("report.chart.states")
 		table := tableOf(s, t)
-		table.ID, table.Caption = spec.id+"-table", title
-		out = append(out, chartView{ID: spec.id, Title: title, SVG: groupedChart(spec.id, title, cats, series, points, spec.stack), Table: table})
+		table.ID, table.Caption = "chart-states-table", title
+		out = append(out, chartView{ID: "chart-states", Title: title, SVG: groupedChart("chart-states", title, cats, series, points, true), Table: table})
+	}
+	// Entered and completed per month: two tables of one column each,
+	// drawn side by side.
+	if in, ok := o.Table("openings"); ok {
+		done, _ := o.Table("completions")
+		title := t("report.chart.monthly")
+		series := []string{t("report.column.openings"), t("report.column.completions")}
+		table := tableView{ID: "chart-monthly-table", Key: "monthly", Caption: title, Head: append([]string{""}, series...)}
+		var cats []string
+		var points [][]barPoint
+		for i, r := range in.Rows {
+			a, c := pointOf(in.Cell(i, 0), t), pointOf(done.Cell(i, 0), t)
+			cats = append(cats, r.Words(t))
+			points = append(points, []barPoint{a, c})
+			table.Rows = append(table.Rows, []tableCell{{Text: r.Words(t), Head: true}, {Text: a.Text, Hidden: a.Hidden}, {Text: c.Text, Hidden: c.Hidden}})
+		}
+		out = append(out, chartView{ID: "chart-monthly", Title: title, SVG: groupedChart("chart-monthly", title, cats, series, points, false), Table: table})
 	}
 
 	var labels []string

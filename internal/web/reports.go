@@ -36,6 +36,12 @@ type reportPage struct {
 	Charts    []chartView
 	Export    template.URL // the query of the export links, encoded here
 	Exact     bool
+	// Months is the period the downloads cover (whole months that have
+	// ended), when it differs from the page's.
+	Months *report.Query
+	// Rounded tells that the page's period was rounded to whole months
+	// that have ended (every suppressed report is).
+	Rounded bool
 }
 
 // funderView is a program's funder table in words.
@@ -133,6 +139,9 @@ func (h *Web) outcomes(ctx context.Context, v url.Values, available []program.Pr
 	if err != nil {
 		return report.Outcomes{}, nil, "", err
 	}
+	if !exact {
+		q, _ = q.WholeMonths(h.store.Now())
+	}
 	facts, err := h.store.OutcomeFacts(ctx, q)
 	if err != nil {
 		return report.Outcomes{}, nil, "", err
@@ -163,6 +172,12 @@ func (h *Web) reportShow(w http.ResponseWriter, r *http.Request) error {
 	pg.Preset = preset
 	if preset == "" {
 		pg.Preset = "custom"
+	}
+	if asked, _, err := report.ParseQuery(v, o.Query.ProgramIDs, h.store.Now(), o.Query.From); err == nil {
+		pg.Rounded = !asked.From.Equal(o.Query.From) || !asked.To.Equal(o.Query.To)
+	}
+	if months, changed := o.Query.WholeMonths(h.store.Now()); o.Exact && changed {
+		pg.Months = &months
 	}
 	pg.Form.Values["from"], pg.Form.Values["to"] = o.Query.From.Format(time.DateOnly), o.Query.To.Format(time.DateOnly)
 	pg.Chosen = o.Query.ProgramIDs
