@@ -27,8 +27,8 @@ type referralShowPage struct {
 	Outcome *cases.Outcome
 	// OutcomeLabel names the outcome when its kind is the program's own.
 	OutcomeLabel string
-	Done    string
-	Alert   string
+	Done         string
+	Alert        string
 	// The forms: a draft's edit-and-send form, the referrer's message or
 	// withdrawal, the partner's answer (recorded by staff for a referral
 	// sent by phone or email).
