@@ -130,13 +130,20 @@ type Link []struct {
 // every linked figure hidden in one is hidden in the others, and so on
 // until nothing changes (hiding more never makes a table unsafe). Each
 // table is then safe on its own and no table gives away a figure another
-// hides. The linked cells must hold the same count.
+// hides. Last, the tables are checked together (jointExposed): a figure a
+// reader of them all can work out gets a cycle of its table hidden, or
+// the table withheld, and the whole goes round again. The linked cells
+// must hold the same count.
 func SuppressLinked(tables []Table, links []Link) []Suppressed {
 	hide := make([][]Ref, len(tables))
+	withheld := make([]bool, len(tables))
 	out := make([]Suppressed, len(tables))
 	for {
 		for i, t := range tables {
 			out[i] = suppress(t, hide[i])
+			if withheld[i] {
+				out[i] = out[i].withheld()
+			}
 		}
 		changed := false
 		for _, l := range links {
@@ -154,8 +161,28 @@ func SuppressLinked(tables []Table, links []Link) []Suppressed {
 				}
 			}
 		}
-		if !changed {
+		if changed {
+			continue
+		}
+		f, exposed := jointExposed(out, links)
+		if !exposed {
 			return out
+		}
+		s := out[f.table]
+		cycle, ok := s.cheapestCycle(f.figure)
+		grew := false
+		for _, e := range cycle {
+			if s.kind[e] == Shown {
+				i, j := s.net.cell(s.table, e)
+				hide[f.table] = append(hide[f.table], Ref{i, j})
+				grew = true
+			}
+		}
+		if !ok || !grew {
+			if withheld[f.table] {
+				return out // nothing of it is shown: nothing more to hide
+			}
+			withheld[f.table] = true
 		}
 	}
 }

@@ -3,6 +3,9 @@ package report
 import (
 	"math/rand/v2"
 	"testing"
+	"time"
+
+	"homeward/internal/program"
 )
 
 // BenchmarkSuppress15x10 suppresses a table of the largest size reports
@@ -42,5 +45,19 @@ func BenchmarkSuppress15x10Large(b *testing.B) {
 	tb, _ := NewTable(counts)
 	for b.Loop() {
 		Suppress(tb)
+	}
+}
+
+// BenchmarkBuildDecade publishes a suppressed report of ten years: 120
+// months of cases by state, people entered and completed, all suppressed
+// together, with the other tables.
+func BenchmarkBuildDecade(b *testing.B) {
+	rng := rand.New(rand.NewPCG(10, 2026))
+	q := Query{ProgramIDs: []int64{1}, From: time.Date(2016, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)}
+	p := program.New()
+	p.ID, p.Custody.Enabled = 1, true
+	f := randomFacts(rng, len(q.Months()))
+	for b.Loop() {
+		Build(q, f, []program.Program{p}, q.End(), false)
 	}
 }
