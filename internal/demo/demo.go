@@ -206,10 +206,11 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 	}
 	bs, err := Bulk(ctx, st, BulkSpec{Cases: size.cases - sum.Cases, Contacts: size.contacts - sum.Contacts,
 		Programs: programs, Seed: o.Seed, Progress: o.Progress})
-	sum.Mentees += bs.Cases
+	sum.Mentees += bs.Mentees
 	sum.Cases += bs.Cases
 	sum.Contacts += bs.Contacts
 	sum.Requests += bs.Requests
+	sum.Referrals += bs.Referrals
 	sum.BulkStaff += bs.Staff
 	for k, v := range bs.States {
 		sum.States[k] += v

@@ -11,6 +11,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/mentors"
 	"homeward/internal/partners"
 	"homeward/internal/program"
 	"homeward/internal/store"
@@ -401,7 +402,8 @@ func TestBulk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Cases != 600 || sum.Contacts != 6000 || sum.Requests == 0 || sum.Staff < 4*3 {
+		if sum.Cases != 600 || sum.Contacts != 6000 || sum.Requests == 0 || sum.Staff < 4*3 || sum.Referrals < 100 ||
+			sum.Mentors <= sum.Staff-8 || sum.Mentees > sum.Cases || sum.Mentees < sum.Cases-20 {
 			t.Errorf("bulk summary %+v", sum)
 		}
 		list := allCases(t, st, ids, store.CaseFilter{})
@@ -446,6 +448,63 @@ func TestBulk(t *testing.T) {
 				if ch.Load > p.MentorCapacity {
 					t.Errorf("mentor %s has %d open cases, capacity %d", ch.User.Email, ch.Load, p.MentorCapacity)
 				}
+			}
+		}
+		// Histories: some cases reopened into a second period; in custody
+		// programs every case at a facility of its program, some released;
+		// the directory made for the referrals, which end every way;
+		// mentors who retired and applicants who never got that far.
+		reopened, released := 0, 0
+		for _, c := range list {
+			if c.Period > 1 {
+				reopened++
+			}
+			if !byID[c.ProgramID].Custody.Enabled {
+				continue
+			}
+			cu, err := st.CaseCustody(ctx, c.ID)
+			if err != nil || cu.FacilityID == 0 {
+				t.Fatalf("custody of %s: %+v %v", c.Code, cu, err)
+			}
+			if cu.ReleasedOn != nil {
+				released++
+			}
+		}
+		if reopened < 5 || released < 20 {
+			t.Errorf("%d cases reopened, %d people released", reopened, released)
+		}
+		seen := map[partners.Status]int{}
+		cursor := ""
+		for {
+			page, next, err := st.Referrals(ctx, store.ReferralFilter{}, store.Page{Limit: store.MaxLimit, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page {
+				seen[r.Status]++
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		for _, s := range partners.Statuses {
+			if seen[s] == 0 {
+				t.Errorf("bulk referrals by status %v: none %s", seen, s)
+			}
+		}
+		pipeline := map[mentors.Pipeline]int{}
+		for _, p := range programs {
+			o, err := st.MentorOverview(ctx, store.MentorFilter{ProgramID: p.ID}, store.Page{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, n := range o.Counts {
+				pipeline[k] += n
+			}
+		}
+		for _, want := range []mentors.Pipeline{mentors.PipelineActive, mentors.PipelineRetired, mentors.PipelineRejected, mentors.PipelineApplied, mentors.PipelineTraining} {
+			if pipeline[want] == 0 {
+				t.Errorf("bulk mentors by pipeline %v: none %s", pipeline, want)
 			}
 		}
 		// A case page of a bulk case opens.
