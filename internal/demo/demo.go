@@ -1,9 +1,10 @@
 // Package demo generates realistic, deterministic demo data: the same size
 // and seed always give the same records (relative to the day they are made;
 // passwords are random). It makes programs, users of every role, volunteer
-// mentors and the case journeys of people through the programs; the medium
-// and large sizes add generated cases in bulk, so that lists can be
-// measured at scale.
+// mentors and the case journeys of people through the programs, then
+// generated cases in bulk: the small size two years of history behind the
+// journeys, so that reports over the past year have something to count;
+// the medium and large sizes cases at scale, so that lists can be measured.
 //
 // Glossary words: every record kind — Program, Mentor, Mentee, Case, Match,
 // Need, Plan step, Request, Contact, Partner, Service, Referral, Outcome,
@@ -82,6 +83,15 @@ var bulkSize = map[Size]struct{ cases, contacts int }{
 	Large:  {100000, 1000000},
 }
 
+// smallHistory is the generated history of the small demo's three
+// programs: six or seven people entering each a month for the past 20
+// months and the program's longest support before them, walked forward
+// to today (see BulkSpec.History).
+var smallHistory = struct {
+	cases, contacts int
+	span            time.Duration
+}{560, 10000, 20 * 30 * day}
+
 // Options say what Fill generates.
 type Options struct {
 	Size Size
@@ -102,8 +112,10 @@ func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, 
 // volunteer mentors, and the journeys of about forty people through the
 // modelled programs, each made through the store's own calls with the
 // store's clock moved back to when it happened (and restored to the real
-// clock at the end). Medium and large add generated cases in bulk, and
-// then refresh the planner's statistics.
+// clock at the end). Then generated cases in bulk: in small, two years of
+// history of the modelled programs behind the journeys (people entering
+// month by month, see BulkSpec.History); in medium and large, cases at
+// scale over every program. Last, the planner's statistics are refreshed.
 func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
 	if err != nil {
@@ -200,12 +212,16 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		sum.States[s.state]++
 	}
 	st.SetClock(time.Now)
-	size, ok := bulkSize[o.Size]
-	if !ok {
-		return sum, nil
+	spec := BulkSpec{Programs: programs, Seed: o.Seed, Progress: o.Progress}
+	if size, ok := bulkSize[o.Size]; ok {
+		spec.Cases, spec.Contacts = size.cases-sum.Cases, size.contacts-sum.Contacts
+	} else {
+		// The small demo's programs have a history of their own behind the
+		// journeys: people entering month by month for two years and more,
+		// so that a report over the past year has something to count.
+		spec.Cases, spec.Contacts, spec.History, spec.CodePrefix, spec.Progress = smallHistory.cases, smallHistory.contacts, smallHistory.span, "H", nil
 	}
-	bs, err := Bulk(ctx, st, BulkSpec{Cases: size.cases - sum.Cases, Contacts: size.contacts - sum.Contacts,
-		Programs: programs, Seed: o.Seed, Progress: o.Progress})
+	bs, err := Bulk(ctx, st, spec)
 	sum.Mentees += bs.Mentees
 	sum.Cases += bs.Cases
 	sum.Contacts += bs.Contacts
