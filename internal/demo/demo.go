@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"homeward/internal/auth"
@@ -116,6 +117,8 @@ func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, 
 // history of the modelled programs behind the journeys (people entering
 // month by month, see BulkSpec.History); in medium and large, cases at
 // scale over every program. Last, the planner's statistics are refreshed.
+// The store syncs to disk only at the end (Store.Loading), and passwords
+// are hashed beside the store's work.
 func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
 	if err != nil {
@@ -130,9 +133,24 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		}
 		return Summary{}, err
 	}
+	done, err := st.Loading(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := fill(ctx, st, hasher, o)
+	if err2 := done(ctx); err == nil {
+		err = err2
+	}
+	return sum, err
+}
+
+// fill is FillWith's work on an empty database.
+func fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	sum := Summary{States: map[cases.State]int{}}
 	now := st.Now()
-	j := &journey{ctx: ctx, st: st, hasher: hasher, rng: rand.New(rand.NewPCG(o.Seed, 0x6a6f75726e6579)),
+	pws := hashAhead(ctx, hasher)
+	defer pws.stop()
+	j := &journey{ctx: ctx, st: st, passwords: pws, rng: rand.New(rand.NewPCG(o.Seed, 0x6a6f75726e6579)),
 		now: now, clock: now.Add(-70 * week).Truncate(day), staff: map[who]auth.User{}, pool: map[int64][]*poolMentor{}, sum: &sum}
 	st.SetClock(func() time.Time { return j.clock })
 	defer st.SetClock(time.Now)
@@ -211,6 +229,7 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 	for _, s := range journeySpecs {
 		sum.States[s.state]++
 	}
+	pws.stop() // the generated staff have no password
 	st.SetClock(time.Now)
 	spec := BulkSpec{Programs: programs, Seed: o.Seed, Progress: o.Progress}
 	if size, ok := bulkSize[o.Size]; ok {
@@ -232,6 +251,62 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		sum.States[k] += v
 	}
 	return sum, err
+}
+
+// hashed is a new password and its hash.
+type hashed struct {
+	password, phc string
+	err           error
+}
+
+// passwords hands out new passwords hashed ahead, one at a time, by a
+// goroutine beside the store's work: argon2id is slow on purpose, and the
+// demo needs a few dozen.
+type passwords struct {
+	next chan hashed
+	stop func() // stops hashing (waits for a hash under way); stop again does nothing
+}
+
+func hashAhead(ctx context.Context, hasher *auth.Hasher) *passwords {
+	ctx, cancel := context.WithCancel(ctx)
+	next := make(chan hashed, 2)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(next)
+		for {
+			pw := password()
+			phc, err := hasher.Hash(ctx, pw)
+			select {
+			case next <- hashed{pw, phc, err}:
+				if err != nil {
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return &passwords{next: next, stop: func() {
+		once.Do(func() {
+			cancel()
+			<-finished
+		})
+	}}
+}
+
+// take is the next password with its hash.
+func (p *passwords) take(ctx context.Context) (string, string, error) {
+	select {
+	case h, ok := <-p.next:
+		if !ok {
+			return "", "", errors.New("demo passwords: hashing stopped")
+		}
+		return h.password, h.phc, h.err
+	case <-ctx.Done():
+		return "", "", ctx.Err()
+	}
 }
 
 // password makes a random password of 20 characters in groups, easy to type.

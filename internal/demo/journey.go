@@ -112,13 +112,13 @@ var journeySpecs = []caseSpec{
 
 // journey runs the demo's cases through the store.
 type journey struct {
-	ctx      context.Context
-	st       *store.Store
-	hasher   *auth.Hasher
-	rng      *rand.Rand
-	now      time.Time // today: every history ends here
-	clock    time.Time // the store's clock while the steps run
-	programs []program.Program
+	ctx       context.Context
+	st        *store.Store
+	passwords *passwords
+	rng       *rand.Rand
+	now       time.Time // today: every history ends here
+	clock     time.Time // the store's clock while the steps run
+	programs  []program.Program
 	// facilities are the facilities of the programs with a custody phase.
 	facilities map[int64][]program.Facility
 	staff      map[who]auth.User // the demo coordinator, mentor, psychologist and mentee
@@ -975,8 +975,7 @@ func (j *journey) user(u auth.User) (auth.User, string, error) {
 	if err != nil {
 		return u, "", fmt.Errorf("demo user %s: %w", u.Email, err)
 	}
-	pw := password()
-	phc, err := j.hasher.Hash(j.ctx, pw)
+	pw, phc, err := j.passwords.take(j.ctx)
 	if err != nil {
 		return u, "", err
 	}

@@ -1155,6 +1155,31 @@ func (s *Store) bulkCustody(ctx context.Context, tx *sql.Tx, key []byte, facilit
 	return []any{string(cu.Phase), expected, detail, plan, facility, released}, nil
 }
 
+// Loading lets commits stop waiting for the disk while a new database is
+// filled with generated data (the demo): on SQLite the writer goes from
+// synchronous FULL to NORMAL, with which a commit in WAL mode is synced at
+// the next checkpoint — a power cut may lose the last commits, never the
+// database's consistency. done brings FULL back and checkpoints, so that
+// everything written is on disk when it returns. PostgreSQL is left as it
+// is.
+func (s *Store) Loading(ctx context.Context) (done func(context.Context) error, err error) {
+	if s.engine != SQLite {
+		return func(context.Context) error { return nil }, nil
+	}
+	if _, err := s.write.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+		return nil, s.wrap(err, "loading")
+	}
+	return func(ctx context.Context) error {
+		if _, err := s.write.ExecContext(ctx, `PRAGMA synchronous = FULL`); err != nil {
+			return s.wrap(err, "loading done")
+		}
+		if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return s.wrap(err, "checkpoint")
+		}
+		return nil
+	}, nil
+}
+
 // Analyze refreshes the query planner's statistics, as after a bulk load:
 // ANALYZE on both engines (and on SQLite a checkpoint that empties the
 // write-ahead log the load filled).
