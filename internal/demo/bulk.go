@@ -482,7 +482,7 @@ func planForward(rng *rand.Rand, now time.Time, pi int, prog program.Program, en
 		case x < 81:
 			reason, p.from = cases.Withdrawn, cases.Active
 			p.closed = after(p.active, 3*week, support)
-		case x < 96:
+		case x < 98:
 			reason, p.from, p.stalled = cases.LostContact, cases.Active, true
 			p.closed = after(p.active, 6*week, support+4*week)
 		default:

@@ -484,18 +484,22 @@ func bulkFeedback(rng *rand.Rand, period int, at time.Time, by int64) cases.Feed
 func (bc *bulkCase) followUps(pp *bulkPlan, k int) []cases.FollowUp {
 	rng, now := bc.rng, bc.now
 	var out []cases.FollowUp
-	rearrested := false
+	arrested := 0 // the months of the first follow-up after a re-arrest
+	if bc.prog.Custody.Enabled && rng.IntN(100) < 18 {
+		arrested = pick(rng, cases.FollowUpMonths)
+	}
 	for _, months := range cases.FollowUpMonths {
 		fu := cases.FollowUp{Period: k, Months: months, DueOn: cases.FollowUpDue(pp.closed, months)}
 		done := fu.DueOn.Add(durRange(rng, day, 3*week)).Truncate(time.Minute)
 		if done.Before(now) && rng.IntN(20) >= 3 {
 			fu.DoneAt, fu.RecordedBy = &done, bc.team.coordinator
-			fu.Rearrested = cases.No
-			switch x := rng.IntN(100); {
-			case x < 4:
+			switch {
+			case arrested != 0 && months >= arrested:
+				fu.Rearrested = cases.Yes
+			case rng.IntN(25) == 0:
 				fu.Rearrested = cases.Unknown
-			case bc.prog.Custody.Enabled && (rearrested || x < 4+5*months/6):
-				fu.Rearrested, rearrested = cases.Yes, true
+			default:
+				fu.Rearrested = cases.No
 			}
 			fu.WorkKept = pick(rng, []cases.Answer{cases.Yes, cases.Yes, cases.Yes, cases.Yes, cases.Yes, cases.Yes, cases.Yes, cases.No, cases.No, cases.Unknown})
 			if fu.Rearrested == cases.Yes {
