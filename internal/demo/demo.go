@@ -1,9 +1,10 @@
 // Package demo generates realistic, deterministic demo data: the same size
 // and seed always give the same records (relative to the day they are made;
 // passwords are random). It makes programs, users of every role, volunteer
-// mentors and the case journeys of people through the programs; the medium
-// and large sizes add generated cases in bulk, so that lists can be
-// measured at scale.
+// mentors and the case journeys of people through the programs, then
+// generated cases in bulk: the small size two years of history behind the
+// journeys, so that reports over the past year have something to count;
+// the medium and large sizes cases at scale, so that lists can be measured.
 //
 // Glossary words: every record kind — Program, Mentor, Mentee, Case, Match,
 // Need, Plan step, Request, Contact, Partner, Service, Referral, Outcome,
@@ -17,6 +18,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"homeward/internal/auth"
@@ -82,6 +84,15 @@ var bulkSize = map[Size]struct{ cases, contacts int }{
 	Large:  {100000, 1000000},
 }
 
+// smallHistory is the generated history of the small demo's three
+// programs: six or seven people entering each a month for the past 20
+// months and the program's longest support before them, walked forward
+// to today (see BulkSpec.History).
+var smallHistory = struct {
+	cases, contacts int
+	span            time.Duration
+}{560, 10000, 20 * 30 * day}
+
 // Options say what Fill generates.
 type Options struct {
 	Size Size
@@ -102,8 +113,12 @@ func Fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, size Size, 
 // volunteer mentors, and the journeys of about forty people through the
 // modelled programs, each made through the store's own calls with the
 // store's clock moved back to when it happened (and restored to the real
-// clock at the end). Medium and large add generated cases in bulk, and
-// then refresh the planner's statistics.
+// clock at the end). Then generated cases in bulk: in small, two years of
+// history of the modelled programs behind the journeys (people entering
+// month by month, see BulkSpec.History); in medium and large, cases at
+// scale over every program. Last, the planner's statistics are refreshed.
+// The store syncs to disk only at the end (Store.Loading), and passwords
+// are hashed beside the store's work.
 func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	n, err := st.CountPrograms(ctx, store.ProgramFilter{})
 	if err != nil {
@@ -118,9 +133,24 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 		}
 		return Summary{}, err
 	}
+	done, err := st.Loading(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	sum, err := fill(ctx, st, hasher, o)
+	if err2 := done(ctx); err == nil {
+		err = err2
+	}
+	return sum, err
+}
+
+// fill is FillWith's work on an empty database.
+func fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) (Summary, error) {
 	sum := Summary{States: map[cases.State]int{}}
 	now := st.Now()
-	j := &journey{ctx: ctx, st: st, hasher: hasher, rng: rand.New(rand.NewPCG(o.Seed, 0x6a6f75726e6579)),
+	pws := hashAhead(ctx, hasher)
+	defer pws.stop()
+	j := &journey{ctx: ctx, st: st, passwords: pws, rng: rand.New(rand.NewPCG(o.Seed, 0x6a6f75726e6579)),
 		now: now, clock: now.Add(-70 * week).Truncate(day), staff: map[who]auth.User{}, pool: map[int64][]*poolMentor{}, sum: &sum}
 	st.SetClock(func() time.Time { return j.clock })
 	defer st.SetClock(time.Now)
@@ -199,22 +229,84 @@ func FillWith(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Optio
 	for _, s := range journeySpecs {
 		sum.States[s.state]++
 	}
+	pws.stop() // the generated staff have no password
 	st.SetClock(time.Now)
-	size, ok := bulkSize[o.Size]
-	if !ok {
-		return sum, nil
+	spec := BulkSpec{Programs: programs, Seed: o.Seed, Progress: o.Progress}
+	if size, ok := bulkSize[o.Size]; ok {
+		spec.Cases, spec.Contacts = size.cases-sum.Cases, size.contacts-sum.Contacts
+	} else {
+		// The small demo's programs have a history of their own behind the
+		// journeys: people entering month by month for two years and more,
+		// so that a report over the past year has something to count.
+		spec.Cases, spec.Contacts, spec.History, spec.CodePrefix, spec.Progress = smallHistory.cases, smallHistory.contacts, smallHistory.span, "H", nil
 	}
-	bs, err := Bulk(ctx, st, BulkSpec{Cases: size.cases - sum.Cases, Contacts: size.contacts - sum.Contacts,
-		Programs: programs, Seed: o.Seed, Progress: o.Progress})
-	sum.Mentees += bs.Cases
+	bs, err := Bulk(ctx, st, spec)
+	sum.Mentees += bs.Mentees
 	sum.Cases += bs.Cases
 	sum.Contacts += bs.Contacts
 	sum.Requests += bs.Requests
+	sum.Referrals += bs.Referrals
 	sum.BulkStaff += bs.Staff
 	for k, v := range bs.States {
 		sum.States[k] += v
 	}
 	return sum, err
+}
+
+// hashed is a new password and its hash.
+type hashed struct {
+	password, phc string
+	err           error
+}
+
+// passwords hands out new passwords hashed ahead, one at a time, by a
+// goroutine beside the store's work: argon2id is slow on purpose, and the
+// demo needs a few dozen.
+type passwords struct {
+	next chan hashed
+	stop func() // stops hashing (waits for a hash under way); stop again does nothing
+}
+
+func hashAhead(ctx context.Context, hasher *auth.Hasher) *passwords {
+	ctx, cancel := context.WithCancel(ctx)
+	next := make(chan hashed, 2)
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		defer close(next)
+		for {
+			pw := password()
+			phc, err := hasher.Hash(ctx, pw)
+			select {
+			case next <- hashed{pw, phc, err}:
+				if err != nil {
+					return
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return &passwords{next: next, stop: func() {
+		once.Do(func() {
+			cancel()
+			<-finished
+		})
+	}}
+}
+
+// take is the next password with its hash.
+func (p *passwords) take(ctx context.Context) (string, string, error) {
+	select {
+	case h, ok := <-p.next:
+		if !ok {
+			return "", "", errors.New("demo passwords: hashing stopped")
+		}
+		return h.password, h.phc, h.err
+	case <-ctx.Done():
+		return "", "", ctx.Err()
+	}
 }
 
 // password makes a random password of 20 characters in groups, easy to type.

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/mentors"
 	"homeward/internal/partners"
 	"homeward/internal/program"
 	"homeward/internal/store"
@@ -40,6 +43,12 @@ func TestDemoIsDeterministicAndValid(t *testing.T) {
 		t.Errorf("different seeds gave the same data")
 	}
 }
+
+// journeyCase tells a case of the hand-made journeys from the generated
+// history behind them (whose codes start with H).
+func journeyCase(c cases.Case) bool { return !strings.HasPrefix(c.Code, "H") }
+
+func notJourney(c cases.Case) bool { return !journeyCase(c) }
 
 // engines and openStore are the shared test support's.
 var (
@@ -82,7 +91,8 @@ func TestFillSmallTwice(t *testing.T) {
 		if d := time.Since(st.Now()); d < -time.Minute || d > time.Minute {
 			t.Errorf("the store's clock was left at %v", st.Now())
 		}
-		if sum.Programs != 3 || sum.Cases != len(journeySpecs) || sum.Mentees != sum.Cases || sum.Contacts < 300 || sum.Requests < 100 {
+		if sum.Programs != 3 || sum.Cases != len(journeySpecs)+smallHistory.cases || sum.Mentees > sum.Cases || sum.Mentees < sum.Cases-20 ||
+			sum.Contacts < 300 || sum.Requests < 100 || sum.BulkStaff == 0 {
 			t.Errorf("summary %+v", sum)
 		}
 		programs, _, err := st.ListPrograms(ctx, store.ProgramFilter{}, store.Page{})
@@ -104,7 +114,7 @@ func TestFillSmallTwice(t *testing.T) {
 		for _, c := range list {
 			states[c.State]++
 			reasons[c.ClosureReason] = true
-			if c.Period > 1 {
+			if c.Period > 1 && journeyCase(c) {
 				reopened++
 			}
 		}
@@ -121,8 +131,9 @@ func TestFillSmallTwice(t *testing.T) {
 		if reopened != 1 || len(list) != sum.Cases {
 			t.Errorf("%d cases, %d reopened", len(list), reopened)
 		}
-		// The custody program has its five prisons; its cases point at them,
-		// and some are released, on a day within the case's life.
+		// The custody program has its five prisons; its journeys point at
+		// them, and some are released, on a day within the case's life (the
+		// history behind them is counted by SQL below).
 		inCustody, releasedCases := 0, 0
 		for _, p := range programs {
 			if !p.Custody.Enabled {
@@ -133,7 +144,7 @@ func TestFillSmallTwice(t *testing.T) {
 				t.Fatalf("facilities of %q: %d %v", p.Name, len(fs), err)
 			}
 			for _, c := range list {
-				if c.ProgramID != p.ID {
+				if c.ProgramID != p.ID || !journeyCase(c) {
 					continue
 				}
 				cu, err := st.CaseCustody(ctx, c.ID)
@@ -157,13 +168,17 @@ func TestFillSmallTwice(t *testing.T) {
 		if inCustody == 0 || releasedCases == 0 {
 			t.Errorf("%d cases in custody, %d released: want some of each", inCustody, releasedCases)
 		}
-		// Outcomes are dated across the past year, some recorded days after
-		// their day, some after release in the custody program, and the
-		// release program counts courses begun, a kind of its own.
+		// The journeys' outcomes are dated across the past year, some
+		// recorded days after their day, some after release in the custody
+		// program, and the release program counts courses begun, a kind of
+		// its own.
 		var dated, backdated, released, courses, elsewhere int
 		days := map[time.Time]bool{}
 		months := map[string]bool{} // of the past year
 		for _, c := range list {
+			if !journeyCase(c) {
+				continue
+			}
 			outs, err := st.Outcomes(ctx, c.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -222,17 +237,17 @@ func TestFillSmallTwice(t *testing.T) {
 			t.Errorf("%d programs with own outcome kinds, want 1", owners)
 		}
 
-		// Some cases stall: an overdue contact, no requests for weeks.
-		overdue := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalOverdue})
-		quiet := allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalQuiet})
+		// Some of the journeys stall: an overdue contact, no requests for weeks.
+		overdue := slices.DeleteFunc(allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalOverdue}), notJourney)
+		quiet := slices.DeleteFunc(allCases(t, st, ids, store.CaseFilter{Signal: cases.SignalQuiet}), notJourney)
 		if len(overdue) < 3 || len(overdue) > 8 || len(quiet) < 2 {
 			t.Errorf("%d overdue and %d quiet cases, want a few of each", len(overdue), len(quiet))
 		}
 
-		// Long supports: contacts thin out, requests fall.
+		// The journeys' long supports: contacts thin out, requests fall.
 		longCases, thinning, falling := 0, 0, 0
 		for _, c := range list {
-			if c.State != cases.Active && c.State != cases.Closing || c.ActiveSince == nil || time.Since(*c.ActiveSince) < 12*7*24*time.Hour {
+			if !journeyCase(c) || c.State != cases.Active && c.State != cases.Closing || c.ActiveSince == nil || time.Since(*c.ActiveSince) < 12*7*24*time.Hour {
 				continue
 			}
 			longCases++
@@ -356,6 +371,8 @@ func TestFillSmallTwice(t *testing.T) {
 		if _, err := st.VerifyAudit(ctx, nil); err != nil {
 			t.Errorf("audit log after the demo: %v", err)
 		}
+		// Behind the journeys, a history a report over the past year can count.
+		t.Run("history", func(t *testing.T) { checkSmallHistory(t, st, programs) })
 
 		// A second run adds nothing and says why.
 		if _, err := Fill(ctx, st, testsupport.Hasher(), Small, 1); !errors.Is(err, ErrNotEmpty) {
@@ -364,8 +381,8 @@ func TestFillSmallTwice(t *testing.T) {
 		if again := allCases(t, st, ids, store.CaseFilter{}); len(again) != len(list) {
 			t.Errorf("the second run changed the cases: %d, then %d", len(list), len(again))
 		}
-		if n, err := st.CountUsers(ctx); err != nil || n != len(sum.Users) {
-			t.Errorf("%d users after the second run, want %d (%v)", n, len(sum.Users), err)
+		if n, err := st.CountUsers(ctx); err != nil || n != len(sum.Users)+sum.BulkStaff {
+			t.Errorf("%d users after the second run, want %d (%v)", n, len(sum.Users)+sum.BulkStaff, err)
 		}
 	})
 }
@@ -382,14 +399,18 @@ func TestFillIsDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		list := allCases(t, st, []int64{1, 2, 3}, store.CaseFilter{Sort: store.SortCode})
-		for _, c := range list {
-			m, err := st.GetMentee(ctx, c.MenteeID)
-			if err != nil {
-				t.Fatal(err)
+		for k, c := range list {
+			name := ""
+			if journeyCase(c) || k%10 == 0 { // every name read is audited: the journeys' and a sample of the rest
+				m, err := st.GetMentee(ctx, c.MenteeID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				name = m.FullName
 			}
-			got[i] += fmt.Sprintf("%s %s %s %s %d %s|", c.Code, m.FullName, c.State, c.ClosureReason, c.Period, c.MentorName)
+			got[i] += fmt.Sprintf("%s %s %s %s %d %s|", c.Code, name, c.State, c.ClosureReason, c.Period, c.MentorName)
 		}
-		got[i] += fmt.Sprint(sum.Contacts, sum.Requests)
+		got[i] += fmt.Sprint(sum.Contacts, sum.Requests, sum.Referrals, sum.Mentees, sum.BulkStaff)
 	}
 	if got[0] != got[1] {
 		t.Errorf("two runs with one seed differ:\n%s\n%s", got[0], got[1])
@@ -417,7 +438,8 @@ func TestBulk(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Cases != 600 || sum.Contacts != 6000 || sum.Requests == 0 || sum.Staff < 4*3 {
+		if sum.Cases != 600 || sum.Contacts != 6000 || sum.Requests == 0 || sum.Staff < 4*3 || sum.Referrals < 100 ||
+			sum.Mentors <= sum.Staff-8 || sum.Mentees > sum.Cases || sum.Mentees < sum.Cases-20 {
 			t.Errorf("bulk summary %+v", sum)
 		}
 		list := allCases(t, st, ids, store.CaseFilter{})
@@ -462,6 +484,63 @@ func TestBulk(t *testing.T) {
 				if ch.Load > p.MentorCapacity {
 					t.Errorf("mentor %s has %d open cases, capacity %d", ch.User.Email, ch.Load, p.MentorCapacity)
 				}
+			}
+		}
+		// Histories: some cases reopened into a second period; in custody
+		// programs every case at a facility of its program, some released;
+		// the directory made for the referrals, which end every way;
+		// mentors who retired and applicants who never got that far.
+		reopened, released := 0, 0
+		for _, c := range list {
+			if c.Period > 1 {
+				reopened++
+			}
+			if !byID[c.ProgramID].Custody.Enabled {
+				continue
+			}
+			cu, err := st.CaseCustody(ctx, c.ID)
+			if err != nil || cu.FacilityID == 0 {
+				t.Fatalf("custody of %s: %+v %v", c.Code, cu, err)
+			}
+			if cu.ReleasedOn != nil {
+				released++
+			}
+		}
+		if reopened < 5 || released < 20 {
+			t.Errorf("%d cases reopened, %d people released", reopened, released)
+		}
+		seen := map[partners.Status]int{}
+		cursor := ""
+		for {
+			page, next, err := st.Referrals(ctx, store.ReferralFilter{}, store.Page{Limit: store.MaxLimit, Cursor: cursor})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page {
+				seen[r.Status]++
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		for _, s := range partners.Statuses {
+			if seen[s] == 0 {
+				t.Errorf("bulk referrals by status %v: none %s", seen, s)
+			}
+		}
+		pipeline := map[mentors.Pipeline]int{}
+		for _, p := range programs {
+			o, err := st.MentorOverview(ctx, store.MentorFilter{ProgramID: p.ID}, store.Page{Limit: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, n := range o.Counts {
+				pipeline[k] += n
+			}
+		}
+		for _, want := range []mentors.Pipeline{mentors.PipelineActive, mentors.PipelineRetired, mentors.PipelineRejected, mentors.PipelineApplied, mentors.PipelineTraining} {
+			if pipeline[want] == 0 {
+				t.Errorf("bulk mentors by pipeline %v: none %s", pipeline, want)
 			}
 		}
 		// A case page of a bulk case opens.

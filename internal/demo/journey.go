@@ -112,13 +112,13 @@ var journeySpecs = []caseSpec{
 
 // journey runs the demo's cases through the store.
 type journey struct {
-	ctx      context.Context
-	st       *store.Store
-	hasher   *auth.Hasher
-	rng      *rand.Rand
-	now      time.Time // today: every history ends here
-	clock    time.Time // the store's clock while the steps run
-	programs []program.Program
+	ctx       context.Context
+	st        *store.Store
+	passwords *passwords
+	rng       *rand.Rand
+	now       time.Time // today: every history ends here
+	clock     time.Time // the store's clock while the steps run
+	programs  []program.Program
 	// facilities are the facilities of the programs with a custody phase.
 	facilities map[int64][]program.Facility
 	staff      map[who]auth.User // the demo coordinator, mentor, psychologist and mentee
@@ -162,7 +162,8 @@ type caseRun struct {
 	requests map[int]cases.Request
 	nStep    int
 	nReq     int
-	housed   bool // the housing outcome was recorded during the support
+	housed   bool      // the housing outcome was recorded during the support
+	released time.Time // the day of release from custody (zero: none)
 	hist     map[cases.HistoryPart]string
 	steps    []step
 }
@@ -449,6 +450,7 @@ func (r *caseRun) intakeSteps(tl timeline) {
 			if released.Before(created.Truncate(day)) {
 				released = release
 			}
+			r.released = cases.Day(released)
 			r.at(release.Add(20*time.Hour), "released", func() error {
 				return j.st.SaveCustody(r.ctx(byCoordinator), r.caseID, cases.Custody{
 					FacilityID: facility.ID, FacilityDetail: detail, ExpectedRelease: &release,
@@ -666,12 +668,13 @@ func (r *caseRun) supportSteps(tl timeline) {
 	}
 	// A result on the way: a place to live found after two months, recorded
 	// when the coordinator hears of it some days later (backdated to its
-	// day; after release when the case is by then).
+	// day; after release when the person was out on that day).
 	if housed := tl.active.Add(8 * week); housed.Before(end) && end.Sub(tl.active) >= 10*week {
 		r.housed = true
+		out := !r.released.IsZero() && !cases.Day(housed).Before(r.released)
 		r.at(housed.Add(time.Duration(2+r.rng.IntN(5))*day), "outcome", func() error {
 			_, err := j.st.AddOutcome(r.ctx(byCoordinator), cases.Outcome{CaseID: r.caseID, Kind: cases.HousingSecured,
-				Note: "Own rental contract", OccurredOn: housed, RecordedBy: r.user(byCoordinator).ID})
+				Note: "Own rental contract", OccurredOn: housed, AfterRelease: &out, RecordedBy: r.user(byCoordinator).ID})
 			return err
 		})
 	}
@@ -975,8 +978,7 @@ func (j *journey) user(u auth.User) (auth.User, string, error) {
 	if err != nil {
 		return u, "", fmt.Errorf("demo user %s: %w", u.Email, err)
 	}
-	pw := password()
-	phc, err := j.hasher.Hash(j.ctx, pw)
+	pw, phc, err := j.passwords.take(j.ctx)
 	if err != nil {
 		return u, "", err
 	}

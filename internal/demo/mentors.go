@@ -270,8 +270,7 @@ func (j *journey) addApplicants(st *store.Store) error {
 			return err
 		}
 		// The accepted ones chose a password (and sign in with it).
-		pw := password()
-		phc, err := j.hasher.Hash(j.ctx, pw)
+		pw, phc, err := j.passwords.take(j.ctx)
 		if err != nil {
 			return err
 		}
