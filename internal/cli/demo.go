@@ -14,7 +14,7 @@ import (
 
 func runDemo(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
 	fs := flagSet("demo", "Fill an empty database with generated demo data (deterministic for a size and seed).\n"+
-		"small: three programs with mentors and about forty people's case journeys; medium adds 5,000 generated\n"+
+		"small: three programs with mentors, about forty people's case journeys and two years of generated history; medium adds 5,000 generated\n"+
 		"cases; large adds cases up to 100,000 with 1,000,000 contacts (a few minutes), to measure the lists.", stderr)
 	var db dbFlags
 	db.register(fs)

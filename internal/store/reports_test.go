@@ -179,6 +179,7 @@ func (c *cohort) build(t *testing.T) {
 		b.FollowUps = []cases.FollowUp{{Period: 1, Months: 6, DueOn: dayOf(2025, 11, 20), DoneAt: ptr(on(2025, 11, 20)),
 			WorkKept: cases.Yes, Housing: cases.Yes, Rearrested: cases.No}}
 		b.Feedback = &cases.Feedback{Period: 1, Support: 5, Mentor: 5, Plan: 4, Recommend: 5, RecordedAt: on(2025, 5, 15)}
+		b.Custody = &cases.Custody{FacilityID: c.facility["Pankrác"], Phase: cases.AfterRelease, ReleasedOn: ptr(dayOf(2025, 3, 1))}
 	})
 	// C2 withdraws in February, is reopened in March (entering twice in
 	// the first half) and completes in October.
@@ -215,6 +216,7 @@ func (c *cohort) build(t *testing.T) {
 		b.Matches = []cases.Match{match(c.u1, 1, on(2025, 5, 10), ptr(on(2025, 8, 15)))}
 		b.Contacts = []cases.Contact{contact(on(2025, 5, 20), cases.Letter, 0), contact(on(2025, 6, 5), cases.PrisonVisit, 60)}
 		b.Outcomes = []cases.Outcome{outcome(cases.FamilyLawHelp, 1, dayOf(2025, 6, 1), on(2025, 6, 1), false)}
+		b.Custody = &cases.Custody{FacilityID: c.facility["Bory"], Phase: cases.InCustody}
 	})
 	// C5 waits for a mentor since June, released from Pankrác on 25 June.
 	c.add(t, "C5", c.a, []step{
@@ -224,6 +226,7 @@ func (c *cohort) build(t *testing.T) {
 			b.Requests = append(b.Requests, cases.Request{Domain: "housing", Urgency: cases.Soon, Text: "Help", Status: cases.RequestOpen,
 				CreatedAt: d, UpdatedAt: d})
 		}
+		b.Custody = &cases.Custody{FacilityID: c.facility["Pankrác"], Phase: cases.AfterRelease, ReleasedOn: ptr(dayOf(2025, 6, 25))}
 	})
 	// C6 is in the other program: it has a bit of everything, counted nowhere here.
 	c.add(t, "C6", c.b, []step{
@@ -235,19 +238,8 @@ func (c *cohort) build(t *testing.T) {
 		b.Outcomes = []cases.Outcome{outcome(cases.JobFound, 1, dayOf(2025, 3, 1), on(2025, 3, 1), false)}
 	})
 
-	// Custody: C1 and C5 at Pankrác, released on 1 March and 25 June; C4
-	// at Bory, still in custody.
-	custody := func(code, facility, phase string, released *time.Time) {
-		var rel any
-		if released != nil {
-			rel = c.arg(*released)
-		}
-		c.exec(t, `UPDATE cases SET facility_id = $1, custody_phase = $2, released_on = $3 WHERE id = $4`,
-			c.facility[facility], phase, rel, c.caseIDs[code])
-	}
-	custody("C1", "Pankrác", "after_release", ptr(dayOf(2025, 3, 1)))
-	custody("C4", "Bory", "in_custody", nil)
-	custody("C5", "Pankrác", "after_release", ptr(dayOf(2025, 6, 25)))
+	// Custody (above): C1 and C5 at Pankrác, released on 1 March and 25
+	// June; C4 at Bory, still in custody.
 
 	// Referrals: from C1 for work, helped in April; from C4 for housing,
 	// sent in June and helped only in July.
