@@ -70,36 +70,7 @@ func jointExposed(out []Suppressed, links []Link) (figureRef, bool) {
 	var a [][]float64
 	var b []float64
 	for t, s := range out {
-		n := s.net
-		rowOf := make([]int, n.nodes)
-		for v := range rowOf {
-			rowOf[v] = -1
-		}
-		line := func(v int) int {
-			if rowOf[v] < 0 {
-				rowOf[v] = len(a)
-				a = append(a, make([]float64, len(lo)))
-				b = append(b, 0)
-			}
-			return rowOf[v]
-		}
-		for k, kind := range s.kind {
-			if kind != Shown && n.tail[k] >= 0 {
-				c := col[find(figureRef{t, k})]
-				a[line(n.head[k])][c]++
-				a[line(n.tail[k])][c]--
-			}
-		}
-		for k, kind := range s.kind {
-			if kind == Shown && n.tail[k] >= 0 {
-				if r := rowOf[n.head[k]]; r >= 0 {
-					b[r] -= float64(n.value[k])
-				}
-				if r := rowOf[n.tail[k]]; r >= 0 {
-					b[r] += float64(n.value[k])
-				}
-			}
-		}
+		a, b = s.equations(a, b, len(lo), func(k int) int { return col[find(figureRef{t, k})] })
 	}
 	p, err := newLP(a, b, lo, hi)
 	if err != nil {
@@ -115,4 +86,41 @@ func jointExposed(out []Suppressed, links []Link) (figureRef, bool) {
 		return of[j], true
 	}
 	return figureRef{}, false
+}
+
+// equations appends to a and b the reader's equations of the table: one
+// for each line with a hidden figure, over vars unknowns, the hidden figure
+// k being unknown col(k) and the shown counts moved to the right-hand side.
+func (s Suppressed) equations(a [][]float64, b []float64, vars int, col func(k int) int) ([][]float64, []float64) {
+	n := s.net
+	rowOf := make([]int, n.nodes)
+	for v := range rowOf {
+		rowOf[v] = -1
+	}
+	line := func(v int) int {
+		if rowOf[v] < 0 {
+			rowOf[v] = len(a)
+			a = append(a, make([]float64, vars))
+			b = append(b, 0)
+		}
+		return rowOf[v]
+	}
+	for k, kind := range s.kind {
+		if kind != Shown && n.tail[k] >= 0 {
+			c := col(k)
+			a[line(n.head[k])][c]++
+			a[line(n.tail[k])][c]--
+		}
+	}
+	for k, kind := range s.kind {
+		if kind == Shown && n.tail[k] >= 0 {
+			if r := rowOf[n.head[k]]; r >= 0 {
+				b[r] -= float64(n.value[k])
+			}
+			if r := rowOf[n.tail[k]]; r >= 0 {
+				b[r] += float64(n.value[k])
+			}
+		}
+	}
+	return a, b
 }

@@ -94,7 +94,6 @@ func (s Suppressed) exposed(safe []bool) []int {
 // figure, the shown counts moved to the right-hand side. col maps a figure
 // to its variable (-1 for a shown one).
 func (s Suppressed) attacker() (*lp, []int) {
-	n := s.net
 	col := make([]int, len(s.kind))
 	var lo, hi []float64
 	for k, kind := range s.kind {
@@ -105,36 +104,7 @@ func (s Suppressed) attacker() (*lp, []int) {
 			lo, hi = append(lo, l), append(hi, h)
 		}
 	}
-	rowOf := make([]int, n.nodes)
-	for v := range rowOf {
-		rowOf[v] = -1
-	}
-	var a [][]float64
-	var b []float64
-	line := func(v int) int {
-		if rowOf[v] < 0 {
-			rowOf[v] = len(a)
-			a = append(a, make([]float64, len(lo)))
-			b = append(b, 0)
-		}
-		return rowOf[v]
-	}
-	for k, c := range col {
-		if c >= 0 && n.tail[k] >= 0 {
-			a[line(n.head[k])][c] += 1
-			a[line(n.tail[k])][c] -= 1
-		}
-	}
-	for k, c := range col {
-		if c < 0 && n.tail[k] >= 0 {
-			if r := rowOf[n.head[k]]; r >= 0 {
-				b[r] -= float64(n.value[k])
-			}
-			if r := rowOf[n.tail[k]]; r >= 0 {
-				b[r] += float64(n.value[k])
-			}
-		}
-	}
+	a, b := s.equations(nil, nil, len(lo), func(k int) int { return col[k] })
 	p, err := newLP(a, b, lo, hi)
 	if err != nil {
 		// The true counts satisfy every equation and bound, so this is

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -1073,29 +1072,12 @@ func (s *Store) serviceRoute(ctx context.Context, tx *sql.Tx, serviceID int64) (
 func profileShared(m cases.Mentee, share []partners.Field) (map[partners.Field]string, error) {
 	out := map[partners.Field]string{}
 	for _, f := range share {
-		switch f {
-		case partners.FullName:
-			out[f] = m.FullName
-		case partners.BirthYear:
-			if m.BirthYear != 0 {
-				out[f] = strconv.Itoa(m.BirthYear)
-			}
-		case partners.Gender:
-			out[f] = string(m.Gender)
-		case partners.Languages:
-			out[f] = strings.Join(m.Languages, ", ")
-		case partners.Location:
-			out[f] = strings.TrimLeft(strings.Join([]string{m.City, m.Country}, ", "), ", ")
-		case partners.ContactChannels:
-			out[f] = m.ContactChannels
-		case partners.ContactTimes:
-			out[f] = m.ContactTimes
-		case partners.Occupation:
-			out[f] = m.Occupation
-		case partners.Family:
-			out[f] = m.Family
-		default:
+		v, ok := profileShare(m, f)
+		if !ok {
 			return nil, fmt.Errorf("%s: only profile fields are shared by bulk referrals", f)
+		}
+		if v != "" || f != partners.BirthYear {
+			out[f] = v
 		}
 	}
 	return out, nil

@@ -341,31 +341,14 @@ func (s *Store) referralSnapshot(ctx context.Context, tx *sql.Tx, key []byte, me
 	out := map[partners.Field]string{}
 	var parts []cases.HistoryPart
 	for _, f := range share {
-		switch f {
-		case partners.FullName:
-			out[f] = m.FullName
-		case partners.BirthYear:
-			if m.BirthYear != 0 {
-				out[f] = strconv.Itoa(m.BirthYear)
+		if v, ok := profileShare(m, f); ok {
+			if v != "" || f != partners.BirthYear { // a year not given is not shared
+				out[f] = v
 			}
-		case partners.Gender:
-			out[f] = string(m.Gender)
-		case partners.Languages:
-			out[f] = strings.Join(m.Languages, ", ")
-		case partners.Location:
-			out[f] = strings.TrimLeft(strings.Join([]string{m.City, m.Country}, ", "), ", ")
-		case partners.ContactChannels:
-			out[f] = m.ContactChannels
-		case partners.ContactTimes:
-			out[f] = m.ContactTimes
-		case partners.Occupation:
-			out[f] = m.Occupation
-		case partners.Family:
-			out[f] = m.Family
-		default:
-			if p, ok := f.IsHistory(); ok {
-				parts = append(parts, p)
-			}
+			continue
+		}
+		if p, ok := f.IsHistory(); ok {
+			parts = append(parts, p)
 		}
 	}
 	if len(parts) > 0 {
@@ -773,4 +756,33 @@ func (s *Store) int64s(ctx context.Context, tx *sql.Tx, query string, args ...an
 		out = append(out, id)
 	}
 	return out, s.wrap(rows.Err(), "list ids")
+}
+
+// profileShare is the value of a shared profile field of the mentee as a
+// referral shares it, and whether f is a profile field ("" shares nothing).
+func profileShare(m cases.Mentee, f partners.Field) (string, bool) {
+	switch f {
+	case partners.FullName:
+		return m.FullName, true
+	case partners.BirthYear:
+		if m.BirthYear != 0 {
+			return strconv.Itoa(m.BirthYear), true
+		}
+		return "", true
+	case partners.Gender:
+		return string(m.Gender), true
+	case partners.Languages:
+		return strings.Join(m.Languages, ", "), true
+	case partners.Location:
+		return strings.TrimLeft(strings.Join([]string{m.City, m.Country}, ", "), ", "), true
+	case partners.ContactChannels:
+		return m.ContactChannels, true
+	case partners.ContactTimes:
+		return m.ContactTimes, true
+	case partners.Occupation:
+		return m.Occupation, true
+	case partners.Family:
+		return m.Family, true
+	}
+	return "", false
 }

@@ -59,16 +59,7 @@ func weeklyChart(counts []int, trend float64, tx chartText) template.HTML {
 	b.WriteString(`<title id="chart-title">` + chartEsc(tx.Title) + `</title>`)
 	b.WriteString(`<desc id="chart-desc">` + chartEsc(tx.Desc) + `</desc>`)
 
-	// The value axis: grid lines and their numbers.
-	b.WriteString(`<g class="chart-grid" aria-hidden="true">`)
-	for v := 0.0; v <= yMax+step/2; v += step {
-		yy := y(v)
-		b.WriteString(`<line x1="` + chartNum(chartLeft) + `" x2="` + chartNum(chartLeft+chartPlotW) + `" y1="` + chartNum(yy) + `" y2="` + chartNum(yy) +
-			`" stroke="#d5dcda" stroke-width="1"/>`)
-		b.WriteString(`<text x="` + chartNum(chartLeft-6) + `" y="` + chartNum(yy+4) + `" text-anchor="end" font-size="13" fill="#5a6563">` +
-			strconv.FormatFloat(v, 'f', -1, 64) + `</text>`)
-	}
-	b.WriteString(`</g>`)
+	chartGrid(&b, step, yMax, y) // the value axis: grid lines and their numbers
 
 	// The bars, one a week, each named for screen readers.
 	b.WriteString(`<g class="chart-bars">`)
