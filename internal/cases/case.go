@@ -156,11 +156,14 @@ type Case struct {
 	ContactDueAt *time.Time `json:"contact_due_at,omitempty"`
 	// QuietAt is when the quiet period ends without a new request (and
 	// "ask about completion" shows); nil unless active.
-	QuietAt   *time.Time `json:"quiet_at,omitempty"`
-	Custody   *Custody   `json:"custody,omitempty"` // nil unless the program has a custody phase, or not yet read
-	Version   int        `json:"version"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	QuietAt *time.Time `json:"quiet_at,omitempty"`
+	// UrgentRequests counts the case's requests raised "right away" and
+	// not resolved or declined yet.
+	UrgentRequests int       `json:"urgent_requests"`
+	Custody        *Custody  `json:"custody,omitempty"` // nil unless the program has a custody phase, or not yet read
+	Version        int       `json:"version"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 // Transition is one move of a case from a state to another: who, when, why.

@@ -17,10 +17,13 @@ const (
 	// SignalQuiet: no new request for the program's quiet period — ask
 	// about completion.
 	SignalQuiet Signal = "quiet"
+	// SignalUrgent: the mentee raised a request "right away" that is not
+	// resolved or declined yet.
+	SignalUrgent Signal = "urgent"
 )
 
 // Signals lists them.
-var Signals = []Signal{SignalOverdue, SignalQuiet}
+var Signals = []Signal{SignalUrgent, SignalOverdue, SignalQuiet}
 
 // Valid tells whether s is a signal.
 func (s Signal) Valid() bool { return slices.Contains(Signals, s) }

@@ -653,7 +653,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 		caseRows := newRowSet("cases", "id", "mentee_id", "program_id", "case_code", "state", "closure_reason", "period",
 			"mentor_id", "psychologist_id", "opened_at", "state_since", "active_since", "last_contact_at",
 			"last_request_at", "contact_due_at", "quiet_at", "custody_phase", "expected_release", "facility_sealed",
-			"release_plan_sealed", "facility_id", "released_on", "version", "created_at", "updated_at")
+			"release_plan_sealed", "facility_id", "released_on", "version", "created_at", "updated_at", "urgent_requests")
 		trans := newRowSet("case_transitions", "id", "case_id", "period", "from_state", "to_state", "closure_reason",
 			"reason", "actor_id", "at")
 		matches := newRowSet("matches", "id", "case_id", "mentor_id", "period", "started_at", "assigned_by", "ended_at", "end_reason")
@@ -813,7 +813,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			caseRows.add(append([]any{c.ID, m.ID, c.ProgramID, c.Code, string(c.State), string(c.ClosureReason), c.Period,
 				nullID(c.MentorID), nullID(c.PsychologistID), s.ts(c.OpenedAt), s.ts(c.StateSince), s.nullTS(c.ActiveSince),
 				s.nullTS(c.LastContactAt), s.nullTS(c.LastRequestAt), s.ts(dueOrNone(c.ContactDueAt)), s.ts(dueOrNone(c.QuietAt))},
-				append(custody, 1, s.ts(c.CreatedAt), s.ts(c.UpdatedAt))...)...)
+				append(custody, 1, s.ts(c.CreatedAt), s.ts(c.UpdatedAt), urgentOf(b.Requests))...)...)
 			for j := range b.Transitions {
 				x := &b.Transitions[j]
 				x.ID, x.CaseID = pools["case_transitions"].next(), c.ID
@@ -1175,4 +1175,15 @@ func (s *Store) Analyze(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// urgentOf counts the open urgent requests, as countUrgent keeps them.
+func urgentOf(rs []cases.Request) int {
+	n := 0
+	for _, r := range rs {
+		if r.Urgency == cases.Urgent && (r.Status == cases.RequestOpen || r.Status == cases.RequestInProgress) {
+			n++
+		}
+	}
+	return n
 }

@@ -46,7 +46,7 @@ const caseColumns = `c.id, c.mentee_id, c.program_id, c.case_code, c.state, c.cl
 	COALESCE(c.mentor_id, 0), COALESCE(mu.name, ''), COALESCE(mu.email, ''),
 	COALESCE(c.psychologist_id, 0), COALESCE(pu.name, ''), COALESCE(pu.email, ''),
 	c.opened_at, c.state_since, c.active_since, c.last_contact_at, c.last_request_at,
-	c.contact_due_at, c.quiet_at, c.version, c.created_at, c.updated_at`
+	c.contact_due_at, c.quiet_at, c.version, c.created_at, c.updated_at, c.urgent_requests`
 
 const caseFrom = `cases c LEFT JOIN users mu ON mu.id = c.mentor_id LEFT JOIN users pu ON pu.id = c.psychologist_id`
 
@@ -60,7 +60,7 @@ func scanCase(r scanner) (cases.Case, error) {
 	var due, quiet time.Time
 	err := r.Scan(&c.ID, &c.MenteeID, &c.ProgramID, &c.Code, &state, &reason, &c.Period,
 		&c.MentorID, &c.MentorName, &mentorEmail, &c.PsychologistID, &c.PsychologistName, &psychEmail,
-		&c.OpenedAt, &c.StateSince, &active, &lastContact, &lastRequest, &due, &quiet, &c.Version, &c.CreatedAt, &c.UpdatedAt)
+		&c.OpenedAt, &c.StateSince, &active, &lastContact, &lastRequest, &due, &quiet, &c.Version, &c.CreatedAt, &c.UpdatedAt, &c.UrgentRequests)
 	if err != nil {
 		return c, err
 	}
@@ -140,6 +140,8 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 		add("c.contact_due_at < $?", s.ts(now))
 	case cases.SignalQuiet:
 		add("c.state = 'active' AND c.quiet_at <= $?", s.ts(now))
+	case cases.SignalUrgent:
+		where = append(where, "c.urgent_requests > 0 AND c.state <> 'closed'")
 	}
 	if f.Need != "" {
 		add(`EXISTS (SELECT 1 FROM needs n WHERE n.current AND n.domain = $? AND n.case_id = c.id

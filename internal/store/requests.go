@@ -114,6 +114,9 @@ func (s *Store) AddRequest(ctx context.Context, r cases.Request) (cases.Request,
 		if err := s.refreshSignals(ctx, tx, ct.Case); err != nil {
 			return err
 		}
+		if err := s.countUrgent(ctx, tx, r.CaseID); err != nil {
+			return err
+		}
 		if err := s.touchCase(ctx, tx, r.CaseID); err != nil {
 			return err
 		}
@@ -181,6 +184,9 @@ func (s *Store) UpdateRequest(ctx context.Context, r cases.Request) (cases.Reque
 			return err
 		}
 		if err := s.sealRequest(ctx, tx, key, cases.Request{ID: r.ID, Resolution: r.Resolution}, false); err != nil {
+			return err
+		}
+		if err := s.countUrgent(ctx, tx, cur.CaseID); err != nil {
 			return err
 		}
 		if err := s.touchCase(ctx, tx, cur.CaseID); err != nil {
@@ -296,4 +302,20 @@ func (s *Store) RequestTimes(ctx context.Context, caseID int64) ([]time.Time, er
 		out = append(out, t.UTC())
 	}
 	return out, s.wrap(rows.Err(), "list request times")
+}
+
+// urgentOpen is the condition of a request (alias r) that makes its case
+// urgent: raised "right away", not resolved or declined yet.
+const urgentOpen = `r.urgency = 'urgent' AND r.status IN ('open', 'in_progress')`
+
+// countUrgent keeps cases.urgent_requests, the case's open urgent
+// requests, which the case list filters and the home pages count by.
+func (s *Store) countUrgent(ctx context.Context, tx *sql.Tx, caseIDs ...int64) error {
+	for _, id := range caseIDs {
+		if _, err := tx.ExecContext(ctx, `UPDATE cases SET urgent_requests = (SELECT COUNT(*) FROM requests r
+			WHERE r.case_id = $1 AND `+urgentOpen+`) WHERE id = $1`, id); err != nil {
+			return s.wrap(err, "count urgent requests")
+		}
+	}
+	return nil
 }

@@ -101,3 +101,56 @@ func TestRequestsMoveTheQuietPeriod(t *testing.T) {
 		}
 	})
 }
+
+// A case counts its open urgent requests as they are raised, taken up,
+// resolved and declined; the urgent filter lists it while any is open.
+func TestUrgentRequestsAreCountedOnTheCase(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		f := newWorkFixture(t, opts)
+		s, ctx := f.s, f.ctx
+		c := f.active(t, "U-1")
+		urgent := func() (int, bool) {
+			t.Helper()
+			items, _, err := s.ListCases(ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{f.prog.ID}}, Signal: cases.SignalUrgent}, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f.get(t, c.ID).UrgentRequests, len(items) == 1
+		}
+		add := func(u cases.Urgency) cases.Request {
+			t.Helper()
+			r, err := s.AddRequest(ctx, cases.Request{CaseID: c.ID, Domain: "safety", Urgency: u, Text: "Help", RecordedBy: f.mentor.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		move := func(r *cases.Request, st cases.RequestStatus) {
+			t.Helper()
+			r.Status = st
+			saved, err := s.UpdateRequest(ctx, *r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			*r = saved
+		}
+		add(cases.Soon)
+		if n, listed := urgent(); n != 0 || listed {
+			t.Errorf("a request soon: %d urgent, listed %v", n, listed)
+		}
+		a, b := add(cases.Urgent), add(cases.Urgent)
+		if n, listed := urgent(); n != 2 || !listed {
+			t.Errorf("two urgent requests: %d, listed %v", n, listed)
+		}
+		move(&a, cases.RequestInProgress)
+		move(&b, cases.RequestDeclined)
+		if n, listed := urgent(); n != 1 || !listed {
+			t.Errorf("one taken up, one declined: %d, listed %v", n, listed)
+		}
+		move(&a, cases.RequestResolved)
+		if n, listed := urgent(); n != 0 || listed {
+			t.Errorf("all resolved: %d, listed %v", n, listed)
+		}
+	})
+}

@@ -73,7 +73,7 @@ type mentorRecord struct {
 
 // homeCases counts the cases of the user's scope that need attention.
 type homeCases struct {
-	Overdue, Quiet homeCount
+	Urgent, Overdue, Quiet homeCount
 }
 
 // homeCount is a count of cases, capped: More tells that there are more
@@ -110,8 +110,10 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) error {
 	if policy.Can(u, policy.CaseList, 0) {
 		scope := policy.CaseScope(u)
 		page.Cases = &homeCases{}
-		if page.Cases.Overdue, err = h.countCases(r.Context(), scope, cases.SignalOverdue); err == nil {
-			page.Cases.Quiet, err = h.countCases(r.Context(), scope, cases.SignalQuiet)
+		if page.Cases.Urgent, err = h.countCases(r.Context(), scope, cases.SignalUrgent); err == nil {
+			if page.Cases.Overdue, err = h.countCases(r.Context(), scope, cases.SignalOverdue); err == nil {
+				page.Cases.Quiet, err = h.countCases(r.Context(), scope, cases.SignalQuiet)
+			}
 		}
 		if err != nil {
 			return err
