@@ -102,7 +102,6 @@ func (a *API) outcomes(r *http.Request, exact bool) (report.Outcomes, []program.
 		return report.Outcomes{}, nil, errs.Invalid(map[string]string{"program_id": "validation.required"})
 	}
 	var programs []program.Program
-	start := a.store.Now()
 	for _, id := range ids {
 		if err := policy.CheckRequest(ctx, policy.ReportView, id); err != nil || !slices.Contains(u.Programs, id) {
 			return report.Outcomes{}, nil, errs.NotFound("program")
@@ -113,9 +112,10 @@ func (a *API) outcomes(r *http.Request, exact bool) (report.Outcomes, []program.
 		}
 		programs = append(programs, p)
 		exact = exact && policy.Can(u, policy.ReportExact, id)
-		if p.CreatedAt.Before(start) {
-			start = p.CreatedAt
-		}
+	}
+	start, err := a.store.ReportStart(ctx, ids)
+	if err != nil {
+		return report.Outcomes{}, nil, err
 	}
 	q, _, err := report.ParseQuery(r.URL.Query(), ids, a.store.Now(), start)
 	if err != nil {
@@ -140,8 +140,12 @@ func (a *API) reportOutcomes(w http.ResponseWriter, r *http.Request) error {
 	t := report.T(a.bundle.Printer("en").T)
 	out := reportJSON{From: o.Query.From.Format(time.DateOnly), To: o.Query.To.Format(time.DateOnly), Made: o.Made, Exact: o.Exact,
 		Footnote: t("report.footnote")}
+	out.FunderTables = []reportFunderTable{}
 	for _, p := range programs {
 		out.Programs = append(out.Programs, reportProgram{ID: p.ID, Name: p.Name})
+		if len(programs) > 1 {
+			continue // a funder table is one program's: its figures alone
+		}
 		ft := reportFunderTable{ProgramID: p.ID, Lines: []reportFunderLine{}}
 		for _, row := range o.FunderTable(p) {
 			line := reportFunderLine{Figure: row.Line.Figure, Label: row.Line.Label, Known: row.Known}

@@ -19,6 +19,9 @@ const (
 	// Withheld is any count of a table that could not be protected cell
 	// by cell, so that nothing of it is shown.
 	Withheld
+	// TooFew is a measure (days, a rate, a share, hours) not shown because
+	// it rests on fewer than five people, or on counts that are hidden.
+	TooFew
 )
 
 // Key is the kind's message key, for the pages' catalogues.
@@ -30,6 +33,8 @@ func (k Kind) Key() string {
 		return "report.cell.fewer_than_5"
 	case Hidden:
 		return "report.cell.hidden"
+	case TooFew:
+		return "report.cell.too_few"
 	default:
 		return "report.cell.withheld"
 	}

@@ -110,6 +110,21 @@ type Section struct {
 // Cell is cell (i, j) as published; i or j may be Total.
 func (s Section) Cell(i, j int) Cell { return s.cells.Cell(i, j) }
 
+// Lines are how many rows and columns a page or an export shows of the
+// section, its totals last: a total that repeats the one cell of its line,
+// or adds up what does not add up (month-end counts over months, ratings
+// of different questions), is left out.
+func (s Section) Lines() (rows, cols int) {
+	rows, cols = len(s.Rows)+1, len(s.Cols)+1
+	if len(s.Rows) == 1 || s.Key == "states" || s.Key == "feedback" {
+		rows--
+	}
+	if len(s.Cols) == 1 {
+		cols--
+	}
+	return rows, cols
+}
+
 // Label names a row or a column: a message key, or a text as typed (a
 // partner's or a facility's name), or a month.
 type Label struct {
@@ -181,7 +196,7 @@ func (b *builder) measure(n int, x float64) Value {
 	if n == 0 {
 		return Value{Kind: Shown, N: 0}
 	}
-	return Value{Kind: FewerThanFive}
+	return Value{Kind: TooFew}
 }
 
 // derived is a measure computed from published values: hidden when any of
@@ -189,7 +204,7 @@ func (b *builder) measure(n int, x float64) Value {
 func derived(x float64, from ...Value) Value {
 	for _, v := range from {
 		if v.Kind != Shown {
-			return Value{Kind: v.Kind}
+			return Value{Kind: TooFew}
 		}
 	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -240,7 +255,7 @@ func Build(q Query, f Facts, programs []program.Program, made time.Time, exact b
 	closedCols := make([]Label, len(cases.ClosureReasons))
 	closed := make([]int, len(cases.ClosureReasons))
 	for j, r := range cases.ClosureReasons {
-		closedCols[j] = Label{Key: "case.closure." + string(r)}
+		closedCols[j] = Label{Key: "report.figure.closed." + string(r)}
 		closed[j] = countAt(f.Closed, j)
 	}
 	const (

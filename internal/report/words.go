@@ -93,6 +93,9 @@ func WriteOutcomes(s Sheet, o Outcomes, programs []program.Program, t T) error {
 		{},
 	}
 	for _, p := range programs {
+		if len(programs) > 1 {
+			break // a funder table is one program's: its figures alone
+		}
 		rows = append(rows, []any{t("report.funder_table.of", "program", p.Name)},
 			[]any{t("report.column.figure"), t("report.column.value"), t("report.column.note")})
 		for _, r := range o.FunderTable(p) {
@@ -119,15 +122,19 @@ func WriteOutcomes(s Sheet, o Outcomes, programs []program.Program, t T) error {
 		for _, c := range sec.Cols {
 			head = append(head, c.Words(t))
 		}
-		rows = append(rows, append(head, t("report.column.total")))
-		for i := 0; i <= len(sec.Rows); i++ {
+		nr, nc := sec.Lines()
+		if nc > len(sec.Cols) {
+			head = append(head, t("report.column.total"))
+		}
+		rows = append(rows, head)
+		for i := 0; i < nr; i++ {
 			r := Total
 			label := t("report.column.total")
 			if i < len(sec.Rows) {
 				r, label = i, sec.Rows[i].Words(t)
 			}
 			line := []any{label}
-			for j := 0; j <= len(sec.Cols); j++ {
+			for j := 0; j < nc; j++ {
 				c := Total
 				if j < len(sec.Cols) {
 					c = j

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"slices"
 	"strings"
+	"time"
 
 	"homeward/internal/cases"
 	"homeward/internal/report"
@@ -527,4 +528,35 @@ func (r *reportQuery) custody(ctx context.Context, f *report.Facts) error {
 		return cmp.Or(strings.Compare(strings.ToLower(x.Name), strings.ToLower(y.Name)), cmp.Compare(x.ID, y.ID))
 	})
 	return err
+}
+
+// ReportStart is the first day a report of the programs can count: the
+// earliest of their creation and of their cases' (a program's cases may
+// have been entered with their history from before it was set up here).
+func (s *Store) ReportStart(ctx context.Context, programIDs []int64) (time.Time, error) {
+	if len(programIDs) == 0 {
+		return s.now(), nil
+	}
+	ph := make([]string, len(programIDs))
+	args := make([]any, len(programIDs))
+	for i, id := range programIDs {
+		ph[i], args[i] = "$"+itoa(i+1), id
+	}
+	in := strings.Join(ph, ", ")
+	var raw any // SQLite's MIN gives the stored text, PostgreSQL's a time
+	err := s.read.QueryRowContext(ctx, `SELECT MIN(at) FROM (
+		SELECT MIN(created_at) AS at FROM programs WHERE id IN (`+in+`)
+		UNION ALL SELECT MIN(created_at) FROM cases WHERE program_id IN (`+in+`)) x`, args...).Scan(&raw)
+	if err != nil {
+		return time.Time{}, s.wrap(err, "report start")
+	}
+	switch v := raw.(type) {
+	case time.Time:
+		return v.UTC(), nil
+	case string:
+		if t, err := time.Parse(sqliteTime, v); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return s.now(), nil // no program: nothing to count before today
 }

@@ -405,6 +405,12 @@ func TestOutcomeFactsOfACohort(t *testing.T) {
 			t.Errorf("the first half changed when a case moved on later:\nbefore %+v\n after %+v", before, after)
 		}
 
+		// The whole program begins with its oldest case, entered with its
+		// history before the program was set up here.
+		if start, err := c.s.ReportStart(context.Background(), []int64{c.a.ID}); err != nil || !start.Equal(on(2024, 1, 5)) {
+			t.Errorf("the program's reports start at %v (%v), want its oldest case's day", start, err)
+		}
+
 		// A bad query is refused with the field to fix.
 		_, err := c.s.OutcomeFacts(context.Background(), report.Query{ProgramIDs: []int64{c.a.ID}, From: dayOf(2025, 2, 1), To: dayOf(2025, 1, 1)})
 		wantField(t, "a period ending before it starts", err, errs.KindInvalid, "to", "validation.report_to_before_from")

@@ -24,6 +24,7 @@ type funderPage struct {
 // funderFormRow is one figure on the form.
 type funderFormRow struct {
 	Key, Name, Definition string
+	Group                 string // the report's heading, on the first figure under it
 }
 
 // funderRows are the figures of the program's report in words.
@@ -34,6 +35,9 @@ func (h *Web) funderRows(r *http.Request, p program.Program) []funderFormRow {
 	rows := make([]funderFormRow, len(o.Figures))
 	for i, f := range o.Figures {
 		rows[i] = funderFormRow{Key: f.Key, Name: f.Name(t), Definition: f.Definition(t)}
+		if i == 0 || o.Figures[i-1].Group != f.Group {
+			rows[i].Group = f.Group
+		}
 	}
 	return rows
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"homeward/internal/report"
 )
@@ -82,10 +83,11 @@ func groupedChart(id, title string, categories, series []string, points [][]barP
 		b.WriteString(`<text x="` + chartNum(chartLeft+(float64(i)+0.5)*slot) + `" y="` + chartNum(chartTop+chartPlotH+18) +
 			`" text-anchor="middle" font-size="12" fill="#5a6563">` + chartEsc(categories[i]) + `</text>`)
 	}
+	x := chartLeft
 	for k, s := range series {
-		x := chartLeft + float64(k)*160
 		b.WriteString(`<rect x="` + chartNum(x) + `" y="` + chartNum(chartH-18) + `" width="12" height="12" fill="` + chartColours[k%len(chartColours)] + `"/>`)
 		b.WriteString(`<text x="` + chartNum(x+16) + `" y="` + chartNum(chartH-8) + `" font-size="13" fill="#1c2321">` + chartEsc(s) + `</text>`)
+		x += 16 + textWidth(s, 13) + 18 // the next after this one's text
 	}
 	b.WriteString(`</g></svg>`)
 	return template.HTML(b.String()) // #nosec G203 -- built here, every text escaped
@@ -95,8 +97,13 @@ func groupedChart(id, title string, categories, series []string, points [][]barP
 // share draws the values as percentages of 1.
 func barsChart(id, title string, labels []string, points []barPoint, share bool) template.HTML {
 	n := max(len(labels), 1)
-	const labelW, rowH = 220.0, 26.0
-	height := chartTop + float64(n)*rowH + 30
+	const rowH = 26.0
+	labelW := 120.0 // room for the longest label, within reason
+	for _, l := range labels {
+		labelW = math.Max(labelW, textWidth(l, 13)+16)
+	}
+	labelW = math.Min(labelW, 330)
+	height := chartTop + float64(n)*rowH + 10
 	top := 0.0
 	for _, p := range points {
 		if !p.Hidden {
@@ -177,7 +184,8 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 		title := t("report.chart.states")
 		table := tableOf(s, t)
 		table.ID, table.Caption = "chart-states-table", title
-		out = append(out, chartView{ID: "chart-states", Title: title, SVG: groupedChart("chart-states", title, cats, series, points, true), Table: table})
+		out = append(out, chartView{ID: "chart-states", Title: title, SVG: groupedChart("chart-states", title, cats, series, points, true), Table: table,
+			Hidden: anyHidden(points...)})
 	}
 	// Entered and completed per month: two tables of one column each,
 	// drawn side by side.
@@ -194,7 +202,8 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 			points = append(points, []barPoint{a, c})
 			table.Rows = append(table.Rows, []tableCell{{Text: r.Words(t), Head: true}, {Text: a.Text, Hidden: a.Hidden}, {Text: c.Text, Hidden: c.Hidden}})
 		}
-		out = append(out, chartView{ID: "chart-monthly", Title: title, SVG: groupedChart("chart-monthly", title, cats, series, points, false), Table: table})
+		out = append(out, chartView{ID: "chart-monthly", Title: title, SVG: groupedChart("chart-monthly", title, cats, series, points, false), Table: table,
+			Hidden: anyHidden(points...)})
 	}
 
 	var labels []string
@@ -211,7 +220,8 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 	}
 	title := t("report.chart.outcomes")
 	table.Caption = title
-	out = append(out, chartView{ID: "chart-outcomes", Title: title, SVG: barsChart("chart-outcomes", title, labels, points, false), Table: table})
+	out = append(out, chartView{ID: "chart-outcomes", Title: title, SVG: barsChart("chart-outcomes", title, labels, points, false), Table: table,
+		Hidden: anyHidden(points)})
 
 	if s, ok := o.Table("referrals_by_domain"); ok {
 		labels, points = nil, nil
@@ -219,12 +229,10 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 		table := tableView{ID: "chart-referrals-table", Key: "referral_share", Caption: title, Head: []string{t("report.column.need"), t("report.column.share")}}
 		for i, r := range s.Rows {
 			helped, sent := s.Cell(i, 0), s.Cell(i, report.Total)
-			p := barPoint{Hidden: true, Text: t(report.Hidden.Key())}
+			p := barPoint{Hidden: true}
 			switch {
-			case helped.Kind != report.Shown:
-				p.Text = t(helped.Kind.Key())
-			case sent.Kind != report.Shown:
-				p.Text = t(sent.Kind.Key())
+			case helped.Kind != report.Shown || sent.Kind != report.Shown:
+				p.Text = t(report.TooFew.Key()) // a share of hidden counts
 			case sent.Count > 0:
 				share := float64(helped.Count) / float64(sent.Count)
 				p = barPoint{Value: share, Text: report.Value{Kind: report.Shown, N: share}.Text(report.Share, t)}
@@ -235,7 +243,8 @@ func reportCharts(o report.Outcomes, t report.T) []chartView {
 			points = append(points, p)
 			table.Rows = append(table.Rows, []tableCell{{Text: r.Words(t), Head: true}, {Text: p.Text, Hidden: p.Hidden}})
 		}
-		out = append(out, chartView{ID: "chart-referrals", Title: title, SVG: barsChart("chart-referrals", title, labels, points, true), Table: table})
+		out = append(out, chartView{ID: "chart-referrals", Title: title, SVG: barsChart("chart-referrals", title, labels, points, true), Table: table,
+			Hidden: anyHidden(points)})
 	}
 	return out
 }
@@ -245,4 +254,22 @@ func pointOf(c report.Cell, t report.T) barPoint {
 		return barPoint{Hidden: true, Text: t(c.Kind.Key())}
 	}
 	return barPoint{Value: float64(c.Count), Text: strconv.Itoa(c.Count)}
+}
+
+// textWidth estimates the width of a text at a font size in user units:
+// an average glyph is a little over half the size wide.
+func textWidth(s string, size float64) float64 {
+	return float64(utf8.RuneCountInString(s)) * size * 0.58
+}
+
+// anyHidden tells whether a point of the chart is hidden.
+func anyHidden(rows ...[]barPoint) bool {
+	for _, r := range rows {
+		for _, p := range r {
+			if p.Hidden {
+				return true
+			}
+		}
+	}
+	return false
 }

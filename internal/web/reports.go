@@ -39,9 +39,9 @@ type reportPage struct {
 	// Months is the period the downloads cover (whole months that have
 	// ended), when it differs from the page's.
 	Months *report.Query
-	// Rounded tells that the page's period was rounded to whole months
-	// that have ended (every suppressed report is).
-	Rounded bool
+	// Asked is the period asked for when the report's was rounded to
+	// whole months that have ended (every suppressed report is).
+	Asked *report.Query
 }
 
 // funderView is a program's funder table in words.
@@ -82,6 +82,7 @@ type chartView struct {
 	ID, Title string
 	SVG       template.HTML
 	Table     tableView
+	Hidden    bool // some of its figures are hidden, so not drawn
 }
 
 // reportPrograms are the programs the user may report on, in name order.
@@ -120,7 +121,6 @@ func (h *Web) outcomes(ctx context.Context, v url.Values, available []program.Pr
 	}
 	u := policy.Actor(ctx)
 	var programs []program.Program
-	start := h.store.Now()
 	for _, id := range ids {
 		i := slices.IndexFunc(available, func(p program.Program) bool { return p.ID == id })
 		if i < 0 || !policy.Can(u, policy.ReportView, id) {
@@ -128,12 +128,13 @@ func (h *Web) outcomes(ctx context.Context, v url.Values, available []program.Pr
 		}
 		programs = append(programs, available[i])
 		exact = exact && policy.Can(u, policy.ReportExact, id)
-		if available[i].CreatedAt.Before(start) {
-			start = available[i].CreatedAt
-		}
 	}
 	if len(programs) == 0 {
 		return report.Outcomes{}, nil, "", errs.Invalid(map[string]string{"program_id": "validation.required"})
+	}
+	start, err := h.store.ReportStart(ctx, ids)
+	if err != nil {
+		return report.Outcomes{}, nil, "", err
 	}
 	q, preset, err := report.ParseQuery(v, ids, h.store.Now(), start)
 	if err != nil {
@@ -156,8 +157,12 @@ func (h *Web) reportShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := r.URL.Query()
-	pg := reportPage{Available: available, Presets: report.Presets,
+	pg := reportPage{Available: available, Presets: report.Presets, Preset: v.Get("preset"),
 		Form: newForm(map[string]string{"preset": v.Get("preset"), "from": v.Get("from"), "to": v.Get("to")})}
+	pg.Form.addFields("program_id", "preset", "from", "to")
+	if pg.Preset == "" && (v.Get("from") != "" || v.Get("to") != "") {
+		pg.Preset = "custom"
+	}
 	pg.Chosen, _ = report.ParsePrograms(v)
 	if len(available) == 0 {
 		return h.render(w, r, http.StatusOK, "report", "reports", pg)
@@ -173,8 +178,9 @@ func (h *Web) reportShow(w http.ResponseWriter, r *http.Request) error {
 	if preset == "" {
 		pg.Preset = "custom"
 	}
-	if asked, _, err := report.ParseQuery(v, o.Query.ProgramIDs, h.store.Now(), o.Query.From); err == nil {
-		pg.Rounded = !asked.From.Equal(o.Query.From) || !asked.To.Equal(o.Query.To)
+	if asked, _, err := report.ParseQuery(v, o.Query.ProgramIDs, h.store.Now(), o.Query.From); err == nil &&
+		(!asked.From.Equal(o.Query.From) || !asked.To.Equal(o.Query.To)) {
+		pg.Asked = &asked
 	}
 	if months, changed := o.Query.WholeMonths(h.store.Now()); o.Exact && changed {
 		pg.Months = &months
@@ -204,6 +210,9 @@ func (pg *reportPage) fill(p *i18n.Printer, o report.Outcomes, programs []progra
 		return figureView{Name: f.Name(t), Value: f.Value.Text(f.Unit, t), Definition: f.Definition(t), Hidden: f.Value.Kind != report.Shown}
 	}
 	for _, prog := range programs {
+		if len(programs) > 1 {
+			break // a funder table is one program's: its figures alone
+		}
 		fv := funderView{Program: prog}
 		for _, row := range o.FunderTable(prog) {
 			v := figureView{Name: row.Line.Label, Value: p.T("report.figure_gone"), Hidden: true}
@@ -236,14 +245,17 @@ func tableOf(s report.Section, t report.T) tableView {
 	for _, c := range s.Cols {
 		tv.Head = append(tv.Head, c.Words(t))
 	}
-	tv.Head = append(tv.Head, t("report.column.total"))
-	for i := 0; i <= len(s.Rows); i++ {
+	rows, cols := s.Lines()
+	if cols > len(s.Cols) {
+		tv.Head = append(tv.Head, t("report.column.total"))
+	}
+	for i := 0; i < rows; i++ {
 		r, label := report.Total, t("report.column.total")
 		if i < len(s.Rows) {
 			r, label = i, s.Rows[i].Words(t)
 		}
 		row := []tableCell{{Text: label, Head: true}}
-		for j := 0; j <= len(s.Cols); j++ {
+		for j := 0; j < cols; j++ {
 			c := report.Total
 			if j < len(s.Cols) {
 				c = j

@@ -120,6 +120,10 @@
       });
     });
   }
+  // A report prints its charts' figures: open their tables before printing.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll(".report-chart details").forEach(function (d) { d.open = true; });
+  });
   // After a refused save, move focus to the summary so screen readers announce it.
   var summary = document.getElementById("form-errors");
   if (summary) summary.focus();
