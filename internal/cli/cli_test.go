@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"net"
+	"os"
 	"context"
 	"io"
 	"net/http"
@@ -366,5 +368,30 @@ func TestTokenCreateListRevoke(t *testing.T) {
 		if code == 0 || out != "" || !strings.Contains(strings.ToLower(stderr), strings.ToLower(c.want)) {
 			t.Errorf("%v: exit %d, %q %s, want an error with %q", c.args, code, out, stderr, c.want)
 		}
+	}
+}
+
+// serve --demo on a port another program holds fails before it writes
+// anything: the demo data and its one-time passwords are not lost, and a
+// second run on a free port writes them and prints the passwords.
+func TestServeWithDemoOnABusyPortWritesNothing(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	dir := t.TempDir()
+	var out, logs bytes.Buffer
+	code := Run(context.Background(), []string{"serve", "--demo", "--addr", busy.Addr().String()}, []string{"HOMEWARD_DATA=" + dir}, &out, &logs)
+	if code == 0 || !strings.Contains(logs.String(), "listen on "+busy.Addr().String()) {
+		t.Fatalf("serve on a busy port: exit %d\n%s", code, logs.String())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Errorf("serve on a busy port left %v in the data directory", names)
 	}
 }

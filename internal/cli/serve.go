@@ -50,6 +50,13 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	// The address first: a port already taken fails here, before any demo
+	// data (and its one-time passwords) is written.
+	ln, err := server.Listen(*addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 
 	st, err := db.openStore(ctx, log, openHow{keys: true}, e, stderr)
 	if err != nil {
@@ -99,7 +106,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
-	return server.Run(ctx, *addr, srv.Handler(), log, func(a net.Addr) {
+	return server.Serve(ctx, ln, srv.Handler(), log, func(a net.Addr) {
 		url := base
 		if url == "" {
 			url = "http://" + browsable(a)

@@ -141,10 +141,25 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, api.Pref
 // it stops accepting, lets requests in flight finish (up to the grace period)
 // and returns. ready, when not nil, receives the bound address.
 func Run(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
+	ln, err := Listen(addr)
+	if err != nil {
+		return err
+	}
+	return Serve(ctx, ln, h, log, ready)
+}
+
+// Listen takes the address to serve on, so that a command can learn that
+// it is taken before it does anything else (such as writing demo data).
+func Listen(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
+	return ln, nil
+}
+
+// Serve is Run on a listener taken by Listen; it closes the listener.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, log *slog.Logger, ready func(net.Addr)) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
