@@ -368,8 +368,9 @@ func TestCrossOriginPostIsRefused(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
 	res, body := a.postForm("/programs", programForm("From elsewhere"), "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
-	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Not allowed") || !strings.Contains(body, `<main id="main"`) {
-		t.Fatalf("cross-site post: %d, want the 403 page in the layout\n%s", res.StatusCode, body)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Not allowed") || !strings.Contains(body, `<main id="main"`) ||
+		!strings.Contains(body, "If you sent a form from another site") {
+		t.Fatalf("cross-site post: %d, want the 403 page in the layout, saying why\n%s", res.StatusCode, body)
 	}
 	res, body = a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"x"}`), "Sec-Fetch-Site", "cross-site")
 	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, `"code":"forbidden"`) {
@@ -539,4 +540,16 @@ func mustBundle(t *testing.T) *i18n.Bundle {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A page the role may not open says so, not something about forms from
+// other sites (a viewer opening the case list).
+func TestRefusedPageSaysTheRoleDoesNotAllowIt(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	_, a.session = a.signedIn("viewer-refused@example.org", auth.Viewer)
+	res, body := a.do("GET", "/cases", nil)
+	if res.StatusCode != http.StatusForbidden || !strings.Contains(body, "Your role does not allow this page") || strings.Contains(body, "another site") {
+		t.Errorf("a viewer's /cases: %d\n%s", res.StatusCode, body)
+	}
 }

@@ -252,7 +252,11 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errs.StatusClientClosed:
 		w.WriteHeader(status)
 	case http.StatusForbidden:
-		h.showError(w, r, errorPage{Status: status, TitleKey: "error.forbidden.title", BodyKey: "error.forbidden.body"})
+		body := "error.forbidden.body" // the role does not allow it
+		if errs.As(err).Code == crossSite {
+			body = "error.cross_site.body"
+		}
+		h.showError(w, r, errorPage{Status: status, TitleKey: "error.forbidden.title", BodyKey: body})
 	case http.StatusRequestEntityTooLarge:
 		h.showError(w, r, errorPage{Status: status, TitleKey: "error.too_large.title", BodyKey: "error.too_large.body"})
 	case http.StatusServiceUnavailable:
@@ -279,8 +283,11 @@ func (h *Web) Fail(w http.ResponseWriter, r *http.Request, err error) { h.fail(w
 
 // Forbidden shows the page for a refused request (e.g. a cross-site form post).
 func (h *Web) Forbidden(w http.ResponseWriter, r *http.Request) {
-	h.fail(w, r, errs.Forbidden("refused"))
+	h.fail(w, r, &errs.Error{Kind: errs.KindForbidden, Code: crossSite, Message: "refused"})
 }
+
+// crossSite is the code of a request refused as sent from another site.
+const crossSite = "cross_site"
 
 // RenderPanic shows the 500 page after a recovered panic.
 func (h *Web) RenderPanic(w http.ResponseWriter, r *http.Request, err error) {
