@@ -2,13 +2,13 @@ package cli
 
 import (
 	"bytes"
-	"net"
-	"os"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	neturl "net/url"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
