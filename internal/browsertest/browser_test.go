@@ -459,11 +459,25 @@ func TestLanguageSwitcher(t *testing.T) {
 	a.wantNavPrograms(ukPrograms)
 	a.wantText("main h1", ukPrograms)
 
-	// The navigation is shown, not only present, on a desktop and on a phone.
+	// The navigation is shown on a desktop; on a phone it folds behind
+	// the Menu button, which opens and closes it.
 	a.do("see the nav on a desktop", chromedp.WaitVisible(navPrograms))
+	if shown := get(a, "the Menu button on a desktop", chromedp.Evaluate[bool](`getComputedStyle(document.querySelector(".menu-toggle")).display !== "none"`)); shown {
+		a.t.Error("the Menu button shows on a desktop")
+	}
 	a.do("emulate a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile, chromedp.EmulateTouch))
+	a.do("the nav folds on a phone", chromedp.WaitNotVisible(navPrograms))
+	if h := get(a, "the header's height", chromedp.Evaluate[float64](`document.querySelector("header.top").getBoundingClientRect().height`)); h > 844/8 {
+		a.t.Errorf("the folded header takes %.0f px of a 844 px phone screen", h)
+	}
+	a.click(".menu-toggle")
 	a.do("see the nav on a phone", chromedp.WaitVisible(navPrograms))
 	a.wantText(navPrograms, ukPrograms)
+	if got := get(a, "the button's state", chromedp.Evaluate[string](`document.querySelector(".menu-toggle").getAttribute("aria-expanded")`)); got != "true" {
+		a.t.Errorf("the open Menu button says aria-expanded=%q", got)
+	}
+	a.click(".menu-toggle")
+	a.do("the nav folds again", chromedp.WaitNotVisible(navPrograms))
 	a.do("reset the viewport", chromedp.ResetViewport())
 }
 

@@ -120,6 +120,18 @@
       });
     });
   }
+  // On a phone the navigation folds behind the Menu button (without
+  // script it stays open).
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = document.getElementById("menu");
+  if (toggle && menu) {
+    toggle.hidden = false;
+    menu.classList.add("collapsible");
+    toggle.addEventListener("click", function () {
+      var open = menu.classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   // A report prints its charts' figures: open their tables before printing.
   window.addEventListener("beforeprint", function () {
     document.querySelectorAll(".report-chart details").forEach(function (d) { d.open = true; });
