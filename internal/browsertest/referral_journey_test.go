@@ -77,8 +77,10 @@ func TestReferralJourneyConsentToOutcome(t *testing.T) {
 		mentor.load("filter the directory", http.StatusOK, chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)))
 		mentor.wantIn("main", svc.Name, org.Name)
 		mentor.follow("refer to the service", `a[href="`+casePath+`/referrals/new?service=`+strconv.FormatInt(svc.ID, 10)+`"]`)
-		if !mentor.checked("#f-share-languages") || mentor.checked("#f-share-full_name") {
-			t.Fatal("the form does not start from the minimum to share")
+		for _, f := range []string{"languages", "location", "full_name"} {
+			if mentor.checked("#f-share-" + f) {
+				t.Fatalf("the form ticks %s: it must start from nothing but the case code", f)
+			}
 		}
 	})
 
@@ -86,6 +88,8 @@ func TestReferralJourneyConsentToOutcome(t *testing.T) {
 		mentor.choose("#f-domain", "legal_debt")
 		mentor.fill("#f-message", message)
 		mentor.click("#f-share-contact_channels")
+		mentor.click("#f-share-languages")
+		mentor.click("#f-share-location")
 		mentor.sendWith("send without consent", `button[name=send][value=send]`, http.StatusUnprocessableEntity)
 		mentor.wantIn("main", en.T("validation.referral_consent"))
 		if got := mentor.value("f-message"); got != message || !mentor.checked("#f-share-contact_channels") {
@@ -116,7 +120,7 @@ func TestReferralJourneyConsentToOutcome(t *testing.T) {
 		partner.wantHere("the partner's start page", "/referrals")
 		partner.wantIn("main", svc.Name, "HW-0201")
 		partner.follow("open the referral", `a[href="`+referralPath+`"]`)
-		// Languages and place go by default; the name and the case do not.
+		// The languages and the place the mentor ticked go; the name and the case do not.
 		partner.wantIn("main", message, "be", "Vilnius, LT")
 		partner.wantNotIn("the partner's view", "Test Person", casePath)
 		partner.load("open the case", http.StatusNotFound, chromedp.Navigate(partner.url+casePath))

@@ -651,7 +651,7 @@ func (bc *bulkCase) referrals(b *store.BulkCase, pp *bulkPlan, k int, domains []
 		_, texts, _ := domainWords(d)
 		by := pick(rng, []int64{coord, mentor})
 		r := store.BulkReferral{Referral: partners.Referral{ServiceID: v.ID, Domain: d, Message: pick(rng, texts),
-			Share: slices.Clone(partners.DefaultShare), Channel: pick(rng, []partners.ReferralChannel{partners.Phone, partners.Email}),
+			Share: []partners.Field{partners.Languages, partners.Location}, Channel: pick(rng, []partners.ReferralChannel{partners.Phone, partners.Email}),
 			ConsentNote: "In person, at the meeting", ConsentBy: coord, CreatedBy: by},
 			Events: []partners.Event{{Status: partners.Draft, Side: partners.SideReferrer, ByUser: by, At: sent}}}
 		if rng.IntN(3) == 0 {

@@ -163,7 +163,7 @@ func (j *journey) addReferrals(orgs []partners.Partner) error {
 			c := open[next%len(open)]
 			next++
 			r := partners.Referral{CaseID: c.ID, ServiceID: v.ID, Domain: firstDomainOf(j.programByID(c.ProgramID).NeedDomains, v.NeedDomains),
-				Message: d.message, Share: partners.DefaultShare, Channel: partners.Phone, ConsentGiven: d.end != partners.Draft,
+				Message: d.message, Share: []partners.Field{partners.Languages, partners.Location}, Channel: partners.Phone, ConsentGiven: d.end != partners.Draft,
 				ConsentNote: "In person, at the weekly meeting", CreatedBy: coord.ID, ConsentBy: coord.ID}
 			sent, err = j.st.CreateReferral(j.ctx, r, d.end != partners.Draft)
 			if err == nil {

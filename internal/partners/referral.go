@@ -81,9 +81,10 @@ const (
 // forms show them.
 var ProfileFields = []Field{Languages, Location, FullName, ContactChannels, ContactTimes, BirthYear, Gender, Occupation, Family}
 
-// DefaultShare is what a new referral shares: the least a partner needs to
-// talk to the person (the case code and the message always go).
-var DefaultShare = []Field{Languages, Location}
+// DefaultShare is what a new referral shares beside the case code and the
+// message, which always go: nothing. Even a place can endanger a persecuted
+// person, so the referrer ticks each field the partner needs.
+var DefaultShare = []Field{}
 
 // HistoryField is the shared-field name of a part of the sealed history.
 func HistoryField(p cases.HistoryPart) Field { return Field("history." + string(p)) }

@@ -111,9 +111,18 @@ func TestReferralPagesNeedConsentAndKeepWhatWasTyped(t *testing.T) {
 	w := newPartnerWorld(t)
 	a := w.a
 	page := a.w1Get(w.mentorS, fmt.Sprintf("/cases/%d/referrals/new?service=%d", w.c.ID, w.portalSvc.ID), http.StatusOK)
-	for _, want := range []string{"Debt counselling", `value="languages" checked`, `value="location" checked`} {
+	for _, want := range []string{"Debt counselling", `value="languages"`, `value="location"`} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("the new referral form lacks %q", want)
+		}
+	}
+	// Nothing but the case code goes unless ticked: even a place can
+	// endanger a persecuted person.
+	if strings.Contains(page, `checked`) && strings.Contains(page, `name="share"`) {
+		for _, f := range []string{"languages", "location", "full_name"} {
+			if strings.Contains(page, `value="`+f+`" checked`) {
+				t.Errorf("the new referral form ticks %s", f)
+			}
 		}
 	}
 	// The mentee shared no part of the history with the mentor: the mentor
