@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -172,6 +173,10 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 			pg.Steps = append(pg.Steps, st)
 		}
 	}
+	// What is still to do first, then what is done, each in its order.
+	slices.SortStableFunc(pg.Steps, func(a, b cases.PlanStep) int {
+		return cmp.Compare(boolRank(a.Status == cases.StepDone), boolRank(b.Status == cases.StepDone))
+	})
 	if c.State.SupportedByMentor() && c.ContactDueAt != nil {
 		pg.ContactDue = c.ContactDueAt
 		pg.ContactLate = now.After(*c.ContactDueAt)
@@ -408,4 +413,12 @@ func parseRating(v string) (cases.Rating, bool) {
 		return 0, false
 	}
 	return cases.Rating(n), true
+}
+
+// boolRank orders false before true.
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
