@@ -192,6 +192,10 @@ func portalJourney(t *testing.T, a *app) {
 	if !strings.Contains(body, "The step is marked as done") || strings.Contains(body, fmt.Sprintf(`action="/my/steps/%d/done"`, w.mine.ID)) {
 		t.Errorf("after done, the page lacks the message or still offers the button")
 	}
+	// What is still to do comes first, the done step after it.
+	if open, done := strings.Index(body, "Visit the job centre"), strings.Index(body, "Apply for a passport"); open < 0 || done < 0 || open > done {
+		t.Errorf("the plan lists the done step before the open one (%d, %d)", done, open)
+	}
 	// A second tap changes nothing and does not fail.
 	if res, _ := a.postForm(fmt.Sprintf("/my/steps/%d/done", w.mine.ID), versionForm(w.mine.Version)); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("done twice: %d", res.StatusCode)
