@@ -33,6 +33,8 @@ type overviewPage struct {
 	FirstPlanSteps int
 	Transitions    []cases.Transition
 	Matches        []cases.Match
+	// Last is the last match of a closed case's period, nil otherwise.
+	Last *cases.Match
 	Running        *cases.Match // the match running now
 	Mentors        []overviewPerson
 	Psychologists  []overviewPerson
@@ -157,6 +159,10 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 	for i := range pg.Matches {
 		if m := &pg.Matches[i]; m.EndedAt == nil && m.MentorID == c.MentorID && c.MentorID != 0 {
 			pg.Running = m
+		}
+		if m := &pg.Matches[i]; c.State == cases.Closed && m.Period == c.Period && m.EndedAt != nil &&
+			(pg.Last == nil || m.StartedAt.After(pg.Last.StartedAt)) {
+			pg.Last = m // a closed case names the mentor who supported it last
 		}
 	}
 	if !policy.CanCase(policy.Actor(ctx), policy.FinalMeeting, policy.RefOf(c)) {
