@@ -34,11 +34,11 @@ type overviewPage struct {
 	Transitions    []cases.Transition
 	Matches        []cases.Match
 	// Last is the last match of a closed case's period, nil otherwise.
-	Last *cases.Match
-	Running        *cases.Match // the match running now
-	Mentors        []overviewPerson
-	Psychologists  []overviewPerson
-	Custody        *cases.Custody // programs with a custody phase
+	Last          *cases.Match
+	Running       *cases.Match // the match running now
+	Mentors       []overviewPerson
+	Psychologists []overviewPerson
+	Custody       *cases.Custody // programs with a custody phase
 	// Facilities are the facilities the custody form offers: the
 	// program's, but archived ones only where the case points at it.
 	Facilities []program.Facility
