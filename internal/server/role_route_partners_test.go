@@ -104,7 +104,7 @@ func (w *world) referralFor(key string, u auth.User, own, draft, phone bool) par
 	}
 	by := w.coordinator(p)
 	r, err := w.a.store.CreateReferral(ctx, partners.Referral{CaseID: c.ID, ServiceID: svc.ID, Message: "Needs a room.",
-		Share: partners.DefaultShare, Channel: partners.Phone, ConsentGiven: true, CreatedBy: by.ID, ConsentBy: by.ID}, !draft)
+		Share: []partners.Field{partners.Languages, partners.Location}, Channel: partners.Phone, ConsentGiven: true, CreatedBy: by.ID, ConsentBy: by.ID}, !draft)
 	if err != nil {
 		w.a.t.Fatal(err)
 	}

@@ -447,7 +447,7 @@ func TestBulkLoadHistory(t *testing.T) {
 		declined := ev(42, partners.Declined, partners.SidePartner, h.coord)
 		declined.Reason = partners.NoCapacity
 		b.Referrals = []store.BulkReferral{
-			{Referral: partners.Referral{ServiceID: h.portal.ID, Domain: "housing", Message: "Needs a flat", Share: partners.DefaultShare,
+			{Referral: partners.Referral{ServiceID: h.portal.ID, Domain: "housing", Message: "Needs a flat", Share: []partners.Field{partners.Languages, partners.Location},
 				Channel: partners.Phone, ConsentBy: h.coord, CreatedBy: h.mentorLater},
 				Events: []partners.Event{ev(316, partners.Draft, partners.SideReferrer, h.mentorLater), ev(316, partners.Sent, partners.SideReferrer, h.coord),
 					ev(317, partners.Accepted, partners.SidePartner, h.partnerUser), ev(319, partners.InProgress, partners.SidePartner, h.partnerUser), helped}},
@@ -591,7 +591,7 @@ func TestBulkHistoryRefusals(t *testing.T) {
 				b.Custody = &cases.Custody{Phase: cases.InCustody}
 			},
 			"a partner skipping a step": func(b *store.BulkCase) {
-				b.Referrals = []store.BulkReferral{{Referral: partners.Referral{ServiceID: h.phone.ID, Domain: "legal_debt", Message: "x", Share: partners.DefaultShare},
+				b.Referrals = []store.BulkReferral{{Referral: partners.Referral{ServiceID: h.phone.ID, Domain: "legal_debt", Message: "x", Share: []partners.Field{partners.Languages, partners.Location}},
 					Events: []partners.Event{{Status: partners.Draft, Side: partners.SideReferrer, At: day(-5)}, {Status: partners.Sent, Side: partners.SideReferrer, At: day(-5)},
 						{Status: partners.GotHelp, Side: partners.SidePartner, At: day(-4)}}}}
 			},

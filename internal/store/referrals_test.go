@@ -51,7 +51,7 @@ func TestReferralNeedsConsentAndSharesOnlyWhatWasChosen(t *testing.T) {
 
 		// Without consent: nothing is stored at all.
 		_, err := j.s.CreateReferral(j.ctx, partners.Referral{CaseID: c.ID, ServiceID: svc.ID, Domain: "legal_debt",
-			Message: "Fines from before the move; needs a plan.", Share: partners.DefaultShare, CreatedBy: j.mentor.ID, ConsentBy: j.mentor.ID}, true)
+			Message: "Fines from before the move; needs a plan.", Share: []partners.Field{partners.Languages, partners.Location}, CreatedBy: j.mentor.ID, ConsentBy: j.mentor.ID}, true)
 		if fieldOf(err, "consent_given") != "validation.referral_consent" {
 			t.Fatalf("send without consent: %v", err)
 		}
