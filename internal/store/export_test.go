@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"homeward/internal/report"
 )
 
 // ExecForTest runs a statement on the writer, for tests that need to set up
@@ -99,4 +101,10 @@ func OpenProbeForTest(ctx context.Context, s *Store) (string, error) {
 		return "", err
 	}
 	return s.openField(key, sealed, "sealed_probe", "value", 1)
+}
+
+// OutcomeFactsReferenceForTest counts a report's facts with the statements
+// as first written (reports_reference_test.go), for comparison.
+func OutcomeFactsReferenceForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
+	return s.outcomeFactsReference(ctx, q)
 }
