@@ -103,6 +103,12 @@ func OpenProbeForTest(ctx context.Context, s *Store) (string, error) {
 	return s.openField(key, sealed, "sealed_probe", "value", 1)
 }
 
+// OutcomeFactsFilteredForTest is OutcomeFacts with every statement filtering
+// by program, as when the query does not cover every program.
+func OutcomeFactsFilteredForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
+	return s.outcomeFacts(ctx, q, true)
+}
+
 // OutcomeFactsReferenceForTest counts a report's facts with the statements
 // as first written (reports_reference_test.go), for comparison.
 func OutcomeFactsReferenceForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {

@@ -16,7 +16,7 @@ import (
 // every figure counted from them. Slow on a large history, but plain; the
 // tests check that OutcomeFacts counts what these count.
 
-// OutcomeFacts counts the facts of an outcomes report (report.Facts) from
+// outcomeFactsReference counts the facts of an outcomes report from
 // what happened in the query's period: the transitions, matches, contacts,
 // requests, referral events, outcomes, follow-ups, feedback and mentors'
 // records of the query's programs. Every figure is an SQL aggregate; Go
