@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"homeward/internal/report"
 )
 
 // ExecForTest runs a statement on the writer, for tests that need to set up
@@ -99,4 +101,16 @@ func OpenProbeForTest(ctx context.Context, s *Store) (string, error) {
 		return "", err
 	}
 	return s.openField(key, sealed, "sealed_probe", "value", 1)
+}
+
+// OutcomeFactsFilteredForTest is OutcomeFacts with every statement filtering
+// by program, as when the query does not cover every program.
+func OutcomeFactsFilteredForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
+	return s.outcomeFacts(ctx, q, true)
+}
+
+// OutcomeFactsReferenceForTest counts a report's facts with the statements
+// as first written (reports_reference_test.go), for comparison.
+func OutcomeFactsReferenceForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
+	return s.outcomeFactsReference(ctx, q)
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -411,8 +412,42 @@ func TestOutcomeFactsOfACohort(t *testing.T) {
 			t.Errorf("the program's reports start at %v (%v), want its oldest case's day", start, err)
 		}
 
+		// A report of every program reads the rows without checking each
+		// one's program; it counts what checking them would.
+		for name, p := range periods {
+			q := report.Query{ProgramIDs: []int64{c.a.ID, c.b.ID}, From: p[0], To: p[1]}
+			every, err := c.s.OutcomeFacts(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			filtered, err := store.OutcomeFactsFilteredForTest(context.Background(), c.s, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameFacts(every, filtered) {
+				t.Errorf("%s of every program:\n     read %+v\nfiltered %+v", name, every, filtered)
+			}
+		}
+
 		// A bad query is refused with the field to fix.
 		_, err := c.s.OutcomeFacts(context.Background(), report.Query{ProgramIDs: []int64{c.a.ID}, From: dayOf(2025, 2, 1), To: dayOf(2025, 1, 1)})
 		wantField(t, "a period ending before it starts", err, errs.KindInvalid, "to", "validation.report_to_before_from")
 	})
+}
+
+// sameFacts tells whether two reports' facts agree: the days and hours to
+// a millionth, the lists in any order, the rest exactly.
+func sameFacts(a, b report.Facts) bool {
+	if math.Abs(a.SupportedDays-b.SupportedDays) > 1e-6 || math.Abs(a.ContactHours-b.ContactHours) > 1e-6 ||
+		math.Abs(a.TrainingHours-b.TrainingHours) > 1e-6 {
+		return false
+	}
+	for _, f := range []*report.Facts{&a, &b} {
+		f.SupportedDays, f.ContactHours, f.TrainingHours = 0, 0, 0
+		slices.SortFunc(f.Referrals, func(x, y report.ReferralCount) int {
+			return cmp.Or(strings.Compare(x.Domain, y.Domain), cmp.Compare(x.PartnerID, y.PartnerID))
+		})
+		slices.SortFunc(f.Outcomes, func(x, y report.OutcomeCount) int { return strings.Compare(x.Kind, y.Kind) })
+	}
+	return reflect.DeepEqual(a, b)
 }

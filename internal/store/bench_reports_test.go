@@ -1,0 +1,105 @@
+package store_test
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"homeward/internal/program"
+	"homeward/internal/report"
+	"homeward/internal/store"
+	"homeward/internal/testdb"
+)
+
+// BenchmarkOutcomeReport measures the funder's outcomes report, its facts
+// counted by the store and then published with suppression, on the data
+// of BenchmarkCases (newBenchCases: ten contacts a case over ten programs).
+// The real measure is
+//
+//	HOMEWARD_BENCH_CASES=100000 go test ./internal/store -run '^$' -bench BenchmarkOutcomeReport -benchtime 5x -timeout 60m
+//
+// Besides ns/op it reports cpu-ns/op, this process's CPU time per report
+// (where /proc/self/stat tells it): on SQLite all of the work, on
+// PostgreSQL only the client's share.
+func BenchmarkOutcomeReport(b *testing.B) {
+	for _, engine := range []string{"sqlite", "postgres"} {
+		b.Run(engine, func(b *testing.B) {
+			opts := store.Options{DataDir: b.TempDir()}
+			if engine == "postgres" {
+				opts = store.Options{DatabaseURL: testdb.Postgres(b)}
+			}
+			bc := newBenchCases(b, opts)
+			benchOutcomeReports(b, bc)
+		})
+	}
+}
+
+func benchOutcomeReports(b *testing.B, bc benchCases) {
+	ctx := context.Background()
+	today := time.Now().UTC()
+	all := make([]int64, len(bc.programs))
+	for i, p := range bc.programs {
+		all[i] = p.ID
+	}
+	// "whole" as the report page offers it: from the programs' oldest case.
+	start, err := bc.s.ReportStart(ctx, all)
+	if err != nil {
+		b.Fatal(err)
+	}
+	wholeFrom, wholeTo, _ := report.Preset("whole", today, start)
+	quarterFrom, quarterTo, _ := report.Preset("last_quarter", today, time.Time{})
+	reports := []struct {
+		name     string
+		q        report.Query
+		programs []program.Program
+	}{
+		{"whole", report.Query{ProgramIDs: all, From: wholeFrom, To: wholeTo}, bc.programs},
+		{"last_12_months", report.Query{ProgramIDs: all, From: today.AddDate(-1, 0, 1), To: today}, bc.programs},
+		{"one_program_last_quarter", report.Query{ProgramIDs: all[:1], From: quarterFrom, To: quarterTo}, bc.programs[:1]},
+		// All but one program: every row is checked for its case's program.
+		{"nine_programs_last_12_months", report.Query{ProgramIDs: all[1:], From: today.AddDate(-1, 0, 1), To: today}, bc.programs[1:]},
+	}
+	for _, r := range reports {
+		b.Run(r.name, func(b *testing.B) {
+			cpu0 := cpuTime()
+			for b.Loop() {
+				f, err := bc.s.OutcomeFacts(ctx, r.q)
+				if err != nil {
+					b.Fatal(err)
+				}
+				out := report.Build(r.q, f, r.programs, today, false)
+				if len(out.Figures) == 0 {
+					b.Fatal("a report without figures")
+				}
+			}
+			if cpu0 >= 0 {
+				b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N), "cpu-ns/op")
+			}
+		})
+	}
+}
+
+// cpuTime is the CPU time this process has spent, user and system, from
+// /proc/self/stat (in clock ticks of 10 ms), or -1 where there is none.
+func cpuTime() time.Duration {
+	raw, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// The fields after the command (which may hold spaces) begin with the
+	// state; utime and stime are the 12th and 13th of them.
+	s := string(raw)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(fields) < 13 {
+		return -1
+	}
+	utime, err1 := strconv.ParseInt(fields[11], 10, 64)
+	stime, err2 := strconv.ParseInt(fields[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
