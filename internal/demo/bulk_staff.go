@@ -275,23 +275,9 @@ func later(a, b time.Time) time.Time {
 // bulkApplication is what a volunteer wrote when applying to a program:
 // its languages, one of its countries, some of its need domains.
 func bulkApplication(rng *rand.Rand, p program.Program, name, email string) mentors.Application {
-	cities := map[string][]string{"LT": {"Vilnius", "Kaunas"}, "PL": {"Warsaw", "Białystok", "Kraków"},
-		"GE": {"Tbilisi"}, "DE": {"Berlin"}, "CZ": {"Prague", "Brno", "Ostrava"}}
-	country := pick(rng, p.Countries)
-	langs := []string{p.Languages[0]}
-	for _, l := range p.Languages[1:] {
-		if rng.IntN(2) == 0 {
-			langs = append(langs, l)
-		}
-	}
-	var domains []string
-	for _, d := range p.NeedDomains {
-		if rng.IntN(4) == 0 {
-			domains = append(domains, d)
-		}
-	}
+	country, langs, domains := volunteerReach(rng, p)
 	city := ""
-	if cs := cities[country]; len(cs) > 0 {
+	if cs := volunteerCities[country]; len(cs) > 0 {
 		city = pick(rng, cs)
 	}
 	a := mentors.Application{ProgramID: p.ID, FullName: name, Email: email,

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -112,30 +113,39 @@ func (j *journey) programByID(id int64) *program.Program {
 	return nil
 }
 
-// mentorProfile draws a volunteer's profile in a program: its languages,
-// one of its countries, some of its need domains, a few hours a week.
-func (j *journey) mentorProfile(p program.Program) mentors.Profile {
-	rng := j.rng
-	cities := map[string][]string{"LT": {"Vilnius", "Kaunas"}, "PL": {"Warsaw", "Białystok", "Kraków"},
-		"GE": {"Tbilisi"}, "DE": {"Berlin"}, "CZ": {"Prague", "Brno", "Ostrava"}}
-	country := pick(rng, p.Countries)
-	langs := []string{p.Languages[0]}
+// volunteerCities are the cities demo volunteers live in, by country.
+var volunteerCities = map[string][]string{"LT": {"Vilnius", "Kaunas"}, "PL": {"Warsaw", "Białystok", "Kraków"},
+	"GE": {"Tbilisi"}, "DE": {"Berlin"}, "CZ": {"Prague", "Brno", "Ostrava"}}
+
+// volunteerReach draws where a volunteer of program p lives, which of its
+// languages they speak (the first always) and which of its need domains
+// they help with.
+func volunteerReach(rng *rand.Rand, p program.Program) (country string, langs, domains []string) {
+	country = pick(rng, p.Countries)
+	langs = []string{p.Languages[0]}
 	for _, l := range p.Languages[1:] {
 		if rng.IntN(2) == 0 {
 			langs = append(langs, l)
 		}
 	}
-	var domains []string
 	for _, d := range p.NeedDomains {
 		if rng.IntN(4) == 0 {
 			domains = append(domains, d)
 		}
 	}
+	return country, langs, domains
+}
+
+// mentorProfile draws a volunteer's profile in a program: its languages,
+// one of its countries, some of its need domains, a few hours a week.
+func (j *journey) mentorProfile(p program.Program) mentors.Profile {
+	rng := j.rng
+	country, langs, domains := volunteerReach(rng, p)
 	times := []string{pick(rng, mentors.Times)}
 	if rng.IntN(2) == 0 {
 		times = append(times, "weekends")
 	}
-	prof := mentors.Profile{Languages: langs, Country: country, City: pick(rng, cities[country]),
+	prof := mentors.Profile{Languages: langs, Country: country, City: pick(rng, volunteerCities[country]),
 		NeedDomains: domains, HoursPerWeek: 2 + rng.IntN(6), Times: slices.Compact(times),
 		Gender: pick(rng, []string{"female", "male", "female", ""})}
 	if rng.IntN(3) == 0 {
