@@ -647,8 +647,9 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 
 		keys := newRowSet("data_keys", "id", "kek_id", "sealed_key", "created_at")
 		mentees := newRowSet("mentees", append([]string{"id", "data_key_id", "full_name_sealed", "contact_channels_sealed",
-			"version", "created_at", "updated_at"}, profileColumns...)...)
+			"version", "created_at", "updated_at", "name_index"}, profileColumns...)...)
 		words := newRowSet("mentee_name_words", "word", "mentee_id")
+		prefixes := newRowSet("mentee_name_prefixes", "prefix", "mentee_id")
 		consents := newRowSet("consents", "id", "mentee_id", "kind", "given", "recorded_by", "recorded_at")
 		caseRows := newRowSet("cases", "id", "mentee_id", "program_id", "case_code", "state", "closure_reason", "period",
 			"mentor_id", "psychologist_id", "opened_at", "state_since", "active_since", "last_contact_at",
@@ -719,10 +720,13 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 				}
 				m.Version = 1
 				m.UpdatedAt = m.CreatedAt
-				mentees.add(append([]any{m.ID, keyID, name, channels, 1, s.ts(m.CreatedAt), s.ts(m.UpdatedAt)},
+				mentees.add(append([]any{m.ID, keyID, name, channels, 1, s.ts(m.CreatedAt), s.ts(m.UpdatedAt), nameIndexVersion},
 					profileValues(m.Profile)...)...)
 				for _, h := range wordHashes(searchKey, m.FullName) {
 					words.add(h, m.ID)
+				}
+				for _, h := range prefixHashes(searchKey, m.FullName) {
+					prefixes.add(h, m.ID)
 				}
 			}
 			for j := range b.Consents {
@@ -993,7 +997,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 					nullID(r.CreatedBy), s.ts(r.CreatedAt), s.nullTS(r.SentAt), s.nullTS(r.AnsweredAt), s.ts(r.UpdatedAt), r.Version)
 			}
 		}
-		for _, r := range []*rowSet{keys, mentees, words, consents, caseRows, trans, matches, oldNeeds, needs, steps,
+		for _, r := range []*rowSet{keys, mentees, words, prefixes, consents, caseRows, trans, matches, oldNeeds, needs, steps,
 			contacts, requests, closings, feedback, referrals, events, outcomes, follow} {
 			if err := s.insertRows(ctx, tx, r); err != nil {
 				return err

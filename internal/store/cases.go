@@ -36,8 +36,15 @@ type CaseFilter struct {
 	Signal    cases.Signal
 	Need      string // a domain with an open need
 	Code      string // case code prefix
-	Sort      CaseSort
-	Now       time.Time // for the signals; zero means the store's clock
+	// Query is a search (the case list's search box): each of its words
+	// is part of the case code or the start, three letters or more, of a
+	// word of the person's name (through the blind index, name_index.go);
+	// every word must match.
+	Query string
+	Sort  CaseSort
+	Now   time.Time // for the signals; zero means the store's clock
+
+	searchKey []byte // the blind index's key, for Query (set by ListCases)
 }
 
 // caseColumns are a case's columns (alias c) with the names of its mentor
@@ -112,6 +119,12 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 	if sort != SortDue && sort != SortCode && sort != SortOpened {
 		bad["sort"] = "validation.choice"
 	}
+	terms, err := searchTerms(f.Query)
+	if err != nil {
+		for k, v := range errs.As(err).Fields {
+			bad[k] = v
+		}
+	}
 	if len(bad) > 0 {
 		return caseList{}, errs.Invalid(bad)
 	}
@@ -149,6 +162,19 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 	}
 	if code := strings.ToUpper(strings.TrimSpace(f.Code)); code != "" {
 		add(`c.case_code LIKE $? ESCAPE '\'`, escapeLike(code)+"%")
+	}
+	for _, t := range terms {
+		args = append(args, "%"+escapeLike(t.code)+"%")
+		cond := `c.case_code LIKE $` + itoa(len(args)) + ` ESCAPE '\'`
+		if len(t.words) > 0 && f.searchKey != nil {
+			names := make([]string, len(t.words))
+			for i, w := range t.words {
+				args = append(args, prefixHash(f.searchKey, w))
+				names[i] = `c.mentee_id IN (SELECT np.mentee_id FROM mentee_name_prefixes np WHERE np.prefix = $` + itoa(len(args)) + `)`
+			}
+			cond += ` OR (` + strings.Join(names, " AND ") + `)`
+		}
+		where = append(where, "("+cond+")")
 	}
 	// order is the sort inside a query, outer the same by result column
 	// (contact_due_at is the 19th, case_code the 4th, opened_at the 14th).
@@ -211,6 +237,15 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 // ListCases returns one keyset page of the scoped, filtered, sorted cases,
 // and the cursor of the next page ("" at the end).
 func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Case, string, error) {
+	if strings.TrimSpace(f.Query) != "" {
+		key, found, err := s.readSearchKey(ctx, s.read)
+		if err != nil {
+			return nil, "", err
+		}
+		if found {
+			f.searchKey = key
+		}
+	}
 	l, err := s.caseListQuery(f, p)
 	if err != nil {
 		return nil, "", err

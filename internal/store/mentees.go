@@ -159,12 +159,12 @@ func (s *Store) addTransition(ctx context.Context, tx *sql.Tx, t cases.Transitio
 	return s.wrap(err, "record transition")
 }
 
-// nameWords folds a name into the words of its blind index: lower case,
-// split at anything that is not a letter or a digit, words of two runes
-// or more, each once.
+// nameWords folds a name into the words of its blind index: lower case
+// without diacritics (foldName), split at anything that is not a letter or
+// a digit, words of two runes or more, each once.
 func nameWords(name string) []string {
 	var out []string
-	for _, w := range strings.FieldsFunc(strings.ToLower(name), func(r rune) bool {
+	for _, w := range strings.FieldsFunc(foldName(name), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
 	}) {
 		if utf8.RuneCountInString(w) >= 2 && !slices.Contains(out, w) {
@@ -227,7 +227,8 @@ func (s *Store) readSearchKey(ctx context.Context, q queryer) ([]byte, bool, err
 	return key, err == nil, err
 }
 
-// indexNameWords replaces the blind index of a mentee's name.
+// indexNameWords replaces the blind index of a mentee's name: its words
+// and their prefixes (indexNamePrefixes).
 func (s *Store) indexNameWords(ctx context.Context, tx *sql.Tx, menteeID int64, name string) error {
 	key, err := s.searchKey(ctx, tx)
 	if err != nil {
@@ -241,7 +242,7 @@ func (s *Store) indexNameWords(ctx context.Context, tx *sql.Tx, menteeID int64, 
 			return s.wrap(err, "index name")
 		}
 	}
-	return nil
+	return s.indexNamePrefixes(ctx, tx, key, menteeID, name)
 }
 
 // menteeColumns are a mentee's columns (alias m) with its data key (alias
