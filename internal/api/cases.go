@@ -26,6 +26,7 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request) error {
 		Signal:    cases.Signal(q.Get("signal")),
 		Need:      strings.TrimSpace(q.Get("need")),
 		Code:      strings.ToUpper(strings.TrimSpace(q.Get("code"))),
+		Query:     q.Get("q"),
 		Sort:      store.CaseSort(q.Get("sort")),
 	}
 	if f.State != "" && !f.State.Valid() {
@@ -48,7 +49,32 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := a.menteeNames(r, items); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, newList(items, next))
+}
+
+// menteeNames opens the names of the people of the listed cases that the
+// user may read (those of the cases they may view), in one batch.
+func (a *API) menteeNames(r *http.Request, list []cases.Case) error {
+	u := policy.Actor(r.Context())
+	var ids []int64
+	for _, c := range list {
+		if policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
+			ids = append(ids, c.MenteeID)
+		}
+	}
+	names, err := a.store.MenteeNames(r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	for i, c := range list {
+		if policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
+			list[i].MenteeName = names[c.MenteeID]
+		}
+	}
+	return nil
 }
 
 func (a *API) caseGet(w http.ResponseWriter, r *http.Request) error {
