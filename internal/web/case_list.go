@@ -24,19 +24,29 @@ type caseListPage struct {
 	Program, Mentor     int64
 	State, Signal, Need string
 	Code, Sort          string
-	Filtered            bool
-	Programs            []program.Program // the user's programs, to choose from
-	States              []cases.State
-	Signals             []cases.Signal
-	Sorts               []store.CaseSort
-	Mentors             []store.MentorChoice // mentors of the chosen program (coordinators)
-	Needs               []string             // need domains of the chosen program, or of all the user's
-	Rows                []caseRow
-	CanIntake           bool       // "Take a person in"
-	CanExport           bool       // the list as a spreadsheet (coordinators)
-	Query               url.Values // the filters, for the export links
-	ShowProgram         bool       // more than one program: the list names each case's
-	Next, First         string
+	// Search is the search box as typed: each word part of a case code or
+	// the start of a word of a person's name. It is sent by post only, so
+	// that no name ends up in an address (the history, a bookmark); the
+	// other filters stay in the address.
+	Search      string
+	SearchError string // why the search was refused (a message key)
+	Filtered    bool
+	Programs    []program.Program // the user's programs, to choose from
+	States      []cases.State
+	Signals     []cases.Signal
+	Sorts       []store.CaseSort
+	Mentors     []store.MentorChoice // mentors of the chosen program (coordinators)
+	Needs       []string             // need domains of the chosen program, or of all the user's
+	Rows        []caseRow
+	CanIntake   bool       // "Take a person in"
+	CanExport   bool       // the list as a spreadsheet (coordinators)
+	Query       url.Values // the filters, for the export links
+	ShowProgram bool       // more than one program: the list names each case's
+	Next, First string
+	// The pages of a search, as posts of the same form: the next page's
+	// cursor, and whether this is not the first page.
+	SearchNext  string
+	SearchFirst bool
 }
 
 // caseRow is a listed case with what its signals say now.
@@ -55,9 +65,23 @@ const casePageSize = 50
 var caseSorts = []store.CaseSort{store.SortDue, store.SortCode, store.SortOpened}
 
 func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if err := parseForm(w, r, maxFormBytes); err != nil {
+			return err
+		}
+	}
 	page, f, err := h.caseListFilter(r)
 	if err != nil {
 		return err
+	}
+	if r.Method == http.MethodPost && page.Search == "" {
+		// Nothing to search for: the filters go in the address, as ever.
+		to := "/cases"
+		if len(page.Query) > 0 {
+			to += "?" + page.Query.Encode()
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
+		return nil
 	}
 	u := policy.Actor(r.Context())
 	if u.Role == auth.Coordinator {
@@ -75,12 +99,30 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	programs := page.Programs
 
 	cursor := r.URL.Query().Get("cursor")
+	if r.Method == http.MethodPost {
+		cursor = r.PostForm.Get("cursor")
+	}
 	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
+	if key := errs.As(err).Fields["q"]; errs.Is(err, errs.KindInvalid) && key != "" {
+		// A search too short (or long) to look for: say why, keep it typed.
+		page.SearchError = key
+		return h.render(w, r, http.StatusUnprocessableEntity, "cases", "cases", page)
+	}
 	if errs.Is(err, errs.KindInvalid) && cursor != "" {
 		// A stale or edited cursor: start from the first page.
 		cursor = ""
 		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize})
 	}
+	if err != nil {
+		return err
+	}
+	var readable []int64 // the people whose names the user may read
+	for _, c := range list {
+		if policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
+			readable = append(readable, c.MenteeID)
+		}
+	}
+	people, err := h.store.MenteeNames(r.Context(), readable)
 	if err != nil {
 		return err
 	}
@@ -90,9 +132,16 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.store.Now()
 	for _, c := range list {
+		if policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
+			c.MenteeName = people[c.MenteeID]
+		}
 		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
 	}
-	page.Next, page.First = pageLinks(r, "/cases", cursor, next)
+	if page.Search != "" {
+		page.SearchNext, page.SearchFirst = next, cursor != ""
+	} else {
+		page.Next, page.First = pageLinks(r, "/cases", cursor, next)
+	}
 	return h.render(w, r, http.StatusOK, "cases", "cases", page)
 }
 
@@ -108,7 +157,9 @@ func (p caseListPage) ExportHref(format string) string {
 }
 
 // caseListFilter reads the list's filters (readFilters) and makes the
-// store's filter of them, scoped to what the user may see.
+// store's filter of them, scoped to what the user may see. A GET reads
+// them from the address; a post (the search) from its form, which must
+// have been parsed.
 func (h *Web) caseListFilter(r *http.Request) (caseListPage, store.CaseFilter, error) {
 	u := policy.Actor(r.Context())
 	if err := policy.CheckRequest(r.Context(), policy.CaseList, 0); err != nil {
@@ -121,18 +172,28 @@ func (h *Web) caseListFilter(r *http.Request) (caseListPage, store.CaseFilter, e
 	page := caseListPage{Role: u.Role, Programs: programs, States: cases.States, Signals: cases.Signals, Sorts: caseSorts,
 		CanIntake: policy.Can(u, policy.MenteeCreate, 0) && len(programs) > 0, ShowProgram: len(programs) > 1,
 		CanExport: policy.Can(u, policy.CaseExport, 0)}
-	page.readFilters(r, u)
-	page.Query = r.URL.Query()
-	page.Query.Del("cursor")
+	values := r.URL.Query()
+	if r.Method == http.MethodPost {
+		values = r.PostForm
+		page.Search = strings.TrimSpace(values.Get("q"))
+	}
+	page.readFilters(values, u)
+	page.Query = url.Values{}
+	for k, vs := range values {
+		if k != "cursor" && k != "q" && len(vs) > 0 && vs[0] != "" {
+			page.Query[k] = vs
+		}
+	}
+	page.Filtered = page.Filtered || page.Search != ""
 	f := store.CaseFilter{Scope: policy.CaseScope(u), ProgramID: page.Program, State: cases.State(page.State),
-		MentorID: page.Mentor, Signal: cases.Signal(page.Signal), Need: page.Need, Code: page.Code, Sort: store.CaseSort(page.Sort)}
+		MentorID: page.Mentor, Signal: cases.Signal(page.Signal), Need: page.Need, Code: page.Code, Query: page.Search,
+		Sort: store.CaseSort(page.Sort)}
 	return page, f, nil
 }
 
 // readFilters reads the list's filters from the query. A value that is not
 // one of the choices (an edited or stale address) filters nothing.
-func (p *caseListPage) readFilters(r *http.Request, u auth.User) {
-	q := r.URL.Query()
+func (p *caseListPage) readFilters(q url.Values, u auth.User) {
 	if id, err := strconv.ParseInt(q.Get("program"), 10, 64); err == nil && slices.ContainsFunc(p.Programs, func(x program.Program) bool { return x.ID == id }) {
 		p.Program = id
 	}

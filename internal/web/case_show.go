@@ -127,7 +127,13 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 		Next:           cases.Next(c.State), ClosureReasons: cases.ClosureReasons, OutcomeKinds: cases.OutcomeKinds,
 		Owners: cases.Owners, StepStatuses: cases.StepStatuses, Phases: cases.Phases,
 	}
-	var err error
+	// The person's name beside the code: those who see the case may read it
+	// (caseFromPath decided); the read is audited.
+	names, err := h.store.MenteeNames(ctx, []int64{c.MenteeID})
+	if err != nil {
+		return nil, err
+	}
+	pg.Header.Case.MenteeName = names[c.MenteeID]
 	if pg.Program, err = h.store.GetProgram(ctx, c.ProgramID); err != nil {
 		return nil, err
 	}

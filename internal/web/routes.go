@@ -76,6 +76,8 @@ func (h *Web) Routes() []route.Route {
 		// The case journey. Lists are scoped by policy.CaseScope; every
 		// record route decides on the case (policy.CheckCase).
 		{Method: "GET", Path: "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: h.handle(h.caseList)},
+		// The case list's search by name or code: posted, so that no name is in an address.
+		{Method: "POST", Path: "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: h.handle(h.caseList)},
 		{Method: "GET", Path: "/cases/export", Access: route.SignedIn, Action: policy.CaseExport, Handler: h.handle(h.caseExport)},
 		{Method: "GET", Path: "/mentees/new", Access: route.SignedIn, Action: policy.MenteeCreate, Handler: h.handle(h.menteeNew)},
 		{Method: "POST", Path: "/mentees/check", Access: route.SignedIn, Action: policy.MenteeCreate, Handler: h.handle(h.menteeCheck)},
