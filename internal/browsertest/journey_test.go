@@ -102,7 +102,7 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		casePath = "/cases/" + caseID
 		coord.wantIn("main h1", code)
 		coord.wantBadge(en.T("case.state.referred"))
-		coord.wantNotIn("the case page (code instead of the name)", fullName)
+		coord.wantIn("main h1", fullName) // the name beside the code, for those who may read it
 
 		moveTo(coord, "intake", "First call done: he wants support.", http.StatusOK)
 		coord.wantHere("after the move", casePath+"?done=moved")
