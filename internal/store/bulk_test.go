@@ -174,6 +174,10 @@ func TestBulkLoadReadsBack(t *testing.T) {
 		if err != nil || len(dups) != 1 || dups[0].Mentee.ID != all[250].Mentee.ID {
 			t.Errorf("the blind index does not find a bulk name: %+v %v", dups, err)
 		}
+		found, _, err := s.ListCases(ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{prog.ID}}, Query: "person0025"}, store.Page{Limit: 100})
+		if err != nil || len(found) != 10 {
+			t.Errorf("a search by part of a bulk name found %d (want Person00250 to Person00259): %v", len(found), err)
+		}
 		page, _, err := s.ListCases(ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{prog.ID}}, State: cases.Active,
 			MentorID: mentors[3], Need: "documents"}, store.Page{Limit: 100})
 		if err != nil || len(page) != 500/30+1 {

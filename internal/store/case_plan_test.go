@@ -181,6 +181,8 @@ func TestCaseQueriesUseIndexes(t *testing.T) {
 			{"program, by code", CaseFilter{Scope: coordinator, ProgramID: f.p1, Sort: SortCode, Now: now}},
 			{"program, newest", CaseFilter{Scope: coordinator, ProgramID: f.p1, Sort: SortOpened, Now: now}},
 			{"scope only, by due", CaseFilter{Scope: coordinator, Sort: SortDue, Now: now}},
+			{"program, search by name or code", CaseFilter{Scope: coordinator, ProgramID: f.p1, Query: "kav novi", searchKey: []byte("key"), Sort: SortDue, Now: now}},
+			{"scope only, search by name or code", CaseFilter{Scope: coordinator, Query: "HW-00", searchKey: []byte("key"), Sort: SortCode, Now: now}},
 			{"a mentor's cases", CaseFilter{Scope: CaseScope{ProgramIDs: []int64{f.p1, f.p2, f.p3}, MentorID: f.mentor}, Sort: SortDue, Now: now}},
 		}
 		for _, l := range lists {
