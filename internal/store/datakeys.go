@@ -150,6 +150,13 @@ func (s *Store) DestroyDataKey(ctx context.Context, id int64) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return errs.NotFound("data key")
 		}
+		// A person's name is gone with their key: so are the hashes of its
+		// words in the blind index (kept under the search key, not this one).
+		for _, table := range []string{"mentee_name_words", "mentee_name_prefixes"} {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE mentee_id IN (SELECT id FROM mentees WHERE data_key_id = $1)`, id); err != nil {
+				return s.wrap(err, "clear the name index")
+			}
+		}
 		return s.appendAudit(ctx, tx, "data_key.destroy", "data_key", id, audit.OK)
 	})
 }

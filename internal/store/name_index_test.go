@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"testing"
 
 	"homeward/internal/auth"
@@ -93,6 +94,22 @@ func TestSearchCasesByName(t *testing.T) {
 		found, err := j.s.FindDuplicates(j.ctx, person("X-1", "Jiri NOVAK", 1985), scope)
 		if j.fatal(err); len(found) != 1 || found[0].Mentee.CaseCode != "HW-0002" {
 			t.Errorf("duplicates of Jiri Novak: %+v", found)
+		}
+		// A person whose data was erased is no longer found by name (nor
+		// named), only by the case code.
+		keyID, err := store.QueryStringForTest(j.ctx, j.s, `SELECT CAST(m.data_key_id AS TEXT) FROM mentees m WHERE m.case_code = 'HW-0001'`)
+		j.fatal(err)
+		id, _ := strconv.ParseInt(keyID, 10, 64)
+		j.fatal(j.s.DestroyDataKey(j.ctx, id))
+		if got := codesOf(t, j.s, scope, "ales", 50); len(got) != 0 {
+			t.Errorf("after erasure, ales found %v", got)
+		}
+		list, _, err = j.s.ListCases(j.ctx, store.CaseFilter{Scope: scope, Query: "hw-0001"}, store.Page{Limit: 10})
+		if j.fatal(err); len(list) != 1 {
+			t.Fatalf("after erasure, the code found %v", list)
+		}
+		if names, err := j.s.MenteeNames(j.ctx, []int64{list[0].MenteeID}); err != nil || len(names) != 0 {
+			t.Errorf("after erasure, the names opened: %v %v", names, err)
 		}
 	})
 }
