@@ -97,7 +97,10 @@ type caseList struct {
 // runs it; the query plan test explains it. Every filter is a condition an
 // index of 0007_cases.sql serves together with the program, and the keyset
 // condition is a range on the sort column, so that a page reads about a
-// page of index entries in order.
+// page of index entries in order. A search (Query) is checked on each case
+// along that walk: the hashes of its words are looked up once in
+// mentee_name_prefixes (by its primary key), so that a search that finds
+// few people reads up to the program's cases, never the table.
 //
 // A scope of several programs with no program chosen (a coordinator of
 // more than one) is read as one branch per program, each walking its
