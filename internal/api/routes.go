@@ -54,6 +54,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "PUT", Path: Prefix + "/mentees/{id}/history/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.sharingUpdate)},
 		{Method: "GET", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.consentList)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.consentRecord)},
+		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.portalInvite)},
 
 		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: a.handle(a.caseList)},
 		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.caseGet)},

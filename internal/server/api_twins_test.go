@@ -97,7 +97,7 @@ var pageTwins = map[string]twin{
 	"POST /mentees/{id}/history":     to("PUT /mentees/{id}/history"),
 	"POST /mentees/{id}/sharing":     to("PUT /mentees/{id}/history/sharing"),
 	"POST /mentees/{id}/consents":    to("POST /mentees/{id}/consents"),
-	"POST /mentees/{id}/portal":      none("not yet: giving a mentee a portal account makes a user and links it to the mentee in steps the page handler takes (web/portal_invite.go); its twin needs those steps in one place first"),
+	"POST /mentees/{id}/portal":      to("POST /mentees/{id}/portal"),
 
 	"GET /cases/{id}":                        to("GET /cases/{id}", "GET /cases/{id}/match", "GET /cases/{id}/signals", "GET /cases/{id}/custody", "GET /cases/{id}/transitions", "GET /programs/{id}/staff"),
 	"POST /cases/{id}/transitions":           to("POST /cases/{id}/transitions"),

@@ -374,3 +374,55 @@ func TestAPIProgramStaff(t *testing.T) {
 		}
 	})
 }
+
+// A coordinator gives a mentee a portal account through the API, as the
+// profile's form does: the account is linked to the person, in the
+// program, and its link is in the answer once; a second one is refused.
+func TestAPIPortalInvite(t *testing.T) {
+	t.Parallel()
+	apiEngines(t, func(t *testing.T, a *app) {
+		j := newAPIJourney(t, a)
+		ctx := context.Background()
+		m, _ := j.matched("PORTAL-1", "Anna Portal", j.mentor)
+		path := apiMenteePath(m.ID, "/portal")
+
+		before, _ := a.store.CountUsers(ctx)
+		e := j.refused(j.coord, 422, "invalid", "POST", path, `{"email":"not an address"}`)
+		if e.Error.Fields["email"] == "" {
+			t.Errorf("a bad email address: %+v", e)
+		}
+		e = j.refused(j.coord, http.StatusConflict, "conflict", "POST", path, fmt.Sprintf(`{"email":%q}`, j.mentor.Email))
+		if e.Error.Fields["email"] == "" {
+			t.Errorf("a taken email address: %+v", e)
+		}
+		j.refused(j.mentor, 403, "forbidden", "POST", path, `{"email":"by-mentor@example.org"}`)
+		j.refused(j.admin, 404, "not_found", "POST", path, `{"email":"by-admin@example.org"}`)
+		if after, _ := a.store.CountUsers(ctx); after != before {
+			t.Fatalf("refused portal invitations saved %d users", after-before)
+		}
+
+		inv := decodeJSON[struct {
+			UserID         int64     `json:"user_id"`
+			InvitationPath string    `json:"invitation_path"`
+			ExpiresAt      time.Time `json:"expires_at"`
+		}](t, j.call(j.coord, http.StatusCreated, "POST", path, `{"email":"anna.portal@example.org"}`))
+		if !strings.HasPrefix(inv.InvitationPath, "/link/hwl_") || inv.UserID == 0 {
+			t.Fatalf("portal invitation %+v", inv)
+		}
+		mentee, err := a.store.GetMentee(ctx, m.ID)
+		if err != nil || mentee.UserID != inv.UserID {
+			t.Fatalf("the mentee is linked to %d, want %d (%v)", mentee.UserID, inv.UserID, err)
+		}
+		u, err := a.store.GetUser(ctx, inv.UserID)
+		if err != nil || u.Role != auth.Mentee || u.Status != auth.StatusInvited || !slices.Equal(u.Programs, []int64{j.prog.ID}) {
+			t.Errorf("portal user %+v %v", u, err)
+		}
+		e = j.refused(j.coord, http.StatusConflict, "conflict", "POST", path, `{"email":"second@example.org"}`)
+		if e.Error.Fields["email"] == "" {
+			t.Errorf("a second portal account: %+v", e)
+		}
+		if _, _, err := a.store.UserForLogin(ctx, "second@example.org"); err == nil {
+			t.Error("the refused second account was saved")
+		}
+	})
+}
