@@ -65,6 +65,23 @@ func (u *User) Validate() error {
 	return nil
 }
 
+// MembershipErrors names, as Validate does, what an administrator may not
+// set on a user's memberships (the user form and the API ask it alike): a
+// partner user belongs to an organisation, without which they would see
+// nothing, and to no program. Validate leaves these to the administration,
+// as the command line invites a partner user before their organisation is
+// in the directory.
+func (u User) MembershipErrors() map[string]string {
+	f := map[string]string{}
+	if u.Role == Partner && u.PartnerID == 0 {
+		f["partner_id"] = "validation.partner_required"
+	}
+	if u.Role == Partner && len(u.Programs) > 0 {
+		f["programs"] = "validation.partner_programs"
+	}
+	return f
+}
+
 // EmailKey folds an email address for lookups and uniqueness.
 func EmailKey(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
