@@ -84,7 +84,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, e := range entries {
-		page.Entries = append(page.Entries, auditRow{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"),
+		page.Entries = append(page.Entries, auditRow{Entry: e, When: e.At.In(zoneOf(r)).Format("2006-01-02 15:04:05 MST"),
 			OutcomeKey: auditOutcomes[e.Outcome],
 			ActorHref:  objectHref(strings.Cut(e.Actor, ":")), ObjectHref: objectHref(e.ObjectType, e.ObjectID, e.ObjectID != "")})
 	}
