@@ -125,3 +125,32 @@ func TestProgramFormTakesATimeZone(t *testing.T) {
 		t.Fatalf("the program's zone is %q (%v)", got.TimeZone, err)
 	}
 }
+
+// The API reads and writes a program's zone; its times stay RFC 3339 in UTC.
+func TestAPIProgramTimeZone(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	type zoned struct {
+		ID        int64  `json:"id"`
+		TimeZone  string `json:"time_zone"`
+		Version   int    `json:"version"`
+		CreatedAt string `json:"created_at"`
+	}
+	res, body := a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"Zoneless"}`), "Content-Type", "application/json")
+	if p := decodeJSON[zoned](t, body); res.StatusCode != http.StatusCreated || p.TimeZone != "UTC" {
+		t.Fatalf("a program without a zone: %d %s", res.StatusCode, body)
+	}
+	res, body = a.do("POST", "/api/v1/programs", strings.NewReader(`{"name":"Prague","time_zone":"Europe/Prague"}`), "Content-Type", "application/json")
+	p := decodeJSON[zoned](t, body)
+	if res.StatusCode != http.StatusCreated || p.TimeZone != "Europe/Prague" || !strings.HasSuffix(p.CreatedAt, "Z") {
+		t.Fatalf("a program in Prague: %d %s", res.StatusCode, body)
+	}
+	res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(`{"version":1,"time_zone":"Europe/Praha"}`))
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `"time_zone"`) {
+		t.Fatalf("an unknown zone: %d %s", res.StatusCode, body)
+	}
+	res, body = a.do("PATCH", "/api/v1/programs/"+itoa(p.ID), strings.NewReader(`{"version":1,"time_zone":"Asia/Tbilisi"}`))
+	if got := decodeJSON[zoned](t, body); res.StatusCode != 200 || got.TimeZone != "Asia/Tbilisi" {
+		t.Fatalf("a new zone: %d %s", res.StatusCode, body)
+	}
+}
