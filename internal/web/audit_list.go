@@ -53,14 +53,14 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		From: clip("from"), To: clip("to"), form: newForm(nil)}
 	f := store.AuditFilter{Actor: page.Actor, ObjectType: page.ObjectType, ObjectID: page.ObjectID}
 	if page.From != "" {
-		d, err := time.Parse(dateLayout, page.From)
+		d, err := time.ParseInLocation(dateLayout, page.From, zoneOf(r)) // the user's day
 		if err != nil {
 			page.Errors["from"] = "audit.error.date"
 		}
 		f.From = d
 	}
 	if page.To != "" {
-		d, err := time.Parse(dateLayout, page.To)
+		d, err := time.ParseInLocation(dateLayout, page.To, zoneOf(r))
 		if err != nil {
 			page.Errors["to"] = "audit.error.date"
 		}
