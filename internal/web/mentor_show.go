@@ -106,7 +106,7 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		}
 	}
 	pg.CheckKinds, pg.CheckResults = mentors.CheckKinds, mentors.CheckResults
-	pg.Today = h.store.Now().In(zoneOf(r)).Format("2006-01-02")
+	pg.Today = h.store.Now().Format("2006-01-02")
 	return h.render(w, r, status, "mentor", "mentors", pg)
 }
 
