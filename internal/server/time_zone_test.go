@@ -154,3 +154,39 @@ func TestAPIProgramTimeZone(t *testing.T) {
 		t.Fatalf("a new zone: %d %s", res.StatusCode, body)
 	}
 }
+
+// A mentee's portal shows the program's days, whatever zone their own
+// account holds.
+func TestPortalShowsTheProgramsDays(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	w := newPortalWorld(t, a)
+	ctx := context.Background()
+	p, err := a.store.GetProgram(ctx, w.program.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.TimeZone = "Pacific/Kiritimati" // UTC+14
+	if _, err := a.store.UpdateProgram(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	// UTC-11: every instant falls on another day there than at UTC+14.
+	if err := a.store.SetUserTimeZone(ctx, w.mentee.ID, "Pacific/Pago_Pago"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.store.GetCase(ctx, w.c.ID)
+	if err != nil || c.ContactDueAt == nil {
+		t.Fatalf("the case has no next contact: %v", err)
+	}
+	w.as(w.menteeToken)
+	res, body := a.do("GET", "/my", nil)
+	wantPage(t, "the portal", res, body, 200, "They will contact you by "+c.ContactDueAt.In(zone.Of("Pacific/Kiritimati")).Format("2006-01-02"))
+	if other := c.ContactDueAt.In(zone.Of("Pacific/Pago_Pago")).Format("2006-01-02"); strings.Contains(body, "They will contact you by "+other) {
+		t.Error("the portal shows the mentee account's own zone")
+	}
+	// A mentee may not choose a zone of their own on the account page.
+	res, _ = a.postForm("/account/time-zone", url.Values{"time_zone": {"Europe/Prague"}})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("a mentee sets a zone: %d, want 403", res.StatusCode)
+	}
+}
