@@ -124,6 +124,8 @@ func TestProgramFormTakesATimeZone(t *testing.T) {
 	if got, err := a.store.GetProgram(context.Background(), p.ID); err != nil || got.TimeZone != "Europe/Vilnius" {
 		t.Fatalf("the program's zone is %q (%v)", got.TimeZone, err)
 	}
+	res, body = a.do("GET", "/programs/"+itoa(p.ID), nil)
+	wantPage(t, "the program's page", res, body, 200, "<dt>Time zone</dt><dd>Europe/Vilnius</dd>")
 }
 
 // The API reads and writes a program's zone; its times stay RFC 3339 in UTC.
