@@ -72,6 +72,7 @@ var pageTwins = map[string]twin{
 	"POST /account/recovery-codes":       none(ownAccess),
 	"POST /account/sessions/{id}/end":    none(ownAccess),
 	"POST /account/tokens":               none(ownAccess),
+	"POST /account/time-zone":            none("the zone the pages show and read times in: the API takes and gives every time in RFC 3339 with its offset, so it needs no zone of its own"),
 	"POST /account/tokens/{id}/revoke":   none(ownAccess),
 
 	"GET /admin/users":                    to("GET /users"),
