@@ -3,10 +3,11 @@
 // bodies (body.go), list pagination (list.go) and the OpenAPI document.
 //
 // It serves the glossary's words, each in the file named for it: Program
-// (programs.go), Mentor (mentors.go; mentor_checks.go, mentor_notes.go,
-// training.go), Mentee (mentees.go; history.go, consents.go), Case
-// (cases.go; transitions.go, signals.go, closing.go), Match (matches.go;
-// matching.go ranks mentors and matches in bulk), Need (needs.go), Plan
+// (programs.go; program_staff.go), User (users.go), Mentor (mentors.go;
+// mentor_checks.go, mentor_notes.go, training.go), Mentee (mentees.go;
+// history.go, consents.go, portal_invite.go), Case (cases.go;
+// transitions.go, signals.go, closing.go), Match (matches.go; matching.go
+// ranks mentors and matches in bulk), Need (needs.go), Plan
 // step (plan_steps.go), Request (requests.go), Contact (contacts.go),
 // Partner (partners.go), Service (services.go), Referral (referrals.go),
 // Outcome (outcomes.go), Follow-up (follow_ups.go), Feedback

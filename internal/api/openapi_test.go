@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/hsds"
 	"homeward/internal/matching"
@@ -282,6 +283,8 @@ func TestOpenAPIEnumsMatchTheDomain(t *testing.T) {
 		"Answer":        strs(cases.Answers),
 		"Phase":         strs(cases.Phases),
 		"FacilityKind":  strs(program.FacilityKinds),
+		"Role":          strs(auth.Roles),
+		"UserStatus":    {auth.StatusActive, auth.StatusInvited, auth.StatusDisabled},
 	}
 	for name, want := range checks {
 		got := doc.Components.Schemas[name].Enum
@@ -807,5 +810,25 @@ func TestOpenAPIOutcomeKinds(t *testing.T) {
 		if got := s[schema].Properties["own_outcome_kinds"].Items.Ref; got != "#/components/schemas/OwnOutcomeKind" {
 			t.Errorf("%s.own_outcome_kinds items refer to %q, want OwnOutcomeKind", schema, got)
 		}
+	}
+}
+
+// The roles a program's staff list documents are the ones it lists.
+func TestOpenAPIStaffRoles(t *testing.T) {
+	t.Parallel()
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(OpenAPIDocument(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Components.Schemas["StaffMember"].Properties["role"].Enum; !slices.Equal(got, strs(staffRoles)) {
+		t.Errorf("StaffMember.role: the document says %q, the list has %q", got, strs(staffRoles))
 	}
 }

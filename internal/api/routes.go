@@ -19,6 +19,18 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramView, Handler: a.handle(a.facilityList)},
 		{Method: "POST", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityCreate)},
 		{Method: "PATCH", Path: Prefix + "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityUpdate)},
+		// A program's staff, for those who assign people to its cases.
+		{Method: "GET", Path: Prefix + "/programs/{id}/staff", Access: route.SignedIn, Action: policy.ProgramStaff, Handler: a.handle(a.programStaffList)},
+
+		// Users: the administrator's (policy.UserManage; everyone else gets
+		// 403). An account, never a case's content.
+		{Method: "GET", Path: Prefix + "/users", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userList)},
+		{Method: "POST", Path: Prefix + "/users", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userCreate)},
+		{Method: "GET", Path: Prefix + "/users/{id}", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userGet)},
+		{Method: "PATCH", Path: Prefix + "/users/{id}", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userUpdate)},
+		{Method: "PUT", Path: Prefix + "/users/{id}/status", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userStatus)},
+		{Method: "POST", Path: Prefix + "/users/{id}/link", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userLink)},
+		{Method: "DELETE", Path: Prefix + "/users/{id}/sessions", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userSessionsEnd)},
 
 		// The outcomes report: counts only, for the programs' coordinators
 		// and viewers; the exports are always suppressed.
@@ -42,6 +54,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "PUT", Path: Prefix + "/mentees/{id}/history/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.sharingUpdate)},
 		{Method: "GET", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.consentList)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.consentRecord)},
+		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.portalInvite)},
 
 		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: a.handle(a.caseList)},
 		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.caseGet)},

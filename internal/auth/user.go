@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"homeward/internal/errs"
+	"homeward/internal/zone"
 )
 
 // User statuses.
@@ -29,12 +30,33 @@ type User struct {
 	PartnerID int64     `json:"partner_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// TimeZone is the user's own time zone (an IANA name, "Europe/Prague"),
+	// "" to follow their program's.
+	TimeZone string `json:"time_zone"`
+	// ProgramTimeZone is the time zone of the user's first program (the
+	// lowest id), "" for a user in no program; read with the user, never
+	// written through it.
+	ProgramTimeZone string `json:"-"`
+}
+
+// Zone is the time zone the user's times are shown and typed in: their own,
+// else their program's, else UTC. A mentee always has their program's (the
+// portal shows the program's times).
+func (u User) Zone() string {
+	switch {
+	case u.TimeZone != "" && u.Role != Mentee:
+		return u.TimeZone
+	case u.ProgramTimeZone != "":
+		return u.ProgramTimeZone
+	}
+	return "UTC"
 }
 
 // Normalize trims the fields and drops repeated programs.
 func (u *User) Normalize() {
 	u.Email = strings.TrimSpace(u.Email)
 	u.Name = strings.TrimSpace(u.Name)
+	u.TimeZone = strings.TrimSpace(u.TimeZone)
 	slices.Sort(u.Programs)
 	u.Programs = slices.Compact(u.Programs)
 }
@@ -51,6 +73,9 @@ func (u *User) Validate() error {
 	if !u.Role.Valid() {
 		f["role"] = "validation.role"
 	}
+	if u.TimeZone != "" && !zone.Valid(u.TimeZone) {
+		f["time_zone"] = "validation.time_zone"
+	}
 	if u.Role == Admin && len(u.Programs) > 0 {
 		f["programs"] = "validation.admin_programs"
 	}
@@ -63,6 +88,23 @@ func (u *User) Validate() error {
 		return errs.Invalid(f)
 	}
 	return nil
+}
+
+// MembershipErrors names, as Validate does, what an administrator may not
+// set on a user's memberships (the user form and the API ask it alike): a
+// partner user belongs to an organisation, without which they would see
+// nothing, and to no program. Validate leaves these to the administration,
+// as the command line invites a partner user before their organisation is
+// in the directory.
+func (u User) MembershipErrors() map[string]string {
+	f := map[string]string{}
+	if u.Role == Partner && u.PartnerID == 0 {
+		f["partner_id"] = "validation.partner_required"
+	}
+	if u.Role == Partner && len(u.Programs) > 0 {
+		f["programs"] = "validation.partner_programs"
+	}
+	return f
 }
 
 // EmailKey folds an email address for lookups and uniqueness.

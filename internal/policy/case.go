@@ -119,6 +119,19 @@ func CaseScope(u auth.User) store.CaseScope {
 	return store.CaseScope{None: true}
 }
 
+// ManagedPrograms returns the programs of the cases in which the user may
+// do CaseManage, each once: a mentee's portal account, given by a
+// coordinator, is in these.
+func ManagedPrograms(u auth.User, all []cases.Case) []int64 {
+	var out []int64
+	for _, c := range all {
+		if CanCase(u, CaseManage, RefOf(c)) && !slices.Contains(out, c.ProgramID) {
+			out = append(out, c.ProgramID)
+		}
+	}
+	return out
+}
+
 // MenteeThrough decides on a mentee through their cases (all of them): the
 // user may do the action on the mentee when they may do it on one of the
 // cases, which is returned as via, with the cases the user may view. A

@@ -24,6 +24,10 @@ const (
 	ProgramCreate Action = "program.create"
 	ProgramView   Action = "program.view"
 	ProgramEdit   Action = "program.edit"
+	// ProgramStaff is reading a program's staff (its coordinators, mentors
+	// and psychologists, with the mentors' places): those who assign people
+	// to the program's cases, its coordinators.
+	ProgramStaff Action = "program.staff"
 	// UserManage is inviting, editing and disabling users, and handing out
 	// their password-reset links: the admin's alone.
 	UserManage Action = "user.manage"
@@ -114,6 +118,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin || (mine && u.Role != auth.Partner)
 	case ProgramEdit:
 		return u.Role == auth.Admin || (u.Role == auth.Coordinator && mine)
+	case ProgramStaff:
+		return u.Role == auth.Coordinator && mine
 	case UserManage:
 		return u.Role == auth.Admin
 	case AuditRead:
@@ -145,7 +151,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 }
 
 // actions lists every action, for Known.
-var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, UserManage, AuditRead,
+var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead,
 	CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
@@ -157,7 +163,7 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 // rather than on the role alone.
 func OnRecord(a Action) bool {
 	switch a {
-	case ProgramView, ProgramEdit, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
+	case ProgramView, ProgramEdit, ProgramStaff, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
 		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer:
 		return true
 	}

@@ -16,6 +16,7 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/text"
+	"homeward/internal/zone"
 )
 
 // DefaultNeedDomains are the need domains a new program starts with (DESIGN.md).
@@ -83,6 +84,10 @@ type Program struct {
 	// partner's answer is shown as waiting, to the case's mentor and the
 	// program's coordinators.
 	ReferralReminderDays int `json:"referral_reminder_days"`
+	// TimeZone is the program's time zone (an IANA name, "Europe/Prague"):
+	// its people's times are shown and typed in it unless they chose their
+	// own, and its mentees' always.
+	TimeZone string `json:"time_zone"`
 	// OwnOutcomeKinds are the program's outcome kinds beside the built-in
 	// ones (e.g. a course begun, where a funder counts those).
 	OwnOutcomeKinds []OwnOutcomeKind `json:"own_outcome_kinds"`
@@ -143,6 +148,7 @@ func New() Program {
 		HoursPerContact:      1.5,
 		MatchWeights:         DefaultMatchWeights(),
 		ReferralReminderDays: 7,
+		TimeZone:             zone.Default,
 	}
 }
 
@@ -255,6 +261,9 @@ const (
 func (p *Program) Normalize() {
 	p.Name = strings.TrimSpace(p.Name)
 	p.Description = strings.TrimSpace(p.Description)
+	if p.TimeZone = strings.TrimSpace(p.TimeZone); p.TimeZone == "" {
+		p.TimeZone = zone.Default
+	}
 	p.Languages = normList(p.Languages, strings.ToLower)
 	p.Countries = normList(p.Countries, strings.ToUpper)
 	p.NeedDomains = normList(p.NeedDomains, strings.ToLower)
@@ -353,6 +362,9 @@ func (p *Program) Validate() error {
 	}
 	if p.ReferralReminderDays < 1 || p.ReferralReminderDays > 90 {
 		f["referral_reminder_days"] = "validation.referral_reminder_days"
+	}
+	if !zone.Valid(p.TimeZone) {
+		f["time_zone"] = "validation.time_zone"
 	}
 	p.MatchWeights.validate(f)
 	validateOwnOutcomeKinds(f, p.OwnOutcomeKinds)

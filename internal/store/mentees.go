@@ -15,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"homeward/internal/audit"
+	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 )
@@ -537,6 +538,49 @@ func (s *Store) LinkMenteeUser(ctx context.Context, menteeID, userID int64) erro
 		}
 		return s.appendAudit(ctx, tx, "mentee.link_user", "mentee", menteeID, audit.OK)
 	})
+}
+
+// InviteMentee gives a mentee a portal account: an invited user of the
+// mentee role in the programs given, linked to the mentee, and the token of
+// their one-time invitation link, all in one transaction (so that no
+// account is ever left unlinked). A mentee who has a portal account already
+// is errs.Conflict on fields.email (portal_access.error.exists); an email
+// address another user has, errs.Conflict on it too (validation.email_taken).
+func (s *Store) InviteMentee(ctx context.Context, menteeID int64, u auth.User, ttl time.Duration) (auth.User, string, error) {
+	u.Role = auth.Mentee
+	u.Normalize()
+	if err := u.Validate(); err != nil {
+		return u, "", err
+	}
+	var token string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var linked sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM mentees WHERE id = $1`+s.forUpdate(""), menteeID).Scan(&linked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errs.NotFound("mentee")
+		}
+		if err != nil {
+			return s.wrap(err, "lock mentee")
+		}
+		if linked.Valid {
+			return errs.Conflict("This person has a portal account already.", map[string]string{"email": "portal_access.error.exists"})
+		}
+		if u, err = s.createUserTx(ctx, tx, u); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE mentees SET user_id = $1 WHERE id = $2`, u.ID, menteeID); err != nil {
+			return s.wrap(err, "link mentee user")
+		}
+		if err := s.appendAudit(ctx, tx, "mentee.link_user", "mentee", menteeID, audit.OK); err != nil {
+			return err
+		}
+		token, err = s.createLinkTx(ctx, tx, LinkInvite, u.ID, ttl)
+		return err
+	})
+	if err != nil {
+		return u, "", err
+	}
+	return u, token, nil
 }
 
 // historyColumn is the sealed column of a part (the part is valid).

@@ -10,14 +10,19 @@ import (
 	"homeward/internal/audit"
 	"homeward/internal/auth"
 	"homeward/internal/errs"
+	"homeward/internal/zone"
 )
 
-const userColumns = `id, email, name, role, status, password_hash, created_at, updated_at, COALESCE(partner_id, 0)`
+// userColumns are read from users; the last is the time zone of the user's
+// first program, read with the user so that showing a time needs no query.
+const userColumns = `id, email, name, role, status, password_hash, created_at, updated_at, COALESCE(partner_id, 0), time_zone,
+	COALESCE((SELECT p.time_zone FROM user_programs up JOIN programs p ON p.id = up.program_id
+		WHERE up.user_id = users.id ORDER BY up.program_id LIMIT 1), '')`
 
 func scanUser(r scanner) (auth.User, string, error) {
 	var u auth.User
 	var role, phc string
-	err := r.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &phc, &u.CreatedAt, &u.UpdatedAt, &u.PartnerID)
+	err := r.Scan(&u.ID, &u.Email, &u.Name, &role, &u.Status, &phc, &u.CreatedAt, &u.UpdatedAt, &u.PartnerID, &u.TimeZone, &u.ProgramTimeZone)
 	u.Role = auth.Role(role)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, phc, err
@@ -50,9 +55,9 @@ func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth
 	if err := s.userPartnerExists(ctx, tx, u.PartnerID); err != nil {
 		return u, err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, partner_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id`,
-		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID)).Scan(&u.ID)
+	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, partner_id, time_zone)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
+		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID), u.TimeZone).Scan(&u.ID)
 	if isUniqueViolation(err) {
 		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
 	}
@@ -136,6 +141,25 @@ func (s *Store) setPasswordTx(ctx context.Context, tx *sql.Tx, userID int64, phc
 		return err
 	}
 	return s.appendAudit(ctx, tx, "user.password_set", "user", userID, audit.OK)
+}
+
+// SetUserTimeZone sets the user's own time zone (an IANA name), or "" to
+// follow their program's. An unknown name is refused (errs.Invalid).
+func (s *Store) SetUserTimeZone(ctx context.Context, userID int64, name string) error {
+	name = strings.TrimSpace(name)
+	if name != "" && !zone.Valid(name) {
+		return errs.Invalid(map[string]string{"time_zone": "validation.time_zone"})
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE users SET time_zone = $1 WHERE id = $2`, name, userID)
+		if err != nil {
+			return s.wrap(err, "set time zone")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("user")
+		}
+		return s.appendAudit(ctx, tx, "user.time_zone", "user", userID, audit.OK)
+	})
 }
 
 // SetUserStatus disables or re-enables a user; disabling ends their sessions at once.

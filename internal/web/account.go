@@ -26,13 +26,21 @@ type accountPage struct {
 	Message  string // catalogue key of a refusal
 	NewToken string // a token just made, shown once
 	Token    *form  // the form of a new token
+	Zone     *form  // the form of the user's own time zone; nil for a mentee
+	// ProgramZone is the zone the user follows without their own.
+	ProgramZone string
+	Done        string // catalogue key of a notice after a change
 }
 
 // TokenDays are the lifetimes a token may be given on the page.
 func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
 
 func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
-	return h.renderAccount(w, r, http.StatusOK, &accountPage{})
+	p := &accountPage{}
+	if r.URL.Query().Get("done") == "time_zone" {
+		p.Done = "account.time_zone_saved"
+	}
+	return h.renderAccount(w, r, http.StatusOK, p)
 }
 
 func (h *Web) renderAccount(w http.ResponseWriter, r *http.Request, status int, p *accountPage) error {
@@ -51,6 +59,10 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 	if p.Token == nil {
 		p.Token = newForm(map[string]string{"days": "30"})
 	}
+	if p.Zone == nil && c.User.Role != auth.Mentee {
+		p.Zone = newForm(map[string]string{"time_zone": c.User.TimeZone})
+	}
+	p.ProgramZone = auth.User{ProgramTimeZone: c.User.ProgramTimeZone}.Zone()
 	var err error
 	if p.Factors, err = h.identity.Factors(ctx, uid); err != nil {
 		return err

@@ -53,14 +53,14 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		From: clip("from"), To: clip("to"), form: newForm(nil)}
 	f := store.AuditFilter{Actor: page.Actor, ObjectType: page.ObjectType, ObjectID: page.ObjectID}
 	if page.From != "" {
-		d, err := time.Parse(dateLayout, page.From)
+		d, err := time.ParseInLocation(dateLayout, page.From, zoneOf(r)) // the user's day
 		if err != nil {
 			page.Errors["from"] = "audit.error.date"
 		}
 		f.From = d
 	}
 	if page.To != "" {
-		d, err := time.Parse(dateLayout, page.To)
+		d, err := time.ParseInLocation(dateLayout, page.To, zoneOf(r))
 		if err != nil {
 			page.Errors["to"] = "audit.error.date"
 		}
@@ -84,7 +84,7 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, e := range entries {
-		page.Entries = append(page.Entries, auditRow{Entry: e, When: e.At.UTC().Format("2006-01-02 15:04:05"),
+		page.Entries = append(page.Entries, auditRow{Entry: e, When: e.At.In(zoneOf(r)).Format("2006-01-02 15:04:05 MST"),
 			OutcomeKey: auditOutcomes[e.Outcome],
 			ActorHref:  objectHref(strings.Cut(e.Actor, ":")), ObjectHref: objectHref(e.ObjectType, e.ObjectID, e.ObjectID != "")})
 	}

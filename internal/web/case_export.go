@@ -60,7 +60,7 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 // from the first one read.
 func (h *Web) writeCases(r *http.Request, sheet report.Sheet, f store.CaseFilter, page caseListPage, list []cases.Case, next string) error {
 	p := h.printer(r)
-	now := h.store.Now()
+	now := h.store.Now().UTC() // a download keeps UTC
 	programs := map[int64]string{}
 	for _, pr := range page.Programs {
 		programs[pr.ID] = pr.Name

@@ -130,7 +130,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	for _, p := range programs {
 		names[p.ID] = p.Name
 	}
-	now := h.store.Now()
+	now := h.store.Now().In(zoneOf(r))
 	for _, c := range list {
 		if policy.CanCase(u, policy.CaseView, policy.RefOf(c)) {
 			c.MenteeName = people[c.MenteeID]
@@ -231,11 +231,12 @@ func (p *caseListPage) readFilters(q url.Values, u auth.User) {
 	p.Filtered = p.Program != 0 || p.State != "" || p.Mentor != 0 || p.Signal != "" || p.Need != "" || p.Code != ""
 }
 
-// rowOf is a case as the list shows it at now.
+// rowOf is a case as the list shows it at now; its next contact is shown
+// as the day it falls on in now's zone.
 func rowOf(c cases.Case, programName string, now time.Time) caseRow {
 	row := caseRow{Case: c, ProgramName: programName}
 	if c.ContactDueAt != nil && c.State.SupportedByMentor() {
-		row.Due = c.ContactDueAt.UTC().Format(time.DateOnly)
+		row.Due = c.ContactDueAt.In(now.Location()).Format(time.DateOnly)
 		if now.After(*c.ContactDueAt) {
 			row.Overdue = true
 			row.DaysOverdue = int(now.Sub(*c.ContactDueAt) / (24 * time.Hour))

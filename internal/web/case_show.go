@@ -119,7 +119,7 @@ func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int,
 // overviewOf gathers the overview of a case for the request's user.
 func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*overviewPage, error) {
 	ctx := r.Context()
-	now := h.store.Now().UTC()
+	now := h.store.Now().In(zoneOf(r)) // today is the user's
 	pg := &overviewPage{
 		Header: headerFor(r, c, "overview"), Done: forms.Done, Alert: forms.Alert, StepErr: forms.StepErr,
 		Today:          time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),

@@ -35,7 +35,7 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 	// Contacts are recorded from the intake on, until the case closes.
 	if headerFor(r, c, "contacts").CanWork && c.State.Open() && c.State != cases.Referred {
 		f = newForm(nil)
-		f.Values["at"] = workTimeInput(h.store.Now())
+		f.Values["at"] = workTimeInput(h.store.Now(), zoneOf(r))
 	}
 	return h.renderContacts(w, r, http.StatusOK, c, f)
 }
@@ -79,7 +79,7 @@ func (h *Web) contactCreate(w http.ResponseWriter, r *http.Request) error {
 			ct := cases.Contact{CaseID: c.ID, Channel: cases.Channel(f.Value("channel")), Summary: f.Value("summary"),
 				Needs: f.Multi["needs"], RecordedBy: policy.Actor(r.Context()).ID}
 			if f.Value("at") != "" {
-				at, ok := parseWorkTime(f.Value("at"))
+				at, ok := parseWorkTime(f.Value("at"), zoneOf(r))
 				if !ok {
 					f.Errors["at"] = "validation.date_time"
 				}

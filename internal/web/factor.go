@@ -84,7 +84,7 @@ func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) error {
 	var locked *identity.LockedError
 	switch {
 	case errors.As(err, &locked):
-		p.Until = locked.Until.UTC().Format("15:04 UTC")
+		p.Until = locked.Until.In(zoneOf(r)).Format("15:04 MST")
 		p.say("login.locked")
 		return h.render(w, r, http.StatusTooManyRequests, "factor", "", p)
 	case errs.Is(err, errs.KindInvalid):

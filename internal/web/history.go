@@ -83,7 +83,7 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	page.Version = sharing.Version
 	if page.CanManage && sharing.SharedAt != nil {
-		page.SharedAt = sharing.SharedAt.UTC().Format("2006-01-02")
+		page.SharedAt = sharing.SharedAt.In(zoneOf(r)).Format("2006-01-02")
 		if sharing.SharedBy != 0 {
 			if by, err := h.store.GetUser(ctx, sharing.SharedBy); err == nil {
 				page.SharedBy = cmp.Or(by.Name, by.Email)

@@ -190,7 +190,7 @@ func (h *Web) mentorHome(r *http.Request) (*mentorHome, error) {
 	for _, g := range glances {
 		row := menteeRow{MenteeGlance: g}
 		if d := g.Case.ContactDueAt; d != nil {
-			row.Due = d.Format("2006-01-02")
+			row.Due = d.In(zoneOf(r)).Format("2006-01-02")
 			if now.After(*d) {
 				row.Overdue, row.DaysOverdue = true, int(now.Sub(*d).Hours()/24)
 			}

@@ -26,7 +26,7 @@ func (h *Web) passkeyJSON(w http.ResponseWriter, r *http.Request, v any, err err
 		var locked *identity.LockedError
 		switch {
 		case errors.As(err, &locked):
-			status, msg = http.StatusTooManyRequests, p.T("login.locked", "until", locked.Until.UTC().Format("15:04 UTC"))
+			status, msg = http.StatusTooManyRequests, p.T("login.locked", "until", locked.Until.In(zoneOf(r)).Format("15:04 MST"))
 		case status >= 500:
 			h.log.Error("passkey failed", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 		case errs.As(err).Code == "last_factor":

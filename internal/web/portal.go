@@ -149,7 +149,7 @@ func (h *Web) fillPortal(r *http.Request, own portalOwn, pg *portalPage) error {
 		return err
 	}
 	pg.Linked, pg.Name, pg.HasCase, pg.Case = true, m.FullName, own.HasCase, own.Case
-	now := h.store.Now().UTC()
+	now := h.store.Now().In(zoneOf(r)) // today is the program's
 	pg.Today = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	pg.Urgencies = cases.Urgencies
 	pg.Ratings, pg.Scale = portalRatings, []int{1, 2, 3, 4, 5}

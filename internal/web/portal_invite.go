@@ -1,9 +1,7 @@
 package web
 
 import (
-	"errors"
 	"net/http"
-	"slices"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
@@ -43,33 +41,16 @@ func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) error {
 	if m.UserID != 0 {
 		return refuse(http.StatusConflict, "portal_access.error.exists")
 	}
-	actor := policy.Actor(r.Context())
-	u := auth.User{Email: email, Role: auth.Mentee}
-	for _, c := range visible {
-		if policy.CanCase(actor, policy.CaseManage, policy.RefOf(c)) && !slices.Contains(u.Programs, c.ProgramID) {
-			u.Programs = append(u.Programs, c.ProgramID)
-		}
-	}
-	u.Normalize()
-	if err := u.Validate(); err != nil {
-		return refuse(http.StatusUnprocessableEntity, portalEmailError(err))
-	}
-	invited, token, err := h.identity.Invite(r.Context(), u)
-	if err != nil {
-		if key := portalEmailError(err); key != "" && invited.ID == 0 {
-			return refuse(http.StatusUnprocessableEntity, key)
-		}
-		return err
-	}
-	if err := h.store.LinkMenteeUser(r.Context(), m.ID, invited.ID); err != nil {
-		// Someone linked another account meanwhile: the new one must not
-		// stay usable unlinked.
-		if derr := h.store.SetUserStatus(r.Context(), invited.ID, auth.StatusDisabled); derr != nil {
-			err = errors.Join(err, derr)
-		}
-		if errs.Is(err, errs.KindConflict) {
-			return refuse(http.StatusConflict, "portal_access.error.exists")
-		}
+	// The account is in the programs of the person's cases the coordinator
+	// manages; it is made, linked and given its link in one transaction.
+	u := auth.User{Email: email, Role: auth.Mentee, Programs: policy.ManagedPrograms(policy.Actor(r.Context()), visible)}
+	invited, token, err := h.store.InviteMentee(r.Context(), m.ID, u, h.identity.Config().LinkLifetime)
+	switch key := portalEmailError(err); {
+	case key == "portal_access.error.exists":
+		return refuse(http.StatusConflict, key)
+	case key != "" || errs.Is(err, errs.KindInvalid):
+		return refuse(http.StatusUnprocessableEntity, key)
+	case err != nil:
 		return err
 	}
 	return h.render(w, r, http.StatusOK, "portal_link", "cases", portalLinkPage{Mentee: m, Email: invited.Email, Path: "/link/" + token,

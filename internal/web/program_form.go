@@ -41,7 +41,7 @@ var programFormFields = []string{
 	"quiet_weeks", "duration_min_months", "duration_max_months",
 	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact", "referral_reminder_days",
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
-	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds",
+	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds", "time_zone",
 }
 
 // programFormBoxes are the form's single boxes and groups of boxes.
@@ -79,6 +79,7 @@ func formFromProgram(p program.Program) *programForm {
 		"version":                strconv.Itoa(p.Version),
 		"hours_per_contact":      num(p.HoursPerContact),
 		"referral_reminder_days": strconv.Itoa(p.ReferralReminderDays),
+		"time_zone":              p.TimeZone,
 	}
 	for _, it := range p.MatchWeights.Items() {
 		f.Values["match_weights."+it.Field] = num(it.Weight)
@@ -161,6 +162,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		ApplicationsOpen:   f.Values["applications_open"] != "",
 		MentorChecks:       slices.Clone(f.Multi["mentor_checks"]),
 		OwnOutcomeKinds:    parseOwnKinds(f.Values["own_outcome_kinds"]),
+		TimeZone:           f.Values["time_zone"],
 	}
 	ints := []struct {
 		name string

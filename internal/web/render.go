@@ -25,15 +25,18 @@ var templateFS embed.FS
 
 // views holds the page templates. Every template file is parsed once per
 // process (pageMasters): the layout and the partials once, each page in a
-// clone of them. The language is bound to a page by cloning its master with
-// the language's translation functions, once per language and page, on the
-// first request that needs it: an idle server holds no language's copies,
-// and a server used in one language holds one copy of each page it showed.
+// clone of them. The language and the time zone are bound to a page by
+// cloning its master with the language's translation functions and the
+// zone's time formats, once per language, zone and page, on the first
+// request that needs it: an idle server holds no copies, and a server used
+// in one language and one zone holds one copy of each page it showed. The
+// zones are the few its programs and users chose (at most the few hundred
+// of the zone database, as only a valid zone is ever stored).
 type views struct {
 	assets *assets
 	bundle *i18n.Bundle
 	mu     sync.RWMutex
-	bound  map[string]*template.Template // language + "/" + page → set
+	bound  map[string]*template.Template // language + "/" + zone + "/" + page → set
 }
 
 func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
@@ -48,7 +51,7 @@ func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
 // executed (an executed html/template cannot be cloned); their functions are
 // placeholders that only give the names and types the parser checks.
 var pageMasters = sync.OnceValues(func() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(pageFuncs(nil, nil)).
+	base, err := template.New("layout.html").Funcs(pageFuncs(nil, nil, time.UTC)).
 		ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout and partials: %w", err)
@@ -71,9 +74,9 @@ var pageMasters = sync.OnceValues(func() (map[string]*template.Template, error) 
 	return masters, nil
 })
 
-// page returns the page's template set bound to the language.
-func (v *views) page(lang, name string) (*template.Template, error) {
-	key := lang + "/" + name
+// page returns the page's template set bound to the language and the zone.
+func (v *views) page(lang string, loc *time.Location, name string) (*template.Template, error) {
+	key := lang + "/" + loc.String() + "/" + name
 	v.mu.RLock()
 	t, ok := v.bound[key]
 	v.mu.RUnlock()
@@ -97,14 +100,15 @@ func (v *views) page(lang, name string) (*template.Template, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bind %s to %s: %w", name, lang, err)
 	}
-	t.Funcs(pageFuncs(v.assets, v.bundle.Printer(lang)))
+	t.Funcs(pageFuncs(v.assets, v.bundle.Printer(lang), loc))
 	v.bound[key] = t
 	return t, nil
 }
 
-// pageFuncs are the functions templates call, with p's language bound. With
-// a nil printer and assets they are the parser's placeholders.
-func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
+// pageFuncs are the functions templates call, with p's language and the
+// time zone loc bound. With a nil printer and assets they are the parser's
+// placeholders.
+func pageFuncs(a *assets, p *i18n.Printer, loc *time.Location) template.FuncMap {
 	asset := func(string) (string, error) { return "", nil }
 	if a != nil {
 		asset = a.url
@@ -121,15 +125,21 @@ func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
 		"boxes":          boxesOf,
 		"moduleFields":   moduleFields,
 		"facilityFields": facilityFields,
-		// when shows a time to the minute, in UTC.
+		"zoneName":       loc.String, // the IANA name of the user's zone
+		// when shows a time to the minute in the user's zone, named by its
+		// abbreviation ("2026-01-15 18:00 CET").
 		"when": func(t any) string {
-			switch v := t.(type) {
-			case time.Time:
-				return v.UTC().Format("2006-01-02 15:04 UTC")
-			case *time.Time:
-				if v != nil {
-					return v.UTC().Format("2006-01-02 15:04 UTC")
-				}
+			if v, ok := instant(t); ok {
+				return v.In(loc).Format(whenLayout)
+			}
+			return ""
+		},
+		// day shows the day a time fell on in the user's zone. Days that
+		// are days (due dates, dates of birth) are shown as they are, never
+		// through day.
+		"day": func(t any) string {
+			if v, ok := instant(t); ok {
+				return v.In(loc).Format(time.DateOnly)
 			}
 			return ""
 		},
@@ -144,6 +154,23 @@ func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
 			return d
 		},
 	}
+}
+
+// whenLayout is how a time is shown: to the minute, with its zone's
+// abbreviation.
+const whenLayout = "2006-01-02 15:04 MST"
+
+// instant is t when it is a time (or a non-nil pointer to one).
+func instant(t any) (time.Time, bool) {
+	switch v := t.(type) {
+	case time.Time:
+		return v, true
+	case *time.Time:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return time.Time{}, false
 }
 
 // view is what every page template receives.
@@ -179,7 +206,7 @@ func (h *Web) handle(fn route.Func) http.Handler { return route.Handle(fn, h.fai
 // of half a page.
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) error {
 	p := h.printer(r)
-	t, err := h.views.page(p.Lang(), page)
+	t, err := h.views.page(p.Lang(), zoneOf(r), page)
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) error {
 	case err == nil:
 		return h.factorAdded(w, r, codes, next)
 	case errors.As(err, &locked):
-		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next"), Until: locked.Until.UTC().Format("15:04 UTC")}
+		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next"), Until: locked.Until.In(zoneOf(r)).Format("15:04 MST")}
 		p.say("login.locked")
 		return h.renderTOTP(w, r, http.StatusTooManyRequests, p)
 	case errs.Is(err, errs.KindInvalid):

@@ -99,12 +99,10 @@ func (h *Web) parseUserForm(w http.ResponseWriter, r *http.Request) (*userForm, 
 			f.Errors["partner_id"] = "validation.choice"
 		}
 	}
-	if u.Role == auth.Partner && u.PartnerID == 0 && f.Errors["partner_id"] == "" {
-		// Without one the partner would see nothing.
-		f.Errors["partner_id"] = "validation.partner_required"
-	}
-	if u.Role == auth.Partner && len(u.Programs) > 0 && f.Errors["programs"] == "" {
-		f.Errors["programs"] = "validation.partner_programs"
+	for k, v := range u.MembershipErrors() {
+		if f.Errors[k] == "" {
+			f.Errors[k] = v
+		}
 	}
 	return f, u, nil
 }

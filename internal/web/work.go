@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"homeward/internal/cases"
+	"homeward/internal/zone"
 )
 
 // The case's work pages (contacts, requests, notes, the closing) share
@@ -16,16 +17,22 @@ import (
 // workTimeLayouts are the ways a browser sends a datetime-local field.
 var workTimeLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"}
 
-// workTimeInput is a time as a datetime-local field shows it, in UTC
-// (Homeward keeps no time zone of its users yet).
-func workTimeInput(t time.Time) string { return t.UTC().Format(workTimeLayouts[0]) }
+// workTimeInput is a time as a datetime-local field shows it, on the clock
+// of the user's zone loc.
+func workTimeInput(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format(workTimeLayouts[0])
+}
 
-// parseWorkTime reads a datetime-local field as UTC.
-func parseWorkTime(s string) (time.Time, bool) {
+// parseWorkTime reads a datetime-local field as a time on the clock of the
+// user's zone loc, and returns the instant in UTC. A time the change of the
+// clocks skips or repeats is read by zone.Wall's rule (the offset before
+// the change: a skipped time moves on by the gap, a repeated one is the
+// first).
+func parseWorkTime(s string, loc *time.Location) (time.Time, bool) {
 	s = strings.TrimSpace(s)
 	for _, layout := range workTimeLayouts {
 		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t, true
+			return zone.Wall(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), loc).UTC(), true
 		}
 	}
 	return time.Time{}, false

@@ -7,6 +7,17 @@
     if (button) button.hidden = true;
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // Time zone fields offer the zone this device is set to, one click to fill in.
+  var deviceZone = "";
+  try { deviceZone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { deviceZone = ""; }
+  document.querySelectorAll("[data-zone-offer]").forEach(function (offer) {
+    var input = document.getElementById(offer.getAttribute("data-zone-offer"));
+    var button = offer.querySelector("button");
+    if (!deviceZone || !input || !button) return;
+    offer.querySelector("[data-zone-name]").textContent = deviceZone;
+    offer.hidden = false;
+    button.addEventListener("click", function () { input.value = deviceZone; input.focus(); });
+  });
   // Passkeys: the WebAuthn ceremonies of the account and second-factor pages.
   function b64urlToBuf(s) {
     s = s.replace(/-/g, "+").replace(/_/g, "/");
