@@ -137,6 +137,9 @@ func init() {
 	none := func(*world, cases.Case) url.Values { return url.Values{} }
 	f := map[string]fixture{
 		"GET /cases": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/cases"} }},
+		"POST /cases": {noRecord, func(*world, auth.User, bool) call {
+			return call{method: "POST", path: "/cases", form: form("q", "route")}
+		}},
 		"GET /cases/export": {noRecord, func(*world, auth.User, bool) call {
 			return call{method: "GET", path: "/cases/export?format=csv"}
 		}},
