@@ -199,7 +199,7 @@ func TestAuditViewerSaysWhoDidWhatInWords(t *testing.T) {
 	_, body := a.do("GET", "/admin/audit", nil)
 	for _, want := range []string{
 		`<a href="/admin/users/` + itoa(coord.ID) + `">Cora Coordinator</a>`, "cora@example.org",
-		`title="case.notes_read">Opened a case’s notes<br><code class="hint">case.notes_read</code>`,
+		`title="case.notes_read">Opened a case&#39;s notes<br><code class="hint">case.notes_read</code>`,
 		"Case " + c.Code, "Mentee " + c.Code, `title="mentee.export">Downloaded own data`,
 		`<a href="/admin/users/` + itoa(mentee.ID) + `">A mentee</a>`,
 	} {
