@@ -72,7 +72,7 @@ func TestAuditViewerFiltersAndPages(t *testing.T) {
 	}{
 		{"actor=user:8", 4, []string{`id="actor" name="actor" type="text" value="user:8"`}},
 		{"actor=user:8&object_type=program", 3, []string{`value="program"`}},
-		{"object_type=thing&object_id=5", 100, nil}, // 121 entries, a page of 100
+		{"object_type=thing&object_id=5", 100, []string{`<option value="thing" selected>thing</option>`}}, // 121 entries, a page of 100
 		{"object_type=user&object_id=3", 1, []string{`<a href="/admin/users/3">User 3</a>`, `<option value="user" selected>User</option>`}},
 		// Days are whole and both ends are included, in UTC.
 		{"from=2024-03-05&to=2024-03-05", 3, []string{`id="from" name="from" type="date" value="2024-03-05"`, `id="to" name="to" type="date" value="2024-03-05"`}},

@@ -16,11 +16,30 @@ import (
 type auditPage struct {
 	*form                                 // the filters' errors
 	Actor, ObjectType, ObjectID, From, To string
-	Kinds                                 []string // the kinds of record to filter by
+	Kinds                                 []auditKind // the kinds of record to filter by
 	Entries                               []auditRow
 	Filtered                              bool
 	Next                                  string // URL of the next page, "" on the last
 	First                                 string // URL of the first page when not on it
+}
+
+// auditKind is a kind of record to filter by, and its words ("" for a
+// kind typed into the address that has none).
+type auditKind struct{ Value, Key string }
+
+// auditKinds are the kinds of record the filter offers, with the one asked
+// for even when it has no words, so that the form shows what is filtered.
+func auditKinds(asked string) []auditKind {
+	var out []auditKind
+	for _, k := range audit.Kinds {
+		if k != "organization" { // the partner's old name, found with "partner"
+			out = append(out, auditKind{Value: k, Key: "audit.kind." + k})
+		}
+	}
+	if asked != "" && !audit.KnownKind(asked) {
+		out = append(out, auditKind{Value: asked})
+	}
+	return out
 }
 
 // auditRow is an entry in words, with links to what it names where there
@@ -62,7 +81,8 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 		return strings.ToValidUTF8(s, "")
 	}
 	page := auditPage{Actor: clip("actor"), ObjectType: clip("object_type"), ObjectID: clip("object_id"),
-		From: clip("from"), To: clip("to"), Kinds: audit.Kinds, form: newForm(nil)}
+		From: clip("from"), To: clip("to"), form: newForm(nil)}
+	page.Kinds = auditKinds(page.ObjectType)
 	if page.ObjectID != "" && !isNumber(page.ObjectID) && page.ObjectType != "case" && page.ObjectType != "mentee" {
 		// Only a case and a mentee have a code; any other record is found by its number.
 		page.Errors["object_id"] = "audit.error.record_id"
@@ -88,7 +108,6 @@ func (h *Web) auditList(w http.ResponseWriter, r *http.Request) error {
 	page.Filtered = page.Actor != "" || page.ObjectType != "" || page.ObjectID != "" || page.From != "" || page.To != ""
 	if len(page.Errors) > 0 {
 		// Listing without the filter that was meant would mislead: show the form only.
-		// (A date and a record are checked alike.)
 		return h.render(w, r, http.StatusUnprocessableEntity, "audit", "audit", page)
 	}
 	cursor := v.Get("cursor")
