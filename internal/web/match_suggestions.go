@@ -23,8 +23,8 @@ type suggestionsPage struct {
 	Rows      []suggestionRow // those who meet the mentee's wishes first
 	Apart     int             // rows of mentors who do not, at the end
 	Genders   []string        // the choices of a mentor's gender the mentee may ask for
-	Blocked   int // ready mentors left out: no common language
-	Pool      int // ready mentors with a free place
+	Blocked   int             // ready mentors left out: no common language
+	Pool      int             // ready mentors with a free place
 	Profile   *form
 	Wishes    []string
 	Histories []string
