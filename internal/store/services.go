@@ -165,6 +165,8 @@ func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, err
 type ServiceFilter struct {
 	Query     string // part of the service's or the organisation's name
 	Domain    string // helps with this need domain
+	// Domains: helps with any of these need domains (a case's open needs).
+	Domains []string
 	Country   string // helps in this country (or anywhere)
 	City      string // helps in this city (or the whole country, or anywhere)
 	Language  string // in this language
@@ -195,6 +197,15 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter, p Page) ([]partne
 	}
 	if d := strings.ToLower(strings.TrimSpace(f.Domain)); d != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM service_domains sd WHERE sd.service_id = v.id AND sd.domain = "+arg(d)+")")
+	}
+	var anyOf []string
+	for _, d := range f.Domains {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			anyOf = append(anyOf, arg(d))
+		}
+	}
+	if len(anyOf) > 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM service_domains sd WHERE sd.service_id = v.id AND sd.domain IN ("+strings.Join(anyOf, ", ")+"))")
 	}
 	if l := strings.ToLower(strings.TrimSpace(f.Language)); l != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM service_languages sl WHERE sl.service_id = v.id AND sl.language = "+arg(l)+")")
