@@ -163,10 +163,10 @@ func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, err
 
 // ServiceFilter narrows the directory's list of services.
 type ServiceFilter struct {
-	Query     string // part of the service's or the organisation's name
-	Domain    string // helps with this need domain
+	Query  string // part of the service's or the organisation's name
+	Domain string // helps with this need domain
 	// Domains: helps with any of these need domains (a case's open needs).
-	Domains []string
+	Domains   []string
 	Country   string // helps in this country (or anywhere)
 	City      string // helps in this city (or the whole country, or anywhere)
 	Language  string // in this language

@@ -26,7 +26,7 @@ type directoryPage struct {
 	Services    []partners.Service
 	CaseID      int64
 	CaseNeeds   []directoryNeed // the case's open needs, to tick
-	Prefiltered bool     // filtered for the case, not by the user
+	Prefiltered bool            // filtered for the case, not by the user
 	CanEdit     bool
 	CanImport   bool
 	Next, First string
