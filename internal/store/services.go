@@ -163,16 +163,16 @@ func (s *Store) GetService(ctx context.Context, id int64) (partners.Service, err
 
 // ServiceFilter narrows the directory's list of services.
 type ServiceFilter struct {
-	Query  string // part of the service's or the organisation's name
-	Domain string // helps with this need domain
-	// Domains: helps with any of these need domains (a case's open needs).
-	Domains   []string
+	Query     string // part of the service's or the organisation's name
+	Domain    string // helps with this need domain
 	Country   string // helps in this country (or anywhere)
 	City      string // helps in this city (or the whole country, or anywhere)
 	Language  string // in this language
 	PartnerID int64
 	// AnyStatus lists services that are not active too.
 	AnyStatus bool
+	// Domains: helps with any of these need domains (a case's open needs).
+	Domains []string
 }
 
 // Services returns one page of services ordered by name, with their lists
