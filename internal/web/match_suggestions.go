@@ -20,15 +20,15 @@ type suggestionsPage struct {
 	Header    caseHeader
 	Program   program.Program
 	Waiting   bool
-	Rows      []suggestionRow // those who meet the mentee's wishes first
-	Apart     int             // rows of mentors who do not, at the end
-	Genders   []string        // the choices of a mentor's gender the mentee may ask for
-	Blocked   int             // ready mentors left out: no common language
-	Pool      int             // ready mentors with a free place
+	Rows      []suggestionRow
+	Blocked   int // ready mentors left out: no common language
+	Pool      int // ready mentors with a free place
 	Profile   *form
 	Wishes    []string
 	Histories []string
 	Done      string
+	// Genders are the choices of a mentor's gender the mentee may ask for.
+	Genders []string
 }
 
 // suggestionRow is one ranked mentor.
@@ -92,9 +92,6 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 					Name: m.Standing.Mentor.Name, Load: m.Standing.Load, Capacity: m.Standing.Capacity,
 					Total: s.Score.Total, Max: maxTotal(p.MatchWeights), Wishes: s.Score.Wishes, Apart: !s.Score.WishesMet,
 					Lines: scoreLines(s.Score)})
-				if !s.Score.WishesMet {
-					pg.Apart++
-				}
 			}
 		}
 	}
