@@ -321,7 +321,8 @@ func (j *journey) addApplicants(st *store.Store) error {
 		}
 	}
 	st.SetClock(time.Now)
-	// What the waiting cases tell matching: wishes and background, so
+	// What the waiting cases tell matching: wishes (a woman or a man as
+	// mentor, lived experience) and background, so
 	// that suggestions explain themselves.
 	list, _, err := st.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.programs[0].ID, j.programs[1].ID, j.programs[2].ID}},
 		State: cases.Waiting}, store.Page{Limit: 100})
@@ -330,7 +331,10 @@ func (j *journey) addApplicants(st *store.Store) error {
 	}
 	for _, c := range list {
 		prof := matching.CaseProfile{Background: []string{pick(j.rng, mentors.ExperienceTags)}}
-		if j.rng.IntN(2) == 0 {
+		if j.rng.IntN(3) == 0 { // some ask for a woman or a man as mentor
+			prof.MentorGender = pick(j.rng, matching.MentorGenders)
+		}
+		if j.rng.IntN(3) == 0 {
 			prof.Wishes = []string{pick(j.rng, matching.Wishes)}
 		}
 		if err := st.SetMatchProfile(coord, c.ID, prof); err != nil {
