@@ -54,8 +54,9 @@ func suggestionOf(m store.PoolMentor, e matching.Explained) suggestion {
 }
 
 // matchSuggestions ranks the program's ready mentors with a free place for
-// a waiting case, best first, each score explained; mentors without a
-// common language are left out (counted in left_out).
+// a waiting case, best first (those who meet the mentee's wishes before
+// those who do not, see matching.Compare), each score explained; mentors
+// without a common language are left out (counted in left_out).
 func (a *API) matchSuggestions(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.caseFromPath(r, policy.CaseManage)
 	if err != nil {

@@ -279,12 +279,15 @@ func Bulk(ctx context.Context, st *store.Store, spec BulkSpec) (BulkSummary, err
 			psychologist: pick(rng, t.psychologists), facilities: env.facilities[p.prog], services: env.services}
 		if p.twice {
 			bc.other = otherCase(rng, p, people, twice)
+			if bc.other != nil && bc.com.women && bc.other.gender != cases.Female {
+				bc.other = nil // a women's program takes no man's second case
+			}
 		}
 		b := bc.build(fmt.Sprintf("%s%d-%06d", spec.CodePrefix, prog.ID, i+1))
 		sum.Cases++
 		if b.MenteeID == 0 {
 			sum.Mentees++
-			pending = append(pending, bulkPerson{at: len(batch), prog: p.prog, opened: p.first().opened, partners: bc.partners})
+			pending = append(pending, bulkPerson{at: len(batch), prog: p.prog, opened: p.first().opened, partners: bc.partners, gender: bc.gender})
 		}
 		sum.Contacts += len(b.Contacts)
 		sum.Requests += len(b.Requests)
@@ -327,6 +330,7 @@ type bulkPerson struct {
 	prog     int
 	opened   time.Time
 	partners bool // consented to sharing with partners
+	gender   cases.Gender
 }
 
 // otherCase picks a person of another program whose first case opened
@@ -617,6 +621,11 @@ func communityOf(p program.Program) community {
 		if m.Name == p.Name {
 			return []community{exiles, returning, refugees}[i]
 		}
+	}
+	if strings.HasPrefix(p.Name, womensTheme) {
+		women := mixed
+		women.women = true
+		return women
 	}
 	return mixed
 }

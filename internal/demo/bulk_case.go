@@ -28,6 +28,7 @@ type bulkCase struct {
 	other        *bulkPerson // the person's case in another program, when this is their second
 
 	country  string        // where the person lives
+	gender   cases.Gender  // the person's
 	partners bool          // the person consents to sharing with partners
 	needs    []*cases.Need // the current assessment of each domain
 	released time.Time     // the day of release, zero while in custody (or none)
@@ -51,12 +52,13 @@ func (bc *bulkCase) build(code string) store.BulkCase {
 	first := p.first()
 	var b store.BulkCase
 	if bc.other != nil {
-		b.MenteeID, bc.partners, bc.country = bc.other.mentee, bc.other.partners, pick(rng, bc.prog.Countries)
+		b.MenteeID, bc.partners, bc.country, bc.gender = bc.other.mentee, bc.other.partners, pick(rng, bc.prog.Countries), bc.other.gender
 	} else {
 		g := cases.Male
-		if rng.IntN(5) < 2 {
+		if bc.com.women || rng.IntN(5) < 2 {
 			g = cases.Female
 		}
+		bc.gender = g
 		pl := pick(rng, bc.com.places)
 		refs := referralsPrison
 		switch {
@@ -260,7 +262,7 @@ func (bc *bulkCase) period(b *store.BulkCase, pp *bulkPlan, k int, direct bool) 
 		case cases.Withdrawn:
 			reason = pick(rng, withdrawReasons)
 		case cases.Transferred:
-			reason = pick(rng, transferReasons)
+			reason = transferReason(rng, bc.gender)
 		case cases.LostContact:
 			reason = pick(rng, lostReasons)
 		}

@@ -194,15 +194,16 @@ func bulkMentors(ctx context.Context, st *store.Store, rng *rand.Rand, now time.
 		if len(latin) == 0 {
 			latin = []nameSet{belarusianLatin, ukrainianLatin, czech}
 		}
-		name := func() (string, string) {
-			n := pick(rng, latin).person(rng, pick(rng, []cases.Gender{cases.Male, cases.Female}))
-			return n, staffEmail(n, auth.Mentor, len(list), spec.CodePrefix, prog.ID)
+		name := func() (string, string, cases.Gender) {
+			g := pick(rng, []cases.Gender{cases.Male, cases.Female})
+			n := pick(rng, latin).person(rng, g)
+			return n, staffEmail(n, auth.Mentor, len(list), spec.CodePrefix, prog.ID), g
 		}
 		coord := team[pi].coordinator
 		for _, m := range sims {
-			n, email := name()
+			n, email, g := name()
 			bm := store.BulkMentor{ProgramID: prog.ID, Stage: mentors.StageAccepted, Origin: mentors.FromApplication,
-				Application: bulkApplication(rng, prog, n, email), AppliedAt: m.applied, Account: auth.User{Email: email, Name: n}}
+				Application: bulkApplication(rng, prog, n, email, g), AppliedAt: m.applied, Account: auth.User{Email: email, Name: n}}
 			if rng.IntN(7) == 0 {
 				bm.Origin, bm.AppliedAt = mentors.FromAccount, m.accepted
 			}
@@ -220,32 +221,43 @@ func bulkMentors(ctx context.Context, st *store.Store, rng *rand.Rand, now time.
 		// Applicants: rejected ones over the span, a few in screening now,
 		// a few accepted lately and still in training.
 		for range max(1, len(sims)/5) {
-			n, email := name()
+			n, email, g := name()
 			applied := back(rng, now, 3*week, span)
 			list = append(list, store.BulkMentor{ProgramID: prog.ID, Stage: mentors.StageRejected, Origin: mentors.FromApplication,
-				Application: bulkApplication(rng, prog, n, email), AppliedAt: applied})
+				Application: bulkApplication(rng, prog, n, email, g), AppliedAt: applied})
 		}
 		for k := range 2 + rng.IntN(4) {
-			n, email := name()
+			n, email, g := name()
 			applied := back(rng, now, time.Hour, 8*week)
 			stage := []mentors.Stage{mentors.StageNew, mentors.StageInterview, mentors.StageChecks}[k%3]
 			bm := store.BulkMentor{ProgramID: prog.ID, Stage: stage, Origin: mentors.FromApplication,
-				Application: bulkApplication(rng, prog, n, email), AppliedAt: applied}
+				Application: bulkApplication(rng, prog, n, email, g), AppliedAt: applied}
 			if stage == mentors.StageChecks {
 				bm.Checks = bulkChecks(rng, now, prog, applied, now, nil, coord)[:1]
 			}
 			list = append(list, bm)
 		}
 		for range 1 + rng.IntN(2) {
-			n, email := name()
+			n, email, g := name()
 			accepted := back(rng, now, day, 6*week)
 			bm := store.BulkMentor{ProgramID: prog.ID, Stage: mentors.StageAccepted, Origin: mentors.FromApplication,
-				Application: bulkApplication(rng, prog, n, email), AppliedAt: back(rng, accepted, 3*week, 8*week),
+				Application: bulkApplication(rng, prog, n, email, g), AppliedAt: back(rng, accepted, 3*week, 8*week),
 				Account: auth.User{Email: email, Name: n}, AcceptedAt: &accepted}
 			bm.Checks = bulkChecks(rng, now, prog, bm.AppliedAt, accepted, nil, coord)
 			bm.Completions = bulkTraining(rng, now, env.modules[pi], accepted, now, nil, coord, false)
 			list = append(list, bm)
 		}
+		// One volunteer ready for a first match: checked, the required
+		// training confirmed, nobody supported yet (not one of the team the
+		// cases go to), so that every program has a free place to offer.
+		n, email, g := name()
+		accepted := back(rng, now, week, 6*week)
+		ready := store.BulkMentor{ProgramID: prog.ID, Stage: mentors.StageAccepted, Origin: mentors.FromApplication,
+			Application: bulkApplication(rng, prog, n, email, g), AppliedAt: back(rng, accepted, 3*week, 8*week),
+			Account: auth.User{Email: email, Name: n}, AcceptedAt: &accepted}
+		ready.Checks = bulkChecks(rng, now, prog, ready.AppliedAt, accepted, nil, coord)
+		ready.Completions = bulkTraining(rng, now, env.modules[pi], accepted, now, nil, coord, true)
+		list = append(list, ready)
 		for lo := 0; lo < len(list); lo += 2000 {
 			if err := st.BulkMentors(ctx, list[lo:min(lo+2000, len(list))]); err != nil {
 				return count, fmt.Errorf("bulk mentors of %q: %w", prog.Name, err)
@@ -273,8 +285,9 @@ func later(a, b time.Time) time.Time {
 }
 
 // bulkApplication is what a volunteer wrote when applying to a program:
-// its languages, one of its countries, some of its need domains.
-func bulkApplication(rng *rand.Rand, p program.Program, name, email string) mentors.Application {
+// its languages, one of its countries, some of its need domains, and their
+// gender (g, the one their name says, or none).
+func bulkApplication(rng *rand.Rand, p program.Program, name, email string, g cases.Gender) mentors.Application {
 	country, langs, domains := volunteerReach(rng, p)
 	city := ""
 	if cs := volunteerCities[country]; len(cs) > 0 {
@@ -285,7 +298,7 @@ func bulkApplication(rng *rand.Rand, p program.Program, name, email string) ment
 			"A friend went through this; I saw how much a mentor mattered.", "I work in social services and want to help outside work too."}),
 		Languages: langs, Country: country, City: city, Skills: pick(rng, []string{"Accounting, CVs", "Teaching", "Law student", "IT support", "Social work", "Driving, DIY"}),
 		NeedDomains: domains, HoursPerWeek: 2 + rng.IntN(6), Times: []string{pick(rng, mentors.Times)},
-		Gender: pick(rng, []string{"female", "male", "female", ""}), Consent: true}
+		Gender: profileGender(rng, g), Consent: true}
 	if rng.IntN(3) == 0 {
 		a.ExperienceTags = []string{pick(rng, mentors.ExperienceTags)}
 	}

@@ -328,6 +328,10 @@ func password() string {
 
 // Programs returns the demo programs of a size: three programs modelled on
 // the source documents, then generated ones.
+// womensTheme names the generated programs for women only: all their
+// people are women.
+const womensTheme = "Women's re-entry circle"
+
 // CourseStarted is the own outcome kind of the release program.
 const CourseStarted = "course_started"
 
@@ -349,13 +353,13 @@ func Programs(size Size, seed uint64) []program.Program {
 	out[2].ApplicationsOpen = true
 	// The release program's funder counts retraining courses begun, not
 	// only those completed: an outcome kind of the program's own.
-	out[1].OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: CourseStarted, Label: "Zahájil rekvalifikační kurz"}}
+	out[1].OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: CourseStarted, Label: "Zahájení rekvalifikačního kurzu"}}
 	for i := range out {
 		out[i].MentorChecks = mentorChecks[i]
 	}
 	themes := []struct{ name, desc string }{
 		{"Return mentoring", "Mentoring after release from prison."},
-		{"Women's re-entry circle", "Mentoring for women leaving prison, with childcare and family-law support."},
+		{womensTheme, "Mentoring for women leaving prison, with childcare and family-law support."},
 		{"Youth second chance", "Mentors for young people after a juvenile sentence."},
 		{"Exile support", "Support for political emigrants rebuilding their lives abroad."},
 		{"Recovery companions", "Mentoring after addiction treatment and release."},

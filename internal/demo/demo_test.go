@@ -373,6 +373,8 @@ func TestFillSmallTwice(t *testing.T) {
 		}
 		// Behind the journeys, a history a report over the past year can count.
 		t.Run("history", func(t *testing.T) { checkSmallHistory(t, st, programs) })
+		// What a newcomer looks at first reads true.
+		t.Run("newcomer", func(t *testing.T) { checkNewcomer(t, st, programs, list) })
 
 		// A second run adds nothing and says why.
 		if _, err := Fill(ctx, st, testsupport.Hasher(), Small, 1); !errors.Is(err, ErrNotEmpty) {
@@ -543,6 +545,8 @@ func TestBulk(t *testing.T) {
 				t.Errorf("bulk mentors by pipeline %v: none %s", pipeline, want)
 			}
 		}
+		// Every program has a mentor ready for a new case and applicants to screen.
+		checkMentorsWaiting(t, st, programs)
 		// A case page of a bulk case opens.
 		c := list[len(list)/2]
 		if _, _, err := st.Contacts(ctx, c.ID, store.Page{}); err != nil {

@@ -352,7 +352,7 @@ func (r *caseRun) periodSteps(tl timeline) {
 		reason := pick(r.rng, withdrawReasons)
 		switch s.reason {
 		case cases.Transferred:
-			reason = pick(r.rng, transferReasons)
+			reason = transferReason(r.rng, r.mentee.Gender)
 		case cases.LostContact:
 			reason = pick(r.rng, lostReasons)
 		}
@@ -382,6 +382,7 @@ func (r *caseRun) newMentee() cases.Mentee {
 	case com.code == refugees.code:
 		refs = referralsRefugee
 	}
+	family, children := familyOf(rng, g, com.code != refugees.code)
 	m := cases.Mentee{
 		Profile: cases.Profile{
 			CaseCode:        fmt.Sprintf("%s-%d-%03d", com.code, r.j.now.Year()-1+rng.IntN(2), 10+r.n*7),
@@ -391,8 +392,8 @@ func (r *caseRun) newMentee() cases.Mentee {
 			Languages:       pick(rng, com.languages),
 			Country:         pl.country,
 			City:            pl.city,
-			Family:          pick(rng, families),
-			Children:        rng.IntN(3),
+			Family:          family,
+			Children:        children,
 			Occupation:      pick(rng, occupations),
 			ContactChannels: contactChannel(rng, pl.country),
 			ContactTimes:    pick(rng, contactTimes),

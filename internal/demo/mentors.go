@@ -69,7 +69,7 @@ func (j *journey) readyMentor(u auth.User) error {
 		if p == nil {
 			continue // a generated program: no demo profile
 		}
-		if err := j.st.UpdateMentorProfile(coord, st.Mentor.ID, j.mentorProfile(*p), st.Mentor.Version); err != nil {
+		if err := j.st.UpdateMentorProfile(coord, st.Mentor.ID, j.mentorProfile(*p, u.Name), st.Mentor.Version); err != nil {
 			return fmt.Errorf("demo mentor profile %s: %w", u.Email, err)
 		}
 		done := j.clock.AddDate(0, 0, -7-j.rng.IntN(30))
@@ -137,8 +137,9 @@ func volunteerReach(rng *rand.Rand, p program.Program) (country string, langs, d
 }
 
 // mentorProfile draws a volunteer's profile in a program: its languages,
-// one of its countries, some of its need domains, a few hours a week.
-func (j *journey) mentorProfile(p program.Program) mentors.Profile {
+// one of its countries, some of its need domains, a few hours a week, and
+// the gender their name says (or none).
+func (j *journey) mentorProfile(p program.Program, name string) mentors.Profile {
 	rng := j.rng
 	country, langs, domains := volunteerReach(rng, p)
 	times := []string{pick(rng, mentors.Times)}
@@ -147,7 +148,7 @@ func (j *journey) mentorProfile(p program.Program) mentors.Profile {
 	}
 	prof := mentors.Profile{Languages: langs, Country: country, City: pick(rng, volunteerCities[country]),
 		NeedDomains: domains, HoursPerWeek: 2 + rng.IntN(6), Times: slices.Compact(times),
-		Gender: pick(rng, []string{"female", "male", "female", ""})}
+		Gender: profileGender(rng, genderOf(name))}
 	if rng.IntN(3) == 0 {
 		prof.ExperienceTags = []string{pick(rng, mentors.ExperienceTags)}
 	}
@@ -192,7 +193,7 @@ func (j *journey) addApplicants(st *store.Store) error {
 	for i, a := range applicants {
 		at := start.Add(time.Duration(i) * 3 * day)
 		st.SetClock(func() time.Time { return at })
-		prof := j.mentorProfile(p)
+		prof := j.mentorProfile(p, a.name)
 		id, err := st.CreateMentorApplication(j.ctx, mentors.Application{ProgramID: p.ID, FullName: a.name,
 			Email: a.email + "@" + DemoDomain, Motivation: "I know what the first months in a new country are like, and I have time on " + pick(j.rng, []string{"weekends", "weekday evenings"}) + ".",
 			Languages: a.lang, Country: prof.Country, City: prof.City, Skills: pick(j.rng, []string{"Accounting, CVs", "Teaching", "Law student", "IT support", "Social work"}),
@@ -320,7 +321,8 @@ func (j *journey) addApplicants(st *store.Store) error {
 		}
 	}
 	st.SetClock(time.Now)
-	// What the waiting cases tell matching: wishes and background, so
+	// What the waiting cases tell matching: wishes (a woman or a man as
+	// mentor, lived experience) and background, so
 	// that suggestions explain themselves.
 	list, _, err := st.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.programs[0].ID, j.programs[1].ID, j.programs[2].ID}},
 		State: cases.Waiting}, store.Page{Limit: 100})
@@ -329,7 +331,10 @@ func (j *journey) addApplicants(st *store.Store) error {
 	}
 	for _, c := range list {
 		prof := matching.CaseProfile{Background: []string{pick(j.rng, mentors.ExperienceTags)}}
-		if j.rng.IntN(2) == 0 {
+		if j.rng.IntN(3) == 0 { // some ask for a woman or a man as mentor
+			prof.MentorGender = pick(j.rng, matching.MentorGenders)
+		}
+		if j.rng.IntN(3) == 0 {
 			prof.Wishes = []string{pick(j.rng, matching.Wishes)}
 		}
 		if err := st.SetMatchProfile(coord, c.ID, prof); err != nil {

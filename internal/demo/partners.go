@@ -150,18 +150,27 @@ func (j *journey) addReferrals(orgs []partners.Partner) error {
 		return nil
 	}
 	coord, partner := j.staff[byCoordinator], j.staff[byPartner]
+	// The store's clock follows j.clock again (the applicants left it at
+	// the real one), so each referral is sent and answered at its moment.
+	j.st.SetClock(func() time.Time { return j.clock })
+	defer j.st.SetClock(time.Now)
 	next := 0
 	for _, d := range demoReferrals {
 		v, ok := services[d.service]
 		if !ok {
 			return fmt.Errorf("demo referral to an unknown service %q", d.service)
 		}
-		at := j.now.AddDate(0, 0, -d.days).Add(-3 * time.Hour)
-		j.clock = at
+		var at time.Time
 		var sent partners.Referral
 		for tries := 0; tries < len(open); tries++ {
 			c := open[next%len(open)]
 			next++
+			began, err := j.supportBegan(c)
+			if err != nil {
+				return err
+			}
+			at = sentAt(j.now, d.days, began)
+			j.clock = at
 			r := partners.Referral{CaseID: c.ID, ServiceID: v.ID, Domain: firstDomainOf(j.programByID(c.ProgramID).NeedDomains, v.NeedDomains),
 				Message: d.message, Share: []partners.Field{partners.Languages, partners.Location}, Channel: partners.Phone, ConsentGiven: d.end != partners.Draft,
 				ConsentNote: "In person, at the weekly meeting", CreatedBy: coord.ID, ConsentBy: coord.ID}
@@ -181,8 +190,13 @@ func (j *journey) addReferrals(orgs []partners.Partner) error {
 			by = partner.ID
 		}
 		moves := referralPath(d.end, d.reason)
+		// An answer about a day after the last step, all of them before today.
+		step := 26 * time.Hour
+		if span := j.now.Sub(at) / time.Duration(len(moves)+1); span < step {
+			step = span
+		}
 		for i, m := range moves {
-			j.clock = at.Add(time.Duration(i+1) * 26 * time.Hour)
+			j.clock = at.Add(time.Duration(i+1) * step)
 			e := partners.Event{ReferralID: sent.ID, Status: m.status, Reason: m.reason, Message: m.message, Side: side, ByUser: by}
 			if m.status == partners.Withdrawn {
 				e.Side, e.ByUser = partners.SideReferrer, coord.ID
@@ -196,6 +210,38 @@ func (j *journey) addReferrals(orgs []partners.Partner) error {
 		}
 	}
 	return nil
+}
+
+// sentAt is when a referral meant to be sent days ago is sent from a case
+// whose support began then: that day (three hours earlier), or, when the
+// support began after it, a third of the way from its beginning to today.
+func sentAt(now time.Time, days int, began time.Time) time.Time {
+	at := now.AddDate(0, 0, -days).Add(-3 * time.Hour).Truncate(time.Minute)
+	if at.Before(began) {
+		at = began.Add(now.Sub(began) / 3).Truncate(time.Minute)
+	}
+	return at
+}
+
+// supportBegan is when a case's support outside began: the match, or in a
+// program with a custody phase the day of release, when that came later
+// (what partners answer after it counts as after release).
+func (j *journey) supportBegan(c cases.Case) (time.Time, error) {
+	began := c.OpenedAt
+	if c.ActiveSince != nil {
+		began = *c.ActiveSince
+	}
+	if p := j.programByID(c.ProgramID); p == nil || !p.Custody.Enabled {
+		return began, nil
+	}
+	cu, err := j.st.CaseCustody(j.ctx, c.ID)
+	if err != nil {
+		return began, fmt.Errorf("demo referral: custody of %s: %w", c.Code, err)
+	}
+	if cu.ReleasedOn != nil && cu.ReleasedOn.After(began) {
+		began = *cu.ReleasedOn
+	}
+	return began, nil
 }
 
 type demoMove struct {
@@ -218,7 +264,7 @@ func referralPath(end partners.Status, reason partners.Reason) []demoMove {
 		return []demoMove{{partners.Declined, reason, "Sorry, every room is taken until next month."}}
 	case partners.CouldNotHelp:
 		msg := map[partners.Reason]string{partners.NotEligible: "The guarantee is only for people without a job offer.",
-			partners.CouldNotReach: "Three calls and a message, no answer.", partners.MenteeDeclined: "She preferred to wait for a Belarusian-speaking psychologist."}[reason]
+			partners.CouldNotReach: "Three calls and a message, no answer.", partners.MenteeDeclined: "Preferred to wait for a psychologist who speaks Belarusian."}[reason]
 		return []demoMove{accept, {partners.CouldNotHelp, reason, msg}}
 	case partners.Withdrawn:
 		return []demoMove{{partners.Withdrawn, "", "No longer needed: found a room with family."}}

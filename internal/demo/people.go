@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"homeward/internal/cases"
@@ -95,6 +96,7 @@ type community struct {
 	names     []nameSet
 	languages [][]string
 	political bool // persecuted for their views (the history reads so)
+	women     bool // a program for women only
 }
 
 // communities of the three modelled programs, and of the generated ones.
@@ -119,19 +121,34 @@ var (
 		languages: [][]string{{"be", "ru"}, {"uk"}, {"ru"}, {"cs"}, {"uk", "ru"}, {"pl", "uk"}}}
 )
 
+// family is a person's family in their words, for the people it fits:
+// a gender ("" for anyone), the children it counts (-1 when it says
+// nothing of them) and whether it speaks of a sentence or the police at
+// home (only for people who were imprisoned or persecuted).
+type family struct {
+	text     string
+	gender   cases.Gender
+	children int
+	custody  bool
+}
+
 var (
-	families = []string{
-		"Married, two children; the family stayed in Minsk.",
-		"Single; parents live in Homiel and are visited by the police now and then.",
-		"Divorced, one son of 9 who lives with his mother.",
-		"Lives with a partner who came out too; no children.",
-		"Married; wife and daughter joined six months later.",
-		"Single, cares for an ill mother at a distance.",
-		"Widowed, one adult daughter in Kyiv.",
-		"Partner and a baby born during the sentence.",
-		"Lives alone; brother in Warsaw helps now and then.",
-		"Two teenage children at school here; husband in the army.",
-		"",
+	families = []family{
+		{"Married, two children; the family stayed at home for now.", "", 2, false},
+		{"Single; parents live in the home town and are visited by the police now and then.", "", 0, true},
+		{"Single; parents help with the first rent.", "", 0, false},
+		{"Divorced, one son of 9 who lives with his mother.", cases.Male, 1, false},
+		{"Divorced, one son of 9 who lives with his father.", cases.Female, 1, false},
+		{"Lives with a partner who came out too; no children.", "", 0, true},
+		{"Married; his wife and daughter joined six months later.", cases.Male, 1, false},
+		{"Married; her husband and daughter joined six months later.", cases.Female, 1, false},
+		{"Single, cares for an ill mother at a distance.", "", 0, false},
+		{"Widowed, one adult daughter abroad.", "", 1, false},
+		{"A partner and a baby born during the sentence.", "", 1, true},
+		{"Lives alone; a brother in the next town helps now and then.", "", 0, false},
+		{"Two teenage children at school here; her husband stayed in the army.", cases.Female, 2, false},
+		{"Two teenage children at school here; his wife works shifts.", cases.Male, 2, false},
+		{"", "", -1, false},
 	}
 	occupations = []string{"IT specialist", "Journalist", "Electrician", "Teacher", "Student", "Truck driver", "Nurse",
 		"Welder", "Accountant", "Cook", "Builder", "Designer", "Lawyer", "Mechanic", "Shop assistant", "Photographer",
@@ -290,9 +307,12 @@ var (
 	}
 	withdrawReasons = []string{"Moved to another country and no longer needs support.", "Decided to stop; thanks the team.",
 		"Found support from family; asked to close."}
-	transferReasons = []string{"Moved to Berlin; handed over to a partner program there.", "Transferred to the women's re-entry program at her request."}
+	transferReasons = []string{"Moved to Berlin; handed over to a partner program there.", "Moved to another city; handed over to the program there."}
 	lostReasons     = []string{"No answer to calls or messages for six weeks.", "The phone number no longer works; the partner organisation has no news either."}
 )
+
+// transferWomen is a transfer reason only a woman's case gives.
+const transferWomen = "Transferred to the women's re-entry program at her request."
 
 // emailLocal folds a name into the local part of an email address.
 func emailLocal(name string) string {
@@ -315,3 +335,64 @@ var mentorNames = []string{"Alena Kavaliova", "Pavel Horák", "Iryna Tkachenko",
 	"Kateřina Veselá", "Andrei Rusak", "Oksana Melnyk", "Tomáš Beneš", "Volha Karpovich", "Ostap Savchuk", "Lucie Marková",
 	"Siarhei Hurynovich", "Halyna Oliinyk", "Martin Kučera", "Darya Paliakova", "Yurii Lytvynenko", "Petra Pokorná",
 	"Raman Marozau", "Tereza Černá", "Mikalai Yakimovich", "Solomiia Kravchuk", "Ondřej Dvořák", "Veranika Dubouskaya"}
+
+// familyOf draws a family that fits a person of gender g (custody: one who
+// was imprisoned or persecuted), and the number of children it speaks of,
+// or one drawn when it says nothing of them.
+func familyOf(rng *rand.Rand, g cases.Gender, custody bool) (string, int) {
+	var fit []family
+	for _, f := range families {
+		if (f.gender == "" || f.gender == g) && (custody || !f.custody) {
+			fit = append(fit, f)
+		}
+	}
+	f := pick(rng, fit)
+	if f.children < 0 {
+		return f.text, rng.IntN(3)
+	}
+	return f.text, f.children
+}
+
+// transferReason draws why a person's case was transferred.
+func transferReason(rng *rand.Rand, g cases.Gender) string {
+	if g == cases.Female && rng.IntN(3) == 0 {
+		return transferWomen
+	}
+	return pick(rng, transferReasons)
+}
+
+// otherGiven are the first names of the hand-made volunteers that no name
+// set holds, with their gender.
+var otherGiven = map[string]cases.Gender{"Eva": cases.Female, "Anna": cases.Female, "Marta": cases.Female,
+	"Viktor": cases.Male, "Roman": cases.Male, "Igor": cases.Male}
+
+// genderOf is the gender a person's first name says, "" when the demo does
+// not know the name (an account such as "Demo mentor").
+func genderOf(name string) cases.Gender {
+	first, _, _ := strings.Cut(name, " ")
+	if g, ok := otherGiven[first]; ok {
+		return g
+	}
+	for _, ns := range []nameSet{belarusianLatin, belarusianCyrillic, russianCyrillic, russianLatin, ukrainianCyrillic, ukrainianLatin, czech} {
+		switch {
+		case slices.Contains(ns.male, first):
+			return cases.Male
+		case slices.Contains(ns.female, first):
+			return cases.Female
+		}
+	}
+	return ""
+}
+
+// profileGender is the gender a volunteer named as of gender g gives in
+// their profile: theirs, or now and then none; one whose name says nothing
+// gives any.
+func profileGender(rng *rand.Rand, g cases.Gender) string {
+	if g == "" {
+		return pick(rng, []string{"female", "male", "female", ""})
+	}
+	if rng.IntN(6) == 0 {
+		return ""
+	}
+	return string(g)
+}

@@ -15,6 +15,7 @@ type Plan struct {
 	Alternatives [][]int // for each case, its best mentors, best first
 	totals       []float64
 	blocked      []bool
+	unmet        []bool // the mentor does not meet the mentee's wishes
 	m            int
 }
 
@@ -24,17 +25,23 @@ func (p Plan) Score(i, j int) (float64, bool) {
 	return p.totals[i*p.m+j], !p.blocked[i*p.m+j]
 }
 
+// MeetsWishes tells whether mentor j meets the wishes of case i's mentee.
+func (p Plan) MeetsWishes(i, j int) bool { return !p.unmet[i*p.m+j] }
+
 // PlanFor scores every pair once (Score under w and a mentee's weekly
 // hours), assigns the cases optimally under the mentors' free places
 // (Assign: the largest total, then the most cases) and keeps, for each
-// case, its best alternatives mentors (at most alternatives of them).
+// case, its best alternatives mentors (at most alternatives of them,
+// ordered as Compare orders them). The assignment never gives a case a
+// mentor who does not meet the mentee's wishes: such a mentor is only an
+// alternative, after those who do, for the coordinator to choose by hand.
 func PlanFor(ms []Mentor, free []int, cs []Case, w Weights, hoursNeeded float64, alternatives int) Plan {
 	n, m := len(cs), len(ms)
-	p := Plan{totals: make([]float64, n*m), blocked: make([]bool, n*m), m: m}
+	p := Plan{totals: make([]float64, n*m), blocked: make([]bool, n*m), unmet: make([]bool, n*m), m: m}
 	for i := range cs {
 		for j := range ms {
 			e := Score(ms[j], cs[i], w, hoursNeeded)
-			p.totals[i*m+j], p.blocked[i*m+j] = e.Total, e.Blocked()
+			p.totals[i*m+j], p.blocked[i*m+j], p.unmet[i*m+j] = e.Total, e.Blocked(), !e.WishesMet
 		}
 	}
 	slots := make([]Slot, m)
@@ -45,7 +52,10 @@ func PlanFor(ms []Mentor, free []int, cs []Case, w Weights, hoursNeeded float64,
 	for i := range cs {
 		ids[i] = cs[i].ID
 	}
-	score := func(j, i int) (float64, bool) { return p.Score(i, j) }
+	score := func(j, i int) (float64, bool) {
+		t, ok := p.Score(i, j)
+		return t, ok && p.MeetsWishes(i, j)
+	}
 	a := Assign(slots, ids, score)
 	p.MentorOf, p.Total = a.MentorOf, a.Total
 	p.GreedyTotal = Greedy(slots, ids, score).Total
@@ -57,7 +67,15 @@ func PlanFor(ms []Mentor, free []int, cs []Case, w Weights, hoursNeeded float64,
 				alt = append(alt, j)
 			}
 		}
-		slices.SortStableFunc(alt, func(a, b int) int { return cmp.Compare(p.totals[i*m+b], p.totals[i*m+a]) })
+		slices.SortStableFunc(alt, func(a, b int) int {
+			if ma, mb := p.MeetsWishes(i, a), p.MeetsWishes(i, b); ma != mb {
+				if ma {
+					return -1
+				}
+				return 1
+			}
+			return cmp.Compare(p.totals[i*m+b], p.totals[i*m+a])
+		})
 		p.Alternatives[i] = alt[:min(len(alt), alternatives)]
 	}
 	return p

@@ -11,6 +11,7 @@
 package matching
 
 import (
+	"cmp"
 	"maps"
 	"math"
 	"slices"
@@ -37,8 +38,11 @@ type Mentor struct {
 	// Accepts are tags of whom they feel able to support, e.g. "women",
 	// "men", "youth", "families", "prison", "emigration".
 	Accepts []string
-	// Traits are tags describing the mentor that a mentee may ask for, e.g.
-	// "woman", "man", "faith". Optional.
+	// Gender is as the mentor states it ("female", "male", "other" or ""),
+	// compared with a mentee's wish for a woman or a man (Case.MentorGender).
+	Gender string
+	// Traits are tags describing the mentor that a mentee may wish for
+	// (Case.Wishes), e.g. "lived_experience". Optional.
 	Traits []string
 }
 
@@ -52,8 +56,17 @@ type Case struct {
 	// OpenNeeds maps each need domain still asking for work to its weight
 	// from 0 to 1 (see NeedWeight and OpenNeeds).
 	OpenNeeds map[string]float64
-	// Preferences are the mentee's stated wishes as tags, met by a mentor
-	// who has the tag among their Accepts or Traits (e.g. "woman", "youth").
+	// MentorGender is the mentee's wish for a woman ("female") or a man
+	// ("male") as mentor, "" for none: a mentor who does not meet it is
+	// never ranked above one who does (see Explained.WishesMet).
+	MentorGender string
+	// Wishes are the mentee's other wishes of a mentor (see Wishes), met by
+	// a mentor who has the tag among their Traits; they decide as
+	// MentorGender does.
+	Wishes []string
+	// Preferences are tags of who the mentee is ("women", "parents",
+	// "in_custody"…), met by a mentor who feels able to support such a
+	// person (has the tag among their Accepts): the mentor's fit, scored.
 	Preferences []string
 	// Background are tags such as "prison", "emigration", compared with the
 	// mentor's lived experience.
@@ -135,10 +148,40 @@ type Item struct {
 	Blocking bool `json:"blocking,omitempty"`
 }
 
-// Explained is a score with its items, always in the order of Weights.
+// WishMentorGender is the key of the mentee's wish for a woman or a man.
+const WishMentorGender = "mentor_gender"
+
+// Wish is one of the mentee's wishes of a mentor, and whether this mentor
+// meets it. Wishes are not points: they decide before the total does.
+type Wish struct {
+	Key   string `json:"key"`             // WishMentorGender or a tag of Wishes
+	Value string `json:"value,omitempty"` // of WishMentorGender: "female" or "male"
+	Met   bool   `json:"met"`
+}
+
+// Explained is a score with its items, always in the order of Weights, and
+// the mentee's wishes, each met or not by the mentor.
 type Explained struct {
-	Total float64 `json:"total"` // the sum of the points, 0 when blocked
-	Items []Item  `json:"items"`
+	Total  float64 `json:"total"` // the sum of the points, 0 when blocked
+	Items  []Item  `json:"items"`
+	Wishes []Wish  `json:"wishes"`
+	// WishesMet tells whether the mentor meets every wish of the mentee
+	// (true when there is none). A mentor who does not is listed apart
+	// and never ranked above one who does.
+	WishesMet bool `json:"wishes_met"`
+}
+
+// Compare orders two scores of mentors for one case, better first (a
+// negative result when a is better): the mentor who meets the mentee's
+// wishes first, then the higher total.
+func Compare(a, b Explained) int {
+	if a.WishesMet != b.WishesMet {
+		if a.WishesMet {
+			return -1
+		}
+		return 1
+	}
+	return cmp.Compare(b.Total, a.Total)
 }
 
 // Blocked tells whether an item rules the match out.
@@ -167,10 +210,15 @@ func (e Explained) Blocked() bool {
 //   - Skills: the weight times the share of the open needs' total weight in
 //     domains the mentor has among their Skills. Detail: the covered domains,
 //     heaviest first.
-//   - Preferences: the weight times the share of the mentee's preferences met
-//     by the mentor's Accepts or Traits. Detail: the met preferences.
+//   - Preferences (the mentor's fit): the weight times the share of the
+//     tags of who the mentee is that the mentor feels able to support (has
+//     among their Accepts). Detail: the met tags.
 //   - Lived experience: the weight times the share of the mentee's background
 //     tags the mentor shares from lived experience. Detail: the shared tags.
+//
+// The mentee's wishes (MentorGender, Wishes) earn no points: each is met
+// or not (Explained.Wishes), and Compare ranks a mentor who meets them all
+// above any who does not.
 //
 // Codes and tags compare case-insensitively; points are rounded to 1/10000.
 func Score(m Mentor, c Case, w Weights, hoursNeeded float64) Explained {
@@ -179,10 +227,13 @@ func Score(m Mentor, c Case, w Weights, hoursNeeded float64) Explained {
 		place(m, c, w.Place),
 		availability(m, w.Availability, hoursNeeded),
 		skills(m, c, w.Skills),
-		share(ItemPreferences, c.Preferences, w.Preferences, m.Accepts, m.Traits),
+		share(ItemPreferences, c.Preferences, w.Preferences, m.Accepts),
 		share(ItemLivedExperience, c.Background, w.LivedExperience, m.LivedExperience),
 	}
-	e := Explained{Items: items}
+	e := Explained{Items: items, Wishes: wishes(m, c), WishesMet: true}
+	for _, wi := range e.Wishes {
+		e.WishesMet = e.WishesMet && wi.Met
+	}
 	for _, it := range items {
 		e.Total += it.Points
 	}
@@ -191,6 +242,19 @@ func Score(m Mentor, c Case, w Weights, hoursNeeded float64) Explained {
 	}
 	e.Total = round(e.Total)
 	return e
+}
+
+// wishes tells, for each wish of the mentee, whether the mentor meets it.
+func wishes(m Mentor, c Case) []Wish {
+	out := []Wish{}
+	if g := strings.ToLower(strings.TrimSpace(c.MentorGender)); g != "" {
+		out = append(out, Wish{Key: WishMentorGender, Value: g, Met: strings.EqualFold(g, strings.TrimSpace(m.Gender))})
+	}
+	traits := norm(m.Traits)
+	for _, t := range norm(c.Wishes) {
+		out = append(out, Wish{Key: t, Met: slices.Contains(traits, t)})
+	}
+	return out
 }
 
 func language(m Mentor, c Case, w float64) Item {

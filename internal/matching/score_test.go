@@ -43,9 +43,9 @@ func TestScoreItemsInOrderWithTheirWeights(t *testing.T) {
 func TestScorePerfectFitEarnsEveryWeight(t *testing.T) {
 	t.Parallel()
 	m := Mentor{Languages: []string{"be", "ru"}, Country: "LT", City: "Vilnius", HoursPerWeek: 5,
-		Skills: []string{"housing", "documents"}, LivedExperience: []string{"prison"}, Accepts: []string{"youth"}, Traits: []string{"woman"}}
+		Skills: []string{"housing", "documents"}, LivedExperience: []string{"prison"}, Accepts: []string{"youth", "women"}, Gender: "female"}
 	c := Case{Languages: []string{"be"}, Country: "LT", City: "Vilnius", OpenNeeds: map[string]float64{"housing": 1, "documents": 0.5},
-		Preferences: []string{"woman", "youth"}, Background: []string{"prison"}}
+		Preferences: []string{"women", "youth"}, Background: []string{"prison"}, MentorGender: "female"}
 	w := DefaultWeights()
 	e := Score(m, c, w, 4)
 	want := w.Language + w.Place + w.Availability + w.Skills + w.Preferences + w.LivedExperience
@@ -178,16 +178,17 @@ func TestScoreSkills(t *testing.T) {
 func TestScorePreferences(t *testing.T) {
 	t.Parallel()
 	w := Weights{Preferences: 2}
-	c := Case{Preferences: []string{"woman", "youth", "faith", "woman"}} // repeated wish counts once
+	c := Case{Preferences: []string{"women", "youth", "parents", "women"}} // a repeated tag counts once
 	for _, tc := range []struct {
 		m      Mentor
 		points float64
 		detail string
 	}{
-		{Mentor{Traits: []string{"Woman"}, Accepts: []string{"youth"}}, 1.3333, "woman,youth"},
+		{Mentor{Accepts: []string{"Women", "youth"}}, 1.3333, "women,youth"},
 		{Mentor{Accepts: []string{"youth", "families"}}, 0.6667, "youth"},
-		{Mentor{Traits: []string{"woman", "faith"}, Accepts: []string{"youth"}}, 2, "woman,youth,faith"},
-		{Mentor{Accepts: []string{"men"}}, 0, ""},
+		{Mentor{Accepts: []string{"women", "parents", "youth"}}, 2, "women,youth,parents"},
+		// Traits are what a mentee may wish for, not whom the mentor supports.
+		{Mentor{Traits: []string{"women", "youth", "parents"}, Accepts: []string{"men"}}, 0, ""},
 	} {
 		it := itemOf(t, Score(tc.m, c, w, 0), ItemPreferences)
 		if it.Points != tc.points || it.Detail != tc.detail {

@@ -10,6 +10,7 @@ import (
 
 	"homeward/internal/audit"
 	"homeward/internal/auth"
+	"homeward/internal/cases"
 )
 
 // auditRows counts the entries an audit page lists.
@@ -46,7 +47,7 @@ func TestAuditViewerFiltersAndPages(t *testing.T) {
 		t.Fatalf("first page: %d, %d rows, want 100", res.StatusCode, auditRows(body))
 	}
 	noRawKeys(t, "the audit page", body)
-	for _, want := range []string{"<code>test.event</code>", `<a href="/admin/users/8">user:8</a>`, "198.51.100.7", "<code>req-user:8</code>", "Done"} {
+	for _, want := range []string{`<code class="hint">test.event</code>`, `<a href="/admin/users/8">user:8</a>`, "198.51.100.7", "<code>req-user:8</code>", "Done"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the audit page lacks %q", want)
 		}
@@ -71,8 +72,8 @@ func TestAuditViewerFiltersAndPages(t *testing.T) {
 	}{
 		{"actor=user:8", 4, []string{`id="actor" name="actor" type="text" value="user:8"`}},
 		{"actor=user:8&object_type=program", 3, []string{`value="program"`}},
-		{"object_type=thing&object_id=5", 100, nil}, // 121 entries, a page of 100
-		{"object_type=user&object_id=3", 1, []string{`<a href="/admin/users/3">user 3</a>`}},
+		{"object_type=thing&object_id=5", 100, []string{`<option value="thing" selected>thing</option>`}}, // 121 entries, a page of 100
+		{"object_type=user&object_id=3", 1, []string{`<a href="/admin/users/3">User 3</a>`, `<option value="user" selected>User</option>`}},
 		// Days are whole and both ends are included, in UTC.
 		{"from=2024-03-05&to=2024-03-05", 3, []string{`id="from" name="from" type="date" value="2024-03-05"`, `id="to" name="to" type="date" value="2024-03-05"`}},
 		{"from=2024-03-05&to=2024-12-31", 5, nil},
@@ -159,7 +160,89 @@ func TestAuditViewerShowsNoPersonalValues(t *testing.T) {
 	if strings.Contains(body, "private.person") || strings.Contains(body, "Private Person") || strings.Contains(body, "hwl_") {
 		t.Errorf("the audit page shows a personal value or a token")
 	}
-	if !strings.Contains(body, `<a href="/admin/users/`+itoa(a.user.ID)+`">user:`+itoa(a.user.ID)+`</a>`) {
+	if !strings.Contains(body, `<a href="/admin/users/`+itoa(a.user.ID)+`">`+a.user.Email+`</a>`) {
 		t.Errorf("the actor is not the signed-in admin, or has no link")
+	}
+}
+
+// The audit viewer says who did what in words: a staff member by name, an
+// action in the reader's language with its code beside it and on hover, a
+// case by its case code and never the mentee's name; a mentee who acted is
+// called a mentee. It filters by a person's e-mail address and by a case
+// code, and its pages keep the filters.
+func TestAuditViewerSaysWhoDidWhatInWords(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := context.Background()
+	prog := a.program("Audit words")
+	coord, err := a.store.CreateUser(ctx, auth.User{Email: "cora@example.org", Name: "Cora Coordinator", Role: auth.Coordinator, Programs: []int64{prog.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mentee, err := a.store.CreateUser(ctx, auth.User{Email: "secret.mentee@example.org", Name: "Secret Mentee", Role: auth.Mentee})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.makeCase(caseSetup{Program: prog, By: coord, State: cases.Intake})
+	as := func(u auth.User) context.Context {
+		return audit.WithActor(ctx, audit.Actor{Who: "user:" + itoa(u.ID)})
+	}
+	for range 101 {
+		if err := a.store.Audit(as(coord), "case.notes_read", "case", c.ID, audit.OK); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.store.Audit(as(mentee), "mentee.export", "mentee", c.MenteeID, audit.OK); err != nil {
+		t.Fatal(err)
+	}
+
+	_, body := a.do("GET", "/admin/audit", nil)
+	for _, want := range []string{
+		`<a href="/admin/users/` + itoa(coord.ID) + `">Cora Coordinator</a>`, "cora@example.org",
+		`title="case.notes_read">Opened a case&#39;s notes<br><code class="hint">case.notes_read</code>`,
+		"Case " + c.Code, "Mentee " + c.Code, `title="mentee.export">Downloaded own data`,
+		`<a href="/admin/users/` + itoa(mentee.ID) + `">A mentee</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the audit page lacks %q", want)
+		}
+	}
+	for _, never := range []string{"Test Person", "Secret Mentee", "secret.mentee@example.org"} {
+		if strings.Contains(body, never) {
+			t.Errorf("the audit page shows %q", never)
+		}
+	}
+	noRawKeys(t, "the audit page", body)
+
+	// In Czech.
+	_, body = a.do("GET", "/admin/audit", nil, "Accept-Language", "cs")
+	if !strings.Contains(body, "Otevření poznámek případu") || !strings.Contains(body, "Případ "+c.Code) {
+		t.Errorf("the Czech audit page does not say the action or the record in Czech")
+	}
+
+	// A person by their e-mail address, over two pages that keep the filter.
+	_, body = a.do("GET", "/admin/audit?actor=Cora%40example.org", nil)
+	next := regexp.MustCompile(`href="(/admin/audit\?[^"]+)" rel="next"`).FindStringSubmatch(body)
+	if auditRows(body) != 100 || next == nil || strings.Contains(body, "A mentee") {
+		t.Fatalf("the coordinator's entries: %d rows, next %v", auditRows(body), next)
+	}
+	_, body = a.do("GET", strings.ReplaceAll(next[1], "&amp;", "&"), nil)
+	if auditRows(body) != 1 || !strings.Contains(body, `value="Cora@example.org"`) {
+		t.Errorf("the coordinator's second page: %d rows", auditRows(body))
+	}
+
+	// A record by its case code: the case's entries, not the mentee's.
+	_, body = a.do("GET", "/admin/audit?object_type=case&object_id="+url.QueryEscape(strings.ToLower(c.Code)), nil)
+	if auditRows(body) != 100 || strings.Contains(body, "mentee.export") || !strings.Contains(body, `<option value="case" selected>Case</option>`) {
+		t.Errorf("case %s by its code: %d rows", c.Code, auditRows(body))
+	}
+	_, body = a.do("GET", "/admin/audit?object_type=mentee&object_id="+url.QueryEscape(c.Code), nil)
+	if auditRows(body) < 2 || !strings.Contains(body, "mentee.export") || strings.Contains(body, "case.notes_read") {
+		t.Errorf("the mentee by their case code: %d rows", auditRows(body))
+	}
+	// Only a case and a mentee have codes.
+	res, body := a.do("GET", "/admin/audit?object_type=user&object_id="+url.QueryEscape(c.Code), nil)
+	if res.StatusCode != 422 || !strings.Contains(body, `id="e-object_id"`) || auditRows(body) != 0 || !strings.Contains(body, `value="`+c.Code+`"`) {
+		t.Errorf("a case code for a user: %d, %d rows", res.StatusCode, auditRows(body))
 	}
 }

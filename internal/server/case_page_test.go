@@ -322,7 +322,7 @@ func ovSelected(body, name, value string) bool {
 	if value == "" {
 		return !strings.Contains(sel, " selected")
 	}
-	return regexp.MustCompile(`<option value="` + regexp.QuoteMeta(value) + `" selected>`).MatchString(sel)
+	return regexp.MustCompile(`<option value="` + regexp.QuoteMeta(value) + `" selected[^>]*>`).MatchString(sel)
 }
 
 func TestCaseOverviewPlanSteps(t *testing.T) {

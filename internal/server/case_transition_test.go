@@ -123,7 +123,7 @@ func TestCaseMatchThroughTheOverview(t *testing.T) {
 		c := a.makeCase(caseSetup{Program: w.prog, By: w.coord, State: cases.Waiting})
 
 		body := w.page(t, w.coord, c, http.StatusOK)
-		ovHas(t, "match form", body, `action="/cases/`+itoa(c.ID)+`/match"`, w.mentor.Email+" — 1 of 1 — full", w.other.Email+" — 0 of 1<",
+		ovHas(t, "match form", body, `action="/cases/`+itoa(c.ID)+`/match"`, w.mentor.Email+" — full: 1 of 1", w.other.Email+" — 0 of 1<",
 			"No mentor yet: the case is waiting for a match.")
 		ovLacks(t, "match form", body, w.psy.Email+" — ", `/match/end"`)
 

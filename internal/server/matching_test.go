@@ -147,7 +147,8 @@ func TestSuggestionsListOnlyReadyMentorsWithAFreePlace(t *testing.T) {
 		body := pl.get(fmt.Sprintf("/cases/%d/suggestions", c.ID))
 		ovHas(t, "suggestions", body, "Ready mentors with a free place, best first.", "Match with rita.ready@example.org",
 			"Match with boris.ready@example.org", fmt.Sprintf(`href="/mentors/%d"`, pl.ritaID),
-			"Language", "Place", "Time", "Skills for the open needs", "Housing", "Wishes and fit", "Lived experience")
+			"Language", "Place", "Time", "Skills for the open needs", "Housing", "Whom the mentor feels able to support", "Lived experience shared",
+			"asked for nothing in particular")
 		if r, b := strings.Index(body, "Match with rita"), strings.Index(body, "Match with boris"); r > b {
 			t.Errorf("Rita, who helps with the case's open need, is ranked below Boris")
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"homeward/internal/audit"
+	"homeward/internal/auth"
 )
 
 // appendAudit writes one audit entry inside tx, so that a change and its
@@ -102,9 +103,13 @@ func (s *Store) VerifyAudit(ctx context.Context, kept *audit.Head) (audit.Head, 
 
 // AuditFilter narrows the audit list.
 type AuditFilter struct {
+	// Actor is who acted as the log writes them ("user:3", "system"), or a
+	// user's e-mail address, which finds what they did signed in and with
+	// their API tokens.
 	Actor      string
 	ObjectType string
-	ObjectID   string
+	// ObjectID is a record's id, or, for a case or a mentee, its case code.
+	ObjectID string
 	// From and To keep entries written at or after From and before To; a
 	// zero time leaves that end open.
 	From, To time.Time
@@ -121,7 +126,14 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.E
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
 	}
-	if f.Actor != "" {
+	switch {
+	case f.Actor == "":
+	case strings.Contains(f.Actor, "@"):
+		args = append(args, auth.EmailKey(f.Actor))
+		n := len(args)
+		where = append(where, fmt.Sprintf(`actor IN (SELECT 'user:' || CAST(id AS TEXT) FROM users WHERE email_key = $%[1]d
+			UNION ALL SELECT 'token:' || CAST(t.id AS TEXT) FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.email_key = $%[1]d)`, n))
+	default:
 		add("actor = $%d", f.Actor)
 	}
 	switch f.ObjectType {
@@ -132,7 +144,13 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.E
 	default:
 		add("object_type = $%d", f.ObjectType)
 	}
-	if f.ObjectID != "" {
+	switch code := strings.ToUpper(f.ObjectID); {
+	case f.ObjectID == "":
+	case f.ObjectType == "case" && !isDigits(f.ObjectID):
+		add("object_id IN (SELECT CAST(id AS TEXT) FROM cases WHERE case_code = $%d)", code)
+	case f.ObjectType == "mentee" && !isDigits(f.ObjectID):
+		add("object_id IN (SELECT CAST(id AS TEXT) FROM mentees WHERE case_code = $%d)", code)
+	default:
 		add("object_id = $%d", f.ObjectID)
 	}
 	if !f.From.IsZero() {
@@ -169,4 +187,97 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p Page) ([]audit.E
 		next = encodeCursor(cursorKey{ID: out[limit-1].Seq})
 	}
 	return out, next, nil
+}
+
+func isDigits(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+
+// AuditActor is who an entry's actor is, as the users page shows them.
+type AuditActor struct {
+	UserID int64
+	Name   string // "" when they gave none
+	Email  string
+	Role   auth.Role
+	Token  string // the name of the API token they acted with, "" in a session
+}
+
+// AuditNames are the people and case codes a page of entries names.
+type AuditNames struct {
+	Actors map[string]AuditActor // by the entry's actor ("user:3", "token:5")
+	Codes  map[string]string     // "case:17", "mentee:4" → its case code
+}
+
+// AuditNamesOf looks up who acted and the case codes of the cases and
+// mentees a page of entries names, in one query for each kind of thing. A
+// case or mentee is only ever named by its case code, never its name.
+func (s *Store) AuditNamesOf(ctx context.Context, entries []audit.Entry) (AuditNames, error) {
+	out := AuditNames{Actors: map[string]AuditActor{}, Codes: map[string]string{}}
+	ids := map[string][]any{}
+	seen := map[string]bool{}
+	collect := func(kind, id string) {
+		if isDigits(id) && !seen[kind+":"+id] {
+			seen[kind+":"+id] = true
+			n, _ := strconv.ParseInt(id, 10, 64)
+			ids[kind] = append(ids[kind], n)
+		}
+	}
+	for _, e := range entries {
+		if kind, id, ok := strings.Cut(e.Actor, ":"); ok && (kind == "user" || kind == "token") {
+			collect(kind, id)
+		}
+		if e.ObjectType == "case" || e.ObjectType == "mentee" {
+			collect(e.ObjectType, e.ObjectID)
+		}
+	}
+	queries := []struct{ kind, sql string }{
+		{"user", `SELECT 'user:' || CAST(id AS TEXT), id, name, email, role, '' FROM users WHERE id IN (%s)`},
+		{"token", `SELECT 'token:' || CAST(t.id AS TEXT), u.id, u.name, u.email, u.role, t.name FROM api_tokens t
+			JOIN users u ON u.id = t.user_id WHERE t.id IN (%s)`},
+	}
+	for _, q := range queries {
+		if len(ids[q.kind]) == 0 {
+			continue
+		}
+		rows, err := s.read.QueryContext(ctx, fmt.Sprintf(q.sql, placeholders(1, len(ids[q.kind]))), ids[q.kind]...)
+		if err != nil {
+			return out, s.wrap(err, "read audit actors")
+		}
+		for rows.Next() {
+			var key, role string
+			var a AuditActor
+			if err := rows.Scan(&key, &a.UserID, &a.Name, &a.Email, &role, &a.Token); err != nil {
+				rows.Close()
+				return out, s.wrap(err, "read audit actors")
+			}
+			a.Role = auth.Role(role)
+			out.Actors[key] = a
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, s.wrap(err, "read audit actors")
+		}
+	}
+	for kind, table := range map[string]string{"case": "cases", "mentee": "mentees"} {
+		if len(ids[kind]) == 0 {
+			continue
+		}
+		rows, err := s.read.QueryContext(ctx, fmt.Sprintf(`SELECT id, case_code FROM %s WHERE id IN (%s)`,
+			table, placeholders(1, len(ids[kind]))), ids[kind]...)
+		if err != nil {
+			return out, s.wrap(err, "read audit case codes")
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return out, s.wrap(err, "read audit case codes")
+			}
+			out.Codes[kind+":"+strconv.FormatInt(id, 10)] = code
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return out, s.wrap(err, "read audit case codes")
+		}
+	}
+	return out, nil
 }

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"homeward/internal/audit"
+	"homeward/internal/auth"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
 )
@@ -185,6 +187,84 @@ func TestAuditFilterFindsPartnersUnderTheirOldName(t *testing.T) {
 		list, _, err := s.ListAudit(ctx, store.AuditFilter{ObjectType: "partner", ObjectID: "7"}, store.Page{})
 		if err != nil || len(list) != 2 || list[0].ObjectType != "partner" || list[1].ObjectType != "organization" {
 			t.Errorf("a partner's entries: %+v %v", list, err)
+		}
+	})
+}
+
+// The audit list finds a person by their e-mail address (what they did
+// signed in and with their API tokens) and a case or a mentee by its case
+// code; the names it looks up for a page are staff names and case codes.
+func TestAuditFilterByPersonAndRecord(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		f := newWorkFixture(t, opts)
+		s := f.s
+		c := f.intake(t, "AUD-7")
+		other := f.intake(t, "AUD-8")
+		_, tok, err := s.CreateAPIToken(f.ctx, f.coord.ID, "sync", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		as := func(who string) context.Context { return audit.WithActor(context.Background(), audit.Actor{Who: who}) }
+		coord, viaToken := fmt.Sprintf("user:%d", f.coord.ID), fmt.Sprintf("token:%d", tok.ID)
+		for _, w := range []struct {
+			ctx    context.Context
+			action string
+			kind   string
+			id     int64
+		}{
+			{as(coord), "case.notes_read", "case", c.ID},
+			{as(viaToken), "case.contacts_read", "case", c.ID},
+			{as(fmt.Sprintf("user:%d", f.mentor.ID)), "case.notes_read", "case", other.ID},
+			{as(coord), "mentee.profile_read", "mentee", c.MenteeID},
+		} {
+			if err := s.Audit(w.ctx, w.action, w.kind, w.id, audit.OK); err != nil {
+				t.Fatal(err)
+			}
+		}
+		list := func(f store.AuditFilter) []audit.Entry {
+			t.Helper()
+			l, _, err := s.ListAudit(context.Background(), f, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return l
+		}
+		byCoord := list(store.AuditFilter{Actor: " Coord@Example.org "})
+		if len(byCoord) != 3 || byCoord[1].Actor != viaToken {
+			t.Errorf("the coordinator by e-mail: %+v", byCoord)
+		}
+		if l := list(store.AuditFilter{Actor: "nobody@example.org"}); len(l) != 0 {
+			t.Errorf("an unknown address: %+v", l)
+		}
+		caseEntries := list(store.AuditFilter{ObjectType: "case", ObjectID: "aud-7"})
+		for _, e := range caseEntries {
+			if e.ObjectID != fmt.Sprint(c.ID) {
+				t.Errorf("case code AUD-7 found an entry on case %s", e.ObjectID)
+			}
+		}
+		if byID := list(store.AuditFilter{ObjectType: "case", ObjectID: fmt.Sprint(c.ID)}); len(caseEntries) < 3 || len(byID) != len(caseEntries) {
+			t.Errorf("case AUD-7 by code: %d entries, by id: %d", len(caseEntries), len(byID))
+		}
+		if l := list(store.AuditFilter{ObjectType: "mentee", ObjectID: "AUD-7"}); len(l) == 0 || l[0].Action != "mentee.profile_read" {
+			t.Errorf("the mentee by case code: %+v", l)
+		}
+
+		names, err := s.AuditNamesOf(context.Background(), list(store.AuditFilter{}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a := names.Actors[coord]; a.Name != "Cora Coordinator" || a.Email != "coord@example.org" || a.Role != auth.Coordinator {
+			t.Errorf("the coordinator: %+v", a)
+		}
+		if a := names.Actors[viaToken]; a.UserID != f.coord.ID || a.Token != "sync" {
+			t.Errorf("the coordinator's token: %+v", a)
+		}
+		if code := names.Codes[fmt.Sprintf("case:%d", c.ID)]; code != "AUD-7" {
+			t.Errorf("case code %q", code)
+		}
+		if code := names.Codes[fmt.Sprintf("mentee:%d", c.MenteeID)]; code != "AUD-7" {
+			t.Errorf("mentee's case code %q", code)
 		}
 	})
 }

@@ -666,6 +666,9 @@ type MentorChoice struct {
 	Load     int  // open (matched, active, closing) cases in the program
 	Capacity int  // their places: their own or the program's
 	Ready    bool // mentors.Readiness found nothing missing
+	// Reasons are what keeps a mentor who is not ready from being matched
+	// (mentors.Readiness); none for a mentor without a record in the program.
+	Reasons []mentors.Reason
 }
 
 // Full tells whether the mentor has no free place.
@@ -709,7 +712,7 @@ func (s *Store) ProgramMentors(ctx context.Context, programID int64) ([]MentorCh
 	out := []MentorChoice{}
 	for _, u := range users {
 		st, ok := standing[u.ID]
-		out = append(out, MentorChoice{User: u, Load: st.Load, Capacity: st.Capacity, Ready: ok && st.Ready})
+		out = append(out, MentorChoice{User: u, Load: st.Load, Capacity: st.Capacity, Ready: ok && st.Ready, Reasons: st.Reasons})
 	}
 	return out, nil
 }

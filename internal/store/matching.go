@@ -21,8 +21,8 @@ import (
 
 // ---- The match profile of a case ----
 
-// MatchProfile opens what a case tells matching (the mentee's wishes and
-// background), sealed under the mentee's data key, and audits the read.
+// MatchProfile opens what a case tells matching (the mentee's wish for a
+// woman or a man as mentor, other wishes and background), sealed under the mentee's data key, and audits the read.
 func (s *Store) MatchProfile(ctx context.Context, caseID int64) (matching.CaseProfile, error) {
 	var p matching.CaseProfile
 	var sealed, sealedKey []byte
@@ -59,6 +59,7 @@ func (s *Store) openMatchProfile(caseID int64, sealed []byte, keyID int64, kekID
 	if err := json.Unmarshal([]byte(text), &p); err != nil {
 		return p, errs.Internal(fmt.Errorf("decode match profile: %w", err))
 	}
+	p.Normalize() // a wish for a "woman" or a "man" stored among the wishes is the mentor gender asked for
 	return p, nil
 }
 
@@ -78,7 +79,7 @@ func (s *Store) SetMatchProfile(ctx context.Context, caseID int64, p matching.Ca
 			return err
 		}
 		var sealed []byte
-		if len(p.Wishes)+len(p.Background) > 0 {
+		if len(p.Wishes)+len(p.Background) > 0 || p.MentorGender != "" {
 			b, _ := json.Marshal(p)
 			if sealed, err = s.sealField(key, "cases", "match_profile_sealed", caseID, string(b)); err != nil {
 				return err

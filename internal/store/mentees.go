@@ -433,6 +433,17 @@ func (s *Store) MenteeByUser(ctx context.Context, userID int64) (cases.Mentee, e
 	return s.readMentee(ctx, `m.user_id = $1`, userID)
 }
 
+// MenteeCountry returns the country a mentee lives in (an ISO code, ""
+// when unknown): a plain column, nothing opened.
+func (s *Store) MenteeCountry(ctx context.Context, menteeID int64) (string, error) {
+	var country string
+	err := s.read.QueryRowContext(ctx, `SELECT country FROM mentees WHERE id = $1`, menteeID).Scan(&country)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", errs.NotFound("mentee")
+	}
+	return country, s.wrap(err, "read a mentee's country")
+}
+
 // MenteeIDByUser returns the id of the mentee whose portal account is
 // userID, opening and auditing nothing (errs.NotFound when none is linked).
 func (s *Store) MenteeIDByUser(ctx context.Context, userID int64) (int64, error) {

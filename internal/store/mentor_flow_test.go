@@ -492,7 +492,7 @@ func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
 		p.Skills, p.ExperienceTags = plain, []string{"political_persecution", "homelessness"}
 		r.fatal(r.s.UpdateMentorProfile(r.ctx, id, p, r.standing(id).Mentor.Version))
 		c := r.waitingIn("SE-1")
-		r.fatal(r.s.SetMatchProfile(r.ctx, c.ID, matching.CaseProfile{Wishes: []string{"woman"}, Background: []string{"refugee", "substance_use"}}))
+		r.fatal(r.s.SetMatchProfile(r.ctx, c.ID, matching.CaseProfile{MentorGender: "female", Wishes: []string{"lived_experience"}, Background: []string{"refugee", "substance_use"}}))
 
 		notes, err := r.s.MentorNotes(r.ctx, id)
 		if err != nil || len(notes) != 1 || notes[0].Body != note {
@@ -503,7 +503,7 @@ func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
 			t.Fatalf("experience %v %v", app.ExperienceTags, err)
 		}
 		prof, err := r.s.MatchProfile(r.ctx, c.ID)
-		if err != nil || strings.Join(prof.Background, ",") != "refugee,substance_use" || strings.Join(prof.Wishes, ",") != "woman" {
+		if err != nil || strings.Join(prof.Background, ",") != "refugee,substance_use" || strings.Join(prof.Wishes, ",") != "lived_experience" || prof.MentorGender != "female" {
 			t.Fatalf("match profile %+v %v", prof, err)
 		}
 		if r.audits("mentor.notes_read", "mentor", id) != 1 || r.audits("case.match_profile_read", "case", c.ID) != 1 {
@@ -513,7 +513,7 @@ func TestMentorSealedFieldsLeaveNoPlaintext(t *testing.T) {
 		if !bytes.Contains(dump, []byte(plain)) {
 			t.Fatal("the bytes do not hold the plain skills: the test looks in the wrong place")
 		}
-		for _, sec := range []string{note[:16], "political_persecution", "homelessness", `"refugee"`, `"woman"`} {
+		for _, sec := range []string{note[:16], "political_persecution", "homelessness", `"refugee"`, `"mentor_gender"`} {
 			if bytes.Contains(dump, []byte(sec)) {
 				t.Errorf("the database holds %q in clear", sec)
 			}

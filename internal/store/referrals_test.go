@@ -275,6 +275,9 @@ func TestDirectorySearch(t *testing.T) {
 		}
 		eq(names(store.ServiceFilter{}), debt.Name, rooms.Name, anywhere.Name)
 		eq(names(store.ServiceFilter{Domain: "housing"}), rooms.Name)
+		// Any of a case's open needs, in its country (or anywhere).
+		eq(names(store.ServiceFilter{Domains: []string{"housing", " Employment"}}), rooms.Name, anywhere.Name)
+		eq(names(store.ServiceFilter{Domains: []string{"housing", "employment"}, Country: "CZ"}), anywhere.Name)
 		eq(names(store.ServiceFilter{Language: "ru"}), debt.Name, anywhere.Name)
 		eq(names(store.ServiceFilter{Country: "LT", City: "kaunas"}), rooms.Name, anywhere.Name)
 		eq(names(store.ServiceFilter{Country: "lt", City: "Vilnius"}), debt.Name, rooms.Name, anywhere.Name)

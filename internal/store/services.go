@@ -171,6 +171,8 @@ type ServiceFilter struct {
 	PartnerID int64
 	// AnyStatus lists services that are not active too.
 	AnyStatus bool
+	// Domains: helps with any of these need domains (a case's open needs).
+	Domains []string
 }
 
 // Services returns one page of services ordered by name, with their lists
@@ -195,6 +197,15 @@ func (s *Store) Services(ctx context.Context, f ServiceFilter, p Page) ([]partne
 	}
 	if d := strings.ToLower(strings.TrimSpace(f.Domain)); d != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM service_domains sd WHERE sd.service_id = v.id AND sd.domain = "+arg(d)+")")
+	}
+	var anyOf []string
+	for _, d := range f.Domains {
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			anyOf = append(anyOf, arg(d))
+		}
+	}
+	if len(anyOf) > 0 {
+		where = append(where, "EXISTS (SELECT 1 FROM service_domains sd WHERE sd.service_id = v.id AND sd.domain IN ("+strings.Join(anyOf, ", ")+"))")
 	}
 	if l := strings.ToLower(strings.TrimSpace(f.Language)); l != "" {
 		where = append(where, "EXISTS (SELECT 1 FROM service_languages sl WHERE sl.service_id = v.id AND sl.language = "+arg(l)+")")

@@ -11,6 +11,7 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/i18n"
+	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 )
@@ -74,6 +75,9 @@ type overviewPerson struct {
 	Load, Capacity int // a mentor's open cases in the program, and the most they take
 	Full           bool
 	NotReady       bool // a mentor whose training or checks are not complete
+	// Reason is the first of what keeps a mentor who is not ready from
+	// being matched; nil when ready or without a mentor record.
+	Reason *mentors.Reason
 }
 
 // overviewForms are the overview's forms that come back refused, and the
@@ -185,9 +189,23 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 				return nil, err
 			}
 			for _, m := range mentors {
-				pg.Mentors = append(pg.Mentors, overviewPerson{ID: m.User.ID, Name: overviewName(m.User),
-					Load: m.Load, Capacity: m.Capacity, Full: m.Load >= m.Capacity, NotReady: !m.Ready})
+				p := overviewPerson{ID: m.User.ID, Name: overviewName(m.User),
+					Load: m.Load, Capacity: m.Capacity, Full: m.Load >= m.Capacity, NotReady: !m.Ready}
+				if p.NotReady && len(m.Reasons) > 0 {
+					p.Reason = &m.Reasons[0]
+				}
+				pg.Mentors = append(pg.Mentors, p)
 			}
+			// Those who may take the case first; the others, greyed, say why not.
+			slices.SortStableFunc(pg.Mentors, func(a, b overviewPerson) int {
+				off := func(p overviewPerson) int {
+					if p.NotReady || p.Full {
+						return 1
+					}
+					return 0
+				}
+				return cmp.Compare(off(a), off(b))
+			})
 		}
 		staff, err := h.store.ProgramStaff(ctx, c.ProgramID, auth.Psychologist)
 		if err != nil {

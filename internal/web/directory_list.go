@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"homeward/internal/errs"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/program"
@@ -15,28 +16,70 @@ import (
 // directoryPage is the directory of services: search and filters by need,
 // country, city and language, each service with its organisation and its
 // past referral results. Opened from a case (?case=), each service offers
-// a referral from that case.
+// a referral from that case, and the list opens filtered by the case's
+// open needs and the mentee's country until the user chooses the filter
+// (?chosen=1, which the filter form and "show all" send).
 type directoryPage struct {
 	Filter      store.ServiceFilter
 	Domains     []string
+	Need        string // the need chosen in the list of all needs
 	Services    []partners.Service
 	CaseID      int64
+	CaseNeeds   []directoryNeed // the case's open needs, to tick
+	Prefiltered bool            // filtered for the case, not by the user
 	CanEdit     bool
 	CanImport   bool
 	Next, First string
 }
 
+// maxFilterNeeds bounds the needs one filter asks for.
+const maxFilterNeeds = 50
+
+// directoryNeed is an open need of the case the directory is opened from,
+// ticked when the list is filtered by it.
+type directoryNeed struct {
+	Domain  string
+	Checked bool
+}
+
 // directoryList shows the directory's services.
 func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	f := store.ServiceFilter{Query: strings.TrimSpace(q.Get("q")), Domain: q.Get("need"), Country: q.Get("country"),
+	f := store.ServiceFilter{Query: strings.TrimSpace(q.Get("q")), Country: q.Get("country"),
 		City: strings.TrimSpace(q.Get("city")), Language: q.Get("language")}
+	for _, d := range q["need"] {
+		if d = strings.TrimSpace(d); d != "" && !slices.Contains(f.Domains, d) && len(f.Domains) < maxFilterNeeds {
+			f.Domains = append(f.Domains, d)
+		}
+	}
 	f.Country, f.Language = strings.ToUpper(strings.TrimSpace(f.Country)), strings.ToLower(strings.TrimSpace(f.Language))
 	u := policy.Actor(r.Context())
-	page := directoryPage{Filter: f, CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0)}
+	page := directoryPage{CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0)}
 	if id, err := strconv.ParseInt(q.Get("case"), 10, 64); err == nil && id > 0 {
-		page.CaseID = id
+		needs, country, ok, err := h.directoryCase(r, id)
+		if err != nil {
+			return err
+		}
+		if ok {
+			page.CaseID = id
+			if q.Get("chosen") == "" && (len(needs) > 0 || country != "") {
+				f.Domains, f.Country, page.Prefiltered = needs, country, true
+			}
+			for _, d := range needs {
+				page.CaseNeeds = append(page.CaseNeeds, directoryNeed{Domain: d, Checked: slices.Contains(f.Domains, d)})
+			}
+			for _, d := range f.Domains {
+				if !slices.Contains(needs, d) {
+					page.Need = d // the list of all needs shows one chosen beyond the case's
+					break
+				}
+			}
+		}
 	}
+	if page.Need == "" && page.CaseNeeds == nil && len(f.Domains) > 0 {
+		page.Need = f.Domains[0]
+	}
+	page.Filter = f
 	var err error
 	if page.Domains, err = h.directoryDomains(r, nil); err != nil {
 		return err
@@ -49,6 +92,36 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 	page.Services = list
 	page.Next, page.First = pageLinks(r, "/directory", cursor, next)
 	return h.render(w, r, http.StatusOK, "directory", "partners", page)
+}
+
+// directoryCase reads what the directory filters by when opened from a
+// case: its open needs and the mentee's country. A case the user may not
+// work on is not known here (ok false): the directory shows without it.
+func (h *Web) directoryCase(r *http.Request, id int64) (needs []string, country string, ok bool, err error) {
+	ctx := r.Context()
+	c, err := h.store.GetCase(ctx, id)
+	if errs.Is(err, errs.KindNotFound) {
+		return nil, "", false, nil
+	}
+	if err != nil {
+		return nil, "", false, err
+	}
+	if policy.CheckCase(ctx, policy.CaseWork, policy.RefOf(c)) != nil {
+		return nil, "", false, nil
+	}
+	current, err := h.store.CurrentNeeds(ctx, c.ID)
+	if err != nil {
+		return nil, "", false, err
+	}
+	for _, n := range current {
+		if n.Open() && !slices.Contains(needs, n.Domain) {
+			needs = append(needs, n.Domain)
+		}
+	}
+	if country, err = h.store.MenteeCountry(ctx, c.MenteeID); err != nil {
+		return nil, "", false, err
+	}
+	return needs, country, true, nil
 }
 
 // directoryDomains are the need domains to choose from: the defaults, the

@@ -13,8 +13,9 @@ import (
 
 // suggestionsPage ranks the ready mentors with a free place for a waiting
 // case, each score explained item by item; the coordinator confirms one.
-// It also holds what the case tells matching (the mentee's wishes and
-// background), to edit.
+// Mentors who do not meet the mentee's wishes are listed apart, after the
+// others. It also holds what the case tells matching (the mentee's wish
+// for a woman or a man, other wishes and background), to edit.
 type suggestionsPage struct {
 	Header    caseHeader
 	Program   program.Program
@@ -26,6 +27,8 @@ type suggestionsPage struct {
 	Wishes    []string
 	Histories []string
 	Done      string
+	// Genders are the choices of a mentor's gender the mentee may ask for.
+	Genders []string
 }
 
 // suggestionRow is one ranked mentor.
@@ -34,6 +37,8 @@ type suggestionRow struct {
 	Name             string
 	Load, Capacity   int
 	Total, Max       float64
+	Wishes           []matching.Wish
+	Apart            bool // does not meet the mentee's wishes
 	Lines            []scoreLine
 }
 
@@ -59,13 +64,13 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	pg := suggestionsPage{Header: headerFor(r, c, "overview"), Program: p, Waiting: c.State == cases.Waiting,
-		Wishes: matching.Wishes, Histories: mentors.ExperienceTags, Profile: form, Done: done}
+		Wishes: matching.Wishes, Genders: matching.MentorGenders, Histories: mentors.ExperienceTags, Profile: form, Done: done}
 	if pg.Profile == nil {
 		prof, err := h.store.MatchProfile(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		pg.Profile = newForm(nil)
+		pg.Profile = newForm(map[string]string{"mentor_gender": prof.MentorGender})
 		pg.Profile.Multi["wishes"], pg.Profile.Multi["background"] = prof.Wishes, prof.Background
 	}
 	if pg.Waiting {
@@ -85,7 +90,8 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 				m := pool.Mentors[s.Mentor]
 				pg.Rows = append(pg.Rows, suggestionRow{UserID: m.Input.ID, MentorID: m.Standing.Mentor.ID,
 					Name: m.Standing.Mentor.Name, Load: m.Standing.Load, Capacity: m.Standing.Capacity,
-					Total: s.Score.Total, Max: maxTotal(p.MatchWeights), Lines: scoreLines(s.Score)})
+					Total: s.Score.Total, Max: maxTotal(p.MatchWeights), Wishes: s.Score.Wishes, Apart: !s.Score.WishesMet,
+					Lines: scoreLines(s.Score)})
 			}
 		}
 	}
@@ -104,9 +110,10 @@ func maxTotal(w program.MatchWeights) float64 {
 // matchProfileUpdate saves what the case tells matching and ranks again.
 func (h *Web) matchProfileUpdate(w http.ResponseWriter, r *http.Request) error {
 	return h.postOnCase(w, r, casePost{
-		action: policy.CaseManage, multi: []string{"wishes", "background"}, conflict: "case.refused.changed",
+		action: policy.CaseManage, fields: []string{"mentor_gender"}, multi: []string{"wishes", "background"}, conflict: "case.refused.changed",
 		save: func(c cases.Case, f *form) (string, error) {
-			err := h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
+			err := h.store.SetMatchProfile(r.Context(), c.ID, matching.CaseProfile{MentorGender: f.Value("mentor_gender"),
+				Wishes: f.Multi["wishes"], Background: f.Multi["background"]})
 			return "/cases/" + strconv.FormatInt(c.ID, 10) + "/suggestions?done=profile", err
 		},
 		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {

@@ -34,6 +34,7 @@ type matchingRow struct {
 	Case    store.PoolCase
 	Chosen  int64 // the mentor's account, 0 for nobody
 	Total   float64
+	Wishes  []matching.Wish // of the chosen mentor
 	Lines   []scoreLine
 	Options []matchingOption
 }
@@ -45,6 +46,7 @@ type matchingOption struct {
 	Total       float64
 	Free        int
 	Alternative bool // among the case's best
+	Apart       bool // does not meet the mentee's wishes
 }
 
 // matchingAlternatives is how many mentors each case offers to choose from.
@@ -111,12 +113,12 @@ func (h *Web) renderMatching(w http.ResponseWriter, r *http.Request, status int,
 			delete(opts, k)
 			t, _ := plan.Score(i, k)
 			row.Options = append(row.Options, matchingOption{UserID: ms[k].ID, Name: pool.Mentors[k].Standing.Mentor.Name,
-				Total: t, Free: free[k]})
+				Total: t, Free: free[k], Apart: !plan.MeetsWishes(i, k)})
 		}
 		if j >= 0 {
 			row.Chosen = ms[j].ID
 			e := matching.Score(ms[j], cs[i], p.MatchWeights, pool.HoursNeeded)
-			row.Total, row.Lines = e.Total, scoreLines(e)
+			row.Total, row.Wishes, row.Lines = e.Total, e.Wishes, scoreLines(e)
 			pg.Assigned++
 		}
 		pg.Rows = append(pg.Rows, row)
