@@ -136,12 +136,12 @@ type Case struct {
 	MenteeID  int64  `json:"mentee_id"`
 	ProgramID int64  `json:"program_id"`
 	Code      string `json:"case_code"` // the mentee's case code, shown instead of the name
+	State     State  `json:"state"`
+	// ClosureReason is set while the case is closed.
+	ClosureReason ClosureReason `json:"closure_reason,omitempty"`
 	// MenteeName is the person's name, opened (and audited) only where it
 	// is shown beside the code to someone who may read it; empty otherwise.
 	MenteeName string `json:"mentee_name,omitempty"`
-	State      State  `json:"state"`
-	// ClosureReason is set while the case is closed.
-	ClosureReason ClosureReason `json:"closure_reason,omitempty"`
 	// Period counts the case's periods: 1, and one more with every reopening.
 	Period           int       `json:"period"`
 	MentorID         int64     `json:"mentor_id,omitempty"`

@@ -36,13 +36,13 @@ type CaseFilter struct {
 	Signal    cases.Signal
 	Need      string // a domain with an open need
 	Code      string // case code prefix
+	Sort      CaseSort
+	Now       time.Time // for the signals; zero means the store's clock
 	// Query is a search (the case list's search box): each of its words
 	// is part of the case code or the start, three letters or more, of a
 	// word of the person's name (through the blind index, name_index.go);
 	// every word must match.
 	Query string
-	Sort  CaseSort
-	Now   time.Time // for the signals; zero means the store's clock
 
 	searchKey []byte // the blind index's key, for Query (set by ListCases)
 }

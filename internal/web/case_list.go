@@ -20,33 +20,31 @@ import (
 // and the psychologist's own cases, filtered, sorted and paged.
 type caseListPage struct {
 	Role auth.Role
+	// Search is the search box as typed: each word part of a case code or
+	// the start of a word of a person's name. It is sent by post only, so
+	// that no name ends up in an address (the history, a bookmark); the
+	// other filters stay in the address. SearchError is why it was refused
+	// (a message key); a search pages by posting the same form again, to
+	// SearchNext (the next page's cursor), or back to the first page.
+	Search, SearchError, SearchNext string
+	SearchFirst                     bool
 	// The filters as chosen (an unknown value filters nothing).
 	Program, Mentor     int64
 	State, Signal, Need string
 	Code, Sort          string
-	// Search is the search box as typed: each word part of a case code or
-	// the start of a word of a person's name. It is sent by post only, so
-	// that no name ends up in an address (the history, a bookmark); the
-	// other filters stay in the address.
-	Search      string
-	SearchError string // why the search was refused (a message key)
-	Filtered    bool
-	Programs    []program.Program // the user's programs, to choose from
-	States      []cases.State
-	Signals     []cases.Signal
-	Sorts       []store.CaseSort
-	Mentors     []store.MentorChoice // mentors of the chosen program (coordinators)
-	Needs       []string             // need domains of the chosen program, or of all the user's
-	Rows        []caseRow
-	CanIntake   bool       // "Take a person in"
-	CanExport   bool       // the list as a spreadsheet (coordinators)
-	Query       url.Values // the filters, for the export links
-	ShowProgram bool       // more than one program: the list names each case's
-	Next, First string
-	// The pages of a search, as posts of the same form: the next page's
-	// cursor, and whether this is not the first page.
-	SearchNext  string
-	SearchFirst bool
+	Filtered            bool
+	Programs            []program.Program // the user's programs, to choose from
+	States              []cases.State
+	Signals             []cases.Signal
+	Sorts               []store.CaseSort
+	Mentors             []store.MentorChoice // mentors of the chosen program (coordinators)
+	Needs               []string             // need domains of the chosen program, or of all the user's
+	Rows                []caseRow
+	CanIntake           bool       // "Take a person in"
+	CanExport           bool       // the list as a spreadsheet (coordinators)
+	Query               url.Values // the filters, for the export links
+	ShowProgram         bool       // more than one program: the list names each case's
+	Next, First         string
 }
 
 // caseRow is a listed case with what its signals say now.
