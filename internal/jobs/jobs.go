@@ -114,6 +114,7 @@ type Runner struct {
 	o         Options
 	handlers  map[string]Handler
 	recurring []*recurring
+	schedMu   sync.Mutex // guards the recurring kinds' last periods
 	metrics   *metrics
 	running   sync.Mutex // held while Run runs
 }
@@ -213,6 +214,8 @@ func (r *Runner) Run(ctx context.Context) error {
 // schedule enqueues the current period of each recurring kind once per
 // runner and period; the unique key makes it once across all nodes.
 func (r *Runner) schedule(ctx context.Context) {
+	r.schedMu.Lock()
+	defer r.schedMu.Unlock()
 	now := r.st.Now()
 	for _, rec := range r.recurring {
 		key := PeriodKey(rec.kind, rec.every, now)

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 	"time"
 
@@ -148,6 +149,53 @@ func TestPurgeExpired(t *testing.T) {
 		}
 		if p, err := s.PurgeExpired(ctx, 24*time.Hour); err != nil || p != (store.Purged{}) {
 			t.Errorf("a second purge removed %+v (%v), want nothing", p, err)
+		}
+	})
+}
+
+// A lease that runs out hands the job to the next process that looks; the
+// process that lost it can neither renew nor finish it. A job whose lease
+// runs out on its last attempt is failed instead of taken again.
+func TestJobLeaseRunsOutAndIsTakenOver(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		s := open(t, opts)
+		clock := (&testsupport.Clock{}).Use(s)
+		kinds := []string{"test.work"}
+		id, _, err := s.EnqueueJob(ctx, store.NewJob{Kind: "test.work", MaxAttempts: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := s.TakeJobs(ctx, "node-a", kinds, 5, time.Minute)
+		if err != nil || len(a) != 1 || a[0].ID != id || a[0].Attempts != 1 {
+			t.Fatalf("node a took %+v (%v)", a, err)
+		}
+		if b, err := s.TakeJobs(ctx, "node-b", kinds, 5, time.Minute); err != nil || len(b) != 0 {
+			t.Fatalf("node b took a leased job: %+v (%v)", b, err)
+		}
+		clock.Add(30 * time.Second)
+		if err := s.RenewLease(ctx, a[0], time.Minute); err != nil {
+			t.Fatalf("renew: %v", err)
+		}
+		clock.Add(61 * time.Second) // no renewal since: the lease ran out
+		b, err := s.TakeJobs(ctx, "node-b", kinds, 5, time.Minute)
+		if err != nil || len(b) != 1 || b[0].Attempts != 2 || b[0].LeaseOwner != "node-b" {
+			t.Fatalf("node b took over %+v (%v)", b, err)
+		}
+		if err := s.RenewLease(ctx, a[0], time.Minute); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("node a renewed a lease it lost: %v", err)
+		}
+		if err := s.FinishJob(ctx, a[0]); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("node a finished a job it lost: %v", err)
+		}
+		// Node b dies too, on the last attempt: the job is failed.
+		clock.Add(2 * time.Minute)
+		if c, err := s.TakeJobs(ctx, "node-c", kinds, 5, time.Minute); err != nil || len(c) != 0 {
+			t.Fatalf("node c took a job out of attempts: %+v (%v)", c, err)
+		}
+		if j, _ := s.GetJob(ctx, id); j.State != store.JobFailed || j.LastError != "lease_expired" || j.LeaseOwner != "" {
+			t.Errorf("a job whose last lease ran out: %+v, want failed with lease_expired", j)
 		}
 	})
 }
