@@ -136,8 +136,11 @@ func (r *Runner) Handle(kind string, h Handler) {
 }
 
 // Every registers recurring work: a job of kind is enqueued once per
-// period of length every (periods start at midnight UTC; a day, an hour),
-// under the unique key kind:period, by whichever runner comes first.
+// period of length every (a whole number of minutes that divides a day,
+// or whole days; periods start at midnight UTC), under the unique key
+// kind:period, by whichever runner comes first. The job is due at the
+// period's start; a handler that must act at a local time (a digest at
+// 08:00 in each user's zone) runs hourly and picks its users.
 func (r *Runner) Every(kind string, every time.Duration, h Handler) {
 	r.Handle(kind, h)
 	r.recurring = append(r.recurring, &recurring{kind: kind, every: every})
