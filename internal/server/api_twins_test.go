@@ -84,6 +84,8 @@ var pageTwins = map[string]twin{
 	"POST /admin/users/{id}/reset-link":   to("POST /users/{id}/link"),
 	"POST /admin/users/{id}/sessions/end": to("DELETE /users/{id}/sessions"),
 	"GET /admin/audit":                    none("not yet: the audit viewer is being reworked (issue 15, item 10: people by name, filters by person and record); its API twin should follow that, not freeze today's shape"),
+	"GET /admin/jobs":                     none("an operator's page of the background jobs: its twin is the command `homeward jobs`, run where the server runs"),
+	"POST /admin/jobs/{id}/retry":         none("an operator's retry of a failed background job, after the cause is mended where the server runs"),
 
 	"GET /cases":                     to("GET /cases"),
 	"GET /cases/export":              none("the case list as a spreadsheet for people to open; a program reads the same rows from GET /cases"),
