@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"homeward/internal/iso"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/program"
@@ -24,6 +25,10 @@ type directoryPage struct {
 	CanEdit     bool
 	CanImport   bool
 	Next, First string
+	// Place is the country and the language as typed (by name or code);
+	// PlaceErrors name the one not understood, and nothing is listed.
+	Place       map[string]string
+	PlaceErrors map[string]string
 }
 
 // directoryList shows the directory's services.
@@ -31,15 +36,27 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := store.ServiceFilter{Query: strings.TrimSpace(q.Get("q")), Domain: q.Get("need"), Country: q.Get("country"),
 		City: strings.TrimSpace(q.Get("city")), Language: q.Get("language")}
-	f.Country, f.Language = strings.ToUpper(strings.TrimSpace(f.Country)), strings.ToLower(strings.TrimSpace(f.Language))
+	place, placeErrors := map[string]string{"country": f.Country, "language": f.Language}, map[string]string{}
+	if f.Country, _ = readCountry(f.Country); f.Country == "" && strings.TrimSpace(place["country"]) != "" {
+		placeErrors["country"] = "validation.unknown_country"
+	}
+	if l, ok := iso.ReadLanguage(f.Language); ok || strings.TrimSpace(f.Language) == "" {
+		f.Language = l
+	} else {
+		placeErrors["language"] = "validation.unknown_language"
+	}
 	u := policy.Actor(r.Context())
-	page := directoryPage{Filter: f, CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0)}
+	page := directoryPage{Filter: f, CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0),
+		Place: place, PlaceErrors: placeErrors}
 	if id, err := strconv.ParseInt(q.Get("case"), 10, 64); err == nil && id > 0 {
 		page.CaseID = id
 	}
 	var err error
 	if page.Domains, err = h.directoryDomains(r, nil); err != nil {
 		return err
+	}
+	if len(placeErrors) > 0 {
+		return h.render(w, r, http.StatusOK, "directory", "partners", page)
 	}
 	cursor := q.Get("cursor")
 	list, next, err := h.store.Services(r.Context(), f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
