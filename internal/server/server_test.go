@@ -196,7 +196,7 @@ func TestCreateProgramThroughTheForm(t *testing.T) {
 	if res.StatusCode != 200 || !strings.Contains(body, "<h1>Return to freedom</h1>") || !strings.Contains(body, "Saved.") {
 		t.Fatalf("program page after create: %d\n%s", res.StatusCode, body)
 	}
-	for _, want := range []string{"be, ru", "LT, PL", "0.5 a week", "Housing", "Employment", "digital_skills"} {
+	for _, want := range []string{"Belarusian, Russian", "Lithuania, Poland", "0.5 a week", "Housing", "Employment", "digital_skills"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("program page lacks %q", want)
 		}
