@@ -58,6 +58,9 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 	if in.mentee, err = parseMenteeForm(w, r, in.form); err != nil {
 		return nil, err
 	}
+	if in.form.Proposals, err = h.store.ProposeCaseCodes(r.Context(), programs); err != nil {
+		return nil, err
+	}
 	f := in.form
 	switch id, err := strconv.ParseInt(strings.TrimSpace(f.Values["program"]), 10, 64); {
 	case f.Values["program"] == "":

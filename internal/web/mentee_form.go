@@ -27,6 +27,9 @@ type menteeForm struct {
 	// CodeHint is the case code's hint: at intake into programs that make
 	// their codes, that the proposed code may be kept or changed.
 	CodeHint string
+	// Proposals are the codes the programs would make next, by program (a
+	// script puts the chosen program's into the form when it changes).
+	Proposals map[int64]string
 }
 
 // profileFields are the profile's fields on the form, each with how the
@@ -131,6 +134,7 @@ func newMenteeForm(programs []program.Program) *menteeForm {
 
 // propose puts the code the chosen program would make into the empty form.
 func (f *menteeForm) propose(codes map[int64]string) {
+	f.Proposals = codes
 	id, _ := strconv.ParseInt(f.Values["program"], 10, 64)
 	if code := codes[id]; code != "" {
 		f.Values["case_code"], f.Values["proposed_code"] = code, code

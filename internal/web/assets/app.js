@@ -7,6 +7,18 @@
     if (button) button.hidden = true;
     el.addEventListener("change", function () { el.form.submit(); });
   });
+  // Intake: choosing another program puts its proposed case code in place of
+  // the one proposed before (a code typed by hand stays).
+  document.querySelectorAll("select#f-program").forEach(function (el) {
+    var code = document.getElementById("f-case_code"), proposed = el.form && el.form.querySelector("input[name=proposed_code]");
+    if (!code || !proposed) return;
+    el.addEventListener("change", function () {
+      if (code.value !== "" && code.value !== proposed.value) return;
+      var opt = el.options[el.selectedIndex], next = (opt && opt.getAttribute("data-case-code")) || "";
+      code.value = next;
+      proposed.value = next;
+    });
+  });
   // Passkeys: the WebAuthn ceremonies of the account and second-factor pages.
   function b64urlToBuf(s) {
     s = s.replace(/-/g, "+").replace(/_/g, "/");
