@@ -160,3 +160,27 @@ func withConfirmed(v url.Values) url.Values {
 	v.Set("confirmed", "1")
 	return v
 }
+
+// The program form takes a case code pattern: one that cannot make codes
+// is refused as typed; a good one is stored and shown on the program page.
+func TestProgramFormTakesACaseCodePattern(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	v := programForm("Patterned")
+	v.Set("case_code_pattern", "vol-{year}")
+	res, body := a.postForm("/programs", v)
+	body = html.UnescapeString(body)
+	if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="e-case_code_pattern"`) ||
+		!strings.Contains(body, `value="vol-{year}"`) || !strings.Contains(body, "with {n} once") {
+		t.Fatalf("a pattern without {n}: %d\n%s", res.StatusCode, body)
+	}
+	v.Set("case_code_pattern", "vol-{year}-{n:3}")
+	res, _ = a.postForm("/programs", v)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good pattern: %d", res.StatusCode)
+	}
+	_, body = a.do("GET", res.Header.Get("Location"), nil)
+	if !strings.Contains(html.UnescapeString(body), "<code>VOL-{year}-{n:3}</code>") {
+		t.Errorf("the program page does not show the pattern")
+	}
+}
