@@ -28,6 +28,8 @@ type intakeInput struct {
 	State        cases.State `json:"state"`
 	ConfirmNew   bool        `json:"confirm_new"`
 	LinkMenteeID int64       `json:"link_mentee_id"`
+	// Consents are the consents the person gave, recorded with the case.
+	Consents []cases.ConsentKind `json:"consents"`
 }
 
 // menteeSummary is a mentee in the list: no name, only the case code and
@@ -123,13 +125,18 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 	if in.LinkMenteeID < 0 {
 		f["link_mentee_id"] = "validation.no_such_mentee"
 	}
+	for _, k := range in.Consents {
+		if !k.Valid() {
+			f["consents"] = "validation.choice"
+		}
+	}
 	if err := invalidIf(f); err != nil {
 		return err
 	}
 	if err := policy.CheckRequest(r.Context(), policy.MenteeCreate, in.ProgramID); err != nil {
 		return err
 	}
-	intake := store.Intake{ProgramID: in.ProgramID, State: in.State, ActorID: actorID(r)}
+	intake := store.Intake{ProgramID: in.ProgramID, State: in.State, ActorID: actorID(r), Consents: in.Consents}
 	if in.LinkMenteeID != 0 {
 		// Linking reaches only a mentee the user may already see: a link
 		// must not open someone else's record to a new program.
@@ -143,7 +150,9 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		readProfile(body, &intake.Mentee.Profile)
 		intake.Mentee.Normalize()
-		if err := intake.Mentee.Validate(a.store.Now().Year()); err != nil {
+		// Without a case code, the program makes it from its pattern (the
+		// store refuses when the program has none).
+		if err := intake.Mentee.ValidateIntake(a.store.Now().Year(), intake.Mentee.CaseCode == ""); err != nil {
 			return err
 		}
 		if !in.ConfirmNew {

@@ -20,6 +20,7 @@ var Actions = []string{
 	"factor.passkey_add", "factor.passkey_remove", "factor.recovery_code_used", "factor.recovery_codes",
 	"factor.totp_add", "factor.totp_remove",
 	"follow_up.record",
+	"job.retry",
 	"keys.rotate_batch",
 	"link.create_invite", "link.create_reset", "link.create_setup",
 	"link.use_invite", "link.use_reset", "link.use_setup",
@@ -55,7 +56,7 @@ var Actions = []string{
 // viewer says each in words ("audit.kind." + kind). Entries written before
 // migration 12 name a partner "organization".
 var Kinds = []string{
-	"api_token", "case", "contact", "data_key", "directory", "facility", "follow_up", "mentee", "mentor",
+	"api_token", "case", "contact", "data_key", "directory", "facility", "follow_up", "job", "mentee", "mentor",
 	"note", "organization", "outcome", "partner", "passkey", "plan_step", "program", "referral", "request",
 	"service", "session", "training_module", "user",
 }

@@ -318,8 +318,8 @@ func TestCreateProgramInBrowser(t *testing.T) {
 
 	a.do("fill in the form",
 		chromedp.SendKeys(chromedp.ID("f-name"), name),
-		chromedp.SendKeys(chromedp.ID("f-languages"), "be, ru"),
-		chromedp.SendKeys(chromedp.ID("f-countries"), "LT, PL"),
+		chromedp.SendKeys(chromedp.ID("f-languages"), "Belarusian, ru"),
+		chromedp.SendKeys(chromedp.ID("f-countries"), "Lithuania, PL"),
 	)
 	a.load("save the program", http.StatusOK, chromedp.Click(submitButton))
 
@@ -331,7 +331,7 @@ func TestCreateProgramInBrowser(t *testing.T) {
 	a.wantText("main h1", name)
 	a.wantText("main .notice", a.en.T("form.saved"))
 	facts := a.text("main dl.facts")
-	for _, want := range []string{"be, ru", "LT, PL"} {
+	for _, want := range []string{"Belarusian, Russian", "Lithuania, Poland"} { // typed by name or code, shown by name
 		if !strings.Contains(facts, want) {
 			t.Errorf("the program page's facts do not show %q:\n%s", want, facts)
 		}

@@ -84,8 +84,8 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		coord.fill("#f-full_name", fullName)
 		coord.fill("#f-birth_year", "1988")
 		coord.choose("#f-gender", "male")
-		coord.fill("#f-languages", "be, ru")
-		coord.fill("#f-country", "LT")
+		coord.fill("#f-languages", "Belarusian, russian") // by name, stored as be, ru
+		coord.fill("#f-country", "Lithuania")
 		coord.fill("#f-city", "Vilnius")
 		coord.fill("#f-family", "Married, the wife and son are still in Minsk.")
 		coord.fill("#f-children", "1")
@@ -125,7 +125,7 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		coord.follow("open the profile", `nav.tabs a[href^="/mentees/"]`)
 		menteeID = coord.match("the profile tab", `^/mentees/([0-9]+)$`)[1]
 		menteePath := "/mentees/" + menteeID
-		coord.wantIn("main dl.facts", fullName, code, "Vilnius, LT", "Welder", "Signal only; never a phone call.")
+		coord.wantIn("main dl.facts", fullName, code, "Vilnius, Lithuania", "Welder", "Signal only; never a phone call.")
 
 		coord.choose("#f-consent-kind", "processing")
 		coord.click("#f-consent-given")

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"homeward/internal/errs"
+	"homeward/internal/iso"
 	"homeward/internal/text"
 )
 
@@ -68,9 +69,7 @@ const (
 )
 
 var (
-	caseCode    = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
-	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
-	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
+	caseCode = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{1,31}$`)
 )
 
 // Normalize trims the fields and upper-cases the codes.
@@ -105,14 +104,14 @@ func (m *Profile) Validate(currentYear int) error {
 		f["gender"] = "validation.choice"
 	}
 	for _, l := range m.Languages {
-		if !langCode.MatchString(l) {
+		if !iso.IsLanguage(l) {
 			f["languages"] = "validation.language_codes"
 		}
 	}
 	if len(m.Languages) > 20 {
 		f["languages"] = "validation.too_many"
 	}
-	if m.Country != "" && !countryCode.MatchString(m.Country) {
+	if m.Country != "" && !iso.IsCountry(m.Country) {
 		f["country"] = "validation.country_code"
 	}
 	if m.Children < 0 || m.Children > 30 {
@@ -128,6 +127,17 @@ func (m *Profile) Validate(currentYear int) error {
 		return errs.Invalid(f)
 	}
 	return nil
+}
+
+// ValidateIntake is Validate at intake, where the case code may be left to
+// the program to make (made): then every field but the code is checked.
+func (m *Profile) ValidateIntake(currentYear int, made bool) error {
+	if !made {
+		return m.Validate(currentYear)
+	}
+	c := *m
+	c.CaseCode = "MADE-BY-PROGRAM"
+	return c.Validate(currentYear)
 }
 
 // HistoryPart is one part of the sensitive history.

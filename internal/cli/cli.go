@@ -66,6 +66,7 @@ func commands() map[string]command {
 		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
 		{"user", "invite a user (prints a one-time link)", runUser},
 		{"token", "make, list and revoke API tokens", runToken},
+		{"jobs", "list the background jobs that are queued, running or failed", runJobs},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}
@@ -88,7 +89,7 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_CHROMIUM": true, "HOMEWARD_SCREENSHOTS": true, "HOMEWARD_KEY": true,
 	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
 	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true, "HOMEWARD_USER": true, "HOMEWARD_EXPIRES": true, "HOMEWARD_ID": true,
-	"HOMEWARD_METRICS_TOKEN": true, "HOMEWARD_TRUSTED_PROXIES": true,
+	"HOMEWARD_METRICS_TOKEN": true, "HOMEWARD_TRUSTED_PROXIES": true, "HOMEWARD_STATE": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

@@ -199,6 +199,11 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	if !strings.Contains(logs.String(), "database closed") {
 		t.Errorf("no clean database close in the log")
 	}
+	// The background jobs ran beside the server and stopped before the
+	// database closed, holding no job.
+	if i, j := strings.Index(logs.String(), "jobs: runner stopped"), strings.Index(logs.String(), "database closed"); i < 0 || i > j {
+		t.Errorf("the jobs runner did not stop before the database closed")
+	}
 	// The data directory is free again and kept everything.
 	st, err := store.Open(context.Background(), store.Options{DataDir: dir})
 	if err != nil {
@@ -207,6 +212,47 @@ func TestServeWithDemoAndGracefulStop(t *testing.T) {
 	defer st.Close()
 	if n, _ := st.CountPrograms(context.Background(), store.ProgramFilter{}); n != 3 {
 		t.Errorf("%d programs after restart, want 3", n)
+	}
+	if counts, err := st.CountJobs(context.Background()); err != nil || counts[store.JobRunning] != 0 {
+		t.Errorf("jobs after a clean stop: %v (%v), want none still running", counts, err)
+	}
+}
+
+// homeward jobs lists what is queued and failed, with error codes.
+func TestJobsListsQueuedAndFailed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{"test.broken", "test.later"} {
+		if _, _, err := st.EnqueueJob(ctx, store.NewJob{Kind: kind, MaxAttempts: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	taken, err := st.TakeJobs(ctx, "node-a", []string{"test.broken"}, 1, time.Minute)
+	if err != nil || len(taken) != 1 {
+		t.Fatalf("take: %v %v", taken, err)
+	}
+	if _, err := st.FailJob(ctx, taken[0], "smtp.refused", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	code, out, stderr := run(t, nil, "jobs", "--data", dir)
+	if code != 0 {
+		t.Fatalf("jobs: %d %s", code, stderr)
+	}
+	if !regexp.MustCompile(`test\.broken\s+failed\s+1/1\s+.*smtp\.refused`).MatchString(out) ||
+		!regexp.MustCompile(`test\.later\s+queued\s+0/1`).MatchString(out) || !strings.Contains(out, "1 queued, 0 running, 1 failed, 0 done") {
+		t.Errorf("jobs:\n%s", out)
+	}
+	if _, out, _ := run(t, nil, "jobs", "--data", dir, "--state", "failed"); strings.Contains(out, "test.later") || !strings.Contains(out, "test.broken") {
+		t.Errorf("jobs --state failed:\n%s", out)
+	}
+	if code, _, stderr := run(t, nil, "jobs", "--data", dir, "--state", "done"); code == 0 || !strings.Contains(stderr, "choose queued, running or failed") {
+		t.Errorf("jobs --state done: %d %s", code, stderr)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"homeward/internal/demo"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/jobs"
 	"homeward/internal/server"
 )
 
@@ -101,11 +102,28 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	// The background jobs: every serve process works on them (see
+	// internal/jobs); they stop, giving back what they hold, before the
+	// database closes.
+	runner := jobs.New(st, jobs.Options{Log: log})
+	jobs.RegisterPurge(runner, st)
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
-		MetricsToken: *metricsToken, TrustedProxies: trusted})
+		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner})
 	if err != nil {
 		return err
 	}
+	jctx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		if err := runner.Run(jctx); err != nil {
+			log.Error("background jobs", "err", err)
+		}
+	}()
+	defer func() {
+		stopJobs()
+		<-jobsDone
+	}()
 	return server.Serve(ctx, ln, srv.Handler(), log, func(a net.Addr) {
 		url := base
 		if url == "" {

@@ -354,8 +354,11 @@ func Programs(size Size, seed uint64) []program.Program {
 	// The release program's funder counts retraining courses begun, not
 	// only those completed: an outcome kind of the program's own.
 	out[1].OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: CourseStarted, Label: "Zahájení rekvalifikačního kurzu"}}
-	for i := range out {
+	// Each program makes its case codes: the prefix its people's codes
+	// already have, the year and a counter.
+	for i, prefix := range []string{exiles.code, returning.code, refugees.code} {
 		out[i].MentorChecks = mentorChecks[i]
+		out[i].CaseCodePattern = prefix + "-{year}-{n:3}"
 	}
 	themes := []struct{ name, desc string }{
 		{"Return mentoring", "Mentoring after release from prison."},
@@ -387,6 +390,7 @@ func Programs(size Size, seed uint64) []program.Program {
 			t.desc, pl.langs, []string{pl.country}, 1+rng.IntN(3),
 			program.Cadence{FirstWeeks: 2 + rng.IntN(7), FirstPerWeek: first, LaterPerWeek: []float64{0.5, 1}[rng.IntN(2)]},
 			2+rng.IntN(4), 3, 6+rng.IntN(7), program.Custody{Enabled: custody, MonthsBefore: 3 + rng.IntN(4), MonthsAfter: 6}))
+		out[i].CaseCodePattern = fmt.Sprintf("P%d-{n:4}", i+1)
 	}
 	return out
 }

@@ -105,6 +105,16 @@ func TestFillSmallTwice(t *testing.T) {
 			ids = append(ids, p.ID)
 			byID[p.ID] = p
 		}
+		// Every program makes its case codes and proposes the next one.
+		proposed, err := st.ProposeCaseCodes(ctx, programs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range programs {
+			if p.CaseCodePattern == "" || proposed[p.ID] == "" {
+				t.Errorf("%s makes no case codes (pattern %q)", p.Name, p.CaseCodePattern)
+			}
+		}
 
 		// Every state and every closure reason; the counts are the summary's.
 		list := allCases(t, st, ids, store.CaseFilter{})

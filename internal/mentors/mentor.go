@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"homeward/internal/errs"
+	"homeward/internal/iso"
 	"homeward/internal/text"
 )
 
@@ -69,9 +70,7 @@ type Profile struct {
 }
 
 var (
-	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
-	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-	phone       = regexp.MustCompile(`^\+?[0-9 ().-]{5,}$`)
+	phone = regexp.MustCompile(`^\+?[0-9 ().-]{5,}$`)
 )
 
 // Normalize folds codes, trims text and drops empty and repeated items.
@@ -105,7 +104,7 @@ func (p *Profile) validate(f map[string]string, programDomains []string) {
 		f["languages"] = "validation.too_many"
 	default:
 		for _, l := range p.Languages {
-			if !langCode.MatchString(l) {
+			if !iso.IsLanguage(l) {
 				f["languages"] = "validation.language_codes"
 			}
 		}
@@ -113,7 +112,7 @@ func (p *Profile) validate(f map[string]string, programDomains []string) {
 	switch {
 	case p.Country == "":
 		f["country"] = "validation.required"
-	case !countryCode.MatchString(p.Country):
+	case !iso.IsCountry(p.Country):
 		f["country"] = "validation.country_code"
 	}
 	text.Check(f, "city", p.City, false, false, MaxShort)

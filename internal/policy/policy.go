@@ -33,6 +33,9 @@ const (
 	UserManage Action = "user.manage"
 	// AuditRead is reading the audit log: the admin's alone.
 	AuditRead Action = "audit.read"
+	// JobManage is seeing the background jobs that wait or failed, and
+	// retrying a failed one: the admin's alone.
+	JobManage Action = "job.manage"
 
 	// CaseList is seeing a list of cases, scoped by CaseScope: the
 	// coordinator's programs, the mentor's and the psychologist's own cases.
@@ -122,7 +125,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Coordinator && mine
 	case UserManage:
 		return u.Role == auth.Admin
-	case AuditRead:
+	case AuditRead, JobManage:
 		return u.Role == auth.Admin
 	case CaseList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
@@ -151,7 +154,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 }
 
 // actions lists every action, for Known.
-var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead,
+var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage,
 	CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}

@@ -8,12 +8,12 @@ import (
 	"homeward/internal/policy"
 )
 
-// Managing users and reading the audit log are the administrator's alone,
-// and refused as Forbidden (they are no program's records, so there is no
-// existence to hide).
+// Managing users, reading the audit log and retrying background jobs are
+// the administrator's alone, and refused as Forbidden (they are no
+// program's records, so there is no existence to hide).
 func TestAdministrationIsForAdministratorsOnly(t *testing.T) {
 	t.Parallel()
-	for _, a := range []policy.Action{policy.UserManage, policy.AuditRead} {
+	for _, a := range []policy.Action{policy.UserManage, policy.AuditRead, policy.JobManage} {
 		for _, role := range auth.Roles {
 			u := auth.User{ID: 1, Role: role, Status: auth.StatusActive, Programs: []int64{7}}
 			want := role == auth.Admin

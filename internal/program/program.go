@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"homeward/internal/errs"
+	"homeward/internal/iso"
 	"homeward/internal/mentors"
 	"homeward/internal/text"
 	"homeward/internal/zone"
@@ -88,6 +89,9 @@ type Program struct {
 	// its people's times are shown and typed in it unless they chose their
 	// own, and its mentees' always.
 	TimeZone string `json:"time_zone"`
+	// CaseCodePattern makes the case codes of the program's intakes, such
+	// as "VOL-{year}-{n:3}" (case_code.go); "" when coordinators type them.
+	CaseCodePattern string `json:"case_code_pattern"`
 	// OwnOutcomeKinds are the program's outcome kinds beside the built-in
 	// ones (e.g. a course begun, where a funder counts those).
 	OwnOutcomeKinds []OwnOutcomeKind `json:"own_outcome_kinds"`
@@ -231,10 +235,8 @@ func (w *MatchWeights) Weight(field string) *float64 {
 }
 
 var (
-	langCode    = regexp.MustCompile(`^[a-z]{2,3}$`)
-	countryCode = regexp.MustCompile(`^[A-Z]{2}$`)
-	domainKey   = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
-	outcomeKey  = regexp.MustCompile(OutcomeKeyPattern)
+	domainKey  = regexp.MustCompile(`^[a-z][a-z0-9_]{1,39}$`)
+	outcomeKey = regexp.MustCompile(OutcomeKeyPattern)
 )
 
 // Limits of the fields, shared by validation, forms and the API document.
@@ -284,6 +286,7 @@ func (p *Program) Normalize() {
 		}
 	}
 	p.FunderTable = lines
+	p.CaseCodePattern = NormalizeCaseCodePattern(p.CaseCodePattern)
 }
 
 func normList(in []string, f func(string) string) []string {
@@ -315,9 +318,12 @@ func (p *Program) Validate() error {
 	case utf8.RuneCountInString(p.Description) > MaxDescription:
 		f["description"] = "validation.too_long"
 	}
-	checkList(f, "languages", p.Languages, langCode, "validation.language_codes")
-	checkList(f, "countries", p.Countries, countryCode, "validation.country_codes")
-	checkList(f, "need_domains", p.NeedDomains, domainKey, "validation.domain_keys")
+	checkList(f, "languages", p.Languages, iso.IsLanguage, "validation.language_codes")
+	checkList(f, "countries", p.Countries, iso.IsCountry, "validation.country_codes")
+	checkList(f, "need_domains", p.NeedDomains, domainKey.MatchString, "validation.domain_keys")
+	if p.CaseCodePattern != "" && (utf8.RuneCountInString(p.CaseCodePattern) > MaxCaseCodePattern || !validCaseCodePattern(p.CaseCodePattern)) {
+		f["case_code_pattern"] = "validation.case_code_pattern"
+	}
 	if len(p.NeedDomains) == 0 {
 		f["need_domains"] = "validation.required"
 	}
@@ -438,13 +444,13 @@ func validPerWeek(v float64) bool {
 	return v >= 0.25 && v <= 14 && v*4 == float64(int(v*4))
 }
 
-func checkList(f map[string]string, field string, items []string, re *regexp.Regexp, msg string) {
+func checkList(f map[string]string, field string, items []string, valid func(string) bool, msg string) {
 	if len(items) > MaxListItems {
 		f[field] = "validation.too_many"
 		return
 	}
 	for _, s := range items {
-		if !re.MatchString(s) {
+		if !valid(s) {
 			f[field] = msg
 			return
 		}

@@ -83,7 +83,9 @@ var pageTwins = map[string]twin{
 	"POST /admin/users/{id}/status":       to("PUT /users/{id}/status"),
 	"POST /admin/users/{id}/reset-link":   to("POST /users/{id}/link"),
 	"POST /admin/users/{id}/sessions/end": to("DELETE /users/{id}/sessions"),
-	"GET /admin/audit":                    none("not yet: the audit viewer is being reworked (issue 15, item 10: people by name, filters by person and record); its API twin should follow that, not freeze today's shape"),
+	"GET /admin/audit":                    none("the administrator reads who did what in the browser, behind a second factor, and `homeward audit verify` checks the chain where the server runs: an API token able to read every program's trail would be the widest key in Homeward"),
+	"GET /admin/jobs":                     none("an operator's page of the background jobs: its twin is the command `homeward jobs`, run where the server runs"),
+	"POST /admin/jobs/{id}/retry":         none("an operator's retry of a failed background job, after the cause is mended where the server runs"),
 
 	"GET /cases":                     to("GET /cases"),
 	"POST /cases":                    to("GET /cases"), // the search box, posted so that no name stands in an address; the API takes q in its query

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -295,14 +296,20 @@ func TestDirectoryPagesAndImport(t *testing.T) {
 		t.Fatalf("service without needs and with a bad address: %d", res.StatusCode)
 	}
 	res, _ = a.w1Post(w.coordS, orgPath+"/services", form("name", "Retraining in IT", "status", "active", "areas", "CZ Praha\nCZ Brno",
-		"languages", "cs, uk", "need_domains", "employment", "need_domains", "education"))
+		"languages", "Czech, ukrajinština", "need_domains", "employment", "need_domains", "education")) // by name: cs, uk
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("service: %d", res.StatusCode)
 	}
-	for q, want := range map[string]bool{"/directory?country=CZ&city=brno": true, "/directory?country=LT": false, "/directory?language=uk": true, "/directory?need=housing": false} {
+	for q, want := range map[string]bool{"/directory?country=CZ&city=brno": true, "/directory?country=LT": false, "/directory?language=uk": true, "/directory?need=housing": false,
+		"/directory?country=%C4%8Cesko": true, "/directory?country=Czechia&language=Ukrainian": true, "/directory?country=Lithuania": false, "/directory?language=cs": true} {
 		if got := strings.Contains(a.w1Get(w.mentorS, q, http.StatusOK), "Retraining in IT"); got != want {
 			t.Fatalf("%s lists the retraining: %v", q, got)
 		}
+	}
+	// A country not understood is said so, as typed, and nothing is listed.
+	dir := html.UnescapeString(a.w1Get(w.mentorS, "/directory?country=Atlantis", http.StatusOK))
+	if !strings.Contains(dir, "This is not a country we know.") || !strings.Contains(dir, `value="Atlantis"`) || strings.Contains(dir, "Retraining in IT") {
+		t.Errorf("an unknown country in the directory's filter is not refused as typed")
 	}
 	// A mentor reads the directory but does not edit it; only the admin imports.
 	res, _ = a.w1Post(w.mentorS, "/partners", form("name", "By a mentor"))

@@ -247,6 +247,10 @@ var routeFixtures = map[string]fixture{
 		return call{method: "POST", path: path("/admin/users/%d/sessions/end", w.throwaway(own).ID), form: url.Values{}}
 	}},
 	"GET /admin/audit": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/admin/audit"} }},
+	"GET /admin/jobs":  {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/admin/jobs"} }},
+	"POST /admin/jobs/{id}/retry": {noRecord, func(w *world, _ auth.User, _ bool) call {
+		return call{method: "POST", path: path("/admin/jobs/%d/retry", w.a.failedJob("test.failure")), form: url.Values{}}
+	}},
 
 	"GET /api/v1/programs": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/api/v1/programs"} }},
 	"POST /api/v1/programs": {noRecord, func(w *world, u auth.User, _ bool) call {

@@ -21,6 +21,7 @@ import (
 	"homeward/internal/api"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/jobs"
 	"homeward/internal/route"
 	"homeward/internal/secure"
 	"homeward/internal/store"
@@ -42,6 +43,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
 	// names the client (for throttling and the audit log's addresses).
 	TrustedProxies []netip.Prefix
+	// Jobs is this process's runner of background jobs, for its metrics;
+	// nil when it runs none.
+	Jobs *jobs.Runner
 }
 
 // Server is the assembled HTTP handler with its route tables.
@@ -72,6 +76,10 @@ func New(cfg Config) (*Server, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for name, db := range cfg.Store.Pools() {
 		reg.MustRegister(collectors.NewDBStatsCollector(db, name))
+	}
+	reg.MustRegister(jobs.StateCollector(cfg.Store))
+	if cfg.Jobs != nil {
+		reg.MustRegister(cfg.Jobs.Collector())
 	}
 	m := newMetrics(reg)
 

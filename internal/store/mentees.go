@@ -18,18 +18,24 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/program"
 )
 
 // Intake is what taking a person in creates: the mentee (or the existing
 // one the duplicate check linked to) and their case in a program.
 type Intake struct {
-	Mentee cases.Mentee // ignored when ExistingMenteeID is set
+	// Mentee is ignored when ExistingMenteeID is set. Its case code left
+	// empty, the program makes it from its case code pattern.
+	Mentee cases.Mentee
 	// ExistingMenteeID links the case to a mentee already known (the
 	// duplicate check's "link"); 0 creates a new mentee.
 	ExistingMenteeID int64
 	ProgramID        int64
 	State            cases.State // referred or intake
 	ActorID          int64
+	// Consents are the consents the person gave at intake, recorded with
+	// the case, by the actor, in the same transaction.
+	Consents []cases.ConsentKind
 }
 
 // errCodeTaken is the refusal of a case code another mentee has.
@@ -55,19 +61,32 @@ func (s *Store) CreateIntake(ctx context.Context, in Intake) (cases.Mentee, case
 	if state != cases.Referred && state != cases.Intake {
 		return in.Mentee, cases.Case{}, errs.Invalid(map[string]string{"state": "validation.choice"})
 	}
+	for _, k := range in.Consents {
+		if !k.Valid() {
+			return in.Mentee, cases.Case{}, errs.Invalid(map[string]string{"consents": "validation.choice"})
+		}
+	}
 	m := in.Mentee
+	made := false // the program makes the case code
 	if in.ExistingMenteeID == 0 {
 		m.Normalize()
-		if err := m.Validate(now.Year()); err != nil {
+		made = m.CaseCode == ""
+		if err := m.ValidateIntake(now.Year(), made); err != nil {
 			return m, cases.Case{}, err
 		}
 	}
 	var caseID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := s.programTx(ctx, tx, in.ProgramID); errs.Is(err, errs.KindNotFound) {
+		p, err := s.programTx(ctx, tx, in.ProgramID)
+		if errs.Is(err, errs.KindNotFound) {
 			return errs.Invalid(map[string]string{"program_id": "validation.no_such_program"})
 		} else if err != nil {
 			return err
+		}
+		if made {
+			if m.CaseCode, err = s.makeCaseCode(ctx, tx, p, now.Year()); err != nil {
+				return err
+			}
 		}
 		if in.ExistingMenteeID != 0 {
 			row, err := s.menteeRow(ctx, tx, `m.id = $1`, in.ExistingMenteeID)
@@ -88,7 +107,16 @@ func (s *Store) CreateIntake(ctx context.Context, in Intake) (cases.Mentee, case
 				return err
 			}
 		}
-		err := tx.QueryRowContext(ctx, `INSERT INTO cases (mentee_id, program_id, case_code, state, period,
+		for _, k := range in.Consents {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO consents (mentee_id, kind, given, recorded_by, recorded_at)
+				VALUES ($1, $2, TRUE, $3, $4)`, m.ID, string(k), in.ActorID, s.ts(now)); err != nil {
+				return s.wrap(err, "record consent")
+			}
+			if err := s.appendAudit(ctx, tx, "consent.record", "mentee", m.ID, audit.OK); err != nil {
+				return err
+			}
+		}
+		err = tx.QueryRowContext(ctx, `INSERT INTO cases (mentee_id, program_id, case_code, state, period,
 			opened_at, state_since, contact_due_at, quiet_at, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, 1, $5, $5, $6, $6, 1, $5, $5) RETURNING id`,
 			m.ID, in.ProgramID, m.CaseCode, string(state), s.ts(now), s.ts(noDue)).Scan(&caseID)
@@ -108,6 +136,65 @@ func (s *Store) CreateIntake(ctx context.Context, in Intake) (cases.Mentee, case
 	}
 	c, err := s.GetCase(ctx, caseID)
 	return m, c, err
+}
+
+// makeCaseCode takes the program's next counter and makes its case code
+// from the pattern, within the intake's transaction: the counter's row is
+// locked until the intake commits, so two intakes never take one number.
+// A code someone typed by hand earlier is passed over.
+func (s *Store) makeCaseCode(ctx context.Context, tx *sql.Tx, p program.Program, year int) (string, error) {
+	if p.CaseCodePattern == "" {
+		return "", errs.Invalid(map[string]string{"case_code": "validation.required"})
+	}
+	for range 1000 {
+		var n int
+		if err := tx.QueryRowContext(ctx, `UPDATE programs SET case_code_next = case_code_next + 1 WHERE id = $1
+			RETURNING case_code_next - 1`, p.ID).Scan(&n); err != nil {
+			return "", s.wrap(err, "take case code counter")
+		}
+		code := p.CaseCode(year, n)
+		var taken int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM mentees WHERE case_code = $1`, code).Scan(&taken); err != nil {
+			return "", s.wrap(err, "check case code")
+		}
+		if taken == 0 {
+			return code, nil
+		}
+	}
+	return "", errCodeTaken()
+}
+
+// ProposeCaseCodes are the codes the programs would make next, by program
+// (none for a program without a pattern), for the intake form to offer. The
+// intake takes its number only when it is saved, so the code it gets may
+// be a later one when someone else took the person in meanwhile.
+func (s *Store) ProposeCaseCodes(ctx context.Context, programs []program.Program) (map[int64]string, error) {
+	out := map[int64]string{}
+	// The programs with a pattern are few: one read of their counters.
+	rows, err := s.read.QueryContext(ctx, `SELECT id, case_code_next FROM programs WHERE case_code_pattern <> ''`)
+	if err != nil {
+		return nil, s.wrap(err, "read case code counters")
+	}
+	defer rows.Close()
+	next := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, s.wrap(err, "read case code counters")
+		}
+		next[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "read case code counters")
+	}
+	year := s.now().Year()
+	for _, p := range programs {
+		if n, ok := next[p.ID]; ok && p.CaseCodePattern != "" {
+			out[p.ID] = p.CaseCode(year, n)
+		}
+	}
+	return out, nil
 }
 
 // createMenteeTx stores a new, validated mentee with its own data key, its

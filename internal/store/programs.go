@@ -17,7 +17,8 @@ const programColumns = `id, name, description, languages, countries, mentor_capa
 	cadence_first_weeks, cadence_first_per_week, cadence_later_per_week, quiet_weeks,
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
 	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open,
-	mentor_checks, hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone`
+	mentor_checks, hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone,
+	case_code_pattern`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -127,8 +128,10 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			cadence_later_per_week, quiet_weeks, duration_min_months, duration_max_months,
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
 			version, created_at, updated_at, mentee_second_factor, applications_open, mentor_checks,
-			hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28)
+			hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone,
+			case_code_pattern)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
+			$28, $29)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
@@ -136,6 +139,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
 			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable), p.TimeZone,
+			p.CaseCodePattern,
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -166,14 +170,16 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			custody_enabled = $13, custody_months_before = $14, custody_months_after = $15,
 			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21,
 			mentor_checks = $22, hours_per_contact = $23, match_weights = $24, referral_reminder_days = $25,
-			own_outcome_kinds = $26, funder_table = $27, time_zone = $28
+			own_outcome_kinds = $26, funder_table = $27, time_zone = $28,
+			case_code_pattern = $29
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
 			p.QuietWeeks, p.DurationMin, p.DurationMax, p.Custody.Enabled, p.Custody.MonthsBefore,
 			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
-			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable), p.TimeZone)
+			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable), p.TimeZone,
+			p.CaseCodePattern)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -214,7 +220,8 @@ func scanProgram(r scanner) (program.Program, error) {
 		&p.Cadence.FirstWeeks, &p.Cadence.FirstPerWeek, &p.Cadence.LaterPerWeek, &p.QuietWeeks,
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
 		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen,
-		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays, &own, &funder, &p.TimeZone)
+		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays, &own, &funder, &p.TimeZone,
+		&p.CaseCodePattern)
 	if err != nil {
 		return p, err
 	}

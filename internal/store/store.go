@@ -30,9 +30,9 @@
 //     datakeys.go.
 //
 // Beside them it keeps the accounts (users.go, user_admin.go, factors.go,
-// tokens.go, throttle.go), the audit log (audit.go) and the schema
-// (migrate.go, migrations/). Report, Notification and Job are not stored
-// here.
+// tokens.go, throttle.go), the audit log (audit.go), the background Job
+// (jobs.go, worked on by internal/jobs) and the schema (migrate.go,
+// migrations/). Report and Notification are not stored here.
 package store
 
 import (

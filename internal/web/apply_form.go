@@ -148,8 +148,6 @@ func (f *applyForm) parse(r *http.Request) mentors.Application {
 		Email:           f.Values["email"],
 		Phone:           f.Values["phone"],
 		Motivation:      f.Values["motivation"],
-		Languages:       append(slices.Clone(f.Multi["languages"]), splitList(f.Values["other_languages"])...),
-		Country:         f.Values["country"],
 		City:            f.Values["city"],
 		Skills:          f.Values["skills"],
 		Background:      f.Values["background"],
@@ -161,6 +159,14 @@ func (f *applyForm) parse(r *http.Request) mentors.Application {
 		ExperienceTags:  slices.Clone(f.Multi["experience_tags"]),
 		Gender:          f.Values["gender"],
 		Consent:         f.Values["consent"] != "",
+	}
+	other, msg := readLanguages(f.Values["other_languages"])
+	if msg != "" {
+		f.Errors["other_languages"] = msg
+	}
+	a.Languages = append(slices.Clone(f.Multi["languages"]), other...)
+	if a.Country, msg = readCountry(f.Values["country"]); msg != "" {
+		f.Errors["country"] = msg
 	}
 	if s := strings.TrimSpace(f.Values["hours_per_week"]); s != "" {
 		v, err := strconv.Atoi(s)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"homeward/internal/errs"
+	"homeward/internal/iso"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/program"
@@ -30,6 +31,10 @@ type directoryPage struct {
 	CanEdit     bool
 	CanImport   bool
 	Next, First string
+	// Place is the country and the language as typed (by name or code);
+	// PlaceErrors name the one not understood, and nothing is listed.
+	Place       map[string]string
+	PlaceErrors map[string]string
 }
 
 // maxFilterNeeds bounds the needs one filter asks for.
@@ -52,9 +57,18 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 			f.Domains = append(f.Domains, d)
 		}
 	}
-	f.Country, f.Language = strings.ToUpper(strings.TrimSpace(f.Country)), strings.ToLower(strings.TrimSpace(f.Language))
+	place, placeErrors := map[string]string{"country": f.Country, "language": f.Language}, map[string]string{}
+	if f.Country, _ = readCountry(f.Country); f.Country == "" && strings.TrimSpace(place["country"]) != "" {
+		placeErrors["country"] = "validation.unknown_country"
+	}
+	if l, ok := iso.ReadLanguage(f.Language); ok || strings.TrimSpace(f.Language) == "" {
+		f.Language = l
+	} else {
+		placeErrors["language"] = "validation.unknown_language"
+	}
 	u := policy.Actor(r.Context())
-	page := directoryPage{CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0)}
+	page := directoryPage{CanEdit: policy.Can(u, policy.DirectoryEdit, 0), CanImport: policy.Can(u, policy.DirectoryImport, 0),
+		Place: place, PlaceErrors: placeErrors}
 	if id, err := strconv.ParseInt(q.Get("case"), 10, 64); err == nil && id > 0 {
 		needs, country, ok, err := h.directoryCase(r, id)
 		if err != nil {
@@ -64,6 +78,7 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 			page.CaseID = id
 			if q.Get("chosen") == "" && (len(needs) > 0 || country != "") {
 				f.Domains, f.Country, page.Prefiltered = needs, country, true
+				page.Place["country"] = showCountries([]string{country}, h.printer(r).Lang())
 			}
 			for _, d := range needs {
 				page.CaseNeeds = append(page.CaseNeeds, directoryNeed{Domain: d, Checked: slices.Contains(f.Domains, d)})
@@ -83,6 +98,9 @@ func (h *Web) directoryList(w http.ResponseWriter, r *http.Request) error {
 	var err error
 	if page.Domains, err = h.directoryDomains(r, nil); err != nil {
 		return err
+	}
+	if len(placeErrors) > 0 {
+		return h.render(w, r, http.StatusOK, "directory", "partners", page)
 	}
 	cursor := q.Get("cursor")
 	list, next, err := h.store.Services(r.Context(), f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})

@@ -21,6 +21,7 @@ type intakeRequest struct {
 	state     cases.State
 	existing  int64 // the duplicate check's "link": the mentee already known
 	confirmed bool  // the duplicate check's "continue: a new person"
+	made      bool  // the program makes the case code (its pattern)
 }
 
 // menteeCreate takes a person in. With existing_mentee_id it links a new
@@ -57,6 +58,9 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 	if in.mentee, err = parseMenteeForm(w, r, in.form); err != nil {
 		return nil, err
 	}
+	if in.form.Proposals, err = h.store.ProposeCaseCodes(r.Context(), programs); err != nil {
+		return nil, err
+	}
 	f := in.form
 	switch id, err := strconv.ParseInt(strings.TrimSpace(f.Values["program"]), 10, 64); {
 	case f.Values["program"] == "":
@@ -79,19 +83,23 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 		}
 	}
 	in.confirmed = r.PostForm.Get("confirmed") == "1"
+	if in.made = f.madeCode(in.programID); in.made {
+		in.mentee.CaseCode = ""
+	}
 	return in, nil
 }
 
 // intakeInvalid checks the profile and tells whether anything needs
 // attention (put on the form, to show again with what was typed).
 func (h *Web) intakeInvalid(in *intakeRequest) bool {
-	return in.form.check(in.mentee, h.store.Now().Year())
+	return in.form.checkIntake(in.mentee, h.store.Now().Year(), in.made)
 }
 
 // intakeCreate creates the mentee and their case, and goes to the case.
 func (h *Web) intakeCreate(w http.ResponseWriter, r *http.Request, in *intakeRequest) error {
 	u := policy.Actor(r.Context())
-	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{Mentee: in.mentee, ProgramID: in.programID, State: in.state, ActorID: u.ID})
+	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{Mentee: in.mentee, ProgramID: in.programID, State: in.state, ActorID: u.ID,
+		Consents: in.form.consents()})
 	if err != nil {
 		if in.form.applyError(err) {
 			return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
@@ -131,7 +139,8 @@ func (h *Web) intakeLink(w http.ResponseWriter, r *http.Request, in *intakeReque
 	if !seen {
 		return errs.NotFound("mentee")
 	}
-	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{ExistingMenteeID: in.existing, ProgramID: in.programID, State: in.state, ActorID: u.ID})
+	_, c, err := h.store.CreateIntake(r.Context(), store.Intake{ExistingMenteeID: in.existing, ProgramID: in.programID, State: in.state, ActorID: u.ID,
+		Consents: in.form.consents()})
 	if err != nil {
 		return err
 	}
@@ -149,7 +158,13 @@ func (h *Web) menteeNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "mentee_form", "cases", newMenteeForm(programs))
+	f := newMenteeForm(programs)
+	codes, err := h.store.ProposeCaseCodes(r.Context(), programs)
+	if err != nil {
+		return err
+	}
+	f.propose(codes)
+	return h.render(w, r, http.StatusOK, "mentee_form", "cases", f)
 }
 
 // intakePrograms are the programs the signed-in user may take people into.

@@ -22,6 +22,14 @@ type menteeForm struct {
 	Programs []program.Program // intake: the programs to choose from (the coordinator's)
 	States   []cases.State     // intake: the states a case may start in
 	Genders  []cases.Gender
+	// Consents are the consents the intake form records (intake only).
+	Consents []cases.ConsentKind
+	// CodeHint is the case code's hint: at intake into programs that make
+	// their codes, that the proposed code may be kept or changed.
+	CodeHint string
+	// Proposals are the codes the programs would make next, by program (a
+	// script puts the chosen program's into the form when it changes).
+	Proposals map[int64]string
 }
 
 // profileFields are the profile's fields on the form, each with how the
@@ -37,8 +45,10 @@ var profileFields = []profileField{
 		read: func(p *cases.Profile, v string) string { p.Gender = cases.Gender(strings.TrimSpace(v)); return "" }},
 	{name: "languages",
 		show: func(p *cases.Profile) string { return strings.Join(p.Languages, ", ") },
-		read: func(p *cases.Profile, v string) string { p.Languages = splitList(v); return "" }},
-	textField("country", func(p *cases.Profile) *string { return &p.Country }),
+		read: func(p *cases.Profile, v string) (msg string) { p.Languages, msg = readLanguages(v); return msg }},
+	{name: "country",
+		show: func(p *cases.Profile) string { return p.Country },
+		read: func(p *cases.Profile, v string) (msg string) { p.Country, msg = readCountry(v); return msg }},
 	textField("city", func(p *cases.Profile) *string { return &p.City }),
 	textField("family", func(p *cases.Profile) *string { return &p.Family }),
 	numberField("children", false, func(p *cases.Profile) *int { return &p.Children }),
@@ -97,8 +107,11 @@ var menteeFields = func() []string {
 	return names
 }()
 
-// intakeFields are the intake form's fields besides the profile.
-var intakeFields = []string{"program", "state"}
+// intakeFields are the intake form's fields besides the profile: the
+// code the program proposed (kept unchanged, the program makes the code
+// when the intake is saved) and a box for each consent.
+var intakeFields = []string{"program", "state", "proposed_code",
+	"consent_" + string(cases.ConsentProcessing), "consent_" + string(cases.ConsentPartners), "consent_" + string(cases.ConsentReporting)}
 
 // intakeStates are the states a case may start in.
 var intakeStates = []cases.State{cases.Referred, cases.Intake}
@@ -106,20 +119,64 @@ var intakeStates = []cases.State{cases.Referred, cases.Intake}
 // newMenteeForm returns an empty intake form with the coordinator's programs.
 func newMenteeForm(programs []program.Program) *menteeForm {
 	f := &menteeForm{form: newForm(map[string]string{"state": string(cases.Intake)}),
-		Programs: programs, States: intakeStates, Genders: cases.Genders}
+		Programs: programs, States: intakeStates, Genders: cases.Genders, Consents: cases.ConsentKinds,
+		CodeHint: "mentee.case_code_hint"}
 	if len(programs) == 1 {
 		f.Values["program"] = strconv.FormatInt(programs[0].ID, 10)
+	}
+	for _, p := range programs {
+		if p.CaseCodePattern != "" {
+			f.CodeHint = "mentee.case_code_made_hint"
+		}
 	}
 	return f
 }
 
-// formFromMentee fills the edit form with a profile as stored.
-func formFromMentee(m cases.Mentee) *menteeForm {
-	f := &menteeForm{form: newForm(nil), ID: m.ID, Code: m.CaseCode, Genders: cases.Genders}
+// propose puts the code the chosen program would make into the empty form.
+func (f *menteeForm) propose(codes map[int64]string) {
+	f.Proposals = codes
+	id, _ := strconv.ParseInt(f.Values["program"], 10, 64)
+	if code := codes[id]; code != "" {
+		f.Values["case_code"], f.Values["proposed_code"] = code, code
+	}
+}
+
+// madeCode tells whether the program makes the case code of this intake:
+// it has a pattern, and the code was left empty or as proposed.
+func (f *menteeForm) madeCode(programID int64) bool {
+	code := strings.TrimSpace(f.Values["case_code"])
+	if code != "" && !strings.EqualFold(code, strings.TrimSpace(f.Values["proposed_code"])) {
+		return false
+	}
+	for _, p := range f.Programs {
+		if p.ID == programID {
+			return p.CaseCodePattern != ""
+		}
+	}
+	return false
+}
+
+// consents are the consents ticked on the intake form.
+func (f *menteeForm) consents() []cases.ConsentKind {
+	var out []cases.ConsentKind
+	for _, k := range cases.ConsentKinds {
+		if f.Values["consent_"+string(k)] != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// formFromMentee fills the edit form with a profile as stored, languages
+// and country by their names in lang.
+func formFromMentee(m cases.Mentee, lang string) *menteeForm {
+	f := &menteeForm{form: newForm(nil), ID: m.ID, Code: m.CaseCode, Genders: cases.Genders, CodeHint: "mentee.case_code_hint"}
 	f.Values = map[string]string{"version": strconv.Itoa(m.Version)}
 	for _, pf := range profileFields {
 		f.Values[pf.name] = pf.show(&m.Profile)
 	}
+	f.Values["languages"] = showLanguages(m.Languages, lang)
+	f.Values["country"] = showCountries([]string{m.Country}, lang)
 	return f
 }
 
@@ -146,8 +203,14 @@ func parseMenteeForm(w http.ResponseWriter, r *http.Request, f *menteeForm) (cas
 // those found while parsing), so that every problem shows at once; it
 // tells whether the form has any.
 func (f *menteeForm) check(m cases.Mentee, year int) bool {
+	return f.checkIntake(m, year, false)
+}
+
+// checkIntake is check at intake, where made tells that the program makes
+// the case code.
+func (f *menteeForm) checkIntake(m cases.Mentee, year int, made bool) bool {
 	m.Normalize()
-	if err := m.Validate(year); err != nil {
+	if err := m.ValidateIntake(year, made); err != nil {
 		f.applyError(err)
 	}
 	return len(f.Errors) > 0

@@ -128,7 +128,7 @@ func (h *Web) menteeEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "mentee_form", "cases", formFromMentee(m))
+	return h.render(w, r, http.StatusOK, "mentee_form", "cases", formFromMentee(m, h.printer(r).Lang()))
 }
 
 // menteeUpdate saves an edited profile. When someone else saved it in the
@@ -140,7 +140,7 @@ func (h *Web) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := formFromMentee(stored)
+	f := formFromMentee(stored, h.printer(r).Lang())
 	m, err := parseMenteeForm(w, r, f)
 	if err != nil {
 		return err

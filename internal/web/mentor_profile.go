@@ -55,7 +55,8 @@ func (h *Web) mentorEdit(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newMentorProfileForm(ref, cmp.Or(st.Mentor.Name, app.FullName), p)
 	pr := st.Mentor.Profile
-	f.Values = map[string]string{"languages": strings.Join(pr.Languages, ", "), "country": pr.Country, "city": pr.City,
+	lang := h.printer(r).Lang()
+	f.Values = map[string]string{"languages": showLanguages(pr.Languages, lang), "country": showCountries([]string{pr.Country}, lang), "city": pr.City,
 		"skills": pr.Skills, "hours_per_week": strconv.Itoa(pr.HoursPerWeek), "gender": pr.Gender,
 		"version": strconv.Itoa(st.Mentor.Version)}
 	f.Multi = map[string][]string{"need_domains": pr.NeedDomains, "times": pr.Times, "preference_tags": pr.PreferenceTags,
@@ -77,9 +78,16 @@ func (h *Web) mentorUpdate(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := newMentorProfileForm(ref, r.PostForm.Get("name"), p)
 	f.read(r, mentorProfileFields, mentorProfileListFields...)
-	pr := mentors.Profile{Languages: splitList(f.Values["languages"]), Country: f.Values["country"], City: f.Values["city"],
+	pr := mentors.Profile{City: f.Values["city"],
 		Skills: f.Values["skills"], Gender: f.Values["gender"], NeedDomains: f.Multi["need_domains"], Times: f.Multi["times"],
 		PreferenceTags: f.Multi["preference_tags"], ExperienceTags: f.Multi["experience_tags"]}
+	var msg string
+	if pr.Languages, msg = readLanguages(f.Values["languages"]); msg != "" {
+		f.Errors["languages"] = msg
+	}
+	if pr.Country, msg = readCountry(f.Values["country"]); msg != "" {
+		f.Errors["country"] = msg
+	}
 	if n, perr := strconv.Atoi(strings.TrimSpace(f.Values["hours_per_week"])); perr != nil {
 		f.Errors["hours_per_week"] = "validation.whole_number"
 	} else {

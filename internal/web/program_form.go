@@ -41,7 +41,7 @@ var programFormFields = []string{
 	"quiet_weeks", "duration_min_months", "duration_max_months",
 	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact", "referral_reminder_days",
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
-	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds", "time_zone",
+	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds", "time_zone", "case_code_pattern",
 }
 
 // programFormBoxes are the form's single boxes and groups of boxes.
@@ -58,15 +58,17 @@ func parseNumber(s string) (float64, error) {
 	return strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", "."), 64)
 }
 
-func formFromProgram(p program.Program) *programForm {
+// formFromProgram fills the form with a program as stored, its languages
+// and countries by their names in lang.
+func formFromProgram(p program.Program, lang string) *programForm {
 	f := newProgramForm()
 	f.ID = p.ID
 	num := number
 	f.Values = map[string]string{
 		"name":                   p.Name,
 		"description":            p.Description,
-		"languages":              strings.Join(p.Languages, ", "),
-		"countries":              strings.Join(p.Countries, ", "),
+		"languages":              showLanguages(p.Languages, lang),
+		"countries":              showCountries(p.Countries, lang),
 		"mentor_capacity":        strconv.Itoa(p.MentorCapacity),
 		"cadence.first_weeks":    strconv.Itoa(p.Cadence.FirstWeeks),
 		"cadence.first_per_week": num(p.Cadence.FirstPerWeek),
@@ -80,6 +82,7 @@ func formFromProgram(p program.Program) *programForm {
 		"hours_per_contact":      num(p.HoursPerContact),
 		"referral_reminder_days": strconv.Itoa(p.ReferralReminderDays),
 		"time_zone":              p.TimeZone,
+		"case_code_pattern":      p.CaseCodePattern,
 	}
 	for _, it := range p.MatchWeights.Items() {
 		f.Values["match_weights."+it.Field] = num(it.Weight)
@@ -151,18 +154,24 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	f.Multi["need_domains"] = slices.DeleteFunc(f.Multi["need_domains"], func(d string) bool { return !slices.Contains(program.DefaultNeedDomains, d) })
 
 	p := program.Program{
-		Name:        f.Values["name"],
-		Description: f.Values["description"],
-		Languages:   splitList(f.Values["languages"]),
-		Countries:   splitList(f.Values["countries"]),
-		NeedDomains: append(slices.Clone(f.Multi["need_domains"]), splitList(f.Values["custom_domains"])...),
-		Custody:     program.Custody{Enabled: f.Values["custody.enabled"] != ""},
+		Name:            f.Values["name"],
+		Description:     f.Values["description"],
+		CaseCodePattern: f.Values["case_code_pattern"],
+		NeedDomains:     append(slices.Clone(f.Multi["need_domains"]), splitList(f.Values["custom_domains"])...),
+		Custody:         program.Custody{Enabled: f.Values["custody.enabled"] != ""},
 
 		MenteeSecondFactor: f.Values["mentee_second_factor"] != "",
 		ApplicationsOpen:   f.Values["applications_open"] != "",
 		MentorChecks:       slices.Clone(f.Multi["mentor_checks"]),
 		OwnOutcomeKinds:    parseOwnKinds(f.Values["own_outcome_kinds"]),
 		TimeZone:           f.Values["time_zone"],
+	}
+	var msg string
+	if p.Languages, msg = readLanguages(f.Values["languages"]); msg != "" {
+		f.Errors["languages"] = msg
+	}
+	if p.Countries, msg = readCountries(f.Values["countries"]); msg != "" {
+		f.Errors["countries"] = msg
 	}
 	ints := []struct {
 		name string

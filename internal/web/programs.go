@@ -105,7 +105,7 @@ func (h *Web) programNew(w http.ResponseWriter, r *http.Request) error {
 	if err := policy.CheckRequest(r.Context(), policy.ProgramCreate, 0); err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(program.New()))
+	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(program.New(), h.printer(r).Lang()))
 }
 
 // programCreate saves a new program, or shows the form again with what was
@@ -126,7 +126,7 @@ func (h *Web) programEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(p))
+	return h.render(w, r, http.StatusOK, "program_form", "programs", formFromProgram(p, h.printer(r).Lang()))
 }
 
 // programUpdate saves an edited program. When someone else saved it in the

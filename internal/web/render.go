@@ -16,6 +16,7 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/iso"
 	"homeward/internal/route"
 	"homeward/internal/secure"
 )
@@ -115,8 +116,9 @@ func pageFuncs(a *assets, p *i18n.Printer, loc *time.Location) template.FuncMap 
 	}
 	t := func(key string, args ...any) string { return key }
 	n := func(key string, count int, args ...any) string { return key }
+	lang := "en"
 	if p != nil {
-		t, n = p.T, p.N
+		t, n, lang = p.T, p.N, p.Lang()
 	}
 	return template.FuncMap{
 		"asset":          asset,
@@ -145,6 +147,14 @@ func pageFuncs(a *assets, p *i18n.Printer, loc *time.Location) template.FuncMap 
 		},
 		"t":  t,
 		"tn": n,
+		// language, languages and country show stored ISO codes as names in
+		// the page's language; the lists are the names a form offers.
+		"language":     func(code string) string { return iso.LanguageName(code, lang) },
+		"languages":    func(codes []string) string { return showLanguages(codes, lang) },
+		"country":      func(code string) string { return iso.CountryName(code, lang) },
+		"countries":    func(codes []string) string { return showCountries(codes, lang) },
+		"languageList": func() []iso.Named { return iso.Languages(lang) },
+		"countryList":  func() []iso.Named { return iso.Countries(lang) },
 		// domain names a need domain: the catalogue's label for a default
 		// domain, the key itself for a program's own.
 		"domain": func(d string) string {

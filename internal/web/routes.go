@@ -73,6 +73,9 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/admin/users/{id}/reset-link", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userResetLink)},
 		{Method: "POST", Path: "/admin/users/{id}/sessions/end", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userEndSessions)},
 		{Method: "GET", Path: "/admin/audit", Access: route.SignedIn, Action: policy.AuditRead, Handler: h.handle(h.auditList)},
+		// The background jobs that failed or wait, and a failed one's retry.
+		{Method: "GET", Path: "/admin/jobs", Access: route.SignedIn, Action: policy.JobManage, Handler: h.handle(h.jobList)},
+		{Method: "POST", Path: "/admin/jobs/{id}/retry", Access: route.SignedIn, Action: policy.JobManage, Handler: h.handle(h.jobRetry)},
 
 		// The case journey. Lists are scoped by policy.CaseScope; every
 		// record route decides on the case (policy.CheckCase).

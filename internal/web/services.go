@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"homeward/internal/iso"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/route"
@@ -22,11 +23,13 @@ type serviceForm struct {
 var serviceFields = []string{"name", "description", "status", "email", "url", "eligibility", "application_process",
 	"fees", "schedule", "languages", "areas", "required_documents", "version"}
 
-func newServiceForm(v partners.Service, domains []string) *serviceForm {
+// newServiceForm fills the form with a service as stored, its languages by
+// their names in lang.
+func newServiceForm(v partners.Service, domains []string, lang string) *serviceForm {
 	f := &serviceForm{form: newForm(nil), ID: v.ID, PartnerID: v.PartnerID, PartnerName: v.PartnerName}
 	f.Values = map[string]string{"name": v.Name, "description": v.Description, "status": string(v.Status), "email": v.Email,
 		"url": v.URL, "eligibility": v.Eligibility, "application_process": v.ApplicationProcess, "fees": v.Fees,
-		"schedule": v.Schedule, "languages": strings.Join(v.Languages, ", "), "areas": partners.FormatAreas(v.Areas),
+		"schedule": v.Schedule, "languages": showLanguages(v.Languages, lang), "areas": partners.FormatAreas(v.Areas),
 		"required_documents": strings.Join(v.RequiredDocuments, "\n")}
 	if f.Values["status"] == "" {
 		f.Values["status"] = string(partners.Active)
@@ -67,7 +70,14 @@ func (h *Web) readServiceForm(w http.ResponseWriter, r *http.Request, v partners
 	v.Name, v.Description, v.Status = wf.Values["name"], wf.Values["description"], partners.ServiceStatus(wf.Values["status"])
 	v.Email, v.URL, v.Eligibility = wf.Values["email"], wf.Values["url"], wf.Values["eligibility"]
 	v.ApplicationProcess, v.Fees, v.Schedule = wf.Values["application_process"], wf.Values["fees"], wf.Values["schedule"]
-	v.Languages = strings.FieldsFunc(wf.Values["languages"], func(r rune) bool { return r == ',' || r == ' ' || r == ';' })
+	// By name or code; a code of another part of ISO 639 (an imported
+	// service's) stays as it is, for the directory's rules to check.
+	v.Languages, _ = readCodes(wf.Values["languages"], func(s string) (string, bool) {
+		if c, ok := iso.ReadLanguage(s); ok {
+			return c, true
+		}
+		return strings.ToLower(s), !strings.Contains(s, " ") // words apart: "cs uk"
+	})
 	v.Areas = partners.ParseAreas(wf.Values["areas"])
 	v.RequiredDocuments = strings.Split(wf.Values["required_documents"], "\n")
 	v.NeedDomains = wf.Multi["need_domains"]
@@ -87,7 +97,7 @@ func (h *Web) serviceNew(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{PartnerID: o.ID, PartnerName: o.Name}, domains))
+	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(partners.Service{PartnerID: o.ID, PartnerName: o.Name}, domains, h.printer(r).Lang()))
 }
 
 // serviceCreate stores a new service.
@@ -115,7 +125,7 @@ func (h *Web) serviceEdit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(v, domains))
+	return h.render(w, r, http.StatusOK, "service_form", "partners", newServiceForm(v, domains, h.printer(r).Lang()))
 }
 
 // serviceUpdate saves an edited service.

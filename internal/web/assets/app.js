@@ -18,6 +18,18 @@
     offer.hidden = false;
     button.addEventListener("click", function () { input.value = deviceZone; input.focus(); });
   });
+  // Intake: choosing another program puts its proposed case code in place of
+  // the one proposed before (a code typed by hand stays).
+  document.querySelectorAll("select#f-program").forEach(function (el) {
+    var code = document.getElementById("f-case_code"), proposed = el.form && el.form.querySelector("input[name=proposed_code]");
+    if (!code || !proposed) return;
+    el.addEventListener("change", function () {
+      if (code.value !== "" && code.value !== proposed.value) return;
+      var opt = el.options[el.selectedIndex], next = (opt && opt.getAttribute("data-case-code")) || "";
+      code.value = next;
+      proposed.value = next;
+    });
+  });
   // Passkeys: the WebAuthn ceremonies of the account and second-factor pages.
   function b64urlToBuf(s) {
     s = s.replace(/-/g, "+").replace(/_/g, "/");

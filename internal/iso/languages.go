@@ -1,0 +1,71 @@
+package iso
+
+// allLanguages are the codes of ISO 639-1.
+const allLanguages = `aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy
+da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik
+io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt
+my na nb nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so
+sq sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu`
+
+// languages are the languages people of the programs speak, named in
+// English, Czech, Russian, Ukrainian and Belarusian.
+var languages = newTable(allLanguages, []named{
+	{code: "en", names: [5]string{"English", "angličtina", "английский", "англійська", "англійская"}},
+	{code: "cs", names: [5]string{"Czech", "čeština", "чешский", "чеська", "чэшская"}},
+	{code: "ru", names: [5]string{"Russian", "ruština", "русский", "російська", "руская"}, also: []string{"русский язык", "російська мова"}},
+	{code: "uk", names: [5]string{"Ukrainian", "ukrajinština", "украинский", "українська", "украінская"}, also: []string{"українська мова"}},
+	{code: "be", names: [5]string{"Belarusian", "běloruština", "белорусский", "білоруська", "беларуская"}, also: []string{"Belarusan", "беларуская мова"}},
+	{code: "pl", names: [5]string{"Polish", "polština", "польский", "польська", "польская"}},
+	{code: "de", names: [5]string{"German", "němčina", "немецкий", "німецька", "нямецкая"}},
+	{code: "fr", names: [5]string{"French", "francouzština", "французский", "французька", "французская"}},
+	{code: "es", names: [5]string{"Spanish", "španělština", "испанский", "іспанська", "іспанская"}},
+	{code: "it", names: [5]string{"Italian", "italština", "итальянский", "італійська", "італьянская"}},
+	{code: "pt", names: [5]string{"Portuguese", "portugalština", "португальский", "португальська", "партугальская"}},
+	{code: "nl", names: [5]string{"Dutch", "nizozemština", "нидерландский", "нідерландська", "нідэрландская"}, also: []string{"голландский"}},
+	{code: "sk", names: [5]string{"Slovak", "slovenština", "словацкий", "словацька", "славацкая"}},
+	{code: "sl", names: [5]string{"Slovenian", "slovinština", "словенский", "словенська", "славенская"}},
+	{code: "hr", names: [5]string{"Croatian", "chorvatština", "хорватский", "хорватська", "харвацкая"}},
+	{code: "sr", names: [5]string{"Serbian", "srbština", "сербский", "сербська", "сербская"}},
+	{code: "bs", names: [5]string{"Bosnian", "bosenština", "боснийский", "боснійська", "баснійская"}},
+	{code: "bg", names: [5]string{"Bulgarian", "bulharština", "болгарский", "болгарська", "балгарская"}},
+	{code: "mk", names: [5]string{"Macedonian", "makedonština", "македонский", "македонська", "македонская"}},
+	{code: "sq", names: [5]string{"Albanian", "albánština", "албанский", "албанська", "албанская"}},
+	{code: "ro", names: [5]string{"Romanian", "rumunština", "румынский", "румунська", "румынская"}, also: []string{"Moldovan", "молдавский"}},
+	{code: "hu", names: [5]string{"Hungarian", "maďarština", "венгерский", "угорська", "венгерская"}},
+	{code: "lt", names: [5]string{"Lithuanian", "litevština", "литовский", "литовська", "літоўская"}},
+	{code: "lv", names: [5]string{"Latvian", "lotyština", "латышский", "латиська", "латышская"}},
+	{code: "et", names: [5]string{"Estonian", "estonština", "эстонский", "естонська", "эстонская"}},
+	{code: "fi", names: [5]string{"Finnish", "finština", "финский", "фінська", "фінская"}},
+	{code: "sv", names: [5]string{"Swedish", "švédština", "шведский", "шведська", "шведская"}},
+	{code: "no", names: [5]string{"Norwegian", "norština", "норвежский", "норвезька", "нарвежская"}},
+	{code: "da", names: [5]string{"Danish", "dánština", "датский", "данська", "дацкая"}},
+	{code: "is", names: [5]string{"Icelandic", "islandština", "исландский", "ісландська", "ісландская"}},
+	{code: "el", names: [5]string{"Greek", "řečtina", "греческий", "грецька", "грэчаская"}},
+	{code: "tr", names: [5]string{"Turkish", "turečtina", "турецкий", "турецька", "турэцкая"}},
+	{code: "ka", names: [5]string{"Georgian", "gruzínština", "грузинский", "грузинська", "грузінская"}},
+	{code: "hy", names: [5]string{"Armenian", "arménština", "армянский", "вірменська", "армянская"}},
+	{code: "az", names: [5]string{"Azerbaijani", "ázerbájdžánština", "азербайджанский", "азербайджанська", "азербайджанская"}, also: []string{"Azeri"}},
+	{code: "kk", names: [5]string{"Kazakh", "kazaština", "казахский", "казахська", "казахская"}},
+	{code: "uz", names: [5]string{"Uzbek", "uzbečtina", "узбекский", "узбецька", "узбекская"}},
+	{code: "tg", names: [5]string{"Tajik", "tádžičtina", "таджикский", "таджицька", "таджыкская"}},
+	{code: "ky", names: [5]string{"Kyrgyz", "kyrgyzština", "киргизский", "киргизька", "кіргізская"}, also: []string{"кыргызский"}},
+	{code: "tk", names: [5]string{"Turkmen", "turkmenština", "туркменский", "туркменська", "туркменская"}},
+	{code: "mn", names: [5]string{"Mongolian", "mongolština", "монгольский", "монгольська", "мангольская"}},
+	{code: "tt", names: [5]string{"Tatar", "tatarština", "татарский", "татарська", "татарская"}},
+	{code: "ce", names: [5]string{"Chechen", "čečenština", "чеченский", "чеченська", "чачэнская"}},
+	{code: "fa", names: [5]string{"Persian", "perština", "персидский", "перська", "персідская"}, also: []string{"Farsi", "Dari", "фарси", "дари"}},
+	{code: "ps", names: [5]string{"Pashto", "paštština", "пушту", "пушту", "пушту"}},
+	{code: "ku", names: [5]string{"Kurdish", "kurdština", "курдский", "курдська", "курдская"}},
+	{code: "ar", names: [5]string{"Arabic", "arabština", "арабский", "арабська", "арабская"}},
+	{code: "he", names: [5]string{"Hebrew", "hebrejština", "иврит", "іврит", "іўрыт"}},
+	{code: "yi", names: [5]string{"Yiddish", "jidiš", "идиш", "їдиш", "ідыш"}},
+	{code: "zh", names: [5]string{"Chinese", "čínština", "китайский", "китайська", "кітайская"}, also: []string{"Mandarin"}},
+	{code: "ja", names: [5]string{"Japanese", "japonština", "японский", "японська", "японская"}},
+	{code: "ko", names: [5]string{"Korean", "korejština", "корейский", "корейська", "карэйская"}},
+	{code: "vi", names: [5]string{"Vietnamese", "vietnamština", "вьетнамский", "в'єтнамська", "в'етнамская"}},
+	{code: "hi", names: [5]string{"Hindi", "hindština", "хинди", "гінді", "хіндзі"}},
+	{code: "ur", names: [5]string{"Urdu", "urdština", "урду", "урду", "урду"}},
+	{code: "so", names: [5]string{"Somali", "somálština", "сомалийский", "сомалійська", "самалійская"}},
+	{code: "ti", names: [5]string{"Tigrinya", "tigriňa", "тигринья", "тигринья", "тыгрынья"}},
+	{code: "am", names: [5]string{"Amharic", "amharština", "амхарский", "амхарська", "амхарская"}},
+})
