@@ -36,6 +36,9 @@ const (
 	// JobManage is seeing the background jobs that wait or failed, and
 	// retrying a failed one: the admin's alone.
 	JobManage Action = "job.manage"
+	// OwnTimeZone is choosing one's own time zone: staff's; a mentee's
+	// times are always their program's.
+	OwnTimeZone Action = "own.time_zone"
 
 	// CaseList is seeing a list of cases, scoped by CaseScope: the
 	// coordinator's programs, the mentor's and the psychologist's own cases.
@@ -127,6 +130,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case AuditRead, JobManage:
 		return u.Role == auth.Admin
+	case OwnTimeZone:
+		return u.Role != auth.Mentee
 	case CaseList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
 	case ReportView:
@@ -154,7 +159,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 }
 
 // actions lists every action, for Known.
-var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage,
+var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
 	CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}

@@ -217,6 +217,9 @@ var routeFixtures = map[string]fixture{
 	"POST /account/tokens": {noRecord, func(w *world, _ auth.User, _ bool) call {
 		return call{method: "POST", path: "/account/tokens", form: url.Values{"name": {fmt.Sprintf("t%d", w.next())}, "days": {"7"}}}
 	}},
+	"POST /account/time-zone": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/time-zone", form: url.Values{"time_zone": {"Europe/Prague"}}}
+	}},
 	"POST /account/tokens/{id}/revoke": {ownRecord, func(w *world, u auth.User, own bool) call {
 		_, tok, err := w.a.store.CreateAPIToken(context.Background(), w.owner(u, own).ID, "t", time.Hour)
 		if err != nil {

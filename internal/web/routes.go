@@ -60,7 +60,7 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/account/sessions/{id}/end", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.sessionEnd)},
 		{Method: "POST", Path: "/account/tokens", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.tokenCreate)},
 		{Method: "POST", Path: "/account/tokens/{id}/revoke", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.tokenRevoke)},
-		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.timeZoneSave)},
+		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.OwnTimeZone, Handler: h.handle(h.timeZoneSave)},
 
 		// Administration: users and the audit log, for administrators
 		// (policy.UserManage, policy.AuditRead; everyone else gets 403).

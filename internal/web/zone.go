@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"time"
 
-	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
 	"homeward/internal/zone"
@@ -26,9 +25,6 @@ func zoneOf(r *http.Request) *time.Location {
 // unknown name shows the page again with what was typed and why.
 func (h *Web) timeZoneSave(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
-	if c.User.Role == auth.Mentee {
-		return errs.Forbidden("A mentee's times are shown in their program's time zone.")
-	}
 	f, err := readForm(w, r, []string{"time_zone"})
 	if err != nil {
 		return err
