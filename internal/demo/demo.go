@@ -354,11 +354,13 @@ func Programs(size Size, seed uint64) []program.Program {
 	// The release program's funder counts retraining courses begun, not
 	// only those completed: an outcome kind of the program's own.
 	out[1].OwnOutcomeKinds = []program.OwnOutcomeKind{{Key: CourseStarted, Label: "Zahájení rekvalifikačního kurzu"}}
-	// Each program makes its case codes: the prefix its people's codes
-	// already have, the year and a counter.
+	// Each program makes its case codes (the prefix its people's codes
+	// already have, the year and a counter) and keeps its people's clocks:
+	// the exiles' program works from Vilnius, the other two from Prague.
 	for i, prefix := range []string{exiles.code, returning.code, refugees.code} {
 		out[i].MentorChecks = mentorChecks[i]
 		out[i].CaseCodePattern = prefix + "-{year}-{n:3}"
+		out[i].TimeZone = []string{"Europe/Vilnius", "Europe/Prague", "Europe/Prague"}[i]
 	}
 	themes := []struct{ name, desc string }{
 		{"Return mentoring", "Mentoring after release from prison."},
@@ -368,17 +370,17 @@ func Programs(size Size, seed uint64) []program.Program {
 		{"Recovery companions", "Mentoring after addiction treatment and release."},
 	}
 	places := []struct {
-		city, country string
-		langs         []string
+		city, country, zone string
+		langs               []string
 	}{
-		{"Vilnius", "LT", []string{"be", "ru", "lt"}},
-		{"Warsaw", "PL", []string{"be", "uk", "pl"}},
-		{"Brno", "CZ", []string{"cs", "uk"}},
-		{"Prague", "CZ", []string{"cs", "ru", "uk"}},
-		{"Tbilisi", "GE", []string{"ru", "ka"}},
-		{"Berlin", "DE", []string{"de", "ru", "uk"}},
-		{"Kraków", "PL", []string{"pl", "uk"}},
-		{"Ostrava", "CZ", []string{"cs"}},
+		{"Vilnius", "LT", "Europe/Vilnius", []string{"be", "ru", "lt"}},
+		{"Warsaw", "PL", "Europe/Warsaw", []string{"be", "uk", "pl"}},
+		{"Brno", "CZ", "Europe/Prague", []string{"cs", "uk"}},
+		{"Prague", "CZ", "Europe/Prague", []string{"cs", "ru", "uk"}},
+		{"Tbilisi", "GE", "Asia/Tbilisi", []string{"ru", "ka"}},
+		{"Berlin", "DE", "Europe/Berlin", []string{"de", "ru", "uk"}},
+		{"Kraków", "PL", "Europe/Warsaw", []string{"pl", "uk"}},
+		{"Ostrava", "CZ", "Europe/Prague", []string{"cs"}},
 	}
 	for i := len(out); i < programCount[size]; i++ {
 		t := themes[rng.IntN(len(themes))]
@@ -391,6 +393,7 @@ func Programs(size Size, seed uint64) []program.Program {
 			program.Cadence{FirstWeeks: 2 + rng.IntN(7), FirstPerWeek: first, LaterPerWeek: []float64{0.5, 1}[rng.IntN(2)]},
 			2+rng.IntN(4), 3, 6+rng.IntN(7), program.Custody{Enabled: custody, MonthsBefore: 3 + rng.IntN(4), MonthsAfter: 6}))
 		out[i].CaseCodePattern = fmt.Sprintf("P%d-{n:4}", i+1)
+		out[i].TimeZone = pl.zone
 	}
 	return out
 }
