@@ -189,6 +189,8 @@ func TestCaseQueriesUseIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertIndexed(t, s.engine, l.what, s.explain(t, first.query, first.args...))
+			// The list's total, counted along the same indexes.
+			assertIndexed(t, s.engine, l.what+", count", s.explain(t, first.count, first.countArgs...))
 			// The next page, from the cursor the first one gives.
 			_, next, err := s.ListCases(context.Background(), l.f, Page{Limit: 50})
 			if err != nil {

@@ -36,7 +36,7 @@ type caseListPage struct {
 	CanExport           bool       // the list as a spreadsheet (coordinators)
 	Query               url.Values // the filters, for the export links
 	ShowProgram         bool       // more than one program: the list names each case's
-	Next, First         string
+	listPager
 }
 
 // caseRow is a listed case with what its signals say now.
@@ -75,11 +75,12 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	programs := page.Programs
 
 	cursor := r.URL.Query().Get("cursor")
-	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
+	var total int // the filter's cases on all pages
+	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor, Total: &total})
 	if errs.Is(err, errs.KindInvalid) && cursor != "" {
 		// A stale or edited cursor: start from the first page.
 		cursor = ""
-		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize})
+		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Total: &total})
 	}
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range list {
 		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
 	}
-	page.Next, page.First = pageLinks(r, "/cases", cursor, next)
+	page.listPager = pager(r, "/cases", cursor, next, total, casePageSize, "list.total.cases")
 	return h.render(w, r, http.StatusOK, "cases", "cases", page)
 }
 

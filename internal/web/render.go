@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -111,8 +112,9 @@ func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
 	}
 	t := func(key string, args ...any) string { return key }
 	n := func(key string, count int, args ...any) string { return key }
+	num := strconv.Itoa
 	if p != nil {
-		t, n = p.T, p.N
+		t, n, num = p.T, p.N, p.Number
 	}
 	return template.FuncMap{
 		"asset":          asset,
@@ -135,6 +137,8 @@ func pageFuncs(a *assets, p *i18n.Printer) template.FuncMap {
 		},
 		"t":  t,
 		"tn": n,
+		// num writes a number as the page's language does ("1,341").
+		"num": num,
 		// domain names a need domain: the catalogue's label for a default
 		// domain, the key itself for a program's own.
 		"domain": func(d string) string {
