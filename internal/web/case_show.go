@@ -34,7 +34,7 @@ type overviewPage struct {
 	// Transitions are the latest moves of the case, oldest first;
 	// EarlierTransitions those before them, folded away.
 	Transitions, EarlierTransitions []cases.Transition
-	Matches        []cases.Match
+	Matches                         []cases.Match
 	// Last is the last match of a closed case's period, nil otherwise.
 	Last          *cases.Match
 	Running       *cases.Match // the match running now
