@@ -109,7 +109,7 @@ func (a *app) screenshot(name string) {
 	if dir == "" {
 		return
 	}
-	png := get(a, "take a screenshot", chromedp.FullScreenshot(90))
+	png := get(a, "take a screenshot", chromedp.FullScreenshot(100))
 	if err := os.WriteFile(dir+"/"+name, png, 0o644); err != nil {
 		a.t.Fatal(err)
 	}
