@@ -94,6 +94,9 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
 	}
 	page.listPager = pager(r, "/cases", cursor, next, total, casePageSize, "list.total.cases")
+	if f.Need != "" && total > store.NeedCountCap {
+		page.Total, page.More, page.Page, page.Pages = store.NeedCountCap, true, 0, 0
+	}
 	return h.render(w, r, http.StatusOK, "cases", "cases", page)
 }
 

@@ -50,6 +50,7 @@ type listPager struct {
 	Next, First string
 	Noun        string // the plural catalogue key of the total ("list.total.cases")
 	Total       int
+	More        bool // there are more than Total: a count that stopped (Page and Pages unknown)
 	// Page is 0 when not known: a cursor reached without a page number
 	// (an address made elsewhere). The cursor decides what is shown; the
 	// number only says where that is.
