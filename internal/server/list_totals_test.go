@@ -124,3 +124,20 @@ func TestOtherListsSayTheirTotals(t *testing.T) {
 		}
 	})
 }
+
+// A filter by open need counts up to 500 cases and then says "more than".
+func TestCaseListNeedTotalStops(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	p := a.w1Program("Many", 5)
+	coord, s := a.w1User(auth.Coordinator, p.ID)
+	for range 501 {
+		a.makeCase(caseSetup{Program: p, By: coord, State: cases.Waiting}) // each with an open need
+	}
+	if got := listTotal(a.w1Get(s, "/cases?need="+p.NeedDomains[0], 200)); got != "more than 500 cases" {
+		t.Errorf("501 cases with the need: %q, want more than 500 cases", got)
+	}
+	if got := listTotal(a.w1Get(s, "/cases?state=waiting", 200)); got != "501 cases · page 1 of 11" {
+		t.Errorf("501 waiting cases: %q, want the exact count", got)
+	}
+}
