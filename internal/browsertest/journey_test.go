@@ -63,6 +63,9 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 	)
 	moveTo := func(p *app, to, reason string, status int) {
 		p.t.Helper()
+		if p.has("#move-case:not([open])") { // the move form is folded until asked for
+			p.click("#move-case summary")
+		}
 		p.choose("#move-to", to)
 		p.fill("#move-reason", reason)
 		p.send("move the case to "+to, casePath+"/transitions", status)
@@ -263,6 +266,9 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 			{stepMentee, "employment", "mentee"},
 			{stepMentor, "housing", "mentor"},
 		} {
+			if mentor.has("#add-step:not([open])") { // folded once the plan has a step
+				mentor.click("#add-step summary")
+			}
 			mentor.fill("#f-title", s.title)
 			mentor.choose("#f-domain", s.domain)
 			mentor.choose("#f-owner", s.owner)
@@ -376,11 +382,15 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 		coord.open(casePath)
 		moveTo(coord, "closing", "Quiet for weeks: asked whether he is ready to finish.", http.StatusOK)
 		coord.wantBadge(en.T("case.state.closing"))
-		// Completed needs the closing steps first; the page says which.
-		coord.choose("#move-to", "closed")
+		// Completed needs the closing steps first; the page says which, with
+		// the closing form open as it was sent.
+		coord.click("#close-case summary")
 		coord.choose("#move-closure", "completed")
-		coord.send("close too early", casePath+"/transitions", http.StatusConflict)
-		coord.wantIn("main", en.T("case.refused.agreement"))
+		coord.sendWith("close too early", "#close-case button[type=submit]", http.StatusConflict)
+		coord.wantIn("#close-case", en.T("case.refused.agreement"))
+		if got := coord.value("move-closure"); got != "completed" {
+			t.Errorf("the refused closing form holds the reason %q, want completed", got)
+		}
 		coord.wantBadge(en.T("case.state.closing"))
 
 		coord.follow("open the closing", `nav.tabs a[href="`+casePath+`/closing"]`)
@@ -442,12 +452,12 @@ func TestJourneyReferralToFollowUp(t *testing.T) {
 	all.step(t, "coordinator closes the case as completed", func(t *testing.T) {
 		coord.open(casePath + "/closing")
 		coord.wantIn("main .closing-next", en.T("closing.next.close"))
-		coord.follow("go to the overview", `main .closing-next a[href="`+casePath+`"]`)
-		coord.choose("#move-to", "closed")
+		// The closing tab leads to the overview with the closing form open.
+		coord.follow("go to the overview", `main .closing-next a[href="`+casePath+`?close=1#close-case"]`)
 		coord.choose("#move-closure", "completed")
 		coord.click("#move-outcome-job_found")
-		coord.fill("#move-reason", "Working since last month; ready to go on alone.")
-		coord.send("close the case", casePath+"/transitions", http.StatusOK)
+		coord.fill("#close-reason", "Working since last month; ready to go on alone.")
+		coord.sendWith("close the case", "#close-case button[type=submit]", http.StatusOK)
 		coord.wantHere("after closing", casePath+"?done=moved")
 		coord.wantBadge(en.T("case.state.closed") + " · " + en.T("case.closure.completed"))
 

@@ -396,6 +396,13 @@ func TestProgramsCount(t *testing.T) {
 		{"cs", 4, "4 programy"},
 		{"cs", 5, "5 programů"},
 		{"cs", 22, "22 programů"},
+		// Thousands are grouped as each language does.
+		{"en", 1341, "1,341 programs"},
+		{"en", 1234567, "1,234,567 programs"},
+		{"cs", 1341, "1\u00a0341 programů"},
+		{"ru", 1341, "1\u00a0341 программа"},
+		{"uk", 100000, "100\u00a0000 програм"},
+		{"be", 2024, "2\u00a0024 праграмы"},
 	}
 	for _, tt := range tests {
 		if got := b.Printer(tt.lang).N("programs.count", tt.n); got != tt.want {

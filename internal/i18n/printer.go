@@ -65,7 +65,8 @@ func (p *Printer) T(key string, args ...any) string {
 }
 
 // N translates the plural message key, choosing the form for n by the
-// CLDR rules of the message's language, and fills {n} with n and other
+// CLDR rules of the message's language, and fills {n} with n (as Number
+// writes it) and other
 // placeholders from args as T does. Fallbacks are as for T; a form missing
 // from a catalogue falls back to that message's "other" form. For a plain
 // message N returns its text.
@@ -82,8 +83,41 @@ func (p *Printer) N(key string, n int, args ...any) string {
 		}
 	}
 	all := make([]any, 0, len(args)+2)
-	all = append(all, "n", strconv.Itoa(n))
+	all = append(all, "n", p.Number(n))
 	return format(s, append(all, args...))
+}
+
+// groupSeparators are the thousands separators of the languages (CLDR):
+// a comma in English, a no-break space in the others.
+var groupSeparators = map[string]string{"en": ",", "cs": "\u00a0", "ru": "\u00a0", "uk": "\u00a0", "be": "\u00a0"}
+
+// Number writes the integer n as the printer's language does, its digits
+// grouped by thousands: "1,341" in English, "1 341" in Czech or Russian.
+func (p *Printer) Number(n int) string {
+	digits := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, digits = "-", digits[1:]
+	}
+	if len(digits) <= 3 {
+		return sign + digits
+	}
+	sep, ok := groupSeparators[p.Lang()]
+	if !ok {
+		sep = ","
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	head := len(digits) % 3
+	if head == 0 {
+		head = 3
+	}
+	b.WriteString(digits[:head])
+	for i := head; i < len(digits); i += 3 {
+		b.WriteString(sep)
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
 }
 
 // format replaces each {name} in s whose name appears in args.

@@ -18,8 +18,10 @@ func TestCaseTransitionsThroughTheOverview(t *testing.T) {
 		w := newOverviewWorld(t, a, false, 1)
 		c := a.makeCase(caseSetup{Program: w.prog, By: w.coord, State: cases.Intake})
 		body := w.page(t, w.coord, c, http.StatusOK)
-		ovHas(t, "intake case", body, `<option value="waiting">Waiting for a mentor</option>`, `<option value="closed">Closed</option>`)
-		ovLacks(t, "intake case", body, `<option value="active">`, `<option value="matched">`)
+		// Closing has its own form, folded until asked for.
+		ovHas(t, "intake case", body, `<option value="waiting">Waiting for a mentor</option>`, `<details class="overview-more" id="close-case">`,
+			`<input type="hidden" name="to" value="closed">`)
+		ovLacks(t, "intake case", body, `<option value="active">`, `<option value="matched">`, `<option value="closed">`)
 		history := func() []cases.Transition {
 			t.Helper()
 			tr, err := a.store.CaseTransitions(ctx, c.ID)
@@ -72,7 +74,8 @@ func TestCaseTransitionsThroughTheOverview(t *testing.T) {
 		// Closing for a reason other than completion needs a reason; an
 		// early "completed" is refused with what must happen first.
 		_, body = w.post(t, w.coord, c, "/transitions", url.Values{"to": {"closed"}, "closure_reason": {"withdrawn"}}, http.StatusUnprocessableEntity)
-		ovHas(t, "closure without a reason", body, "Say why the case is closed.", `<option value="withdrawn" selected>`)
+		ovHas(t, "closure without a reason", body, "Say why the case is closed.", `<option value="withdrawn" selected>`,
+			`<details class="overview-more" id="close-case" open>`)
 		_, body = w.post(t, w.coord, c, "/transitions", url.Values{"to": {"closed"}, "closure_reason": {"completed"}, "outcomes": {"job_found"}}, http.StatusConflict)
 		ovHas(t, "early completion", body, "Ask the mentee about readiness to finish first", `value="job_found" checked`)
 		_, body = w.post(t, w.coord, c, "/transitions", url.Values{"to": {"closed"}}, http.StatusUnprocessableEntity)

@@ -124,6 +124,19 @@ func benchCaseLists(b *testing.B, bc benchCases) {
 			}
 		})
 	}
+	// The same pages with the list's total, as the case list shows them
+	// ("1,341 cases, page 1 of 27"): the page and one COUNT of the filter.
+	for _, l := range lists {
+		b.Run("total/"+l.name[len("list/"):], func(b *testing.B) {
+			var n int
+			for b.Loop() {
+				if _, _, err := bc.s.ListCases(ctx, l.f, store.Page{Limit: 50, Total: &n}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n), "cases")
+		})
+	}
 	// Page 2 by the cursor of page 1.
 	f := lists[0].f
 	_, next, err := bc.s.ListCases(ctx, f, store.Page{Limit: 50})

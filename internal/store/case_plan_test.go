@@ -191,6 +191,8 @@ func TestCaseQueriesUseIndexes(t *testing.T) {
 				t.Fatal(err)
 			}
 			assertIndexed(t, s.engine, l.what, s.explain(t, first.query, first.args...))
+			// The list's total, counted along the same indexes.
+			assertIndexed(t, s.engine, l.what+", count", s.explain(t, first.count, first.countArgs...))
 			// The next page, from the cursor the first one gives.
 			_, next, err := s.ListCases(context.Background(), l.f, Page{Limit: 50})
 			if err != nil {
@@ -206,6 +208,28 @@ func TestCaseQueriesUseIndexes(t *testing.T) {
 			assertIndexed(t, s.engine, l.what+", page 2", s.explain(t, page2.query, page2.args...))
 		}
 		assertIndexed(t, s.engine, "the case page", s.explain(t, getCaseQuery, f.caseID))
+
+		// Totals: exact, or for an open need stopped after NeedCountCap.
+		total := func(cf CaseFilter) int {
+			t.Helper()
+			var n int
+			if _, _, err := s.ListCases(context.Background(), cf, Page{Limit: 50, Total: &n}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if got := total(CaseFilter{Scope: coordinator, Now: now}); got != 4000 {
+			t.Errorf("the coordinator's two programs hold %d cases, want 4000", got)
+		}
+		if got := total(CaseFilter{Scope: coordinator, ProgramID: f.p1, State: cases.Active, Now: now}); got != 2000/len(cases.States) {
+			t.Errorf("the first program's active cases: %d, want %d", got, 2000/len(cases.States))
+		}
+		if got := total(CaseFilter{Scope: coordinator, ProgramID: f.p1, Need: "housing", Now: now}); got != 500 {
+			t.Errorf("the first program's cases with an open housing need: %d, want 500", got)
+		}
+		if got := total(CaseFilter{Scope: coordinator, Need: "housing", Now: now}); got != NeedCountCap+1 {
+			t.Errorf("the two programs' cases with an open housing need: %d, want the count stopped at %d", got, NeedCountCap+1)
+		}
 	}
 	t.Run("sqlite", func(t *testing.T) {
 		t.Parallel()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"homeward/internal/audit"
@@ -141,4 +142,39 @@ func (s *Store) closePeriod(ctx context.Context, tx *sql.Tx, caseID int64, perio
 		}
 	}
 	return nil
+}
+
+// AwaitingFinalMeeting is a closing case whose final meeting is still to
+// come, and whether the mentee has agreed to finish (the meeting follows
+// the agreement).
+type AwaitingFinalMeeting struct {
+	Case     cases.Case
+	AgreedAt *time.Time
+}
+
+// AwaitingFinalMeetings returns the cases of the scope (a psychologist's:
+// those assigned to them) that are closing without a final meeting in their
+// current period, the longest waiting first; at most limit of them. The
+// scope's psychologist index finds them; nothing sealed is read.
+func (s *Store) AwaitingFinalMeetings(ctx context.Context, scope CaseScope, limit int) ([]AwaitingFinalMeeting, error) {
+	where, args := scope.where([]string{"c.state = 'closing'", "cl.final_meeting_at IS NULL"}, nil)
+	args = append(args, limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`, cl.agreed_at FROM `+caseFrom+`
+		LEFT JOIN closings cl ON cl.case_id = c.id AND cl.period = c.period
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY c.state_since, c.id LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, s.wrap(err, "list cases awaiting a final meeting")
+	}
+	defer rows.Close()
+	var out []AwaitingFinalMeeting
+	for rows.Next() {
+		var a AwaitingFinalMeeting
+		var agreed sql.Null[time.Time]
+		if a.Case, err = scanCase(scannerPlus{rows, []any{&agreed}}); err != nil {
+			return nil, s.wrap(err, "read case")
+		}
+		a.AgreedAt = nullTime(agreed)
+		out = append(out, a)
+	}
+	return out, s.wrap(rows.Err(), "list cases awaiting a final meeting")
 }

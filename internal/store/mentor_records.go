@@ -62,6 +62,7 @@ type MentorOverview struct {
 	Counts map[mentors.Pipeline]int
 	Items  []mentors.Standing // one page of the filtered mentors, newest first
 	Next   string             // the cursor of the next page, "" on the last
+	Total  int                // the filtered mentors on all pages
 }
 
 // MentorOverview returns the program's mentors that pass the filter, one
@@ -104,6 +105,7 @@ func (s *Store) MentorOverview(ctx context.Context, f MentorFilter, p Page) (Men
 			q != "" && !(row.UserID != 0 && containsFold(row.Name, q)):
 			continue
 		}
+		out.Total++
 		// Newest first: (applied, id) descending; the cursor is the last shown.
 		if p.Cursor != "" && !(row.AppliedAt.Before(after) || (row.AppliedAt.Equal(after) && row.ID < k.ID)) {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"homeward/internal/audit"
 	"homeward/internal/cases"
@@ -110,4 +111,41 @@ func (s *Store) Notes(ctx context.Context, caseID int64, vis []cases.Visibility)
 		return nil, err
 	}
 	return out, nil
+}
+
+// NoteMark is a note without its text: which case it is on, its level and
+// when it was written. Listing marks opens nothing, so it is not audited.
+type NoteMark struct {
+	ID         int64
+	CaseID     int64
+	CaseCode   string
+	Visibility cases.Visibility
+	CreatedAt  time.Time
+}
+
+// NotesBy returns the marks of the newest notes the author wrote on the
+// cases of the scope (a psychologist's: those assigned to them now), at
+// most limit of them. The scope's index finds the cases and notes_case
+// their notes.
+func (s *Store) NotesBy(ctx context.Context, authorID int64, scope CaseScope, limit int) ([]NoteMark, error) {
+	where, args := scope.where(nil, []any{authorID})
+	args = append(args, limit)
+	rows, err := s.read.QueryContext(ctx, `SELECT n.id, n.case_id, c.case_code, n.visibility, n.created_at
+		FROM cases c JOIN notes n ON n.case_id = c.id
+		WHERE n.author_id = $1 AND `+strings.Join(where, " AND ")+`
+		ORDER BY n.created_at DESC, n.id DESC LIMIT $`+itoa(len(args)), args...)
+	if err != nil {
+		return nil, s.wrap(err, "list notes by author")
+	}
+	defer rows.Close()
+	var out []NoteMark
+	for rows.Next() {
+		var m NoteMark
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.CaseCode, &m.Visibility, &m.CreatedAt); err != nil {
+			return nil, s.wrap(err, "read note")
+		}
+		m.CreatedAt = m.CreatedAt.UTC()
+		out = append(out, m)
+	}
+	return out, s.wrap(rows.Err(), "list notes by author")
 }

@@ -1,16 +1,22 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"strings"
 
 	"homeward/internal/errs"
 )
 
 // Page asks for one page of a list: at most Limit items after Cursor.
+// Total, when set, receives how many items the list's filter matches on
+// all its pages: one COUNT with the filter's conditions (not the cursor's),
+// which the same indexes serve.
 type Page struct {
 	Limit  int
 	Cursor string
+	Total  *int
 }
 
 // Limits of a page.
@@ -53,4 +59,17 @@ func decodeCursor(c string) (cursorKey, error) {
 		return k, errs.Invalid(map[string]string{"cursor": "validation.cursor"})
 	}
 	return k, nil
+}
+
+// count fills total (when asked for) with the number of rows of from that
+// meet every condition of where.
+func (s *Store) count(ctx context.Context, total *int, from string, where []string, args []any) error {
+	if total == nil {
+		return nil
+	}
+	q := `SELECT COUNT(*) FROM ` + from
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	return s.wrap(s.read.QueryRowContext(ctx, q, args...).Scan(total), "count")
 }

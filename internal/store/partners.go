@@ -168,6 +168,9 @@ func (s *Store) Partners(ctx context.Context, f PartnerFilter, p Page) ([]partne
 		args = append(args, "%"+escapeLike(q)+"%")
 		where = append(where, fmt.Sprintf(`o.name_key LIKE $%d ESCAPE '\'`, len(args)))
 	}
+	if err := s.count(ctx, p.Total, "partners o", where, args); err != nil {
+		return nil, "", err
+	}
 	if p.Cursor != "" {
 		args = append(args, k.S, k.ID)
 		where = append(where, fmt.Sprintf("(o.name_key > $%d OR (o.name_key = $%d AND o.id > $%d))", len(args)-1, len(args)-1, len(args)))

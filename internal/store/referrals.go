@@ -644,6 +644,9 @@ func (s *Store) Referrals(ctx context.Context, f ReferralFilter, p Page) ([]part
 		}
 		where = append(where, "r.status = 'sent'", "("+strings.Join(any, " OR ")+")")
 	}
+	if err := s.count(ctx, p.Total, referralFrom, where, args); err != nil {
+		return nil, "", err
+	}
 	if p.Cursor != "" {
 		t, err := time.Parse(time.RFC3339Nano, k.S)
 		if err != nil {

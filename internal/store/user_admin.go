@@ -61,6 +61,9 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter, p Page) ([]auth.U
 		// engines match Cyrillic and Latin alike.
 		add(`(email_key LIKE $%[1]d ESCAPE '\' OR name_key LIKE $%[1]d ESCAPE '\')`, "%"+escapeLike(q)+"%")
 	}
+	if err := s.count(ctx, p.Total, "users", where, args); err != nil {
+		return nil, "", err
+	}
 	if p.Cursor != "" {
 		// email_key is unique, so it alone is the keyset position.
 		add("email_key > $%d", k.S)

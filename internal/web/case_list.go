@@ -44,7 +44,7 @@ type caseListPage struct {
 	CanExport           bool       // the list as a spreadsheet (coordinators)
 	Query               url.Values // the filters, for the export links
 	ShowProgram         bool       // more than one program: the list names each case's
-	Next, First         string
+	listPager
 }
 
 // caseRow is a listed case with what its signals say now.
@@ -100,7 +100,8 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	if r.Method == http.MethodPost {
 		cursor = r.PostForm.Get("cursor")
 	}
-	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor})
+	var total int // the filter's cases on all pages
+	list, next, err := h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Cursor: cursor, Total: &total})
 	if key := errs.As(err).Fields["q"]; errs.Is(err, errs.KindInvalid) && key != "" {
 		// A search too short (or long) to look for: say why, keep it typed.
 		page.SearchError = key
@@ -109,7 +110,7 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 	if errs.Is(err, errs.KindInvalid) && cursor != "" {
 		// A stale or edited cursor: start from the first page.
 		cursor = ""
-		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize})
+		list, next, err = h.store.ListCases(r.Context(), f, store.Page{Limit: casePageSize, Total: &total})
 	}
 	if err != nil {
 		return err
@@ -135,10 +136,15 @@ func (h *Web) caseList(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.Rows = append(page.Rows, rowOf(c, names[c.ProgramID], now))
 	}
+	page.listPager = pager(r, "/cases", cursor, next, total, casePageSize, "list.total.cases")
 	if page.Search != "" {
+		// A search pages by posting its form again, so that no name is in
+		// an address: no links, and the page number only on the first.
+		page.Next, page.First = "", ""
 		page.SearchNext, page.SearchFirst = next, cursor != ""
-	} else {
-		page.Next, page.First = pageLinks(r, "/cases", cursor, next)
+	}
+	if f.Need != "" && total > store.NeedCountCap {
+		page.Total, page.More, page.Page, page.Pages = store.NeedCountCap, true, 0, 0
 	}
 	return h.render(w, r, http.StatusOK, "cases", "cases", page)
 }

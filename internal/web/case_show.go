@@ -32,8 +32,10 @@ type overviewPage struct {
 	// periods before a reopening.
 	Steps, Earlier []cases.PlanStep
 	FirstPlanSteps int
-	Transitions    []cases.Transition
-	Matches        []cases.Match
+	// Transitions are the latest moves of the case, oldest first;
+	// EarlierTransitions those before them, folded away.
+	Transitions, EarlierTransitions []cases.Transition
+	Matches                         []cases.Match
 	// Last is the last match of a closed case's period, nil otherwise.
 	Last          *cases.Match
 	Running       *cases.Match // the match running now
@@ -54,6 +56,15 @@ type overviewPage struct {
 
 	// The forms, as stored or as typed when refused.
 	Move, Match, EndMatch, Psychologist, CustodyForm, Step *form
+	// Close is the closing form: folded under "Close this case" until the
+	// coordinator opens it (or comes from the closing tab to close), and
+	// open with what was typed when a closing was refused. CanClose tells
+	// that the case may move to closed now.
+	Close            *form
+	CanClose, Closes bool
+	// Moves are the states the move form offers: Next but closed, which
+	// has its own form.
+	Moves []cases.State
 	// StepErr is why the status change of a step was refused.
 	StepErr map[int64]string
 }
@@ -182,6 +193,9 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 		pg.Transitions = slices.DeleteFunc(pg.Transitions, func(t cases.Transition) bool { return t.Period != c.Period })
 		pg.Matches = slices.DeleteFunc(pg.Matches, func(m cases.Match) bool { return m.MentorID != c.MentorID || m.Period != c.Period })
 	}
+	if n := len(pg.Transitions); n > latestTransitions {
+		pg.EarlierTransitions, pg.Transitions = pg.Transitions[:n-latestTransitions], pg.Transitions[n-latestTransitions:]
+	}
 	if pg.Header.CanManage {
 		if c.State == cases.Waiting {
 			mentors, err := h.store.ProgramMentors(ctx, c.ProgramID)
@@ -229,6 +243,17 @@ func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*o
 	}
 
 	pg.Move = overviewFormOr(forms.Move, nil)
+	pg.Close = newForm(nil)
+	if forms.Move != nil && forms.Move.Is("to", cases.Closed) {
+		pg.Close, pg.Move = forms.Move, newForm(nil)
+	}
+	pg.CanClose = c.State != cases.Closed && slices.Contains(pg.Next, cases.Closed)
+	pg.Closes = pg.CanClose && (pg.Close.Refused() || r.URL.Query().Get("close") == "1")
+	for _, st := range pg.Next {
+		if st != cases.Closed || !pg.CanClose {
+			pg.Moves = append(pg.Moves, st)
+		}
+	}
 	pg.Match = overviewFormOr(forms.Match, nil)
 	pg.EndMatch = overviewFormOr(forms.EndMatch, nil)
 	pg.Psychologist = overviewFormOr(forms.Psychologist, map[string]string{"psychologist_id": strconv.FormatInt(c.PsychologistID, 10)})
@@ -254,6 +279,10 @@ func overviewFormOr(f *form, values map[string]string) *form {
 func overviewName(u auth.User) string { return cmp.Or(u.Name, u.Email) }
 
 const overviewWeek = 7 * 24 * time.Hour
+
+// latestTransitions is how many of a case's moves its overview shows
+// unfolded: the latest ones.
+const latestTransitions = 3
 
 // overviewSignalsOf computes the signals and draws the chart of requests
 // per week, in the language of p.

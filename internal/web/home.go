@@ -25,6 +25,9 @@ type homePage struct {
 	Cases *homeCases
 	// Mentor is a mentor's own page: their mentees, training and checks.
 	Mentor *mentorHome
+	// Psychologist is a psychologist's work: their cases waiting for a
+	// final meeting and their latest notes.
+	Psychologist *psychologistHome
 	// Mentors is a coordinator's glance at their programs' mentors.
 	CanMentors bool
 	// Waiting counts the referrals of the user's cases sent and unanswered
@@ -71,6 +74,17 @@ type mentorRecord struct {
 	Training []mentors.ModuleProgress
 }
 
+// psychologistHome is what a psychologist sees first: the closing cases
+// assigned to them whose final meeting is still to come, and the marks
+// (case, level, date; not the text) of the notes they wrote last.
+type psychologistHome struct {
+	Waiting []store.AwaitingFinalMeeting
+	Notes   []store.NoteMark
+}
+
+// psychologistHomeRows is how many waiting cases and notes the home page lists.
+const psychologistHomeRows = 20
+
 // homeCases counts the cases of the user's scope that need attention.
 type homeCases struct {
 	Urgent, Overdue, Quiet homeCount
@@ -104,6 +118,16 @@ func (h *Web) home(w http.ResponseWriter, r *http.Request) error {
 		CanMentors: policy.Can(u, policy.MentorManage, 0)}
 	if u.Role == auth.Mentor {
 		if page.Mentor, err = h.mentorHome(r); err != nil {
+			return err
+		}
+	}
+	if u.Role == auth.Psychologist {
+		scope := policy.CaseScope(u)
+		page.Psychologist = &psychologistHome{}
+		if page.Psychologist.Waiting, err = h.store.AwaitingFinalMeetings(r.Context(), scope, psychologistHomeRows); err != nil {
+			return err
+		}
+		if page.Psychologist.Notes, err = h.store.NotesBy(r.Context(), u.ID, scope, psychologistHomeRows); err != nil {
 			return err
 		}
 	}

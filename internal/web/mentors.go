@@ -27,9 +27,9 @@ type mentorListPage struct {
 	Query            string
 	Filtered         bool
 	Items            []mentors.Standing
-	Next, First      string
-	ApplyOpen        bool // the program's public form is open
-	Waiting          int  // waiting cases of the program, for bulk matching
+	listPager
+	ApplyOpen bool // the program's public form is open
+	Waiting   int  // waiting cases of the program, for bulk matching
 }
 
 func (h *Web) mentorList(w http.ResponseWriter, r *http.Request) error {
@@ -53,7 +53,7 @@ func (h *Web) mentorList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	page.Counts, page.Items = ov.Counts, ov.Items
-	page.Next, page.First = pageLinks(r, "/mentors", cursor, ov.Next)
+	page.listPager = pager(r, "/mentors", cursor, ov.Next, ov.Total, casePageSize, "list.total.mentors")
 	return h.render(w, r, http.StatusOK, "mentors", "mentors", page)
 }
 

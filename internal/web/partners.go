@@ -11,22 +11,23 @@ import (
 
 // partnersPage lists the partner organisations by name.
 type partnersPage struct {
-	Query       string
-	Partners    []partners.Partner
-	CanEdit     bool
-	Next, First string
+	Query    string
+	Partners []partners.Partner
+	CanEdit  bool
+	listPager
 }
 
 // partnerList shows the partner organisations.
 func (h *Web) partnerList(w http.ResponseWriter, r *http.Request) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	cursor := r.URL.Query().Get("cursor")
-	list, next, err := h.store.Partners(r.Context(), store.PartnerFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
+	var total int
+	list, next, err := h.store.Partners(r.Context(), store.PartnerFilter{Query: q}, store.Page{Limit: store.DefaultLimit, Cursor: cursor, Total: &total})
 	if err != nil {
 		return err
 	}
 	page := partnersPage{Query: q, Partners: list, CanEdit: policy.Can(policy.Actor(r.Context()), policy.DirectoryEdit, 0)}
-	page.Next, page.First = pageLinks(r, "/partners", cursor, next)
+	page.listPager = pager(r, "/partners", cursor, next, total, store.DefaultLimit, "list.total.partners")
 	return h.render(w, r, http.StatusOK, "partners", "partners", page)
 }
 

@@ -54,13 +54,13 @@ func (h *Web) referralCaseList(w http.ResponseWriter, r *http.Request) error {
 // referralsPage is a list of referrals: the staff's (a coordinator's
 // programs, a mentor's own cases) or a partner's inbox.
 type referralsPage struct {
-	Referrals   []referralRow
-	Status      string
-	Open        bool
-	Waiting     bool // only those unanswered for longer than their program's reminder days
-	Statuses    []partners.Status
-	Partner     bool
-	Next, First string
+	Referrals []referralRow
+	Status    string
+	Open      bool
+	Waiting   bool // only those unanswered for longer than their program's reminder days
+	Statuses  []partners.Status
+	Partner   bool
+	listPager
 }
 
 // referralList lists the referrals the user works on: for coordinators
@@ -98,7 +98,8 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	cursor := q.Get("cursor")
-	list, next, err := h.store.Referrals(ctx, f, store.Page{Limit: store.DefaultLimit, Cursor: cursor})
+	var total int
+	list, next, err := h.store.Referrals(ctx, f, store.Page{Limit: store.DefaultLimit, Cursor: cursor, Total: &total})
 	if err != nil {
 		return err
 	}
@@ -121,7 +122,7 @@ func (h *Web) referralList(w http.ResponseWriter, r *http.Request) error {
 		}
 		page.Referrals = append(page.Referrals, referralRow{Referral: rf, Waiting: rf.Waiting(now, d)})
 	}
-	page.Next, page.First = pageLinks(r, "/referrals", cursor, next)
+	page.listPager = pager(r, "/referrals", cursor, next, total, store.DefaultLimit, "list.total.referrals")
 	section := "referrals"
 	if page.Partner {
 		section = "partner"

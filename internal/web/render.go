@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -116,9 +117,9 @@ func pageFuncs(a *assets, p *i18n.Printer, loc *time.Location) template.FuncMap 
 	}
 	t := func(key string, args ...any) string { return key }
 	n := func(key string, count int, args ...any) string { return key }
-	lang := "en"
+	lang, num := "en", strconv.Itoa
 	if p != nil {
-		t, n, lang = p.T, p.N, p.Lang()
+		t, n, lang, num = p.T, p.N, p.Lang(), p.Number
 	}
 	return template.FuncMap{
 		"asset":          asset,
@@ -155,6 +156,8 @@ func pageFuncs(a *assets, p *i18n.Printer, loc *time.Location) template.FuncMap 
 		"countries":    func(codes []string) string { return showCountries(codes, lang) },
 		"languageList": func() []iso.Named { return iso.Languages(lang) },
 		"countryList":  func() []iso.Named { return iso.Countries(lang) },
+		// num writes a number as the page's language does ("1,341").
+		"num": num,
 		// domain names a need domain: the catalogue's label for a default
 		// domain, the key itself for a program's own.
 		"domain": func(d string) string {

@@ -23,8 +23,7 @@ type userListPage struct {
 	Statuses            []string
 	Users               []userRow
 	Filtered            bool
-	Next                string // URL of the next page, "" on the last
-	First               string // URL of the first page when not on it
+	listPager
 }
 
 // userRow is a listed user with the names of their programs.
@@ -53,11 +52,12 @@ func (h *Web) userList(w http.ResponseWriter, r *http.Request) error {
 	page.Filtered = page.Query != "" || page.Role != "" || page.Status != ""
 	f := store.UserFilter{Query: page.Query, Role: auth.Role(page.Role), Status: page.Status}
 	cursor := v.Get("cursor")
-	users, next, err := h.store.SearchUsers(r.Context(), f, store.Page{Limit: userPageSize, Cursor: cursor})
+	var total int
+	users, next, err := h.store.SearchUsers(r.Context(), f, store.Page{Limit: userPageSize, Cursor: cursor, Total: &total})
 	if errs.Is(err, errs.KindInvalid) && cursor != "" {
 		// A stale or edited cursor: start from the first page.
 		cursor = ""
-		users, next, err = h.store.SearchUsers(r.Context(), f, store.Page{Limit: userPageSize})
+		users, next, err = h.store.SearchUsers(r.Context(), f, store.Page{Limit: userPageSize, Total: &total})
 	}
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (h *Web) userList(w http.ResponseWriter, r *http.Request) error {
 	for _, u := range users {
 		page.Users = append(page.Users, userRow{User: u, ProgramNames: namesOf(names, u.Programs)})
 	}
-	page.Next, page.First = pageLinks(r, "/admin/users", cursor, next)
+	page.listPager = pager(r, "/admin/users", cursor, next, total, userPageSize, "list.total.users")
 	return h.render(w, r, http.StatusOK, "users", "users", page)
 }
 
