@@ -61,7 +61,7 @@ func TestDirectoryOpensFilteredForTheCase(t *testing.T) {
 	if got := listed(body); got != "Emergency rooms, Papers in Vilnius" {
 		t.Errorf("opened from the case: %s", got)
 	}
-	ovHas(t, "directory from the case", body, "Filtered for the case: its open needs and the mentee", `value="LT"`,
+	ovHas(t, "directory from the case", body, "Filtered for the case: its open needs and the mentee", `value="Lithuania"`,
 		`name="need" value="housing" checked`, `name="need" value="documents" checked`,
 		fmt.Sprintf(`href="/directory?case=%d&amp;chosen=1"`, w.c.ID), `name="chosen" value="1"`)
 	ovLacks(t, "directory from the case", body, `value="legal_debt" checked`)
