@@ -103,7 +103,9 @@ func TestPermanentFailuresStopAtOnce(t *testing.T) {
 		return r
 	})
 	waitFor(t, "both failed", func() bool {
-		return jobState(t, st, ids["test.permanent"]).State == store.JobFailed && jobState(t, st, ids["test.panic"]).Attempts >= 1
+		// The panicking job's attempt counts when it is taken, its code
+		// when the attempt is over: wait for the code.
+		return jobState(t, st, ids["test.permanent"]).State == store.JobFailed && jobState(t, st, ids["test.panic"]).LastError != ""
 	})
 	if j := jobState(t, st, ids["test.permanent"]); j.Attempts != 1 || j.LastError != "error" {
 		t.Errorf("permanent failure: %d attempts, code %q; want 1 and error", j.Attempts, j.LastError)
