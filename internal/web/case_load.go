@@ -96,8 +96,35 @@ type caseHeader struct {
 	CanManage, CanWork bool
 }
 
-// headerFor builds the header of a case page for the request's user.
-func headerFor(r *http.Request, c cases.Case, tab string) caseHeader {
+// headerFor builds the header of a case page for the request's user, with
+// the person's name beside the code when the user may read it (those who
+// may view the case, as on the profile): one read, audited as
+// mentee.name_read, so a page calls it once.
+func (h *Web) headerFor(r *http.Request, c cases.Case, tab string) (caseHeader, error) {
+	hd := headerOf(r, c, tab)
+	if !policy.CanCase(policy.Actor(r.Context()), policy.CaseView, policy.RefOf(c)) {
+		return hd, nil
+	}
+	names, err := h.store.MenteeNames(r.Context(), []int64{c.MenteeID})
+	if err != nil {
+		return hd, err
+	}
+	hd.Case.MenteeName = names[c.MenteeID]
+	return hd, nil
+}
+
+// menteeHeader builds the header of a case on a page of the person's (the
+// profile, the history), whose name the page has opened already: m's.
+func menteeHeader(r *http.Request, c cases.Case, m cases.Mentee) *caseHeader {
+	hd := headerOf(r, c, "profile")
+	if policy.CanCase(policy.Actor(r.Context()), policy.CaseView, policy.RefOf(c)) {
+		hd.Case.MenteeName = m.FullName
+	}
+	return &hd
+}
+
+// headerOf is the header of a case page without the person's name.
+func headerOf(r *http.Request, c cases.Case, tab string) caseHeader {
 	u := policy.Actor(r.Context())
 	ref := policy.RefOf(c)
 	return caseHeader{Case: c, Tab: tab,

@@ -135,20 +135,17 @@ func (h *Web) renderOverview(w http.ResponseWriter, r *http.Request, status int,
 func (h *Web) overviewOf(r *http.Request, c cases.Case, forms overviewForms) (*overviewPage, error) {
 	ctx := r.Context()
 	now := h.store.Now().In(zoneOf(r)) // today is the user's
+	hd, err := h.headerFor(r, c, "overview")
+	if err != nil {
+		return nil, err
+	}
 	pg := &overviewPage{
-		Header: headerFor(r, c, "overview"), Done: forms.Done, Alert: forms.Alert, StepErr: forms.StepErr,
+		Header: hd, Done: forms.Done, Alert: forms.Alert, StepErr: forms.StepErr,
 		Today:          time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC),
 		FirstPlanSteps: cases.FirstPlanSteps,
 		Next:           cases.Next(c.State), ClosureReasons: cases.ClosureReasons, OutcomeKinds: cases.OutcomeKinds,
 		Owners: cases.Owners, StepStatuses: cases.StepStatuses, Phases: cases.Phases,
 	}
-	// The person's name beside the code: those who see the case may read it
-	// (caseFromPath decided); the read is audited.
-	names, err := h.store.MenteeNames(ctx, []int64{c.MenteeID})
-	if err != nil {
-		return nil, err
-	}
-	pg.Header.Case.MenteeName = names[c.MenteeID]
 	if pg.Program, err = h.store.GetProgram(ctx, c.ProgramID); err != nil {
 		return nil, err
 	}

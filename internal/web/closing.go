@@ -79,7 +79,10 @@ func (h *Web) closingShow(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, c cases.Case, forms closingForms) error {
 	ctx := r.Context()
 	u := policy.Actor(ctx)
-	hd := headerFor(r, c, "closing")
+	hd, err := h.headerFor(r, c, "closing")
+	if err != nil {
+		return err
+	}
 	canFinal := policy.CanCase(u, policy.FinalMeeting, policy.RefOf(c))
 	page := closingPage{Header: hd, Period: c.Period, Alert: forms.Alert, Done: workDoneOf(r)}
 

@@ -33,7 +33,7 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 	}
 	var f *form
 	// Contacts are recorded from the intake on, until the case closes.
-	if headerFor(r, c, "contacts").CanWork && c.State.Open() && c.State != cases.Referred {
+	if policy.CanCase(policy.Actor(r.Context()), policy.CaseWork, policy.RefOf(c)) && c.State.Open() && c.State != cases.Referred {
 		f = newForm(nil)
 		f.Values["at"] = workTimeInput(h.store.Now(), zoneOf(r))
 	}
@@ -43,7 +43,11 @@ func (h *Web) contactList(w http.ResponseWriter, r *http.Request) error {
 // renderContacts shows the contacts tab with the given form (empty, or as
 // typed when refused).
 func (h *Web) renderContacts(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
-	page := contactsPage{Header: headerFor(r, c, "contacts"), DueAt: c.ContactDueAt, Form: f, Done: workDoneOf(r)}
+	hd, err := h.headerFor(r, c, "contacts")
+	if err != nil {
+		return err
+	}
+	page := contactsPage{Header: hd, DueAt: c.ContactDueAt, Form: f, Done: workDoneOf(r)}
 	if f != nil {
 		domains, err := h.workDomains(r.Context(), c)
 		if err != nil {

@@ -68,8 +68,7 @@ func (h *Web) historyShow(w http.ResponseWriter, r *http.Request) error {
 		page.CanManage = page.CanManage || policy.CanCase(u, policy.CaseManage, policy.RefOf(c))
 	}
 	if len(visible) == 1 {
-		hd := headerFor(r, visible[0], "profile")
-		page.Header = &hd
+		page.Header = menteeHeader(r, visible[0], m)
 	}
 	for _, p := range cases.HistoryParts {
 		hp := historyPart{Part: p, Readable: slices.Contains(parts, p)}

@@ -63,7 +63,11 @@ func (h *Web) renderSuggestions(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	pg := suggestionsPage{Header: headerFor(r, c, "overview"), Program: p, Waiting: c.State == cases.Waiting,
+	hd, err := h.headerFor(r, c, "overview")
+	if err != nil {
+		return err
+	}
+	pg := suggestionsPage{Header: hd, Program: p, Waiting: c.State == cases.Waiting,
 		Wishes: matching.Wishes, Genders: matching.MentorGenders, Histories: mentors.ExperienceTags, Profile: form, Done: done}
 	if pg.Profile == nil {
 		prof, err := h.store.MatchProfile(ctx, c.ID)

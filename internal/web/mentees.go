@@ -84,8 +84,7 @@ func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m
 		page.History = page.History || len(policy.HistoryParts(u, ref, sharing.Shared)) > 0
 	}
 	if len(visible) == 1 {
-		hd := headerFor(r, visible[0], "profile")
-		page.Header = &hd
+		page.Header = menteeHeader(r, visible[0], m)
 	}
 	if page.ConsentLog, err = h.store.Consents(ctx, m.ID); err != nil {
 		return err

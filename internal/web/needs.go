@@ -51,7 +51,11 @@ func (h *Web) needsPageOf(r *http.Request, c cases.Case, f *form) (*needsPage, e
 	if err != nil {
 		return nil, err
 	}
-	pg := &needsPage{Header: headerFor(r, c, "overview"), Severities: cases.Severities, Statuses: cases.NeedStatuses, Form: f}
+	hd, err := h.headerFor(r, c, "overview")
+	if err != nil {
+		return nil, err
+	}
+	pg := &needsPage{Header: hd, Severities: cases.Severities, Statuses: cases.NeedStatuses, Form: f}
 	for _, d := range p.NeedDomains {
 		row := needRow{Domain: d, Status: string(cases.NotStarted)}
 		for i := range current {

@@ -32,7 +32,11 @@ func (h *Web) noteList(w http.ResponseWriter, r *http.Request) error {
 // one when f is nil.
 func (h *Web) renderNotes(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
 	vis := policy.NoteVisibilities(policy.Actor(r.Context()), policy.RefOf(c))
-	page := notesPage{Header: headerFor(r, c, "notes"), Done: workDoneOf(r)}
+	hd, err := h.headerFor(r, c, "notes")
+	if err != nil {
+		return err
+	}
+	page := notesPage{Header: hd, Done: workDoneOf(r)}
 	if len(vis) > 0 {
 		if f == nil {
 			f = newForm(nil)

@@ -112,7 +112,10 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	if !page.Partner {
-		hd := headerFor(r, c, "referrals")
+		hd, err := h.headerFor(r, c, "referrals")
+		if err != nil {
+			return err
+		}
 		page.Header = &hd
 		p, err := h.store.GetProgram(ctx, c.ProgramID)
 		if err != nil {

@@ -43,7 +43,11 @@ func (h *Web) referralCaseList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := caseReferralsPage{Header: headerFor(r, c, "referrals"), Days: p.ReferralReminderDays}
+	hd, err := h.headerFor(r, c, "referrals")
+	if err != nil {
+		return err
+	}
+	page := caseReferralsPage{Header: hd, Days: p.ReferralReminderDays}
 	now := h.store.Now()
 	for _, rf := range list {
 		page.Referrals = append(page.Referrals, referralRow{Referral: rf, Waiting: rf.Waiting(now, p.ReferralReminderDays)})
@@ -179,7 +183,11 @@ func (h *Web) referralNew(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f.Multi["share"] = optionsOf(partners.DefaultShare)
-	return h.render(w, r, http.StatusOK, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: f})
+	hd, err := h.headerFor(r, c, "referrals")
+	if err != nil {
+		return err
+	}
+	return h.render(w, r, http.StatusOK, "referral_form", "cases", referralPage{Header: hd, Form: f})
 }
 
 // referralPage is the referral form within the case's pages.
@@ -219,7 +227,11 @@ func (h *Web) referralCreate(w http.ResponseWriter, r *http.Request) error {
 			return referralAt(ref.ID, send), err
 		},
 		show: func(w http.ResponseWriter, r *http.Request, status int, c cases.Case, _ *form) error {
-			return h.render(w, r, status, "referral_form", "cases", referralPage{Header: headerFor(r, c, "referrals"), Form: rf})
+			hd, err := h.headerFor(r, c, "referrals")
+			if err != nil {
+				return err
+			}
+			return h.render(w, r, status, "referral_form", "cases", referralPage{Header: hd, Form: rf})
 		},
 	})
 }

@@ -40,7 +40,11 @@ func (h *Web) requestList(w http.ResponseWriter, r *http.Request) error {
 // (as typed when refused, or empty when f is nil) and, when an update was
 // refused, the update form of request editing as typed.
 func (h *Web) renderRequests(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form, editing int64, edit *form) error {
-	page := requestsPage{Header: headerFor(r, c, "requests"), Done: workDoneOf(r)}
+	hd, err := h.headerFor(r, c, "requests")
+	if err != nil {
+		return err
+	}
+	page := requestsPage{Header: hd, Done: workDoneOf(r)}
 	open := page.Header.CanWork && c.State.Open() // a closed case takes no requests
 	if f == nil && open {
 		f = newForm(nil)
