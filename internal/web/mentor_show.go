@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"net/http"
 	"strconv"
+	"time"
 
 	"homeward/internal/cases"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // mentorPage is a mentor's record: for the program's coordinators the
@@ -106,7 +108,7 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		}
 	}
 	pg.CheckKinds, pg.CheckResults = mentors.CheckKinds, mentors.CheckResults
-	pg.Today = h.store.Now().Format("2006-01-02")
+	pg.Today = zone.Today(h.store.Now(), zoneOf(r)).Format(time.DateOnly) // the user's, as the store checks
 	return h.render(w, r, status, "mentor", "mentors", pg)
 }
 
