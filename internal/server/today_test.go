@@ -1,0 +1,58 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"homeward/internal/cases"
+	"homeward/internal/zone"
+)
+
+// At half past eleven at night UTC it is already the next day in Prague and
+// still the same day in New York. A coordinator in Prague is offered their
+// today on the outcome form and may record an outcome of it; once they
+// choose New York, the form offers New York's today and the Prague day is
+// refused as in the future, with what was typed kept.
+func TestOutcomeFormOffersAndTakesTheUsersToday(t *testing.T) {
+	t.Parallel()
+	workEngines(t, func(t *testing.T, a *app) {
+		// The clock is set to the next 23:30 UTC before anyone signs in;
+		// the case opens then.
+		now := time.Now().UTC()
+		late := time.Date(now.Year(), now.Month(), now.Day(), 23, 30, 0, 0, time.UTC)
+		if !late.After(now) {
+			late = late.AddDate(0, 0, 1)
+		}
+		a.clock.Set(late.Sub(now))
+		tm := newWorkTeam(a, cases.Active)
+		inPrague := zone.Today(a.store.Now(), zone.Of("Europe/Prague")).Format(time.DateOnly)
+		inNewYork := zone.Today(a.store.Now(), zone.Of("America/New_York")).Format(time.DateOnly)
+		if inPrague == inNewYork || inNewYork != a.store.Now().UTC().Format(time.DateOnly) {
+			t.Fatalf("the clock is not late in the UTC day: %s (Prague %s, New York %s)", a.store.Now(), inPrague, inNewYork)
+		}
+
+		tm.as(tm.coord)
+		res, body := a.postForm("/account/time-zone", url.Values{"time_zone": {"Europe/Prague"}})
+		wantRedirect(t, "choose Prague", res, body, "/account?done=time_zone")
+		res, body = a.do("GET", tm.tab("closing"), nil)
+		wantPage(t, "the outcome form in Prague", res, body, 200, `name="occurred_on" type="date" value="`+inPrague+`"`)
+		res, body = a.postForm(tm.tab("outcomes"), url.Values{"kind": {"job_found"}, "occurred_on": {inPrague}})
+		wantRedirect(t, "an outcome of today in Prague", res, body, tm.tab("closing")+"?done=outcome")
+		res, body = a.do("GET", tm.tab("closing"), nil)
+		wantPage(t, "the outcome of today in Prague", res, body, 200, "Job found", `<time datetime="`+inPrague+`">`)
+
+		res, body = a.postForm("/account/time-zone", url.Values{"time_zone": {"America/New_York"}})
+		wantRedirect(t, "choose New York", res, body, "/account?done=time_zone")
+		res, body = a.do("GET", tm.tab("closing"), nil)
+		wantPage(t, "the outcome form in New York", res, body, 200, `name="occurred_on" type="date" value="`+inNewYork+`"`)
+		res, body = a.postForm(tm.tab("outcomes"), url.Values{"kind": {"housing_secured"}, "occurred_on": {inPrague}})
+		wantPage(t, "Prague's today in New York", res, body, http.StatusUnprocessableEntity, `id="e-occurred_on"`,
+			"This cannot be in the future.", `value="`+inPrague+`"`)
+		if list, err := a.store.Outcomes(context.Background(), tm.c.ID); err != nil || len(list) != 1 {
+			t.Errorf("outcomes after the refusal: %d, %v; want the one of Prague's today", len(list), err)
+		}
+	})
+}
