@@ -2,8 +2,10 @@ package server_test
 
 import (
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +55,53 @@ func TestOutcomeFormOffersAndTakesTheUsersToday(t *testing.T) {
 			"This cannot be in the future.", `value="`+inPrague+`"`)
 		if list, err := a.store.Outcomes(context.Background(), tm.c.ID); err != nil || len(list) != 1 {
 			t.Errorf("outcomes after the refusal: %d, %v; want the one of Prague's today", len(list), err)
+		}
+	})
+}
+
+// A coordinator in Prague downloads the case list at half past eleven at
+// night UTC: the days are the ones their list shows (already the next day),
+// and the date columns' headers say whose calendar they are.
+func TestCaseExportDaysAreTheUsersDays(t *testing.T) {
+	t.Parallel()
+	workEngines(t, func(t *testing.T, a *app) {
+		now := time.Now().UTC()
+		late := time.Date(now.Year(), now.Month(), now.Day(), 23, 30, 0, 0, time.UTC)
+		if !late.After(now) {
+			late = late.AddDate(0, 0, 1)
+		}
+		a.clock.Set(late.Sub(now))
+		tm := newWorkTeam(a, cases.Active)
+		inPrague := zone.Today(a.store.Now(), zone.Of("Europe/Prague")).Format(time.DateOnly)
+
+		tm.as(tm.coord)
+		res, body := a.postForm("/account/time-zone", url.Values{"time_zone": {"Europe/Prague"}})
+		wantRedirect(t, "choose Prague", res, body, "/account?done=time_zone")
+		res, body = a.do("GET", "/cases/export?format=csv", nil)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("export: %d", res.StatusCode)
+		}
+		if want := `attachment; filename="homeward-cases-` + inPrague + `.csv"`; res.Header.Get("Content-Disposition") != want {
+			t.Errorf("file name %q, want %q", res.Header.Get("Content-Disposition"), want)
+		}
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil || len(rows) < 2 {
+			t.Fatalf("CSV: %q, %v", rows, err)
+		}
+		if rows[0][5] != "Opened (Europe/Prague)" || rows[0][8] != "Next contact due (Europe/Prague)" {
+			t.Errorf("date headers %q", rows[0])
+		}
+		found := false
+		for _, r := range rows[1:] {
+			if r[0] == tm.c.Code {
+				found = true
+				if r[5] != inPrague {
+					t.Errorf("the case opened on %s in Prague is exported as opened on %s", inPrague, r[5])
+				}
+			}
+		}
+		if !found {
+			t.Errorf("the case %s is not in the export: %q", tm.c.Code, rows)
 		}
 	})
 }
