@@ -3,6 +3,7 @@ package server_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -102,6 +103,45 @@ func TestCaseExportDaysAreTheUsersDays(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("the case %s is not in the export: %q", tm.c.Code, rows)
+		}
+	})
+}
+
+// An API token's user has a zone too: at half past eleven at night UTC a
+// coordinator in Prague records an outcome of their today (and one with no
+// day is of their today); in New York the same day is refused.
+func TestAPIOutcomeDayIsTheTokenUsersToday(t *testing.T) {
+	t.Parallel()
+	workEngines(t, func(t *testing.T, a *app) {
+		ctx := context.Background()
+		now := time.Now().UTC()
+		late := time.Date(now.Year(), now.Month(), now.Day(), 23, 30, 0, 0, time.UTC)
+		if !late.After(now) {
+			late = late.AddDate(0, 0, 1)
+		}
+		a.clock.Set(late.Sub(now))
+		tm := newWorkTeam(a, cases.Active)
+		inPrague := zone.Today(a.store.Now(), zone.Of("Europe/Prague")).Format(time.DateOnly)
+		token, _, err := a.store.CreateAPIToken(ctx, tm.coord.ID, "zone", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.store.SetUserTimeZone(ctx, tm.coord.ID, "Europe/Prague"); err != nil {
+			t.Fatal(err)
+		}
+		path := fmt.Sprintf("/api/v1/cases/%d/outcomes", tm.c.ID)
+		for _, body := range []string{`{"kind":"job_found","occurred_on":"` + inPrague + `"}`, `{"kind":"housing_secured"}`} {
+			res, got := a.withBearer(token, "POST", path, body)
+			if res.StatusCode != http.StatusCreated || !strings.Contains(got, `"occurred_on":"`+inPrague) {
+				t.Errorf("%s in Prague: %d %s; want recorded on %s", body, res.StatusCode, got, inPrague)
+			}
+		}
+		if err := a.store.SetUserTimeZone(ctx, tm.coord.ID, "America/New_York"); err != nil {
+			t.Fatal(err)
+		}
+		res, got := a.withBearer(token, "POST", path, `{"kind":"job_found","occurred_on":"`+inPrague+`"}`)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, `"occurred_on"`) {
+			t.Errorf("Prague's today in New York: %d %s; want refused as in the future", res.StatusCode, got)
 		}
 	})
 }

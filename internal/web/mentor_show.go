@@ -37,7 +37,9 @@ type mentorPage struct {
 	Stage, Note, Check, Availability, TrainingForm *form
 	CheckKinds                                     []string
 	CheckResults                                   []mentors.CheckResult
-	Today                                          string
+	// Today is the user's, the last day a check may be done on; a pause
+	// ends on a later day, from Tomorrow.
+	Today, Tomorrow string
 }
 
 // mentorDone are the notices after an action (?done=…).
@@ -108,7 +110,8 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		}
 	}
 	pg.CheckKinds, pg.CheckResults = mentors.CheckKinds, mentors.CheckResults
-	pg.Today = zone.Today(h.store.Now(), zoneOf(r)).Format(time.DateOnly) // the user's, as the store checks
+	today := zone.Today(h.store.Now(), zoneOf(r)) // the user's, as the store checks
+	pg.Today, pg.Tomorrow = today.Format(time.DateOnly), today.AddDate(0, 0, 1).Format(time.DateOnly)
 	return h.render(w, r, status, "mentor", "mentors", pg)
 }
 
