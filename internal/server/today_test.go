@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"homeward/internal/cases"
+	"homeward/internal/mentors"
 	"homeward/internal/zone"
 )
 
@@ -142,6 +143,43 @@ func TestAPIOutcomeDayIsTheTokenUsersToday(t *testing.T) {
 		res, got := a.withBearer(token, "POST", path, `{"kind":"job_found","occurred_on":"`+inPrague+`"}`)
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got, `"occurred_on"`) {
 			t.Errorf("Prague's today in New York: %d %s; want refused as in the future", res.StatusCode, got)
+		}
+	})
+}
+
+// The mentor page's date picker for a check's day stops at the
+// coordinator's today: at half past eleven at night UTC
+// a coordinator in Prague records a check done on their today, which the
+// same coordinator in New York may not.
+func TestMentorCheckTakesTheCoordinatorsToday(t *testing.T) {
+	t.Parallel()
+	apiEngines(t, func(t *testing.T, a *app) {
+		now := time.Now().UTC()
+		late := time.Date(now.Year(), now.Month(), now.Day(), 23, 30, 0, 0, time.UTC)
+		if !late.After(now) {
+			late = late.AddDate(0, 0, 1)
+		}
+		a.clock.Set(late.Sub(now))
+		w := newMentorWorld(t, a)
+		id := w.apply("Petra Prague", "petra.prague@example.org")
+		w.move(id, mentors.StageInterview, http.StatusSeeOther)
+		w.move(id, mentors.StageChecks, http.StatusSeeOther)
+		today := zone.Today(a.store.Now(), zone.Of("Europe/Prague"))
+		inPrague := today.Format(time.DateOnly)
+
+		res, body := a.postForm("/account/time-zone", url.Values{"time_zone": {"America/New_York"}})
+		wantRedirect(t, "choose New York", res, body, "/account?done=time_zone")
+		_, body = w.post(mentorPath(id, "/checks"), url.Values{"kind": {"reference"}, "result": {"passed"}, "done_on": {inPrague}},
+			http.StatusUnprocessableEntity)
+		ovHas(t, "Prague's today in New York", body, `id="e-done_on"`, `value="`+inPrague+`"`)
+
+		res, body = a.postForm("/account/time-zone", url.Values{"time_zone": {"Europe/Prague"}})
+		wantRedirect(t, "choose Prague", res, body, "/account?done=time_zone")
+		ovHas(t, "the mentor page in Prague", w.get(mentorPath(id, "")),
+			`name="done_on" type="date" value="" max="`+inPrague+`"`)
+		w.check(id, "reference", inPrague, "")
+		if checks, err := a.store.MentorChecks(context.Background(), id); err != nil || len(checks) != 1 || checks[0].DoneOn.Format(time.DateOnly) != inPrague {
+			t.Errorf("checks after one of Prague's today: %+v, %v", checks, err)
 		}
 	})
 }
