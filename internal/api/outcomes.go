@@ -22,8 +22,9 @@ func (a *API) outcomeList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // outcomeCreate records an outcome on the case's current period: its day
-// today unless an earlier one of the period is given, after_release from
-// the case's custody phase unless given.
+// today (the token user's, in their zone) unless an earlier one of the
+// period is given, after_release from the case's custody phase unless
+// given.
 func (a *API) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 	var in outcomeInput
 	c, err := a.caseAndBody(w, r, policy.CaseManage, &in)

@@ -111,7 +111,8 @@ func Day(t time.Time) time.Time {
 
 // CheckReleasedOn tells what is wrong with a release day (a message key),
 // or "": a case is released within its life, from the day it was first
-// opened (created) to today.
+// opened (created) to today (the day of the person who records it,
+// zone.Today).
 func CheckReleasedOn(day, created, today time.Time) string {
 	switch {
 	case Day(day).Before(Day(created)):

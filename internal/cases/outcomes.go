@@ -59,10 +59,11 @@ type Outcome struct {
 func (o Outcome) Released() bool { return o.AfterRelease != nil && *o.AfterRelease }
 
 // Validate checks the outcome of a case of program p whose current period
-// opened at opened, recorded at now: its kind is built-in or the program's
-// own; its day, when given, lies from the period's first day to today (no
-// day given is today, which the store fills in).
-func (o *Outcome) Validate(p program.Program, opened, now time.Time) error {
+// opened at opened, recorded on today (the recorder's day, zone.Today): its
+// kind is built-in or the program's own; its day, when given, lies from the
+// period's first day to today (no day given is today, which the store fills
+// in).
+func (o *Outcome) Validate(p program.Program, opened, today time.Time) error {
 	f := map[string]string{}
 	if !o.Kind.ValidFor(p) {
 		f["kind"] = "validation.choice"
@@ -70,7 +71,7 @@ func (o *Outcome) Validate(p program.Program, opened, now time.Time) error {
 	if !o.OccurredOn.IsZero() {
 		o.OccurredOn = Day(o.OccurredOn)
 		switch {
-		case o.OccurredOn.After(Day(now)):
+		case o.OccurredOn.After(Day(today)):
 			f["occurred_on"] = "validation.not_future"
 		case o.OccurredOn.Before(Day(opened)):
 			f["occurred_on"] = "validation.before_case"
@@ -85,5 +86,5 @@ func (o *Outcome) Validate(p program.Program, opened, now time.Time) error {
 }
 
 // Backdated tells whether the outcome happened before the day it is
-// recorded at now.
-func (o Outcome) Backdated(now time.Time) bool { return o.OccurredOn.Before(Day(now)) }
+// recorded on (today, the recorder's day).
+func (o Outcome) Backdated(today time.Time) bool { return o.OccurredOn.Before(Day(today)) }

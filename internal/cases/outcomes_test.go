@@ -7,6 +7,7 @@ import (
 
 	"homeward/internal/errs"
 	"homeward/internal/program"
+	"homeward/internal/zone"
 )
 
 // The program package keeps the built-in kinds' keys (it may not import
@@ -85,5 +86,50 @@ func TestContactBeforeCase(t *testing.T) {
 	c.At = now.Add(-23 * time.Hour)
 	if c.Backdated(now) {
 		t.Error("a contact of yesterday evening counted as backdated")
+	}
+}
+
+// At 23:30 UTC on 10 March it is already 11 March in Prague and still 10
+// March in New York: an outcome of 11 March is today for the one and the
+// future for the other, and the day of the period's opening is theirs too.
+func TestOutcomeDayIsTheRecordersToday(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+	prague, _ := zone.Load("Europe/Prague")
+	newYork, _ := zone.Load("America/New_York")
+	p := program.New()
+	eleventh := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)
+
+	o := Outcome{Kind: JobFound, OccurredOn: eleventh}
+	if err := o.Validate(p, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), zone.Today(now, prague)); err != nil {
+		t.Fatalf("11 March refused in Prague, where it is today: %v", err)
+	}
+	if o.Backdated(zone.Today(now, prague)) {
+		t.Error("11 March recorded on 11 March in Prague counted as backdated")
+	}
+	o = Outcome{Kind: JobFound, OccurredOn: eleventh}
+	if errs.As(o.Validate(p, time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC), zone.Today(now, newYork))).Fields["occurred_on"] != "validation.not_future" {
+		t.Error("11 March accepted in New York, where it is still 10 March")
+	}
+	// A case opened at 23:30 UTC on 10 March was opened on 11 March in
+	// Prague: an outcome of 10 March is before it there.
+	o = Outcome{Kind: JobFound, OccurredOn: eleventh.AddDate(0, 0, -1)}
+	if errs.As(o.Validate(p, zone.Today(now, prague), zone.Today(now, prague))).Fields["occurred_on"] != "validation.before_case" {
+		t.Error("10 March accepted in Prague for a case opened there on 11 March")
+	}
+}
+
+func TestReleasedOnIsTheRecordersToday(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+	prague, _ := zone.Load("Europe/Prague")
+	newYork, _ := zone.Load("America/New_York")
+	created := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	eleventh := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)
+	if k := CheckReleasedOn(eleventh, created, zone.Today(now, prague)); k != "" {
+		t.Errorf("released on 11 March refused in Prague: %s", k)
+	}
+	if k := CheckReleasedOn(eleventh, created, zone.Today(now, newYork)); k != "validation.released_on_future" {
+		t.Errorf("released on 11 March in New York: %q, want released_on_future", k)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // Config holds the timeouts and throttles.
@@ -188,9 +189,11 @@ type Current struct {
 }
 
 // WithCurrent returns a context that carries the signed-in user and makes
-// them the actor of the audit entries the request writes.
+// them the actor of the audit entries the request writes; their time zone
+// makes "today" theirs where a typed day is checked (zone.TodayIn).
 func WithCurrent(ctx context.Context, c Current) context.Context {
 	ctx = audit.WithActor(ctx, actorFor(ctx, c.User))
+	ctx = zone.WithLocation(ctx, zone.Of(c.User.Zone()))
 	return context.WithValue(ctx, userKey{}, c)
 }
 

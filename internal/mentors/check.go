@@ -40,10 +40,10 @@ type Check struct {
 	RecordedAt     time.Time   `json:"recorded_at"`
 }
 
-// Validate checks a check being recorded at now: a known kind and result,
-// done no later than today and not before 1990, expiring after the day it
-// was done and within ten years.
-func (c Check) Validate(now time.Time) error {
+// Validate checks a check being recorded on today (the recorder's day,
+// zone.Today): a known kind and result, done no later than today and not
+// before 1990, expiring after the day it was done and within ten years.
+func (c Check) Validate(today time.Time) error {
 	f := map[string]string{}
 	if !slices.Contains(CheckKinds, c.Kind) {
 		f["kind"] = "validation.choice"
@@ -54,7 +54,7 @@ func (c Check) Validate(now time.Time) error {
 	switch {
 	case c.DoneOn.IsZero():
 		f["done_on"] = "validation.required"
-	case c.DoneOn.After(now) || c.DoneOn.Year() < 1990:
+	case c.DoneOn.After(today) || c.DoneOn.Year() < 1990:
 		f["done_on"] = "validation.check_done_on"
 	}
 	if c.ExpiresOn != nil && (!c.ExpiresOn.After(c.DoneOn) || c.ExpiresOn.After(c.DoneOn.AddDate(10, 0, 0))) {

@@ -235,14 +235,14 @@ type Availability struct {
 	PausedUntil *time.Time `json:"paused_until"` // nil resumes
 }
 
-// Validate checks the availability at now: a pause ends on a later day,
-// within two years.
-func (a Availability) Validate(now time.Time) error {
+// Validate checks the availability set on today (the coordinator's day,
+// zone.Today): a pause ends on a later day, within two years.
+func (a Availability) Validate(today time.Time) error {
 	f := map[string]string{}
 	if a.Capacity < 0 || a.Capacity > MaxCapacity {
 		f["capacity"] = "validation.mentor_capacity"
 	}
-	if a.PausedUntil != nil && (!a.PausedUntil.After(now) || a.PausedUntil.After(now.AddDate(2, 0, 0))) {
+	if a.PausedUntil != nil && (!a.PausedUntil.After(today) || a.PausedUntil.After(today.AddDate(2, 0, 0))) {
 		f["paused_until"] = "validation.pause_until"
 	}
 	if len(f) > 0 {

@@ -328,6 +328,7 @@ func portalJourney(t *testing.T, a *app) {
 		t.Errorf("the file name holds the case code")
 	}
 	var export struct {
+		Times       string       `json:"times"`
 		NotIncluded []string     `json:"not_included"`
 		Profile     cases.Mentee `json:"profile"`
 		Consents    []cases.Consent
@@ -356,6 +357,9 @@ func portalJourney(t *testing.T, a *app) {
 	}
 	if strings.Contains(body, "STAFF-ONLY-NOTE-7731") || strings.Contains(body, "Boris Other") || strings.Contains(body, "Other person's step") {
 		t.Errorf("the export holds a staff note or another person's data")
+	}
+	if !strings.Contains(export.Times, "UTC") {
+		t.Errorf("the file does not say its times are in UTC: %q", export.Times)
 	}
 	if len(export.NotIncluded) == 0 || !strings.Contains(export.NotIncluded[0], "notes") {
 		t.Errorf("not_included does not name the notes: %q", export.NotIncluded)

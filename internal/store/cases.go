@@ -16,6 +16,7 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
 	"homeward/internal/text"
+	"homeward/internal/zone"
 )
 
 // CaseSort orders the case list.
@@ -457,7 +458,10 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 		}
 		var released any
 		if cu.Phase == cases.AfterRelease {
-			today := s.now()
+			// Days are the recorder's: today and the day the case was
+			// opened, in their zone.
+			loc := zone.LocationFrom(ctx)
+			today := zone.Today(s.now(), loc)
 			day := cu.ReleasedOn
 			switch {
 			case day != nil:
@@ -467,7 +471,7 @@ func (s *Store) SaveCustody(ctx context.Context, caseID int64, cu cases.Custody,
 				day = &today
 			}
 			if day != nil {
-				if key := cases.CheckReleasedOn(*day, ct.CreatedAt, today); key != "" {
+				if key := cases.CheckReleasedOn(*day, zone.Today(ct.CreatedAt, loc), today); key != "" {
 					return errs.Invalid(map[string]string{"released_on": key})
 				}
 				released = s.ts(cases.Day(*day))

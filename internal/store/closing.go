@@ -10,6 +10,7 @@ import (
 	"homeward/internal/audit"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/zone"
 )
 
 // The closing of a case's period, step by step (cases.ClosingSteps). The
@@ -123,7 +124,8 @@ func (s *Store) askReadiness(ctx context.Context, tx *sql.Tx, caseID int64, peri
 }
 
 // closePeriod records the closure of the period and schedules the 6- and
-// 12-month follow-ups of a completed one, inside tx.
+// 12-month follow-ups of a completed one, inside tx: months after the day
+// of the closure on the closer's calendar.
 func (s *Store) closePeriod(ctx context.Context, tx *sql.Tx, caseID int64, period int, reason cases.ClosureReason, at time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO closings (case_id, period, closed_at, closure_reason)
 		VALUES ($1, $2, $3, $4) ON CONFLICT (case_id, period) DO UPDATE SET
@@ -137,7 +139,7 @@ func (s *Store) closePeriod(ctx context.Context, tx *sql.Tx, caseID int64, perio
 	for _, m := range cases.FollowUpMonths {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO follow_ups (case_id, period, months, due_on, version)
 			VALUES ($1, $2, $3, $4, 1) ON CONFLICT (case_id, period, months) DO NOTHING`,
-			caseID, period, m, s.ts(cases.FollowUpDue(at, m))); err != nil {
+			caseID, period, m, s.ts(cases.FollowUpDue(zone.TodayIn(ctx, at), m))); err != nil {
 			return s.wrap(err, "schedule follow-up")
 		}
 	}

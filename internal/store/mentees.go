@@ -19,6 +19,7 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/program"
+	"homeward/internal/zone"
 )
 
 // Intake is what taking a person in creates: the mentee (or the existing
@@ -71,7 +72,7 @@ func (s *Store) CreateIntake(ctx context.Context, in Intake) (cases.Mentee, case
 	if in.ExistingMenteeID == 0 {
 		m.Normalize()
 		made = m.CaseCode == ""
-		if err := m.ValidateIntake(now.Year(), made); err != nil {
+		if err := m.ValidateIntake(zone.TodayIn(ctx, now).Year(), made); err != nil {
 			return m, cases.Case{}, err
 		}
 	}
@@ -562,7 +563,7 @@ func (s *Store) readMentee(ctx context.Context, cond string, arg any) (cases.Men
 // to the mentee's cases.
 func (s *Store) UpdateMentee(ctx context.Context, m cases.Mentee) (cases.Mentee, error) {
 	m.Normalize()
-	if err := m.Validate(s.now().Year()); err != nil {
+	if err := m.Validate(zone.TodayIn(ctx, s.now()).Year()); err != nil {
 		return m, err
 	}
 	if err := checkVersion(m.Version); err != nil {

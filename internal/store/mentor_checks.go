@@ -9,6 +9,7 @@ import (
 	"homeward/internal/audit"
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
+	"homeward/internal/zone"
 )
 
 // dateOnly is a time as a day at 00:00 UTC.
@@ -25,7 +26,7 @@ func (s *Store) RecordCheck(ctx context.Context, c mentors.Check, actorID int64)
 		e := dateOnly(*c.ExpiresOn)
 		c.ExpiresOn = &e
 	}
-	if err := c.Validate(s.now()); err != nil {
+	if err := c.Validate(zone.TodayIn(ctx, s.now())); err != nil {
 		return c, err
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {

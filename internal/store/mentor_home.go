@@ -3,9 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
-	"time"
 
 	"homeward/internal/cases"
+	"homeward/internal/zone"
 )
 
 // MenteeGlance is a case on a mentor's home page: its signals now.
@@ -21,7 +21,7 @@ type MenteeGlance struct {
 // due first: one query. Only cases of programs the mentor is still in: one
 // removed from a program sees none of its cases, as everywhere else.
 func (s *Store) MentorMentees(ctx context.Context, mentorID int64) ([]MenteeGlance, error) {
-	now := s.now()
+	today := zone.TodayIn(ctx, s.now()) // the mentor's: a step is overdue from the day after its day on their calendar
 	rows, err := s.read.QueryContext(ctx, `SELECT `+caseColumns+`,
 		(SELECT count(*) FROM requests r WHERE r.case_id = c.id AND r.period = c.period AND r.status IN ('open', 'in_progress')),
 		(SELECT count(*) FROM plan_steps st WHERE st.case_id = c.id AND st.period = c.period
@@ -31,7 +31,7 @@ func (s *Store) MentorMentees(ctx context.Context, mentorID int64) ([]MenteeGlan
 		FROM cases c LEFT JOIN users mu ON mu.id = c.mentor_id LEFT JOIN users pu ON pu.id = c.psychologist_id
 		WHERE c.mentor_id = $1 AND c.state IN `+openStates+`
 			AND c.program_id IN (SELECT up.program_id FROM user_programs up WHERE up.user_id = $1) ORDER BY c.contact_due_at, c.id`,
-		mentorID, s.ts(now.Add(7*24*time.Hour)), s.ts(dateOnly(now)))
+		mentorID, s.ts(today.AddDate(0, 0, 7)), s.ts(today))
 	if err != nil {
 		return nil, s.wrap(err, "list mentor's cases")
 	}

@@ -13,6 +13,7 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/mentors"
+	"homeward/internal/zone"
 )
 
 // MentorRef is what the policy needs to decide on a mentor: the program,
@@ -356,7 +357,7 @@ func (s *Store) SetMentorAvailability(ctx context.Context, id int64, a mentors.A
 		t := a.PausedUntil.UTC()
 		a.PausedUntil = &t
 	}
-	if err := a.Validate(s.now()); err != nil {
+	if err := a.Validate(zone.TodayIn(ctx, s.now())); err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {

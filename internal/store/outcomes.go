@@ -9,11 +9,12 @@ import (
 	"homeward/internal/audit"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
+	"homeward/internal/zone"
 )
 
 // AddOutcome records an outcome on the case's current period (in any
 // state: a result may come before the closing, or be learnt after it). Its
-// day is today unless an earlier one of the period is given (audited as
+// day is today (the recorder's, zone.TodayIn) unless an earlier one of the period is given (audited as
 // outcome.add_backdated); after_release, unless given, is whether the
 // case's custody phase is after release now.
 func (s *Store) AddOutcome(ctx context.Context, o cases.Outcome) (cases.Outcome, error) {
@@ -104,12 +105,16 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (
 	if err != nil {
 		return o, err
 	}
-	now := s.now()
-	if err := o.Validate(p, opened, now); err != nil {
+	// Today and the period's first day are the recorder's days (their
+	// zone): an outcome typed just after their midnight is not refused as
+	// in the future, nor one of their yesterday taken as today.
+	now, loc := s.now(), zone.LocationFrom(ctx)
+	today := zone.Today(now, loc)
+	if err := o.Validate(p, zone.Today(opened, loc), today); err != nil {
 		return o, err
 	}
 	if o.OccurredOn.IsZero() {
-		o.OccurredOn = cases.Day(now)
+		o.OccurredOn = today
 	}
 	if o.AfterRelease == nil {
 		released := cases.Phase(phase) == cases.AfterRelease
@@ -123,7 +128,7 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (
 		return o, s.wrap(err, "insert outcome")
 	}
 	action := "outcome.add"
-	if o.Backdated(now) {
+	if o.Backdated(today) {
 		action = "outcome.add_backdated"
 	}
 	return o, s.appendAudit(ctx, tx, action, "outcome", o.ID, audit.OK)

@@ -8,6 +8,7 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/program"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // intakeIn takes a person into program p (the fixture's intake uses its own program).
@@ -188,6 +189,41 @@ func TestOutcomeAfterRelease(t *testing.T) {
 			if got := list[len(list)-1]; got.ID != o.ID || got.Released() != tc.want {
 				t.Errorf("%s: read back %+v", tc.name, got)
 			}
+		}
+	})
+}
+
+// At 23:30 UTC on 10 March it is already 11 March for a coordinator in
+// Prague and still 10 March for one in New York (the zone comes with the
+// signed-in user in the context): an outcome's day, given or not, is
+// judged against and defaults to the recorder's today.
+func TestOutcomeDayIsTheRecordersToday(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		f := newWorkFixture(t, opts)
+		c := f.intake(t, "OZ-0001")
+		f.now = time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+		eleventh := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)
+		prague := zone.WithLocation(f.ctx, zone.Of("Europe/Prague"))
+		newYork := zone.WithLocation(f.ctx, zone.Of("America/New_York"))
+
+		o, err := f.s.AddOutcome(prague, cases.Outcome{CaseID: c.ID, Kind: cases.JobFound, OccurredOn: eleventh, RecordedBy: f.coord.ID})
+		if err != nil {
+			t.Fatalf("11 March refused in Prague, where it is today: %v", err)
+		}
+		if f.audited(t, "outcome.add", "outcome", o.ID) != 1 {
+			t.Error("an outcome of the Prague coordinator's today must be audited as outcome.add, not backdated")
+		}
+		if o, err = f.s.AddOutcome(prague, cases.Outcome{CaseID: c.ID, Kind: cases.HousingSecured, RecordedBy: f.coord.ID}); err != nil ||
+			!o.OccurredOn.Equal(eleventh) {
+			t.Errorf("no day given in Prague: %v, %v; want 11 March", o.OccurredOn, err)
+		}
+
+		_, err = f.s.AddOutcome(newYork, cases.Outcome{CaseID: c.ID, Kind: cases.JobFound, OccurredOn: eleventh, RecordedBy: f.coord.ID})
+		wantField(t, "11 March in New York", err, errs.KindInvalid, "occurred_on", "validation.not_future")
+		if o, err = f.s.AddOutcome(newYork, cases.Outcome{CaseID: c.ID, Kind: cases.HousingSecured, RecordedBy: f.coord.ID}); err != nil ||
+			!o.OccurredOn.Equal(eleventh.AddDate(0, 0, -1)) {
+			t.Errorf("no day given in New York: %v, %v; want 10 March", o.OccurredOn, err)
 		}
 	})
 }

@@ -10,12 +10,15 @@ import (
 	"homeward/internal/policy"
 	"homeward/internal/report"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // caseExport writes the case list, with the list's filters and order, as a
 // CSV file or an XLSX workbook for a coordinator: case codes, programs,
 // states, mentors and dates; never a person's name nor anything sealed.
-// The export is audited before the first byte is written.
+// The dates are the days the list shows, in the user's zone, which the
+// date columns' headers name. The export is audited before the first byte
+// is written.
 func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 	format := r.URL.Query().Get("format")
 	if format != "csv" && format != "xlsx" {
@@ -37,7 +40,7 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	name := "homeward-cases-" + h.store.Now().UTC().Format(time.DateOnly) + "." + format
+	name := "homeward-cases-" + zone.Today(h.store.Now(), zoneOf(r)).Format(time.DateOnly) + "." + format
 	var sheet report.Sheet
 	if format == "csv" {
 		sheet = report.NewCSV(w)
@@ -60,14 +63,24 @@ func (h *Web) caseExport(w http.ResponseWriter, r *http.Request) error {
 // from the first one read.
 func (h *Web) writeCases(r *http.Request, sheet report.Sheet, f store.CaseFilter, page caseListPage, list []cases.Case, next string) error {
 	p := h.printer(r)
-	now := h.store.Now().UTC() // a download keeps UTC
+	// A day is the one on the user's calendar, as the list shows it; the
+	// headers say whose calendar, since a file travels.
+	loc := zoneOf(r)
+	now := h.store.Now().In(loc)
+	day := func(t time.Time) time.Time {
+		if t.IsZero() {
+			return t
+		}
+		return zone.Today(t, loc)
+	}
+	inZone := func(key string) string { return p.T("cases.export_in_zone", "column", p.T(key), "zone", loc.String()) }
 	programs := map[int64]string{}
 	for _, pr := range page.Programs {
 		programs[pr.ID] = pr.Name
 	}
 	if err := sheet.Row(p.T("cases.code"), p.T("cases.program"), p.T("cases.state"), p.T("cases.closure_reason"),
-		p.T("cases.mentor"), p.T("cases.opened"), p.T("cases.state_since"), p.T("cases.last_contact"),
-		p.T("cases.next_contact"), p.T("cases.signal")); err != nil {
+		p.T("cases.mentor"), inZone("cases.opened"), inZone("cases.state_since"), inZone("cases.last_contact"),
+		inZone("cases.next_contact"), p.T("cases.signal")); err != nil {
 		return err
 	}
 	for {
@@ -84,10 +97,14 @@ func (h *Web) writeCases(r *http.Request, sheet report.Sheet, f store.CaseFilter
 				signal = p.T("cases.signal.quiet")
 			}
 			if row.Due != "" {
-				due = *c.ContactDueAt
+				due = day(*c.ContactDueAt)
+			}
+			last := any(nil)
+			if c.LastContactAt != nil {
+				last = day(*c.LastContactAt)
 			}
 			if err := sheet.Row(c.Code, row.ProgramName, p.T("case.state."+string(c.State)), reason,
-				c.MentorName, c.OpenedAt, c.StateSince, timeOrNil(c.LastContactAt), due, signal); err != nil {
+				c.MentorName, day(c.OpenedAt), day(c.StateSince), last, due, signal); err != nil {
 				return err
 			}
 		}
@@ -99,12 +116,4 @@ func (h *Web) writeCases(r *http.Request, sheet report.Sheet, f store.CaseFilter
 			return err
 		}
 	}
-}
-
-// timeOrNil is a time that may be missing, as a spreadsheet cell.
-func timeOrNil(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return *t
 }

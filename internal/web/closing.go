@@ -7,6 +7,7 @@ import (
 
 	"homeward/internal/cases"
 	"homeward/internal/policy"
+	"homeward/internal/zone"
 )
 
 // closingPage is a case's closing tab: the closing steps of the current
@@ -163,9 +164,10 @@ func (h *Web) renderClosing(w http.ResponseWriter, r *http.Request, status int, 
 		page.Alert = forms.Outcome.unshown()
 	}
 
-	now, placed := h.store.Now(), false
+	// A follow-up is overdue from its day on the user's calendar.
+	today, placed := zone.Today(h.store.Now(), zoneOf(r)), false
 	for _, fu := range followUps {
-		row := followUpRow{FollowUp: fu, By: names[fu.RecordedBy], Overdue: fu.DoneAt == nil && fu.DueOn.Before(now)}
+		row := followUpRow{FollowUp: fu, By: names[fu.RecordedBy], Overdue: fu.DoneAt == nil && !fu.DueOn.After(today)}
 		typed := fu.ID == forms.FollowUpID && forms.FollowUp != nil
 		// Follow-ups are recorded while the case is closed (not after a reopening).
 		if hd.CanManage && (c.State == cases.Closed || typed) {

@@ -8,6 +8,7 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/policy"
+	"homeward/internal/zone"
 )
 
 // menteePage is a mentee's profile: who they are and how to reach them
@@ -145,7 +146,7 @@ func (h *Web) menteeUpdate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	m.ID, m.UserID = stored.ID, stored.UserID
-	if f.check(m, h.store.Now().Year()) {
+	if f.check(m, zone.Today(h.store.Now(), zoneOf(r)).Year()) {
 		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", f)
 	}
 	if _, err := h.store.UpdateMentee(r.Context(), m); err != nil {

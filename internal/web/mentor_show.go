@@ -4,12 +4,14 @@ import (
 	"cmp"
 	"net/http"
 	"strconv"
+	"time"
 
 	"homeward/internal/cases"
 	"homeward/internal/mentors"
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // mentorPage is a mentor's record: for the program's coordinators the
@@ -35,7 +37,9 @@ type mentorPage struct {
 	Stage, Note, Check, Availability, TrainingForm *form
 	CheckKinds                                     []string
 	CheckResults                                   []mentors.CheckResult
-	Today                                          string
+	// Today is the user's, the last day a check may be done on; a pause
+	// ends on a later day, from Tomorrow.
+	Today, Tomorrow string
 }
 
 // mentorDone are the notices after an action (?done=…).
@@ -106,7 +110,8 @@ func (h *Web) renderMentor(w http.ResponseWriter, r *http.Request, status int, r
 		}
 	}
 	pg.CheckKinds, pg.CheckResults = mentors.CheckKinds, mentors.CheckResults
-	pg.Today = h.store.Now().Format("2006-01-02")
+	today := zone.Today(h.store.Now(), zoneOf(r)) // the user's, as the store checks
+	pg.Today, pg.Tomorrow = today.Format(time.DateOnly), today.AddDate(0, 0, 1).Format(time.DateOnly)
 	return h.render(w, r, status, "mentor", "mentors", pg)
 }
 

@@ -8,6 +8,7 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/policy"
 	"homeward/internal/program"
+	"homeward/internal/zone"
 )
 
 // outcomeCreate records an outcome on the case's current period (a note is
@@ -30,7 +31,8 @@ func (h *Web) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 				if err != nil {
 					return "", err
 				}
-				return "", f.invalid(o.Validate(p, c.OpenedAt, h.store.Now()))
+				loc := zoneOf(r)
+				return "", f.invalid(o.Validate(p, zone.Today(c.OpenedAt, loc), zone.Today(h.store.Now(), loc)))
 			}
 			_, err := h.store.AddOutcome(r.Context(), o)
 			return workTab(c, "closing") + "?done=outcome#outcomes", err
@@ -43,11 +45,11 @@ func (h *Web) outcomeCreate(w http.ResponseWriter, r *http.Request) error {
 
 // outcomeForm fills the outcome form of a case of program p: the kinds
 // (built-in, then the program's own with their labels as typed) and, on a
-// new form, today and whether the case is after release now.
+// new form, today (the user's) and whether the case is after release now.
 func (h *Web) outcomeForm(ctx context.Context, c cases.Case, p program.Program, f *form) (*form, error) {
 	if f == nil {
 		f = newForm(nil)
-		f.Values["occurred_on"] = cases.Day(h.store.Now()).Format(time.DateOnly)
+		f.Values["occurred_on"] = zone.TodayIn(ctx, h.store.Now()).Format(time.DateOnly)
 		released, err := h.store.AfterReleaseNow(ctx, c.ID)
 		if err != nil {
 			return nil, err

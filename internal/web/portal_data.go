@@ -9,6 +9,7 @@ import (
 	"homeward/internal/cases"
 	"homeward/internal/route"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // menteeExport is the head of the file "Download my data" gives: the
@@ -17,6 +18,7 @@ import (
 type menteeExport struct {
 	Format     string          `json:"format"`
 	ExportedAt time.Time       `json:"exported_at"`
+	Times      string          `json:"times"`
 	NotDone    []string        `json:"not_included"`
 	Profile    cases.Mentee    `json:"profile"`
 	Consents   []cases.Consent `json:"consents"`
@@ -36,6 +38,10 @@ type exportCase struct {
 	Outcomes    []cases.Outcome      `json:"outcomes"`
 	FollowUps   []cases.FollowUp     `json:"follow_ups"`
 }
+
+// exportTimes says how the file's times and days are written: in UTC
+// whatever the person's zone, as the offset at the end of each time says.
+const exportTimes = "Times are in UTC (the Z at their end), not on your clock; days, such as an outcome's, are days as they were typed."
 
 // exportNotIncluded says what the file leaves out, and why.
 var exportNotIncluded = []string{
@@ -64,7 +70,8 @@ func (h *Web) portalData(w http.ResponseWriter, r *http.Request) error {
 	}
 	now := h.store.Now().UTC()
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="my-data-`+now.Format("2006-01-02")+`.json"`)
+	// Named by the person's today, as they will look for it.
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data-`+zone.Today(now, zoneOf(r)).Format(time.DateOnly)+`.json"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(http.StatusOK)
@@ -72,7 +79,7 @@ func (h *Web) portalData(w http.ResponseWriter, r *http.Request) error {
 	// The head is one object; the cases are appended to it as a list. The
 	// head's closing brace is replaced by the list, so the file is one
 	// JSON object.
-	head, err := json.Marshal(menteeExport{Format: "homeward.mentee-export.v1", ExportedAt: now,
+	head, err := json.Marshal(menteeExport{Format: "homeward.mentee-export.v1", ExportedAt: now, Times: exportTimes,
 		NotDone: exportNotIncluded, Profile: own.Mentee, Consents: orEmpty(consents)})
 	if err != nil {
 		h.abortExport(r, err)

@@ -8,6 +8,7 @@
 package zone
 
 import (
+	"context"
 	"strings"
 	"sync"
 	"time"
@@ -95,3 +96,32 @@ func Wall(year int, month time.Month, day, hour, min int, loc *time.Location) ti
 	}
 	return naive.Add(-time.Duration(before) * time.Second).In(loc)
 }
+
+// Today is the day a clock in loc shows at now, kept as every day is kept
+// (midnight UTC): the "today" a typed day is checked against. At 23:30 UTC
+// on 10 March it is 11 March in Prague and still 10 March in New York.
+func Today(now time.Time, loc *time.Location) time.Time {
+	t := now.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+type locationKey struct{}
+
+// WithLocation returns a context that carries the zone of the person a
+// request acts for (set with the signed-in user), so that the store checks
+// a typed day against their today.
+func WithLocation(ctx context.Context, loc *time.Location) context.Context {
+	return context.WithValue(ctx, locationKey{}, loc)
+}
+
+// LocationFrom is the zone the context carries, UTC when none (a job, the
+// command line).
+func LocationFrom(ctx context.Context) *time.Location {
+	if loc, ok := ctx.Value(locationKey{}).(*time.Location); ok && loc != nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// TodayIn is Today for the person the context acts for.
+func TodayIn(ctx context.Context, now time.Time) time.Time { return Today(now, LocationFrom(ctx)) }

@@ -1,6 +1,7 @@
 package zone
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -70,5 +71,26 @@ func TestWallAcrossTheChangesOfTheClocks(t *testing.T) {
 	}
 	if got := Wall(2026, time.June, 1, 9, 0, time.UTC); !got.Equal(utc("2026-06-01T09:00:00Z")) {
 		t.Errorf("UTC: %s", got.UTC())
+	}
+}
+
+func TestTodayIsTheDayOnTheUsersClock(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+	for name, want := range map[string]time.Time{
+		"Europe/Prague":    time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC),
+		"America/New_York": time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC),
+		"UTC":              time.Date(2026, 3, 10, 0, 0, 0, 0, time.UTC),
+	} {
+		if got := Today(now, Of(name)); !got.Equal(want) || got.Location() != time.UTC {
+			t.Errorf("%s: today %v, want %v", name, got, want)
+		}
+	}
+	prague := Of("Europe/Prague")
+	if got := TodayIn(WithLocation(context.Background(), prague), now); got.Day() != 11 {
+		t.Errorf("the context's zone not used: %v", got)
+	}
+	if got := TodayIn(context.Background(), now); got.Day() != 10 {
+		t.Errorf("no zone in the context should be UTC: %v", got)
 	}
 }
