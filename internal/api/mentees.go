@@ -10,6 +10,7 @@ import (
 	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // readProfile reads the profile fields body names onto p; the others keep
@@ -152,7 +153,7 @@ func (a *API) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 		intake.Mentee.Normalize()
 		// Without a case code, the program makes it from its pattern (the
 		// store refuses when the program has none).
-		if err := intake.Mentee.ValidateIntake(a.store.Now().Year(), intake.Mentee.CaseCode == ""); err != nil {
+		if err := intake.Mentee.ValidateIntake(zone.TodayIn(r.Context(), a.store.Now()).Year(), intake.Mentee.CaseCode == ""); err != nil {
 			return err
 		}
 		if !in.ConfirmNew {

@@ -11,6 +11,7 @@ import (
 	"homeward/internal/policy"
 	"homeward/internal/program"
 	"homeward/internal/store"
+	"homeward/internal/zone"
 )
 
 // intakeRequest is a posted intake form, read and checked.
@@ -36,7 +37,7 @@ func (h *Web) menteeCreate(w http.ResponseWriter, r *http.Request) error {
 	switch {
 	case in.existing != 0:
 		return h.intakeLink(w, r, in)
-	case h.intakeInvalid(in):
+	case h.intakeInvalid(r, in):
 		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
 	case in.confirmed:
 		return h.intakeCreate(w, r, in)
@@ -91,8 +92,8 @@ func (h *Web) readIntake(w http.ResponseWriter, r *http.Request) (*intakeRequest
 
 // intakeInvalid checks the profile and tells whether anything needs
 // attention (put on the form, to show again with what was typed).
-func (h *Web) intakeInvalid(in *intakeRequest) bool {
-	return in.form.checkIntake(in.mentee, h.store.Now().Year(), in.made)
+func (h *Web) intakeInvalid(r *http.Request, in *intakeRequest) bool {
+	return in.form.checkIntake(in.mentee, zone.TodayIn(r.Context(), h.store.Now()).Year(), in.made)
 }
 
 // intakeCreate creates the mentee and their case, and goes to the case.
@@ -204,7 +205,7 @@ func (h *Web) menteeCheck(w http.ResponseWriter, r *http.Request) error {
 	if r.PostForm.Get("edit") == "1" {
 		return h.render(w, r, http.StatusOK, "mentee_form", "cases", in.form)
 	}
-	if h.intakeInvalid(in) {
+	if h.intakeInvalid(r, in) {
 		return h.render(w, r, http.StatusUnprocessableEntity, "mentee_form", "cases", in.form)
 	}
 	return h.intakeCheck(w, r, in)
