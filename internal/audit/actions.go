@@ -35,6 +35,7 @@ var Actions = []string{
 	"mentor.stage_rejected", "mentor.stage_retired", "mentor.training_confirm", "mentor.training_report",
 	"mentor.training_withdraw",
 	"note.add",
+	"notification.read",
 	"outcome.add", "outcome.add_backdated",
 	"partner.create", "partner.update",
 	"plan_step.add", "plan_step.update",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -79,7 +80,11 @@ func (s *Store) RecordAgreement(ctx context.Context, caseID, actorID int64, inPo
 			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (case_id, period) DO UPDATE SET
 			agreed_at = excluded.agreed_at, agreed_by = excluded.agreed_by, agreed_in_portal = excluded.agreed_in_portal`,
 			caseID, ct.Period, s.ts(s.now()), nullID(actorID), inPortal)
-		return s.wrap(err, "record agreement")
+		if err != nil {
+			return s.wrap(err, "record agreement")
+		}
+		return s.notifyCaseTx(ctx, tx, ct, true, []int64{ct.PsychologistID}, actorID, NotifyReadyToFinish,
+			fmt.Sprintf("ready_to_finish:case:%d:%d", caseID, s.now().UnixMilli()))
 	})
 }
 

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"time"
 
@@ -74,6 +75,10 @@ func (s *Store) matchTx(ctx context.Context, tx *sql.Tx, ct caseTx, mentorID, ac
 	}
 	if err := s.addTransition(ctx, tx, cases.Transition{CaseID: ct.ID, Period: c.Period, From: cases.Waiting,
 		To: cases.Matched, ActorID: actorID, At: now}); err != nil {
+		return err
+	}
+	if err := s.notifyCaseTx(ctx, tx, ct, false, []int64{mentorID}, actorID, NotifyNewMatch,
+		fmt.Sprintf("new_match:case:%d:%d", ct.ID, now.UnixMilli())); err != nil {
 		return err
 	}
 	return s.appendAudit(ctx, tx, "case.match", "case", ct.ID, audit.OK)

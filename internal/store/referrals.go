@@ -324,6 +324,18 @@ func (s *Store) sendReferralTx(ctx context.Context, tx *sql.Tx, key []byte, ct c
 	}
 	r.Status, r.SentAt, r.ConsentAt, r.UpdatedAt, r.Shared = partners.Sent, &now, &now, now, shared
 	r.Version++
+	if r.Channel == partners.Portal {
+		// The partner's users are told at once; a referral by phone or
+		// email reaches the organisation outside Homeward.
+		users, err := s.ids(ctx, tx, `SELECT id FROM users WHERE partner_id = $1 AND role = 'partner' AND status = 'active' ORDER BY id`, r.PartnerID)
+		if err != nil {
+			return err
+		}
+		if _, err := s.notifyTx(ctx, tx, notifyEach(users, r.ConsentBy, NotifyReferralReceived, NotifyOnReferral, r.ID, ct.ProgramID,
+			fmt.Sprintf("referral_received:referral:%d", r.ID))); err != nil {
+			return err
+		}
+	}
 	return s.appendAudit(ctx, tx, "referral.send", "referral", r.ID, audit.OK)
 }
 
@@ -457,6 +469,17 @@ func (s *Store) AddReferralEvent(ctx context.Context, version int, e partners.Ev
 		}
 		if err := s.touchCase(ctx, tx, cur.CaseID); err != nil {
 			return err
+		}
+		if e.Side == partners.SidePartner && e.Status != cur.Status {
+			// Whoever sent the referral hears the partner's answer.
+			sender := cur.ConsentBy
+			if sender == 0 {
+				sender = cur.CreatedBy
+			}
+			if _, err := s.notifyTx(ctx, tx, notifyEach([]int64{sender}, e.ByUser, NotifyReferralAnswered, NotifyOnReferral, cur.ID, ct.ProgramID,
+				fmt.Sprintf("referral_answered:referral:%d:%d", cur.ID, cur.Version))); err != nil {
+				return err
+			}
 		}
 		if err := s.appendAudit(ctx, tx, "referral.event", "referral", cur.ID, audit.OK); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -116,6 +117,12 @@ func (s *Store) AddRequest(ctx context.Context, r cases.Request) (cases.Request,
 		}
 		if err := s.countUrgent(ctx, tx, r.CaseID); err != nil {
 			return err
+		}
+		if r.Urgency == cases.Urgent {
+			if err := s.notifyCaseTx(ctx, tx, ct, true, []int64{ct.MentorID}, r.RecordedBy, NotifyUrgentRequest,
+				fmt.Sprintf("urgent_request:request:%d", r.ID)); err != nil {
+				return err
+			}
 		}
 		if err := s.touchCase(ctx, tx, r.CaseID); err != nil {
 			return err
