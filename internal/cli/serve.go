@@ -107,6 +107,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	// database closes.
 	runner := jobs.New(st, jobs.Options{Log: log})
 	jobs.RegisterPurge(runner, st)
+	jobs.RegisterNotify(runner, st)
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
 		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner})
 	if err != nil {
