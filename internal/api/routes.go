@@ -22,6 +22,11 @@ func (a *API) Routes() []route.Route {
 		// A program's staff, for those who assign people to its cases.
 		{Method: "GET", Path: Prefix + "/programs/{id}/staff", Access: route.SignedIn, Action: policy.ProgramStaff, Handler: a.handle(a.programStaffList)},
 
+		// The user's own notifications (the inbox of the bell), those whose
+		// record they may still see.
+		{Method: "GET", Path: Prefix + "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: a.handle(a.notificationList)},
+		{Method: "POST", Path: Prefix + "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: a.handle(a.notificationsRead)},
+
 		// Users: the administrator's (policy.UserManage; everyone else gets
 		// 403). An account, never a case's content.
 		{Method: "GET", Path: Prefix + "/users", Access: route.SignedIn, Action: policy.UserManage, Handler: a.handle(a.userList)},

@@ -176,6 +176,9 @@ var pageTwins = map[string]twin{
 	"POST /my/agreement":       none(portal),
 	"POST /my/feedback":        none(portal),
 	"POST /my/data":            none(portal),
+
+	"GET /notifications":       to("GET /notifications"),
+	"POST /notifications/read": to("POST /notifications/read"),
 }
 
 // What a page can do, the API can do: every page route (an action, or a

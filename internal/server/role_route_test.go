@@ -283,6 +283,15 @@ var routeFixtures = map[string]fixture{
 		return call{method: "PATCH", path: path("/api/v1/programs/%d", w.program(own).ID),
 			json: fmt.Sprintf(`{"name":"API edit by %s %d","version":1}`, u.Role, w.next())}
 	}},
+
+	"GET /notifications": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/notifications"} }},
+	"POST /notifications/read": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/notifications/read", form: url.Values{}}
+	}},
+	"GET /api/v1/notifications": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/api/v1/notifications"} }},
+	"POST /api/v1/notifications/read": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/api/v1/notifications/read", json: `{"all":true}`}
+	}},
 }
 
 // catchAll routes answer 404 for paths that name nothing: there is nothing

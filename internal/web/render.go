@@ -196,6 +196,7 @@ type view struct {
 	RequestID string
 	Version   string
 	User      *auth.User // the signed-in user, nil on public pages
+	Unread    int        // the signed-in user's unread notifications (the bell)
 	Data      any
 }
 
@@ -235,6 +236,7 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, s
 	}
 	if c, ok := identity.From(r.Context()); ok {
 		v.User = &c.User
+		v.Unread = h.unreadCount(r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

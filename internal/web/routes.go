@@ -60,6 +60,10 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/account/sessions/{id}/end", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.sessionEnd)},
 		{Method: "POST", Path: "/account/tokens", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.tokenCreate)},
 		{Method: "POST", Path: "/account/tokens/{id}/revoke", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.tokenRevoke)},
+		// The user's notifications (the bell's inbox): their own, and of
+		// those only the ones whose record they may still see.
+		{Method: "GET", Path: "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationList)},
+		{Method: "POST", Path: "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationsRead)},
 		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.OwnTimeZone, Handler: h.handle(h.timeZoneSave)},
 
 		// Administration: users and the audit log, for administrators
