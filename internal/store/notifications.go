@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -95,14 +96,17 @@ type NotificationScope struct {
 	DigestPrograms []int64
 }
 
-// visible returns the condition on a notification n that its record is
-// still the reader's, with its arguments appended to args.
+// visible returns the condition on a notification n, read with its record
+// (notificationJoins: the case c, the referral r and its case rc, the
+// mentor m), that the record is still the reader's, with its arguments
+// appended to args. Joins, not subqueries, so that both engines read the
+// reader's few notifications by index and each record by its key.
 func (sc NotificationScope) visible(args []any) (string, []any) {
 	var or []string
 	add := func(cond string, fill func(where []string, args []any) ([]string, []any)) {
 		var where []string
 		where, args = fill(nil, args)
-		or = append(or, strings.ReplaceAll(cond, "@", strings.Join(where, " AND ")))
+		or = append(or, "("+cond+" AND "+strings.Join(where, " AND ")+")")
 	}
 	in := func(col string, ids []int64) func([]string, []any) ([]string, []any) {
 		return func(where []string, a []any) ([]string, []any) {
@@ -116,20 +120,28 @@ func (sc NotificationScope) visible(args []any) (string, []any) {
 			return where, a
 		}
 	}
-	add(`(n.object_type = 'case' AND EXISTS (SELECT 1 FROM cases c WHERE c.id = n.object_id AND @))`, sc.Cases.where)
-	add(`(n.object_type = 'referral' AND EXISTS (SELECT 1 FROM referrals r JOIN cases c ON c.id = r.case_id
-		WHERE r.id = n.object_id AND @))`, sc.ReferralCases.where)
+	add("c.id IS NOT NULL", sc.Cases.where)
+	add("rc.id IS NOT NULL", func(where []string, a []any) ([]string, []any) {
+		var w []string
+		w, a = sc.ReferralCases.where(nil, a)
+		for _, cond := range w {
+			where = append(where, caseAlias.ReplaceAllString(cond, "rc."))
+		}
+		return where, a
+	})
 	if sc.PartnerID != 0 {
-		add(`(n.object_type = 'referral' AND EXISTS (SELECT 1 FROM referrals r WHERE r.id = n.object_id AND @
-			AND r.sent_at IS NOT NULL AND r.channel = 'portal'))`, func(where []string, a []any) ([]string, []any) {
+		add("r.id IS NOT NULL AND r.sent_at IS NOT NULL AND r.channel = 'portal'", func(where []string, a []any) ([]string, []any) {
 			a = append(a, sc.PartnerID)
 			return append(where, "r.partner_id = $"+itoa(len(a))), a
 		})
 	}
-	add(`(n.object_type = 'mentor' AND EXISTS (SELECT 1 FROM mentors m WHERE m.id = n.object_id AND @))`, in("m.program_id", sc.MentorPrograms))
-	add(`(n.object_type = 'program' AND @)`, in("n.program_id", sc.DigestPrograms))
+	add("m.id IS NOT NULL", in("m.program_id", sc.MentorPrograms))
+	add("n.object_type = 'program'", in("n.program_id", sc.DigestPrograms))
 	return "(" + strings.Join(or, " OR ") + ")", args
 }
+
+// caseAlias finds the case alias in a CaseScope's conditions.
+var caseAlias = regexp.MustCompile(`\bc\.`)
 
 // note is a notification to write: a recipient, a kind, its record and
 // the key that makes writing it twice write it once.
@@ -219,10 +231,15 @@ func (s *Store) notifyCaseTx(ctx context.Context, tx *sql.Tx, ct caseTx, coordin
 const notificationColumns = `n.id, n.kind, n.object_type, n.object_id, n.program_id, COALESCE(c.case_code, rc.case_code, ''),
 	p.name, n.created_at, n.read_at`
 
-const notificationFrom = `notifications n JOIN programs p ON p.id = n.program_id
+// notificationJoins reads a notification n with its record: the case c,
+// the referral r and its case rc, or the mentor m.
+const notificationJoins = `notifications n
 	LEFT JOIN cases c ON n.object_type = 'case' AND c.id = n.object_id
 	LEFT JOIN referrals r ON n.object_type = 'referral' AND r.id = n.object_id
-	LEFT JOIN cases rc ON rc.id = r.case_id`
+	LEFT JOIN cases rc ON rc.id = r.case_id
+	LEFT JOIN mentors m ON n.object_type = 'mentor' AND m.id = n.object_id`
+
+const notificationFrom = notificationJoins + ` JOIN programs p ON p.id = n.program_id`
 
 func scanNotification(row scanner) (Notification, error) {
 	var n Notification
@@ -235,6 +252,27 @@ func scanNotification(row scanner) (Notification, error) {
 	return n, err
 }
 
+// inboxQuery is the query of a page of the reader's inbox (after the id
+// afterID when not 0, limit rows) and, without the cursor and the limit,
+// of its count.
+func inboxQuery(sc NotificationScope, unread bool, afterID int64, limit int) (query string, args []any, count string, countArgs []any) {
+	args = []any{sc.UserID}
+	var vis string
+	vis, args = sc.visible(args)
+	where := "n.user_id = $1 AND " + vis
+	if unread {
+		where += " AND n.read_at IS NULL"
+	}
+	count, countArgs = `SELECT count(*) FROM `+notificationJoins+` WHERE `+where, slices.Clone(args)
+	if afterID != 0 {
+		args = append(args, afterID)
+		where += " AND n.id < $" + itoa(len(args))
+	}
+	args = append(args, limit)
+	query = `SELECT ` + notificationColumns + ` FROM ` + notificationFrom + ` WHERE ` + where + ` ORDER BY n.id DESC LIMIT $` + itoa(len(args))
+	return query, args, count, countArgs
+}
+
 // Notifications returns a page of the reader's inbox, newest first: only
 // notifications whose record the reader may still see; unread only when
 // unread is true.
@@ -243,26 +281,14 @@ func (s *Store) Notifications(ctx context.Context, sc NotificationScope, unread 
 	if err != nil {
 		return nil, "", err
 	}
-	args := []any{sc.UserID}
-	var vis string
-	vis, args = sc.visible(args)
-	where := "n.user_id = $1 AND " + vis
-	if unread {
-		where += " AND n.read_at IS NULL"
-	}
+	limit := p.limit()
+	query, args, count, countArgs := inboxQuery(sc, unread, k.ID, limit+1)
 	if p.Total != nil {
-		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM notifications n WHERE `+where, args...).Scan(p.Total); err != nil {
+		if err := s.read.QueryRowContext(ctx, count, countArgs...).Scan(p.Total); err != nil {
 			return nil, "", s.wrap(err, "count notifications")
 		}
 	}
-	if k.ID != 0 {
-		args = append(args, k.ID)
-		where += " AND n.id < $" + itoa(len(args))
-	}
-	limit := p.limit()
-	args = append(args, limit+1)
-	rows, err := s.read.QueryContext(ctx, `SELECT `+notificationColumns+` FROM `+notificationFrom+` WHERE `+where+
-		` ORDER BY n.id DESC LIMIT $`+itoa(len(args)), args...)
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, "", s.wrap(err, "list notifications")
 	}
@@ -289,11 +315,9 @@ func (s *Store) Notifications(ctx context.Context, sc NotificationScope, unread 
 // UnreadNotifications counts the reader's unread notifications whose
 // record they may still see: the bell's number (one indexed count).
 func (s *Store) UnreadNotifications(ctx context.Context, sc NotificationScope) (int, error) {
-	args := []any{sc.UserID}
-	var vis string
-	vis, args = sc.visible(args)
+	_, _, count, args := inboxQuery(sc, true, 0, 0)
 	var n int
-	err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM notifications n WHERE n.user_id = $1 AND n.read_at IS NULL AND `+vis, args...).Scan(&n)
+	err := s.read.QueryRowContext(ctx, count, args...).Scan(&n)
 	return n, s.wrap(err, "count unread notifications")
 }
 
