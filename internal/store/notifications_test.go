@@ -7,6 +7,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/mentors"
 	"homeward/internal/partners"
 	"homeward/internal/policy"
 	"homeward/internal/store"
@@ -163,7 +164,12 @@ func TestDueNotificationsAreWrittenOncePerDay(t *testing.T) {
 		c := j.active(j.waiting("LT-0201", "Aliaksandra Sidarenka"), j.mentor.ID)
 		j.active(j.waiting("LT-0202", "Hanna Kavalenka"), j.mentor2.ID)
 		// A custody case of the other program, released in 7 days.
-		_, oc := j.intake(j.other.ID, person("OT-0001", "Olga", 1980), cases.Intake)
+		om, oc := j.intake(j.other.ID, person("OT-0001", "Olga", 1980), cases.Intake)
+		j.consent(om.ID, true)
+		j.assess(oc.ID, "housing", cases.High, cases.NotStarted)
+		j.move(oc.ID, cases.Waiting)
+		_, err := j.s.Match(j.ctx, oc.ID, j.oMentor.ID, j.coord.ID)
+		j.fatal(err)
 		release := j.now().Truncate(24 * time.Hour).Add(7 * 24 * time.Hour)
 		j.fatal(j.s.SaveCustody(j.ctx, oc.ID, cases.Custody{Phase: cases.InCustody, ExpectedRelease: &release}, j.coord.ID))
 
@@ -218,12 +224,109 @@ func TestDueNotificationsAreWrittenOncePerDay(t *testing.T) {
 			t.Fatalf("a second run the next day wrote %d", again)
 		}
 		coord2, _ := j.inbox(j.coord)
-		if len(coord2) != len(coord)+2 || coord2[0] != "release_ahead:case:"+itoa64(oc.ID) && coord2[1] != "release_ahead:case:"+itoa64(oc.ID) {
+		// (The custody case is overdue too: a digest for each program.)
+		if len(coord2) != len(coord)+3 || coord2[0] != "release_ahead:case:"+itoa64(oc.ID) {
 			t.Fatalf("coordinator's inbox the next day %v (was %v), wrote %d", coord2, coord, n)
 		}
 		mentor2, _ := j.inbox(j.mentor)
 		if len(mentor2) != len(got)+len(before) {
 			t.Fatalf("the mentor was told again the next day: %v", mentor2)
+		}
+		if o, _ := j.inbox(j.oMentor); !has(o, "release_ahead:case:"+itoa64(oc.ID)) {
+			t.Errorf("the custody case's mentor is not told of the release: %v", o)
+		}
+		if has(mentor2, "release_ahead:case:"+itoa64(oc.ID)) {
+			t.Error("a mentor of another program is told of the release")
+		}
+	})
+}
+
+func TestDueFollowUpsAndExpiringChecksTellTheCoordinators(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		f := newWorkFixture(t, opts)
+		s, ctx := f.s, f.ctx
+		other, err := s.CreateProgram(ctx, newProgram("Elsewhere"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		oCoord, err := s.CreateUser(ctx, auth.User{Email: "oc@example.org", Name: "Other Coordinator", Role: auth.Coordinator, Programs: []int64{other.ID}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A completed case: follow-ups at 6 and 12 months.
+		d := f.active(t, "W-2")
+		f.move(t, d.ID, cases.Closing, "", "")
+		for _, err := range []error{
+			s.RecordAgreement(ctx, d.ID, f.coord.ID, false),
+			s.RecordFinalMeeting(ctx, d.ID, f.psych.ID),
+			s.SaveFeedback(ctx, cases.Feedback{CaseID: d.ID, Declined: true, RecordedBy: f.coord.ID}),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.move(t, d.ID, cases.Closed, cases.Completed, "")
+		// The mentor's background check expires in seven months.
+		mine, err := s.MyMentors(ctx, f.mentor.ID)
+		if err != nil || len(mine) != 1 {
+			t.Fatalf("the mentor's records %v (%v)", mine, err)
+		}
+		expires := f.now.AddDate(0, 7, 0)
+		if _, err := s.RecordCheck(ctx, mentors.Check{MentorID: mine[0].Mentor.ID, Kind: "background_check", Result: mentors.Passed,
+			DoneOn: f.now, ExpiresOn: &expires}, f.coord.ID); err != nil {
+			t.Fatal(err)
+		}
+		due := func() int {
+			t.Helper()
+			n, err := s.WriteDueNotifications(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		kinds := func(u auth.User) map[string]int {
+			t.Helper()
+			u.Status = auth.StatusActive
+			list, _, err := s.Notifications(ctx, policy.NotificationScope(u), false, store.Page{Limit: store.MaxLimit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]int{}
+			for _, n := range list {
+				out[n.Kind+":"+n.ObjectType+":"+itoa64(n.ObjectID)]++
+			}
+			return out
+		}
+		followUp := "follow_up_due:case:" + itoa64(d.ID)
+		check := "check_expiring:mentor:" + itoa64(mine[0].Mentor.ID)
+
+		// Five months on: nothing of these is due.
+		f.later(150 * 24 * time.Hour)
+		due()
+		if k := kinds(f.coord); k[followUp] != 0 || k[check] != 0 {
+			t.Fatalf("told too early: %v", k)
+		}
+		// Six months and a half: the first follow-up is due and the check
+		// expires within 30 days; twice the same day writes them once.
+		f.later(45 * 24 * time.Hour)
+		if due() == 0 || due() != 0 {
+			t.Fatal("the due notifications were not written once")
+		}
+		k := kinds(f.coord)
+		if k[followUp] != 1 || k[check] != 1 {
+			t.Errorf("the coordinator's inbox %v, want the follow-up and the check once", k)
+		}
+		for who, u := range map[string]auth.User{"mentor": f.mentor, "psychologist": f.psych, "coordinator of another program": oCoord} {
+			if k := kinds(u); k[followUp] != 0 || k[check] != 0 {
+				t.Errorf("the %s is told of the follow-up or the check: %v", who, k)
+			}
+		}
+		// The days after: not again.
+		f.later(24 * time.Hour)
+		due()
+		if k := kinds(f.coord); k[followUp] != 1 || k[check] != 1 {
+			t.Errorf("told again the next day: %v", k)
 		}
 	})
 }
