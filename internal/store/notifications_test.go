@@ -103,8 +103,17 @@ func TestNotificationsOfEventsReachTheirRecipientsOnly(t *testing.T) {
 		j.wantInbox("coordinator", j.coord, ready, urgent, urgent)
 		j.wantInbox("mentor", j.mentor, answered, urgent, match)
 
-		// Losing the record takes its notifications out of sight: mentor2
-		// unmatched from their case sees nothing of it.
+		// Losing the record takes its notifications out of sight: a partner
+		// user moved to another organisation, a psychologist replaced on
+		// the case, mentor2 unmatched from their case.
+		moved := partner
+		moved.PartnerID = elsewhere.ID
+		j.wantInbox("partner moved to another organisation", moved)
+		psych2 := mustUser(t, j.s, auth.User{Email: "psy2@example.org", Name: "Second Psychologist", Role: auth.Psychologist, Programs: []int64{j.prog.ID}}, auth.StatusActive)
+		_, err = j.s.AssignPsychologist(j.ctx, c.ID, psych2.ID, j.coord.ID)
+		j.fatal(err)
+		j.wantInbox("replaced psychologist", j.psych)
+		j.wantInbox("the new psychologist (told of nothing that came before)", psych2)
 		if _, n := j.inbox(j.mentor2); n != 1 {
 			t.Fatalf("mentor2's unread count %d, want 1", n)
 		}
