@@ -61,7 +61,7 @@ func (h *Web) notificationsRead(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		http.Redirect(w, r, NotificationHref(n), http.StatusSeeOther)
+		http.Redirect(w, r, notificationHref(n), http.StatusSeeOther)
 		return nil
 	}
 	if _, err := h.store.MarkNotificationsRead(r.Context(), policy.Actor(r.Context()).ID, nil); err != nil {
@@ -71,10 +71,10 @@ func (h *Web) notificationsRead(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// NotificationHref is the address of a notification's record: the case,
+// notificationHref is the address of a notification's record: the case,
 // the referral, the mentor, or a program's cases with a contact overdue
 // (the digest). The record's page checks again who may open it.
-func NotificationHref(n store.Notification) string {
+func notificationHref(n store.Notification) string {
 	id := strconv.FormatInt(n.ObjectID, 10)
 	switch n.ObjectType {
 	case store.NotifyOnCase:
