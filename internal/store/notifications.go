@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"regexp"
 	"slices"
 	"strconv"
@@ -329,7 +330,7 @@ func (s *Store) OpenNotification(ctx context.Context, sc NotificationScope, id i
 	vis, args = sc.visible(args)
 	n, err := scanNotification(s.read.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM `+notificationFrom+
 		` WHERE n.user_id = $1 AND n.id = $2 AND `+vis, args...))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return n, errs.NotFound("notification")
 	}
 	if err != nil {
