@@ -132,3 +132,33 @@ func (s *Store) CalendarFeedUser(ctx context.Context, plain string) (CalendarFee
 	}
 	return f, u, nil
 }
+
+// CalendarMissLimit is how many unknown feed addresses one client address
+// may ask for within its window; then it is refused, even with a right
+// one, until the lockout ends.
+var CalendarMissLimit = Throttle{Limit: 20, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
+
+// calendarMissKey is the throttle key of a client address's misses.
+func calendarMissKey(address string) string { return "calendar:" + address }
+
+// CountCalendarMiss counts an unknown feed address asked for by a client
+// address against CalendarMissLimit (the sign-in throttle's table and rule,
+// under a key of its own), and returns until when the client address is
+// refused (zero while it is not).
+func (s *Store) CountCalendarMiss(ctx context.Context, address string) (time.Time, error) {
+	return s.CountLoginAttempt(ctx, map[string]Throttle{calendarMissKey(address): CalendarMissLimit})
+}
+
+// CalendarMissLocked returns until when a client address is refused after
+// too many unknown feed addresses (zero when it is not), counting nothing.
+func (s *Store) CalendarMissLocked(ctx context.Context, address string) (time.Time, error) {
+	var locked sql.Null[time.Time]
+	err := s.read.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE key = $1`, throttleKey(calendarMissKey(address))).Scan(&locked)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && (!locked.Valid || !locked.V.After(s.now()))) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, s.wrap(err, "read calendar throttle")
+	}
+	return locked.V.UTC(), nil
+}
