@@ -63,6 +63,24 @@ var calendarSources = []calendarSource{
 		cond: []string{"c.expected_release IS NOT NULL", "c.custody_phase = '" + string(cases.InCustody) + "'"}},
 }
 
+// calendarQuery is the query of one kind of event (CalendarEvents runs
+// it; the query plan test explains it): the scope's cases' dates within
+// the window, those from now on first, at most limit.
+func (s *Store) calendarQuery(src calendarSource, scope CaseScope, from, to, now time.Time, limit int) (string, []any) {
+	lo, hi, pivot := from, to, now
+	if src.allDay {
+		lo, hi, pivot = cases.Day(from), cases.Day(to), cases.Day(now)
+	}
+	where, args := scope.where(slices.Clone(src.cond), nil)
+	args = append(args, s.ts(lo), s.ts(hi), s.ts(pivot), limit)
+	n := len(args)
+	d := src.date
+	where = append(where, d+" >= $"+itoa(n-3), d+" <= $"+itoa(n-2))
+	upcoming := d + " >= $" + itoa(n-1)
+	return `SELECT ` + src.record + `, c.id, c.case_code, ` + d + ` FROM ` + src.from + ` WHERE ` + strings.Join(where, " AND ") +
+		` ORDER BY CASE WHEN ` + upcoming + ` THEN 0 ELSE 1 END, CASE WHEN ` + upcoming + ` THEN ` + d + ` END, ` + d + ` DESC, c.id LIMIT $` + itoa(n), args
+}
+
 // CalendarEvents returns the dates of the scope's cases between from and
 // to (days: from the day of from to the day of to): next contacts due, open
 // plan steps and follow-ups due, final meetings held, expected releases of
@@ -75,18 +93,7 @@ func (s *Store) CalendarEvents(ctx context.Context, scope CaseScope, from, to, n
 	}
 	var out []CalendarEvent
 	for _, src := range calendarSources {
-		lo, hi, pivot := from, to, now
-		if src.allDay {
-			lo, hi, pivot = cases.Day(from), cases.Day(to), cases.Day(now)
-		}
-		where, args := scope.where(slices.Clone(src.cond), nil)
-		args = append(args, s.ts(lo), s.ts(hi), s.ts(pivot), limit)
-		n := len(args)
-		d := src.date
-		where = append(where, d+" >= $"+itoa(n-3), d+" <= $"+itoa(n-2))
-		upcoming := d + " >= $" + itoa(n-1)
-		q := `SELECT ` + src.record + `, c.id, c.case_code, ` + d + ` FROM ` + src.from + ` WHERE ` + strings.Join(where, " AND ") +
-			` ORDER BY CASE WHEN ` + upcoming + ` THEN 0 ELSE 1 END, CASE WHEN ` + upcoming + ` THEN ` + d + ` END, ` + d + ` DESC, c.id LIMIT $` + itoa(n)
+		q, args := s.calendarQuery(src, scope, from, to, now, limit)
 		rows, err := s.read.QueryContext(ctx, q, args...)
 		if err != nil {
 			return nil, s.wrap(err, "list calendar events")
