@@ -7,6 +7,7 @@ import "slices"
 // test reads every place that writes an entry and fails when a code is
 // missing here or has no words in a language.
 var Actions = []string{
+	"calendar_feed.create", "calendar_feed.revoke",
 	"case.bulk_create", "case.closing_agree", "case.contacts_read", "case.create", "case.custody_read",
 	"case.custody_write", "case.export", "case.feedback_read", "case.final_meeting", "case.follow_ups_read",
 	"case.match", "case.match_end", "case.match_profile", "case.match_profile_read", "case.needs_assess",
@@ -57,7 +58,7 @@ var Actions = []string{
 // viewer says each in words ("audit.kind." + kind). Entries written before
 // migration 12 name a partner "organization".
 var Kinds = []string{
-	"api_token", "case", "contact", "data_key", "directory", "facility", "follow_up", "job", "mentee", "mentor",
+	"api_token", "calendar_feed", "case", "contact", "data_key", "directory", "facility", "follow_up", "job", "mentee", "mentor",
 	"note", "organization", "outcome", "partner", "passkey", "plan_step", "program", "referral", "request",
 	"service", "session", "training_module", "user",
 }

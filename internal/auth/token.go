@@ -8,7 +8,8 @@ import (
 )
 
 // NewToken returns a random token of 256 bits with a prefix that says what it
-// is ("hws_" session, "hwl_" one-time link, "hwt_" API token), and the hash
+// is ("hws_" session, "hwl_" one-time link, "hwt_" API token, "hwc_"
+// calendar feed), and the hash
 // to store. Only the hash is ever stored, so a stolen database holds no
 // usable token.
 func NewToken(prefix string) (plain string, hash []byte) {
@@ -28,7 +29,8 @@ func HashToken(plain string) []byte {
 
 // Token prefixes.
 const (
-	SessionToken = "hws_"
-	LinkToken    = "hwl_"
-	APIToken     = "hwt_"
+	SessionToken  = "hws_"
+	LinkToken     = "hwl_"
+	APIToken      = "hwt_"
+	CalendarToken = "hwc_"
 )

@@ -74,6 +74,9 @@ var pageTwins = map[string]twin{
 	"POST /account/tokens":               none(ownAccess),
 	"POST /account/time-zone":            none("the zone the pages show and read times in: the API takes and gives every time in RFC 3339 with its offset, so it needs no zone of its own"),
 	"POST /account/tokens/{id}/revoke":   none(ownAccess),
+	"POST /account/calendar-feed":        none("the address of a person's calendar feed is shown once on the account page, never through the API: a token could otherwise hand out a lasting address of its own"),
+	"POST /account/calendar-feed/revoke": none("revokes the calendar feed the account page made; the API has none"),
+	"GET /calendar/{file}":               none("a calendar app's address (iCalendar, RFC 5545), read by its secret token without a session: not an API"),
 
 	"GET /admin/users":                    to("GET /users"),
 	"GET /admin/users/new":                none(emptyForm),

@@ -217,6 +217,15 @@ var routeFixtures = map[string]fixture{
 	"POST /account/tokens": {noRecord, func(w *world, _ auth.User, _ bool) call {
 		return call{method: "POST", path: "/account/tokens", form: url.Values{"name": {fmt.Sprintf("t%d", w.next())}, "days": {"7"}}}
 	}},
+	"POST /account/calendar-feed": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/calendar-feed", form: url.Values{}}
+	}},
+	"POST /account/calendar-feed/revoke": {noRecord, func(w *world, u auth.User, _ bool) call {
+		if _, _, err := w.a.store.CreateCalendarFeed(context.Background(), u.ID, "en"); err != nil {
+			w.a.t.Fatal(err)
+		}
+		return call{method: "POST", path: "/account/calendar-feed/revoke", form: url.Values{}}
+	}},
 	"POST /account/time-zone": {noRecord, func(*world, auth.User, bool) call {
 		return call{method: "POST", path: "/account/time-zone", form: url.Values{"time_zone": {"Europe/Prague"}}}
 	}},

@@ -208,6 +208,13 @@ func TestCaseQueriesUseIndexes(t *testing.T) {
 			assertIndexed(t, s.engine, l.what+", page 2", s.explain(t, page2.query, page2.args...))
 		}
 		assertIndexed(t, s.engine, "the case page", s.explain(t, getCaseQuery, f.caseID))
+		// A calendar feed's dates, of a coordinator's and of a mentor's cases.
+		for who, scope := range map[string]CaseScope{"coordinator": coordinator, "mentor": {ProgramIDs: []int64{f.p1, f.p2, f.p3}, MentorID: f.mentor}} {
+			for _, src := range calendarSources {
+				q, args := s.calendarQuery(src, scope, now.AddDate(0, 0, -30), now.AddDate(0, 0, 180), now, 500)
+				assertIndexed(t, s.engine, "calendar feed, "+who+", "+string(src.kind), s.explain(t, q, args...))
+			}
+		}
 
 		// Totals: exact, or for an open need stopped after NeedCountCap.
 		total := func(cf CaseFilter) int {

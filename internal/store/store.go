@@ -30,7 +30,8 @@
 //     datakeys.go.
 //
 // Beside them it keeps the accounts (users.go, user_admin.go, factors.go,
-// tokens.go, throttle.go), the audit log (audit.go), the background Job
+// tokens.go, calendar_feeds.go, throttle.go), the dates of a calendar feed
+// (calendar_events.go), the audit log (audit.go), the background Job
 // (jobs.go, worked on by internal/jobs) and the schema (migrate.go,
 // migrations/). Report and Notification are not stored here.
 package store

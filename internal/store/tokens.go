@@ -148,10 +148,14 @@ func (s *Store) TokenUser(ctx context.Context, plain string) (APIToken, auth.Use
 	return t, u, nil
 }
 
-// revokeUserTokens revokes every API token of the user: whatever cuts a
-// person's sessions (a new password, a new role, "sign out everywhere",
-// disabling) cuts their tokens too, and they do not come back.
+// revokeUserTokens revokes every API token of the user, and their calendar
+// feed: whatever cuts a person's sessions (a new password, a new role,
+// "sign out everywhere", disabling) cuts their tokens too, and they do not
+// come back.
 func (s *Store) revokeUserTokens(ctx context.Context, tx *sql.Tx, userID int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL`, s.ts(s.now()), userID)
-	return s.wrap(err, "revoke API tokens")
+	if err != nil {
+		return s.wrap(err, "revoke API tokens")
+	}
+	return s.revokeUserCalendarFeeds(ctx, tx, userID)
 }

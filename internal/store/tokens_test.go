@@ -10,8 +10,9 @@ import (
 	"homeward/internal/store"
 )
 
-// A token stops working, for good, whenever the person's sessions are cut:
-// a new password, a new role, "sign out everywhere", disabling.
+// A token, and the calendar feed, stop working for good whenever the
+// person's sessions are cut: a new password, a new role, "sign out
+// everywhere", disabling.
 func TestTokensGoWithTheSessions(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {
@@ -37,11 +38,18 @@ func TestTokensGoWithTheSessions(t *testing.T) {
 			if _, _, err := s.TokenUser(ctx, plain); err != nil {
 				t.Fatalf("%s: the new token: %v", what, err)
 			}
+			feed, _, err := s.CreateCalendarFeed(ctx, u.ID, "en")
+			if err != nil {
+				t.Fatal(err)
+			}
 			if err := f(u); err != nil {
 				t.Fatalf("%s: %v", what, err)
 			}
 			if _, _, err := s.TokenUser(ctx, plain); !errs.Is(err, errs.KindNotFound) {
 				t.Errorf("after %s the token still works: %v", what, err)
+			}
+			if _, _, err := s.CalendarFeedUser(ctx, feed); !errs.Is(err, errs.KindNotFound) {
+				t.Errorf("after %s the calendar feed still works: %v", what, err)
 			}
 		}
 	})

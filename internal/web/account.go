@@ -9,11 +9,12 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/identity"
+	"homeward/internal/policy"
 	"homeward/internal/store"
 )
 
 // accountPage is the data of the person's own account page: second
-// factors, sessions and API tokens.
+// factors, sessions, API tokens and calendar feed.
 type accountPage struct {
 	User     auth.User
 	Factors  store.Factors
@@ -30,6 +31,11 @@ type accountPage struct {
 	// ProgramZone is the zone the user follows without their own.
 	ProgramZone string
 	Done        string // catalogue key of a notice after a change
+	// CalendarAllowed says that the person may have a calendar feed (a
+	// role with a case list); Calendar is their working feed, or nil.
+	CalendarAllowed bool
+	Calendar        *store.CalendarFeed
+	NewCalendar     string // the address of a feed just made, shown once
 }
 
 // TokenDays are the lifetimes a token may be given on the page.
@@ -37,8 +43,11 @@ func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
 
 func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
 	p := &accountPage{}
-	if r.URL.Query().Get("done") == "time_zone" {
+	switch r.URL.Query().Get("done") {
+	case "time_zone":
 		p.Done = "account.time_zone_saved"
+	case "calendar_revoked":
+		p.Done = "account.calendar_revoked"
 	}
 	return h.renderAccount(w, r, http.StatusOK, p)
 }
@@ -76,7 +85,12 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 	if p.Sessions, err = h.store.ListSessions(ctx, uid); err != nil {
 		return err
 	}
-	p.Tokens, err = h.store.APITokens(ctx, uid)
+	if p.Tokens, err = h.store.APITokens(ctx, uid); err != nil {
+		return err
+	}
+	if p.CalendarAllowed = policy.Can(c.User, policy.CaseList, 0); p.CalendarAllowed {
+		p.Calendar, err = h.store.CalendarFeedOf(ctx, uid)
+	}
 	return err
 }
 

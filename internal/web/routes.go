@@ -48,7 +48,7 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/programs/{id}/apply/done", Access: route.Public, Handler: h.handle(h.applyDonePage)},
 
 		// The person's own account: second factors (set up while signing in
-		// too), sessions, API tokens.
+		// too), sessions, API tokens, the calendar feed.
 		{Method: "GET", Path: "/account", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.account)},
 		{Method: "POST", Path: "/account/totp/begin", Access: route.SigningIn, Action: policy.Any, Handler: h.handle(h.totpBegin)},
 		{Method: "POST", Path: "/account/totp", Access: route.SigningIn, Action: policy.Any, Handler: h.handle(h.totpConfirm)},
@@ -65,6 +65,12 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationList)},
 		{Method: "POST", Path: "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationsRead)},
 		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.OwnTimeZone, Handler: h.handle(h.timeZoneSave)},
+		// The person's calendar feed: its secret address is made (shown
+		// once) and revoked here, by those who have a case list; a
+		// calendar app reads it without a session, by the address alone.
+		{Method: "POST", Path: "/account/calendar-feed", Access: route.SignedIn, Action: policy.CaseList, Handler: h.handle(h.calendarFeedCreate)},
+		{Method: "POST", Path: "/account/calendar-feed/revoke", Access: route.SignedIn, Action: policy.CaseList, Handler: h.handle(h.calendarFeedRevoke)},
+		{Method: "GET", Path: "/calendar/{file}", Access: route.Public, Handler: h.handle(h.calendarFeed)},
 
 		// Administration: users and the audit log, for administrators
 		// (policy.UserManage, policy.AuditRead; everyone else gets 403).
