@@ -11,6 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/store"
 )
 
 // Helpers of the journey test: several people, each in a browser session of
@@ -245,4 +247,52 @@ func (ps people) step(t *testing.T, name string, f func(t *testing.T)) {
 	if !ok {
 		t.FailNow()
 	}
+}
+
+// waitingCase takes a person in through the store as the coordinator: the
+// consent to processing, a critical safety need, and the case moved on to
+// waiting. With a mentee user and a mentor, the person has portal access
+// and is matched with the mentor.
+func (a *app) waitingCase(programID int64, coordinator auth.User, code, name string, mentee, mentor *auth.User) cases.Case {
+	a.t.Helper()
+	ctx := a.t.Context()
+	m, c, err := a.store.CreateIntake(ctx, store.Intake{ProgramID: programID, State: cases.Intake, ActorID: coordinator.ID,
+		Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: code, FullName: name, BirthYear: 1990}}})
+	if err != nil {
+		a.t.Fatalf("take in %s: %v", code, err)
+	}
+	if _, err := a.store.RecordConsent(ctx, cases.Consent{MenteeID: m.ID, Kind: cases.ConsentProcessing, Given: true, RecordedBy: coordinator.ID}); err != nil {
+		a.t.Fatal(err)
+	}
+	if err := a.store.AssessNeeds(ctx, c.ID, []cases.Assessment{{Domain: "safety", Severity: cases.Critical, Status: cases.NotStarted}}, coordinator.ID); err != nil {
+		a.t.Fatal(err)
+	}
+	if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Waiting, Reason: "ready", ActorID: coordinator.ID}); err != nil {
+		a.t.Fatalf("move %s to waiting: %v", code, err)
+	}
+	if mentee != nil {
+		if err := a.store.LinkMenteeUser(ctx, m.ID, mentee.ID); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	if mentor != nil {
+		if _, err := a.store.Match(ctx, c.ID, mentor.ID, coordinator.ID); err != nil {
+			a.t.Fatal(err)
+		}
+	}
+	return c
+}
+
+// askRightAway signs the mentee in on a phone-sized window and raises a
+// request about safety "right away" in the portal.
+func (a *app) askRightAway(email, text string) {
+	a.t.Helper()
+	a.do("a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	a.open("/login")
+	a.password(email)
+	a.wantHere("the mentee after signing in", "/my")
+	a.choose("#f-ask-domain", "safety")
+	a.click("#f-ask-urgency-urgent")
+	a.fill("#f-ask-text", text)
+	a.send("ask for help right away", "/my/requests", http.StatusOK)
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"homeward/internal/auth"
-	"homeward/internal/cases"
-	"homeward/internal/store"
 )
 
 // The mentee raises an urgent request in the portal; their mentor, on a
@@ -27,26 +25,7 @@ func TestMentorBellShowsTheMenteesUrgentRequest(t *testing.T) {
 	coordUser, _ := a.staff("coordinator@example.org", "Dana Coordinator", auth.Coordinator, prog.ID)
 	mentor, mentorSecret := a.staff("mentor@example.org", "Petr Mentor", auth.Mentor, prog.ID)
 	menteeUser := a.user("hanna@example.org", auth.Mentee, prog.ID)
-	m, c, err := a.store.CreateIntake(ctx, store.Intake{ProgramID: prog.ID, State: cases.Intake, ActorID: coordUser.ID,
-		Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: "BL-001", FullName: "Hanna Kavaliova", BirthYear: 1990}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.RecordConsent(ctx, cases.Consent{MenteeID: m.ID, Kind: cases.ConsentProcessing, Given: true, RecordedBy: coordUser.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.store.AssessNeeds(ctx, c.ID, []cases.Assessment{{Domain: "safety", Severity: cases.Critical, Status: cases.NotStarted}}, coordUser.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Waiting, Reason: "ready", ActorID: coordUser.ID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.store.LinkMenteeUser(ctx, m.ID, menteeUser.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.store.Match(ctx, c.ID, mentor.ID, coordUser.ID); err != nil {
-		t.Fatal(err)
-	}
+	c := a.waitingCase(prog.ID, coordUser, "BL-001", "Hanna Kavaliova", &menteeUser, &mentor)
 
 	// The mentor, on a phone: the match is on the bell.
 	ment := a.session()
@@ -54,15 +33,7 @@ func TestMentorBellShowsTheMenteesUrgentRequest(t *testing.T) {
 	ment.signIn("mentor@example.org", mentorSecret)
 	ment.wantIn("header .bell .count", "1")
 
-	mentee := a.session()
-	mentee.do("a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	mentee.open("/login")
-	mentee.password("hanna@example.org")
-	mentee.wantHere("the mentee after signing in", "/my")
-	mentee.choose("#f-ask-domain", "safety")
-	mentee.click("#f-ask-urgency-urgent")
-	mentee.fill("#f-ask-text", "Someone followed me home")
-	mentee.send("ask for help right away", "/my/requests", http.StatusOK)
+	a.session().askRightAway("hanna@example.org", "Someone followed me home")
 
 	ment.open("/")
 	ment.wantIn("header .bell .count", "2")

@@ -2,15 +2,12 @@ package browsertest
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
 	"homeward/internal/auth"
-	"homeward/internal/cases"
-	"homeward/internal/store"
 )
 
 // A mentee on a phone asks for help "right away" in the portal; their
@@ -30,37 +27,10 @@ func TestUrgentRequestFromAPhone(t *testing.T) {
 	mentor, _ := a.staff("mentor@example.org", "Petr Mentor", auth.Mentor, prog.ID)
 	menteeUser := a.user(menteeEmail, auth.Mentee, prog.ID)
 
-	// Two people in the program, both active; only Hanna will be scared.
-	take := func(code, name string) cases.Case {
-		t.Helper()
-		m, c, err := a.store.CreateIntake(ctx, store.Intake{ProgramID: prog.ID, State: cases.Intake, ActorID: coordUser.ID,
-			Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: code, FullName: name, BirthYear: 1990}}})
-		if err != nil {
-			t.Fatalf("take in %s: %v", code, err)
-		}
-		if _, err := a.store.RecordConsent(ctx, cases.Consent{MenteeID: m.ID, Kind: cases.ConsentProcessing, Given: true, RecordedBy: coordUser.ID}); err != nil {
-			t.Fatal(err)
-		}
-		if err := a.store.AssessNeeds(ctx, c.ID, []cases.Assessment{{Domain: "safety", Severity: cases.Critical, Status: cases.NotStarted}}, coordUser.ID); err != nil {
-			t.Fatal(err)
-		}
-		for _, to := range []cases.State{cases.Waiting} {
-			if _, err := a.store.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: to, Reason: "ready", ActorID: coordUser.ID}); err != nil {
-				t.Fatalf("move %s to %s: %v", code, to, err)
-			}
-		}
-		if code == "SR-001" {
-			if err := a.store.LinkMenteeUser(ctx, m.ID, menteeUser.ID); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := a.store.Match(ctx, c.ID, mentor.ID, coordUser.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-		return c
-	}
-	scared := take("SR-001", "Hanna Kavaliova")
-	calm := take("SR-002", "Ihar Zhuk")
+	// Two people in the program; only Hanna, matched with her mentor, will
+	// be scared.
+	scared := a.waitingCase(prog.ID, coordUser, "SR-001", "Hanna Kavaliova", &menteeUser, &mentor)
+	calm := a.waitingCase(prog.ID, coordUser, "SR-002", "Ihar Zhuk", nil, nil)
 	scaredPath := fmt.Sprintf("/cases/%d", scared.ID)
 
 	// The coordinator's home page before: nothing urgent.
@@ -69,20 +39,13 @@ func TestUrgentRequestFromAPhone(t *testing.T) {
 	coord.wantNo("the home page before any urgent request", "#urgent-cases")
 
 	// The mentee, on a phone.
+	const fear = "Someone followed me home, I am scared"
 	mentee := a.session()
-	mentee.do("a phone-sized window", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
-	mentee.open("/login")
-	mentee.password(menteeEmail)
-	mentee.wantHere("the mentee after signing in", "/my")
+	mentee.askRightAway(menteeEmail, fear)
 	if overflow := get(mentee, "measure the portal", chromedp.Evaluate[bool](
 		`document.documentElement.scrollWidth > window.innerWidth`)); overflow {
 		t.Error("the portal is wider than the phone's screen")
 	}
-	const fear = "Someone followed me home, I am scared"
-	mentee.choose("#f-ask-domain", "safety")
-	mentee.click("#f-ask-urgency-urgent")
-	mentee.fill("#f-ask-text", fear)
-	mentee.send("ask for help right away", "/my/requests", http.StatusOK)
 	mentee.wantHere("after asking", "/my?done=request")
 	mentee.wantIn("ul.portal-requests li", fear, en.T("portal.request_status.open"))
 
