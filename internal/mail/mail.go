@@ -88,7 +88,9 @@ type Bounce struct {
 	err  error
 }
 
-func (b *Bounce) Error() string { return fmt.Sprintf("mail server refused the message (%d): %v", b.Code, b.err) }
+func (b *Bounce) Error() string {
+	return fmt.Sprintf("mail server refused the message (%d): %v", b.Code, b.err)
+}
 func (b *Bounce) Unwrap() error { return b.err }
 
 // Sender sends e-mail through the configured server.

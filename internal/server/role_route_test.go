@@ -226,6 +226,19 @@ var routeFixtures = map[string]fixture{
 		}
 		return call{method: "POST", path: "/account/calendar-feed/revoke", form: url.Values{}}
 	}},
+	"POST /account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		form := url.Values{}
+		for _, k := range store.NotificationKinds {
+			form.Set(k, store.DeliverDigest)
+		}
+		return call{method: "POST", path: "/account/notification-settings", form: form}
+	}},
+	"GET /api/v1/account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "GET", path: "/api/v1/account/notification-settings"}
+	}},
+	"PUT /api/v1/account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "PUT", path: "/api/v1/account/notification-settings", json: `{"kinds":{"urgent_request":"never"}}`}
+	}},
 	"POST /account/time-zone": {noRecord, func(*world, auth.User, bool) call {
 		return call{method: "POST", path: "/account/time-zone", form: url.Values{"time_zone": {"Europe/Prague"}}}
 	}},

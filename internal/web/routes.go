@@ -65,6 +65,8 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationList)},
 		{Method: "POST", Path: "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationsRead)},
 		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.OwnTimeZone, Handler: h.handle(h.timeZoneSave)},
+		// How the person is told of notifications by e-mail.
+		{Method: "POST", Path: "/account/notification-settings", Access: route.SignedIn, Action: policy.OwnNotificationSettings, Handler: h.handle(h.notificationSettingsSave)},
 		// The person's calendar feed: its secret address is made (shown
 		// once) and revoked here, by those who have a case list; a
 		// calendar app reads it without a session, by the address alone.
