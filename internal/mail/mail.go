@@ -106,6 +106,9 @@ func NewSender(cfg Config) *Sender {
 	return &Sender{cfg: cfg}
 }
 
+// Server is the mail server's address without the password, for the admin.
+func (s *Sender) Server() string { return s.cfg.Redacted() }
+
 // Site is the address the links in the e-mails point at.
 func (s *Sender) Site() string { return strings.TrimRight(s.cfg.Site, "/") }
 

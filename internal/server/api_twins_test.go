@@ -86,6 +86,7 @@ var pageTwins = map[string]twin{
 	"POST /admin/users/{id}":              to("PATCH /users/{id}"),
 	"POST /admin/users/{id}/status":       to("PUT /users/{id}/status"),
 	"POST /admin/users/{id}/reset-link":   to("POST /users/{id}/link"),
+	"POST /admin/users/{id}/link-mail":    none("sends the person, by e-mail, the one-time link the page has just shown: POST /users/{id}/link answers the link itself, and the API client passes it on"),
 	"POST /admin/users/{id}/sessions/end": to("DELETE /users/{id}/sessions"),
 	"GET /admin/audit":                    none("the administrator reads who did what in the browser, behind a second factor, and `homeward audit verify` checks the chain where the server runs: an API token able to read every program's trail would be the widest key in Homeward"),
 	"GET /admin/jobs":                     none("an operator's page of the background jobs: its twin is the command `homeward jobs`, run where the server runs"),

@@ -268,6 +268,14 @@ var routeFixtures = map[string]fixture{
 	"POST /admin/users/{id}/reset-link": {userRecord, func(w *world, _ auth.User, own bool) call {
 		return call{method: "POST", path: path("/admin/users/%d/reset-link", w.throwaway(own).ID), form: url.Values{}}
 	}},
+	"POST /admin/users/{id}/link-mail": {userRecord, func(w *world, _ auth.User, own bool) call {
+		u := w.throwaway(own)
+		token, err := w.a.store.CreateLink(context.Background(), store.LinkReset, u.ID, time.Hour)
+		if err != nil {
+			w.a.t.Fatal(err)
+		}
+		return call{method: "POST", path: path("/admin/users/%d/link-mail", u.ID), form: url.Values{"link": {token}}}
+	}},
 	"POST /admin/users/{id}/sessions/end": {userRecord, func(w *world, _ auth.User, own bool) call {
 		return call{method: "POST", path: path("/admin/users/%d/sessions/end", w.throwaway(own).ID), form: url.Values{}}
 	}},

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"time"
+
+	"homeward/internal/audit"
 )
 
 // What an e-mail is for (mails.purpose).
@@ -53,7 +56,7 @@ func (s *Store) MailDone(ctx context.Context, key string) (bool, error) {
 func (s *Store) RecordMail(ctx context.Context, userID int64, purpose, key, state, errCode string) error {
 	_, err := s.write.ExecContext(ctx, `INSERT INTO mails (user_id, purpose, unique_key, state, error, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unique_key) DO UPDATE SET state = excluded.state, error = excluded.error, created_at = excluded.created_at`,
-		userID, purpose, key, state, JobErrorCode(errCode), s.ts(s.now()))
+		userID, purpose, key, state, mailErrorCode(errCode), s.ts(s.now()))
 	return s.wrap(err, "record mail")
 }
 
@@ -96,4 +99,32 @@ func (s *Store) CountMails(ctx context.Context) (map[string]int, error) {
 		out[state] = n
 	}
 	return out, s.wrap(rows.Err(), "count mails")
+}
+
+// RecordLinkMail records a one-time link the admin sent to a user by
+// e-mail (state MailSent) or that the server refused for good
+// (MailBounced, errCode its SMTP code), with an audit entry. The link
+// itself is never stored.
+func (s *Store) RecordLinkMail(ctx context.Context, userID int64, purpose, state, errCode string) error {
+	now := s.now()
+	key := "link:" + purpose + ":" + strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(now.UnixNano(), 10)
+	outcome := audit.OK
+	if state != MailSent {
+		outcome = audit.Failed
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO mails (user_id, purpose, unique_key, state, error, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, userID, purpose, key, state, mailErrorCode(errCode), s.ts(now)); err != nil {
+			return s.wrap(err, "record mail")
+		}
+		return s.appendAudit(ctx, tx, "user.link_mail", "user", userID, outcome)
+	})
+}
+
+// mailErrorCode is what a mail's error column keeps: nothing, or a short code.
+func mailErrorCode(code string) string {
+	if code == "" {
+		return ""
+	}
+	return JobErrorCode(code)
 }

@@ -83,6 +83,8 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/admin/users/{id}", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userUpdate)},
 		{Method: "POST", Path: "/admin/users/{id}/status", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userStatus)},
 		{Method: "POST", Path: "/admin/users/{id}/reset-link", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userResetLink)},
+		// A one-time link just shown, sent to its user by e-mail (when set up).
+		{Method: "POST", Path: "/admin/users/{id}/link-mail", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.linkMail)},
 		{Method: "POST", Path: "/admin/users/{id}/sessions/end", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userEndSessions)},
 		{Method: "GET", Path: "/admin/audit", Access: route.SignedIn, Action: policy.AuditRead, Handler: h.handle(h.auditList)},
 		// The background jobs that failed or wait, and a failed one's retry.
