@@ -262,7 +262,6 @@ func TestMailAtOnceDigestAndAServerAway(t *testing.T) {
 		// The mail server goes away; at 08:00 in Prague (07:00 UTC) the
 		// digest is due and cannot be sent: it is tried again, backing off.
 		smtpd.stop()
-		clock.Set(time.Until(time.Date(2026, 12, 7, 7, 0, 30, 0, time.UTC)))
 		digestJob := func() store.Job {
 			list, _, err := st.ListJobs(ctx, store.JobQueued, store.Page{})
 			if err != nil {
@@ -275,6 +274,24 @@ func TestMailAtOnceDigestAndAServerAway(t *testing.T) {
 			}
 			return store.Job{}
 		}
+		// Before 08:00 in Prague no digest is queued (the look of the hour
+		// from 06:00 UTC found nobody at 08:00).
+		waitFor(t, "the look of 06:00 UTC done", func() bool {
+			list, _, err := st.ListJobs(ctx, store.JobDone, store.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range list {
+				if j.UniqueKey == "mail_digest:2026-12-07.0600" {
+					return true
+				}
+			}
+			return false
+		})
+		if j := digestJob(); j.ID != 0 {
+			t.Fatalf("a digest was queued before 08:00 in Prague: %+v", j)
+		}
+		clock.Set(time.Until(time.Date(2026, 12, 7, 7, 0, 30, 0, time.UTC)))
 		for attempt := 1; attempt <= 3; attempt++ {
 			waitFor(t, "a failed attempt at the digest", func() bool {
 				j := digestJob()
