@@ -3,6 +3,7 @@ package jobs
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"mime"
 	"mime/quotedprintable"
@@ -248,6 +249,11 @@ func TestMailAtOnceDigestAndAServerAway(t *testing.T) {
 		bounced, _ := st.Mails(ctx, store.MailBounced, 10)
 		if b := bounced[0]; b.UserID != gone.ID || b.Error != "smtp.550" || b.Email != gone.Email {
 			t.Errorf("bounce %+v, want the second coordinator's with smtp.550", b)
+		}
+		err = mail.NewSender(cfg).Send(ctx, gone.Email, mail.Message{Subject: "s", Body: "b"})
+		var bounce *mail.Bounce
+		if !errors.As(err, &bounce) || bounce.Code != 550 || strings.Contains(err.Error(), gone.Email) {
+			t.Errorf("a refused address: %v, want a bounce 550 that does not repeat the address", err)
 		}
 		failed, _, err := st.ListJobs(ctx, store.JobFailed, store.Page{})
 		if err != nil || len(failed) != 1 || failed[0].LastError != "smtp.bounced" {

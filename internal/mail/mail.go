@@ -142,8 +142,14 @@ func (s *Sender) Send(ctx context.Context, to string, m Message) error {
 	}
 	err = c.DialAndSendWithContext(ctx, msg)
 	var se *gomail.SendError
-	if errors.As(err, &se) && !se.IsTemp() && se.ErrorCode() >= 500 {
-		return &Bounce{Code: se.ErrorCode(), err: err}
+	if !errors.As(err, &se) {
+		return err // the server away: its address and the network's words
 	}
-	return err
+	// go-mail's text names the recipient and repeats the server's reply,
+	// which may too: only the reason and the codes go on (to the log).
+	clean := fmt.Errorf("mail server: %s (reply %d %s)", se.Reason, se.ErrorCode(), se.EnhancedStatusCode())
+	if !se.IsTemp() && se.ErrorCode() >= 500 {
+		return &Bounce{Code: se.ErrorCode(), err: clean}
+	}
+	return clean
 }
