@@ -74,6 +74,14 @@ type Options struct {
 	// Keyring seals and opens data keys; without it sealed fields cannot be
 	// read or written (ErrNoKeyring), which suits commands that need none.
 	Keyring *seal.Keyring
+	// AuditKey keys the audit log's hash chain (default: the Keyring's audit
+	// key). Without one the store writes the plain chain of earlier versions
+	// and refuses to append to a keyed log (tests, old databases).
+	AuditKey []byte
+	// KeyAuditLog keys an audit log that was never keyed, at open: its plain
+	// chain is verified, then every entry re-hashed with AuditKey (see
+	// KeyAuditLog). Without it, serve refuses such a log.
+	KeyAuditLog bool
 }
 
 // Store is the handle every other package uses for persistence.
@@ -84,6 +92,9 @@ type Store struct {
 	unlock  func() error
 	now     func() time.Time
 	keyring *seal.Keyring
+	// auditKey keys the audit chain; auditProbe recognises it (audit.KeyProbe).
+	auditKey   []byte
+	auditProbe string
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -109,6 +120,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	s.keyring = opts.Keyring
+	s.setAuditKey(opts)
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)
 	} else {
@@ -116,6 +128,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if err == nil {
 		err = s.checkKeyring(ctx)
+	}
+	if err == nil {
+		err = s.checkAuditKey(ctx, opts)
 	}
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.backfillMentors(ctx)
