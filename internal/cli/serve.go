@@ -11,13 +11,16 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"homeward/internal/audit"
 	"homeward/internal/auth"
 	"homeward/internal/demo"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/jobs"
 	"homeward/internal/server"
+	"homeward/internal/store"
 )
 
 func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
@@ -31,6 +34,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	demoSize := fs.String("demo-size", "small", "the size of the --demo data: small, medium or large (see homeward demo --help)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
+	headLog := fs.String("audit-head-log", "", "a file outside the data directory, where the database cannot reach, to which the audit log's head is appended at start, every minute it moved and at shutdown; homeward audit verify --head-log checks every head in it")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
 	if err := parse(fs, args, e); err != nil {
 		return err
@@ -70,6 +74,17 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			log.Info("database closed")
 		}
 	}()
+	if *headLog != "" {
+		hl, err := audit.OpenHeadLog(*headLog, db.data)
+		if err != nil {
+			return err
+		}
+		stop, err := keepHeads(ctx, st, hl, time.Minute, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	hasher := auth.NewHasher()
 	idCfg := identity.DefaultConfig()
 	idCfg.SiteURL = base
@@ -143,6 +158,46 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			fmt.Fprintf(stdout, "\nNo user exists yet. Set up the first administrator with this one-time link (valid 72 hours; a restart replaces it):\n  %s/link/%s\n\n", url, setup)
 		}
 	})
+}
+
+// keepHeads appends the audit head to the head log now, then every interval
+// when it moved; the returned stop appends the last one (call it once the
+// server and the jobs have stopped writing).
+func keepHeads(ctx context.Context, st *store.Store, hl *audit.HeadLog, every time.Duration, log *slog.Logger) (stop func(), err error) {
+	write := func(ctx context.Context) error {
+		h, err := st.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		return hl.Append(h, st.Now())
+	}
+	if err := write(ctx); err != nil {
+		return nil, fmt.Errorf("audit head log: %w", err)
+	}
+	hctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+				if err := write(hctx); err != nil && hctx.Err() == nil {
+					log.Error("audit head log", "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if err := write(context.WithoutCancel(ctx)); err != nil {
+			log.Error("audit head log at shutdown", "err", err)
+		}
+	}, nil
 }
 
 // siteURL checks the public URL and tells whether cookies must be Secure.
