@@ -157,11 +157,7 @@ func (s *Store) KeyAuditLog(ctx context.Context) (int64, error) {
 			_, err := s.auditKeyFor(head, probe)
 			return err
 		}
-		if err := s.allowAuditRewrite(ctx, tx, true); err != nil {
-			return err
-		}
 		v := audit.NewVerifier(nil)
-		prev := audit.Genesis
 		for after := int64(0); ; {
 			batch, err := s.auditBatch(ctx, tx, after)
 			if err != nil {
@@ -174,6 +170,25 @@ func (s *Store) KeyAuditLog(ctx context.Context) (int64, error) {
 				if p := v.Next(e); p != nil {
 					return fmt.Errorf("the audit log is not keyed, since keying it would hide where it is broken: %w", p)
 				}
+				after = e.Seq
+			}
+		}
+		if _, p := v.Finish(head); p != nil {
+			return fmt.Errorf("the audit log is not keyed, since keying it would hide where it is broken: %w", p)
+		}
+		if err := s.allowAuditRewrite(ctx, tx, true); err != nil {
+			return err
+		}
+		prev := audit.Genesis
+		for after := int64(0); ; {
+			batch, err := s.auditBatch(ctx, tx, after)
+			if err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, e := range batch {
 				e.PrevHash = prev
 				e.Hash = e.ComputeHash(s.auditKey)
 				if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3`, e.PrevHash, e.Hash, e.Seq); err != nil {
@@ -181,9 +196,6 @@ func (s *Store) KeyAuditLog(ctx context.Context) (int64, error) {
 				}
 				prev, after, n = e.Hash, e.Seq, n+1
 			}
-		}
-		if _, p := v.Finish(head); p != nil {
-			return fmt.Errorf("the audit log is not keyed, since keying it would hide where it is broken: %w", p)
 		}
 		if err := s.allowAuditRewrite(ctx, tx, false); err != nil {
 			return err
@@ -197,18 +209,19 @@ func (s *Store) KeyAuditLog(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// allowAuditRewrite lifts (or puts back) the triggers that refuse changes to
-// the audit log, inside KeyAuditLog's transaction only. The statements
-// that put them back are those of migration 0002.
+// allowAuditRewrite lifts (or puts back) the trigger that refuses updates
+// of the audit log, inside KeyAuditLog's transaction only. It is put back
+// as migration 0002 made it, also when someone had dropped it.
 func (s *Store) allowAuditRewrite(ctx context.Context, tx *sql.Tx, allow bool) error {
 	var stmts []string
 	switch {
 	case s.engine == Postgres && allow:
-		stmts = []string{`ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_change`}
+		stmts = []string{`DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log`}
 	case s.engine == Postgres:
-		stmts = []string{`ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_change`}
+		stmts = []string{`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`}
 	case allow:
-		stmts = []string{`DROP TRIGGER audit_log_no_update`}
+		stmts = []string{`DROP TRIGGER IF EXISTS audit_log_no_update`}
 	default:
 		stmts = []string{`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`}
