@@ -25,10 +25,14 @@ var ErrAuditNotKeyed = errors.New("the audit log is not keyed with the audit key
 // errNoAuditKey is returned by an append to a keyed log without the key.
 var errNoAuditKey = errors.New("the audit log is keyed, but this process has no audit key (the hwa1 line of the key file or HOMEWARD_KEY)")
 
-func (s *Store) setAuditKey(opts Options) {
+// setAuditKey takes the audit key of opts: AuditKey, else the keyring's,
+// whose audit key, when it was made just now, may key an old log (as the
+// command line does).
+func (s *Store) setAuditKey(opts *Options) {
 	key := opts.AuditKey
 	if key == nil && opts.Keyring != nil {
 		key = opts.Keyring.AuditKey()
+		opts.KeyAuditLog = opts.KeyAuditLog || opts.Keyring.AuditKeyAdded()
 	}
 	if key != nil {
 		s.auditKey, s.auditProbe = key, audit.KeyProbe(key)

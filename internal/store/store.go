@@ -80,7 +80,8 @@ type Options struct {
 	AuditKey []byte
 	// KeyAuditLog keys an audit log that was never keyed, at open: its plain
 	// chain is verified, then every entry re-hashed with AuditKey (see
-	// KeyAuditLog). Without it, serve refuses such a log.
+	// KeyAuditLog). Without it, serve refuses such a log. A Keyring whose
+	// audit key was made just now (seal.Keyring.AuditKeyAdded) implies it.
 	KeyAuditLog bool
 }
 
@@ -120,7 +121,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	s.keyring = opts.Keyring
-	s.setAuditKey(opts)
+	s.setAuditKey(&opts)
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)
 	} else {
