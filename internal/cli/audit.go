@@ -72,7 +72,7 @@ func runAudit(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			return err
 		}
 		if n == 0 {
-			fmt.Fprintf(stdout, "the audit log is keyed already; head %s\n", h)
+			fmt.Fprintf(stdout, "the audit log is keyed; head %s\n", h)
 			return nil
 		}
 		fmt.Fprintf(stdout, "audit log keyed: %d entries, head %s (heads kept before no longer match)\n", n, h)

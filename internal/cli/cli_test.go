@@ -316,7 +316,7 @@ func TestAuditKeyAndHeadLog(t *testing.T) {
 	if text, _ := os.ReadFile(filepath.Join(dir, "homeward.key")); !strings.HasPrefix(string(text), "hwa1:1:") {
 		t.Errorf("the key file holds no audit key:\n%s", text)
 	}
-	if code, out, stderr := run(t, nil, "audit", "key", "--data", dir); code != 0 || !strings.Contains(out, "keyed already") {
+	if code, out, stderr := run(t, nil, "audit", "key", "--data", dir); code != 0 || !strings.Contains(out, "the audit log is keyed; head ") {
 		t.Errorf("audit key on a keyed log: %d %q %s", code, out, stderr)
 	}
 

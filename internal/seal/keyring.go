@@ -37,9 +37,9 @@ type Keyring struct {
 	current    string
 	auditID    string
 	audit      []byte
-	auditAdded bool // Load added the audit key to the key file just now
-	path     string      // the key file, "" when the keyring came from the environment
-	fileInfo os.FileInfo // of the key file when read, to notice another process's rotation
+	auditAdded bool        // Load added the audit key to the key file just now
+	path       string      // the key file, "" when the keyring came from the environment
+	fileInfo   os.FileInfo // of the key file when read, to notice another process's rotation
 }
 
 var (

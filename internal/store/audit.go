@@ -37,6 +37,7 @@ func (s *Store) setAuditKey(opts *Options) {
 	if key != nil {
 		s.auditKey, s.auditProbe = key, audit.KeyProbe(key)
 	}
+	s.keyAuditLog = opts.KeyAuditLog
 }
 
 // readAuditHead reads the audit_head row: the newest entry and the probe
@@ -117,11 +118,15 @@ func (s *Store) AuditHead(ctx context.Context) (audit.Head, error) {
 }
 
 // checkAuditKey runs at open: a store with an audit key refuses a log keyed
-// with another, and keys a log never keyed when told to (KeyAuditLog). A
-// serve (a migrating, unshared open) refuses a log it may not key.
-func (s *Store) checkAuditKey(ctx context.Context, opts Options) error {
+// with another, and keys a log never keyed when told to (KeyAuditLog). With
+// refuse (a serve: a migrating, unshared open) it refuses a log it may not
+// key. A schema not yet migrated is left alone (see KeyNewAuditLog).
+func (s *Store) checkAuditKey(ctx context.Context, refuse bool) error {
 	if s.auditKey == nil {
 		return nil
+	}
+	if cur, latest, err := s.SchemaVersion(ctx); err != nil || cur < latest {
+		return err
 	}
 	head, probe, err := s.readAuditHead(ctx, s.read, false)
 	if err != nil {
@@ -132,14 +137,19 @@ func (s *Store) checkAuditKey(ctx context.Context, opts Options) error {
 		return nil
 	case probe != "":
 		return fmt.Errorf("%w: this database's audit log is keyed with another audit key than the hwa1 line of the key file (or HOMEWARD_KEY); every app process must use the same one (restore the right one from your backup)", ErrForeignAuditKey)
-	case opts.KeyAuditLog:
+	case s.keyAuditLog:
 		_, err := s.KeyAuditLog(ctx)
 		return err
-	case !opts.NoMigrate && !opts.Shared:
+	case refuse:
 		return fmt.Errorf("%w: its %d entries have plain hashes although the key file (or HOMEWARD_KEY) holds an audit key. If this database was restored from before keying, or the hwa1 line was added to HOMEWARD_KEY by hand, check it with homeward audit verify (with --head-log if you keep one), then run homeward audit key. Otherwise someone with write access to the database may have rewritten it", ErrAuditNotKeyed, head.Seq)
 	}
 	return nil
 }
+
+// KeyNewAuditLog does after Migrate what Open does on a current schema:
+// refuse another audit key, and key a log never keyed when the store was
+// opened with KeyAuditLog (homeward migrate, on an older schema).
+func (s *Store) KeyNewAuditLog(ctx context.Context) error { return s.checkAuditKey(ctx, false) }
 
 // KeyAuditLog keys an audit log that was never keyed: it verifies the plain
 // chain (against the audit_head row), then re-hashes every entry with the

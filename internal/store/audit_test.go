@@ -528,3 +528,38 @@ func TestAuditBrokenLogIsNotKeyed(t *testing.T) {
 		wantProblem(t, err, 2, "edited")
 	})
 }
+
+// homeward migrate on a database from before migration 0026 keys its log
+// once the schema is current (the open alone cannot: the column is missing).
+func TestAuditLogKeyedByMigrate(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		old := open(t, opts)
+		for i := range 3 {
+			if err := old.Audit(ctx, "test.event", "thing", int64(i+1), audit.OK); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, latest, _ := old.SchemaVersion(ctx)
+		if err := store.ExecForTest(ctx, old, `ALTER TABLE audit_head DROP COLUMN key_probe`); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.ExecForTest(ctx, old, `DELETE FROM schema_migrations WHERE version = $1`, latest); err != nil {
+			t.Fatal(err)
+		}
+		old.Close()
+		o := opts
+		o.AuditKey, o.KeyAuditLog, o.NoMigrate = auditKey, true, true
+		s := open(t, o)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.KeyNewAuditLog(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if head, err := s.VerifyAudit(ctx); err != nil || head.Seq != 3 {
+			t.Fatalf("after migrate: %v %v", head, err)
+		}
+	})
+}

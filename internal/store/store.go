@@ -94,8 +94,9 @@ type Store struct {
 	now     func() time.Time
 	keyring *seal.Keyring
 	// auditKey keys the audit chain; auditProbe recognises it (audit.KeyProbe).
-	auditKey   []byte
-	auditProbe string
+	auditKey    []byte
+	auditProbe  string
+	keyAuditLog bool // Options.KeyAuditLog
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -131,7 +132,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		err = s.checkKeyring(ctx)
 	}
 	if err == nil {
-		err = s.checkAuditKey(ctx, opts)
+		err = s.checkAuditKey(ctx, !opts.NoMigrate && !opts.Shared)
 	}
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.backfillMentors(ctx)
