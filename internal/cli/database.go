@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"homeward/internal/seal"
 	"homeward/internal/store"
@@ -51,6 +52,9 @@ type openHow struct {
 func (d *dbFlags) openStore(ctx context.Context, log *slog.Logger, how openHow, e env, stderr io.Writer) (*store.Store, error) {
 	o := d.options()
 	o.NoMigrate, o.Shared = how.noMigrate, how.shared
+	if d.database != "" && !strings.HasPrefix(d.database, "postgres://") && !strings.HasPrefix(d.database, "postgresql://") {
+		return d.open(ctx, log, o) // refused, before a key file is made for it
+	}
 	ring, created, err := seal.Load(d.data, e(seal.EnvKey))
 	if err != nil {
 		return nil, err

@@ -206,7 +206,7 @@ func TestAuditConcurrentWritersOnPostgres(t *testing.T) {
 	t.Parallel()
 	url := testdb.Postgres(t)
 	ctx := context.Background()
-	stores := []*store.Store{open(t, store.Options{DatabaseURL: url}), open(t, store.Options{DatabaseURL: url})}
+	stores := []*store.Store{open(t, store.Options{DatabaseURL: url, AuditKey: auditKey}), open(t, store.Options{DatabaseURL: url, AuditKey: auditKey})}
 	const perWriter = 25
 	var wg sync.WaitGroup
 	errc := make(chan error, 8*perWriter)
