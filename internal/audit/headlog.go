@@ -32,7 +32,7 @@ func OpenHeadLog(path, dataDir string) (*HeadLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit head log %s: %w", path, err)
 	}
-	if data, err := filepath.Abs(dataDir); err == nil && dataDir != "" && (filepath.Dir(abs) == data || strings.HasPrefix(abs, data+string(filepath.Separator))) {
+	if data, err := filepath.Abs(dataDir); err == nil && dataDir != "" && strings.HasPrefix(abs, data+string(filepath.Separator)) {
 		return nil, fmt.Errorf("audit head log %s is in the data directory %s: keep it where the database cannot reach (another directory, disk or machine)", path, dataDir)
 	}
 	f, err := os.OpenFile(abs, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)

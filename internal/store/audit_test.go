@@ -563,3 +563,43 @@ func TestAuditLogKeyedByMigrate(t *testing.T) {
 		}
 	})
 }
+
+// Several app processes that start at once with the same new audit key on
+// an old log: one keys it, the others find it keyed, and it verifies.
+func TestAuditKeyingByProcessesStartingAtOnceOnPostgres(t *testing.T) {
+	t.Parallel()
+	url := testdb.Postgres(t)
+	ctx := context.Background()
+	old := open(t, store.Options{DatabaseURL: url})
+	for i := range 20 {
+		if err := old.Audit(ctx, "test.event", "thing", int64(i+1), audit.OK); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	var wg sync.WaitGroup
+	errc := make(chan error, 4)
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s, err := store.Open(ctx, store.Options{DatabaseURL: url, AuditKey: auditKey, KeyAuditLog: true})
+			if err == nil {
+				err = s.Audit(ctx, "test.event", "thing", 99, audit.OK)
+				s.Close()
+			}
+			errc <- err
+		}()
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := open(t, store.Options{DatabaseURL: url, AuditKey: auditKey})
+	if head, err := s.VerifyAudit(ctx); err != nil || head.Seq != 24 {
+		t.Fatalf("after keying at once: %v %v", head, err)
+	}
+}
