@@ -55,6 +55,12 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	var heads *audit.HeadLog
+	if *headLog != "" {
+		if heads, err = audit.OpenHeadLog(*headLog, db.data); err != nil {
+			return err
+		}
+	}
 	// The address first: a port already taken fails here, before any demo
 	// data (and its one-time passwords) is written.
 	ln, err := server.Listen(*addr)
@@ -74,12 +80,8 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			log.Info("database closed")
 		}
 	}()
-	if *headLog != "" {
-		hl, err := audit.OpenHeadLog(*headLog, db.data)
-		if err != nil {
-			return err
-		}
-		stop, err := keepHeads(ctx, st, hl, time.Minute, log)
+	if heads != nil {
+		stop, err := keepHeads(ctx, st, heads, time.Minute, log)
 		if err != nil {
 			return err
 		}
