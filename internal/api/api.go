@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"homeward/internal/i18n"
+	"homeward/internal/mail"
 	"homeward/internal/store"
 )
 
@@ -37,6 +38,8 @@ type Deps struct {
 	Log    *slog.Logger
 	// LinkLifetime is how long an invitation link works (identity.Config).
 	LinkLifetime time.Duration
+	// Mail sends e-mail (one-time links); nil when it is not set up.
+	Mail *mail.Sender
 }
 
 // API serves /api/v1.
@@ -45,12 +48,13 @@ type API struct {
 	bundle *i18n.Bundle
 	log    *slog.Logger
 	link   time.Duration
+	mail   *mail.Sender
 	probe  *http.ServeMux // the routes with a method, to tell 405 from 404
 }
 
 // New returns the API.
 func New(d Deps) *API {
-	a := &API{store: d.Store, bundle: d.Bundle, log: d.Log, link: d.LinkLifetime, probe: http.NewServeMux()}
+	a := &API{store: d.Store, bundle: d.Bundle, log: d.Log, link: d.LinkLifetime, mail: d.Mail, probe: http.NewServeMux()}
 	if a.link <= 0 {
 		a.link = 72 * time.Hour
 	}

@@ -26,6 +26,9 @@ func (a *API) Routes() []route.Route {
 		// record they may still see.
 		{Method: "GET", Path: Prefix + "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: a.handle(a.notificationList)},
 		{Method: "POST", Path: Prefix + "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: a.handle(a.notificationsRead)},
+		// How the user is told of notifications by e-mail (staff's).
+		{Method: "GET", Path: Prefix + "/account/notification-settings", Access: route.SignedIn, Action: policy.OwnNotificationSettings, Handler: a.handle(a.notificationSettingsGet)},
+		{Method: "PUT", Path: Prefix + "/account/notification-settings", Access: route.SignedIn, Action: policy.OwnNotificationSettings, Handler: a.handle(a.notificationSettingsPut)},
 
 		// Users: the administrator's (policy.UserManage; everyone else gets
 		// 403). An account, never a case's content.

@@ -51,7 +51,7 @@ var Actions = []string{
 	"totp.secret_read",
 	"training_module.create", "training_module.update",
 	"user.active", "user.bulk_create", "user.create", "user.disabled", "user.password_set",
-	"user.sessions_end", "user.time_zone", "user.update",
+	"user.link_mail", "user.notification_settings", "user.sessions_end", "user.time_zone", "user.update",
 }
 
 // Kinds lists every kind of record an entry names (its object type). The

@@ -531,3 +531,25 @@ func TestServeWithDemoOnABusyPortWritesNothing(t *testing.T) {
 		t.Errorf("serve on a busy port left %v in the data directory", names)
 	}
 }
+
+// A bad mail setting stops serve before anything starts, saying what to
+// fix and never repeating the password of the mail server's address.
+func TestServeRefusesABadMailSetting(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args, env []string
+		want      string
+	}{
+		{[]string{"--mail-from", "homeward@example.org"}, nil, "--mail-from is given without --smtp-url"},
+		{nil, []string{"HOMEWARD_SMTP_URL=smtp://user:s3cret@mail.example.org:587"}, "--mail-from"},
+		{[]string{"--mail-from", "homeward@example.org"}, []string{"HOMEWARD_SMTP_URL=imap://user:s3cret@mail.example.org"}, "smtp://user:password@host:port"},
+	} {
+		dir := t.TempDir()
+		var out, logs bytes.Buffer
+		args := append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...)
+		code := Run(context.Background(), args, append([]string{"HOMEWARD_DATA=" + dir}, c.env...), &out, &logs)
+		if code == 0 || !strings.Contains(logs.String(), c.want) || strings.Contains(logs.String()+out.String(), "s3cret") {
+			t.Errorf("serve %v %v: exit %d\n%s", c.args, c.env, code, logs.String())
+		}
+	}
+}

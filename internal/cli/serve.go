@@ -19,6 +19,7 @@ import (
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/jobs"
+	"homeward/internal/mail"
 	"homeward/internal/server"
 	"homeward/internal/store"
 )
@@ -36,8 +37,20 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
 	headLog := fs.String("audit-head-log", "", "a file outside the data directory, where the database cannot reach, to which the audit log's head is appended at start, every minute it moved and at shutdown; homeward audit verify --head-log checks every head in it")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
+	smtpURL := fs.String("smtp-url", "", "the mail server for e-mail, smtp://user:password@host:port (STARTTLS when the server offers it) or smtps://…; empty: no e-mail (prefer the environment twin HOMEWARD_SMTP_URL: flags show in ps)")
+	mailFrom := fs.String("mail-from", "", "the sender's address of Homeward's e-mail, such as homeward@example.org (needed with --smtp-url)")
 	if err := parse(fs, args, e); err != nil {
 		return err
+	}
+	var mailCfg *mail.Config
+	if *smtpURL != "" {
+		c, err := mail.ParseURL(*smtpURL, *mailFrom)
+		if err != nil {
+			return fmt.Errorf("--smtp-url: %w", err)
+		}
+		mailCfg = &c
+	} else if *mailFrom != "" {
+		return fmt.Errorf("--mail-from is given without --smtp-url: set both, or neither for no e-mail")
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
@@ -125,8 +138,18 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	runner := jobs.New(st, jobs.Options{Log: log})
 	jobs.RegisterPurge(runner, st)
 	jobs.RegisterNotify(runner, st)
+	// E-mail, when set up: the mail jobs, and the one-time links' e-mails.
+	var sender *mail.Sender
+	if mailCfg != nil {
+		mailCfg.Site = idCfg.SiteURL
+		sender = mail.NewSender(*mailCfg)
+		jobs.RegisterMail(runner, st, sender, bundle)
+		log.Info("e-mail is set up", "server", mailCfg.Redacted(), "from", mailCfg.From)
+	} else {
+		log.Info("e-mail is not set up (--smtp-url): nobody gets e-mail")
+	}
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
-		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner})
+		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner, Mail: sender})
 	if err != nil {
 		return err
 	}

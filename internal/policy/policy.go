@@ -39,6 +39,9 @@ const (
 	// OwnTimeZone is choosing one's own time zone: staff's; a mentee's
 	// times are always their program's.
 	OwnTimeZone Action = "own.time_zone"
+	// OwnNotificationSettings is choosing how one is told of notifications
+	// by e-mail: staff's; a mentee gets no notifications.
+	OwnNotificationSettings Action = "own.notification_settings"
 
 	// CaseList is seeing a list of cases, scoped by CaseScope: the
 	// coordinator's programs, the mentor's and the psychologist's own cases.
@@ -130,7 +133,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Admin
 	case AuditRead, JobManage:
 		return u.Role == auth.Admin
-	case OwnTimeZone:
+	case OwnTimeZone, OwnNotificationSettings:
 		return u.Role != auth.Mentee
 	case CaseList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || u.Role == auth.Psychologist
@@ -160,7 +163,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
-	CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
+	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
 

@@ -78,6 +78,10 @@ var pageTwins = map[string]twin{
 	"POST /account/calendar-feed/revoke": none("revokes the calendar feed the account page made; the API has none"),
 	"GET /calendar/{file}":               none("a calendar app's address (iCalendar, RFC 5545), read by its secret token without a session: not an API"),
 
+	// E-mail: the choices have their twin; a link is sent from its page.
+	"POST /account/notification-settings": to("PUT /account/notification-settings"),
+	"POST /admin/users/{id}/link-mail":    none("sends the person, by e-mail, the one-time link the page has just shown: POST /users/{id}/link answers the link itself, and the API client passes it on"),
+
 	"GET /admin/users":                    to("GET /users"),
 	"GET /admin/users/new":                none(emptyForm),
 	"POST /admin/users":                   to("POST /users"),

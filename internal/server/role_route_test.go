@@ -226,6 +226,19 @@ var routeFixtures = map[string]fixture{
 		}
 		return call{method: "POST", path: "/account/calendar-feed/revoke", form: url.Values{}}
 	}},
+	"POST /account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		form := url.Values{}
+		for _, k := range store.NotificationKinds {
+			form.Set(k, store.DeliverDigest)
+		}
+		return call{method: "POST", path: "/account/notification-settings", form: form}
+	}},
+	"GET /api/v1/account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "GET", path: "/api/v1/account/notification-settings"}
+	}},
+	"PUT /api/v1/account/notification-settings": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "PUT", path: "/api/v1/account/notification-settings", json: `{"kinds":{"urgent_request":"never"}}`}
+	}},
 	"POST /account/time-zone": {noRecord, func(*world, auth.User, bool) call {
 		return call{method: "POST", path: "/account/time-zone", form: url.Values{"time_zone": {"Europe/Prague"}}}
 	}},
@@ -254,6 +267,14 @@ var routeFixtures = map[string]fixture{
 	}},
 	"POST /admin/users/{id}/reset-link": {userRecord, func(w *world, _ auth.User, own bool) call {
 		return call{method: "POST", path: path("/admin/users/%d/reset-link", w.throwaway(own).ID), form: url.Values{}}
+	}},
+	"POST /admin/users/{id}/link-mail": {userRecord, func(w *world, _ auth.User, own bool) call {
+		u := w.throwaway(own)
+		token, err := w.a.store.CreateLink(context.Background(), store.LinkReset, u.ID, time.Hour)
+		if err != nil {
+			w.a.t.Fatal(err)
+		}
+		return call{method: "POST", path: path("/admin/users/%d/link-mail", u.ID), form: url.Values{"link": {token}}}
 	}},
 	"POST /admin/users/{id}/sessions/end": {userRecord, func(w *world, _ auth.User, own bool) call {
 		return call{method: "POST", path: path("/admin/users/%d/sessions/end", w.throwaway(own).ID), form: url.Values{}}

@@ -22,6 +22,7 @@ import (
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/jobs"
+	"homeward/internal/mail"
 	"homeward/internal/route"
 	"homeward/internal/secure"
 	"homeward/internal/store"
@@ -46,6 +47,8 @@ type Config struct {
 	// Jobs is this process's runner of background jobs, for its metrics;
 	// nil when it runs none.
 	Jobs *jobs.Runner
+	// Mail sends e-mail (serve --smtp-url); nil when it is not set up.
+	Mail *mail.Sender
 }
 
 // Server is the assembled HTTP handler with its route tables.
@@ -62,7 +65,7 @@ type Server struct {
 // New builds the server.
 func New(cfg Config) (*Server, error) {
 	pages, err := web.New(web.Deps{Store: cfg.Store, Identity: cfg.Identity, Bundle: cfg.Bundle, Log: cfg.Log,
-		Version: cfg.Version, SecureCookies: cfg.SecureCookies})
+		Version: cfg.Version, SecureCookies: cfg.SecureCookies, Mail: cfg.Mail})
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +73,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Identity != nil {
 		linkLifetime = cfg.Identity.Config().LinkLifetime
 	}
-	a := api.New(api.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, LinkLifetime: linkLifetime})
+	a := api.New(api.Deps{Store: cfg.Store, Bundle: cfg.Bundle, Log: cfg.Log, LinkLifetime: linkLifetime, Mail: cfg.Mail})
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -172,6 +172,19 @@ func (s *Store) EnqueueJob(ctx context.Context, j NewJob) (id int64, created boo
 
 // EnqueueJobs adds several jobs in one transaction: all or none.
 func (s *Store) EnqueueJobs(ctx context.Context, list []NewJob) (ids []int64, created []bool, err error) {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		ids, created, err = s.enqueueJobsTx(ctx, tx, list)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return ids, created, nil
+}
+
+// enqueueJobsTx adds jobs inside tx, so that work the transaction's change
+// calls for (an e-mail of a notification) is queued with it or not at all.
+func (s *Store) enqueueJobsTx(ctx context.Context, tx *sql.Tx, list []NewJob) (ids []int64, created []bool, err error) {
 	type row struct {
 		NewJob
 		payload string
@@ -198,31 +211,25 @@ func (s *Store) EnqueueJobs(ctx context.Context, list []NewJob) (ids []int64, cr
 		rows[i] = row{j, p}
 	}
 	ids, created = make([]int64, len(rows)), make([]bool, len(rows))
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for i, r := range rows {
-			var key any
-			if r.UniqueKey != "" {
-				key = r.UniqueKey
-			}
-			err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, unique_key, state, run_at, attempts, max_attempts, created_at)
-				VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6)
-				ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
-				r.Kind, r.payload, key, s.ts(r.RunAt.UTC().Truncate(time.Microsecond)), r.MaxAttempts, s.ts(now)).Scan(&ids[i])
-			switch {
-			case err == nil:
-				created[i] = true
-			case errors.Is(err, sql.ErrNoRows):
-				if err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE unique_key = $1`, r.UniqueKey).Scan(&ids[i]); err != nil {
-					return s.wrap(err, "find enqueued job")
-				}
-			default:
-				return s.wrap(err, "enqueue job")
-			}
+	for i, r := range rows {
+		var key any
+		if r.UniqueKey != "" {
+			key = r.UniqueKey
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, nil, err
+		err := tx.QueryRowContext(ctx, `INSERT INTO jobs (kind, payload, unique_key, state, run_at, attempts, max_attempts, created_at)
+			VALUES ($1, $2, $3, 'queued', $4, 0, $5, $6)
+			ON CONFLICT (unique_key) DO NOTHING RETURNING id`,
+			r.Kind, r.payload, key, s.ts(r.RunAt.UTC().Truncate(time.Microsecond)), r.MaxAttempts, s.ts(now)).Scan(&ids[i])
+		switch {
+		case err == nil:
+			created[i] = true
+		case errors.Is(err, sql.ErrNoRows):
+			if err := tx.QueryRowContext(ctx, `SELECT id FROM jobs WHERE unique_key = $1`, r.UniqueKey).Scan(&ids[i]); err != nil {
+				return nil, nil, s.wrap(err, "find enqueued job")
+			}
+		default:
+			return nil, nil, s.wrap(err, "enqueue job")
+		}
 	}
 	return ids, created, nil
 }

@@ -156,22 +156,31 @@ type note struct {
 }
 
 // notifyTx writes notifications inside tx, each once per recipient and
-// key (a second write of the same key does nothing).
+// key (a second write of the same key does nothing). With e-mail set up,
+// each written notification whose recipient wants its kind at once gets
+// its mail job in the same transaction.
 func (s *Store) notifyTx(ctx context.Context, tx *sql.Tx, notes []note) (int, error) {
-	written := 0
+	var written []writtenNote
 	now := s.ts(s.now())
 	for _, n := range notes {
-		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, kind, object_type, object_id, program_id, unique_key, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, unique_key) DO NOTHING`,
-			n.userID, n.kind, n.objectType, n.objectID, n.programID, n.key, now)
-		if err != nil {
-			return written, s.wrap(err, "write notification")
-		}
-		if k, err := res.RowsAffected(); err == nil {
-			written += int(k)
+		var id int64
+		err := tx.QueryRowContext(ctx, `INSERT INTO notifications (user_id, kind, object_type, object_id, program_id, unique_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (user_id, unique_key) DO NOTHING RETURNING id`,
+			n.userID, n.kind, n.objectType, n.objectID, n.programID, n.key, now).Scan(&id)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+		case err != nil:
+			return len(written), s.wrap(err, "write notification")
+		default:
+			written = append(written, writtenNote{id: id, userID: n.userID, kind: n.kind})
 		}
 	}
-	return written, nil
+	if s.mail.Load() && len(written) > 0 {
+		if err := s.queueAtOnceMailTx(ctx, tx, written); err != nil {
+			return len(written), err
+		}
+	}
+	return len(written), nil
 }
 
 // notifyEach is a note of one record to each of several recipients but

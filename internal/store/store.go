@@ -43,6 +43,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"homeward/internal/errs"
@@ -97,6 +98,9 @@ type Store struct {
 	auditKey    []byte
 	auditProbe  string
 	keyAuditLog bool // Options.KeyAuditLog
+	// mail says that e-mail is set up (serve --smtp-url): notifications
+	// then queue their at-once e-mails (see SetMail).
+	mail atomic.Bool
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless

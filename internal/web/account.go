@@ -36,7 +36,14 @@ type accountPage struct {
 	CalendarAllowed bool
 	Calendar        *store.CalendarFeed
 	NewCalendar     string // the address of a feed just made, shown once
+	// Notify is the form of the person's e-mail choices (nil for a
+	// mentee, who gets no notifications); MailOn says e-mail is set up.
+	Notify *form
+	MailOn bool
 }
+
+// NotificationKinds are the rows of the e-mail choices, in order.
+func (p *accountPage) NotificationKinds() []string { return store.NotificationKinds }
 
 // TokenDays are the lifetimes a token may be given on the page.
 func (p *accountPage) TokenDays() []int { return []int{7, 30, 90, 365} }
@@ -48,6 +55,8 @@ func (h *Web) account(w http.ResponseWriter, r *http.Request) error {
 		p.Done = "account.time_zone_saved"
 	case "calendar_revoked":
 		p.Done = "account.calendar_revoked"
+	case "notification_settings":
+		p.Done = "account.notification_settings_saved"
 	}
 	return h.renderAccount(w, r, http.StatusOK, p)
 }
@@ -72,6 +81,14 @@ func (h *Web) loadAccount(r *http.Request, p *accountPage) error {
 		p.Zone = newForm(map[string]string{"time_zone": c.User.TimeZone})
 	}
 	p.ProgramZone = auth.User{ProgramTimeZone: c.User.ProgramTimeZone}.Zone()
+	p.MailOn = h.mail != nil
+	if p.Notify == nil && policy.Can(c.User, policy.OwnNotificationSettings, 0) {
+		set, err := h.store.NotificationSettings(ctx, uid)
+		if err != nil {
+			return err
+		}
+		p.Notify = notificationSettingsForm(set)
+	}
 	var err error
 	if p.Factors, err = h.identity.Factors(ctx, uid); err != nil {
 		return err

@@ -22,6 +22,20 @@ type jobsPage struct {
 	Done   string // the notice of an action just done, as a catalogue key
 	Alert  string
 	Failed bool // the list shows failed jobs, which can be retried
+	// Mail is whether e-mail is set up, and how it goes.
+	Mail jobsMail
+}
+
+// jobsMail is the page's e-mail section: whether e-mail is set up (and the
+// server, without its password), how many e-mails were sent and refused
+// for good, and the latest refused (a staff member's address; a mentee's
+// is never shown).
+type jobsMail struct {
+	On      bool
+	Server  string
+	Sent    int
+	Bounced int
+	Refused []store.Mail
 }
 
 // jobsTab is one state the list can show, with how many jobs are in it.
@@ -74,6 +88,9 @@ func (h *Web) renderJobs(w http.ResponseWriter, r *http.Request, status int, sta
 	}
 	page.Jobs = list
 	page.Next, page.First = pageLinks(r, "/admin/jobs", cursor, next)
+	if page.Mail, err = h.jobsMail(r); err != nil {
+		return err
+	}
 	return h.render(w, r, status, "jobs", "jobs", page)
 }
 
@@ -99,4 +116,21 @@ func (h *Web) jobRetry(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/admin/jobs?done=retried", http.StatusSeeOther)
 	return nil
+}
+
+// jobsMailRefused is how many refused e-mails the page lists.
+const jobsMailRefused = 20
+
+func (h *Web) jobsMail(r *http.Request) (jobsMail, error) {
+	m := jobsMail{On: h.mail != nil}
+	if m.On {
+		m.Server = h.mail.Server()
+	}
+	counts, err := h.store.CountMails(r.Context())
+	if err != nil {
+		return m, err
+	}
+	m.Sent, m.Bounced = counts[store.MailSent], counts[store.MailBounced]
+	m.Refused, err = h.store.Mails(r.Context(), store.MailBounced, jobsMailRefused)
+	return m, err
 }

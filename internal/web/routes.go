@@ -65,6 +65,8 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/notifications", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationList)},
 		{Method: "POST", Path: "/notifications/read", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.notificationsRead)},
 		{Method: "POST", Path: "/account/time-zone", Access: route.SignedIn, Action: policy.OwnTimeZone, Handler: h.handle(h.timeZoneSave)},
+		// How the person is told of notifications by e-mail.
+		{Method: "POST", Path: "/account/notification-settings", Access: route.SignedIn, Action: policy.OwnNotificationSettings, Handler: h.handle(h.notificationSettingsSave)},
 		// The person's calendar feed: its secret address is made (shown
 		// once) and revoked here, by those who have a case list; a
 		// calendar app reads it without a session, by the address alone.
@@ -81,6 +83,8 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/admin/users/{id}", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userUpdate)},
 		{Method: "POST", Path: "/admin/users/{id}/status", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userStatus)},
 		{Method: "POST", Path: "/admin/users/{id}/reset-link", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userResetLink)},
+		// A one-time link just shown, sent to its user by e-mail (when set up).
+		{Method: "POST", Path: "/admin/users/{id}/link-mail", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.linkMail)},
 		{Method: "POST", Path: "/admin/users/{id}/sessions/end", Access: route.SignedIn, Action: policy.UserManage, Handler: h.handle(h.userEndSessions)},
 		{Method: "GET", Path: "/admin/audit", Access: route.SignedIn, Action: policy.AuditRead, Handler: h.handle(h.auditList)},
 		// The background jobs that failed or wait, and a failed one's retry.

@@ -116,6 +116,7 @@ var userDone = map[string]string{
 	"disabled":       "users.done.disabled",
 	"enabled":        "users.done.enabled",
 	"sessions_ended": "users.done.sessions_ended",
+	"link_mailed":    "users.link.mailed",
 }
 
 // userFromPath checks that the signed-in user may manage users (before
@@ -212,11 +213,19 @@ type userLinkPage struct {
 	Purpose string // store.LinkInvite or store.LinkReset
 	Path    string // /link/<token>, relative to the site
 	Hours   int    // how long the link works
+	// Mail says e-mail is set up: the page offers to send the link (Token).
+	Mail  bool
+	Token string
+	Alert string // why sending it by e-mail failed, as a catalogue key
 }
 
 func (h *Web) showLink(w http.ResponseWriter, r *http.Request, u auth.User, purpose, token string) error {
-	return h.render(w, r, http.StatusOK, "user_link", "users", userLinkPage{User: u, Purpose: purpose, Path: "/link/" + token,
-		Hours: int(h.identity.Config().LinkLifetime.Hours())})
+	return h.showLinkAlert(w, r, http.StatusOK, u, purpose, token, "")
+}
+
+func (h *Web) showLinkAlert(w http.ResponseWriter, r *http.Request, status int, u auth.User, purpose, token, alert string) error {
+	return h.render(w, r, status, "user_link", "users", userLinkPage{User: u, Purpose: purpose, Path: "/link/" + token,
+		Hours: int(h.identity.Config().LinkLifetime.Hours()), Mail: h.mail != nil, Token: token, Alert: alert})
 }
 
 // userUpdate saves a user's name, role and programs. When someone else

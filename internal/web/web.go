@@ -16,6 +16,7 @@ import (
 
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/mail"
 	"homeward/internal/store"
 )
 
@@ -29,6 +30,8 @@ type Deps struct {
 	// SecureCookies marks cookies Secure with the __Host- prefix; off only
 	// for plain-HTTP use on this machine (serve --insecure-cookies).
 	SecureCookies bool
+	// Mail sends e-mail (one-time links); nil when it is not set up.
+	Mail *mail.Sender
 }
 
 // Web serves the pages.
@@ -39,6 +42,7 @@ type Web struct {
 	log      *slog.Logger
 	version  string
 	secure   bool
+	mail     *mail.Sender
 	views    *views
 	assets   *assets
 }
@@ -55,5 +59,5 @@ func New(d Deps) (*Web, error) {
 		return nil, err
 	}
 	return &Web{store: d.Store, identity: d.Identity, bundle: d.Bundle, log: d.Log, version: d.Version,
-		secure: d.SecureCookies, views: v, assets: a}, nil
+		secure: d.SecureCookies, mail: d.Mail, views: v, assets: a}, nil
 }
