@@ -5,7 +5,11 @@
 //
 // Each entry's hash covers its fields and the previous entry's hash, so an
 // edited, deleted or reordered entry breaks the chain at that point, and a cut
-// tail shows against a head kept off the server (Verify).
+// tail shows against the audit_head row and against heads kept off the server
+// (Verify, HeadLog). The hash is an HMAC-SHA-256 under the audit key, which
+// lives in the key file beside the key-encryption keys and never in the
+// database: someone who can write to the database but lacks the key file
+// cannot recompute the chain after an edit.
 //
 // Glossary words: Seal (an audited read opens sealed fields), Report and
 // export (audited reads of many records).
@@ -13,6 +17,7 @@ package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -45,24 +50,37 @@ type Entry struct {
 	Hash       string    `json:"hash"`
 }
 
-// ComputeHash returns the hash of the entry's content and its PrevHash. The
-// sequence number is not hashed: order is carried by the chain itself, which
-// lets Verify tell a reordered entry from an edited one.
-func (e Entry) ComputeHash() string {
-	h := sha256.New()
+// ComputeHash returns the hash of the entry's content and its PrevHash: an
+// HMAC-SHA-256 under key, or, with a nil key, the plain SHA-256 of the
+// chains written before the audit key (and of stores opened without one).
+// The sequence number is not hashed: order is carried by the chain itself,
+// which lets Verify tell a reordered entry from an edited one.
+func (e Entry) ComputeHash(key []byte) string {
+	h, label := sha256.New(), "homeward-audit-v1"
+	if key != nil {
+		h, label = hmac.New(sha256.New, key), "homeward-audit-v2-keyed"
+	}
 	field := func(s string) {
 		var n [8]byte
 		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 		h.Write(n[:])
 		h.Write([]byte(s))
 	}
-	field("homeward-audit-v1")
+	field(label)
 	field(e.PrevHash)
 	field(e.At.UTC().Format(time.RFC3339Nano))
 	for _, s := range []string{e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address} {
 		field(s)
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// KeyProbe is what the database keeps to recognise the audit key a chain is
+// keyed with (an HMAC of a fixed text: it tells nothing of the key).
+func KeyProbe(key []byte) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("homeward audit key probe"))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // Head is the position and hash of the newest entry, printed by

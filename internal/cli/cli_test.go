@@ -3,12 +3,15 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	neturl "net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,7 +42,7 @@ func environ(m map[string]string) []string {
 func TestKnownEnvCoversEveryFlag(t *testing.T) {
 	t.Parallel()
 	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
-	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
+	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire"} {
 		_, _, help := run(t, nil, append(strings.Fields(name), "--help")...)
 		for _, m := range twin.FindAllStringSubmatch(help, -1) {
 			if !knownEnv[m[1]] {
@@ -63,7 +66,7 @@ func TestUnknownSettingIsWarnedAbout(t *testing.T) {
 
 func TestHelpAndUnknownCommand(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "keys rotate", "keys retire"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire"} {
 		code, _, stderr := run(t, nil, append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)
@@ -279,6 +282,93 @@ func TestAuditCommands(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil, "audit"); code != 2 {
 		t.Errorf("audit without a subcommand: exit %d, want 2", code)
+	}
+}
+
+// A database and key file from before the audit key: the next command adds
+// the audit key to the key file and keys the log; serve then keeps heads in
+// a head log outside the data directory, which audit verify checks.
+func TestAuditKeyAndHeadLog(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	old, err := store.Open(ctx, store.Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := old.Audit(ctx, "test.event", "thing", int64(i+1), "ok"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	oldKey := "hwk1:1:" + base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)) + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "homeward.key"), []byte(oldKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, map[string]string{"HOMEWARD_KEY": oldKey}, "audit", "verify", "--data", dir); code != 1 || !strings.Contains(stderr, "holds no audit key") {
+		t.Errorf("HOMEWARD_KEY without an audit key: %d %s", code, stderr)
+	}
+	code, out, stderr := run(t, nil, "audit", "verify", "--data", dir)
+	if code != 0 || !strings.Contains(stderr, "An audit key was added to the key file") || !strings.Contains(out, "audit log intact: 3 entries") {
+		t.Fatalf("the first command after the upgrade: %d %q %s", code, out, stderr)
+	}
+	if text, _ := os.ReadFile(filepath.Join(dir, "homeward.key")); !strings.HasPrefix(string(text), "hwa1:1:") {
+		t.Errorf("the key file holds no audit key:\n%s", text)
+	}
+	if code, out, stderr := run(t, nil, "audit", "key", "--data", dir); code != 0 || !strings.Contains(out, "the audit log is keyed; head ") {
+		t.Errorf("audit key on a keyed log: %d %q %s", code, out, stderr)
+	}
+
+	if code, _, stderr := run(t, nil, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--audit-head-log", filepath.Join(dir, "heads.log")); code != 1 || !strings.Contains(stderr, "data directory") {
+		t.Errorf("a head log in the data directory: %d %s", code, stderr)
+	}
+	headLog := filepath.Join(t.TempDir(), "heads.log")
+	sctx, cancel := context.WithCancel(ctx)
+	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(sctx, []string{"serve", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + dir, "HOMEWARD_AUDIT_HEAD_LOG=" + headLog}, io.Discard, logs)
+	}()
+	var url string
+	select {
+	case url = <-logs.found:
+	case code := <-done:
+		t.Fatalf("serve exited with %d:\n%s", code, logs.String())
+	}
+	// A failed sign-in is audited while serve runs; its head is written at shutdown.
+	res, err := http.PostForm(url+"/login", neturl.Values{"email": {"nobody@example.org"}, "password": {"wrong password here"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve: exit %d\n%s", code, logs.String())
+	}
+	code, head, _ := run(t, nil, "audit", "head", "--data", dir)
+	text, _ := os.ReadFile(headLog)
+	lines := strings.Split(strings.TrimSpace(string(text)), "\n")
+	if code != 0 || len(lines) < 2 || !strings.HasSuffix(lines[len(lines)-1], " "+strings.TrimSpace(head)) {
+		t.Fatalf("head log after serve (head %s):\n%s", head, text)
+	}
+	code, out, stderr = run(t, nil, "audit", "verify", "--data", dir, "--head-log", headLog)
+	if code != 0 || !strings.Contains(out, fmt.Sprintf("%d kept heads match", len(lines))) {
+		t.Errorf("verify --head-log: %d %q %s", code, out, stderr)
+	}
+	n, _ := strconv.Atoi(strings.SplitN(head, ":", 2)[0])
+	later := fmt.Sprintf("2030-01-01T00:00:00Z %d:%s\n", n+2, strings.Repeat("b", 64))
+	if err := os.WriteFile(headLog, append(text, later...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head-log", headLog); code != 1 || !strings.Contains(stderr, fmt.Sprintf("entry %d (cut)", n+1)) {
+		t.Errorf("verify against a head log that names a later head: %d %s", code, stderr)
+	}
+	if err := os.WriteFile(headLog, []byte("not a head\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := run(t, nil, "audit", "verify", "--data", dir, "--head-log", headLog); code != 1 || !strings.Contains(stderr, "line 1") {
+		t.Errorf("a head log with a bad line: %d %s", code, stderr)
 	}
 }
 

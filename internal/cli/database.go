@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strings"
 
 	"homeward/internal/seal"
 	"homeward/internal/store"
@@ -42,21 +43,27 @@ type openHow struct {
 	shared    bool // run beside a serve on the same SQLite directory
 }
 
-// openStore opens the database, logging which one. With keys, it also loads
-// the keyring that seals protected fields: from HOMEWARD_KEY, else from the
-// key file in --data, created on first start with a loud note to back it up.
-// Commands that read no protected field (migrate, audit) open without keys.
+// openStore opens the database, logging which one. It loads the keyring:
+// from HOMEWARD_KEY, else from the key file in --data, created on first
+// start with a loud note to back it up. Every command gets its audit key,
+// which keys the audit log's chain; with keys, the command also gets the
+// key-encryption keys that seal protected fields (commands that read no
+// protected field, such as migrate and audit, open without them).
 func (d *dbFlags) openStore(ctx context.Context, log *slog.Logger, how openHow, e env, stderr io.Writer) (*store.Store, error) {
 	o := d.options()
 	o.NoMigrate, o.Shared = how.noMigrate, how.shared
-	if !how.keys {
-		return d.open(ctx, log, o)
+	if d.database != "" && !strings.HasPrefix(d.database, "postgres://") && !strings.HasPrefix(d.database, "postgresql://") {
+		return d.open(ctx, log, o) // refused, before a key file is made for it
 	}
 	ring, created, err := seal.Load(d.data, e(seal.EnvKey))
 	if err != nil {
 		return nil, err
 	}
-	if created {
+	if ring.AuditKey() == nil {
+		return nil, fmt.Errorf("%s holds no audit key: add a line hwa1:1:<32 random bytes in base64> (such as from: openssl rand -base64 32) to it on every app process, back it up with the other keys, then run homeward audit key once", seal.EnvKey)
+	}
+	switch {
+	case created:
 		fmt.Fprintf(stderr, `
 !!! A new key file was created: %s
 !!! It encrypts the protected fields of every record. Back it up now, and
@@ -65,8 +72,18 @@ func (d *dbFlags) openStore(ctx context.Context, log *slog.Logger, how openHow, 
 !!! Several app processes must all use this same key (or set %s).
 
 `, filepath.Join(d.data, seal.KeyFile), seal.EnvKey)
+	case ring.AuditKeyAdded():
+		fmt.Fprintf(stderr, `
+!!! An audit key was added to the key file: %s
+!!! It keys the audit log's hash chain. Back the key file up again now, apart
+!!! from the database backups, and give the same file to every app process.
+
+`, filepath.Join(d.data, seal.KeyFile))
 	}
-	o.Keyring = ring
+	o.AuditKey, o.KeyAuditLog = ring.AuditKey(), ring.AuditKeyAdded()
+	if how.keys {
+		o.Keyring = ring
+	}
 	return d.open(ctx, log, o)
 }
 

@@ -26,6 +26,9 @@ func runMigrate(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
+	if err := st.KeyNewAuditLog(ctx); err != nil {
+		return err
+	}
 	cur, latest, err := st.SchemaVersion(ctx)
 	if err != nil {
 		return err

@@ -11,7 +11,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
+	"homeward/internal/audit"
 	"homeward/internal/auth"
 	"homeward/internal/demo"
 	"homeward/internal/i18n"
@@ -19,6 +21,7 @@ import (
 	"homeward/internal/jobs"
 	"homeward/internal/mail"
 	"homeward/internal/server"
+	"homeward/internal/store"
 )
 
 func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
@@ -32,6 +35,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	demoSize := fs.String("demo-size", "small", "the size of the --demo data: small, medium or large (see homeward demo --help)")
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
+	headLog := fs.String("audit-head-log", "", "a file outside the data directory, where the database cannot reach, to which the audit log's head is appended at start, every minute it moved and at shutdown; homeward audit verify --head-log checks every head in it")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
 	smtpURL := fs.String("smtp-url", "", "the mail server for e-mail, smtp://user:password@host:port (STARTTLS when the server offers it) or smtps://…; empty: no e-mail (prefer the environment twin HOMEWARD_SMTP_URL: flags show in ps)")
 	mailFrom := fs.String("mail-from", "", "the sender's address of Homeward's e-mail, such as homeward@example.org (needed with --smtp-url)")
@@ -64,6 +68,12 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	if err != nil {
 		return err
 	}
+	var heads *audit.HeadLog
+	if *headLog != "" {
+		if heads, err = audit.OpenHeadLog(*headLog, db.data); err != nil {
+			return err
+		}
+	}
 	// The address first: a port already taken fails here, before any demo
 	// data (and its one-time passwords) is written.
 	ln, err := server.Listen(*addr)
@@ -83,6 +93,13 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			log.Info("database closed")
 		}
 	}()
+	if heads != nil {
+		stop, err := keepHeads(ctx, st, heads, time.Minute, log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	hasher := auth.NewHasher()
 	idCfg := identity.DefaultConfig()
 	idCfg.SiteURL = base
@@ -166,6 +183,46 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			fmt.Fprintf(stdout, "\nNo user exists yet. Set up the first administrator with this one-time link (valid 72 hours; a restart replaces it):\n  %s/link/%s\n\n", url, setup)
 		}
 	})
+}
+
+// keepHeads appends the audit head to the head log now, then every interval
+// when it moved; the returned stop appends the last one (call it once the
+// server and the jobs have stopped writing).
+func keepHeads(ctx context.Context, st *store.Store, hl *audit.HeadLog, every time.Duration, log *slog.Logger) (stop func(), err error) {
+	write := func(ctx context.Context) error {
+		h, err := st.AuditHead(ctx)
+		if err != nil {
+			return err
+		}
+		return hl.Append(h, st.Now())
+	}
+	if err := write(ctx); err != nil {
+		return nil, fmt.Errorf("audit head log: %w", err)
+	}
+	hctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-hctx.Done():
+				return
+			case <-t.C:
+				if err := write(hctx); err != nil && hctx.Err() == nil {
+					log.Error("audit head log", "err", err)
+				}
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if err := write(context.WithoutCancel(ctx)); err != nil {
+			log.Error("audit head log at shutdown", "err", err)
+		}
+	}, nil
 }
 
 // siteURL checks the public URL and tells whether cookies must be Secure.

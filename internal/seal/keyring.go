@@ -26,15 +26,26 @@ const EnvKey = "HOMEWARD_KEY"
 // a line, the last line current:
 //
 //	hwk1:<id>:<base64 of 32 bytes>
+//
+// Beside them it holds the audit key, which keys the audit log's hash chain
+// (internal/audit), at most one line, kept as it is through rotations:
+//
+//	hwa1:<id>:<base64 of 32 bytes>
 type Keyring struct {
-	mu       sync.RWMutex
-	keys     map[string][]byte
-	current  string
-	path     string      // the key file, "" when the keyring came from the environment
-	fileInfo os.FileInfo // of the key file when read, to notice another process's rotation
+	mu         sync.RWMutex
+	keys       map[string][]byte
+	current    string
+	auditID    string
+	audit      []byte
+	auditAdded bool        // Load added the audit key to the key file just now
+	path       string      // the key file, "" when the keyring came from the environment
+	fileInfo   os.FileInfo // of the key file when read, to notice another process's rotation
 }
 
-var keyLine = regexp.MustCompile(`^hwk1:([a-z0-9]{1,32}):([A-Za-z0-9+/=]+)$`)
+var (
+	keyLine      = regexp.MustCompile(`^hwk1:([a-z0-9]{1,32}):([A-Za-z0-9+/=]+)$`)
+	auditKeyLine = regexp.MustCompile(`^hwa1:([a-z0-9]{1,32}):([A-Za-z0-9+/=]+)$`)
+)
 
 // ParseKeyring reads the text form.
 func ParseKeyring(text string) (*Keyring, error) {
@@ -44,9 +55,20 @@ func ParseKeyring(text string) (*Keyring, error) {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
+		if m := auditKeyLine.FindStringSubmatch(line); m != nil {
+			key, err := base64.StdEncoding.DecodeString(m[2])
+			if err != nil || len(key) != KeySize {
+				return nil, fmt.Errorf("keyring entry %d (audit key %s) does not hold a %d-byte key", i+1, m[1], KeySize)
+			}
+			if k.audit != nil {
+				return nil, errors.New("keyring holds two audit keys (hwa1 lines); keep the one the audit log is keyed with")
+			}
+			k.auditID, k.audit = m[1], key
+			continue
+		}
 		m := keyLine.FindStringSubmatch(line)
 		if m == nil {
-			return nil, fmt.Errorf("keyring entry %d is not of the form hwk1:<id>:<base64 key>", i+1)
+			return nil, fmt.Errorf("keyring entry %d is not of the form hwk1:<id>:<base64 key> (or hwa1:<id>:<base64 key> for the audit key)", i+1)
 		}
 		key, err := base64.StdEncoding.DecodeString(m[2])
 		if err != nil || len(key) != KeySize {
@@ -73,6 +95,9 @@ func (k *Keyring) String() string {
 
 func (k *Keyring) textLocked() string {
 	var b strings.Builder
+	if k.audit != nil {
+		fmt.Fprintf(&b, "hwa1:%s:%s\n", k.auditID, base64.StdEncoding.EncodeToString(k.audit))
+	}
 	for id, key := range k.keys {
 		if id != k.current {
 			fmt.Fprintf(&b, "hwk1:%s:%s\n", id, base64.StdEncoding.EncodeToString(key))
@@ -101,7 +126,7 @@ func Load(dataDir, env string) (k *Keyring, created bool, err error) {
 		if err := os.MkdirAll(dataDir, 0o700); err != nil {
 			return nil, false, fmt.Errorf("create data directory: %w", err)
 		}
-		k = &Keyring{keys: map[string][]byte{"1": NewKey()}, current: "1", path: path}
+		k = &Keyring{keys: map[string][]byte{"1": NewKey()}, current: "1", auditID: "1", audit: NewKey(), auditAdded: true, path: path}
 		// O_EXCL: two processes starting at once never write two different keys.
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if errors.Is(err, os.ErrExist) {
@@ -135,7 +160,62 @@ func Load(dataDir, env string) (k *Keyring, created bool, err error) {
 	}
 	k.path = path
 	k.fileInfo, _ = os.Stat(path)
+	if k.audit == nil {
+		if err := k.addAuditKey(); err != nil {
+			return nil, false, err
+		}
+	}
 	return k, false, nil
+}
+
+// addAuditKey adds an audit key to a key file written before there was one,
+// under a lock on the key file, so that processes starting at once on one
+// key file all end up with the same audit key: whoever comes second finds
+// the first one's in the file.
+func (k *Keyring) addAuditKey() error {
+	unlock, err := lockFile(k.path)
+	if err != nil {
+		return fmt.Errorf("lock key file: %w", err)
+	}
+	defer unlock()
+	b, err := os.ReadFile(k.path)
+	if err != nil {
+		return fmt.Errorf("read key file: %w", err)
+	}
+	now, err := ParseKeyring(string(bytes.TrimSpace(b)))
+	if err != nil {
+		return fmt.Errorf("key file %s: %w", k.path, err)
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.keys, k.current = now.keys, now.current
+	if now.audit != nil {
+		k.auditID, k.audit = now.auditID, now.audit
+	} else {
+		k.auditID, k.audit, k.auditAdded = "1", NewKey(), true
+		if err := k.writeLocked(); err != nil {
+			return err
+		}
+	}
+	k.fileInfo, _ = os.Stat(k.path)
+	return nil
+}
+
+// AuditKey is the key of the audit log's hash chain; nil when HOMEWARD_KEY
+// holds no hwa1 line.
+func (k *Keyring) AuditKey() []byte {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.audit
+}
+
+// AuditKeyAdded tells that the audit key was made in this process, just
+// now: the audit log of the database may be keyed with it (see
+// store.Options.KeyAuditLog).
+func (k *Keyring) AuditKeyAdded() bool {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.auditAdded
 }
 
 // refresh reads the key file again when another process has changed it

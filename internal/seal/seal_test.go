@@ -120,6 +120,9 @@ func TestParseKeyringErrors(t *testing.T) {
 		"hwk1:a:" + b64([]byte("short")),
 		"hwk2:a:" + b64(NewKey()),
 		"hwk1:a:" + b64(NewKey()) + "\nhwk1:a:" + b64(NewKey()),
+		"hwa1:1:" + b64(NewKey()),
+		"hwa1:1:" + b64([]byte("short")) + "\nhwk1:a:" + b64(NewKey()),
+		"hwa1:1:" + b64(NewKey()) + "\nhwa1:2:" + b64(NewKey()) + "\nhwk1:a:" + b64(NewKey()),
 	} {
 		if _, err := ParseKeyring(bad); err == nil {
 			t.Errorf("accepted %q", bad)
@@ -172,5 +175,102 @@ func TestRotateAndRetire(t *testing.T) {
 	envRing, _, _ := Load(t.TempDir(), "hwk1:a:"+b64(NewKey()))
 	if _, err := envRing.AddCurrent(); err == nil || !strings.Contains(err.Error(), EnvKey) {
 		t.Errorf("rotating an environment keyring: %v", err)
+	}
+}
+
+// The audit key lives in the key file beside the key-encryption keys: a
+// new key file has one, a key file written before it gets one on the next
+// start (once, whoever starts first), and rotating and retiring the
+// key-encryption keys leave it as it is.
+func TestAuditKeyInTheKeyFile(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	k, created, err := Load(dir, "")
+	if err != nil || !created || len(k.AuditKey()) != KeySize || !k.AuditKeyAdded() {
+		t.Fatalf("a new key file: audit key %d bytes, added %v, %v", len(k.AuditKey()), k.AuditKeyAdded(), err)
+	}
+	audit := k.AuditKey()
+	if _, err := k.AddCurrent(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Retire(); err != nil {
+		t.Fatal(err)
+	}
+	again, _, err := Load(dir, "")
+	if err != nil || !bytes.Equal(again.AuditKey(), audit) || again.AuditKeyAdded() {
+		t.Fatalf("after rotate and retire: the audit key changed (%v) or was made again (%v): %v", !bytes.Equal(again.AuditKey(), audit), again.AuditKeyAdded(), err)
+	}
+
+	// A key file from before the audit key.
+	oldDir := t.TempDir()
+	path := filepath.Join(oldDir, KeyFile)
+	if err := os.WriteFile(path, []byte("hwk1:1:"+b64(NewKey())+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	first, created, err := Load(oldDir, "")
+	if err != nil || created || first.AuditKey() == nil || !first.AuditKeyAdded() {
+		t.Fatalf("an old key file: created %v, audit key %v, added %v, %v", created, first.AuditKey() != nil, first.AuditKeyAdded(), err)
+	}
+	text, _ := os.ReadFile(path)
+	if !strings.HasPrefix(string(text), "hwa1:1:") || !strings.Contains(string(text), "\nhwk1:1:") {
+		t.Errorf("the key file after adding the audit key:\n%s", text)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v", fi.Mode().Perm())
+	}
+	second, _, err := Load(oldDir, "")
+	if err != nil || !bytes.Equal(second.AuditKey(), first.AuditKey()) || second.AuditKeyAdded() {
+		t.Errorf("the next start has another audit key, or made one again: %v", err)
+	}
+
+	// HOMEWARD_KEY is never written: without an hwa1 line it has no audit key.
+	env, _, err := Load(t.TempDir(), "hwk1:a:"+b64(NewKey()))
+	if err != nil || env.AuditKey() != nil || env.AuditKeyAdded() {
+		t.Errorf("an environment keyring without an audit key: %v", err)
+	}
+	ak := NewKey()
+	env, _, err = Load(t.TempDir(), "hwa1:7:"+b64(ak)+",hwk1:a:"+b64(NewKey()))
+	if err != nil || !bytes.Equal(env.AuditKey(), ak) || env.Current() != "a" {
+		t.Errorf("an environment keyring with an audit key: %v", err)
+	}
+	if p, err := ParseKeyring(env.String()); err != nil || !bytes.Equal(p.AuditKey(), ak) {
+		t.Errorf("the audit key does not round-trip: %v", err)
+	}
+}
+
+// Processes that start at once on a key file from before the audit key all
+// end up with the one audit key the file holds.
+func TestAuditKeyAddedOnceByProcessesStartingAtOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, KeyFile), []byte("hwk1:1:"+b64(NewKey())+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rings := make([]*Keyring, 8)
+	errc := make(chan error, len(rings))
+	for i := range rings {
+		go func() {
+			k, _, err := Load(dir, "")
+			rings[i] = k
+			errc <- err
+		}()
+	}
+	for range rings {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	final, _, _ := Load(dir, "")
+	added := 0
+	for _, k := range rings {
+		if !bytes.Equal(k.AuditKey(), final.AuditKey()) {
+			t.Errorf("a process holds another audit key than the key file")
+		}
+		if k.AuditKeyAdded() {
+			added++
+		}
+	}
+	if added != 1 {
+		t.Errorf("%d processes added an audit key, want 1", added)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -10,7 +11,64 @@ import (
 
 	"homeward/internal/audit"
 	"homeward/internal/auth"
+	"homeward/internal/errs"
 )
+
+// ErrForeignAuditKey is returned when the audit key is not the one the
+// database's audit log is keyed with.
+var ErrForeignAuditKey = errors.New("audit key does not match this database's audit log")
+
+// ErrAuditNotKeyed is returned when the audit log holds entries that were
+// never keyed and this process is not told to key them (KeyAuditLog).
+var ErrAuditNotKeyed = errors.New("the audit log is not keyed with the audit key yet")
+
+// errNoAuditKey is returned by an append to a keyed log without the key.
+var errNoAuditKey = errors.New("the audit log is keyed, but this process has no audit key (the hwa1 line of the key file or HOMEWARD_KEY)")
+
+// setAuditKey takes the audit key of opts: AuditKey, else the keyring's,
+// whose audit key, when it was made just now, may key an old log (as the
+// command line does).
+func (s *Store) setAuditKey(opts *Options) {
+	key := opts.AuditKey
+	if key == nil && opts.Keyring != nil {
+		key = opts.Keyring.AuditKey()
+		opts.KeyAuditLog = opts.KeyAuditLog || opts.Keyring.AuditKeyAdded()
+	}
+	if key != nil {
+		s.auditKey, s.auditProbe = key, audit.KeyProbe(key)
+	}
+	s.keyAuditLog = opts.KeyAuditLog
+}
+
+// readAuditHead reads the audit_head row: the newest entry and the probe
+// of the key the log is keyed with ("" when never keyed).
+func (s *Store) readAuditHead(ctx context.Context, q queryer, forUpdate bool) (audit.Head, string, error) {
+	lock := ""
+	if forUpdate && s.engine == Postgres {
+		lock = " FOR UPDATE" // one appender at a time across app processes
+	}
+	var h audit.Head
+	var probe string
+	err := q.QueryRowContext(ctx, `SELECT seq, hash, key_probe FROM audit_head WHERE id = 1`+lock).Scan(&h.Seq, &h.Hash, &probe)
+	return h, probe, s.wrap(err, "read audit head")
+}
+
+// auditKeyFor says which key the chain under probe is appended with: the
+// store's audit key when the log is keyed with it (or empty, so that this
+// key may start it), nil for the plain chain of a store without a key.
+func (s *Store) auditKeyFor(head audit.Head, probe string) ([]byte, error) {
+	switch {
+	case s.auditKey == nil && probe == "":
+		return nil, nil
+	case s.auditKey == nil:
+		return nil, errs.Internal(errNoAuditKey)
+	case probe == s.auditProbe, probe == "" && head.Seq == 0:
+		return s.auditKey, nil
+	case probe == "":
+		return nil, errs.Internal(fmt.Errorf("%w: run homeward audit key", ErrAuditNotKeyed))
+	}
+	return nil, errs.Internal(fmt.Errorf("%w: every app process must use the same audit key (the hwa1 line of the key file or HOMEWARD_KEY)", ErrForeignAuditKey))
+}
 
 // appendAudit writes one audit entry inside tx, so that a change and its
 // entry are saved together or not at all. The actor comes from the context.
@@ -20,25 +78,28 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, action, objectType 
 	if objectID != 0 {
 		id = strconv.FormatInt(objectID, 10)
 	}
-	lock := ""
-	if s.engine == Postgres {
-		lock = " FOR UPDATE" // one appender at a time across app processes
+	head, probe, err := s.readAuditHead(ctx, tx, true)
+	if err != nil {
+		return err
 	}
-	var head audit.Head
-	if err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&head.Seq, &head.Hash); err != nil {
-		return s.wrap(err, "read audit head")
+	key, err := s.auditKeyFor(head, probe)
+	if err != nil {
+		return err
+	}
+	if key != nil {
+		probe = s.auditProbe // the first entry of a new log marks it keyed
 	}
 	e := audit.Entry{
 		Seq: head.Seq + 1, At: s.now(), Actor: a.Who, Action: action, ObjectType: objectType,
 		ObjectID: id, Outcome: outcome, RequestID: a.RequestID, Address: a.Address, PrevHash: head.Hash,
 	}
-	e.Hash = e.ComputeHash()
+	e.Hash = e.ComputeHash(key)
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object_type, object_id,
 		outcome, request_id, address, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 		e.Seq, s.ts(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address, e.PrevHash, e.Hash); err != nil {
 		return s.wrap(err, "append audit entry")
 	}
-	_, err := tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash)
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, key_probe = $3 WHERE id = 1`, e.Seq, e.Hash, probe)
 	return s.wrap(err, "move audit head")
 }
 
@@ -52,9 +113,157 @@ func (s *Store) Audit(ctx context.Context, action, objectType string, objectID i
 
 // AuditHead returns the newest entry's position and hash, to keep off the server.
 func (s *Store) AuditHead(ctx context.Context) (audit.Head, error) {
-	var h audit.Head
-	err := s.read.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&h.Seq, &h.Hash)
-	return h, s.wrap(err, "read audit head")
+	h, _, err := s.readAuditHead(ctx, s.read, false)
+	return h, err
+}
+
+// checkAuditKey runs at open: a store with an audit key refuses a log keyed
+// with another, and keys a log never keyed when told to (KeyAuditLog). With
+// refuse (a serve: a migrating, unshared open) it refuses a log it may not
+// key. A schema not yet migrated is left alone (see KeyNewAuditLog).
+func (s *Store) checkAuditKey(ctx context.Context, refuse bool) error {
+	if s.auditKey == nil {
+		return nil
+	}
+	if cur, latest, err := s.SchemaVersion(ctx); err != nil || cur < latest {
+		return err
+	}
+	head, probe, err := s.readAuditHead(ctx, s.read, false)
+	if err != nil {
+		return err
+	}
+	switch {
+	case probe == s.auditProbe, probe == "" && head.Seq == 0:
+		return nil
+	case probe != "":
+		return fmt.Errorf("%w: this database's audit log is keyed with another audit key than the hwa1 line of the key file (or HOMEWARD_KEY); every app process must use the same one (restore the right one from your backup)", ErrForeignAuditKey)
+	case s.keyAuditLog:
+		_, err := s.KeyAuditLog(ctx)
+		return err
+	case refuse:
+		return fmt.Errorf("%w: its %d entries have plain hashes although the key file (or HOMEWARD_KEY) holds an audit key. If this database was restored from before keying, or the hwa1 line was added to HOMEWARD_KEY by hand, check it with homeward audit verify (with --head-log if you keep one), then run homeward audit key. Otherwise someone with write access to the database may have rewritten it", ErrAuditNotKeyed, head.Seq)
+	}
+	return nil
+}
+
+// KeyNewAuditLog does after Migrate what Open does on a current schema:
+// refuse another audit key, and key a log never keyed when the store was
+// opened with KeyAuditLog (homeward migrate, on an older schema).
+func (s *Store) KeyNewAuditLog(ctx context.Context) error { return s.checkAuditKey(ctx, false) }
+
+// KeyAuditLog keys an audit log that was never keyed: it verifies the plain
+// chain (against the audit_head row), then re-hashes every entry with the
+// audit key, in one transaction that holds the head, so appends wait. A log
+// that does not verify is left as it is, since keying it would hide the
+// break. It returns the number of entries keyed: 0 when the log was keyed
+// already (with this key) or empty.
+func (s *Store) KeyAuditLog(ctx context.Context) (int64, error) {
+	if s.auditKey == nil {
+		return 0, errors.New("key the audit log: no audit key (the hwa1 line of the key file or HOMEWARD_KEY)")
+	}
+	var n int64
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		head, probe, err := s.readAuditHead(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		if probe != "" || head.Seq == 0 {
+			_, err := s.auditKeyFor(head, probe)
+			return err
+		}
+		v := audit.NewVerifier(nil)
+		for after := int64(0); ; {
+			batch, err := s.auditBatch(ctx, tx, after)
+			if err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, e := range batch {
+				if p := v.Next(e); p != nil {
+					return fmt.Errorf("the audit log is not keyed, since keying it would hide where it is broken: %w", p)
+				}
+				after = e.Seq
+			}
+		}
+		if _, p := v.Finish(head); p != nil {
+			return fmt.Errorf("the audit log is not keyed, since keying it would hide where it is broken: %w", p)
+		}
+		if err := s.allowAuditRewrite(ctx, tx, true); err != nil {
+			return err
+		}
+		prev := audit.Genesis
+		for after := int64(0); ; {
+			batch, err := s.auditBatch(ctx, tx, after)
+			if err != nil {
+				return err
+			}
+			if len(batch) == 0 {
+				break
+			}
+			for _, e := range batch {
+				e.PrevHash = prev
+				e.Hash = e.ComputeHash(s.auditKey)
+				if _, err := tx.ExecContext(ctx, `UPDATE audit_log SET prev_hash = $1, hash = $2 WHERE seq = $3`, e.PrevHash, e.Hash, e.Seq); err != nil {
+					return s.wrap(err, "key audit entry")
+				}
+				prev, after, n = e.Hash, e.Seq, n+1
+			}
+		}
+		if err := s.allowAuditRewrite(ctx, tx, false); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE audit_head SET hash = $1, key_probe = $2 WHERE id = 1`, prev, s.auditProbe)
+		return s.wrap(err, "mark audit log keyed")
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// allowAuditRewrite lifts (or puts back) the trigger that refuses updates
+// of the audit log, inside KeyAuditLog's transaction only. It is put back
+// as migration 0002 made it, also when someone had dropped it.
+func (s *Store) allowAuditRewrite(ctx context.Context, tx *sql.Tx, allow bool) error {
+	var stmts []string
+	switch {
+	case s.engine == Postgres && allow:
+		stmts = []string{`DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log`}
+	case s.engine == Postgres:
+		stmts = []string{`CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`}
+	case allow:
+		stmts = []string{`DROP TRIGGER IF EXISTS audit_log_no_update`}
+	default:
+		stmts = []string{`CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END`}
+	}
+	for _, q := range stmts {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return s.wrap(err, "key audit log")
+		}
+	}
+	return nil
+}
+
+// auditBatch reads up to a thousand entries after the given position.
+func (s *Store) auditBatch(ctx context.Context, q rowsQueryer, after int64) ([]audit.Entry, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT 1000`, after)
+	if err != nil {
+		return nil, s.wrap(err, "read audit log")
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, s.wrap(err, "read audit entry")
+		}
+		out = append(out, e)
+	}
+	return out, s.wrap(rows.Err(), "read audit log")
 }
 
 const auditColumns = `seq, at, actor, action, object_type, object_id, outcome, request_id, address, prev_hash, hash`
@@ -67,16 +276,41 @@ func scanAudit(r scanner) (audit.Entry, error) {
 }
 
 // VerifyAudit walks the whole log in order and returns its head, or the
-// first problem: an entry edited, deleted or reordered, or, when kept is
-// given, a tail cut off after the kept head. It streams, so it runs in
-// constant memory on any size of log.
-func (s *Store) VerifyAudit(ctx context.Context, kept *audit.Head) (audit.Head, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
+// first problem: an entry edited (or re-hashed without the audit key),
+// deleted or reordered, a tail cut off (the log ends before the audit_head
+// row, or before one of the kept heads), or a kept head whose entry has
+// another hash now. A keyed log needs the store's audit key. It reads one
+// snapshot, and streams, so it runs in constant memory on any size of log.
+func (s *Store) VerifyAudit(ctx context.Context, kept ...audit.Head) (audit.Head, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTx(ctx, opts)
+	if err != nil {
+		return audit.Head{}, s.wrap(err, "begin audit verify")
+	}
+	defer func() { _ = tx.Rollback() }()
+	row, probe, err := s.readAuditHead(ctx, tx, false)
+	if err != nil {
+		return audit.Head{}, err
+	}
+	switch {
+	case probe != "" && s.auditKey == nil:
+		return audit.Head{}, errors.New("the audit log is keyed: verifying it needs the audit key (run where the key file is, or set HOMEWARD_KEY)")
+	case probe != "" && probe != s.auditProbe:
+		return audit.Head{}, fmt.Errorf("%w: the audit key of the key file (or HOMEWARD_KEY) is not the one the log is keyed with, or someone changed the audit_head row", ErrForeignAuditKey)
+	}
+	v := audit.NewVerifier(s.auditKey)
+	if probe == "" {
+		v.NotKeyed()
+	}
+	v.Keep(kept...)
+	rows, err := tx.QueryContext(ctx, `SELECT `+auditColumns+` FROM audit_log ORDER BY seq`)
 	if err != nil {
 		return audit.Head{}, s.wrap(err, "read audit log")
 	}
 	defer rows.Close()
-	v := audit.NewVerifier()
 	for rows.Next() {
 		e, err := scanAudit(rows)
 		if err != nil {
@@ -85,16 +319,11 @@ func (s *Store) VerifyAudit(ctx context.Context, kept *audit.Head) (audit.Head, 
 		if p := v.Next(e); p != nil {
 			return audit.Head{}, p
 		}
-		if kept != nil {
-			if p := audit.CheckKept(e, *kept); p != nil {
-				return audit.Head{}, p
-			}
-		}
 	}
 	if err := rows.Err(); err != nil {
 		return audit.Head{}, s.wrap(err, "read audit log")
 	}
-	head, p := v.Finish(kept)
+	head, p := v.Finish(row)
 	if p != nil {
 		return head, p
 	}

@@ -167,7 +167,7 @@ func TestClosingStepByStep(t *testing.T) {
 		if n := f.audited(t, "follow_up.record", "follow_up", first.ID); n != 1 {
 			t.Errorf("%d follow_up.record entries, want 1", n)
 		}
-		if _, err := s.VerifyAudit(ctx, nil); err != nil {
+		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Errorf("audit chain: %v", err)
 		}
 	})

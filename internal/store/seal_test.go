@@ -143,7 +143,7 @@ func TestRotateDataKeys(t *testing.T) {
 		if got, err := store.OpenProbeForTest(ctx, s); err != nil || got != knownSecret {
 			t.Errorf("after rotation and retirement: %q %v", got, err)
 		}
-		if _, err := s.VerifyAudit(ctx, nil); err != nil {
+		if _, err := s.VerifyAudit(ctx); err != nil {
 			t.Errorf("audit after rotation: %v", err)
 		}
 	})

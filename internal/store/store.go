@@ -75,6 +75,15 @@ type Options struct {
 	// Keyring seals and opens data keys; without it sealed fields cannot be
 	// read or written (ErrNoKeyring), which suits commands that need none.
 	Keyring *seal.Keyring
+	// AuditKey keys the audit log's hash chain (default: the Keyring's audit
+	// key). Without one the store writes the plain chain of earlier versions
+	// and refuses to append to a keyed log (tests, old databases).
+	AuditKey []byte
+	// KeyAuditLog keys an audit log that was never keyed, at open: its plain
+	// chain is verified, then every entry re-hashed with AuditKey (see
+	// KeyAuditLog). Without it, serve refuses such a log. A Keyring whose
+	// audit key was made just now (seal.Keyring.AuditKeyAdded) implies it.
+	KeyAuditLog bool
 }
 
 // Store is the handle every other package uses for persistence.
@@ -85,6 +94,10 @@ type Store struct {
 	unlock  func() error
 	now     func() time.Time
 	keyring *seal.Keyring
+	// auditKey keys the audit chain; auditProbe recognises it (audit.KeyProbe).
+	auditKey    []byte
+	auditProbe  string
+	keyAuditLog bool // Options.KeyAuditLog
 	// mail says that e-mail is set up (serve --smtp-url): notifications
 	// then queue their at-once e-mails (see SetMail).
 	mail atomic.Bool
@@ -113,6 +126,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	s.keyring = opts.Keyring
+	s.setAuditKey(&opts)
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)
 	} else {
@@ -120,6 +134,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if err == nil {
 		err = s.checkKeyring(ctx)
+	}
+	if err == nil {
+		err = s.checkAuditKey(ctx, !opts.NoMigrate && !opts.Shared)
 	}
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.backfillMentors(ctx)
