@@ -135,12 +135,10 @@ func (s *Service) SignOut(ctx context.Context, sess auth.Session) error {
 
 // SetupLink returns a one-time link token to set up the first admin, or ""
 // once any user exists. Each call replaces the previous setup link.
+// Of several processes starting at once on one database, only the link of
+// the last to call is valid.
 func (s *Service) SetupLink(ctx context.Context) (string, error) {
-	n, err := s.store.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return "", err
-	}
-	return s.store.CreateLink(ctx, store.LinkSetup, 0, s.cfg.LinkLifetime)
+	return s.store.CreateSetupLink(ctx, s.cfg.LinkLifetime)
 }
 
 // Invite creates an invited user and returns the token of their invitation link.
