@@ -32,8 +32,12 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
+	label := fs.String("authenticator-label", identity.DefaultAuthenticatorLabel, "the name authenticator apps and passkey prompts show for every account, in place of the person's e-mail address")
 	if err := parse(fs, args, e); err != nil {
 		return err
+	}
+	if *label = strings.TrimSpace(*label); *label == "" || len(*label) > 60 || strings.ContainsAny(*label, ":\x00\n\r") {
+		return fmt.Errorf("--authenticator-label %q: give a short name without a colon", *label)
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
@@ -73,6 +77,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	hasher := auth.NewHasher()
 	idCfg := identity.DefaultConfig()
 	idCfg.SiteURL = base
+	idCfg.AuthenticatorLabel = *label
 	if base == "" {
 		// Passkeys need a host name, not an address: this machine is localhost.
 		_, port, _ := net.SplitHostPort(*addr)

@@ -386,8 +386,14 @@ func (s *Store) StartSession(ctx context.Context, userID int64, stage string, li
 		userAgent = userAgent[:200]
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage)
-			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, ""), stage); err != nil {
+		// A session signed in at once proved its person with the password
+		// alone (they have no second factor); the others prove it later.
+		var proved any
+		if stage == auth.StageFull {
+			proved = s.ts(now)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, proved_at)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, ""), stage, proved); err != nil {
 			return s.wrap(err, "create session")
 		}
 		action := "login.success"
@@ -399,12 +405,16 @@ func (s *Store) StartSession(ctx context.Context, userID int64, stage string, li
 	return plain, err
 }
 
-const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, ceremony`
+const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, ceremony, proved_at`
 
 func scanSession(r scanner) (auth.Session, error) {
 	var x auth.Session
-	err := r.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent, &x.Stage, &x.Ceremony)
+	var proved sql.NullTime
+	err := r.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent, &x.Stage, &x.Ceremony, &proved)
 	x.CreatedAt, x.LastSeenAt, x.ExpiresAt = x.CreatedAt.UTC(), x.LastSeenAt.UTC(), x.ExpiresAt.UTC()
+	if proved.Valid {
+		x.ProvedAt = proved.Time.UTC()
+	}
 	return x, err
 }
 
