@@ -23,6 +23,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"homeward/internal/auth"
+	"homeward/internal/identity"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -775,4 +776,62 @@ func softPasskeyCreation(t *testing.T, options string) string {
 	out, _ := json.Marshal(map[string]any{"id": b64(credID), "rawId": b64(credID), "type": "public-key",
 		"response": map[string]string{"clientDataJSON": b64(client), "attestationObject": b64(att)}})
 	return string(out)
+}
+
+// Authenticator apps and passkey managers show a neutral label, by default
+// "Homeward" or the one set, as issuer and account: never the person's
+// e-mail address, on a phone others may see.
+func TestAuthenticatorLabelsAreNeutral(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := context.Background()
+	u, _ := a.signedIn("label.person@example.org", auth.Coordinator)
+	for _, label := range []string{"", "Reading club"} {
+		cfg := identity.DefaultConfig()
+		cfg.AuthenticatorLabel = label
+		ids, err := identity.New(a.store, testHasher, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := label
+		if want == "" {
+			want = "Homeward"
+		}
+		token, err := a.store.StartSession(ctx, u.ID, auth.StageEnrol, time.Hour, "192.0.2.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, _, err := ids.Resume(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := identity.Current{User: u, Session: sess}
+		first, err := ids.BeginTOTP(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ids.BeginTOTP(ctx, c) // the kept secret, its URL made again
+		if err != nil || again.Secret != first.Secret {
+			t.Fatalf("resumed set-up: %v", err)
+		}
+		for _, e := range []identity.TOTPEnrolment{first, again} {
+			link, err := url.Parse(e.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(e.URL, "label.person") || strings.Contains(e.URL, "example.org") {
+				t.Errorf("the otpauth URL names the person: %s", e.URL)
+			}
+			if link.Path != "/"+want+":"+want || link.Query().Get("issuer") != want {
+				t.Errorf("otpauth URL %s: want issuer and account %q", e.URL, want)
+			}
+		}
+		opts, err := ids.BeginPasskeyRegistration(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(opts), "label.person") || !strings.Contains(string(opts), `"name":"`+want+`","displayName":"`+want+`"`) {
+			t.Errorf("passkey options name the person, or not %q: %s", want, opts)
+		}
+	}
 }
