@@ -15,22 +15,9 @@ import (
 // factors, making recovery codes, a person's export and approving an
 // erasure, a session must have proved its person (password and second
 // factor) within the last ten minutes. A handler asks with
-// h.identity.RequireFreshProof(c) and returns its error; fail then shows
-// the "confirm it is you" page (RequireFreshProof below), which keeps the
-// form that was sent and comes back to it.
-
-// RequireFreshProof answers a request whose session has not proved its
-// person within the last ten minutes with the "confirm it is you" page, and
-// tells whether the request may go on. Handlers that return errors use
-// h.identity.RequireFreshProof(c) instead, which leads here through fail.
-func (h *Web) RequireFreshProof(w http.ResponseWriter, r *http.Request) bool {
-	c, _ := identity.From(r.Context())
-	if err := h.identity.RequireFreshProof(c); err != nil {
-		h.fail(w, r, err)
-		return false
-	}
-	return true
-}
+// h.identity.RequireFreshProof(c) and returns its error: fail then shows
+// the "confirm it is you" page (askFreshProof), which keeps the form that
+// was sent, or the page that was asked for, and comes back to it.
 
 // confirmPage is the data of the "confirm it is you" page.
 type confirmPage struct {
