@@ -90,6 +90,7 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
 	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true, "HOMEWARD_USER": true, "HOMEWARD_EXPIRES": true, "HOMEWARD_ID": true,
 	"HOMEWARD_METRICS_TOKEN": true, "HOMEWARD_TRUSTED_PROXIES": true, "HOMEWARD_STATE": true,
+	"HOMEWARD_AUTHENTICATOR_LABEL": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"
