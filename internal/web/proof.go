@@ -9,6 +9,7 @@ import (
 
 	"homeward/internal/errs"
 	"homeward/internal/identity"
+	"homeward/internal/route"
 )
 
 // A fresh proof: before creating API tokens, adding or removing second
@@ -65,8 +66,8 @@ func (h *Web) askFreshProof(w http.ResponseWriter, r *http.Request) {
 		if localPath(r.URL.Path) == r.URL.Path && plainPath.MatchString(r.URL.Path) {
 			rs, err := h.keep(r, c.User.ID)
 			if err != nil {
-				h.serverError(w, r, err)
-				return
+				// Confirming still works; the form is sent again by hand.
+				h.log.Warn("form not kept", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 			}
 			p.Resend = rs
 		}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"homeward/internal/errs"
+	"homeward/internal/route"
 )
 
 // resend is a form that was sent after its session had ended (or before a
@@ -88,7 +89,9 @@ func (h *Web) LoginToResend(w http.ResponseWriter, r *http.Request, userID int64
 	}
 	rs, err := h.keep(r, userID)
 	if err != nil {
-		h.fail(w, r, err)
+		// The form cannot be kept: signing in still can.
+		h.log.Warn("form not kept", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
 	page := loginPage{Next: "/", Message: "login.resend_hint", Resend: rs}
