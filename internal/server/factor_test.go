@@ -349,6 +349,7 @@ func TestRecoveryCodesAndSealedSecret(t *testing.T) {
 		t.Fatalf("password step without a factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	a.session = sessionCookie(res)
+	enrolling := a.session
 	secret, page := a.enrolTOTPThroughPages("/programs")
 	codes := recoveryCodesOn(page)
 	if len(codes) != 10 || !strings.Contains(page, "Recovery codes") || !strings.Contains(page, `href="/programs"`) {
@@ -363,6 +364,13 @@ func TestRecoveryCodesAndSealedSecret(t *testing.T) {
 	}
 	if res, _ := a.do("GET", "/programs", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("the enrolling session after set-up: %d, want signed in", res.StatusCode)
+	}
+	// Signed in past enrolment under a new token: the password's is dead.
+	if a.session == enrolling {
+		t.Errorf("setting up the first factor kept the session token")
+	}
+	if _, _, err := a.ids.Resume(context.Background(), enrolling); err == nil {
+		t.Errorf("the token from before the first factor still resumes a session")
 	}
 
 	// Sealed: neither the secret's text nor its bytes are in the column.
