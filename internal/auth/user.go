@@ -121,6 +121,20 @@ type Session struct {
 	UserAgent  string    `json:"user_agent"`
 	Stage      string    `json:"stage"`
 	Ceremony   string    `json:"-"` // a passkey ceremony in progress
+	// ProvedAt is when the session last proved its person (password and
+	// second factor); zero when never.
+	ProvedAt time.Time `json:"-"`
+}
+
+// FreshProofWindow is how recent a session's proof must be for the
+// sensitive actions: creating API tokens, changing second factors, new
+// recovery codes, a person's export, approving an erasure.
+const FreshProofWindow = 10 * time.Minute
+
+// FreshAt reports whether the session is signed in and proved its person
+// within FreshProofWindow before now.
+func (s Session) FreshAt(now time.Time) bool {
+	return s.Full() && !s.ProvedAt.IsZero() && now.Before(s.ProvedAt.Add(FreshProofWindow))
 }
 
 // Session stages: what a session must pass before it may do anything but

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/webauthn"
@@ -141,6 +142,24 @@ func TestInvitationWithPasskey(t *testing.T) {
 	if keys, _ := a.store.Passkeys(t.Context(), u.ID); len(keys) != 1 || keys[0].LastUsedAt == nil {
 		t.Errorf("the passkey's use was not recorded: %+v", keys)
 	}
+
+	// Later, an API token needs a fresh proof: the password and the
+	// passkey again, then the kept form is sent.
+	a.clock.Add(11 * time.Minute)
+	a.open("/account")
+	a.do("name a token", chromedp.SendKeys(chromedp.ID("f-name"), "weekly export"))
+	a.load("make the token", http.StatusForbidden, chromedp.Click(chromedp.CSS(`form[action="/account/tokens"] button[type=submit]`)))
+	a.wantText("main h1", a.en.T("factor.title"))
+	a.do("type the password", chromedp.SendKeys(chromedp.ID("f-password"), testPassword))
+	a.load("confirm with the passkey", http.StatusOK, chromedp.Click(chromedp.CSS("[data-passkey-login] button")))
+	a.wantText("main h1", a.en.T("resend.title"))
+	a.load("send the kept form", http.StatusCreated, chromedp.Click(chromedp.CSS("#resend-form button[type=submit]")))
+	if token := a.text("#new-token"); !strings.HasPrefix(token, "hwt_") {
+		t.Errorf("the new token is not shown: %q", token)
+	}
+	if tokens, _ := a.store.APITokens(t.Context(), u.ID); len(tokens) != 1 || tokens[0].Name != "weekly export" {
+		t.Errorf("tokens after confirming with the passkey: %+v", tokens)
+	}
 }
 
 // addVirtualAuthenticator gives the tab a platform authenticator that
@@ -174,18 +193,9 @@ func TestExpiredSessionKeepsTheForm(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-name"), name),
 		chromedp.SendKeys(chromedp.ID("f-description"), description))
 
-	// Meanwhile the session ends (idle timeout, or signed out elsewhere).
-	u, _, err := a.store.UserForLogin(t.Context(), testEmail)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sessions, err := a.store.ListSessions(t.Context(), u.ID)
-	if err != nil || len(sessions) != 1 {
-		t.Fatalf("sessions: %v %v", sessions, err)
-	}
-	if err := a.store.EndSession(t.Context(), u.ID, sessions[0].ID); err != nil {
-		t.Fatal(err)
-	}
+	// Meanwhile the session ends (the idle timeout): the form is kept,
+	// sealed for this person.
+	a.clock.Add(31 * time.Minute)
 
 	a.load("save after the session ended", http.StatusUnauthorized, chromedp.Click(submitButton))
 	a.wantText("main .alert", a.en.T("login.resend_hint"))

@@ -92,6 +92,7 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_METRICS_TOKEN": true, "HOMEWARD_TRUSTED_PROXIES": true, "HOMEWARD_STATE": true,
 	"HOMEWARD_SMTP_URL": true, "HOMEWARD_MAIL_FROM": true,
 	"HOMEWARD_AUDIT_HEAD_LOG": true, "HOMEWARD_HEAD_LOG": true,
+	"HOMEWARD_AUTHENTICATOR_LABEL": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

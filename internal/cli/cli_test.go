@@ -18,7 +18,9 @@ import (
 	"sync"
 	"testing"
 
+	"homeward/internal/seal"
 	"homeward/internal/store"
+	"homeward/internal/testsupport"
 	"time"
 
 	"github.com/pquerna/otp/totp"
@@ -466,15 +468,33 @@ func TestTokenCreateListRevoke(t *testing.T) {
 	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
 		t.Fatal(stderr)
 	}
+	// A staff user without a second factor gets no token: it would be a
+	// way around the factor their role requires.
 	code, out, stderr := run(t, nil, "token", "create", "--data", dir, "--user", "Coordinator@demo.homeward.test", "--name", "monthly report", "--expires", "48h")
-	if code != 0 || !regexp.MustCompile(`^hwt_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
-		t.Fatalf("token create printed %q (exit %d) %s, want the token alone", out, code, stderr)
+	if code == 0 || out != "" || !strings.Contains(stderr, "has not set up a second factor") {
+		t.Fatalf("token create for a coordinator without a second factor: exit %d, %q %s; want refused", code, out, stderr)
 	}
-	st, err := store.Open(context.Background(), store.Options{DataDir: dir, Shared: true, NoMigrate: true})
+	keys, _, err := seal.Load(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), store.Options{DataDir: dir, Shared: true, NoMigrate: true, Keyring: keys})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	coordinator, _, err := st.UserForLogin(context.Background(), "coordinator@demo.homeward.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tokens, err := st.APITokens(context.Background(), coordinator.ID); err != nil || len(tokens) != 0 {
+		t.Fatalf("a refused token was stored: %v %v", tokens, err)
+	}
+	testsupport.WithTOTP(t, st, new(testsupport.Clock), coordinator)
+	code, out, stderr = run(t, nil, "token", "create", "--data", dir, "--user", "Coordinator@demo.homeward.test", "--name", "monthly report", "--expires", "48h")
+	if code != 0 || !regexp.MustCompile(`^hwt_[A-Za-z0-9_-]{43}\n$`).MatchString(out) {
+		t.Fatalf("token create printed %q (exit %d) %s, want the token alone", out, code, stderr)
+	}
 	tok, u, err := st.TokenUser(context.Background(), strings.TrimSpace(out))
 	if err != nil || u.Email != "coordinator@demo.homeward.test" || tok.Name != "monthly report" || tok.ExpiresAt.Sub(tok.CreatedAt) != 48*time.Hour {
 		t.Fatalf("the printed token: %+v %+v %v", tok, u, err)
@@ -496,8 +516,9 @@ func TestTokenCreateListRevoke(t *testing.T) {
 		want string
 	}{
 		{[]string{"create", "--user", "nobody@example.org", "--name", "x"}, "no such user"},
-		{[]string{"create", "--user", "mentor@demo.homeward.test"}, "--name: required"},
-		{[]string{"create", "--user", "mentor@demo.homeward.test", "--name", "x", "--expires", "10000h"}, "--expires: give a duration"},
+		{[]string{"create", "--user", "coordinator@demo.homeward.test"}, "--name: required"},
+		{[]string{"create", "--user", "coordinator@demo.homeward.test", "--name", "x", "--expires", "10000h"}, "--expires: give a duration"},
+		{[]string{"create", "--user", "mentor@demo.homeward.test", "--name", "x"}, "has not set up a second factor"},
 		{[]string{"revoke", "--id", "999"}, "no such API token"},
 	} {
 		code, out, stderr := run(t, nil, append(append([]string{"token"}, c.args[0], "--data", dir), c.args[1:]...)...)

@@ -39,8 +39,12 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
 	smtpURL := fs.String("smtp-url", "", "the mail server for e-mail, smtp://user:password@host:port (STARTTLS when the server offers it) or smtps://…; empty: no e-mail (prefer the environment twin HOMEWARD_SMTP_URL: flags show in ps)")
 	mailFrom := fs.String("mail-from", "", "the sender's address of Homeward's e-mail, such as homeward@example.org (needed with --smtp-url)")
+	label := fs.String("authenticator-label", identity.DefaultAuthenticatorLabel, "the name authenticator apps and passkey prompts show for every account, in place of the person's e-mail address")
 	if err := parse(fs, args, e); err != nil {
 		return err
+	}
+	if *label = strings.TrimSpace(*label); *label == "" || len(*label) > 60 || strings.ContainsAny(*label, ":\x00\n\r") {
+		return fmt.Errorf("--authenticator-label %q: give a short name without a colon", *label)
 	}
 	var mailCfg *mail.Config
 	if *smtpURL != "" {
@@ -103,6 +107,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	hasher := auth.NewHasher()
 	idCfg := identity.DefaultConfig()
 	idCfg.SiteURL = base
+	idCfg.AuthenticatorLabel = *label
 	if base == "" {
 		// Passkeys need a host name, not an address: this machine is localhost.
 		_, port, _ := net.SplitHostPort(*addr)

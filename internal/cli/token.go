@@ -7,6 +7,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"homeward/internal/auth"
 	"homeward/internal/store"
 )
 
@@ -54,6 +55,9 @@ func runToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		if err != nil {
 			return fmt.Errorf("--user %q: no such user", *email)
 		}
+		if err := mayHaveToken(ctx, st, u); err != nil {
+			return err
+		}
 		plain, t, err := st.CreateAPIToken(ctx, u.ID, *name, *expires)
 		if err != nil {
 			return describe(err)
@@ -80,6 +84,30 @@ func runToken(ctx context.Context, args []string, e env, stdout, stderr io.Write
 			return describe(err)
 		}
 		fmt.Fprintf(stderr, "API token %d revoked.\n", *id)
+	}
+	return nil
+}
+
+// mayHaveToken refuses a token to a user who must use a second factor and
+// has none: a token acts as its user, and must not be a way around the
+// second factor they have not set up.
+func mayHaveToken(ctx context.Context, st *store.Store, u auth.User) error {
+	required := u.Role.NeedsSecondFactor()
+	if !required {
+		var err error
+		if required, err = st.MenteeSecondFactor(ctx, u.Programs); err != nil {
+			return err
+		}
+	}
+	if !required {
+		return nil
+	}
+	f, err := st.UserFactors(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	if !f.Any() {
+		return fmt.Errorf("--user %q has not set up a second factor, which their role requires: they sign in once and set one up (an authenticator app or a passkey), then a token may be made", u.Email)
 	}
 	return nil
 }

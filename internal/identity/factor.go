@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base32"
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -72,27 +73,64 @@ type TOTPEnrolment struct {
 
 // mayAddFactor refuses to add a factor from a session that has not proved
 // the factors the user already has: with the password alone, nobody may set
-// up a factor of their own and so sign in past the second step.
-func mayAddFactor(c Current) error {
-	if c.Session.Stage == auth.StageFull || c.Session.Stage == auth.StageEnrol {
+// up a factor of their own and so sign in past the second step. A signed-in
+// session must have proved its person within the last minutes
+// (RequireFreshProof); one held at enrolment has just given the password.
+func (s *Service) mayAddFactor(c Current) error {
+	switch c.Session.Stage {
+	case auth.StageEnrol:
 		return nil
+	case auth.StageFull:
+		return s.RequireFreshProof(c)
 	}
 	return errs.Forbidden("Prove your second factor first.")
+}
+
+// FreshProofCode is the code of ErrFreshProof.
+const FreshProofCode = "fresh_proof_required"
+
+// ErrFreshProof refuses a sensitive action to a session that has not proved
+// its person (password and second factor) within auth.FreshProofWindow.
+var ErrFreshProof = &errs.Error{Kind: errs.KindForbidden, Code: FreshProofCode,
+	Message: "Confirm it is you first: enter your password and your second factor again."}
+
+// RequireFreshProof refuses (ErrFreshProof) unless the request's session
+// proved its person within the last ten minutes: the check before creating
+// API tokens, adding or removing second factors, making recovery codes, a
+// person's export and approving an erasure. A request with an API token is
+// always refused: a token proves nothing afresh (these actions are for the
+// pages and the command line).
+func (s *Service) RequireFreshProof(c Current) error {
+	if c.Token != nil || !c.Session.FreshAt(s.store.Now()) {
+		return ErrFreshProof
+	}
+	return nil
+}
+
+// label is what authenticator apps and passkey prompts show for an account:
+// the setting, never the person's e-mail address.
+func (s *Service) label() string {
+	if s.cfg.AuthenticatorLabel != "" {
+		return s.cfg.AuthenticatorLabel
+	}
+	return DefaultAuthenticatorLabel
 }
 
 // BeginTOTP starts setting up an authenticator app, or resumes the set-up
 // this session began (after a mistyped code). The secret is new for each
 // session that begins: no other session ever sees it.
 func (s *Service) BeginTOTP(ctx context.Context, c Current) (TOTPEnrolment, error) {
-	if err := mayAddFactor(c); err != nil {
+	if err := s.mayAddFactor(c); err != nil {
 		return TOTPEnrolment{}, err
 	}
 	if secret, err := s.store.TOTPSecret(ctx, c.User.ID, c.Session.ID); err == nil {
-		return enrolment(c.User, secret)
+		return enrolment(s.label(), secret)
 	} else if !errs.Is(err, errs.KindNotFound) {
 		return TOTPEnrolment{}, err
 	}
-	key, err := totp.Generate(totp.GenerateOpts{Issuer: "Homeward", AccountName: c.User.Email, Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
+	// The app shows the label as issuer and account: a phone that others
+	// see does not name the person, nor that they use this service.
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: s.label(), AccountName: s.label(), Period: totpPeriod, Digits: totpDigits, SecretSize: 20})
 	if err != nil {
 		return TOTPEnrolment{}, fmt.Errorf("make authenticator secret: %w", err)
 	}
@@ -103,10 +141,10 @@ func (s *Service) BeginTOTP(ctx context.Context, c Current) (TOTPEnrolment, erro
 }
 
 // enrolment rebuilds the otpauth:// URL of a kept secret.
-func enrolment(u auth.User, secret string) (TOTPEnrolment, error) {
-	q := url.Values{"secret": {secret}, "issuer": {"Homeward"}, "period": {strconv.Itoa(totpPeriod)},
+func enrolment(label, secret string) (TOTPEnrolment, error) {
+	q := url.Values{"secret": {secret}, "issuer": {label}, "period": {strconv.Itoa(totpPeriod)},
 		"digits": {strconv.Itoa(totpDigits.Length())}, "algorithm": {"SHA1"}}
-	link := url.URL{Scheme: "otpauth", Host: "totp", Path: "/Homeward:" + u.Email, RawQuery: q.Encode()}
+	link := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + label + ":" + label, RawQuery: q.Encode()}
 	return TOTPEnrolment{URL: link.String(), Secret: secret}, nil
 }
 
@@ -129,50 +167,56 @@ func matchStep(secret, code string, now time.Time) (int64, bool) {
 
 // ConfirmTOTP finishes setting up the authenticator app with a code from it.
 // The user's other sessions end; a session that was held at enrolment is now
-// signed in. Recovery codes are made when the user has none, and returned.
-func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) ([]string, error) {
-	if err := mayAddFactor(c); err != nil {
-		return nil, err
+// signed in, under the new session token returned (else ""). Recovery codes
+// are made when the user has none, and returned.
+func (s *Service) ConfirmTOTP(ctx context.Context, c Current, code string) (codes []string, token string, err error) {
+	if err := s.mayAddFactor(c); err != nil {
+		return nil, "", err
 	}
 	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	secret, err := s.store.TOTPSecret(ctx, c.User.ID, c.Session.ID)
 	if errs.Is(err, errs.KindNotFound) {
-		return nil, errs.Conflict("Start setting up the authenticator app again.", nil)
+		return nil, "", errs.Conflict("Start setting up the authenticator app again.", nil)
 	}
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	step, ok := matchStep(secret, code, s.store.Now())
 	if !ok {
-		return nil, store.ErrBadCode
+		return nil, "", store.ErrBadCode
 	}
 	if err := s.store.UseTOTPStep(ctx, c.User.ID, step, true, c.Session.ID, c.Session.Stage == auth.StageEnrol); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	return s.afterEnrolment(ctx, c, "totp")
 }
 
-// afterEnrolment signs in a session that was held until a factor was set up,
-// and gives a user without recovery codes their first ones.
-func (s *Service) afterEnrolment(ctx context.Context, c Current, how string) ([]string, error) {
+// afterEnrolment signs in a session that was held until a factor was set up
+// (under a new token, returned), and gives a user without recovery codes
+// their first ones.
+func (s *Service) afterEnrolment(ctx context.Context, c Current, how string) (codes []string, token string, err error) {
 	_ = s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID))
 	if !c.Session.Full() {
-		if err := s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how); err != nil {
-			return nil, err
+		if token, err = s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how); err != nil {
+			return nil, "", err
 		}
 	}
 	f, err := s.store.UserFactors(ctx, c.User.ID)
 	if err != nil || f.RecoveryLeft > 0 {
-		return nil, err
+		return nil, token, err
 	}
-	return s.NewRecoveryCodes(ctx, c.User.ID)
+	codes, err = s.NewRecoveryCodes(ctx, c.User.ID)
+	return codes, token, err
 }
 
 // RemoveTOTP removes the user's authenticator app; refused when it is the
 // only second factor of a user who must have one.
 func (s *Service) RemoveTOTP(ctx context.Context, c Current) error {
+	if err := s.RequireFreshProof(c); err != nil {
+		return err
+	}
 	f, err := s.store.UserFactors(ctx, c.User.ID)
 	if err != nil {
 		return err
@@ -216,41 +260,104 @@ func (s *Service) countFactorAttempt(ctx context.Context, userID int64) error {
 }
 
 // ProveSecondFactor checks a code from the authenticator app, or a recovery
-// code, for a session held at its second-factor stage, and signs it in.
+// code, for a session held at its second-factor stage, and signs it in. It
+// returns the session's new token: the one the password gave stops working.
 // Guesses are throttled like passwords.
-func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string) error {
+func (s *Service) ProveSecondFactor(ctx context.Context, c Current, code string) (string, error) {
 	if c.Session.Stage != auth.StageChallenge {
-		return errs.Conflict("This session needs no code.", nil)
+		return "", errs.Conflict("This session needs no code.", nil)
 	}
+	how, err := s.checkCode(ctx, c, code)
+	if err != nil {
+		return "", err
+	}
+	return s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how)
+}
+
+// checkCode checks a code from the authenticator app, or spends a recovery
+// code, throttled like passwords, and tells which it was.
+func (s *Service) checkCode(ctx context.Context, c Current, code string) (how string, err error) {
 	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
-		return err
+		return "", err
 	}
-	how := "totp"
+	how = "totp"
 	if normalized := normalizeRecoveryCode(code); len(normalized) == recoveryCodeLen {
 		if err := s.store.UseRecoveryCode(ctx, c.User.ID, auth.HashToken(normalized)); err != nil {
-			return s.factorFailed(ctx, c, err)
+			return "", s.factorFailed(ctx, c, err)
 		}
 		how = "recovery_code"
 	} else {
 		secret, err := s.store.TOTPSecret(ctx, c.User.ID, 0)
 		if errs.Is(err, errs.KindNotFound) {
-			return s.factorFailed(ctx, c, store.ErrBadCode)
+			return "", s.factorFailed(ctx, c, store.ErrBadCode)
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
 		step, ok := matchStep(secret, code, s.store.Now())
 		if !ok {
-			return s.factorFailed(ctx, c, store.ErrBadCode)
+			return "", s.factorFailed(ctx, c, store.ErrBadCode)
 		}
 		if err := s.store.UseTOTPStep(ctx, c.User.ID, step, false, c.Session.ID, false); err != nil {
-			return s.factorFailed(ctx, c, err)
+			return "", s.factorFailed(ctx, c, err)
 		}
 	}
-	if err := s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID)); err != nil {
+	return how, s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID))
+}
+
+// checkPassword checks a signed-in person's password again, throttled and
+// locked like signing in.
+func (s *Service) checkPassword(ctx context.Context, u auth.User, password string) error {
+	key := "account:" + auth.EmailKey(u.Email)
+	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{key: s.cfg.Account}); err != nil {
+		return err
+	} else if !until.IsZero() {
+		return &LockedError{Until: until}
+	}
+	_, phc, err := s.store.UserForLogin(ctx, u.Email)
+	if err != nil && !errs.Is(err, errs.KindNotFound) {
 		return err
 	}
-	return s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, how)
+	ok, err := s.hasher.Verify(ctx, phc, password)
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if !ok {
+		if err := s.store.Audit(ctx, "session.proof_failure", "user", u.ID, "failure"); err != nil {
+			return err
+		}
+		return ErrBadPassword
+	}
+	return s.store.ForgetLoginAttempts(ctx, key)
+}
+
+// ErrBadPassword is the answer to a wrong password on the "confirm it is
+// you" page.
+var ErrBadPassword = &errs.Error{Kind: errs.KindInvalid, Code: "bad_password", Message: "The password is not right.",
+	Fields: map[string]string{"password": "confirm.bad_password"}}
+
+// ConfirmProof checks a signed-in person's password and, when they have
+// one, a code of their second factor (authenticator app or recovery code),
+// and records the fresh proof on the session (RequireFreshProof). A person
+// with only passkeys proves them with FinishPasskeyProof instead.
+func (s *Service) ConfirmProof(ctx context.Context, c Current, password, code string) error {
+	if !c.Session.Full() || c.Token != nil {
+		return errs.Forbidden("Sign in first.")
+	}
+	if err := s.checkPassword(ctx, c.User, password); err != nil {
+		return err
+	}
+	f, err := s.store.UserFactors(ctx, c.User.ID)
+	if err != nil {
+		return err
+	}
+	how := "password"
+	if f.Any() {
+		if how, err = s.checkCode(ctx, c, code); err != nil {
+			return err
+		}
+	}
+	return s.store.ProveSession(ctx, c.Session.ID, c.User.ID, how)
 }
 
 // factorFailed audits a refused second factor and returns why.

@@ -30,16 +30,24 @@ type Config struct {
 	// SiteURL is the site's public address; passkeys are bound to its host
 	// name and origin. Empty means http://localhost.
 	SiteURL string
+	// AuthenticatorLabel is the name authenticator apps and passkey
+	// prompts show for an account, in place of the person's e-mail address
+	// (empty: DefaultAuthenticatorLabel).
+	AuthenticatorLabel string
 }
+
+// DefaultAuthenticatorLabel is the label authenticator apps show by default.
+const DefaultAuthenticatorLabel = "Homeward"
 
 // DefaultConfig is the configuration Homeward runs with.
 func DefaultConfig() Config {
 	return Config{
-		IdleTimeout:      30 * time.Minute,
-		AbsoluteLifetime: 12 * time.Hour,
-		LinkLifetime:     72 * time.Hour,
-		Account:          store.Throttle{Limit: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
-		Address:          store.Throttle{Limit: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
+		IdleTimeout:        30 * time.Minute,
+		AbsoluteLifetime:   12 * time.Hour,
+		LinkLifetime:       72 * time.Hour,
+		AuthenticatorLabel: DefaultAuthenticatorLabel,
+		Account:            store.Throttle{Limit: 5, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
+		Address:            store.Throttle{Limit: 30, Window: 15 * time.Minute, Lockout: 15 * time.Minute},
 	}
 }
 
@@ -53,7 +61,10 @@ type Service struct {
 
 // New returns the service; an error means a site address passkeys cannot use.
 func New(st *store.Store, h *auth.Hasher, cfg Config) (*Service, error) {
-	rp, err := relyingParty(cfg.SiteURL)
+	if cfg.AuthenticatorLabel == "" {
+		cfg.AuthenticatorLabel = DefaultAuthenticatorLabel
+	}
+	rp, err := relyingParty(cfg.SiteURL, cfg.AuthenticatorLabel)
 	if err != nil {
 		return nil, err
 	}
@@ -135,12 +146,10 @@ func (s *Service) SignOut(ctx context.Context, sess auth.Session) error {
 
 // SetupLink returns a one-time link token to set up the first admin, or ""
 // once any user exists. Each call replaces the previous setup link.
+// Of several processes starting at once on one database, only the link of
+// the last to call is valid.
 func (s *Service) SetupLink(ctx context.Context) (string, error) {
-	n, err := s.store.CountUsers(ctx)
-	if err != nil || n > 0 {
-		return "", err
-	}
-	return s.store.CreateLink(ctx, store.LinkSetup, 0, s.cfg.LinkLifetime)
+	return s.store.CreateSetupLink(ctx, s.cfg.LinkLifetime)
 }
 
 // Invite creates an invited user and returns the token of their invitation link.

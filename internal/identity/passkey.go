@@ -21,7 +21,7 @@ import (
 
 // relyingParty is the WebAuthn relying party of the site: its id is the
 // site's host name, and only the site's own origin may use its passkeys.
-func relyingParty(siteURL string) (*webauthn.WebAuthn, error) {
+func relyingParty(siteURL, label string) (*webauthn.WebAuthn, error) {
 	if siteURL == "" {
 		siteURL = "http://localhost"
 	}
@@ -33,15 +33,17 @@ func relyingParty(siteURL string) (*webauthn.WebAuthn, error) {
 	limit := webauthn.TimeoutConfig{Enforce: true, Timeout: 3 * time.Minute, TimeoutUVD: 3 * time.Minute}
 	return webauthn.New(&webauthn.Config{
 		RPID:          u.Hostname(),
-		RPDisplayName: "Homeward",
+		RPDisplayName: label,
 		RPOrigins:     []string{u.Scheme + "://" + u.Host},
 		Timeouts:      webauthn.TimeoutsConfig{Login: limit, Registration: limit},
 	})
 }
 
-// passkeyUser is a user as go-webauthn sees them.
+// passkeyUser is a user as go-webauthn sees them. The names a passkey
+// manager shows are the neutral label, never the e-mail address.
 type passkeyUser struct {
 	u     auth.User
+	label string
 	creds []webauthn.Credential
 	ids   []int64 // store ids of creds, same order
 }
@@ -49,8 +51,8 @@ type passkeyUser struct {
 func (p *passkeyUser) WebAuthnID() []byte {
 	return binary.BigEndian.AppendUint64(nil, uint64(p.u.ID))
 }
-func (p *passkeyUser) WebAuthnName() string                       { return p.u.Email }
-func (p *passkeyUser) WebAuthnDisplayName() string                { return p.u.Email }
+func (p *passkeyUser) WebAuthnName() string                       { return p.label }
+func (p *passkeyUser) WebAuthnDisplayName() string                { return p.label }
 func (p *passkeyUser) WebAuthnCredentials() []webauthn.Credential { return p.creds }
 
 func (s *Service) passkeyUser(ctx context.Context, u auth.User) (*passkeyUser, error) {
@@ -58,7 +60,7 @@ func (s *Service) passkeyUser(ctx context.Context, u auth.User) (*passkeyUser, e
 	if err != nil {
 		return nil, err
 	}
-	p := &passkeyUser{u: u}
+	p := &passkeyUser{u: u, label: s.label()}
 	for _, k := range keys {
 		var c webauthn.Credential
 		if err := json.Unmarshal([]byte(k.Credential), &c); err != nil {
@@ -80,7 +82,7 @@ var errCeremony = &errs.Error{Kind: errs.KindInvalid, Code: "passkey_failed", Me
 // for navigator.credentials.create as JSON and keeps the ceremony on the
 // session. User verification (PIN or biometrics) is required.
 func (s *Service) BeginPasskeyRegistration(ctx context.Context, c Current) ([]byte, error) {
-	if err := mayAddFactor(c); err != nil {
+	if err := s.mayAddFactor(c); err != nil {
 		return nil, err
 	}
 	pu, err := s.passkeyUser(ctx, c.User)
@@ -133,41 +135,41 @@ func (s *Service) ceremony(ctx context.Context, c Current) (webauthn.SessionData
 
 // FinishPasskeyRegistration checks the browser's answer and stores the
 // passkey under the name. The user's other sessions end; a session held at
-// enrolment is now signed in, and recovery codes are returned when the user
-// had none.
-func (s *Service) FinishPasskeyRegistration(ctx context.Context, c Current, name string, response []byte) ([]string, error) {
-	if err := mayAddFactor(c); err != nil {
-		return nil, err
+// enrolment is now signed in (under the new token returned, else ""), and
+// recovery codes are returned when the user had none.
+func (s *Service) FinishPasskeyRegistration(ctx context.Context, c Current, name string, response []byte) (codes []string, token string, err error) {
+	if err := s.mayAddFactor(c); err != nil {
+		return nil, "", err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
 		name = "Passkey"
 	}
 	if utf8.RuneCountInString(name) > 80 {
-		return nil, errs.Invalid(map[string]string{"name": "validation.too_long"})
+		return nil, "", errs.Invalid(map[string]string{"name": "validation.too_long"})
 	}
 	sd, err := s.ceremony(ctx, c)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	pu, err := s.passkeyUser(ctx, c.User)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	parsed, err := protocol.ParseCredentialCreationResponseBytes(response)
 	if err != nil {
-		return nil, errCeremony
+		return nil, "", errCeremony
 	}
 	cred, err := s.rp.CreateCredential(pu, sd, parsed)
 	if err != nil {
-		return nil, errCeremony
+		return nil, "", errCeremony
 	}
 	data, err := json.Marshal(cred)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if err := s.store.AddPasskey(ctx, c.User.ID, name, cred.ID, string(data), c.Session.ID, c.Session.Stage == auth.StageEnrol); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	return s.afterEnrolment(ctx, c, "passkey")
 }
@@ -178,6 +180,19 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, c Current) ([]byte, err
 	if c.Session.Stage != auth.StageChallenge {
 		return nil, errs.Conflict("This session needs no passkey.", nil)
 	}
+	return s.beginPasskeyAssertion(ctx, c)
+}
+
+// BeginPasskeyProof starts proving a passkey on the "confirm it is you"
+// page of a signed-in session.
+func (s *Service) BeginPasskeyProof(ctx context.Context, c Current) ([]byte, error) {
+	if !c.Session.Full() || c.Token != nil {
+		return nil, errs.Forbidden("Sign in first.")
+	}
+	return s.beginPasskeyAssertion(ctx, c)
+}
+
+func (s *Service) beginPasskeyAssertion(ctx context.Context, c Current) ([]byte, error) {
 	pu, err := s.passkeyUser(ctx, c.User)
 	if err != nil {
 		return nil, err
@@ -192,12 +207,37 @@ func (s *Service) BeginPasskeyLogin(ctx context.Context, c Current) ([]byte, err
 	return s.keepCeremony(ctx, c, session, assertion)
 }
 
-// FinishPasskeyLogin checks the browser's answer and signs the session in.
+// FinishPasskeyLogin checks the browser's answer and signs the session in,
+// under a new token (returned): the one the password gave stops working.
 // Failures count against the same limit as codes.
-func (s *Service) FinishPasskeyLogin(ctx context.Context, c Current, response []byte) error {
+func (s *Service) FinishPasskeyLogin(ctx context.Context, c Current, response []byte) (string, error) {
 	if c.Session.Stage != auth.StageChallenge {
-		return errs.Conflict("This session needs no passkey.", nil)
+		return "", errs.Conflict("This session needs no passkey.", nil)
 	}
+	if err := s.checkPasskey(ctx, c, response); err != nil {
+		return "", err
+	}
+	return s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, "passkey")
+}
+
+// FinishPasskeyProof checks a signed-in person's password and the browser's
+// answer of their passkey, and records the fresh proof on the session.
+func (s *Service) FinishPasskeyProof(ctx context.Context, c Current, password string, response []byte) error {
+	if !c.Session.Full() || c.Token != nil {
+		return errs.Forbidden("Sign in first.")
+	}
+	if err := s.checkPassword(ctx, c.User, password); err != nil {
+		return err
+	}
+	if err := s.checkPasskey(ctx, c, response); err != nil {
+		return err
+	}
+	return s.store.ProveSession(ctx, c.Session.ID, c.User.ID, "passkey")
+}
+
+// checkPasskey checks the browser's answer to the session's passkey
+// ceremony, throttled like codes.
+func (s *Service) checkPasskey(ctx context.Context, c Current, response []byte) error {
 	if err := s.countFactorAttempt(ctx, c.User.ID); err != nil {
 		return err
 	}
@@ -232,15 +272,15 @@ func (s *Service) FinishPasskeyLogin(ctx context.Context, c Current, response []
 			}
 		}
 	}
-	if err := s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID)); err != nil {
-		return err
-	}
-	return s.store.CompleteSession(ctx, c.Session.ID, c.User.ID, "passkey")
+	return s.store.ForgetLoginAttempts(ctx, factorKey(c.User.ID))
 }
 
 // RemovePasskey removes one of the user's passkeys; refused when it is the
 // only second factor of a user who must have one.
 func (s *Service) RemovePasskey(ctx context.Context, c Current, id int64) error {
+	if err := s.RequireFreshProof(c); err != nil {
+		return err
+	}
 	keys, err := s.store.Passkeys(ctx, c.User.ID)
 	if err != nil {
 		return err

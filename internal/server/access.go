@@ -15,6 +15,10 @@ import (
 
 type resumeErrKey struct{}
 
+// endedKey holds the user of a session cookie whose session had ended (idle
+// or past its lifetime): a form sent with it is kept for that user alone.
+type endedKey struct{}
+
 // resumeSession puts the user of a valid session cookie, or of a valid API
 // token on an API request, into the request's context. Every response to
 // such a request is personal: no cache may keep it (secure.Headers already
@@ -43,6 +47,8 @@ func (s *Server) resumeSession(next http.Handler) http.Handler {
 		switch {
 		case err == nil:
 			r = r.WithContext(identity.WithCurrent(r.Context(), identity.Current{User: u, Session: sess}))
+		case errs.Is(err, errs.KindNotFound) && sess.UserID != 0:
+			r = r.WithContext(context.WithValue(r.Context(), endedKey{}, sess.UserID))
 		case !errs.Is(err, errs.KindNotFound):
 			// The session could not be checked (the database is down). Public
 			// routes (health, sign-in) still answer; the guard reports it on
@@ -114,7 +120,8 @@ func (s *Server) guard(rt route.Route, h http.Handler) http.Handler {
 		}
 		if r.Method == http.MethodPost {
 			// A form sent after the session ended: sign in, then send it again.
-			s.web.LoginToResend(w, r)
+			ended, _ := r.Context().Value(endedKey{}).(int64)
+			s.web.LoginToResend(w, r, ended)
 			return
 		}
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)

@@ -22,11 +22,12 @@ func none(reason string) twin  { return twin{reason: reason} }
 
 // Reasons shared by several pages.
 const (
-	signIn    = "signing in and proving a second factor: the API signs in with a bearer token instead"
-	ownAccess = "a person's own sign-in methods, sessions and tokens: kept in the browser where the second factor is proven, so that a token can neither make nor undo credentials"
-	emptyForm = "the empty form of the action beside it: it shows no record"
-	editForm  = "the form of the change beside it, filled with the record its API twin reads"
-	portal    = "the mentee's own portal, a page for the person on their phone: the API serves staff"
+	signIn     = "signing in and proving a second factor: the API signs in with a bearer token instead"
+	ownAccess  = "a person's own sign-in methods, sessions and tokens: kept in the browser where the second factor is proven, so that a token can neither make nor undo credentials"
+	freshProof = "the \"confirm it is you\" page: a fresh proof of the password and the second factor before a sensitive step, which only a signed-in browser gives; a token proves nothing afresh"
+	emptyForm  = "the empty form of the action beside it: it shows no record"
+	editForm   = "the form of the change beside it, filled with the record its API twin reads"
+	portal     = "the mentee's own portal, a page for the person on their phone: the API serves staff"
 )
 
 // pageTwins names, for every page route, its API twin or why it has none.
@@ -46,37 +47,41 @@ var pageTwins = map[string]twin{
 	"GET /link/{token}":           none("the one-time link's page, where an invited person chooses their own password: only they may, in a browser"),
 	"POST /link/{token}":          none("the one-time link's page, where an invited person chooses their own password: only they may, in a browser"),
 
-	"GET /programs":                      to("GET /programs"),
-	"GET /programs/new":                  none(emptyForm),
-	"POST /programs":                     to("POST /programs"),
-	"GET /programs/{id}":                 to("GET /programs/{id}", "GET /programs/{id}/facilities"),
-	"GET /programs/{id}/edit":            none(editForm),
-	"POST /programs/{id}":                to("PATCH /programs/{id}"),
-	"POST /programs/{id}/facilities":     to("POST /programs/{id}/facilities"),
-	"POST /facilities/{id}":              to("PATCH /facilities/{id}"),
-	"GET /programs/{id}/funder-table":    to("GET /programs/{id}"),
-	"POST /programs/{id}/funder-table":   to("PATCH /programs/{id}"),
-	"GET /reports/outcomes":              to("GET /reports/outcomes"),
-	"GET /reports/outcomes.csv":          to("GET /reports/outcomes.csv"),
-	"GET /reports/outcomes.xlsx":         to("GET /reports/outcomes.xlsx"),
-	"GET /programs/{id}/apply":           none("the public application form: it shows only the program's name and description, which GET /programs/{id} gives staff"),
-	"POST /programs/{id}/apply":          to("POST /mentor-applications"),
-	"GET /programs/{id}/apply/done":      none("the thanks after an application: it shows no record"),
-	"GET /account":                       none(ownAccess),
-	"POST /account/totp/begin":           none(ownAccess),
-	"POST /account/totp":                 none(ownAccess),
-	"POST /account/totp/remove":          none(ownAccess),
-	"POST /account/passkeys/options":     none(ownAccess),
-	"POST /account/passkeys":             none(ownAccess),
-	"POST /account/passkeys/{id}/remove": none(ownAccess),
-	"POST /account/recovery-codes":       none(ownAccess),
-	"POST /account/sessions/{id}/end":    none(ownAccess),
-	"POST /account/tokens":               none(ownAccess),
-	"POST /account/time-zone":            none("the zone the pages show and read times in: the API takes and gives every time in RFC 3339 with its offset, so it needs no zone of its own"),
-	"POST /account/tokens/{id}/revoke":   none(ownAccess),
-	"POST /account/calendar-feed":        none("the address of a person's calendar feed is shown once on the account page, never through the API: a token could otherwise hand out a lasting address of its own"),
-	"POST /account/calendar-feed/revoke": none("revokes the calendar feed the account page made; the API has none"),
-	"GET /calendar/{file}":               none("a calendar app's address (iCalendar, RFC 5545), read by its secret token without a session: not an API"),
+	"GET /programs":                         to("GET /programs"),
+	"GET /programs/new":                     none(emptyForm),
+	"POST /programs":                        to("POST /programs"),
+	"GET /programs/{id}":                    to("GET /programs/{id}", "GET /programs/{id}/facilities"),
+	"GET /programs/{id}/edit":               none(editForm),
+	"POST /programs/{id}":                   to("PATCH /programs/{id}"),
+	"POST /programs/{id}/facilities":        to("POST /programs/{id}/facilities"),
+	"POST /facilities/{id}":                 to("PATCH /facilities/{id}"),
+	"GET /programs/{id}/funder-table":       to("GET /programs/{id}"),
+	"POST /programs/{id}/funder-table":      to("PATCH /programs/{id}"),
+	"GET /reports/outcomes":                 to("GET /reports/outcomes"),
+	"GET /reports/outcomes.csv":             to("GET /reports/outcomes.csv"),
+	"GET /reports/outcomes.xlsx":            to("GET /reports/outcomes.xlsx"),
+	"GET /programs/{id}/apply":              none("the public application form: it shows only the program's name and description, which GET /programs/{id} gives staff"),
+	"POST /programs/{id}/apply":             to("POST /mentor-applications"),
+	"GET /programs/{id}/apply/done":         none("the thanks after an application: it shows no record"),
+	"GET /account":                          none(ownAccess),
+	"GET /account/confirm":                  none(freshProof),
+	"POST /account/confirm":                 none(freshProof),
+	"POST /account/confirm/passkey/options": none(freshProof),
+	"POST /account/confirm/passkey":         none(freshProof),
+	"POST /account/totp/begin":              none(ownAccess),
+	"POST /account/totp":                    none(ownAccess),
+	"POST /account/totp/remove":             none(ownAccess),
+	"POST /account/passkeys/options":        none(ownAccess),
+	"POST /account/passkeys":                none(ownAccess),
+	"POST /account/passkeys/{id}/remove":    none(ownAccess),
+	"POST /account/recovery-codes":          none(ownAccess),
+	"POST /account/sessions/{id}/end":       none(ownAccess),
+	"POST /account/tokens":                  none(ownAccess),
+	"POST /account/time-zone":               none("the zone the pages show and read times in: the API takes and gives every time in RFC 3339 with its offset, so it needs no zone of its own"),
+	"POST /account/tokens/{id}/revoke":      none(ownAccess),
+	"POST /account/calendar-feed":           none("the address of a person's calendar feed is shown once on the account page, never through the API: a token could otherwise hand out a lasting address of its own"),
+	"POST /account/calendar-feed/revoke":    none("revokes the calendar feed the account page made; the API has none"),
+	"GET /calendar/{file}":                  none("a calendar app's address (iCalendar, RFC 5545), read by its secret token without a session: not an API"),
 
 	// E-mail: the choices have their twin; a link is sent from its page.
 	"POST /account/notification-settings": to("PUT /account/notification-settings"),

@@ -23,6 +23,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"homeward/internal/auth"
+	"homeward/internal/identity"
 	"homeward/internal/program"
 	"homeward/internal/store"
 )
@@ -348,6 +349,7 @@ func TestRecoveryCodesAndSealedSecret(t *testing.T) {
 		t.Fatalf("password step without a factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
 	}
 	a.session = sessionCookie(res)
+	enrolling := a.session
 	secret, page := a.enrolTOTPThroughPages("/programs")
 	codes := recoveryCodesOn(page)
 	if len(codes) != 10 || !strings.Contains(page, "Recovery codes") || !strings.Contains(page, `href="/programs"`) {
@@ -362,6 +364,13 @@ func TestRecoveryCodesAndSealedSecret(t *testing.T) {
 	}
 	if res, _ := a.do("GET", "/programs", nil); res.StatusCode != http.StatusOK {
 		t.Fatalf("the enrolling session after set-up: %d, want signed in", res.StatusCode)
+	}
+	// Signed in past enrolment under a new token: the password's is dead.
+	if a.session == enrolling {
+		t.Errorf("setting up the first factor kept the session token")
+	}
+	if _, _, err := a.ids.Resume(context.Background(), enrolling); err == nil {
+		t.Errorf("the token from before the first factor still resumes a session")
 	}
 
 	// Sealed: neither the secret's text nor its bytes are in the column.
@@ -573,7 +582,7 @@ func TestPasskeyEndpoints(t *testing.T) {
 		t.Fatalf("options are not JSON: %v\n%s", err, body)
 	}
 	if opts.PublicKey.AuthenticatorSelection.UserVerification != "required" || opts.PublicKey.RP.ID != "localhost" ||
-		opts.PublicKey.Challenge == "" || opts.PublicKey.User.Name != a.user.Email {
+		opts.PublicKey.Challenge == "" || opts.PublicKey.User.Name != "Homeward" || strings.Contains(body, a.user.Email) {
 		t.Errorf("registration options: %s", body)
 	}
 
@@ -775,4 +784,62 @@ func softPasskeyCreation(t *testing.T, options string) string {
 	out, _ := json.Marshal(map[string]any{"id": b64(credID), "rawId": b64(credID), "type": "public-key",
 		"response": map[string]string{"clientDataJSON": b64(client), "attestationObject": b64(att)}})
 	return string(out)
+}
+
+// Authenticator apps and passkey managers show a neutral label, by default
+// "Homeward" or the one set, as issuer and account: never the person's
+// e-mail address, on a phone others may see.
+func TestAuthenticatorLabelsAreNeutral(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := context.Background()
+	u, _ := a.signedIn("label.person@example.org", auth.Coordinator)
+	for _, label := range []string{"", "Reading club"} {
+		cfg := identity.DefaultConfig()
+		cfg.AuthenticatorLabel = label
+		ids, err := identity.New(a.store, testHasher, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := label
+		if want == "" {
+			want = "Homeward"
+		}
+		token, err := a.store.StartSession(ctx, u.ID, auth.StageEnrol, time.Hour, "192.0.2.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		sess, _, err := ids.Resume(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := identity.Current{User: u, Session: sess}
+		first, err := ids.BeginTOTP(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := ids.BeginTOTP(ctx, c) // the kept secret, its URL made again
+		if err != nil || again.Secret != first.Secret {
+			t.Fatalf("resumed set-up: %v", err)
+		}
+		for _, e := range []identity.TOTPEnrolment{first, again} {
+			link, err := url.Parse(e.URL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(e.URL, "label.person") || strings.Contains(e.URL, "example.org") {
+				t.Errorf("the otpauth URL names the person: %s", e.URL)
+			}
+			if link.Path != "/"+want+":"+want || link.Query().Get("issuer") != want {
+				t.Errorf("otpauth URL %s: want issuer and account %q", e.URL, want)
+			}
+		}
+		opts, err := ids.BeginPasskeyRegistration(ctx, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(opts), "label.person") || !strings.Contains(string(opts), `"name":"`+want+`","displayName":"`+want+`"`) {
+			t.Errorf("passkey options name the person, or not %q: %s", want, opts)
+		}
+	}
 }

@@ -177,6 +177,18 @@ var routeFixtures = map[string]fixture{
 	}},
 
 	"GET /account": {noRecord, func(*world, auth.User, bool) call { return call{method: "GET", path: "/account"} }},
+	"GET /account/confirm": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "GET", path: "/account/confirm?next=/account"}
+	}},
+	"POST /account/confirm": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/confirm", form: url.Values{"password": {"not the password"}, "next": {"/account"}}}
+	}},
+	"POST /account/confirm/passkey/options": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/confirm/passkey/options", json: "{}"}
+	}},
+	"POST /account/confirm/passkey": {noRecord, func(*world, auth.User, bool) call {
+		return call{method: "POST", path: "/account/confirm/passkey", json: `{"password":"x","credential":{}}`}
+	}},
 	"POST /account/totp/begin": {noRecord, func(*world, auth.User, bool) call {
 		return call{method: "POST", path: "/account/totp/begin", form: url.Values{}}
 	}},

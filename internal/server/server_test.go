@@ -126,6 +126,13 @@ func (a *app) do(method, target string, body io.Reader, header ...string) (*http
 	a.srv.Handler().ServeHTTP(rec, req)
 	res := rec.Result()
 	b, _ := io.ReadAll(res.Body)
+	// Passing the second factor replaces the session's token: like a
+	// browser, the session requests carry goes on under the new one.
+	// (Signing in or using a link starts a new session: tests take it.)
+	if replaced := sessionCookie(res); a.session != "" && replaced != "" && !strings.HasPrefix(target, "/login?") &&
+		target != "/login" && !strings.HasPrefix(target, "/link/") {
+		a.session = replaced
+	}
 	return res, string(b)
 }
 

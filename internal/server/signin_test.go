@@ -147,9 +147,23 @@ func TestSignInAndOut(t *testing.T) {
 		t.Fatalf("a wrong code: %d", res.StatusCode)
 	}
 	a.tick()
+	preFactor := a.session
 	res, _ = a.postForm("/login/factor", url.Values{"code": {a.code(secret)}, "next": {"/programs"}})
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/programs" {
 		t.Fatalf("second factor: %d → %q", res.StatusCode, res.Header.Get("Location"))
+	}
+	// The second factor gives the session a new token; the one the
+	// password gave (seen by whoever watched that step) is dead.
+	if now := sessionCookie(res); now == "" || now == preFactor || a.session != now {
+		t.Fatalf("the second factor kept the session token (set %q)", now)
+	}
+	if _, _, err := a.ids.Resume(context.Background(), preFactor); err == nil {
+		t.Errorf("the token from before the second factor still resumes a session")
+	}
+	withOld := *a
+	withOld.session = preFactor
+	if res, _ := withOld.do("GET", "/programs", nil); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("a page with the token from before the second factor: %d → %q, want sign-in", res.StatusCode, res.Header.Get("Location"))
 	}
 	res, body = a.do("GET", "/programs", nil)
 	if res.StatusCode != 200 || !strings.Contains(body, a.user.Email) || res.Header.Get("Cache-Control") != "no-store" {

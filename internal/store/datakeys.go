@@ -38,21 +38,25 @@ func (s *Store) checkKeyring(ctx context.Context) error {
 	for _, id := range ids {
 		var probe []byte
 		err := s.read.QueryRowContext(ctx, `SELECT probe FROM kek_probes WHERE kek_id = $1`, id).Scan(&probe)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			sealed, err := s.keyring.SealProbe(id)
-			if err != nil {
-				return err
+		if errors.Is(err, sql.ErrNoRows) {
+			// The first process with this key id records its probe. Several
+			// processes starting at once on an empty database all try; the
+			// probe read back afterwards is the one that won, and every
+			// process whose key does not open it is refused below.
+			sealed, serr := s.keyring.SealProbe(id)
+			if serr != nil {
+				return serr
 			}
 			if _, err := s.write.ExecContext(ctx, `INSERT INTO kek_probes (kek_id, probe) VALUES ($1, $2) ON CONFLICT (kek_id) DO NOTHING`, id, sealed); err != nil {
 				return s.wrap(err, "record key probe")
 			}
-		case err != nil:
+			err = s.write.QueryRowContext(ctx, `SELECT probe FROM kek_probes WHERE kek_id = $1`, id).Scan(&probe)
+		}
+		if err != nil {
 			return s.wrap(err, "read key probe")
-		default:
-			if !s.keyring.OpensProbe(id, probe) {
-				return fmt.Errorf("%w: key %s of the keyring is not the key %s this database was sealed with; every app process must use the same key file or HOMEWARD_KEY (restore the right one from your backup)", ErrForeignKeyring, id, id)
-			}
+		}
+		if !s.keyring.OpensProbe(id, probe) {
+			return fmt.Errorf("%w: key %s of the keyring is not the key %s this database was sealed with; every app process must use the same key file or HOMEWARD_KEY (restore the right one from your backup)", ErrForeignKeyring, id, id)
 		}
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT DISTINCT kek_id FROM data_keys WHERE sealed_key IS NOT NULL`)

@@ -54,10 +54,14 @@ func (s *Store) MenteeSecondFactor(ctx context.Context, programs []int64) (bool,
 }
 
 // CompleteSession marks a session as past its second-factor stage, and
-// records how.
-func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, how string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, ceremony = '' WHERE id = $2 AND user_id = $3`, auth.StageFull, sessionID, userID)
+// records how. The session gets a new token, returned in plain: the token
+// the password alone gave stops working, so whoever saw it before the
+// second factor holds nothing.
+func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, how string) (string, error) {
+	plain, hash := auth.NewToken(auth.SessionToken)
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, ceremony = '', token_hash = $4, proved_at = $5 WHERE id = $2 AND user_id = $3`,
+			auth.StageFull, sessionID, userID, hash, s.ts(s.now()))
 		if err != nil {
 			return s.wrap(err, "complete session")
 		}
@@ -65,6 +69,26 @@ func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, ho
 			return errs.NotFound("session")
 		}
 		return s.appendAudit(ctx, tx, "login.second_factor_"+how, "user", userID, audit.OK)
+	})
+	if err != nil {
+		return "", err
+	}
+	return plain, nil
+}
+
+// ProveSession records that a signed-in session proved its person again
+// (the "confirm it is you" page), and how.
+func (s *Store) ProveSession(ctx context.Context, sessionID, userID int64, how string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE sessions SET proved_at = $1, ceremony = '' WHERE id = $2 AND user_id = $3 AND stage = $4`,
+			s.ts(s.now()), sessionID, userID, auth.StageFull)
+		if err != nil {
+			return s.wrap(err, "prove session")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.NotFound("session")
+		}
+		return s.appendAudit(ctx, tx, "session.proved_"+how, "user", userID, audit.OK)
 	})
 }
 

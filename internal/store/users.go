@@ -223,6 +223,44 @@ func (s *Store) CreateLink(ctx context.Context, purpose string, userID int64, tt
 	return plain, err
 }
 
+// pgSetupLock is the advisory lock key that serialises making and using the
+// first admin's setup link when several app processes start at once on one
+// PostgreSQL database (SQLite has one writer anyway).
+const pgSetupLock = 72530_0002
+
+// lockSetup holds the setup lock until tx ends.
+func (s *Store) lockSetup(ctx context.Context, tx *sql.Tx) error {
+	if s.engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, pgSetupLock)
+	return s.wrap(err, "lock the first admin's setup")
+}
+
+// CreateSetupLink makes the one-time link that sets up the first admin and
+// returns its token, or "" once any user exists. It replaces any earlier
+// setup link: of several processes starting at once, one after the other
+// under a lock, so exactly one link (the last made) is valid.
+func (s *Store) CreateSetupLink(ctx context.Context, ttl time.Duration) (string, error) {
+	var plain string
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := s.lockSetup(ctx, tx); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
+			return s.wrap(err, "count users")
+		}
+		if n > 0 {
+			return nil
+		}
+		var err error
+		plain, err = s.createLinkTx(ctx, tx, LinkSetup, 0, ttl)
+		return err
+	})
+	return plain, err
+}
+
 // createLinkTx is CreateLink inside tx.
 func (s *Store) createLinkTx(ctx context.Context, tx *sql.Tx, purpose string, userID int64, ttl time.Duration) (string, error) {
 	plain, hash := auth.NewToken(auth.LinkToken)
@@ -299,6 +337,11 @@ func (s *Store) UseLink(ctx context.Context, plain string, newAdmin *auth.User, 
 			}
 		}
 		if purpose == LinkSetup {
+			// Under the setup lock, so that two setup links used at the same
+			// moment cannot make two first admins.
+			if err := s.lockSetup(ctx, tx); err != nil {
+				return err
+			}
 			var n int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM users`).Scan(&n); err != nil {
 				return s.wrap(err, "count users")
@@ -343,8 +386,14 @@ func (s *Store) StartSession(ctx context.Context, userID int64, stage string, li
 		userAgent = userAgent[:200]
 	}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage)
-			VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, ""), stage); err != nil {
+		// A session signed in at once proved its person with the password
+		// alone (they have no second factor); the others prove it later.
+		var proved any
+		if stage == auth.StageFull {
+			proved = s.ts(now)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, proved_at)
+			VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)`, hash, userID, s.ts(now), s.ts(now.Add(lifetime)), address, strings.ToValidUTF8(userAgent, ""), stage, proved); err != nil {
 			return s.wrap(err, "create session")
 		}
 		action := "login.success"
@@ -356,12 +405,16 @@ func (s *Store) StartSession(ctx context.Context, userID int64, stage string, li
 	return plain, err
 }
 
-const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, ceremony`
+const sessionColumns = `id, user_id, created_at, last_seen_at, expires_at, address, user_agent, stage, ceremony, proved_at`
 
 func scanSession(r scanner) (auth.Session, error) {
 	var x auth.Session
-	err := r.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent, &x.Stage, &x.Ceremony)
+	var proved sql.NullTime
+	err := r.Scan(&x.ID, &x.UserID, &x.CreatedAt, &x.LastSeenAt, &x.ExpiresAt, &x.Address, &x.UserAgent, &x.Stage, &x.Ceremony, &proved)
 	x.CreatedAt, x.LastSeenAt, x.ExpiresAt = x.CreatedAt.UTC(), x.LastSeenAt.UTC(), x.ExpiresAt.UTC()
+	if proved.Valid {
+		x.ProvedAt = proved.Time.UTC()
+	}
 	return x, err
 }
 

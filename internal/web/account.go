@@ -146,6 +146,9 @@ func (h *Web) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	c, _ := identity.From(r.Context())
+	if err := h.identity.RequireFreshProof(c); err != nil {
+		return err
+	}
 	f := newForm(nil)
 	f.read(r, []string{"name", "days"})
 	f.Values["name"] = strings.TrimSpace(f.Values["name"])

@@ -70,15 +70,18 @@ func (h *Web) factorProve(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	p := &factorPage{form: newForm(nil), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
 	if c.Session.Full() {
-		return h.signedInTo(w, r, p.Next, p.Resend)
+		return h.signedInTo(w, r, c.User.ID, p.Next, p.Resend)
 	}
 	if c.Session.Stage != auth.StageChallenge {
 		http.Redirect(w, r, h.StagePath(c.Session.Stage), http.StatusSeeOther)
 		return nil
 	}
-	err := h.identity.ProveSecondFactor(r.Context(), c, r.PostForm.Get("code"))
+	token, err := h.identity.ProveSecondFactor(r.Context(), c, r.PostForm.Get("code"))
 	if err == nil {
-		return h.signedInTo(w, r, p.Next, p.Resend)
+		// The session goes on under a new token; the one the password gave
+		// is dead.
+		h.setSessionCookie(w, token)
+		return h.signedInTo(w, r, c.User.ID, p.Next, p.Resend)
 	}
 	h.fillFactorPage(r, p, c.User.ID)
 	var locked *identity.LockedError

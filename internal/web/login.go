@@ -39,7 +39,11 @@ func (h *Web) login(w http.ResponseWriter, r *http.Request) error {
 		h.setSessionCookie(w, token)
 		switch stage {
 		case auth.StageFull:
-			return h.signedInTo(w, r, page.Next, page.Resend)
+			_, u, err := h.identity.Resume(r.Context(), token)
+			if err != nil {
+				return err
+			}
+			return h.signedInTo(w, r, u.ID, page.Next, page.Resend)
 		case auth.StageChallenge:
 			// The kept form rides along on the second-factor page.
 			return h.render(w, r, http.StatusOK, "factor", "", h.newFactorPage(r, token, page.Next, page.Resend))

@@ -31,6 +31,13 @@ func (h *Web) passkeyJSON(w http.ResponseWriter, r *http.Request, v any, err err
 			h.log.Error("passkey failed", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 		case errs.As(err).Code == "last_factor":
 			msg = p.T("account.last_factor")
+		case errs.As(err).Code == identity.FreshProofCode:
+			// The script goes to the "confirm it is you" page, and back.
+			w.WriteHeader(status)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": p.T("confirm.body"), "confirm": confirmPath("/account")})
+			return
+		case errs.As(err).Code == "bad_password":
+			msg = p.T("confirm.bad_password")
 		}
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
@@ -72,7 +79,10 @@ func (h *Web) passkeyRegister(w http.ResponseWriter, r *http.Request) error {
 		h.passkeyJSON(w, r, nil, errs.Invalid(nil))
 		return nil
 	}
-	codes, err := h.identity.FinishPasskeyRegistration(r.Context(), c, in.Name, in.Credential)
+	codes, token, err := h.identity.FinishPasskeyRegistration(r.Context(), c, in.Name, in.Credential)
+	if err == nil && token != "" {
+		h.setSessionCookie(w, token) // signed in past enrolment, under a new token
+	}
 	h.passkeyJSON(w, r, map[string]any{"codes": codes}, err)
 	return nil
 }
@@ -104,7 +114,10 @@ func (h *Web) passkeyLogin(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.SigningIn(r.Context())
 	b, err := readPasskeyBody(w, r)
 	if err == nil {
-		err = h.identity.FinishPasskeyLogin(r.Context(), c, b)
+		var token string
+		if token, err = h.identity.FinishPasskeyLogin(r.Context(), c, b); err == nil {
+			h.setSessionCookie(w, token) // the token the password gave is dead
+		}
 	}
 	h.passkeyJSON(w, r, map[string]bool{"ok": true}, err)
 	return nil

@@ -294,6 +294,10 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errs.StatusClientClosed:
 		w.WriteHeader(status)
 	case http.StatusForbidden:
+		if errs.As(err).Code == identity.FreshProofCode {
+			h.askFreshProof(w, r)
+			return
+		}
 		body := "error.forbidden.body" // the role does not allow it
 		if errs.As(err).Code == crossSite {
 			body = "error.cross_site.body"

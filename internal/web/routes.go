@@ -50,6 +50,11 @@ func (h *Web) Routes() []route.Route {
 		// The person's own account: second factors (set up while signing in
 		// too), sessions, API tokens, the calendar feed.
 		{Method: "GET", Path: "/account", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.account)},
+		// "Confirm it is you": a fresh proof before a sensitive step (proof.go).
+		{Method: "GET", Path: "/account/confirm", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.confirmForm)},
+		{Method: "POST", Path: "/account/confirm", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.confirmProve)},
+		{Method: "POST", Path: "/account/confirm/passkey/options", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.confirmPasskeyOptions)},
+		{Method: "POST", Path: "/account/confirm/passkey", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.confirmPasskey)},
 		{Method: "POST", Path: "/account/totp/begin", Access: route.SigningIn, Action: policy.Any, Handler: h.handle(h.totpBegin)},
 		{Method: "POST", Path: "/account/totp", Access: route.SigningIn, Action: policy.Any, Handler: h.handle(h.totpConfirm)},
 		{Method: "POST", Path: "/account/totp/remove", Access: route.SignedIn, Action: policy.Any, Handler: h.handle(h.totpRemove)},

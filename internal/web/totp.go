@@ -65,10 +65,13 @@ func (h *Web) totpConfirm(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, _ := identity.SigningIn(r.Context())
 	next := afterFactorNext(r)
-	codes, err := h.identity.ConfirmTOTP(r.Context(), c, r.PostForm.Get("code"))
+	codes, token, err := h.identity.ConfirmTOTP(r.Context(), c, r.PostForm.Get("code"))
 	var locked *identity.LockedError
 	switch {
 	case err == nil:
+		if token != "" {
+			h.setSessionCookie(w, token) // signed in past enrolment, under a new token
+		}
 		return h.factorAdded(w, r, codes, next)
 	case errors.As(err, &locked):
 		p := &totpPage{form: newForm(nil), Next: r.PostForm.Get("next"), Until: locked.Until.In(zoneOf(r)).Format("15:04 MST")}
@@ -111,6 +114,9 @@ func (h *Web) totpRemove(w http.ResponseWriter, r *http.Request) error {
 // recoveryCodesNew replaces the recovery codes and shows the new ones once.
 func (h *Web) recoveryCodesNew(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
+	if err := h.identity.RequireFreshProof(c); err != nil {
+		return err
+	}
 	f, err := h.identity.Factors(r.Context(), c.User.ID)
 	if err != nil {
 		return err

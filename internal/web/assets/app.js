@@ -50,6 +50,8 @@
       body: body === undefined ? "" : JSON.stringify(body)
     }).then(function (res) {
       return res.json().then(function (data) {
+        // A step that needs a fresh proof: confirm it is you, then come back.
+        if (!res.ok && data && data.confirm) window.location.assign(data.confirm);
         if (!res.ok) throw new Error(data && data.error ? data.error : res.statusText);
         return data;
       });
@@ -116,14 +118,17 @@
       var button = box.querySelector("button");
       button.addEventListener("click", function () {
         button.disabled = true;
-        post("/login/passkey/options").then(function (opts) {
+        // The second-factor step of signing in, or the "confirm it is you"
+        // page, which sends the password with the passkey.
+        var password = box.getAttribute("data-password");
+        post(box.getAttribute("data-options") || "/login/passkey/options").then(function (opts) {
           var pk = opts.publicKey;
           pk.challenge = b64urlToBuf(pk.challenge);
           (pk.allowCredentials || []).forEach(function (c) { c.id = b64urlToBuf(c.id); });
           return navigator.credentials.get({ publicKey: pk });
         }).then(function (cred) {
           var r = cred.response;
-          return post("/login/passkey", {
+          var answer = {
             id: cred.id, rawId: bufToB64url(cred.rawId), type: cred.type,
             clientExtensionResults: cred.getClientExtensionResults(),
             response: {
@@ -132,7 +137,9 @@
               signature: bufToB64url(r.signature),
               userHandle: r.userHandle ? bufToB64url(r.userHandle) : null
             }
-          });
+          };
+          if (password) answer = { password: document.getElementById(password).value, credential: answer };
+          return post(box.getAttribute("data-finish") || "/login/passkey", answer);
         }).then(function () {
           // Signed in: the form carries on to the next page or the kept form.
           document.getElementById(box.getAttribute("data-form")).submit();
