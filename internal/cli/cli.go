@@ -63,6 +63,8 @@ func commands() map[string]command {
 		{"migrate", "apply pending database migrations and report the schema version", runMigrate},
 		{"demo", "fill an empty database with generated demo data", runDemo},
 		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
+		{"backup", "write an encrypted backup of the database while Homeward runs", runBackup},
+		{"restore", "restore a backup into a new data directory and check it", runRestore},
 		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
 		{"user", "invite a user (prints a one-time link)", runUser},
 		{"token", "make, list and revoke API tokens", runToken},
@@ -90,6 +92,8 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_URL": true, "HOMEWARD_INSECURE_COOKIES": true, "HOMEWARD_EMAIL": true, "HOMEWARD_ROLE": true,
 	"HOMEWARD_PROGRAM": true, "HOMEWARD_NAME": true, "HOMEWARD_USER": true, "HOMEWARD_EXPIRES": true, "HOMEWARD_ID": true,
 	"HOMEWARD_METRICS_TOKEN": true, "HOMEWARD_TRUSTED_PROXIES": true, "HOMEWARD_STATE": true,
+	"HOMEWARD_TO": true, "HOMEWARD_RECIPIENTS": true, "HOMEWARD_FROM": true, "HOMEWARD_IDENTITY": true, "HOMEWARD_BACKUP_PASSPHRASE": true,
+	"HOMEWARD_BACKUP_DIR": true, "HOMEWARD_BACKUP_KEEP": true, "HOMEWARD_BACKUP_RECIPIENTS": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

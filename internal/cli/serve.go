@@ -32,6 +32,9 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	logFormat := fs.String("log-format", "text", "log format: text or json")
 	proxies := fs.String("trusted-proxies", "", "addresses or networks (CIDR) of the reverse proxies in front of Homeward, separated by commas; only their X-Forwarded-For names the client")
 	metricsToken := fs.String("metrics-token", "", "the bearer token /metrics asks of the scraper; empty turns metrics off (prefer the environment twin HOMEWARD_METRICS_TOKEN: flags show in ps)")
+	backupDir := fs.String("backup-dir", "", "write an encrypted backup here every day (a job, once a day across all app processes); empty: no daily backup")
+	backupKeep := fs.Int("backup-keep", 14, "how many daily backups --backup-dir keeps; older ones are removed")
+	backupTo := fs.String("backup-recipients", "", "a file of age public keys (age1…) the daily backups are encrypted to; else "+envPassphrase)
 	if err := parse(fs, args, e); err != nil {
 		return err
 	}
@@ -108,6 +111,13 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	runner := jobs.New(st, jobs.Options{Log: log})
 	jobs.RegisterPurge(runner, st)
 	jobs.RegisterNotify(runner, st)
+	if *backupDir != "" {
+		b, err := dailyBackups(st, db, *backupDir, *backupKeep, *backupTo, e)
+		if err != nil {
+			return err
+		}
+		jobs.RegisterBackup(runner, st, b)
+	}
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
 		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner})
 	if err != nil {
