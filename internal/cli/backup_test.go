@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"filippo.io/age"
+
+	"homeward/internal/audit"
+	"homeward/internal/auth"
+	"homeward/internal/cases"
+	"homeward/internal/errs"
+	"homeward/internal/program"
+	"homeward/internal/seal"
+	"homeward/internal/store"
+)
+
+// ageKeys writes a new age identity and its recipient to files in dir.
+func ageKeys(t *testing.T, dir, name string) (identityFile, recipientsFile string) {
+	t.Helper()
+	id, err := age.GenerateX25519Identity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	identityFile, recipientsFile = filepath.Join(dir, name+".identity"), filepath.Join(dir, name+".recipients")
+	if err := os.WriteFile(identityFile, []byte("# backup identity\n"+id.String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(recipientsFile, []byte("# who can open the backups\n"+id.Recipient().String()+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return identityFile, recipientsFile
+}
+
+// A backup taken while 1,000 intakes are written restores into a fresh
+// directory with every intake acknowledged before the backup began, its
+// name still opening with the key file; the audit log verifies, and the
+// restored installation serves.
+func TestBackupDuringConcurrentWritesRestores(t *testing.T) {
+	t.Parallel()
+	work, data := t.TempDir(), t.TempDir()
+	identity, recipients := ageKeys(t, work, "ops")
+	ring, _, err := seal.Load(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The running installation: it holds the data directory as serve does.
+	st, err := store.Open(context.Background(), store.Options{DataDir: data, Keyring: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Who: "test"})
+	p := program.New()
+	p.Name, p.MentorChecks = "Return", nil
+	prog, err := st.CreateProgram(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, err := st.CreateUser(ctx, auth.User{Email: "coord@example.org", Name: "Cora", Role: auth.Coordinator, Programs: []int64{prog.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	const writes, workers = 1000, 8
+	type ack struct {
+		id     int64
+		name   string
+		before bool // acknowledged before the backup began
+	}
+	var (
+		started atomic.Bool
+		acked   atomic.Int64
+		third   = make(chan struct{})
+		once    sync.Once
+		wg      sync.WaitGroup
+		acks    = make(chan ack, writes)
+		next    = make(chan int, writes)
+	)
+	for i := range writes {
+		next <- i
+	}
+	close(next)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				name := fmt.Sprintf("Alesia Person%04d", i)
+				m, _, err := st.CreateIntake(ctx, store.Intake{Mentee: cases.Mentee{Profile: cases.Profile{CaseCode: fmt.Sprintf("BK-%04d", i), FullName: name, Gender: cases.GenderUnstated}},
+					ProgramID: prog.ID, State: cases.Intake, ActorID: coord.ID})
+				if err != nil {
+					t.Errorf("intake %d: %v %v", i, err, errs.As(err).Fields)
+					continue
+				}
+				acks <- ack{id: m.ID, name: name, before: !started.Load()}
+				if acked.Add(1) == writes/3 {
+					once.Do(func() { close(third) })
+				}
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-third:
+	case <-finished:
+		t.Fatalf("the writers stopped after %d writes", acked.Load())
+	}
+	started.Store(true)
+	file := filepath.Join(work, "homeward.backup")
+	code, _, stderr := run(t, nil, "backup", "--data", data, "--to", file, "--recipients", recipients)
+	if code != 0 {
+		t.Fatalf("backup beside the writers: %d %s", code, stderr)
+	}
+	wg.Wait()
+	close(acks)
+	var before []ack
+	for a := range acks {
+		if a.before {
+			before = append(before, a)
+		}
+	}
+	t.Logf("%d of %d writes acknowledged before the backup began", len(before), writes)
+	if len(before) < writes/3 {
+		t.Fatalf("%d writes acknowledged before the backup, want at least %d", len(before), writes/3)
+	}
+
+	// A fresh directory with the key file, backed up apart.
+	restored := t.TempDir()
+	key, err := os.ReadFile(filepath.Join(data, seal.KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(restored, seal.KeyFile), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := run(t, nil, "restore", "--from", file, "--data", restored, "--identity", identity)
+	if code != 0 || !strings.Contains(out, "audit log intact") || !strings.Contains(out, "done") {
+		t.Fatalf("restore: %d %s %s", code, out, stderr)
+	}
+	if code, out, stderr := run(t, nil, "audit", "verify", "--data", restored); code != 0 || !strings.Contains(out, "audit log intact") {
+		t.Fatalf("audit verify of the restored copy: %d %s %s", code, out, stderr)
+	}
+
+	back, err := store.Open(ctx, store.Options{DataDir: restored, Keyring: ring, NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]int64, len(before))
+	for i, a := range before {
+		ids[i] = a.id
+	}
+	names, err := back.MenteeNames(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := 0
+	for _, a := range before {
+		if names[a.id] != a.name {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of the %d intakes acknowledged before the backup are missing from the restored copy", missing, len(before))
+	}
+	if err := back.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// The restored installation serves.
+	sctx, cancel := context.WithCancel(context.Background())
+	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(sctx, []string{"serve", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + restored}, io.Discard, logs)
+	}()
+	var url string
+	select {
+	case url = <-logs.found:
+	case code := <-done:
+		t.Fatalf("serve on the restored directory exited with %d:\n%s", code, logs.String())
+	}
+	for _, path := range []string{"/readyz", "/login"} {
+		res, err := http.Get(url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Errorf("GET %s on the restored installation: %d", path, res.StatusCode)
+		}
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve on the restored directory: exit %d\n%s", code, logs.String())
+	}
+}
