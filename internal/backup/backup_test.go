@@ -23,6 +23,7 @@ import (
 	"homeward/internal/program"
 	"homeward/internal/seal"
 	"homeward/internal/store"
+	"homeward/internal/testdb"
 	"homeward/internal/testsupport"
 )
 
@@ -35,13 +36,14 @@ const marker = "Programme Kestrel-7731"
 // installation is a data directory with a little of everything sealed.
 type installation struct {
 	dir  string
+	url  string
 	ring *seal.Keyring
 	st   *store.Store
 }
 
 func newInstallation(t *testing.T, opts store.Options) *installation {
 	t.Helper()
-	in := &installation{dir: opts.DataDir}
+	in := &installation{dir: opts.DataDir, url: opts.DatabaseURL}
 	if in.dir == "" {
 		in.dir = t.TempDir()
 	}
@@ -83,7 +85,7 @@ func x25519(t *testing.T) *age.X25519Identity {
 func (in *installation) backup(t *testing.T, to ...age.Recipient) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	o := backup.Options{To: to, Version: "test"}
+	o := backup.Options{To: to, Version: "test", DatabaseURL: in.url}
 	if in.st.Engine() == store.SQLite {
 		o.TempDir = in.dir
 	}
@@ -317,5 +319,56 @@ func TestPruneKeepsTheNewestDailyBackups(t *testing.T) {
 	}
 	if got := entries(t, dir); !slices.Equal(got, []string{"homeward-2026-11-04.tar.gz.age", "homeward-2026-11-05.tar.gz.age", "homeward-before-upgrade.tar.gz.age", "notes.txt"}) {
 		t.Errorf("left %v", got)
+	}
+}
+
+// On PostgreSQL a backup (pg_dump on an exported snapshot) restores into an
+// empty database with pg_restore, checked; a database that holds tables is
+// refused; a restore that fails its checks leaves the database empty.
+func TestPostgresBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
+	t.Parallel()
+	in := newInstallation(t, store.Options{DatabaseURL: testdb.Postgres(t)})
+	ctx := context.Background()
+	ops := x25519(t)
+	file := in.backup(t, ops.Recipient())
+	ids := []age.Identity{ops}
+	for _, plain := range []string{"PGDMP", marker} {
+		if bytes.Contains(file, []byte(plain)) {
+			t.Errorf("the backup shows %q in its bytes", plain)
+		}
+	}
+
+	// A foreign key file: the checks fail after pg_restore, and what it
+	// made is dropped again.
+	failed := testdb.Postgres(t)
+	foreign := load(t, t.TempDir())
+	if _, err := backup.RestorePostgres(ctx, bytes.NewReader(file), ids, foreign, failed, t.TempDir()); !errors.Is(err, store.ErrForeignKeyring) {
+		t.Fatalf("restore with a foreign key file: %v", err)
+	}
+	st, err := store.Open(ctx, store.Options{DatabaseURL: failed, NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty, err := st.Empty(ctx); err != nil || !empty {
+		t.Errorf("after a failed restore the database is empty: %v (%v)", empty, err)
+	}
+	st.Close()
+
+	target := testdb.Postgres(t)
+	r, err := backup.RestorePostgres(ctx, bytes.NewReader(file), ids, in.ring, target, t.TempDir())
+	if err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	head, _ := in.st.AuditHead(ctx)
+	keys, _ := in.st.OpenDataKeys(ctx)
+	if r.Manifest.Engine != "postgres" || r.AuditEntries != head.Seq || r.DataKeys != keys || keys < 3 {
+		t.Errorf("restored %+v, want %d audit entries and %d data keys", r, head.Seq, keys)
+	}
+	back := testsupport.OpenStore(t, store.Options{DatabaseURL: target, Keyring: in.ring})
+	if got, err := back.VerifyAudit(ctx, &head); err != nil || got != head {
+		t.Errorf("the restored audit log: %v %v, want %v", got, err, head)
+	}
+	if _, err := backup.RestorePostgres(ctx, bytes.NewReader(file), ids, in.ring, target, t.TempDir()); !errors.Is(err, backup.ErrHasDatabase) {
+		t.Errorf("a restore into a database with tables: %v", err)
 	}
 }

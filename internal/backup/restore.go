@@ -2,6 +2,7 @@ package backup
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -11,8 +12,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"filippo.io/age"
 
@@ -135,16 +138,8 @@ func RestoreSQLite(ctx context.Context, r io.Reader, ids []age.Identity, ring *s
 	if rd.m.Engine != string(store.SQLite) {
 		return out, fmt.Errorf("this is a backup of a %s database: restore it into PostgreSQL with pg_restore (see the README)", rd.m.Engine)
 	}
-	var missing []string
-	have := ring.IDs()
-	for _, id := range rd.m.KeyIDs {
-		if !slices.Contains(have, id) {
-			missing = append(missing, id)
-		}
-	}
-	if len(missing) > 0 {
-		return out, fmt.Errorf("%w: the backup's data keys are sealed by keys %v, which the key file (or %s) lacks: use the key file of the backup's time, or add the retired keys saved by keys retire",
-			store.ErrForeignKeyring, missing, seal.EnvKey)
+	if err := haveKeys(rd.m, ring); err != nil {
+		return out, err
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return out, fmt.Errorf("create data directory: %w", err)
@@ -169,7 +164,7 @@ func RestoreSQLite(ctx context.Context, r io.Reader, ids []age.Identity, ring *s
 	if err != nil {
 		return out, err
 	}
-	if out.AuditEntries, out.DataKeys, err = check(ctx, tmp, rd.m, ring); err != nil {
+	if out.AuditEntries, out.DataKeys, err = check(ctx, store.Options{DataDir: tmp, Keyring: ring}, rd.m); err != nil {
 		return out, err
 	}
 	if _, err := os.Stat(path + "-wal"); err == nil {
@@ -185,10 +180,27 @@ func RestoreSQLite(ctx context.Context, r io.Reader, ids []age.Identity, ring *s
 	return out, nil
 }
 
-// check opens the restored copy in dir with the keyring and checks it
+// haveKeys checks that the keyring holds every key the manifest names.
+func haveKeys(m Manifest, ring *seal.Keyring) error {
+	var missing []string
+	have := ring.IDs()
+	for _, id := range m.KeyIDs {
+		if !slices.Contains(have, id) {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("%w: the backup's data keys are sealed by keys %v, which the key file (or %s) lacks: use the key file of the backup's time, or add the retired keys saved by keys retire",
+			store.ErrForeignKeyring, missing, seal.EnvKey)
+	}
+	return nil
+}
+
+// check opens the restored copy with the keyring (in opts) and checks it
 // against the manifest.
-func check(ctx context.Context, dir string, m Manifest, ring *seal.Keyring) (entries int64, keys int, err error) {
-	st, err := store.Open(ctx, store.Options{DataDir: dir, NoMigrate: true, Keyring: ring})
+func check(ctx context.Context, opts store.Options, m Manifest) (entries int64, keys int, err error) {
+	opts.NoMigrate = true
+	st, err := store.Open(ctx, opts)
 	if err != nil {
 		return 0, 0, fmt.Errorf("restore: open the copy: %w", err)
 	}
@@ -217,4 +229,82 @@ func check(ctx context.Context, dir string, m Manifest, ring *seal.Keyring) (ent
 		return 0, 0, fmt.Errorf("the key file does not open the backup's data keys: %w", err)
 	}
 	return head.Seq, n, nil
+}
+
+// ErrNoPgRestore is returned when pg_restore is not on PATH.
+var ErrNoPgRestore = errors.New("pg_restore is not installed (not on PATH): install the PostgreSQL client tools of your server's major version, or restore with pg_restore yourself (see the README)")
+
+// RestorePostgres restores a PostgreSQL backup into the empty database at
+// databaseURL with pg_restore, in one transaction, then checks it as
+// RestoreSQLite does. The dump is written to a private directory in tempDir
+// ("" is the system's) and removed afterwards. If the restored database
+// fails its checks, everything the restore made is dropped again, so the
+// database is left empty as it was found.
+func RestorePostgres(ctx context.Context, r io.Reader, ids []age.Identity, ring *seal.Keyring, databaseURL, tempDir string) (Restored, error) {
+	var out Restored
+	if ring == nil {
+		return out, errors.New("no keyring: put the key file in the data directory first, or set " + seal.EnvKey)
+	}
+	bin, err := exec.LookPath("pg_restore")
+	if err != nil {
+		return out, ErrNoPgRestore
+	}
+	dbname, env, err := pgConnection(databaseURL)
+	if err != nil {
+		return out, err
+	}
+	st, err := store.Open(ctx, store.Options{DatabaseURL: databaseURL, NoMigrate: true})
+	if err != nil {
+		return out, err
+	}
+	defer st.Close()
+	if empty, err := st.Empty(ctx); err != nil {
+		return out, err
+	} else if !empty {
+		return out, fmt.Errorf("%w: restore into a new, empty database (createdb)", ErrHasDatabase)
+	}
+	rd, err := open(r, ids)
+	if err != nil {
+		return out, err
+	}
+	out.Manifest = rd.m
+	if rd.m.Engine != string(store.Postgres) {
+		return out, fmt.Errorf("this is a backup of a %s database: restore it with --data, without --database", rd.m.Engine)
+	}
+	if err := haveKeys(rd.m, ring); err != nil {
+		return out, err
+	}
+	tmp, err := os.MkdirTemp(tempDir, ".restore-")
+	if err != nil {
+		return out, fmt.Errorf("restore: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+	path := filepath.Join(tmp, rd.m.File)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return out, fmt.Errorf("restore: %w", err)
+	}
+	err = rd.database(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return out, err
+	}
+	cmd := exec.CommandContext(ctx, bin, "--single-transaction", "--exit-on-error", "--no-owner", "--no-acl", "--no-password",
+		"--dbname="+dbname, path)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		// One transaction: nothing of it stayed.
+		return out, fmt.Errorf("pg_restore: %v: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	if out.AuditEntries, out.DataKeys, err = check(ctx, store.Options{DatabaseURL: databaseURL, Keyring: ring}, rd.m); err != nil {
+		if cerr := st.ClearRestore(context.WithoutCancel(ctx)); cerr != nil {
+			return out, fmt.Errorf("%w; and dropping what was restored failed too (drop the database by hand): %v", err, cerr)
+		}
+		return out, err
+	}
+	return out, nil
 }

@@ -99,8 +99,10 @@ func runRestore(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 		"(backed up apart) in that directory first, or set "+seal.EnvKey+". The backup opens with --identity\n"+
 		"or "+envPassphrase+". Before it says done, it checks the manifest, the audit chain up to the\n"+
 		"manifest's head and that the key file opens every data key; on any failure nothing is left behind.\n"+
-		"A PostgreSQL backup is restored with pg_restore (see the README).", stderr)
+		"With --database, a PostgreSQL backup is restored into that empty database with pg_restore (on\n"+
+		"PATH), in one transaction, and the key file is read from --data (or "+seal.EnvKey+").", stderr)
 	data := fs.String("data", "./data", "the data directory to restore into: no database in it yet, the key file there (or "+seal.EnvKey+")")
+	database := fs.String("database", "", "a PostgreSQL URL (postgres://…) of an empty database to restore a PostgreSQL backup into")
 	from := fs.String("from", "", "the backup file to restore; - reads standard input")
 	identity := fs.String("identity", "", "a file of age identities (AGE-SECRET-KEY-1…) that opens the backup; else "+envPassphrase)
 	if err := parse(fs, args, e); err != nil {
@@ -149,15 +151,26 @@ func runRestore(ctx context.Context, args []string, e env, stdout, stderr io.Wri
 		defer f.Close()
 		in = f
 	}
-	r, err := backup.RestoreSQLite(ctx, in, ids, ring, *data)
+	var r backup.Restored
+	where := *data
+	if *database != "" {
+		where = "the PostgreSQL database"
+		r, err = backup.RestorePostgres(ctx, in, ids, ring, *database, "")
+	} else {
+		r, err = backup.RestoreSQLite(ctx, in, ids, ring, *data)
+	}
 	if err != nil {
 		return err
 	}
 	m := r.Manifest
-	fmt.Fprintf(stdout, "restored the backup of %s into %s\n", m.CreatedAt.Format("2006-01-02 15:04:05 UTC"), *data)
+	fmt.Fprintf(stdout, "restored the backup of %s into %s\n", m.CreatedAt.Format("2006-01-02 15:04:05 UTC"), where)
 	fmt.Fprintf(stdout, "schema version %d; audit log intact: %d entries, head %s (as the manifest says)\n", m.SchemaVersion, r.AuditEntries, m.AuditHead)
 	fmt.Fprintf(stdout, "the key file opens all %d data keys (keys %s)\n", r.DataKeys, strings.Join(m.KeyIDs, ", "))
-	fmt.Fprintf(stdout, "done: start it with homeward serve --data %s\n", *data)
+	if *database != "" {
+		fmt.Fprintln(stdout, "done: start it with homeward serve --database URL, with this key file")
+	} else {
+		fmt.Fprintf(stdout, "done: start it with homeward serve --data %s\n", *data)
+	}
 	return nil
 }
 

@@ -142,3 +142,40 @@ func (s *Store) OpenDataKeys(ctx context.Context) (int, error) {
 	}
 	return n, s.wrap(rows.Err(), "list data keys")
 }
+
+// Empty tells whether the database holds no table at all: what a restore
+// into PostgreSQL needs (its current schema), before Homeward's migrations
+// made anything.
+func (s *Store) Empty(ctx context.Context) (bool, error) {
+	q := `SELECT count(*) FROM sqlite_master WHERE type = 'table'`
+	if s.engine == Postgres {
+		q = `SELECT count(*) FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind IN ('r', 'p', 'v', 'm', 'S')`
+	}
+	var n int
+	err := s.read.QueryRowContext(ctx, q).Scan(&n)
+	return n == 0, s.wrap(err, "look for tables")
+}
+
+// ClearRestore drops every table, sequence and function in the current
+// schema of a PostgreSQL database, in one transaction: only for a restore
+// that failed its checks in a database that Empty found empty before, so
+// that the failed restore leaves nothing behind.
+func (s *Store) ClearRestore(ctx context.Context) error {
+	if s.engine != Postgres {
+		return errors.New("clear restore: not a PostgreSQL database")
+	}
+	_, err := s.write.ExecContext(ctx, `DO $$
+DECLARE r record;
+BEGIN
+	FOR r IN SELECT tablename FROM pg_tables WHERE schemaname = current_schema() LOOP
+		EXECUTE 'DROP TABLE IF EXISTS ' || quote_ident(r.tablename) || ' CASCADE';
+	END LOOP;
+	FOR r IN SELECT sequence_name FROM information_schema.sequences WHERE sequence_schema = current_schema() LOOP
+		EXECUTE 'DROP SEQUENCE IF EXISTS ' || quote_ident(r.sequence_name) || ' CASCADE';
+	END LOOP;
+	FOR r IN SELECT p.oid::regprocedure AS f FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace LOOP
+		EXECUTE 'DROP FUNCTION IF EXISTS ' || r.f || ' CASCADE';
+	END LOOP;
+END $$`)
+	return s.wrap(err, "clear the failed restore")
+}
