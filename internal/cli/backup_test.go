@@ -205,3 +205,58 @@ func TestBackupDuringConcurrentWritesRestores(t *testing.T) {
 		t.Errorf("serve on the restored directory: exit %d\n%s", code, logs.String())
 	}
 }
+
+func init() { scryptWorkFactor = 10 } // age's default takes a second a backup
+
+// backup and restore with a passphrase, and what they refuse.
+func TestBackupAndRestoreWithAPassphrase(t *testing.T) {
+	t.Parallel()
+	data, work := t.TempDir(), t.TempDir()
+	ring, _, err := seal.Load(data, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), store.Options{DataDir: data, Keyring: ring})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	file := filepath.Join(work, "b.age")
+	pass := map[string]string{"HOMEWARD_BACKUP_PASSPHRASE": "the passphrase of the backups"}
+	if code, _, stderr := run(t, nil, "backup", "--data", data, "--to", file); code != 1 || !strings.Contains(stderr, "never written unencrypted") {
+		t.Errorf("backup without recipients or passphrase: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, map[string]string{"HOMEWARD_BACKUP_PASSPHRASE": "short"}, "backup", "--data", data, "--to", file); code != 1 || !strings.Contains(stderr, "at least 16 characters") {
+		t.Errorf("backup with a short passphrase: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, pass, "backup", "--data", data, "--to", file); code != 0 || !strings.Contains(stderr, "needs keys") {
+		t.Fatalf("backup: %d %s", code, stderr)
+	}
+	if code, _, stderr := run(t, pass, "backup", "--data", data, "--to", file); code != 1 || !strings.Contains(stderr, "exists") {
+		t.Errorf("backup over an existing file: %d %s", code, stderr)
+	}
+	target := t.TempDir()
+	if code, _, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 1 || !strings.Contains(stderr, "no key file") {
+		t.Errorf("restore without a key file: %d %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(target); len(entries) != 0 {
+		t.Errorf("a restore without a key file made a key file or more: %v", entries)
+	}
+	if err := os.WriteFile(filepath.Join(target, seal.KeyFile), []byte(ring.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wrong := map[string]string{"HOMEWARD_BACKUP_PASSPHRASE": "not the passphrase of the backups"}
+	if code, _, stderr := run(t, wrong, "restore", "--from", file, "--data", target); code != 1 || !strings.Contains(stderr, "does not open") {
+		t.Errorf("restore with a wrong passphrase: %d %s", code, stderr)
+	}
+	if code, out, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 0 || !strings.Contains(out, "done") {
+		t.Fatalf("restore: %d %s %s", code, out, stderr)
+	}
+	if code, _, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 1 || !strings.Contains(stderr, "already holds a database") {
+		t.Errorf("a second restore into the same directory: %d %s", code, stderr)
+	}
+	// serve's daily backup is checked before serve starts.
+	if code, _, stderr := run(t, nil, "serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0", "--backup-dir", filepath.Join(work, "daily")); code != 1 || !strings.Contains(stderr, "--backup-recipients") {
+		t.Errorf("serve --backup-dir without recipients: %d %s", code, stderr)
+	}
+}
