@@ -66,6 +66,13 @@ func runBackup(ctx context.Context, args []string, e env, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
+	if db.database == "" {
+		// Opening would create an empty database: a mistyped --data must not
+		// give an empty backup.
+		if _, err := os.Stat(filepath.Join(db.data, store.SQLiteFile)); err != nil {
+			return fmt.Errorf("no database in %s (give the data directory of the installation with --data)", db.data)
+		}
+	}
 	st, err := db.openStore(ctx, newLogger(io.Discard, "text"), openHow{noMigrate: true, shared: true}, e, stderr)
 	if err != nil {
 		return err

@@ -229,6 +229,13 @@ func TestBackupAndRestoreWithAPassphrase(t *testing.T) {
 	if code, _, stderr := run(t, map[string]string{"HOMEWARD_BACKUP_PASSPHRASE": "short"}, "backup", "--data", data, "--to", file); code != 1 || !strings.Contains(stderr, "at least 16 characters") {
 		t.Errorf("backup with a short passphrase: %d %s", code, stderr)
 	}
+	empty := t.TempDir()
+	if code, _, stderr := run(t, pass, "backup", "--data", empty, "--to", file); code != 1 || !strings.Contains(stderr, "no database in") {
+		t.Errorf("backup of a directory without a database: %d %s", code, stderr)
+	}
+	if entries, _ := os.ReadDir(empty); len(entries) != 0 {
+		t.Errorf("backup of an empty directory made %v there", entries)
+	}
 	if code, _, stderr := run(t, pass, "backup", "--data", data, "--to", file); code != 0 || !strings.Contains(stderr, "needs keys") {
 		t.Fatalf("backup: %d %s", code, stderr)
 	}
