@@ -24,9 +24,10 @@ import (
 	"homeward/internal/store"
 )
 
-// ErrHasDatabase is returned when the restore's data directory already
-// holds a database: a restore never replaces one.
-var ErrHasDatabase = errors.New("the data directory already holds a database")
+// ErrHasDatabase is returned when the restore's target (a data directory,
+// a PostgreSQL database) already holds a database: a restore never
+// replaces one.
+var ErrHasDatabase = errors.New("a database is already there")
 
 // ErrNotOpened is returned when no identity or passphrase opens a backup.
 var ErrNotOpened = errors.New("this backup does not open with the identity or passphrase given")
@@ -262,7 +263,7 @@ func RestorePostgres(ctx context.Context, r io.Reader, ids []age.Identity, ring 
 	if empty, err := st.Empty(ctx); err != nil {
 		return out, err
 	} else if !empty {
-		return out, fmt.Errorf("%w: restore into a new, empty database (createdb)", ErrHasDatabase)
+		return out, fmt.Errorf("%w: the database holds tables; restore into a new, empty database (createdb)", ErrHasDatabase)
 	}
 	rd, err := open(r, ids)
 	if err != nil {

@@ -259,7 +259,7 @@ func TestBackupAndRestoreWithAPassphrase(t *testing.T) {
 	if code, out, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 0 || !strings.Contains(out, "done") {
 		t.Fatalf("restore: %d %s %s", code, out, stderr)
 	}
-	if code, _, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 1 || !strings.Contains(stderr, "already holds a database") {
+	if code, _, stderr := run(t, pass, "restore", "--from", file, "--data", target); code != 1 || !strings.Contains(stderr, "a database is already there") {
 		t.Errorf("a second restore into the same directory: %d %s", code, stderr)
 	}
 	// serve's daily backup is checked before serve starts.
