@@ -17,6 +17,7 @@ import (
 
 	"homeward/internal/audit"
 	"homeward/internal/auth"
+	"homeward/internal/backup"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/program"
@@ -177,18 +178,33 @@ func TestBackupDuringConcurrentWritesRestores(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The restored installation serves.
+	// The restored installation serves, and backs itself up daily.
 	sctx, cancel := context.WithCancel(context.Background())
 	logs := &lineWatch{re: regexp.MustCompile(`url=(http://\S+)`), found: make(chan string, 1)}
+	daily := &lineWatch{re: regexp.MustCompile(`backup written" file=(\S+)`), found: make(chan string, 1)}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(sctx, []string{"serve", "--addr", "127.0.0.1:0"}, []string{"HOMEWARD_DATA=" + restored}, io.Discard, logs)
+		done <- Run(sctx, []string{"serve", "--addr", "127.0.0.1:0", "--backup-dir", filepath.Join(work, "daily"), "--backup-recipients", recipients},
+			[]string{"HOMEWARD_DATA=" + restored}, io.Discard, io.MultiWriter(logs, daily))
 	}()
-	var url string
-	select {
-	case url = <-logs.found:
-	case code := <-done:
-		t.Fatalf("serve on the restored directory exited with %d:\n%s", code, logs.String())
+	var url, dailyFile string
+	for url == "" || dailyFile == "" {
+		select {
+		case url = <-logs.found:
+		case dailyFile = <-daily.found:
+		case code := <-done:
+			t.Fatalf("serve on the restored directory exited with %d:\n%s", code, logs.String())
+		}
+	}
+	if name := filepath.Base(dailyFile); !strings.HasPrefix(name, backup.DailyPrefix) || !strings.HasSuffix(name, backup.DailySuffix) {
+		t.Errorf("the daily backup is named %s", name)
+	}
+	again := t.TempDir()
+	if err := os.WriteFile(filepath.Join(again, seal.KeyFile), key, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, stderr := run(t, nil, "restore", "--from", dailyFile, "--data", again, "--identity", identity); code != 0 || !strings.Contains(out, "done") {
+		t.Errorf("restore of the daily backup: %d %s %s", code, out, stderr)
 	}
 	for _, path := range []string{"/readyz", "/login"} {
 		res, err := http.Get(url + path)
