@@ -372,3 +372,20 @@ func TestPostgresBackupRestoresIntoAnEmptyDatabase(t *testing.T) {
 		t.Errorf("a restore into a database with tables: %v", err)
 	}
 }
+
+// Without pg_dump or pg_restore on PATH, PostgreSQL backups and restores
+// say so, and write nothing.
+func TestPostgresWithoutItsToolsSaysSo(t *testing.T) {
+	// Not parallel: it empties PATH.
+	url := testdb.Postgres(t)
+	st := testsupport.OpenStore(t, store.Options{DatabaseURL: url})
+	ops := x25519(t)
+	t.Setenv("PATH", t.TempDir())
+	var out bytes.Buffer
+	if _, err := backup.Write(context.Background(), st, &out, backup.Options{To: []age.Recipient{ops.Recipient()}, DatabaseURL: url}); !errors.Is(err, backup.ErrNoPgDump) || out.Len() != 0 {
+		t.Errorf("backup without pg_dump: %v, %d bytes written", err, out.Len())
+	}
+	if _, err := backup.RestorePostgres(context.Background(), bytes.NewReader(nil), []age.Identity{ops}, load(t, t.TempDir()), url, ""); !errors.Is(err, backup.ErrNoPgRestore) {
+		t.Errorf("restore without pg_restore: %v", err)
+	}
+}
