@@ -127,6 +127,7 @@ func Write(ctx context.Context, st *store.Store, w io.Writer, o Options) (Manife
 	if len(o.To) == 0 {
 		return Manifest{}, errors.New("no recipients and no passphrase: a backup is never written unencrypted")
 	}
+	sweep(o.TempDir, ".backup-")
 	tmp, err := os.MkdirTemp(o.TempDir, ".backup-")
 	if err != nil {
 		return Manifest{}, fmt.Errorf("backup: scratch directory: %w", err)
@@ -294,9 +295,35 @@ func DailyName(t time.Time) string {
 	return DailyPrefix + t.UTC().Format("2006-01-02") + DailySuffix
 }
 
+// stale is how old a scratch directory or a partial file must be to be
+// left over from a backup that died: a backup job times out long before.
+const stale = 24 * time.Hour
+
+// sweep removes what a backup that died left in dir: entries whose names
+// start with prefix, older than stale.
+func sweep(dir, prefix string) {
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), prefix) {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > stale {
+			_ = os.RemoveAll(filepath.Join(dir, e.Name()))
+		}
+	}
+}
+
 // Prune removes the daily backups in dir beyond the newest keep and returns
-// the names it removed. Other files are left alone.
+// the names it removed, and the partial files of backups that died. Other
+// files are left alone.
 func Prune(dir string, keep int) ([]string, error) {
+	sweep(dir, "."+DailyPrefix)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("backup directory: %w", err)

@@ -109,7 +109,21 @@ func TestABackupIsUnreadableWithoutItsKey(t *testing.T) {
 	if _, err := backup.PassphraseRecipient("too short", 10); err == nil {
 		t.Error("a 9-character passphrase was accepted")
 	}
+	// A scratch copy left by a backup that died yesterday is swept away.
+	left := filepath.Join(in.dir, ".backup-died")
+	if err := os.Mkdir(left, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	yesterday := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(left, yesterday, yesterday); err != nil {
+		t.Fatal(err)
+	}
 	byKey, byPass := in.backup(t, ops.Recipient()), in.backup(t, pass)
+	for _, name := range entries(t, in.dir) {
+		if strings.HasPrefix(name, ".backup-") {
+			t.Errorf("the data directory holds %s after the backups", name)
+		}
+	}
 	for name, b := range map[string][]byte{"identity": byKey, "passphrase": byPass} {
 		for _, plain := range []string{"SQLite format 3", marker, "Zdenka", backup.ManifestEntry, backup.Format, store.SQLiteFile} {
 			if bytes.Contains(b, []byte(plain)) {
@@ -304,10 +318,16 @@ func TestPruneKeepsTheNewestDailyBackups(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, other := range []string{"notes.txt", "homeward-before-upgrade.tar.gz.age"} {
+	for _, other := range []string{"notes.txt", "homeward-before-upgrade.tar.gz.age", ".homeward-2026-10-31.tar.gz.age.partial-1", ".homeward-2026-11-06.tar.gz.age.partial-2"} {
 		if err := os.WriteFile(filepath.Join(dir, other), nil, 0o600); err != nil {
 			t.Fatal(err)
 		}
+	}
+	// A partial file from a backup that died two days ago; the other one
+	// may be a backup being written now.
+	old := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, ".homeward-2026-10-31.tar.gz.age.partial-1"), old, old); err != nil {
+		t.Fatal(err)
 	}
 	removed, err := backup.Prune(dir, 2)
 	if err != nil {
@@ -317,7 +337,7 @@ func TestPruneKeepsTheNewestDailyBackups(t *testing.T) {
 	if !slices.Equal(removed, want) {
 		t.Errorf("removed %v, want %v", removed, want)
 	}
-	if got := entries(t, dir); !slices.Equal(got, []string{"homeward-2026-11-04.tar.gz.age", "homeward-2026-11-05.tar.gz.age", "homeward-before-upgrade.tar.gz.age", "notes.txt"}) {
+	if got := entries(t, dir); !slices.Equal(got, []string{".homeward-2026-11-06.tar.gz.age.partial-2", "homeward-2026-11-04.tar.gz.age", "homeward-2026-11-05.tar.gz.age", "homeward-before-upgrade.tar.gz.age", "notes.txt"}) {
 		t.Errorf("left %v", got)
 	}
 }

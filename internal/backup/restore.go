@@ -145,6 +145,7 @@ func RestoreSQLite(ctx context.Context, r io.Reader, ids []age.Identity, ring *s
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return out, fmt.Errorf("create data directory: %w", err)
 	}
+	sweep(dataDir, ".restore-")
 	tmp, err := os.MkdirTemp(dataDir, ".restore-")
 	if err != nil {
 		return out, fmt.Errorf("restore: %w", err)
@@ -276,6 +277,7 @@ func RestorePostgres(ctx context.Context, r io.Reader, ids []age.Identity, ring 
 	if err := haveKeys(rd.m, ring); err != nil {
 		return out, err
 	}
+	sweep(tempDir, ".restore-")
 	tmp, err := os.MkdirTemp(tempDir, ".restore-")
 	if err != nil {
 		return out, fmt.Errorf("restore: %w", err)
