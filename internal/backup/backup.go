@@ -300,10 +300,11 @@ func DailyName(t time.Time) string {
 const stale = 24 * time.Hour
 
 // sweep removes what a backup that died left in dir: entries whose names
-// start with prefix, older than stale.
+// start with prefix, older than stale. The system's temporary directory
+// ("") is shared with other programs and left to the system.
 func sweep(dir, prefix string) {
 	if dir == "" {
-		dir = os.TempDir()
+		return
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
