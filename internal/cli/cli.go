@@ -63,6 +63,8 @@ func commands() map[string]command {
 		{"migrate", "apply pending database migrations and report the schema version", runMigrate},
 		{"demo", "fill an empty database with generated demo data", runDemo},
 		{"audit", "verify the audit log's hash chain, or print its head", runAudit},
+		{"backup", "write an encrypted backup of the database while Homeward runs", runBackup},
+		{"restore", "restore a backup into a new data directory and check it", runRestore},
 		{"keys", "rotate the key-encryption key, retire old ones", runKeys},
 		{"user", "invite a user (prints a one-time link)", runUser},
 		{"token", "make, list and revoke API tokens", runToken},
@@ -93,6 +95,8 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_SMTP_URL": true, "HOMEWARD_MAIL_FROM": true,
 	"HOMEWARD_AUDIT_HEAD_LOG": true, "HOMEWARD_HEAD_LOG": true,
 	"HOMEWARD_AUTHENTICATOR_LABEL": true,
+	"HOMEWARD_TO": true, "HOMEWARD_RECIPIENTS": true, "HOMEWARD_FROM": true, "HOMEWARD_IDENTITY": true, "HOMEWARD_BACKUP_PASSPHRASE": true,
+	"HOMEWARD_BACKUP_DIR": true, "HOMEWARD_BACKUP_KEEP": true, "HOMEWARD_BACKUP_RECIPIENTS": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

@@ -44,7 +44,7 @@ func environ(m map[string]string) []string {
 func TestKnownEnvCoversEveryFlag(t *testing.T) {
 	t.Parallel()
 	twin := regexp.MustCompile(`env (HOMEWARD_[A-Z_]+)`)
-	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire"} {
+	for _, name := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire", "backup", "restore"} {
 		_, _, help := run(t, nil, append(strings.Fields(name), "--help")...)
 		for _, m := range twin.FindAllStringSubmatch(help, -1) {
 			if !knownEnv[m[1]] {
@@ -68,7 +68,7 @@ func TestUnknownSettingIsWarnedAbout(t *testing.T) {
 
 func TestHelpAndUnknownCommand(t *testing.T) {
 	t.Parallel()
-	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire"} {
+	for _, cmd := range []string{"serve", "migrate", "demo", "version", "audit verify", "audit head", "audit key", "keys rotate", "keys retire", "backup", "restore"} {
 		code, _, stderr := run(t, nil, append(strings.Fields(cmd), "--help")...)
 		if code != 0 || !strings.Contains(stderr, "Usage: homeward "+cmd) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)

@@ -40,6 +40,9 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	smtpURL := fs.String("smtp-url", "", "the mail server for e-mail, smtp://user:password@host:port (STARTTLS when the server offers it) or smtps://…; empty: no e-mail (prefer the environment twin HOMEWARD_SMTP_URL: flags show in ps)")
 	mailFrom := fs.String("mail-from", "", "the sender's address of Homeward's e-mail, such as homeward@example.org (needed with --smtp-url)")
 	label := fs.String("authenticator-label", identity.DefaultAuthenticatorLabel, "the name authenticator apps and passkey prompts show for every account, in place of the person's e-mail address")
+	backupDir := fs.String("backup-dir", "", "write an encrypted backup here every day (a job, once a day across all app processes); empty: no daily backup")
+	backupKeep := fs.Int("backup-keep", 14, "how many daily backups --backup-dir keeps; older ones are removed")
+	backupTo := fs.String("backup-recipients", "", "a file of age public keys (age1…) the daily backups are encrypted to; else "+envPassphrase)
 	if err := parse(fs, args, e); err != nil {
 		return err
 	}
@@ -152,6 +155,13 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		log.Info("e-mail is set up", "server", mailCfg.Redacted(), "from", mailCfg.From)
 	} else {
 		log.Info("e-mail is not set up (--smtp-url): nobody gets e-mail")
+	}
+	if *backupDir != "" {
+		b, err := dailyBackups(st, db, *backupDir, *backupKeep, *backupTo, e)
+		if err != nil {
+			return err
+		}
+		jobs.RegisterBackup(runner, st, b)
 	}
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
 		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner, Mail: sender})

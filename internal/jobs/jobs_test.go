@@ -37,6 +37,7 @@ type cluster struct {
 	nodes    []*node
 	clock    *testsupport.Clock
 	postgres bool
+	url      string // the PostgreSQL database, "" on SQLite
 
 	mu      sync.Mutex
 	runs    map[int64]int  // how often a handler ran, per job
@@ -53,6 +54,7 @@ func newCluster(t *testing.T, engine store.Engine, n int) *cluster {
 	var url, dir string
 	if c.postgres {
 		url = testdb.Postgres(t)
+		c.url = url
 	} else {
 		dir = t.TempDir()
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
+	"strings"
 
 	"homeward/internal/report"
 )
@@ -113,4 +115,179 @@ func OutcomeFactsFilteredForTest(ctx context.Context, s *Store, q report.Query) 
 // as first written (reports_reference_test.go), for comparison.
 func OutcomeFactsReferenceForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
 	return s.outcomeFactsReference(ctx, q)
+}
+
+// MigrateToForTest applies the migrations up to version upTo only: the
+// upgrade test builds the schema of an earlier release with it.
+func MigrateToForTest(ctx context.Context, s *Store, upTo int) ([]string, error) {
+	return s.migrateTo(ctx, upTo)
+}
+
+// TableCountsForTest counts the rows of every table of the database.
+func TableCountsForTest(ctx context.Context, s *Store) (map[string]int, error) {
+	q := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`
+	if s.engine == Postgres {
+		q = `SELECT tablename FROM pg_tables WHERE schemaname = current_schema()`
+	}
+	rows, err := s.read.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var tables []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, t := range tables {
+		var n int
+		if err := s.read.QueryRowContext(ctx, `SELECT count(*) FROM `+t).Scan(&n); err != nil {
+			return nil, fmt.Errorf("count %s: %w", t, err)
+		}
+		out[t] = n
+	}
+	return out, nil
+}
+
+// CopyTablesForTest copies every row of src's tables into the same tables
+// of dst, a SQLite database just migrated to an earlier schema (its one
+// seeded row, the audit head, replaced): the upgrade test's fixture. Only
+// dst's columns are copied, so src may be at a later schema that added
+// columns.
+func CopyTablesForTest(ctx context.Context, dst *Store, srcFile string) error {
+	counts, err := TableCountsForTest(ctx, dst)
+	if err != nil {
+		return err
+	}
+	conn, err := dst.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	for _, q := range []string{`PRAGMA foreign_keys = OFF`} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `ATTACH DATABASE $1 AS src`, srcFile); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DETACH DATABASE src`)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA foreign_keys = ON`)
+	for table := range counts {
+		if table == "schema_migrations" {
+			continue
+		}
+		rows, err := conn.QueryContext(ctx, `SELECT name FROM pragma_table_info($1)`, table)
+		if err != nil {
+			return err
+		}
+		var cols []string
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return err
+			}
+			cols = append(cols, `"`+c+`"`)
+		}
+		rows.Close()
+		list := strings.Join(cols, ", ")
+		if _, err := conn.ExecContext(ctx, `DELETE FROM main.`+table+` WHERE $1 = 'audit_head'`, table); err != nil {
+			return fmt.Errorf("clear %s: %w", table, err)
+		}
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO main.%s (%s) SELECT %s FROM src.%s`, table, list, list, table)); err != nil {
+			return fmt.Errorf("copy %s: %w", table, err)
+		}
+	}
+	return nil
+}
+
+// CopyPostgresTablesForTest copies into dst, a database at an earlier
+// schema, the rows of every one of its tables from the database at srcURL
+// (today's schema), only the columns dst has, with the references checked
+// only at the end (session_replication_role), and moves each identity on
+// past the ids copied, as pg_restore would.
+func CopyPostgresTablesForTest(ctx context.Context, dst *Store, srcURL string) error {
+	src, err := sql.Open("pgx", srcURL)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	counts, err := TableCountsForTest(ctx, dst)
+	if err != nil {
+		return err
+	}
+	return dst.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `SET LOCAL session_replication_role = replica`); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM audit_head`); err != nil {
+			return err
+		}
+		for table := range counts {
+			if table == "schema_migrations" {
+				continue
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT column_name FROM information_schema.columns
+				WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position`, table)
+			if err != nil {
+				return err
+			}
+			var cols []string
+			for rows.Next() {
+				var c string
+				if err := rows.Scan(&c); err != nil {
+					rows.Close()
+					return err
+				}
+				cols = append(cols, `"`+c+`"`)
+			}
+			rows.Close()
+			list := strings.Join(cols, ", ")
+			ph := make([]string, len(cols))
+			for i := range ph {
+				ph[i] = fmt.Sprintf("$%d", i+1)
+			}
+			insert := fmt.Sprintf(`INSERT INTO %s (%s) VALUES (%s)`, table, list, strings.Join(ph, ", "))
+			data, err := src.QueryContext(ctx, fmt.Sprintf(`SELECT %s FROM %s`, list, table))
+			if err != nil {
+				return fmt.Errorf("read %s: %w", table, err)
+			}
+			for data.Next() {
+				vals := make([]any, len(cols))
+				ptrs := make([]any, len(cols))
+				for i := range vals {
+					ptrs[i] = &vals[i]
+				}
+				if err := data.Scan(ptrs...); err != nil {
+					data.Close()
+					return err
+				}
+				if _, err := tx.ExecContext(ctx, insert, vals...); err != nil {
+					data.Close()
+					return fmt.Errorf("copy %s: %w", table, err)
+				}
+			}
+			if err := data.Close(); err != nil {
+				return err
+			}
+			if !slices.Contains(cols, `"id"`) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SELECT setval(pg_get_serial_sequence('%s', 'id'), max(id)) FROM %s
+				HAVING max(id) IS NOT NULL`, table, table)); err != nil {
+				return fmt.Errorf("identity of %s: %w", table, err)
+			}
+		}
+		return nil
+	})
 }

@@ -78,6 +78,12 @@ func (s *Store) SchemaVersion(ctx context.Context) (current, latest int, err err
 // with its row in schema_migrations, and returns the names it applied. It is
 // safe to run from several processes at once.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	return s.migrateTo(ctx, 0)
+}
+
+// migrateTo applies the pending migrations up to version upTo (0: all);
+// the upgrade test builds an older schema with it.
+func (s *Store) migrateTo(ctx context.Context, upTo int) ([]string, error) {
 	ms, err := Migrations(s.engine)
 	if err != nil {
 		return nil, err
@@ -97,6 +103,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range ms {
+		if upTo > 0 && m.Version > upTo {
+			break
+		}
 		done := false
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			if err := s.lockMigrations(ctx, tx); err != nil {

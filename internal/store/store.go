@@ -32,7 +32,8 @@
 // Beside them it keeps the accounts (users.go, user_admin.go, factors.go,
 // tokens.go, calendar_feeds.go, throttle.go), the dates of a calendar feed
 // (calendar_events.go), the audit log (audit.go), the background Job
-// (jobs.go, worked on by internal/jobs) and the schema (migrate.go,
+// (jobs.go, worked on by internal/jobs), a backup's snapshot and manifest
+// facts (backup.go, for internal/backup) and the schema (migrate.go,
 // migrations/). Report and Notification are not stored here.
 package store
 
