@@ -137,4 +137,3 @@ func allKnown(t reflect.Type, raw json.RawMessage) bool {
 	}
 	return true
 }
-
