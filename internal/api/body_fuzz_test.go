@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -75,6 +76,11 @@ func FuzzDecodeBody(f *testing.F) {
 		v := bodyFuzzInputs[int(in)%len(bodyFuzzInputs)]()
 		if err := decodeStrict(b, v); err != nil {
 			wantKind(t, body, err, errs.KindInvalid)
+			for name, key := range errs.As(err).Fields {
+				if key == "validation.unknown_field" && !keyOf(b, name) {
+					t.Fatalf("body %q: unknown field %q is not one of its keys", body, name)
+				}
+			}
 			return
 		}
 		typ := reflect.TypeOf(v).Elem()
@@ -136,4 +142,32 @@ func allKnown(t reflect.Type, raw json.RawMessage) bool {
 		}
 	}
 	return true
+}
+
+// keyOf tells whether name is a key of an object anywhere in the first JSON
+// value of b.
+func keyOf(b []byte, name string) bool {
+	var v any
+	if json.NewDecoder(bytes.NewReader(b)).Decode(&v) != nil {
+		return false
+	}
+	var walk func(v any) bool
+	walk = func(v any) bool {
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if k == name || walk(x) {
+					return true
+				}
+			}
+		case []any:
+			for _, x := range v {
+				if walk(x) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(v)
 }
