@@ -8,6 +8,7 @@ import (
 	"math"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"homeward/internal/errs"
@@ -79,7 +80,11 @@ func decodeError(err error) error {
 	case errors.As(err, &syntax), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return invalidBody("The body is not valid JSON.")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		// The name is quoted as Go quotes strings: unquoted, it is the key sent.
+		name := strings.TrimPrefix(err.Error(), "json: unknown field ")
+		if s, err := strconv.Unquote(name); err == nil {
+			name = s
+		}
 		return errs.Invalid(map[string]string{name: "validation.unknown_field"})
 	}
 	return invalidBody("The body could not be read as the expected object.")

@@ -285,11 +285,13 @@ func (s *Service) Validate() error {
 func ParseAreas(s string) []Area {
 	var out []Area
 	for _, line := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' || r == ';' }) {
-		line = strings.TrimSpace(line)
+		// Trimmed after the separators become spaces: ":Vilnius" or "/" is
+		// not an area without a country.
+		line = strings.TrimSpace(strings.NewReplacer(":", " ", "/", " ").Replace(line))
 		if line == "" {
 			continue
 		}
-		country, city, _ := strings.Cut(strings.NewReplacer(":", " ", "/", " ").Replace(line), " ")
+		country, city, _ := strings.Cut(line, " ")
 		out = append(out, Area{Country: strings.ToUpper(strings.TrimSpace(country)), City: strings.TrimSpace(city)})
 	}
 	return out

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -46,11 +47,15 @@ func newForm(values map[string]string) *form {
 }
 
 // parseForm reads a posted form of at most limit bytes; a larger one is
-// errs.TooLarge.
+// errs.TooLarge, and one that is not a form (a bad escape, in the body or
+// the address) is invalid input.
 func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 	if err := r.ParseForm(); err != nil {
-		return errs.TooLarge()
+		if tooLarge := (*http.MaxBytesError)(nil); errors.As(err, &tooLarge) {
+			return errs.TooLarge()
+		}
+		return &errs.Error{Kind: errs.KindInvalid, Code: "invalid_form", Message: "The form could not be read.", Err: err}
 	}
 	return nil
 }
