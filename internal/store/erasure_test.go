@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"os/exec"
@@ -89,6 +90,23 @@ func TestErasureLeavesNoValueAndTheSameReport(t *testing.T) {
 		_, err = j.s.AddPlanStep(j.ctx, cases.PlanStep{CaseID: other.ID, Title: controlMarker, Owner: cases.OwnerMentee})
 		j.fatal(err)
 
+		_, err = j.s.AddNote(j.ctx, cases.Note{CaseID: c.ID, Visibility: cases.VisiblePsychologist, Body: "Sealed staff note", AuthorID: j.psych.ID})
+		j.fatal(err)
+		head, err := j.s.ExportMentee(j.ctx, m.ID)
+		j.fatal(err)
+		one, err := j.s.ExportCase(j.ctx, c)
+		j.fatal(err)
+		exported, _ := json.Marshal([]any{head, one})
+		for _, want := range []string{erasureMarkers["name"], erasureMarkers["email"], erasureMarkers["step"], erasureMarkers["outcome"],
+			erasureMarkers["end"], erasureMarkers["reason"], "Sealed summary", "Sealed request", "Sealed staff note", "Sealed message", "Signal, evenings only"} {
+			if !bytes.Contains(exported, []byte(want)) {
+				t.Errorf("the export lacks %q", want)
+			}
+		}
+		if j.audits("mentee.export_all", "mentee", m.ID) != 1 || j.audits("case.notes_read", "case", c.ID) == 0 {
+			t.Error("the export and its reads of sealed values are audited")
+		}
+
 		q := report.Query{ProgramIDs: []int64{j.prog.ID}, From: journeyStart.AddDate(0, -1, 0), To: j.now().AddDate(0, 0, 1)}
 		before, err := j.s.OutcomeFacts(j.ctx, q)
 		j.fatal(err)
@@ -130,6 +148,9 @@ func TestErasureLeavesNoValueAndTheSameReport(t *testing.T) {
 		j.fatal(err)
 		if !reflect.DeepEqual(before, after) {
 			t.Errorf("the report changed with the erasure:\nbefore %+v\nafter  %+v", before, after)
+		}
+		if _, err := j.s.ExportMentee(j.ctx, m.ID); errs.As(err).Code != "erased" {
+			t.Errorf("exporting the erased person: %v", err)
 		}
 		if _, err := j.s.GetMentee(j.ctx, m.ID); errs.As(err).Code != "erased" {
 			t.Errorf("reading the erased person: %v", err)
