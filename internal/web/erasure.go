@@ -40,7 +40,7 @@ func (h *Web) erasureShow(w http.ResponseWriter, r *http.Request) error {
 
 func (h *Web) renderErasure(w http.ResponseWriter, r *http.Request, status int, c cases.Case, f *form) error {
 	ctx := r.Context()
-	hd, err := h.headerFor(r, c, "profile")
+	hd, err := h.headerFor(r, c, "erasure")
 	if err != nil {
 		return err
 	}
