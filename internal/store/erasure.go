@@ -265,15 +265,25 @@ func (s *Store) decideErasure(ctx context.Context, tx *sql.Tx, id int64, status 
 }
 
 // The columns that may name the mentee's portal account as who recorded
-// something; they are emptied before the account is deleted.
-var portalUserColumns = [][2]string{
-	{"requests", "recorded_by"}, {"feedback", "recorded_by"}, {"closings", "agreed_by"},
-	{"closings", "readiness_asked_by"}, {"closings", "final_meeting_by"}, {"contacts", "recorded_by"},
-	{"outcomes", "recorded_by"}, {"follow_ups", "recorded_by"}, {"notes", "author_id"},
-	{"needs", "assessed_by"}, {"case_transitions", "actor_id"}, {"matches", "assigned_by"},
-	{"referrals", "consent_by"}, {"referrals", "created_by"}, {"referral_events", "by_user"},
-	{"mentees", "shared_by"}, {"erasure_requests", "asked_by"}, {"erasure_requests", "decided_by"},
+// something, each with the rows of the person's it can be on (a portal
+// account acts on its own person's cases only; the query is served by the
+// tables' case indexes): they are emptied before the account is deleted. A
+// reference anywhere else would refuse the deletion, and so the erasure.
+var portalUserColumns = [][3]string{
+	{"requests", "recorded_by", onCases}, {"feedback", "recorded_by", onCases}, {"closings", "agreed_by", onCases},
+	{"closings", "readiness_asked_by", onCases}, {"closings", "final_meeting_by", onCases}, {"contacts", "recorded_by", onCases},
+	{"outcomes", "recorded_by", onCases}, {"follow_ups", "recorded_by", onCases}, {"notes", "author_id", onCases},
+	{"needs", "assessed_by", onCases}, {"case_transitions", "actor_id", onCases}, {"matches", "assigned_by", onCases},
+	{"referrals", "consent_by", onCases}, {"referrals", "created_by", onCases}, {"referral_events", "by_user", onReferrals},
+	{"mentees", "shared_by", `id = $2`}, {"erasure_requests", "asked_by", `mentee_id = $2`}, {"erasure_requests", "decided_by", `mentee_id = $2`},
 }
+
+// onCases and onReferrals limit a statement to the rows of one person's
+// cases (the person's id is $2).
+const (
+	onCases     = `case_id IN (SELECT id FROM cases WHERE mentee_id = $2)`
+	onReferrals = `referral_id IN (SELECT r.id FROM referrals r JOIN cases c ON c.id = r.case_id WHERE c.mentee_id = $2)`
+)
 
 // The sealed columns of the records on the person's cases: unreadable once
 // the key is destroyed, and emptied too.
@@ -314,25 +324,25 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 			return err
 		}
 	}
-	onCases := ` WHERE case_id IN (SELECT id FROM cases WHERE mentee_id = $1)`
+	whereCases := ` WHERE case_id IN (SELECT id FROM cases WHERE mentee_id = $1)`
 	for _, c := range caseSealedColumns {
-		if err := exec("erase "+c[0], `UPDATE `+c[0]+` SET `+c[1]+` = NULL`+onCases, menteeID); err != nil {
+		if err := exec("erase "+c[0], `UPDATE `+c[0]+` SET `+c[1]+` = NULL`+whereCases, menteeID); err != nil {
 			return err
 		}
 	}
 	// Free text typed about the person that is not sealed.
 	for _, q := range []string{
-		`UPDATE plan_steps SET title = ''` + onCases,
-		`UPDATE outcomes SET note = ''` + onCases,
-		`UPDATE case_transitions SET reason = ''` + onCases,
-		`UPDATE matches SET end_reason = ''` + onCases,
+		`UPDATE plan_steps SET title = ''` + whereCases,
+		`UPDATE outcomes SET note = ''` + whereCases,
+		`UPDATE case_transitions SET reason = ''` + whereCases,
+		`UPDATE matches SET end_reason = ''` + whereCases,
 		`UPDATE referral_events SET message_sealed = NULL WHERE referral_id IN (SELECT r.id FROM referrals r JOIN cases c ON c.id = r.case_id WHERE c.mentee_id = $1)`,
 	} {
 		if err := exec("erase case texts", q, menteeID); err != nil {
 			return err
 		}
 	}
-	if err := exec("erase notes", `UPDATE notes SET body_sealed = $2`+onCases, menteeID, []byte{}); err != nil {
+	if err := exec("erase notes", `UPDATE notes SET body_sealed = $2`+whereCases, menteeID, []byte{}); err != nil {
 		return err
 	}
 	if err := exec("erase cases", `UPDATE cases SET case_code = 'ERASED-' || CAST(id AS TEXT), facility_sealed = NULL,
@@ -348,7 +358,7 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 		return err
 	}
 	if userID != 0 {
-		if err := s.deletePortalUserTx(ctx, tx, userID); err != nil {
+		if err := s.deletePortalUserTx(ctx, tx, userID, menteeID); err != nil {
 			return err
 		}
 	}
@@ -358,19 +368,16 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 // deletePortalUserTx deletes a mentee's portal account: what it recorded
 // keeps no pointer to it, its failed sign-ins (kept by e-mail address) go,
 // and its own data key (its second factor's secret) is destroyed.
-func (s *Store) deletePortalUserTx(ctx context.Context, tx *sql.Tx, userID int64) error {
+func (s *Store) deletePortalUserTx(ctx context.Context, tx *sql.Tx, userID, menteeID int64) error {
 	var emailKey string
 	var keyID sql.NullInt64
 	if err := tx.QueryRowContext(ctx, `SELECT email_key, data_key_id FROM users WHERE id = $1`, userID).Scan(&emailKey, &keyID); err != nil {
 		return s.wrap(err, "read portal account")
 	}
 	for _, c := range portalUserColumns {
-		if _, err := tx.ExecContext(ctx, `UPDATE `+c[0]+` SET `+c[1]+` = NULL WHERE `+c[1]+` = $1`, userID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE `+c[0]+` SET `+c[1]+` = NULL WHERE `+c[1]+` = $1 AND `+c[2], userID, menteeID); err != nil {
 			return s.wrap(err, "forget portal account in "+c[0])
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM consents WHERE recorded_by = $1`, userID); err != nil {
-		return s.wrap(err, "forget portal account in consents")
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE key = $1`, throttleKey("account:"+emailKey)); err != nil {
 		return s.wrap(err, "forget failed sign-ins")
