@@ -22,6 +22,7 @@ CREATE UNIQUE INDEX erasure_requests_waiting ON erasure_requests (mentee_id) WHE
 -- The approvers' list: a program's requests by status, oldest first.
 CREATE INDEX erasure_requests_program ON erasure_requests (program_id, status, asked_at, id);
 CREATE INDEX erasure_requests_status ON erasure_requests (status, asked_at, id);
-CREATE INDEX erasure_requests_case ON erasure_requests (case_id, id);
+-- A person's requests, newest first (the erasure page, the export).
+CREATE INDEX erasure_requests_mentee ON erasure_requests (mentee_id, id);
 -- When the person was erased (NULL while not).
 ALTER TABLE mentees ADD COLUMN erased_at TIMESTAMP;
