@@ -47,7 +47,7 @@ func TestErasureByTwoCoordinators(t *testing.T) {
 	second.wantIn("main", "FG-001", en.T("erasure.reason.person_asked"))
 	second.sendWith("approve the erasure", `form[action$="/approve"] button[type=submit]`, http.StatusOK)
 	second.wantHere("after approving", casePath+"/erasure?done=approved")
-	second.wantIn("main", en.T("erasure.done.approved"), en.T("erasure.erased"), fmt.Sprintf("ERASED-%d", c.ID))
+	second.wantIn("main", en.T("erasure.done.approved"), en.T("erasure.erased"), fmt.Sprintf("ERASED_%d", c.ID))
 	second.wantNotIn("main", "Yelena", "FG-001")
 	second.open("/erasures")
 	second.wantIn("main", en.T("erasures.empty"))

@@ -86,4 +86,6 @@ func CheckErasureDecider(req ErasureRequest, deciderID int64) error {
 
 // ErasedCode is the case code an erased case and person keep: their id,
 // so that the statistics still count them and nothing points at the person.
-func ErasedCode(id int64) string { return fmt.Sprintf("ERASED-%d", id) }
+// The underscore is outside the codes people type (caseCode), so no
+// person's code can ever be taken by it.
+func ErasedCode(id int64) string { return fmt.Sprintf("ERASED_%d", id) }

@@ -478,7 +478,7 @@ func TestEraseAsTheAdministrator(t *testing.T) {
 		t.Fatalf("a refused erase erased the person: %v %v", erased, err)
 	}
 	code, out, stderr := run(t, nil, "erase", "--data", dir, "--case", "1", "--as", "admin@demo.homeward.test", "--confirm", "1", "--reason", "legal_duty")
-	if code != 0 || !strings.Contains(out, "ERASED-1") {
+	if code != 0 || !strings.Contains(out, "ERASED_1") {
 		t.Fatalf("erase: exit %d, %q %s", code, out, stderr)
 	}
 	if erased, err := st.MenteeErased(context.Background(), c.MenteeID); err != nil || !erased {

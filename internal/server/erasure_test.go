@@ -113,7 +113,7 @@ func TestErasureAndExportThroughTheAPIAndPages(t *testing.T) {
 		}
 		j.refused(j.coord, http.StatusNotFound, "erased", "GET", apiMenteePath(m.ID, "/export"), "")
 		got = j.call(j.coord, http.StatusOK, "GET", apiCasePath(c.ID, ""), "")
-		if strings.Contains(got, "ER-1") || !strings.Contains(got, fmt.Sprintf("ERASED-%d", c.ID)) {
+		if strings.Contains(got, "ER-1") || !strings.Contains(got, fmt.Sprintf("ERASED_%d", c.ID)) {
 			t.Errorf("the erased case: %s", got)
 		}
 		res, body = a.do("GET", fmt.Sprintf("/cases/%d/erasure", c.ID), nil)
@@ -121,7 +121,7 @@ func TestErasureAndExportThroughTheAPIAndPages(t *testing.T) {
 			t.Errorf("the erasure page after the erasure:\n%s", body)
 		}
 		res, body = a.do("GET", fmt.Sprintf("/cases/%d", c.ID), nil)
-		if res.StatusCode != http.StatusOK || strings.Contains(body, "Quorvexa") || !strings.Contains(body, fmt.Sprintf("ERASED-%d", c.ID)) {
+		if res.StatusCode != http.StatusOK || strings.Contains(body, "Quorvexa") || !strings.Contains(body, fmt.Sprintf("ERASED_%d", c.ID)) {
 			t.Errorf("the case page after the erasure: %d", res.StatusCode)
 		}
 	})

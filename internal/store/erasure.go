@@ -296,7 +296,7 @@ var caseSealedColumns = [][2]string{
 // withdrawn and the partners' shared copies erased; their data key is
 // destroyed (crypto-shredding: every sealed field is unreadable from now
 // on), the hashes of their name's words removed, every readable field of
-// theirs blanked and their case codes replaced by ERASED-<id>; their
+// theirs blanked and their case codes replaced by ERASED_<id>; their
 // consents and their portal account (with its sessions, factors, tokens
 // and notifications) are deleted. The case rows and the dated rows on them
 // (transitions, matches, needs, contacts, requests, outcomes, follow-ups,
@@ -345,7 +345,7 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 	if err := exec("erase notes", `UPDATE notes SET body_sealed = $2`+whereCases, menteeID, []byte{}); err != nil {
 		return err
 	}
-	if err := exec("erase cases", `UPDATE cases SET case_code = 'ERASED-' || CAST(id AS TEXT), facility_sealed = NULL,
+	if err := exec("erase cases", `UPDATE cases SET case_code = 'ERASED_' || CAST(id AS TEXT), facility_sealed = NULL,
 		release_plan_sealed = NULL, match_profile_sealed = NULL, updated_at = $2, version = version + 1 WHERE mentee_id = $1`, menteeID, now); err != nil {
 		return err
 	}
