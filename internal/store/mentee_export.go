@@ -17,14 +17,25 @@ import (
 // it is read. Each sealed value is opened through the store's own reads,
 // each audited as when it is shown on a page.
 type MenteeExport struct {
-	Format     string          `json:"format"`
-	ExportedAt time.Time       `json:"exported_at"`
-	Profile    cases.Mentee    `json:"profile"`
-	History    cases.History   `json:"history"`
-	Consents   []cases.Consent `json:"consents"`
+	Format      string          `json:"format"`
+	ExportedAt  time.Time       `json:"exported_at"`
+	Times       string          `json:"times"`
+	NotIncluded []string        `json:"not_included"`
+	Profile     cases.Mentee    `json:"profile"`
+	History     cases.History   `json:"history"`
+	Consents    []cases.Consent `json:"consents"`
 	// Portal is the person's portal account, nil without one.
 	Portal   *ExportAccount         `json:"portal_account"`
 	Erasures []cases.ErasureRequest `json:"erasure_requests"`
+}
+
+// exportTimes says how the file's times and days are written.
+const exportTimes = "Times are in UTC (the Z at their end); days, such as an outcome's or a due date, are days as they were typed."
+
+// exportNotIncluded says what the export leaves out, and why.
+var exportNotIncluded = []string{
+	"Cases of the person in programs the exporting coordinator does not coordinate: their coordinators export them.",
+	"The audit log, which records who read or changed the person's record by ids only, without values.",
 }
 
 // ExportAccount is what the export says of a portal account.
@@ -64,7 +75,7 @@ type ExportReferral struct {
 // (mentee.export_all). An erased person has nothing left to export: it is
 // errs.NotFound with the code "erased".
 func (s *Store) ExportMentee(ctx context.Context, menteeID int64) (MenteeExport, error) {
-	out := MenteeExport{Format: "homeward.mentee-record.v1", ExportedAt: s.now().UTC()}
+	out := MenteeExport{Format: "homeward.mentee-record.v1", ExportedAt: s.now().UTC(), Times: exportTimes, NotIncluded: exportNotIncluded}
 	if err := s.notErased(ctx, s.read, menteeID); err != nil {
 		return out, err
 	}
