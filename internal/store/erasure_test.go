@@ -253,3 +253,47 @@ func wantGone(t *testing.T, opts store.Options, s *store.Store, control string) 
 		}
 	}
 }
+
+// A refused erasure leaves the person as they were and may be asked again;
+// the administrator's direct erasure closes the request that waits.
+func TestErasureRefusedThenDoneDirectly(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		j := newJourney(t, opts)
+		coord2 := mustUser(t, j.s, auth.User{Email: "coord2@example.org", Role: auth.Coordinator, Programs: []int64{j.prog.ID}}, auth.StatusActive)
+		admin := mustUser(t, j.s, auth.User{Email: "admin@example.org", Role: auth.Admin}, auth.StatusActive)
+		c := j.waiting("RF-0001", "Refused Person")
+		req, err := j.s.AskErasure(j.ctx, c.ID, cases.ErasureNoLongerNeeded, j.coord.ID)
+		j.fatal(err)
+		if _, err := j.s.RefuseErasure(j.ctx, req.ID, j.coord.ID); !errs.Is(err, errs.KindForbidden) {
+			t.Fatalf("the asker refusing: %v", err)
+		}
+		refused, err := j.s.RefuseErasure(j.ctx, req.ID, coord2.ID)
+		j.fatal(err)
+		if refused.Status != cases.ErasureRefused || refused.DecidedBy != coord2.ID {
+			t.Fatalf("refused: %+v", refused)
+		}
+		if m, err := j.s.GetMentee(j.ctx, c.MenteeID); err != nil || m.FullName != "Refused Person" {
+			t.Fatalf("after a refusal: %+v %v", m, err)
+		}
+		if _, err := j.s.ApproveErasure(j.ctx, req.ID, coord2.ID); !errs.Is(err, errs.KindConflict) {
+			t.Fatalf("approving a refused request: %v", err)
+		}
+		again, err := j.s.AskErasure(j.ctx, c.ID, cases.ErasureLegalDuty, coord2.ID)
+		j.fatal(err)
+		done, err := j.s.EraseDirectly(j.ctx, c.ID, cases.ErasurePersonAsked, admin.ID)
+		j.fatal(err)
+		if done.ID != again.ID || done.Status != cases.ErasureDone || done.DecidedBy != admin.ID || done.Reason != cases.ErasureLegalDuty {
+			t.Fatalf("the direct erasure did not close the waiting request: %+v (waiting %d)", done, again.ID)
+		}
+		if _, err := j.s.GetMentee(j.ctx, c.MenteeID); errs.As(err).Code != "erased" {
+			t.Fatalf("after the direct erasure: %v", err)
+		}
+		if list, _, err := j.s.ErasureRequests(j.ctx, store.ErasureFilter{All: true}, store.Page{}); err != nil || len(list) != 0 {
+			t.Fatalf("still waiting: %+v %v", list, err)
+		}
+		if j.audits("erasure.refuse", "erasure_request", req.ID) != 1 || j.audits("erasure.direct", "erasure_request", again.ID) != 1 {
+			t.Error("the refusal and the direct erasure are audited")
+		}
+	})
+}
