@@ -282,6 +282,8 @@ func TestOpenAPIEnumsMatchTheDomain(t *testing.T) {
 		"OutcomeKind":   strs(cases.OutcomeKinds),
 		"Answer":        strs(cases.Answers),
 		"Phase":         strs(cases.Phases),
+		"ErasureReason": strs(cases.ErasureReasons),
+		"ErasureStatus": strs([]cases.ErasureStatus{cases.ErasurePending, cases.ErasureDone, cases.ErasureRefused}),
 		"FacilityKind":  strs(program.FacilityKinds),
 		"Role":          strs(auth.Roles),
 		"UserStatus":    {auth.StatusActive, auth.StatusInvited, auth.StatusDisabled},

@@ -63,6 +63,14 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.consentList)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.consentRecord)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.portalInvite)},
+		// A person's whole record (GDPR art. 15) and erasure (art. 17, asked
+		// by one coordinator, decided by another or the admin).
+		{Method: "GET", Path: Prefix + "/mentees/{id}/export", Access: route.SignedIn, Action: policy.MenteeExport, Handler: a.handle(a.menteeExport)},
+		{Method: "GET", Path: Prefix + "/cases/{id}/erasure", Access: route.SignedIn, Action: policy.ErasureAsk, Handler: a.handle(a.erasureLatest)},
+		{Method: "POST", Path: Prefix + "/cases/{id}/erasure", Access: route.SignedIn, Action: policy.ErasureAsk, Handler: a.handle(a.erasureAsk)},
+		{Method: "GET", Path: Prefix + "/erasures", Access: route.SignedIn, Action: policy.ErasureList, Handler: a.handle(a.erasureList)},
+		{Method: "POST", Path: Prefix + "/erasures/{id}/approve", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: a.handle(a.erasureDecide(true))},
+		{Method: "POST", Path: Prefix + "/erasures/{id}/refuse", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: a.handle(a.erasureDecide(false))},
 
 		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: a.handle(a.caseList)},
 		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.caseGet)},

@@ -16,6 +16,7 @@ var Actions = []string{
 	"contact.add", "contact.add_backdated",
 	"data_key.destroy",
 	"directory.export", "directory.import",
+	"erasure.approve", "erasure.ask", "erasure.direct", "erasure.refuse",
 	"facility.create", "facility.update",
 	"feedback.save",
 	"factor.passkey_add", "factor.passkey_remove", "factor.recovery_code_used", "factor.recovery_codes",
@@ -28,7 +29,7 @@ var Actions = []string{
 	"login.failure", "login.password_ok", "login.second_factor_failure", "login.second_factor_passkey",
 	"login.second_factor_recovery_code", "login.second_factor_totp", "login.success",
 	"matching.confirm", "matching.pool_read",
-	"mentee.create", "mentee.duplicate_read", "mentee.export", "mentee.history_read", "mentee.history_sharing",
+	"mentee.create", "mentee.duplicate_read", "mentee.erase", "mentee.export", "mentee.export_all", "mentee.history_read", "mentee.history_sharing",
 	"mentee.history_sharing_reset", "mentee.history_write", "mentee.link_user", "mentee.name_read", "mentee.profile_read", "mentee.update",
 	"mentor.accept", "mentor.apply", "mentor.availability", "mentor.bulk_create", "mentor.check",
 	"mentor.from_account", "mentor.names_read", "mentor.note_create", "mentor.notes_read", "mentor.profile",
@@ -50,15 +51,15 @@ var Actions = []string{
 	"token.create", "token.revoke",
 	"totp.secret_read",
 	"training_module.create", "training_module.update",
-	"user.active", "user.bulk_create", "user.create", "user.disabled", "user.password_set",
-	"user.link_mail", "user.notification_settings", "user.sessions_end", "user.time_zone", "user.update",
+	"user.active", "user.bulk_create", "user.create", "user.disabled", "user.erase", "user.link_mail",
+	"user.notification_settings", "user.password_set", "user.sessions_end", "user.time_zone", "user.update",
 }
 
 // Kinds lists every kind of record an entry names (its object type). The
 // viewer says each in words ("audit.kind." + kind). Entries written before
 // migration 12 name a partner "organization".
 var Kinds = []string{
-	"api_token", "calendar_feed", "case", "contact", "data_key", "directory", "facility", "follow_up", "job", "mentee", "mentor",
+	"api_token", "calendar_feed", "case", "contact", "data_key", "directory", "erasure_request", "facility", "follow_up", "job", "mentee", "mentor",
 	"note", "organization", "outcome", "partner", "passkey", "plan_step", "program", "referral", "request",
 	"service", "session", "training_module", "user",
 }

@@ -69,6 +69,7 @@ func commands() map[string]command {
 		{"user", "invite a user (prints a one-time link)", runUser},
 		{"token", "make, list and revoke API tokens", runToken},
 		{"jobs", "list the background jobs that are queued, running or failed", runJobs},
+		{"erase", "erase the person of a case at once, as the administrator (GDPR art. 17)", runErase},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}

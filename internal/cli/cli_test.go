@@ -574,3 +574,61 @@ func TestServeRefusesABadMailSetting(t *testing.T) {
 		}
 	}
 }
+
+// homeward erase: the administrator erases the person of a case at once,
+// only with the case id confirmed and as an active administrator; the
+// audit names the administrator, and a second erasure finds nothing left.
+func TestEraseAsTheAdministrator(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if code, _, stderr := run(t, nil, "demo", "--data", dir); code != 0 {
+		t.Fatal(stderr)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--case", "1", "--as", "admin@demo.homeward.test"}, "--confirm"},
+		{[]string{"--case", "1", "--as", "admin@demo.homeward.test", "--confirm", "2"}, "--confirm"},
+		{[]string{"--case", "1", "--as", "coordinator@demo.homeward.test", "--confirm", "1"}, "--as"},
+		{[]string{"--case", "1", "--as", "admin@demo.homeward.test", "--confirm", "1", "--reason", "dislike"}, "--reason"},
+	} {
+		code, out, stderr := run(t, nil, append([]string{"erase", "--data", dir}, c.args...)...)
+		if code == 0 || out != "" || !strings.Contains(stderr, c.want) {
+			t.Errorf("%v: exit %d, %q %s, want an error about %s", c.args, code, out, stderr, c.want)
+		}
+	}
+	st, err := store.Open(context.Background(), store.Options{DataDir: dir, Shared: true, NoMigrate: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, err := st.GetCase(context.Background(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if erased, err := st.MenteeErased(context.Background(), c.MenteeID); err != nil || erased {
+		t.Fatalf("a refused erase erased the person: %v %v", erased, err)
+	}
+	code, out, stderr := run(t, nil, "erase", "--data", dir, "--case", "1", "--as", "admin@demo.homeward.test", "--confirm", "1", "--reason", "legal_duty")
+	if code != 0 || !strings.Contains(out, "ERASED_1") {
+		t.Fatalf("erase: exit %d, %q %s", code, out, stderr)
+	}
+	if erased, err := st.MenteeErased(context.Background(), c.MenteeID); err != nil || !erased {
+		t.Errorf("after erase: %v %v", erased, err)
+	}
+	list, _, err := st.ListAudit(context.Background(), store.AuditFilter{ObjectType: "mentee", ObjectID: strconv.FormatInt(c.MenteeID, 10)}, store.Page{Limit: store.MaxLimit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range list {
+		found = found || (e.Action == "mentee.erase" && strings.HasPrefix(e.Actor, "user:"))
+	}
+	if !found {
+		t.Error("the erasure is not in the audit log under the administrator")
+	}
+	if code, _, stderr := run(t, nil, "erase", "--data", dir, "--case", "1", "--as", "admin@demo.homeward.test", "--confirm", "1"); code == 0 || !strings.Contains(stderr, "erased") {
+		t.Errorf("erasing twice: exit %d %s", code, stderr)
+	}
+}

@@ -38,8 +38,11 @@ func CanCase(u auth.User, a Action, c CaseRef) bool {
 	switch a {
 	case CaseView, HistoryRead:
 		return coordinator || mentor || psychologist
-	case CaseManage:
+	case CaseManage, ErasureAsk, MenteeExport:
 		return coordinator
+	case ErasureDecide:
+		// The admin decides without reading the case (separation of duties).
+		return coordinator || u.Role == auth.Admin
 	case CaseWork:
 		return coordinator || mentor
 	case FinalMeeting:

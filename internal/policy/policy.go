@@ -108,6 +108,22 @@ const (
 	ReferralView   Action = "referral.view"
 	ReferralSend   Action = "referral.send"
 	ReferralAnswer Action = "referral.answer"
+
+	// ErasureAsk is asking for the erasure of a case's person (GDPR art.
+	// 17): the program's coordinators (CanCase).
+	ErasureAsk Action = "erasure.ask"
+	// ErasureDecide is approving (which erases the person at once) or
+	// refusing an erasure request: the program's coordinators and the
+	// admin, but never the one who asked (the store's two-person rule).
+	// Decided on the request's case (CanCase).
+	ErasureDecide Action = "erasure.decide"
+	// ErasureList is the list of erasure requests waiting for a decision:
+	// coordinators (their programs') and the admin (every program's).
+	ErasureList Action = "erasure.list"
+	// MenteeExport is taking away everything Homeward holds about a person
+	// (GDPR art. 15), sealed history and staff notes included: the
+	// program's coordinators (CanCase, through the person's cases).
+	MenteeExport Action = "mentee.export"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -157,6 +173,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Partner && u.PartnerID != 0
 	case ReferralList:
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || (u.Role == auth.Partner && u.PartnerID != 0)
+	case ErasureList:
+		return u.Role == auth.Admin || u.Role == auth.Coordinator
 	}
 	return false
 }
@@ -165,7 +183,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
 	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
-	ReferralList, ReferralView, ReferralSend, ReferralAnswer}
+	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
@@ -175,7 +193,7 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 func OnRecord(a Action) bool {
 	switch a {
 	case ProgramView, ProgramEdit, ProgramStaff, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
-		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer:
+		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, MenteeExport:
 		return true
 	}
 	return false

@@ -114,6 +114,13 @@ var pageTwins = map[string]twin{
 	"POST /mentees/{id}/sharing":     to("PUT /mentees/{id}/history/sharing"),
 	"POST /mentees/{id}/consents":    to("POST /mentees/{id}/consents"),
 	"POST /mentees/{id}/portal":      to("POST /mentees/{id}/portal"),
+	"GET /mentees/{id}/export":       to("GET /mentees/{id}/export"),
+	"GET /mentees/{id}/export.json":  to("GET /mentees/{id}/export"),
+	"GET /cases/{id}/erasure":        to("GET /cases/{id}/erasure"),
+	"POST /cases/{id}/erasure":       to("POST /cases/{id}/erasure"),
+	"GET /erasures":                  to("GET /erasures"),
+	"POST /erasures/{id}/approve":    to("POST /erasures/{id}/approve"),
+	"POST /erasures/{id}/refuse":     to("POST /erasures/{id}/refuse"),
 
 	"GET /cases/{id}":                        to("GET /cases/{id}", "GET /cases/{id}/match", "GET /cases/{id}/signals", "GET /cases/{id}/custody", "GET /cases/{id}/transitions", "GET /programs/{id}/staff"),
 	"POST /cases/{id}/transitions":           to("POST /cases/{id}/transitions"),

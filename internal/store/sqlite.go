@@ -28,6 +28,8 @@ const SQLiteFile = "homeward.db"
 //     write is a person's record: durability wins over write throughput.
 //   - busy_timeout(10000): wait up to 10 s for a lock instead of failing.
 //   - foreign_keys(1): enforce references.
+//   - secure_delete(1): deleted and overwritten content is zeroed in the
+//     file, so that an erased person's rows leave no copy in its free space.
 //   - _txlock=immediate (writer): a write transaction takes the write lock at
 //     BEGIN, so two writers never deadlock upgrading a read lock.
 //   - query_only(1) (readers): a read connection can never write.
@@ -37,6 +39,7 @@ func sqliteDSN(path string, writer bool) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "secure_delete(1)")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {

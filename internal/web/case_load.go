@@ -91,7 +91,7 @@ func (h *Web) menteeFromPath(r *http.Request, a policy.Action) (m cases.Mentee, 
 // state and signals, and the tabs of its pages.
 type caseHeader struct {
 	Case cases.Case
-	Tab  string // overview, contacts, requests, notes, closing, profile
+	Tab  string // overview, contacts, requests, notes, closing, profile, erasure
 	// What the signed-in user may do on the case.
 	CanManage, CanWork bool
 }

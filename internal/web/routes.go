@@ -114,6 +114,18 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/mentees/{id}/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.sharingUpdate)},
 		{Method: "POST", Path: "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.consentRecord)},
 		{Method: "POST", Path: "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.portalInvite)},
+		// A person's whole record (GDPR art. 15), for a coordinator: a page
+		// to print, and a JSON file.
+		{Method: "GET", Path: "/mentees/{id}/export", Access: route.SignedIn, Action: policy.MenteeExport, Handler: h.handle(h.menteeExportShow)},
+		{Method: "GET", Path: "/mentees/{id}/export.json", Access: route.SignedIn, Action: policy.MenteeExport, Handler: h.handle(h.menteeExportJSON)},
+		// A person's erasure (GDPR art. 17): a coordinator asks on the case;
+		// another coordinator of the program or the admin decides, from the
+		// list of waiting requests.
+		{Method: "GET", Path: "/cases/{id}/erasure", Access: route.SignedIn, Action: policy.ErasureAsk, Handler: h.handle(h.erasureShow)},
+		{Method: "POST", Path: "/cases/{id}/erasure", Access: route.SignedIn, Action: policy.ErasureAsk, Handler: h.handle(h.erasureAsk)},
+		{Method: "GET", Path: "/erasures", Access: route.SignedIn, Action: policy.ErasureList, Handler: h.handle(h.erasureList)},
+		{Method: "POST", Path: "/erasures/{id}/approve", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: h.handle(h.erasureDecide(true))},
+		{Method: "POST", Path: "/erasures/{id}/refuse", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: h.handle(h.erasureDecide(false))},
 
 		{Method: "GET", Path: "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: h.handle(h.caseShow)},
 		{Method: "POST", Path: "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.caseTransition)},
