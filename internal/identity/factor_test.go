@@ -60,4 +60,3 @@ func TestNormalizeRecoveryCode(t *testing.T) {
 		}
 	}
 }
-
