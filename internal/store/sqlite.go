@@ -103,6 +103,20 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	return &Store{engine: SQLite, read: read, write: write, unlock: unlock}, nil
 }
 
+// sqliteUnavailable recognises SQLite's writer still busy after the busy
+// timeout: another process holds it, and a retry later may succeed.
+func sqliteUnavailable(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
+
+// sqliteInterrupted recognises a statement interrupted because its
+// context ended.
+func sqliteInterrupted(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_INTERRUPT
+}
+
 func sqliteUniqueViolation(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
