@@ -127,6 +127,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.backfillNameIndex(ctx)
 	}
+	if err == nil && !opts.NoMigrate && !opts.Shared {
+		err = s.sealLegacyText(ctx)
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
