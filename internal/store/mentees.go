@@ -371,9 +371,9 @@ const menteeFrom = `mentees m LEFT JOIN data_keys dk ON dk.id = m.data_key_id`
 type menteeRow struct {
 	cases.Mentee
 	nameSealed, channelsSealed, profileSealed []byte
-	keyID                      int64
-	kekID                      string
-	sealedKey                  []byte
+	keyID                                     int64
+	kekID                                     string
+	sealedKey                                 []byte
 }
 
 func scanMentee(r scanner) (menteeRow, error) {
