@@ -28,6 +28,10 @@ const SQLiteFile = "homeward.db"
 //     write is a person's record: durability wins over write throughput.
 //   - busy_timeout(10000): wait up to 10 s for a lock instead of failing.
 //   - foreign_keys(1): enforce references.
+//   - secure_delete(1): what a row held before it was updated or deleted is
+//     overwritten with zeros, not left in the file's free space: text sealed
+//     in place of a readable value, and an erased person's values, are gone
+//     from the file's bytes, not only from its rows.
 //   - _txlock=immediate (writer): a write transaction takes the write lock at
 //     BEGIN, so two writers never deadlock upgrading a read lock.
 //   - query_only(1) (readers): a read connection can never write.
@@ -37,6 +41,7 @@ func sqliteDSN(path string, writer bool) string {
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "secure_delete(1)")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {
