@@ -52,7 +52,7 @@ func (s *Store) openProfile(key, sealed []byte, menteeID int64, p *cases.Profile
 }
 
 // legacyText is a readable column that an older version wrote and this one
-// seals (migration 0026): its table, the readable column, the sealed one,
+// seals (migration 0030): its table, the readable column, the sealed one,
 // and how a row reaches its mentee's data key.
 type legacyText struct {
 	table, column, sealed string
@@ -67,7 +67,7 @@ var legacyTexts = []legacyText{
 }
 
 // sealLegacyText seals, under each mentee's data key, the free text that a
-// version before migration 0026 kept readable, and empties the readable
+// version before migration 0030 kept readable, and empties the readable
 // columns, in batches of one transaction each. It runs when the store opens
 // with its key file; once done, each of its queries finds nothing. A row
 // whose data key was destroyed (an erased person) loses the readable text
