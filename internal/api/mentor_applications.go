@@ -64,7 +64,7 @@ func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) er
 	if err := app.Validate(p.NeedDomains); err != nil {
 		return err
 	}
-	until, err := a.store.CountApplication(r.Context(), audit.ActorFrom(r.Context()).Address)
+	until, _, err := a.store.CountApplication(r.Context(), audit.ActorFrom(r.Context()).Address, p.ID)
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func (a *API) mentorApplicationCreate(w http.ResponseWriter, r *http.Request) er
 		wait := max(until.Sub(a.store.Now()), time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return writeJSON(w, http.StatusTooManyRequests, errorBody{Error: errorDetail{Code: "too_many_requests",
-			Message: "Too many applications from this address; try again after the time in Retry-After (seconds)."}})
+			Message: "Too many applications from this address or to this program; try again after the time in Retry-After (seconds)."}})
 	}
 	if _, err := a.store.CreateMentorApplication(r.Context(), app); err != nil {
 		return err

@@ -85,6 +85,7 @@ func (a *API) writeReferral(w http.ResponseWriter, r *http.Request, status int, 
 	u := policy.Actor(r.Context())
 	if isPartner(u) {
 		ref.Shared, _ = policy.SharedFor(u, ref, policy.CaseRef{}, nil)
+		ref.Message, _ = policy.MessageFor(u, ref)
 		return writeJSON(w, status, partnerView(ref))
 	}
 	c, err := a.store.GetCase(r.Context(), ref.CaseID)

@@ -35,14 +35,21 @@ func writeJSON(w http.ResponseWriter, status int, v any) error {
 }
 
 // handle adapts a handler that returns its error to the route table: an
-// error is answered by fail (route.Handle).
-func (a *API) handle(fn route.Func) http.Handler { return route.Handle(fn, a.fail, a.logFail) }
+// error is answered by fail (route.Handle). A write sent with an
+// Idempotency-Key is done once (idempotent).
+func (a *API) handle(fn route.Func) http.Handler {
+	return a.idempotent(route.Handle(fn, a.fail, a.logFail))
+}
 
 // logFail logs an error a handler returned after its answer had begun
 // (route.Handle): it writes nothing, as a second answer cannot be sent.
 func (a *API) logFail(_ http.ResponseWriter, r *http.Request, err error) {
 	a.log.Warn("api answer cut short", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
 }
+
+// RetryAfterUnavailable is the Retry-After of a 503 answer, in seconds:
+// the database is out of reach, and a process reconnects by itself.
+const RetryAfterUnavailable = "5"
 
 // fail writes a domain error. The status comes from errs.Status, the one
 // mapping; internal errors are logged with the request id and answered with
@@ -56,7 +63,12 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.WriteHeader(status) // the client is gone
 		return
 	}
-	if status >= 500 {
+	switch {
+	case status == http.StatusServiceUnavailable:
+		// Not the request's fault, and a retry in a moment may succeed.
+		w.Header().Set("Retry-After", RetryAfterUnavailable)
+		a.log.Warn("api request unavailable", "request_id", id, "err", err)
+	case status >= 500:
 		a.log.Error("api request failed", "request_id", id, "err", err)
 	}
 	d := errorDetail{Code: e.Code, Message: e.Message}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/netip"
 	"time"
 
 	"github.com/go-webauthn/webauthn/webauthn"
@@ -91,7 +90,7 @@ func (e *LockedError) Error() string {
 //
 // It returns the new session's token and the stage the session is at.
 func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (token, stage string, err error) {
-	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+throttleAddress(address)
+	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+store.AddressGroup(address)
 	// Count the attempt before checking the password, so that parallel
 	// guesses are held to the limit too.
 	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address}); err != nil {
@@ -230,17 +229,6 @@ func CookieName(secure bool) string {
 		return "__Host-hw_session"
 	}
 	return "hw_session"
-}
-
-// throttleAddress is the address a throttle counts by: an IPv4 address, or
-// the /64 network of an IPv6 address (one home or server gets a whole /64).
-func throttleAddress(address string) string {
-	a, err := netip.ParseAddr(address)
-	if err != nil || !a.Is6() || a.Is4In6() {
-		return address
-	}
-	p, _ := a.Prefix(64)
-	return p.String()
 }
 
 // ResumeToken returns the API token a plain token names and its user, or errs.NotFound.

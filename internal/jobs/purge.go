@@ -23,7 +23,7 @@ func RegisterPurge(r *Runner, st *store.Store) {
 		if err != nil {
 			return err
 		}
-		r.o.Log.Info("jobs: purged what expired", "sessions", p.Sessions, "links", p.Links, "throttles", p.Throttles, "jobs", p.Jobs)
+		r.o.Log.Info("jobs: purged what expired", "sessions", p.Sessions, "links", p.Links, "throttles", p.Throttles, "jobs", p.Jobs, "idempotency_keys", p.IdempotencyKeys)
 		return nil
 	})
 }

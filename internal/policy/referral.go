@@ -136,13 +136,26 @@ func SharedFor(u auth.User, r partners.Referral, c CaseRef, sharedWithMentor []c
 	return out, hidden
 }
 
+// MessageFor returns a referral's message as the user may read it, and
+// whether it is kept from them: a partner user reads it only while the
+// referral is open; once it has ended, the message goes with the shared
+// values.
+func MessageFor(u auth.User, r partners.Referral) (string, bool) {
+	if u.Role == auth.Partner && !r.Status.Open() {
+		return "", r.Message != ""
+	}
+	return r.Message, false
+}
+
 // EventsFor returns a referral's timeline as the user may read it: a
-// partner user sees it from the sending on, and not who in the program
-// made each change (staff names stay inside the program).
+// partner user sees it from the sending on, not who in the program made
+// each change (staff names stay inside the program), and, once the
+// referral has ended (its last event closes it), no message of either side.
 func EventsFor(u auth.User, evs []partners.Event) []partners.Event {
 	if u.Role != auth.Partner {
 		return evs
 	}
+	ended := len(evs) > 0 && !evs[len(evs)-1].Status.Open()
 	var out []partners.Event
 	for _, e := range evs {
 		if e.Status == partners.Draft || e.From == partners.Draft && e.Status != partners.Sent {
@@ -150,6 +163,9 @@ func EventsFor(u auth.User, evs []partners.Event) []partners.Event {
 		}
 		if e.Side == partners.SideReferrer {
 			e.ByUser, e.ByName = 0, ""
+		}
+		if ended {
+			e.Message = ""
 		}
 		out = append(out, e)
 	}

@@ -437,6 +437,9 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 		if full.CaseID != w.c.ID || full.OutcomeID != outs.Items[0].ID || full.Status != "got_help" || full.Shared["languages"] != "be, ru" {
 			t.Fatalf("the referral as the mentor reads it: %+v", full)
 		}
+		if ended := decodeJSON[apiReferral](t, w.call(w.partner, 200, "GET", rpath, "")); ended.Message != "" || len(ended.Shared) != 0 {
+			t.Fatalf("the partner still reads the ended referral's message or shared values: %+v", ended)
+		}
 		// Over: nobody moves it again.
 		w.refused(w.mentor, http.StatusConflict, "conflict", "POST", rpath+"/events", fmt.Sprintf(`{"version":%d,"status":"withdrawn"}`, full.Version))
 
@@ -455,8 +458,13 @@ func TestAPIReferralThroughThePartnerPortal(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("timeline as %s: %q, want %q", p.Role, got, want)
 			}
-			accept := evs.Items[len(evs.Items)-2]
-			if accept.Message != "We will call her this week." || accept.ByUser != w.partner.ID {
+			// Once the referral has ended, the partner reads no message of
+			// either side any more; the program still does.
+			accept, wantMsg := evs.Items[len(evs.Items)-2], "We will call her this week."
+			if p.Role == auth.Partner {
+				wantMsg = ""
+			}
+			if accept.Message != wantMsg || accept.ByUser != w.partner.ID {
 				t.Errorf("the accept event as %s: %+v", p.Role, accept)
 			}
 			if sent := evs.Items[len(evs.Items)-3]; p.Role == auth.Partner && (sent.ByUser != 0 || sent.ByName != "") {

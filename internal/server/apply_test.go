@@ -340,6 +340,74 @@ func TestApplyLimitPerAddress(t *testing.T) {
 	}
 }
 
+// An IPv6 client is counted by its /64: rotating through the addresses of
+// one network does not get round the limit.
+func TestApplyLimitCountsAnIPv6NetworkAsOne(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.session = ""
+	p := a.applyProgram("Limited v6")
+	for i := range store.ApplicationLimit.Limit {
+		addr := fmt.Sprintf("[2001:db8:7:8::%x]", i+1)
+		if res, _ := a.applyPost(addr, p.ID, applyValues(a.applyForm(addr, p.ID))); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("application %d: %d", i+1, res.StatusCode)
+		}
+	}
+	if res, _ := a.applyPost("[2001:db8:7:8:ffff::1]", p.ID, applyValues(a.applyForm("[2001:db8:7:8:ffff::1]", p.ID))); res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("another address of the same /64: %d, want 429", res.StatusCode)
+	}
+	if res, _ := a.applyPost("[2001:db8:7:9::1]", p.ID, applyValues(a.applyForm("[2001:db8:7:9::1]", p.ID))); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("an address of another /64: %d", res.StatusCode)
+	}
+}
+
+// A program takes at most ProgramApplicationLimit applications a day from
+// all addresses together; over it, every address meets a page that says
+// so, with the form kept, and the next day applications go through again.
+// Another program is not held back, and a machine's submission (not
+// stored) does not use up the program's day.
+func TestApplyDailyCapPerProgram(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	a.session = ""
+	p, other := a.applyProgram("Popular"), a.applyProgram("Quiet")
+	bot := applyValues(a.applyForm("198.18.0.1", p.ID))
+	bot.Set("website", "http://spam.example")
+	if res, _ := a.applyPost("198.18.0.1", p.ID, bot); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a machine's submission: %d", res.StatusCode)
+	}
+	addr := func(i int) string { return fmt.Sprintf("198.18.%d.%d", 1+i/200, 1+i%200) }
+	for i := range store.ProgramApplicationLimit.Limit {
+		if res, _ := a.applyPost(addr(i), p.ID, applyValues(a.applyForm(addr(i), p.ID))); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("application %d: %d", i+1, res.StatusCode)
+		}
+	}
+	fresh := addr(store.ProgramApplicationLimit.Limit)
+	res, body := a.applyPost(fresh, p.ID, applyValues(a.applyForm(fresh, p.ID)))
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("one over the day's cap: %d, Retry-After %q, want 429", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	for _, want := range []string{"received a great many applications today", "Nothing you wrote is lost", `value="` + applicantName + `"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the 429 page lacks %q", want)
+		}
+	}
+	if n := len(a.applications()); n != store.ProgramApplicationLimit.Limit {
+		t.Errorf("%d applications stored, want %d", n, store.ProgramApplicationLimit.Limit)
+	}
+	res, _ = a.applyFrom(fresh, "POST", "/api/v1/mentor-applications", strings.NewReader(applyJSON(p.ID, nil)), "Content-Type", "application/json")
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("the API over the program's cap: %d, want 429", res.StatusCode)
+	}
+	if res, _ := a.applyPost(fresh, other.ID, applyValues(a.applyForm(fresh, other.ID))); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("another program: %d", res.StatusCode)
+	}
+	a.clock.Add(store.ProgramApplicationLimit.Lockout + time.Minute)
+	if res, _ := a.applyPost(fresh, p.ID, applyValues(a.applyForm(fresh, p.ID))); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the next day: %d", res.StatusCode)
+	}
+}
+
 // The public routes show one program's name and description and take one
 // application: nothing else can be read or changed through them.
 func TestApplyRoutesReachNothingElse(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"homeward/internal/audit"
+	"homeward/internal/errs"
 	"homeward/internal/route"
 )
 
@@ -126,7 +127,10 @@ func observe(log *slog.Logger, m *metrics, trusted []netip.Prefix, next http.Han
 			m.requests.WithLabelValues(pattern, strconv.Itoa(sw.status)).Inc()
 			m.latency.WithLabelValues(pattern).Observe(elapsed.Seconds())
 			level := slog.LevelInfo
-			if sw.status >= 500 {
+			switch {
+			case sw.status == http.StatusServiceUnavailable, sw.status == errs.StatusClientClosed:
+				level = slog.LevelWarn // an outage or a client gone: not a fault of this process
+			case sw.status >= 500:
 				level = slog.LevelError
 			}
 			log.LogAttrs(r.Context(), level, "request",

@@ -221,6 +221,17 @@ func TestReferralPagesNeedConsentAndKeepWhatWasTyped(t *testing.T) {
 			t.Fatalf("the referral page lacks %q", want)
 		}
 	}
+	// The partner, once it has ended, reads neither the shared values nor
+	// any message.
+	ended := a.w1Get(w.partnerS, fmt.Sprintf("/referrals/%d", id), http.StatusOK)
+	for _, gone := range []string{"We call her on Monday.", "Plan agreed with the bailiff.", "Fines from 2023", "Signal after six", "be, ru"} {
+		if strings.Contains(ended, gone) {
+			t.Errorf("the partner still reads %q on the ended referral", gone)
+		}
+	}
+	if !strings.Contains(ended, "its messages are no longer shown") || !strings.Contains(ended, "what it shared is no longer shown") {
+		t.Error("the ended referral does not tell the partner why its message and shared values are gone")
+	}
 	dir := a.w1Get(w.mentorS, "/directory?need=legal_debt", http.StatusOK)
 	if !strings.Contains(dir, "100% got help (1 of 1 answered)") {
 		t.Fatal("the directory does not show the service's results")

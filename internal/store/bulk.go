@@ -647,7 +647,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 
 		keys := newRowSet("data_keys", "id", "kek_id", "sealed_key", "created_at")
 		mentees := newRowSet("mentees", append([]string{"id", "data_key_id", "full_name_sealed", "contact_channels_sealed",
-			"version", "created_at", "updated_at", "name_index"}, profileColumns...)...)
+			"profile_sealed", "version", "created_at", "updated_at", "name_index"}, profileColumns...)...)
 		words := newRowSet("mentee_name_words", "word", "mentee_id")
 		prefixes := newRowSet("mentee_name_prefixes", "prefix", "mentee_id")
 		consents := newRowSet("consents", "id", "mentee_id", "kind", "given", "recorded_by", "recorded_at")
@@ -656,11 +656,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			"last_request_at", "contact_due_at", "quiet_at", "custody_phase", "expected_release", "facility_sealed",
 			"release_plan_sealed", "facility_id", "released_on", "version", "created_at", "updated_at", "urgent_requests")
 		trans := newRowSet("case_transitions", "id", "case_id", "period", "from_state", "to_state", "closure_reason",
-			"reason", "actor_id", "at")
-		matches := newRowSet("matches", "id", "case_id", "mentor_id", "period", "started_at", "assigned_by", "ended_at", "end_reason")
+			"reason_sealed", "actor_id", "at")
+		matches := newRowSet("matches", "id", "case_id", "mentor_id", "period", "started_at", "assigned_by", "ended_at", "end_reason_sealed")
 		needCols := []string{"id", "case_id", "period", "domain", "severity", "status", "current", "previous_id", "assessed_by", "assessed_at"}
 		oldNeeds, needs := newRowSet("needs", needCols...), newRowSet("needs", needCols...)
-		steps := newRowSet("plan_steps", "id", "case_id", "period", "title", "domain", "owner", "due_on", "status",
+		steps := newRowSet("plan_steps", "id", "case_id", "period", "title", "title_sealed", "domain", "owner", "due_on", "status",
 			"done_at", "version", "created_at", "updated_at")
 		contacts := newRowSet("contacts", "id", "case_id", "at", "channel", "minutes", "summary_sealed", "needs",
 			"recorded_by", "created_at")
@@ -670,7 +670,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			"agreed_by", "agreed_in_portal", "final_meeting_at", "final_meeting_by", "closed_at", "closure_reason")
 		feedback := newRowSet("feedback", "case_id", "period", "declined", "support", "mentor", "plan", "recommend",
 			"in_portal", "recorded_by", "recorded_at")
-		outcomes := newRowSet("outcomes", "id", "case_id", "period", "kind", "note", "occurred_on", "after_release",
+		outcomes := newRowSet("outcomes", "id", "case_id", "period", "kind", "note_sealed", "occurred_on", "after_release",
 			"recorded_by", "recorded_at", "referral_id")
 		follow := newRowSet("follow_ups", "id", "case_id", "period", "months", "due_on", "done_at", "work_kept",
 			"housing", "rearrested", "recorded_by", "version")
@@ -710,17 +710,13 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 				keys.add(keyID, kekID, sealedKey, s.ts(m.CreatedAt))
 
 				m.ID = pools["mentees"].next()
-				name, err := s.sealField(key, "mentees", "full_name_sealed", m.ID, m.FullName)
-				if err != nil {
-					return err
-				}
-				channels, err := s.sealField(key, "mentees", "contact_channels_sealed", m.ID, m.ContactChannels)
+				name, channels, profile, err := s.sealMenteeFields(key, *m)
 				if err != nil {
 					return err
 				}
 				m.Version = 1
 				m.UpdatedAt = m.CreatedAt
-				mentees.add(append([]any{m.ID, keyID, name, channels, 1, s.ts(m.CreatedAt), s.ts(m.UpdatedAt), nameIndexVersion},
+				mentees.add(append([]any{m.ID, keyID, name, channels, profile, 1, s.ts(m.CreatedAt), s.ts(m.UpdatedAt), nameIndexVersion},
 					profileValues(m.Profile)...)...)
 				for _, h := range wordHashes(searchKey, m.FullName) {
 					words.add(h, m.ID)
@@ -821,7 +817,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			for j := range b.Transitions {
 				x := &b.Transitions[j]
 				x.ID, x.CaseID = pools["case_transitions"].next(), c.ID
-				trans.add(x.ID, c.ID, x.Period, string(x.From), string(x.To), string(x.ClosureReason), x.Reason,
+				reason, err := s.sealField(key, "case_transitions", "reason_sealed", x.ID, x.Reason)
+				if err != nil {
+					return err
+				}
+				trans.add(x.ID, c.ID, x.Period, string(x.From), string(x.To), string(x.ClosureReason), reason,
 					nullID(x.ActorID), s.ts(x.At))
 			}
 			for j := range b.Matches {
@@ -830,7 +830,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 				if x.Period == 0 {
 					x.Period = periodAt(x.StartedAt)
 				}
-				matches.add(x.ID, c.ID, x.MentorID, x.Period, s.ts(x.StartedAt), nullID(x.AssignedBy), s.nullTS(x.EndedAt), x.EndReason)
+				reason, err := s.sealField(key, "matches", "end_reason_sealed", x.ID, x.EndReason)
+				if err != nil {
+					return err
+				}
+				matches.add(x.ID, c.ID, x.MentorID, x.Period, s.ts(x.StartedAt), nullID(x.AssignedBy), s.nullTS(x.EndedAt), reason)
 			}
 			for j := range b.Needs {
 				// The oldest assessment first, so that each row's previous_id exists.
@@ -857,7 +861,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 				if x.Period == 0 {
 					x.Period = periodAt(x.CreatedAt)
 				}
-				steps.add(x.ID, c.ID, x.Period, x.Title, x.Domain, string(x.Owner), s.nullTS(x.DueOn), string(x.Status),
+				title, err := s.sealField(key, "plan_steps", "title_sealed", x.ID, x.Title)
+				if err != nil {
+					return err
+				}
+				steps.add(x.ID, c.ID, x.Period, "", title, x.Domain, string(x.Owner), s.nullTS(x.DueOn), string(x.Status),
 					s.nullTS(x.DoneAt), 1, s.ts(x.CreatedAt), s.ts(x.UpdatedAt))
 			}
 			for _, x := range append(slices.Clone(b.PastClosings), derefOr(b.Closing)...) {
@@ -898,7 +906,11 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 				} else if *x.AfterRelease && !released {
 					return fmt.Errorf("bulk case %s: an outcome after release on %s, before any release", c.Code, x.OccurredOn.Format(time.DateOnly))
 				}
-				outcomes.add(x.ID, c.ID, x.Period, string(x.Kind), x.Note, s.ts(x.OccurredOn), x.Released(),
+				note, err := s.sealField(key, "outcomes", "note_sealed", x.ID, x.Note)
+				if err != nil {
+					return err
+				}
+				outcomes.add(x.ID, c.ID, x.Period, string(x.Kind), note, s.ts(x.OccurredOn), x.Released(),
 					nullID(x.RecordedBy), s.ts(x.RecordedAt), nullID(referral))
 				return nil
 			}

@@ -139,7 +139,7 @@ func (s *Store) CalendarFeedUser(ctx context.Context, plain string) (CalendarFee
 var CalendarMissLimit = Throttle{Limit: 20, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
 
 // calendarMissKey is the throttle key of a client address's misses.
-func calendarMissKey(address string) string { return "calendar:" + address }
+func calendarMissKey(address string) string { return "calendar:" + AddressGroup(address) }
 
 // CountCalendarMiss counts an unknown feed address asked for by a client
 // address against CalendarMissLimit (the sign-in throttle's table and rule,

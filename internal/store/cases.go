@@ -582,9 +582,8 @@ func (s *Store) Transition(ctx context.Context, tr TransitionInput) (cases.Case,
 			c.OpenedAt = now
 			c.MentorID, c.ActiveSince, c.LastContactAt, c.LastRequestAt = 0, nil, nil, nil
 		case tr.To == cases.Closed:
-			if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended_at = $1, end_reason = $2 WHERE case_id = $3 AND ended_at IS NULL`,
-				s.ts(now), "closed: "+string(closure), c.ID); err != nil {
-				return s.wrap(err, "end match")
+			if err := s.endMatches(ctx, tx, c.ID, "closed: "+string(closure), now); err != nil {
+				return err
 			}
 			c.MentorID = 0 // the mentor's capacity frees
 			if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
@@ -629,29 +628,50 @@ func (s *Store) Transition(ctx context.Context, tr TransitionInput) (cases.Case,
 }
 
 // CaseTransitions returns every transition of a case, oldest first, with
-// the names of who made them.
+// the names of who made them and the reasons opened (audited as
+// case.transitions_read when there is a reason to open).
 func (s *Store) CaseTransitions(ctx context.Context, caseID int64) ([]cases.Transition, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT t.id, t.case_id, t.period, t.from_state, t.to_state, t.closure_reason,
-		t.reason, COALESCE(t.actor_id, 0), COALESCE(u.name, ''), COALESCE(u.email, ''), t.at
+		t.reason_sealed, COALESCE(t.actor_id, 0), COALESCE(u.name, ''), COALESCE(u.email, ''), t.at
 		FROM case_transitions t LEFT JOIN users u ON u.id = t.actor_id WHERE t.case_id = $1 ORDER BY t.id`, caseID)
 	if err != nil {
 		return nil, s.wrap(err, "list transitions")
 	}
 	defer rows.Close()
 	var out []cases.Transition
+	var reasons [][]byte
+	sealed := false
 	for rows.Next() {
 		var t cases.Transition
 		var from, to, reason, email string
-		if err := rows.Scan(&t.ID, &t.CaseID, &t.Period, &from, &to, &reason, &t.Reason, &t.ActorID, &t.ActorName, &email, &t.At); err != nil {
+		var typed []byte
+		if err := rows.Scan(&t.ID, &t.CaseID, &t.Period, &from, &to, &reason, &typed, &t.ActorID, &t.ActorName, &email, &t.At); err != nil {
 			return nil, s.wrap(err, "scan transition")
 		}
 		t.From, t.To, t.ClosureReason, t.At = cases.State(from), cases.State(to), cases.ClosureReason(reason), t.At.UTC()
 		if t.ActorName == "" {
 			t.ActorName = email
 		}
-		out = append(out, t)
+		out, reasons = append(out, t), append(reasons, typed)
+		sealed = sealed || len(typed) > 0
 	}
-	return out, s.wrap(rows.Err(), "list transitions")
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list transitions")
+	}
+	rows.Close()
+	if !sealed {
+		return out, nil
+	}
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Reason, err = s.openField(key, reasons[i], "case_transitions", "reason_sealed", out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, s.Audit(ctx, "case.transitions_read", "case", caseID, audit.OK)
 }
 
 // lockStaff checks that userID is an active user of the role in the program

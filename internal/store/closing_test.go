@@ -274,9 +274,10 @@ func TestFollowUpsOnlyAfterACompletedClosure(t *testing.T) {
 	})
 }
 
-// Contact summaries, request text and resolution, notes, feedback text and
-// follow-up notes leave no plaintext in the database bytes, and each read
-// of them is audited.
+// Contact summaries, request text and resolution, notes, feedback text,
+// follow-up notes and outcome notes leave no plaintext in the database
+// bytes, and each read of them is audited. The case code, readable by
+// design, shows the test looks in the right place.
 func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 	t.Parallel()
 	secrets := []string{
@@ -286,8 +287,8 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 		"NOTE-Panic attacks since the search",
 		"FEEDBACK-The mentor saved my year",
 		"FOLLOWUP-Works nights at the bakery",
+		"OUTCOME-Found work at the bakery",
 	}
-	const plain = "OUTCOME-plain note on purpose"
 	engines(t, func(t *testing.T, opts store.Options) {
 		f := newWorkFixture(t, opts)
 		s, ctx := f.s, f.ctx
@@ -318,7 +319,7 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 			}
 		}
 		if _, err := s.Transition(ctx, store.TransitionInput{CaseID: c.ID, To: cases.Closed, ClosureReason: cases.Completed,
-			ActorID: f.coord.ID, Outcomes: []cases.Outcome{{Kind: cases.OtherOutcome, Note: plain}}}); err != nil {
+			ActorID: f.coord.ID, Outcomes: []cases.Outcome{{Kind: cases.OtherOutcome, Note: secrets[6]}}}); err != nil {
 			t.Fatal(err)
 		}
 		fus, _ := s.FollowUps(ctx, c.ID)
@@ -348,12 +349,16 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 		if fus, err := s.FollowUps(ctx, c.ID); err != nil || fus[0].Note != secrets[5] {
 			t.Fatalf("follow-ups %+v %v", fus, err)
 		}
+		if outs, err := s.Outcomes(ctx, c.ID); err != nil || len(outs) != 1 || outs[0].Note != secrets[6] {
+			t.Fatalf("outcomes %+v %v", outs, err)
+		}
 		for _, a := range []struct {
 			action, object string
 			id             int64
 		}{
 			{"case.contacts_read", "case", c.ID}, {"request.read", "request", r.ID}, {"case.requests_read", "case", c.ID},
 			{"case.notes_read", "case", c.ID}, {"case.feedback_read", "case", c.ID}, {"case.follow_ups_read", "case", c.ID},
+			{"case.outcomes_read", "case", c.ID},
 		} {
 			if n := f.audited(t, a.action, a.object, a.id); n != 1 {
 				t.Errorf("%d %s entries, want 1", n, a.action)
@@ -362,8 +367,8 @@ func TestSealedCaseTextLeavesNoPlaintext(t *testing.T) {
 
 		// The bytes of the database.
 		dump := databaseBytes(t, s, opts)
-		if !bytes.Contains(dump, []byte(plain)) {
-			t.Fatal("the bytes do not hold the plain outcome note: the test looks in the wrong place")
+		if !bytes.Contains(dump, []byte(c.Code)) {
+			t.Fatal("the bytes do not hold the readable case code: the test looks in the wrong place")
 		}
 		for _, sec := range secrets {
 			if bytes.Contains(dump, []byte(sec[:12])) {

@@ -461,13 +461,13 @@ func (s *Store) CountJobs(ctx context.Context) (map[string]int, error) {
 
 // Purged counts what PurgeExpired removed.
 type Purged struct {
-	Sessions, Links, Throttles, Jobs int64
+	Sessions, Links, Throttles, Jobs, IdempotencyKeys int64
 }
 
 // PurgeExpired removes what has expired and can never be used again:
 // sessions past their absolute lifetime, one-time links past their expiry,
-// sign-in throttle rows idle for a day and not locked, and jobs done more
-// than keepJobs ago. Each is one statement: running it twice removes
+// sign-in throttle rows idle for a day and not locked, jobs done more
+// than keepJobs ago, and idempotency keys older than IdempotencyKeep. Each is one statement: running it twice removes
 // nothing more.
 func (s *Store) PurgeExpired(ctx context.Context, keepJobs time.Duration) (Purged, error) {
 	now := s.now()
@@ -483,6 +483,7 @@ func (s *Store) PurgeExpired(ctx context.Context, keepJobs time.Duration) (Purge
 		{&p.Throttles, "purge sign-in throttle", `DELETE FROM login_throttle WHERE window_start <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
 			[]any{s.ts(now.Add(-24 * time.Hour)), s.ts(now)}},
 		{&p.Jobs, "purge done jobs", `DELETE FROM jobs WHERE state = 'done' AND finished_at <= $1`, []any{s.ts(now.Add(-keepJobs))}},
+		{&p.IdempotencyKeys, "purge idempotency keys", `DELETE FROM idempotency_keys WHERE created_at <= $1`, []any{s.ts(now.Add(-IdempotencyKeep))}},
 	} {
 		res, err := s.write.ExecContext(ctx, d.q, d.args...)
 		if err != nil {

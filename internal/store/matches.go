@@ -117,9 +117,8 @@ func (s *Store) EndMatch(ctx context.Context, caseID int64, reason string, actor
 			return errs.Conflict("Only a matched or active case has a match to end.", map[string]string{"state": "case.refused.end_match_state"})
 		}
 		now := s.now()
-		if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended_at = $1, end_reason = $2 WHERE case_id = $3 AND ended_at IS NULL`,
-			s.ts(now), reason, caseID); err != nil {
-			return s.wrap(err, "end match")
+		if err := s.endMatches(ctx, tx, caseID, reason, now); err != nil {
+			return err
 		}
 		c := ct.Case
 		if err := s.resetSharing(ctx, tx, c.MenteeID); err != nil {
@@ -145,29 +144,75 @@ func (s *Store) EndMatch(ctx context.Context, caseID int64, reason string, actor
 	return s.GetCase(ctx, caseID)
 }
 
-// CaseMatches returns the matches of a case, oldest first, with the mentors' names.
+// endMatches ends the case's open match (there is at most one) with the
+// reason, sealed under the mentee's data key.
+func (s *Store) endMatches(ctx context.Context, tx *sql.Tx, caseID int64, reason string, now time.Time) error {
+	ids, err := s.int64s(ctx, tx, `SELECT id FROM matches WHERE case_id = $1 AND ended_at IS NULL ORDER BY id`, caseID)
+	if err != nil || len(ids) == 0 {
+		return err
+	}
+	key, err := s.caseKey(ctx, tx, caseID)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		sealed, err := s.sealField(key, "matches", "end_reason_sealed", id, reason)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE matches SET ended_at = $1, end_reason_sealed = $2 WHERE id = $3`,
+			s.ts(now), sealed, id); err != nil {
+			return s.wrap(err, "end match")
+		}
+	}
+	return nil
+}
+
+// CaseMatches returns the matches of a case, oldest first, with the
+// mentors' names and the end reasons opened (audited as case.matches_read
+// when there is one to open).
 func (s *Store) CaseMatches(ctx context.Context, caseID int64) ([]cases.Match, error) {
 	rows, err := s.read.QueryContext(ctx, `SELECT x.id, x.case_id, x.period, x.mentor_id, COALESCE(u.name, ''),
-		COALESCE(u.email, ''), x.started_at, COALESCE(x.assigned_by, 0), x.ended_at, x.end_reason
+		COALESCE(u.email, ''), x.started_at, COALESCE(x.assigned_by, 0), x.ended_at, x.end_reason_sealed
 		FROM matches x LEFT JOIN users u ON u.id = x.mentor_id WHERE x.case_id = $1 ORDER BY x.id`, caseID)
 	if err != nil {
 		return nil, s.wrap(err, "list matches")
 	}
 	defer rows.Close()
 	var out []cases.Match
+	var reasons [][]byte
+	sealed := false
 	for rows.Next() {
 		var m cases.Match
 		var email string
 		var ended sql.Null[time.Time]
+		var reason []byte
 		if err := rows.Scan(&m.ID, &m.CaseID, &m.Period, &m.MentorID, &m.MentorName, &email, &m.StartedAt,
-			&m.AssignedBy, &ended, &m.EndReason); err != nil {
+			&m.AssignedBy, &ended, &reason); err != nil {
 			return nil, s.wrap(err, "scan match")
 		}
 		if m.MentorName == "" {
 			m.MentorName = email
 		}
 		m.StartedAt, m.EndedAt = m.StartedAt.UTC(), nullTime(ended)
-		out = append(out, m)
+		out, reasons = append(out, m), append(reasons, reason)
+		sealed = sealed || len(reason) > 0
 	}
-	return out, s.wrap(rows.Err(), "list matches")
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list matches")
+	}
+	rows.Close()
+	if !sealed {
+		return out, nil
+	}
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].EndReason, err = s.openField(key, reasons[i], "matches", "end_reason_sealed", out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, s.Audit(ctx, "case.matches_read", "case", caseID, audit.OK)
 }

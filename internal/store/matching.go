@@ -169,7 +169,7 @@ func (s *Store) waitingCases(ctx context.Context, programID, caseID int64, now t
 	}
 	rows, err := s.read.QueryContext(ctx, `SELECT c.id, c.case_code, c.opened_at, c.state_since, c.custody_phase,
 		c.match_profile_sealed, m.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key,
-		m.languages, m.country, m.city, m.gender, m.birth_year, m.children
+		m.id, m.languages, m.country, m.profile_sealed, m.gender, m.birth_year, m.children
 		FROM cases c JOIN mentees m ON m.id = c.mentee_id LEFT JOIN data_keys dk ON dk.id = m.data_key_id
 		WHERE `+cond+` ORDER BY c.state_since, c.id`, args...)
 	if err != nil {
@@ -182,11 +182,11 @@ func (s *Store) waitingCases(ctx context.Context, programID, caseID int64, now t
 		var pc PoolCase
 		var f matching.CaseFacts
 		var phase, langs, gender string
-		var sealed, sealedKey []byte
-		var keyID int64
+		var sealed, sealedKey, profile []byte
+		var keyID, menteeID int64
 		var kekID string
 		if err := rows.Scan(&pc.ID, &pc.Code, &pc.OpenedAt, &pc.Waiting, &phase, &sealed, &keyID, &kekID, &sealedKey,
-			&langs, &f.Mentee.Country, &f.Mentee.City, &gender, &f.Mentee.BirthYear, &f.Mentee.Children); err != nil {
+			&menteeID, &langs, &f.Mentee.Country, &profile, &gender, &f.Mentee.BirthYear, &f.Mentee.Children); err != nil {
 			return nil, s.wrap(err, "scan waiting case")
 		}
 		pc.OpenedAt, pc.Waiting = pc.OpenedAt.UTC(), pc.Waiting.UTC()
@@ -196,6 +196,15 @@ func (s *Store) waitingCases(ctx context.Context, programID, caseID int64, now t
 		}
 		if f.Profile, err = s.openMatchProfile(pc.ID, sealed, keyID, kekID, sealedKey); err != nil {
 			return nil, err
+		}
+		if len(profile) > 0 { // the city, sealed with the profile's text, opened here for the score
+			key, err := s.openKey(keyID, kekID, sealedKey)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.openProfile(key, profile, menteeID, &f.Mentee.Profile); err != nil {
+				return nil, err
+			}
 		}
 		out, facts = append(out, pc), append(facts, f)
 	}

@@ -223,29 +223,54 @@ func (s *Store) createMenteeTx(ctx context.Context, tx *sql.Tx, m cases.Mentee, 
 	return m, s.appendAudit(ctx, tx, "mentee.create", "mentee", m.ID, audit.OK)
 }
 
-// sealMentee seals and stores the mentee's name and contact channels.
+// sealMentee seals and stores the mentee's name, contact channels and the
+// free text of the profile.
 func (s *Store) sealMentee(ctx context.Context, tx *sql.Tx, key []byte, m cases.Mentee) error {
-	name, err := s.sealField(key, "mentees", "full_name_sealed", m.ID, m.FullName)
+	name, channels, profile, err := s.sealMenteeFields(key, m)
 	if err != nil {
 		return err
 	}
-	channels, err := s.sealField(key, "mentees", "contact_channels_sealed", m.ID, m.ContactChannels)
-	if err != nil {
-		return err
+	_, err = tx.ExecContext(ctx, `UPDATE mentees SET full_name_sealed = $1, contact_channels_sealed = $2, profile_sealed = $3 WHERE id = $4`,
+		name, channels, profile, m.ID)
+	return s.wrap(err, "seal mentee")
+}
+
+// sealMenteeFields seals the mentee's name (never NULL), contact channels
+// and profile text, bound to m.ID.
+func (s *Store) sealMenteeFields(key []byte, m cases.Mentee) (name, channels, profile []byte, err error) {
+	if name, err = s.sealField(key, "mentees", "full_name_sealed", m.ID, m.FullName); err != nil {
+		return nil, nil, nil, err
 	}
 	if name == nil {
 		name = []byte{}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE mentees SET full_name_sealed = $1, contact_channels_sealed = $2 WHERE id = $3`, name, channels, m.ID)
-	return s.wrap(err, "seal mentee")
+	if channels, err = s.sealField(key, "mentees", "contact_channels_sealed", m.ID, m.ContactChannels); err != nil {
+		return nil, nil, nil, err
+	}
+	profile, err = s.sealField(key, "mentees", "profile_sealed", m.ID, sealedProfileOf(m.Profile).text())
+	return name, channels, profile, err
 }
 
-// addTransition records one move of a case.
+// addTransition records one move of a case; the reason someone typed is
+// sealed under the mentee's data key.
 func (s *Store) addTransition(ctx context.Context, tx *sql.Tx, t cases.Transition) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO case_transitions (case_id, period, from_state, to_state,
-		closure_reason, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		t.CaseID, t.Period, string(t.From), string(t.To), string(t.ClosureReason), t.Reason, nullID(t.ActorID), s.ts(t.At))
-	return s.wrap(err, "record transition")
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO case_transitions (case_id, period, from_state, to_state,
+		closure_reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		t.CaseID, t.Period, string(t.From), string(t.To), string(t.ClosureReason), nullID(t.ActorID), s.ts(t.At)).Scan(&id)
+	if err != nil || t.Reason == "" {
+		return s.wrap(err, "record transition")
+	}
+	key, err := s.caseKey(ctx, tx, t.CaseID)
+	if err != nil {
+		return err
+	}
+	reason, err := s.sealField(key, "case_transitions", "reason_sealed", id, t.Reason)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE case_transitions SET reason_sealed = $1 WHERE id = $2`, reason, id)
+	return s.wrap(err, "seal transition reason")
 }
 
 // nameWords folds a name into the words of its blind index: lower case
@@ -336,7 +361,7 @@ func (s *Store) indexNameWords(ctx context.Context, tx *sql.Tx, menteeID int64, 
 
 // menteeColumns are a mentee's columns (alias m) with its data key (alias
 // dk), so that a list opens every name without a query per person.
-var menteeColumns = `m.id, ` + profileColumnList("m.") + `, m.full_name_sealed, m.contact_channels_sealed,
+var menteeColumns = `m.id, ` + profileColumnList("m.") + `, m.full_name_sealed, m.contact_channels_sealed, m.profile_sealed,
 	COALESCE(m.user_id, 0), m.version, m.created_at, m.updated_at, m.data_key_id, COALESCE(dk.kek_id, ''), dk.sealed_key`
 
 const menteeFrom = `mentees m LEFT JOIN data_keys dk ON dk.id = m.data_key_id`
@@ -345,16 +370,16 @@ const menteeFrom = `mentees m LEFT JOIN data_keys dk ON dk.id = m.data_key_id`
 // and its sealed data key.
 type menteeRow struct {
 	cases.Mentee
-	nameSealed, channelsSealed []byte
-	keyID                      int64
-	kekID                      string
-	sealedKey                  []byte
+	nameSealed, channelsSealed, profileSealed []byte
+	keyID                                     int64
+	kekID                                     string
+	sealedKey                                 []byte
 }
 
 func scanMentee(r scanner) (menteeRow, error) {
 	var row menteeRow
 	ps := profileScan{p: &row.Profile}
-	err := r.Scan(append(append([]any{&row.ID}, ps.dest()...), &row.nameSealed, &row.channelsSealed,
+	err := r.Scan(append(append([]any{&row.ID}, ps.dest()...), &row.nameSealed, &row.channelsSealed, &row.profileSealed,
 		&row.UserID, &row.Version, &row.CreatedAt, &row.UpdatedAt, &row.keyID, &row.kekID, &row.sealedKey)...)
 	if err != nil {
 		return row, err
@@ -387,7 +412,7 @@ func (s *Store) openKey(keyID int64, kekID string, sealed []byte) ([]byte, error
 	return key, nil
 }
 
-// open opens the row's name and contact channels.
+// open opens the row's name, contact channels and profile text.
 func (s *Store) open(row menteeRow) (cases.Mentee, error) {
 	m := row.Mentee
 	key, err := s.openKey(row.keyID, row.kekID, row.sealedKey)
@@ -397,8 +422,10 @@ func (s *Store) open(row menteeRow) (cases.Mentee, error) {
 	if m.FullName, err = s.openField(key, row.nameSealed, "mentees", "full_name_sealed", m.ID); err != nil {
 		return m, err
 	}
-	m.ContactChannels, err = s.openField(key, row.channelsSealed, "mentees", "contact_channels_sealed", m.ID)
-	return m, err
+	if m.ContactChannels, err = s.openField(key, row.channelsSealed, "mentees", "contact_channels_sealed", m.ID); err != nil {
+		return m, err
+	}
+	return m, s.openProfile(key, row.profileSealed, m.ID, &m.Profile)
 }
 
 // FindDuplicates returns the mentees within the scope who may be the person
@@ -949,16 +976,16 @@ func (s *Store) Consents(ctx context.Context, menteeID int64) ([]cases.Consent, 
 
 // The mentee's profile as stored: the readable columns of cases.Profile, in
 // one order for every insert, update and read (and the bulk load). A new
-// field of the profile is added here and in a migration, nowhere else in the
-// store. The sealed fields, the name and the contact channels, have columns
-// of their own (sealMentee).
-var profileColumns = []string{"case_code", "birth_year", "gender", "languages", "country", "city", "family",
-	"children", "occupation", "contact_times", "referral_source"}
+// readable field of the profile is added here and in a migration, nowhere
+// else in the store. The sealed fields, the name and the contact channels,
+// have columns of their own, and the free text of the profile (city, family,
+// occupation, contact times, referral source) is sealed together in
+// profile_sealed (sealMentee, sealedProfile).
+var profileColumns = []string{"case_code", "birth_year", "gender", "languages", "country", "children"}
 
 // profileValues are p's values of profileColumns, as query arguments.
 func profileValues(p cases.Profile) []any {
-	return []any{p.CaseCode, p.BirthYear, string(p.Gender), jsonList(p.Languages), p.Country, p.City, p.Family,
-		p.Children, p.Occupation, p.ContactTimes, p.ReferralSource}
+	return []any{p.CaseCode, p.BirthYear, string(p.Gender), jsonList(p.Languages), p.Country, p.Children}
 }
 
 // profileScan reads profileColumns into p; finish decodes what is stored
@@ -970,8 +997,7 @@ type profileScan struct {
 
 func (ps *profileScan) dest() []any {
 	p := ps.p
-	return []any{&p.CaseCode, &p.BirthYear, &ps.gender, &ps.langs, &p.Country, &p.City, &p.Family,
-		&p.Children, &p.Occupation, &p.ContactTimes, &p.ReferralSource}
+	return []any{&p.CaseCode, &p.BirthYear, &ps.gender, &ps.langs, &p.Country, &p.Children}
 }
 
 func (ps *profileScan) finish() error {

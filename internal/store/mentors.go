@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"homeward/internal/audit"
@@ -13,17 +14,31 @@ import (
 	"homeward/internal/mentors"
 )
 
-// ApplicationLimit is how many applications one address may send within its
-// window; more are refused until the lockout ends. The public form and the
-// API share the count.
+// ApplicationLimit is how many applications one address (an IPv6 address
+// by its /64, AddressGroup) may send within its window; more are refused
+// until the lockout ends. The public form and the API share the count.
 var ApplicationLimit = Throttle{Limit: 5, Window: time.Hour, Lockout: time.Hour}
 
+// ProgramApplicationLimit is how many applications one program takes in a
+// day, from all addresses together: a crowd of addresses cannot bury its
+// coordinators. Over it, applications are refused for a day.
+var ProgramApplicationLimit = Throttle{Limit: 100, Window: 24 * time.Hour, Lockout: 24 * time.Hour}
+
 // CountApplication counts one application from a client address against
-// ApplicationLimit, atomically (the sign-in throttle's table and rule, under
-// a key of its own), and returns until when the address is refused (zero
-// when the application may go ahead).
-func (s *Store) CountApplication(ctx context.Context, address string) (time.Time, error) {
-	return s.CountLoginAttempt(ctx, map[string]Throttle{"apply:" + address: ApplicationLimit})
+// ApplicationLimit and, when the address may go ahead and programID is not
+// 0, against the program's ProgramApplicationLimit, atomically (the sign-in
+// throttle's table and rule, under keys of their own). It returns until when
+// the application is refused (zero when it may go ahead) and whether the
+// program's limit refused it. An address over its own limit uses up nothing
+// of the program's; a submission that will not be stored (a machine's) is
+// counted with programID 0.
+func (s *Store) CountApplication(ctx context.Context, address string, programID int64) (until time.Time, program bool, err error) {
+	until, err = s.CountLoginAttempt(ctx, map[string]Throttle{"apply:" + AddressGroup(address): ApplicationLimit})
+	if err != nil || !until.IsZero() || programID == 0 {
+		return until, false, err
+	}
+	until, err = s.CountLoginAttempt(ctx, map[string]Throttle{"apply-program:" + strconv.FormatInt(programID, 10): ProgramApplicationLimit})
+	return until, !until.IsZero(), err
 }
 
 // mentorSealTable is the place the sealed columns of a mentor are bound to:

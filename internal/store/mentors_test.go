@@ -144,15 +144,15 @@ func TestApplicationsPerAddressAreLimited(t *testing.T) {
 		now := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return now })
 		for i := range store.ApplicationLimit.Limit {
-			if until, err := s.CountApplication(ctx, "192.0.2.7"); err != nil || !until.IsZero() {
+			if until, _, err := s.CountApplication(ctx, "192.0.2.7", 1); err != nil || !until.IsZero() {
 				t.Fatalf("application %d refused until %v (%v)", i+1, until, err)
 			}
 		}
-		until, err := s.CountApplication(ctx, "192.0.2.7")
-		if err != nil || !until.Equal(now.Add(store.ApplicationLimit.Lockout)) {
+		until, program, err := s.CountApplication(ctx, "192.0.2.7", 1)
+		if err != nil || !until.Equal(now.Add(store.ApplicationLimit.Lockout)) || program {
 			t.Fatalf("application %d: until %v (%v), want refused for the lockout", store.ApplicationLimit.Limit+1, until, err)
 		}
-		if until, _ := s.CountApplication(ctx, "192.0.2.8"); !until.IsZero() {
+		if until, _, _ := s.CountApplication(ctx, "192.0.2.8", 1); !until.IsZero() {
 			t.Error("another address is refused too")
 		}
 		// Signing in from the address is a count of its own.
@@ -160,7 +160,7 @@ func TestApplicationsPerAddressAreLimited(t *testing.T) {
 			t.Error("applications locked sign-ins from the address")
 		}
 		now = now.Add(store.ApplicationLimit.Lockout + time.Minute)
-		if until, _ := s.CountApplication(ctx, "192.0.2.7"); !until.IsZero() {
+		if until, _, _ := s.CountApplication(ctx, "192.0.2.7", 1); !until.IsZero() {
 			t.Errorf("still refused after the lockout, until %v", until)
 		}
 	})

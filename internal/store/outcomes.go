@@ -49,9 +49,10 @@ func (s *Store) AfterReleaseNow(ctx context.Context, caseID int64) (bool, error)
 }
 
 // Outcomes returns the case's outcomes by the day they happened, oldest
-// first, with the recorders' names.
+// first, with the recorders' names and the notes opened (audited as
+// case.outcomes_read when there is a note to open).
 func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, case_id, period, kind, note, occurred_on, after_release,
+	rows, err := s.read.QueryContext(ctx, `SELECT id, case_id, period, kind, note_sealed, occurred_on, after_release,
 		COALESCE(recorded_by, 0), recorded_at
 		FROM outcomes WHERE case_id = $1 ORDER BY occurred_on, recorded_at, id`, caseID)
 	if err != nil {
@@ -60,21 +61,40 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 	defer rows.Close()
 	var out []cases.Outcome
 	var ids []int64
+	var notes [][]byte
+	sealed := false
 	for rows.Next() {
 		var o cases.Outcome
 		var released bool
-		if err := rows.Scan(&o.ID, &o.CaseID, &o.Period, &o.Kind, &o.Note, &o.OccurredOn, &released,
+		var note []byte
+		if err := rows.Scan(&o.ID, &o.CaseID, &o.Period, &o.Kind, &note, &o.OccurredOn, &released,
 			&o.RecordedBy, &o.RecordedAt); err != nil {
 			return nil, s.wrap(err, "read outcome")
 		}
 		o.OccurredOn, o.RecordedAt, o.AfterRelease = o.OccurredOn.UTC(), o.RecordedAt.UTC(), &released
 		out = append(out, o)
 		ids = append(ids, o.RecordedBy)
+		notes = append(notes, note)
+		sealed = sealed || len(note) > 0
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list outcomes")
 	}
 	rows.Close()
+	if sealed {
+		key, err := s.caseKey(ctx, s.read, caseID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range out {
+			if out[i].Note, err = s.openField(key, notes[i], "outcomes", "note_sealed", out[i].ID); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.Audit(ctx, "case.outcomes_read", "case", caseID, audit.OK); err != nil {
+			return nil, err
+		}
+	}
 	names, err := s.UserNames(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -121,11 +141,24 @@ func (s *Store) addOutcomeTx(ctx context.Context, tx *sql.Tx, o cases.Outcome) (
 		o.AfterRelease = &released
 	}
 	o.RecordedAt = now
-	if err := tx.QueryRowContext(ctx, `INSERT INTO outcomes (case_id, period, kind, note, occurred_on, after_release,
-		recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		o.CaseID, o.Period, string(o.Kind), o.Note, s.ts(o.OccurredOn), *o.AfterRelease, nullID(o.RecordedBy),
+	if err := tx.QueryRowContext(ctx, `INSERT INTO outcomes (case_id, period, kind, occurred_on, after_release,
+		recorded_by, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		o.CaseID, o.Period, string(o.Kind), s.ts(o.OccurredOn), *o.AfterRelease, nullID(o.RecordedBy),
 		s.ts(o.RecordedAt)).Scan(&o.ID); err != nil {
 		return o, s.wrap(err, "insert outcome")
+	}
+	if o.Note != "" {
+		key, err := s.caseKey(ctx, tx, o.CaseID)
+		if err != nil {
+			return o, err
+		}
+		note, err := s.sealField(key, "outcomes", "note_sealed", o.ID, o.Note)
+		if err != nil {
+			return o, err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE outcomes SET note_sealed = $1 WHERE id = $2`, note, o.ID); err != nil {
+			return o, s.wrap(err, "seal outcome note")
+		}
 	}
 	action := "outcome.add"
 	if o.Backdated(today) {

@@ -24,15 +24,36 @@ func workDate(t *time.Time) *time.Time {
 	return &d
 }
 
-const planStepColumns = `id, case_id, period, title, domain, owner, due_on, status, done_at, version, created_at, updated_at`
+// A plan step's title is sealed under the mentee's data key (title_sealed):
+// what a person plans tells about them.
+const planStepColumns = `id, case_id, period, title_sealed, domain, owner, due_on, status, done_at, version, created_at, updated_at`
 
-func scanPlanStep(r scanner) (cases.PlanStep, error) {
+// scanPlanStep reads a step and its sealed title (opened by openPlanStep).
+func scanPlanStep(r scanner) (cases.PlanStep, []byte, error) {
 	var st cases.PlanStep
+	var title []byte
 	var due, done sql.Null[time.Time]
-	err := r.Scan(&st.ID, &st.CaseID, &st.Period, &st.Title, &st.Domain, &st.Owner, &due, &st.Status, &done,
+	err := r.Scan(&st.ID, &st.CaseID, &st.Period, &title, &st.Domain, &st.Owner, &due, &st.Status, &done,
 		&st.Version, &st.CreatedAt, &st.UpdatedAt)
 	st.DueOn, st.DoneAt = nullTime(due), nullTime(done)
 	st.CreatedAt, st.UpdatedAt = st.CreatedAt.UTC(), st.UpdatedAt.UTC()
+	return st, title, err
+}
+
+// planStep reads one step with its title opened.
+func (s *Store) planStep(ctx context.Context, q queryer, id int64) (cases.PlanStep, error) {
+	st, title, err := scanPlanStep(q.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, errs.NotFound("plan step")
+	}
+	if err != nil {
+		return st, s.wrap(err, "read plan step")
+	}
+	key, err := s.caseKey(ctx, q, st.CaseID)
+	if err != nil {
+		return st, err
+	}
+	st.Title, err = s.openField(key, title, "plan_steps", "title_sealed", st.ID)
 	return st, err
 }
 
@@ -65,10 +86,13 @@ func (s *Store) AddPlanStep(ctx context.Context, st cases.PlanStep) (cases.PlanS
 			st.DoneAt = &now
 		}
 		if err := tx.QueryRowContext(ctx, `INSERT INTO plan_steps (case_id, period, title, domain, owner, due_on,
-			status, done_at, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id`,
-			st.CaseID, st.Period, st.Title, st.Domain, string(st.Owner), s.nullTS(st.DueOn), string(st.Status),
+			status, done_at, version, created_at, updated_at) VALUES ($1, $2, '', $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id`,
+			st.CaseID, st.Period, st.Domain, string(st.Owner), s.nullTS(st.DueOn), string(st.Status),
 			s.nullTS(st.DoneAt), s.ts(now)).Scan(&st.ID); err != nil {
 			return s.wrap(err, "insert plan step")
+		}
+		if err := s.sealPlanStepTitle(ctx, tx, st.CaseID, st.ID, st.Title); err != nil {
+			return err
 		}
 		if err := s.touchCase(ctx, tx, st.CaseID); err != nil {
 			return err
@@ -90,7 +114,7 @@ func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.Pl
 	}
 	var out cases.PlanStep
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		cur, err := scanPlanStep(tx.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, st.ID))
+		cur, _, err := scanPlanStep(tx.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, st.ID))
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && st.CaseID != 0 && st.CaseID != cur.CaseID) {
 			return errs.NotFound("plan step")
 		}
@@ -119,9 +143,9 @@ func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.Pl
 		case st.Status == cases.StepDone:
 			done = &now
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE plan_steps SET title = $1, domain = $2, owner = $3, due_on = $4,
-			status = $5, done_at = $6, version = version + 1, updated_at = $7 WHERE id = $8 AND version = $9`,
-			st.Title, st.Domain, string(st.Owner), s.nullTS(st.DueOn), string(st.Status), s.nullTS(done), s.ts(now),
+		res, err := tx.ExecContext(ctx, `UPDATE plan_steps SET domain = $1, owner = $2, due_on = $3,
+			status = $4, done_at = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8`,
+			st.Domain, string(st.Owner), s.nullTS(st.DueOn), string(st.Status), s.nullTS(done), s.ts(now),
 			st.ID, st.Version)
 		if err != nil {
 			return s.wrap(err, "update plan step")
@@ -131,14 +155,17 @@ func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.Pl
 		} else if n == 0 {
 			return workStale("plan step")
 		}
+		if err := s.sealPlanStepTitle(ctx, tx, cur.CaseID, st.ID, st.Title); err != nil {
+			return err
+		}
 		if err := s.touchCase(ctx, tx, cur.CaseID); err != nil {
 			return err
 		}
 		if err := s.appendAudit(ctx, tx, "plan_step.update", "plan_step", st.ID, audit.OK); err != nil {
 			return err
 		}
-		out, err = scanPlanStep(tx.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, st.ID))
-		return s.wrap(err, "read plan step")
+		out, err = s.planStep(ctx, tx, st.ID)
+		return err
 	})
 	if err != nil {
 		return st, err
@@ -146,13 +173,23 @@ func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.Pl
 	return out, nil
 }
 
-// GetPlanStep returns one plan step.
+// GetPlanStep returns one plan step, its title opened.
 func (s *Store) GetPlanStep(ctx context.Context, id int64) (cases.PlanStep, error) {
-	st, err := scanPlanStep(s.read.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, errs.NotFound("plan step")
+	return s.planStep(ctx, s.read, id)
+}
+
+// sealPlanStepTitle seals and stores a step's title.
+func (s *Store) sealPlanStepTitle(ctx context.Context, tx *sql.Tx, caseID, id int64, title string) error {
+	key, err := s.caseKey(ctx, tx, caseID)
+	if err != nil {
+		return err
 	}
-	return st, s.wrap(err, "read plan step")
+	sealed, err := s.sealField(key, "plan_steps", "title_sealed", id, title)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE plan_steps SET title_sealed = $1 WHERE id = $2`, sealed, id)
+	return s.wrap(err, "seal plan step")
 }
 
 // PlanSteps returns the case's plan steps, current period first (then the
@@ -166,12 +203,29 @@ func (s *Store) PlanSteps(ctx context.Context, caseID int64) ([]cases.PlanStep, 
 	}
 	defer rows.Close()
 	var out []cases.PlanStep
+	var titles [][]byte
 	for rows.Next() {
-		st, err := scanPlanStep(rows)
+		st, title, err := scanPlanStep(rows)
 		if err != nil {
 			return nil, s.wrap(err, "read plan step")
 		}
-		out = append(out, st)
+		out, titles = append(out, st), append(titles, title)
 	}
-	return out, s.wrap(rows.Err(), "list plan steps")
+	if err := rows.Err(); err != nil {
+		return nil, s.wrap(err, "list plan steps")
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return out, nil
+	}
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Title, err = s.openField(key, titles[i], "plan_steps", "title_sealed", out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, s.Audit(ctx, "case.plan_read", "case", caseID, audit.OK)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -40,6 +41,28 @@ func redact(err error) error {
 		return errors.New("the server could not be reached or refused the connection; check host, port, user and database in --database")
 	}
 	return err
+}
+
+// postgresUnavailable recognises PostgreSQL refusing or losing the
+// connection: no connection could be made, it broke, the server is
+// shutting down or starting, or it has no connection to spare.
+func postgresUnavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03" || pe.Code == "53300"
+	}
+	return false
+}
+
+// postgresCanceled recognises a statement PostgreSQL cancelled at the
+// client's request (pgx asks when the context ends).
+func postgresCanceled(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014"
 }
 
 func postgresUniqueViolation(err error) bool {

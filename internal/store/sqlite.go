@@ -28,8 +28,10 @@ const SQLiteFile = "homeward.db"
 //     write is a person's record: durability wins over write throughput.
 //   - busy_timeout(10000): wait up to 10 s for a lock instead of failing.
 //   - foreign_keys(1): enforce references.
-//   - secure_delete(1): deleted and overwritten content is zeroed in the
-//     file, so that an erased person's rows leave no copy in its free space.
+//   - secure_delete(1): what a row held before it was updated or deleted is
+//     overwritten with zeros, not left in the file's free space: text sealed
+//     in place of a readable value, and an erased person's values, are gone
+//     from the file's bytes, not only from its rows.
 //   - _txlock=immediate (writer): a write transaction takes the write lock at
 //     BEGIN, so two writers never deadlock upgrading a read lock.
 //   - query_only(1) (readers): a read connection can never write.
@@ -104,6 +106,20 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	return &Store{engine: SQLite, read: read, write: write, unlock: unlock}, nil
+}
+
+// sqliteUnavailable recognises SQLite's writer still busy after the busy
+// timeout: another process holds it, and a retry later may succeed.
+func sqliteUnavailable(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code()&0xff == sqlite3.SQLITE_BUSY || e.Code()&0xff == sqlite3.SQLITE_LOCKED)
+}
+
+// sqliteInterrupted recognises a statement interrupted because its
+// context ended.
+func sqliteInterrupted(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && e.Code()&0xff == sqlite3.SQLITE_INTERRUPT
 }
 
 func sqliteUniqueViolation(err error) bool {

@@ -40,11 +40,15 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"net"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"homeward/internal/errs"
@@ -145,6 +149,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.backfillNameIndex(ctx)
 	}
+	if err == nil && !opts.NoMigrate && !opts.Shared {
+		err = s.sealLegacyText(ctx)
+	}
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -244,10 +251,27 @@ func (s *Store) wrap(err error, what string) error {
 		return nil
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return fmt.Errorf("%s: %w", what, err)
+	case sqliteInterrupted(err) || postgresCanceled(err):
+		// The engine's own word for a statement stopped because the
+		// request's context ended: the client went away.
+		return fmt.Errorf("%s: %w (%w)", what, context.Canceled, err)
 	case isUniqueViolation(err):
 		return errs.Conflict("This value is already taken.", nil)
+	case isUnavailable(err):
+		return errs.Unavailable(fmt.Errorf("%s: %w", what, err))
 	}
 	return errs.Internal(fmt.Errorf("%s: %w", what, err))
+}
+
+// isUnavailable recognises an error of a database that cannot be reached or
+// is not taking work now (down, restarting, out of connections, its one
+// writer busy past the wait): the request failed through no fault of its
+// own, and the same request may succeed later.
+func isUnavailable(err error) bool {
+	var ne net.Error
+	return postgresUnavailable(err) || sqliteUnavailable(err) || errors.As(err, &ne) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.ECONNRESET)
 }
 
 // isUniqueViolation recognises a unique-constraint failure on both engines.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -16,6 +17,18 @@ type Throttle struct {
 	Limit   int
 	Window  time.Duration
 	Lockout time.Duration
+}
+
+// AddressGroup is the key a client address is counted under: an IPv6
+// address by its /64 (one subscriber's network: anyone given one holds
+// 2^64 addresses to rotate through), any other address as it is.
+func AddressGroup(address string) string {
+	a, err := netip.ParseAddr(address)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return address
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
 }
 
 // throttleKey is how a key is stored: hashed, so that what someone typed

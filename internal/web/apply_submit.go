@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"math"
 	"net/http"
 	"strconv"
@@ -30,7 +31,7 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	}
 	if r.PostForm.Get(applyTrap) != "" || !person {
 		// Counted all the same, so that a machine meets the same limit.
-		if limited, err := h.applyLimited(w, r, f); limited {
+		if limited, err := h.applyLimited(w, r, f, 0); limited {
 			return err
 		}
 		http.Redirect(w, r, done, http.StatusSeeOther)
@@ -44,7 +45,7 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	if len(f.Errors) > 0 {
 		return h.render(w, r, http.StatusUnprocessableEntity, "apply", "", f)
 	}
-	if limited, err := h.applyLimited(w, r, f); limited {
+	if limited, err := h.applyLimited(w, r, f, p.ID); limited {
 		return err
 	}
 	if _, err := h.store.CreateMentorApplication(r.Context(), a); err != nil {
@@ -57,12 +58,12 @@ func (h *Web) applySubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// applyLimited counts an application against the client address's limit;
-// over it, it shows the form again, as typed, with a friendly 429 and when
+// applyLimited counts an application against the client address's limit
+// and, with programID, the program's daily one; over either, it shows the form again, as typed, with a friendly 429 and when
 // to try again. It tells whether the request ends here (with the error
 // to answer, if any).
-func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm) (bool, error) {
-	until, err := h.store.CountApplication(r.Context(), clientAddress(r))
+func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm, programID int64) (bool, error) {
+	until, program, err := h.store.CountApplication(r.Context(), clientAddress(r), programID)
 	if err != nil {
 		return true, err
 	}
@@ -72,7 +73,7 @@ func (h *Web) applyLimited(w http.ResponseWriter, r *http.Request, f *applyForm)
 	wait := max(until.Sub(h.store.Now()), time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	f.Until = until.UTC().Format("15:04 UTC")
-	f.say("apply.too_many")
+	f.say(cmp.Or(map[bool]string{true: "apply.too_many_program"}[program], "apply.too_many"))
 	return true, h.render(w, r, http.StatusTooManyRequests, "apply", "", f)
 }
 

@@ -40,6 +40,9 @@ type referralShowPage struct {
 	// part of the history a mentor may not read, or, for a partner user,
 	// everything once the referral has ended.
 	Hidden []partners.Field
+	// MessageHidden: the message is kept from a partner user once the
+	// referral has ended (policy.MessageFor).
+	MessageHidden bool
 }
 
 // referralFromPath loads the ReferralRef of the path's {id} and checks the
@@ -106,6 +109,7 @@ func (h *Web) renderReferral(w http.ResponseWriter, r *http.Request, status int,
 		sharedWithMentor = sharing.Shared
 	}
 	page.Referral.Shared, page.Hidden = policy.SharedFor(u, rf, policy.RefOf(c), sharedWithMentor)
+	page.Referral.Message, page.MessageHidden = policy.MessageFor(u, rf)
 	for _, f := range partners.AllFields() {
 		if rf.Shares(f) && !slices.Contains(page.Hidden, f) {
 			page.Fields = append(page.Fields, f)

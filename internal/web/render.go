@@ -307,6 +307,7 @@ func (h *Web) fail(w http.ResponseWriter, r *http.Request, err error) {
 		h.showError(w, r, errorPage{Status: status, TitleKey: "error.too_large.title", BodyKey: "error.too_large.body"})
 	case http.StatusServiceUnavailable:
 		h.log.Warn("page unavailable", "request_id", route.InfoFrom(r.Context()).RequestID, "err", err)
+		w.Header().Set("Retry-After", "5")
 		h.showError(w, r, errorPage{Status: status, TitleKey: "error.unavailable.title", BodyKey: "error.unavailable.body"})
 	case http.StatusBadRequest, http.StatusUnprocessableEntity, http.StatusConflict:
 		h.showError(w, r, errorPage{Status: status, TitleKey: "error.bad_request.title", BodyKey: "error.bad_request.body"})
