@@ -290,6 +290,8 @@ const (
 var caseSealedColumns = [][2]string{
 	{"contacts", "summary_sealed"}, {"requests", "text_sealed"}, {"requests", "resolution_sealed"},
 	{"feedback", "text_sealed"}, {"follow_ups", "note_sealed"}, {"referrals", "consent_note_sealed"},
+	{"plan_steps", "title_sealed"}, {"outcomes", "note_sealed"}, {"case_transitions", "reason_sealed"},
+	{"matches", "end_reason_sealed"},
 }
 
 // eraseMenteeTx erases a person inside tx: their open referrals are
@@ -330,7 +332,8 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 			return err
 		}
 	}
-	// Free text typed about the person that is not sealed.
+	// Free text typed about the person that a version before migration 0030
+	// kept readable (the store seals it at its first start since).
 	for _, q := range []string{
 		`UPDATE plan_steps SET title = ''` + whereCases,
 		`UPDATE outcomes SET note = ''` + whereCases,
@@ -351,7 +354,7 @@ func (s *Store) eraseMenteeTx(ctx context.Context, tx *sql.Tx, menteeID, by int6
 	}
 	if err := exec("erase mentee", `UPDATE mentees SET case_code = $2, full_name_sealed = $3, birth_year = 0, gender = '',
 		languages = '[]', country = '', city = '', family = '', children = 0, occupation = '', contact_channels_sealed = NULL,
-		contact_times = '', referral_source = '', user_id = NULL, persecution_sealed = NULL, arrests_sealed = NULL,
+		profile_sealed = NULL, contact_times = '', referral_source = '', user_id = NULL, persecution_sealed = NULL, arrests_sealed = NULL,
 		sentence_sealed = NULL, criminal_record_sealed = NULL, health_sealed = NULL, shared_parts = '[]', shared_by = NULL,
 		shared_at = NULL, erased_at = $4, updated_at = $4, version = version + 1, history_version = history_version + 1
 		WHERE id = $1`, menteeID, cases.ErasedCode(menteeID), []byte{}, now); err != nil {

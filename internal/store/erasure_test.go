@@ -35,9 +35,10 @@ var erasureMarkers = map[string]string{
 	"email":      "quorvexa.zintrabelle@example.org",
 }
 
-// controlMarker is written on another person's case, who is not erased: it
-// must stay, so that the search looks where the values are.
-const controlMarker = "Controlstep Wwpqz"
+// controlMarker is the case code of another person, who is not erased: a
+// value readable by design, it must stay, so that the search looks where
+// the values are.
+const controlMarker = "CTRL-0001"
 
 // An approved erasure removes the person's every value from the live
 // database — the file and its WAL on SQLite, a dump on PostgreSQL — while
@@ -85,7 +86,7 @@ func TestErasureLeavesNoValueAndTheSameReport(t *testing.T) {
 		}
 
 		// Another person, who stays.
-		other := j.waiting("CTRL-0001", "Control Person")
+		other := j.waiting(controlMarker, "Control Person")
 		_, err = j.s.AddPlanStep(j.ctx, cases.PlanStep{CaseID: other.ID, Title: controlMarker, Owner: cases.OwnerMentee})
 		j.fatal(err)
 
