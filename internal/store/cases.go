@@ -639,8 +639,7 @@ func (s *Store) CaseTransitions(ctx context.Context, caseID int64) ([]cases.Tran
 	}
 	defer rows.Close()
 	var out []cases.Transition
-	var reasons [][]byte
-	sealed := false
+	reasons := caseTexts{table: "case_transitions", column: "reason_sealed"}
 	for rows.Next() {
 		var t cases.Transition
 		var from, to, reason, email string
@@ -652,26 +651,14 @@ func (s *Store) CaseTransitions(ctx context.Context, caseID int64) ([]cases.Tran
 		if t.ActorName == "" {
 			t.ActorName = email
 		}
-		out, reasons = append(out, t), append(reasons, typed)
-		sealed = sealed || len(typed) > 0
+		out = append(out, t)
+		reasons.add(t.ID, typed)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list transitions")
 	}
 	rows.Close()
-	if !sealed {
-		return out, nil
-	}
-	key, err := s.caseKey(ctx, s.read, caseID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Reason, err = s.openField(key, reasons[i], "case_transitions", "reason_sealed", out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, s.Audit(ctx, "case.transitions_read", "case", caseID, audit.OK)
+	return out, reasons.open(ctx, s, caseID, "case.transitions_read", func(i int, r string) { out[i].Reason = r })
 }
 
 // lockStaff checks that userID is an active user of the role in the program

@@ -180,8 +180,7 @@ func (s *Store) CaseMatches(ctx context.Context, caseID int64) ([]cases.Match, e
 	}
 	defer rows.Close()
 	var out []cases.Match
-	var reasons [][]byte
-	sealed := false
+	reasons := caseTexts{table: "matches", column: "end_reason_sealed"}
 	for rows.Next() {
 		var m cases.Match
 		var email string
@@ -195,24 +194,12 @@ func (s *Store) CaseMatches(ctx context.Context, caseID int64) ([]cases.Match, e
 			m.MentorName = email
 		}
 		m.StartedAt, m.EndedAt = m.StartedAt.UTC(), nullTime(ended)
-		out, reasons = append(out, m), append(reasons, reason)
-		sealed = sealed || len(reason) > 0
+		out = append(out, m)
+		reasons.add(m.ID, reason)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list matches")
 	}
 	rows.Close()
-	if !sealed {
-		return out, nil
-	}
-	key, err := s.caseKey(ctx, s.read, caseID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].EndReason, err = s.openField(key, reasons[i], "matches", "end_reason_sealed", out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, s.Audit(ctx, "case.matches_read", "case", caseID, audit.OK)
+	return out, reasons.open(ctx, s, caseID, "case.matches_read", func(i int, r string) { out[i].EndReason = r })
 }

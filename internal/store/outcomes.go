@@ -61,8 +61,7 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 	defer rows.Close()
 	var out []cases.Outcome
 	var ids []int64
-	var notes [][]byte
-	sealed := false
+	notes := caseTexts{table: "outcomes", column: "note_sealed"}
 	for rows.Next() {
 		var o cases.Outcome
 		var released bool
@@ -74,26 +73,14 @@ func (s *Store) Outcomes(ctx context.Context, caseID int64) ([]cases.Outcome, er
 		o.OccurredOn, o.RecordedAt, o.AfterRelease = o.OccurredOn.UTC(), o.RecordedAt.UTC(), &released
 		out = append(out, o)
 		ids = append(ids, o.RecordedBy)
-		notes = append(notes, note)
-		sealed = sealed || len(note) > 0
+		notes.add(o.ID, note)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list outcomes")
 	}
 	rows.Close()
-	if sealed {
-		key, err := s.caseKey(ctx, s.read, caseID)
-		if err != nil {
-			return nil, err
-		}
-		for i := range out {
-			if out[i].Note, err = s.openField(key, notes[i], "outcomes", "note_sealed", out[i].ID); err != nil {
-				return nil, err
-			}
-		}
-		if err := s.Audit(ctx, "case.outcomes_read", "case", caseID, audit.OK); err != nil {
-			return nil, err
-		}
+	if err := notes.open(ctx, s, caseID, "case.outcomes_read", func(i int, t string) { out[i].Note = t }); err != nil {
+		return nil, err
 	}
 	names, err := s.UserNames(ctx, ids)
 	if err != nil {

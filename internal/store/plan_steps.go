@@ -203,29 +203,18 @@ func (s *Store) PlanSteps(ctx context.Context, caseID int64) ([]cases.PlanStep, 
 	}
 	defer rows.Close()
 	var out []cases.PlanStep
-	var titles [][]byte
+	titles := caseTexts{table: "plan_steps", column: "title_sealed"}
 	for rows.Next() {
 		st, title, err := scanPlanStep(rows)
 		if err != nil {
 			return nil, s.wrap(err, "read plan step")
 		}
-		out, titles = append(out, st), append(titles, title)
+		out = append(out, st)
+		titles.add(st.ID, title)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, s.wrap(err, "list plan steps")
 	}
 	rows.Close()
-	if len(out) == 0 {
-		return out, nil
-	}
-	key, err := s.caseKey(ctx, s.read, caseID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Title, err = s.openField(key, titles[i], "plan_steps", "title_sealed", out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, s.Audit(ctx, "case.plan_read", "case", caseID, audit.OK)
+	return out, titles.open(ctx, s, caseID, "case.plan_read", func(i int, t string) { out[i].Title = t })
 }

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 
+	"homeward/internal/audit"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 )
@@ -49,6 +51,39 @@ func (s *Store) openProfile(key, sealed []byte, menteeID int64, p *cases.Profile
 	}
 	p.City, p.Family, p.Occupation, p.ContactTimes, p.ReferralSource = sp.City, sp.Family, sp.Occupation, sp.ContactTimes, sp.ReferralSource
 	return nil
+}
+
+// caseTexts is one sealed column of a case's rows, as read by a list: the
+// rows' ids and sealed values, opened together by open.
+type caseTexts struct {
+	table, column string
+	ids           []int64
+	sealed        [][]byte
+}
+
+func (c *caseTexts) add(id int64, sealed []byte) {
+	c.ids, c.sealed = append(c.ids, id), append(c.sealed, sealed)
+}
+
+// open opens every value under the case's data key and gives each to set
+// (by its row's index), then audits the read as action once. With nothing
+// sealed, it reads no key and writes no audit entry.
+func (c *caseTexts) open(ctx context.Context, s *Store, caseID int64, action string, set func(i int, text string)) error {
+	if !slices.ContainsFunc(c.sealed, func(b []byte) bool { return len(b) > 0 }) {
+		return nil
+	}
+	key, err := s.caseKey(ctx, s.read, caseID)
+	if err != nil {
+		return err
+	}
+	for i, id := range c.ids {
+		text, err := s.openField(key, c.sealed[i], c.table, c.column, id)
+		if err != nil {
+			return err
+		}
+		set(i, text)
+	}
+	return s.Audit(ctx, action, "case", caseID, audit.OK)
 }
 
 // legacyText is a readable column that an older version wrote and this one
