@@ -27,6 +27,11 @@ var wildcards = map[string][]string{
 	"link.create_*":  {store.LinkSetup, store.LinkInvite, store.LinkReset},
 	"link.use_*":     {store.LinkSetup, store.LinkInvite, store.LinkReset},
 	"mentor.stage_*": stageNames(),
+	// How a second factor was proved (identity: checkCode's answers, passkeys)
+	// at sign-in, and again on the "confirm it is you" page (also the
+	// password alone, for a person without a second factor).
+	"login.second_factor_*": {"totp", "recovery_code", "passkey"},
+	"session.proved_*":      {"password", "totp", "recovery_code", "passkey"},
 }
 
 func stageNames() []string {

@@ -351,11 +351,12 @@ func (s *Service) ConfirmProof(ctx context.Context, c Current, password, code st
 	if err != nil {
 		return err
 	}
-	how := "password"
-	if f.Any() {
-		if how, err = s.checkCode(ctx, c, code); err != nil {
-			return err
-		}
+	if !f.Any() {
+		return s.store.ProveSession(ctx, c.Session.ID, c.User.ID, "password")
+	}
+	how, err := s.checkCode(ctx, c, code)
+	if err != nil {
+		return err
 	}
 	return s.store.ProveSession(ctx, c.Session.ID, c.User.ID, how)
 }
