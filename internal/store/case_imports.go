@@ -3,12 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"time"
 
 	"homeward/internal/audit"
 	"homeward/internal/caseimport"
 	"homeward/internal/cases"
+	"homeward/internal/zone"
 )
 
 // CaseImport is an import of a program's existing cases from a checked
@@ -32,6 +34,8 @@ type CaseImportResult struct {
 	Contacts int                  `json:"contacts"`
 	Outcomes int                  `json:"outcomes"`
 	Problems []caseimport.Problem `json:"problems"`
+	// Columns are the file's headers, for the page's mapping.
+	Columns []string `json:"-"`
 }
 
 // ImportCases runs the duplicate check on every row of the sheet (the same
@@ -260,4 +264,45 @@ func abs(n int) int {
 		return -n
 	}
 	return n
+}
+
+// CaseImportFile is an import of a file as it came: read, mapped and
+// checked by ImportFile.
+type CaseImportFile struct {
+	ProgramID   int64
+	ActorID     int64
+	Name        string // the file's name, which may say XLSX
+	ContentType string
+	Data        []byte
+	Mapping     caseimport.Mapping
+	DryRun      bool
+}
+
+// ImportFile reads the file (CSV or XLSX), checks every row for the
+// program on the importer's day, and imports it as ImportCases does: a file
+// that cannot be read, or any broken cell or duplicate, gives its problems
+// and imports nothing.
+func (s *Store) ImportFile(ctx context.Context, in CaseImportFile) (CaseImportResult, error) {
+	res := CaseImportResult{DryRun: in.DryRun, Problems: []caseimport.Problem{}}
+	p, err := s.GetProgram(ctx, in.ProgramID)
+	if err != nil {
+		return res, err
+	}
+	t, err := caseimport.Read(in.Name, in.ContentType, in.Data)
+	var bad caseimport.ErrNotSheet
+	if errors.As(err, &bad) {
+		res.Problems = append(res.Problems, caseimport.Problem{Key: bad.Key})
+		return res, nil
+	}
+	if err != nil {
+		return res, err
+	}
+	sh, problems := caseimport.Check(t, in.Mapping, p, zone.TodayIn(ctx, s.now()))
+	if len(problems) > 0 {
+		res.Rows, res.Problems, res.Columns = len(t.Rows), problems, t.Header
+		return res, nil
+	}
+	res, err = s.ImportCases(ctx, CaseImport{ProgramID: in.ProgramID, ActorID: in.ActorID, Sheet: sh, DryRun: in.DryRun})
+	res.Columns = t.Header
+	return res, err
 }
