@@ -47,7 +47,7 @@ func ParseMapping(s string) (Mapping, []Problem) {
 		col, field, ok := strings.Cut(pair, "=")
 		col, field = strings.TrimSpace(col), strings.ToLower(strings.TrimSpace(field))
 		if !ok || col == "" || !Field(field).Valid() {
-			problems = append(problems, Problem{Column: col, Field: field, Key: "import.unknown_field"})
+			problems = append(problems, Problem{Column: strings.TrimSpace(pair), Key: "import.unknown_field"})
 			continue
 		}
 		m[Field(field)] = col

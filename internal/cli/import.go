@@ -42,7 +42,7 @@ func runImport(ctx context.Context, args []string, e env, stdout, stderr io.Writ
 	}
 	m, problems := caseimport.ParseMapping(*mapping)
 	if len(problems) > 0 {
-		return fmt.Errorf("--map: %q is not a field; fields: %v", problems[0].Field, caseimport.Fields)
+		return fmt.Errorf("--map: %q is not column=field with one of the fields %v", problems[0].Column, caseimport.Fields)
 	}
 	data, err := readLimited(*file, caseimport.MaxFile)
 	if err != nil {

@@ -307,3 +307,45 @@ func TestImportCasesAllOrNothing(t *testing.T) {
 		}
 	})
 }
+
+// A program with a case code pattern makes the codes a sheet leaves out,
+// from the year of each entry, within the import's transaction.
+func TestImportCasesMakesCodesFromThePattern(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		opts.Keyring = keyring(t)
+		s := open(t, opts)
+		now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		p := newProgram("Patterned")
+		p.CaseCodePattern = "PAT-{year}-{n:3}"
+		prog, err := s.CreateProgram(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tab, err := caseimport.Read("cases.csv", "text/csv", []byte("full_name;entry_date;case_code\nJana Vzorová;2023-04-05;\nPetr Vzor;5.1.2025;OWN-7\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sh, problems := caseimport.Check(tab, nil, prog, now)
+		if len(problems) > 0 {
+			t.Fatalf("problems: %+v", problems)
+		}
+		if res, err := s.ImportCases(ctx, store.CaseImport{ProgramID: prog.ID, Sheet: sh}); err != nil || res.Imported != 2 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		list, _, err := s.ListCases(ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{prog.ID}}}, store.Page{Limit: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, c := range list {
+			codes = append(codes, c.Code)
+		}
+		slices.Sort(codes)
+		if !slices.Equal(codes, []string{"OWN-7", "PAT-2023-001"}) {
+			t.Errorf("codes %v", codes)
+		}
+	})
+}
