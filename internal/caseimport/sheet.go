@@ -149,7 +149,7 @@ func readXLSX(data []byte) (t Table, err error) {
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: 16 * MaxFile, UnzipXMLSizeLimit: 4 * MaxFile})
+		UnzipSizeLimit: 16 * MaxFile, UnzipXMLSizeLimit: 16 * MaxFile}) // never spilled to a temporary file
 	if err != nil {
 		return Table{}, ErrNotSheet{"import.not_a_sheet"}
 	}
