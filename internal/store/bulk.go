@@ -604,7 +604,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 // bulkLoadTx is BulkLoad's work within tx, on a batch it checked (an
 // import runs it within its own transaction).
 func (s *Store) bulkLoadTx(ctx context.Context, tx *sql.Tx, batch []BulkCase, now time.Time) error {
-	{
+	{ // the transaction's body as it was written inside BulkLoad
 		searchKey, err := s.searchKey(ctx, tx)
 		if err != nil {
 			return err
