@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -348,4 +350,43 @@ func TestImportCasesMakesCodesFromThePattern(t *testing.T) {
 			t.Errorf("codes %v", codes)
 		}
 	})
+}
+
+// An imported name and outcome note are sealed on the way in: neither is
+// in the SQLite file or its WAL, where the case code (kept readable) is.
+func TestImportedNamesAreSealed(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, store.Options{DataDir: dir, Keyring: keyring(t)})
+	prog, err := s.CreateProgram(ctx, newProgram("Sealed import"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := caseimport.Read("cases.csv", "", []byte("case_code,full_name,entry_date,outcome,outcome_note\n"+
+		"SEALCHECK-1,Quintessa Zarvelinova,2024-01-02,other,Xylophonic retraining course\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, problems := caseimport.Check(tab, nil, prog, time.Now())
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	if res, err := s.ImportCases(ctx, store.CaseImport{ProgramID: prog.ID, Sheet: sh}); err != nil || res.Imported != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	s.Close()
+	var all []byte
+	for _, name := range []string{store.SQLiteFile, store.SQLiteFile + "-wal"} {
+		b, _ := os.ReadFile(filepath.Join(dir, name))
+		all = append(all, b...)
+	}
+	if !bytes.Contains(all, []byte("SEALCHECK-1")) {
+		t.Fatal("the case code is not in the files: the test looks in the wrong place")
+	}
+	for _, secret := range []string{"Quintessa", "Zarvelinova", "Xylophonic"} {
+		if bytes.Contains(all, []byte(secret)) || bytes.Contains(all, []byte(strings.ToLower(secret))) {
+			t.Errorf("%s is in the database files in clear", secret)
+		}
+	}
 }
