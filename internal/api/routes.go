@@ -20,6 +20,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "POST", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityCreate)},
 		{Method: "PATCH", Path: Prefix + "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityUpdate)},
 		// A program's staff, for those who assign people to its cases.
+		{Method: "POST", Path: Prefix + "/programs/{id}/import", Access: route.SignedIn, Action: policy.CaseImport, Handler: a.handle(a.caseImport)},
 		{Method: "GET", Path: Prefix + "/programs/{id}/staff", Access: route.SignedIn, Action: policy.ProgramStaff, Handler: a.handle(a.programStaffList)},
 
 		// The user's own notifications (the inbox of the bell), those whose

@@ -8,7 +8,7 @@ import "slices"
 // missing here or has no words in a language.
 var Actions = []string{
 	"calendar_feed.create", "calendar_feed.revoke",
-	"case.bulk_create", "case.closing_agree", "case.contacts_read", "case.create", "case.custody_read",
+	"case.bulk_create", "case.closing_agree", "case.import", "case.contacts_read", "case.create", "case.custody_read",
 	"case.custody_write", "case.export", "case.feedback_read", "case.final_meeting", "case.follow_ups_read",
 	"case.match", "case.match_end", "case.match_profile", "case.match_profile_read", "case.matches_read", "case.needs_assess",
 	"case.notes_read", "case.outcomes_read", "case.plan_read", "case.psychologist", "case.requests_read", "case.transition",

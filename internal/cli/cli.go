@@ -70,6 +70,7 @@ func commands() map[string]command {
 		{"token", "make, list and revoke API tokens", runToken},
 		{"jobs", "list the background jobs that are queued, running or failed", runJobs},
 		{"erase", "erase the person of a case at once, as the administrator (GDPR art. 17)", runErase},
+		{"import", "import a program's existing cases from a CSV or XLSX file, for a coordinator", runImport},
 		{"version", "print the version", runVersion},
 	}
 	m := map[string]command{}

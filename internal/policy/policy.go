@@ -59,6 +59,9 @@ const (
 	// MenteeCreate is taking a person in (intake): a coordinator, in one of
 	// their programs.
 	MenteeCreate Action = "mentee.create"
+	// CaseImport is importing a program's existing cases from a
+	// spreadsheet: a coordinator, of their programs.
+	CaseImport Action = "case.import"
 	// CaseView is reading a case and the mentee's profile.
 	CaseView Action = "case.view"
 	// CaseManage is the coordinator's work on a case: intake, consents,
@@ -157,7 +160,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return (u.Role == auth.Coordinator || u.Role == auth.Viewer) && (programID == 0 || mine)
 	case ReportExact:
 		return u.Role == auth.Coordinator && mine
-	case CaseExport, MenteeCreate:
+	case CaseExport, MenteeCreate, CaseImport:
 		return u.Role == auth.Coordinator && (programID == 0 || mine)
 	case Portal:
 		return u.Role == auth.Mentee
@@ -181,7 +184,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 
 // actions lists every action, for Known.
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
-	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
+	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseImport, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
 	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport}
 

@@ -55,6 +55,8 @@ var pageTwins = map[string]twin{
 	"POST /programs/{id}":                   to("PATCH /programs/{id}"),
 	"POST /programs/{id}/facilities":        to("POST /programs/{id}/facilities"),
 	"POST /facilities/{id}":                 to("PATCH /facilities/{id}"),
+	"GET /programs/{id}/import":             none(emptyForm),
+	"POST /programs/{id}/import":            to("POST /programs/{id}/import"),
 	"GET /programs/{id}/funder-table":       to("GET /programs/{id}"),
 	"POST /programs/{id}/funder-table":      to("PATCH /programs/{id}"),
 	"GET /reports/outcomes":                 to("GET /reports/outcomes"),

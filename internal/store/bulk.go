@@ -598,7 +598,13 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			}
 		}
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error { return s.bulkLoadTx(ctx, tx, batch, now) })
+}
+
+// bulkLoadTx is BulkLoad's work within tx, on a batch it checked (an
+// import runs it within its own transaction).
+func (s *Store) bulkLoadTx(ctx context.Context, tx *sql.Tx, batch []BulkCase, now time.Time) error {
+	{ // the transaction's body as it was written inside BulkLoad
 		searchKey, err := s.searchKey(ctx, tx)
 		if err != nil {
 			return err
@@ -1026,7 +1032,7 @@ func (s *Store) BulkLoad(ctx context.Context, batch []BulkCase) error {
 			}
 		}
 		return s.appendAudit(ctx, tx, "case.bulk_create", "case", lastCase, audit.OK)
-	})
+	}
 }
 
 // derefOr is the value x points at as a list of one, or none.
