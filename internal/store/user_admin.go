@@ -172,6 +172,10 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		if err != nil {
 			return err
 		}
+		if cur.Role == auth.Mentee {
+			// A mentee's portal account is managed on the person's profile.
+			return errs.NotFound("user")
+		}
 		u.Email = cur.Email
 		u.Normalize()
 		if err := u.Validate(); err != nil {
