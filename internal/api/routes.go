@@ -65,7 +65,7 @@ func (a *API) Routes() []route.Route {
 		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalInvite)},
 		{Method: "GET", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalGet)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/portal/link", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalLink)},
-		{Method: "POST", Path: Prefix + "/mentees/{id}/portal/status", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalStatus)},
+		{Method: "PUT", Path: Prefix + "/mentees/{id}/portal/status", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalStatus)},
 		// A person's whole record (GDPR art. 15) and erasure (art. 17, asked
 		// by one coordinator, decided by another or the admin).
 		{Method: "GET", Path: Prefix + "/mentees/{id}/export", Access: route.SignedIn, Action: policy.MenteeExport, Handler: a.handle(a.menteeExport)},

@@ -24,7 +24,7 @@ type menteePage struct {
 	History    bool // the user may read some part of the history
 	Portal     *auth.User
 	CanManage  bool
-	CanPortal  bool // the user manages the person's portal account
+	CanPortal  bool   // the user manages the person's portal account
 	Done       string // the notice of an action just done, as a catalogue key
 	Alert      string // why a change to the portal account was refused, as a catalogue key
 	// The forms, as typed when refused: a consent (its kind and given, 1
