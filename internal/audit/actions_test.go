@@ -23,10 +23,11 @@ import (
 // spell out (a form's choice, a row read back), each with every value it
 // can take. A new such code fails the test until it is named here.
 var wildcards = map[string][]string{
-	"user.*":         {auth.StatusActive, auth.StatusDisabled},
-	"link.create_*":  {store.LinkSetup, store.LinkInvite, store.LinkReset},
-	"link.use_*":     {store.LinkSetup, store.LinkInvite, store.LinkReset},
-	"mentor.stage_*": stageNames(),
+	"user.*":          {auth.StatusActive, auth.StatusDisabled},
+	"link.create_*":   {store.LinkSetup, store.LinkInvite, store.LinkReset},
+	"link.use_*":      {store.LinkSetup, store.LinkInvite, store.LinkReset},
+	"mentor.stage_*":  stageNames(),
+	"mentee.portal_*": {auth.StatusActive, auth.StatusDisabled},
 }
 
 func stageNames() []string {
