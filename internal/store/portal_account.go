@@ -133,12 +133,14 @@ func (s *Store) insertUserTx(ctx context.Context, tx *sql.Tx, u auth.User, now t
 	if err != nil {
 		return 0, err
 	}
-	email, emailKey, other := u.Email, staffKey, menteeKey
+	email, emailKey, other, name := u.Email, staffKey, menteeKey, u.Name
 	if u.Role == auth.Mentee {
 		if s.keyring == nil {
 			return 0, ErrNoKeyring
 		}
-		email, emailKey, other = "", menteeKey, staffKey
+		// Nor does the account keep a name: the portal greets the person
+		// with the name sealed in their record.
+		email, emailKey, other, name = "", menteeKey, staffKey, ""
 	}
 	if other != "" {
 		var n int
@@ -152,7 +154,7 @@ func (s *Store) insertUserTx(ctx context.Context, tx *sql.Tx, u auth.User, now t
 	var id int64
 	err = tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, partner_id, time_zone)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-		email, emailKey, u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID), u.TimeZone).Scan(&id)
+		email, emailKey, name, nameKey(name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID), u.TimeZone).Scan(&id)
 	if isUniqueViolation(err) {
 		return 0, emailTaken()
 	}
@@ -308,7 +310,7 @@ func (s *Store) SetPortalStatus(ctx context.Context, menteeID int64, status stri
 
 // sealLegacyMenteeEmails seals the address of each mentee account that a
 // version before migration 0031 kept readable, replaces its email_key with
-// the keyed hash and empties email, in one transaction per batch; then it
+// the keyed hash and empties email and the account's name, in one transaction per batch; then it
 // empties SQLite's write-ahead log, so that it keeps no older copy.
 func (s *Store) sealLegacyMenteeEmails(ctx context.Context) error {
 	if s.keyring == nil {
@@ -350,7 +352,7 @@ func (s *Store) sealLegacyMenteeEmails(ctx context.Context) error {
 				if err := s.sealUserEmail(ctx, tx, l.id, l.email); err != nil {
 					return err
 				}
-				if _, err := tx.ExecContext(ctx, `UPDATE users SET email = '', email_key = $1 WHERE id = $2`, hashEmail(key, l.email), l.id); err != nil {
+				if _, err := tx.ExecContext(ctx, `UPDATE users SET email = '', email_key = $1, name = '', name_key = '' WHERE id = $2`, hashEmail(key, l.email), l.id); err != nil {
 					return s.wrap(err, "seal readable mentee address")
 				}
 				// Failed sign-ins kept under the plain hash of the address.
