@@ -18,7 +18,7 @@ func (a *API) portalInvite(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	visible, _, err := a.menteeAccess(r, id, policy.CaseManage)
+	visible, _, err := a.menteeAccess(r, id, policy.PortalAccount)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,10 @@ func (a *API) Routes() []route.Route {
 		{Method: "PUT", Path: Prefix + "/mentees/{id}/history/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.sharingUpdate)},
 		{Method: "GET", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.consentList)},
 		{Method: "POST", Path: Prefix + "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.consentRecord)},
-		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: a.handle(a.portalInvite)},
+		{Method: "POST", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalInvite)},
+		{Method: "GET", Path: Prefix + "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalGet)},
+		{Method: "POST", Path: Prefix + "/mentees/{id}/portal/link", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalLink)},
+		{Method: "PUT", Path: Prefix + "/mentees/{id}/portal/status", Access: route.SignedIn, Action: policy.PortalAccount, Handler: a.handle(a.portalStatus)},
 		// A person's whole record (GDPR art. 15) and erasure (art. 17, asked
 		// by one coordinator, decided by another or the admin).
 		{Method: "GET", Path: Prefix + "/mentees/{id}/export", Access: route.SignedIn, Action: policy.MenteeExport, Handler: a.handle(a.menteeExport)},

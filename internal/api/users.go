@@ -45,7 +45,12 @@ func (a *API) userFromPath(r *http.Request) (auth.User, error) {
 	if err != nil {
 		return auth.User{}, err
 	}
-	return a.store.GetUser(r.Context(), id)
+	u, err := a.store.GetUser(r.Context(), id)
+	if err == nil && u.Role == auth.Mentee {
+		// Mentees' portal accounts are their coordinators' to manage.
+		return auth.User{}, errs.NotFound("user")
+	}
+	return u, err
 }
 
 // isSelf tells whether u is the request's signed-in user.

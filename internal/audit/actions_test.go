@@ -32,6 +32,7 @@ var wildcards = map[string][]string{
 	// password alone, for a person without a second factor).
 	"login.second_factor_*": {"totp", "recovery_code", "passkey"},
 	"session.proved_*":      {"password", "totp", "recovery_code", "passkey"},
+	"mentee.portal_*":       {auth.StatusActive, auth.StatusDisabled},
 }
 
 func stageNames() []string {

@@ -18,5 +18,17 @@ const (
 // Roles lists every role, in the order forms show them.
 var Roles = []Role{Admin, Coordinator, Mentor, Psychologist, Mentee, Partner, Viewer}
 
+// StaffRoles are the roles an administrator gives: every role but the
+// mentee's, whose portal account the person's coordinators give.
+func StaffRoles() []Role {
+	var out []Role
+	for _, r := range Roles {
+		if r != Mentee {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Valid tells whether r is a role.
 func (r Role) Valid() bool { return slices.Contains(Roles, r) }

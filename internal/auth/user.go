@@ -93,7 +93,7 @@ func (u *User) Validate() error {
 // MembershipErrors names, as Validate does, what an administrator may not
 // set on a user's memberships (the user form and the API ask it alike): a
 // partner user belongs to an organisation, without which they would see
-// nothing, and to no program. Validate leaves these to the administration,
+// nothing, and to no program; no user is made a mentee here. Validate leaves these to the administration,
 // as the command line invites a partner user before their organisation is
 // in the directory.
 func (u User) MembershipErrors() map[string]string {
@@ -103,6 +103,11 @@ func (u User) MembershipErrors() map[string]string {
 	}
 	if u.Role == Partner && len(u.Programs) > 0 {
 		f["programs"] = "validation.partner_programs"
+	}
+	if u.Role == Mentee {
+		// A mentee's portal account is given by the coordinators of the
+		// person's programs, on the person's profile.
+		f["role"] = "users.error.mentee_role"
 	}
 	return f
 }

@@ -308,13 +308,16 @@ func (s *Service) checkCode(ctx context.Context, c Current, code string) (how st
 // checkPassword checks a signed-in person's password again, throttled and
 // locked like signing in.
 func (s *Service) checkPassword(ctx context.Context, u auth.User, password string) error {
-	key := "account:" + auth.EmailKey(u.Email)
+	key, err := s.store.UserAccountKey(ctx, u.ID)
+	if err != nil {
+		return err
+	}
 	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{key: s.cfg.Account}); err != nil {
 		return err
 	} else if !until.IsZero() {
 		return &LockedError{Until: until}
 	}
-	_, phc, err := s.store.UserForLogin(ctx, u.Email)
+	_, phc, err := s.store.UserWithHash(ctx, u.ID)
 	if err != nil && !errs.Is(err, errs.KindNotFound) {
 		return err
 	}

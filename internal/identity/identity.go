@@ -90,7 +90,13 @@ func (e *LockedError) Error() string {
 //
 // It returns the new session's token and the stage the session is at.
 func (s *Service) SignIn(ctx context.Context, email, password, address, userAgent string) (token, stage string, err error) {
-	accountKey, addressKey := "account:"+auth.EmailKey(email), "address:"+store.AddressGroup(address)
+	// The account is named by the keyed hash of the address, whether it
+	// exists or not: the throttle keeps no address readable.
+	accountKey, err := s.store.AccountKey(ctx, email)
+	if err != nil {
+		return "", "", err
+	}
+	addressKey := "address:" + store.AddressGroup(address)
 	// Count the attempt before checking the password, so that parallel
 	// guesses are held to the limit too.
 	if until, err := s.store.CountLoginAttempt(ctx, map[string]store.Throttle{accountKey: s.cfg.Account, addressKey: s.cfg.Address}); err != nil {

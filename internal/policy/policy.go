@@ -127,6 +127,10 @@ const (
 	// (GDPR art. 15), sealed history and staff notes included: the
 	// program's coordinators (CanCase, through the person's cases).
 	MenteeExport Action = "mentee.export"
+	// PortalAccount is managing a mentee's portal account: inviting them,
+	// making a new invitation or reset link, disabling and enabling it — the
+	// coordinators of the person's programs, never the admin.
+	PortalAccount Action = "mentee.portal_account"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -186,7 +190,7 @@ func Can(u auth.User, a Action, programID int64) bool {
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
 	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseImport, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
-	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport}
+	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport, PortalAccount}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
@@ -196,7 +200,7 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 func OnRecord(a Action) bool {
 	switch a {
 	case ProgramView, ProgramEdit, ProgramStaff, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
-		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, MenteeExport:
+		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, MenteeExport, PortalAccount:
 		return true
 	}
 	return false

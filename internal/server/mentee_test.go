@@ -270,8 +270,8 @@ func TestPortalInvite(t *testing.T) {
 	if err != nil || m.UserID == 0 {
 		t.Fatalf("the mentee is not linked to an account: %+v %v", m, err)
 	}
-	u, err := a.store.GetUser(context.Background(), m.UserID)
-	if err != nil || u.Role != auth.Mentee || u.Email != "person@example.org" || u.Status != auth.StatusInvited || len(u.Programs) != 1 || u.Programs[0] != p.ID {
+	u, err := a.store.PortalAccount(context.Background(), c.MenteeID)
+	if err != nil || u.ID != m.UserID || u.Role != auth.Mentee || u.Email != "person@example.org" || u.Status != auth.StatusInvited || len(u.Programs) != 1 || u.Programs[0] != p.ID {
 		t.Errorf("portal user %+v %v", u, err)
 	}
 	if res, _ := a.do("GET", link[1], nil); res.StatusCode != 200 {

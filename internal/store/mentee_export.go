@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"homeward/internal/audit"
+	"homeward/internal/auth"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/matching"
@@ -96,6 +97,10 @@ func (s *Store) ExportMentee(ctx context.Context, menteeID int64) (MenteeExport,
 		u, err := s.GetUser(ctx, out.Profile.UserID)
 		if err != nil && !errs.Is(err, errs.KindNotFound) {
 			return out, err
+		}
+		if err == nil && u.Role == auth.Mentee {
+			// The account's address is sealed under its own data key.
+			u.Email, err = s.openUserEmail(ctx, s.read, u.ID)
 		}
 		if err == nil {
 			out.Portal = &ExportAccount{Email: u.Email, Status: u.Status, CreatedAt: u.CreatedAt}

@@ -212,11 +212,17 @@ type MailRecipient struct {
 	Language string
 }
 
-// MailRecipient reads the user an e-mail goes to.
+// MailRecipient reads the user an e-mail goes to; errs.NotFound for a
+// mentee, who gets none.
 func (s *Store) MailRecipient(ctx context.Context, userID int64) (MailRecipient, error) {
 	u, err := s.GetUser(ctx, userID)
 	if err != nil {
 		return MailRecipient{}, err
+	}
+	if u.Role == auth.Mentee {
+		// Mentees get no e-mail: their address is sealed, and a message
+		// from Homeward in their inbox could itself put them at risk.
+		return MailRecipient{}, errs.NotFound("mail recipient")
 	}
 	r := MailRecipient{User: u}
 	err = s.read.QueryRowContext(ctx, `SELECT mail_language FROM users WHERE id = $1`, userID).Scan(&r.Language)

@@ -47,6 +47,7 @@ import (
 	"math"
 	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -106,6 +107,10 @@ type Store struct {
 	// mail says that e-mail is set up (serve --smtp-url): notifications
 	// then queue their at-once e-mails (see SetMail).
 	mail atomic.Bool
+	// loginKey keys the hashes of mentee accounts' e-mail addresses
+	// (portal_account.go), opened once.
+	loginMu  sync.Mutex
+	loginKey []byte
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -151,6 +156,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.sealLegacyText(ctx)
+	}
+	if err == nil && !opts.NoMigrate && !opts.Shared {
+		err = s.sealLegacyMenteeEmails(ctx)
 	}
 	if err != nil {
 		s.Close()

@@ -45,7 +45,9 @@ func (s *Store) SearchUsers(ctx context.Context, f UserFilter, p Page) ([]auth.U
 		return nil, "", errs.Invalid(map[string]string{"status": "validation.status"})
 	}
 	limit := p.limit()
-	where, args := []string{"1 = 1"}, []any{}
+	// Mentees' portal accounts are not the administration's: their
+	// coordinators manage them on the person's profile.
+	where, args := []string{"role <> 'mentee'"}, []any{}
 	add := func(cond string, v any) {
 		args = append(args, v)
 		where = append(where, fmt.Sprintf(cond, len(args)))
@@ -169,6 +171,10 @@ func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) 
 		cur, admins, err := s.lockUserAndAdmins(ctx, tx, u.ID)
 		if err != nil {
 			return err
+		}
+		if cur.Role == auth.Mentee {
+			// A mentee's portal account is managed on the person's profile.
+			return errs.NotFound("user")
 		}
 		u.Email = cur.Email
 		u.Normalize()

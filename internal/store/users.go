@@ -55,14 +55,9 @@ func (s *Store) createUserTx(ctx context.Context, tx *sql.Tx, u auth.User) (auth
 	if err := s.userPartnerExists(ctx, tx, u.PartnerID); err != nil {
 		return u, err
 	}
-	err := tx.QueryRowContext(ctx, `INSERT INTO users (email, email_key, name, name_key, role, status, created_at, updated_at, partner_id, time_zone)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9) RETURNING id`,
-		u.Email, auth.EmailKey(u.Email), u.Name, nameKey(u.Name), string(u.Role), u.Status, s.ts(now), nullID(u.PartnerID), u.TimeZone).Scan(&u.ID)
-	if isUniqueViolation(err) {
-		return u, errs.Conflict("A user with this email address already exists.", map[string]string{"email": "validation.email_taken"})
-	}
-	if err != nil {
-		return u, s.wrap(err, "insert user")
+	var err error
+	if u.ID, err = s.insertUserTx(ctx, tx, u, now); err != nil {
+		return u, err
 	}
 	if err := s.setUserPrograms(ctx, tx, u.ID, u.Programs); err != nil {
 		return u, err
@@ -99,13 +94,21 @@ func (s *Store) GetUser(ctx context.Context, id int64) (auth.User, error) {
 }
 
 // UserForLogin returns the user with this email address and their password
-// hash; errs.NotFound when there is none.
+// hash; errs.NotFound when there is none. A staff user is found by their
+// folded address, a mentee by its keyed hash: one query either way.
 func (s *Store) UserForLogin(ctx context.Context, email string) (auth.User, string, error) {
-	return s.userWhere(ctx, `email_key = $1`, auth.EmailKey(email))
+	staff, mentee, err := s.loginKeys(ctx, nil, email)
+	if err != nil {
+		return auth.User{}, "", err
+	}
+	if mentee == "" {
+		mentee = staff
+	}
+	return s.userWhere(ctx, `email_key IN ($1, $2) ORDER BY id LIMIT 1`, staff, mentee)
 }
 
-func (s *Store) userWhere(ctx context.Context, cond string, arg any) (auth.User, string, error) {
-	u, phc, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, arg))
+func (s *Store) userWhere(ctx context.Context, cond string, args ...any) (auth.User, string, error) {
+	u, phc, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", errs.NotFound("user")
 	}

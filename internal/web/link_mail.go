@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"homeward/internal/auth"
 	"homeward/internal/errs"
 	"homeward/internal/mail"
 	"homeward/internal/policy"
@@ -37,6 +38,9 @@ func (h *Web) linkMail(w http.ResponseWriter, r *http.Request) error {
 	u, err := h.store.GetUser(r.Context(), id)
 	if err != nil {
 		return err
+	}
+	if u.Role == auth.Mentee {
+		return errs.NotFound("user") // the person's coordinators manage the account
 	}
 	token := r.PostForm.Get("link")
 	link, err := h.store.CheckLink(r.Context(), token)

@@ -24,7 +24,9 @@ type menteePage struct {
 	History    bool // the user may read some part of the history
 	Portal     *auth.User
 	CanManage  bool
+	CanPortal  bool   // the user manages the person's portal account
 	Done       string // the notice of an action just done, as a catalogue key
+	Alert      string // why a change to the portal account was refused, as a catalogue key
 	// The forms, as typed when refused: a consent (its kind and given, 1
 	// or 0) and the portal access (its email address).
 	ConsentKinds    []cases.ConsentKind
@@ -45,8 +47,10 @@ type consentState struct {
 
 // menteeDone are the notices the profile shows after an action (?done=…).
 var menteeDone = map[string]string{
-	"saved":   "form.saved",
-	"consent": "mentees.done.consent",
+	"saved":           "form.saved",
+	"consent":         "mentees.done.consent",
+	"portal_disabled": "portal_access.done.disabled",
+	"portal_active":   "portal_access.done.active",
 }
 
 func (h *Web) menteeShow(w http.ResponseWriter, r *http.Request) error {
@@ -82,6 +86,7 @@ func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m
 		page.Cases = append(page.Cases, menteeCase{Case: c, ProgramName: names[c.ProgramID]})
 		ref := policy.RefOf(c)
 		page.CanManage = page.CanManage || policy.CanCase(u, policy.CaseManage, ref)
+		page.CanPortal = page.CanPortal || policy.CanCase(u, policy.PortalAccount, ref)
 		page.History = page.History || len(policy.HistoryParts(u, ref, sharing.Shared)) > 0
 	}
 	if len(visible) == 1 {
@@ -92,7 +97,13 @@ func (h *Web) renderMentee(w http.ResponseWriter, r *http.Request, status int, m
 	}
 	page.Consents = currentConsents(page.ConsentLog)
 	if m.UserID != 0 {
-		acct, err := h.store.GetUser(ctx, m.UserID)
+		// The account's address is sealed: opened (and audited) only for
+		// those who manage the account.
+		get := func() (auth.User, error) { return h.store.GetUser(ctx, m.UserID) }
+		if page.CanPortal {
+			get = func() (auth.User, error) { return h.store.PortalAccount(ctx, m.ID) }
+		}
+		acct, err := get()
 		if err != nil && !errs.Is(err, errs.KindNotFound) {
 			return err
 		}

@@ -16,6 +16,7 @@ type portalLinkPage struct {
 	Email  string
 	Path   string // /link/<token>, relative to the site
 	Hours  int    // how long the link works
+	Done   string // the notice, as a catalogue key ("" when the account was just made)
 }
 
 // portalInvite gives the mentee a portal account: a user of the mentee role
@@ -23,7 +24,7 @@ type portalLinkPage struct {
 // the mentee, and a one-time invitation link shown once (never in an
 // address, a log line or the database, which keeps its hash).
 func (h *Web) portalInvite(w http.ResponseWriter, r *http.Request) error {
-	m, visible, _, err := h.menteeFromPath(r, policy.CaseManage)
+	m, visible, _, err := h.menteeFromPath(r, policy.PortalAccount)
 	if err != nil {
 		return err
 	}

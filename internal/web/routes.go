@@ -115,7 +115,9 @@ func (h *Web) Routes() []route.Route {
 		{Method: "POST", Path: "/mentees/{id}/history", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.historyUpdate)},
 		{Method: "POST", Path: "/mentees/{id}/sharing", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.sharingUpdate)},
 		{Method: "POST", Path: "/mentees/{id}/consents", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.consentRecord)},
-		{Method: "POST", Path: "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.portalInvite)},
+		{Method: "POST", Path: "/mentees/{id}/portal", Access: route.SignedIn, Action: policy.PortalAccount, Handler: h.handle(h.portalInvite)},
+		{Method: "POST", Path: "/mentees/{id}/portal/link", Access: route.SignedIn, Action: policy.PortalAccount, Handler: h.handle(h.portalLinkNew)},
+		{Method: "POST", Path: "/mentees/{id}/portal/status", Access: route.SignedIn, Action: policy.PortalAccount, Handler: h.handle(h.portalStatus)},
 		// A person's whole record (GDPR art. 15), for a coordinator: a page
 		// to print, and a JSON file.
 		{Method: "GET", Path: "/mentees/{id}/export", Access: route.SignedIn, Action: policy.MenteeExport, Handler: h.handle(h.menteeExportShow)},

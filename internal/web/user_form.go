@@ -49,7 +49,7 @@ func (h *Web) newUserForm(r *http.Request) (*userForm, error) {
 		return nil, err
 	}
 	orgs, err := h.store.PartnerNames(r.Context())
-	return &userForm{form: newForm(nil), Choices: choices, Roles: auth.Roles, Partners: orgs}, err
+	return &userForm{form: newForm(nil), Choices: choices, Roles: auth.StaffRoles(), Partners: orgs}, err
 }
 
 // formFromUser fills the edit form with a user as stored.

@@ -41,7 +41,7 @@ func (h *Web) userList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := r.URL.Query()
-	page := userListPage{Query: strings.TrimSpace(v.Get("q")), Roles: auth.Roles, Statuses: userStatuses}
+	page := userListPage{Query: strings.TrimSpace(v.Get("q")), Roles: auth.StaffRoles(), Statuses: userStatuses}
 	// An unknown role or status (an edited address) filters nothing.
 	if role := auth.Role(v.Get("role")); role.Valid() {
 		page.Role = string(role)
@@ -130,7 +130,12 @@ func (h *Web) userFromPath(r *http.Request) (auth.User, error) {
 	if err != nil {
 		return auth.User{}, err
 	}
-	return h.store.GetUser(r.Context(), id)
+	u, err := h.store.GetUser(r.Context(), id)
+	if err == nil && u.Role == auth.Mentee {
+		// Mentees' portal accounts are their coordinators' to manage.
+		return auth.User{}, errs.NotFound("user")
+	}
+	return u, err
 }
 
 // isSelf tells whether u is the signed-in user.
