@@ -106,6 +106,8 @@ type Store struct {
 	// mail says that e-mail is set up (serve --smtp-url): notifications
 	// then queue their at-once e-mails (see SetMail).
 	mail atomic.Bool
+	// stmts are the hottest reads' prepared statements (statements.go).
+	stmts statements
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -164,7 +166,7 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close closes the pools and releases the data directory.
 func (s *Store) Close() error {
-	var errList []error
+	errList := []error{s.closeStatements()}
 	if s.read != s.write {
 		errList = append(errList, s.read.Close())
 	}

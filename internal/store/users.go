@@ -105,7 +105,7 @@ func (s *Store) UserForLogin(ctx context.Context, email string) (auth.User, stri
 }
 
 func (s *Store) userWhere(ctx context.Context, cond string, arg any) (auth.User, string, error) {
-	u, phc, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, arg))
+	u, phc, err := scanUser(s.queryRow(ctx, s.read, `SELECT `+userColumns+` FROM users WHERE `+cond, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", errs.NotFound("user")
 	}
