@@ -36,16 +36,22 @@ func (s *Store) prepared(ctx context.Context, db *sql.DB, query string) (*sql.St
 	}
 	k := stmtKey{db, query}
 	s.stmts.mu.Lock()
-	defer s.stmts.mu.Unlock()
-	if st, ok := s.stmts.kept[k]; ok {
+	st, ok := s.stmts.kept[k]
+	full := len(s.stmts.kept) >= maxStatements
+	s.stmts.mu.Unlock()
+	if ok || full {
 		return st, nil
 	}
-	if len(s.stmts.kept) >= maxStatements {
-		return nil, nil
-	}
+	// Prepared outside the lock, which waits for no connection.
 	st, err := db.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
+	}
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if kept, ok := s.stmts.kept[k]; ok { // another request prepared it meanwhile
+		_ = st.Close()
+		return kept, nil
 	}
 	if s.stmts.kept == nil {
 		s.stmts.kept = map[stmtKey]*sql.Stmt{}
