@@ -97,6 +97,10 @@ var smallHistory = struct {
 type Options struct {
 	Size Size
 	Seed uint64
+	// Cases, when set, is how many cases medium and large hold in all in
+	// place of the size's own (with ten contacts a case), for a benchmark
+	// at a size between them.
+	Cases int
 	// Progress receives a line now and then while generated cases are
 	// written (medium and large); nil discards them.
 	Progress io.Writer
@@ -233,6 +237,9 @@ func fill(ctx context.Context, st *store.Store, hasher *auth.Hasher, o Options) 
 	st.SetClock(time.Now)
 	spec := BulkSpec{Programs: programs, Seed: o.Seed, Progress: o.Progress}
 	if size, ok := bulkSize[o.Size]; ok {
+		if o.Cases > 0 {
+			size.cases, size.contacts = o.Cases, 10*o.Cases
+		}
 		spec.Cases, spec.Contacts = size.cases-sum.Cases, size.contacts-sum.Contacts
 	} else {
 		// The small demo's programs have a history of their own behind the

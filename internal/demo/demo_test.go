@@ -570,3 +570,17 @@ func TestBulk(t *testing.T) {
 		}
 	})
 }
+
+// Options.Cases sets how many cases the medium demo holds in all, with ten
+// contacts a case, as homeward-bench asks for a size between the demos.
+func TestFillMediumWithCases(t *testing.T) {
+	t.Parallel()
+	st := openStore(t, store.Options{DataDir: t.TempDir()})
+	sum, err := FillWith(context.Background(), st, testsupport.Hasher(), Options{Size: Medium, Seed: 1, Cases: 1500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Cases != 1500 || sum.Contacts != 15000 || sum.Programs != programCount[Medium] {
+		t.Errorf("cases %d, contacts %d, programs %d; want 1500, 15000 and %d", sum.Cases, sum.Contacts, sum.Programs, programCount[Medium])
+	}
+}

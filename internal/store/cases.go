@@ -278,11 +278,11 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Ca
 		return nil, "", err
 	}
 	if p.Total != nil {
-		if err := s.read.QueryRowContext(ctx, l.count, l.countArgs...).Scan(p.Total); err != nil {
+		if err := s.queryRow(ctx, s.read, l.count, l.countArgs...).Scan(p.Total); err != nil {
 			return nil, "", s.wrap(err, "count cases")
 		}
 	}
-	rows, err := s.read.QueryContext(ctx, l.query, l.args...)
+	rows, err := s.query(ctx, s.read, l.query, l.args...)
 	if err != nil {
 		return nil, "", s.wrap(err, "list cases")
 	}
@@ -321,7 +321,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Ca
 // GetCase returns a case (without its sealed custody fields) with the
 // mentor's and psychologist's names.
 func (s *Store) GetCase(ctx context.Context, id int64) (cases.Case, error) {
-	c, err := scanCase(s.read.QueryRowContext(ctx, getCaseQuery, id))
+	c, err := scanCase(s.queryRow(ctx, s.read, getCaseQuery, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errs.NotFound("case")
 	}

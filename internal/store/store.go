@@ -111,6 +111,8 @@ type Store struct {
 	// (portal_account.go), opened once.
 	loginMu  sync.Mutex
 	loginKey []byte
+	// stmts are the hottest reads' prepared statements (statements.go).
+	stmts statements
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -172,7 +174,7 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close closes the pools and releases the data directory.
 func (s *Store) Close() error {
-	var errList []error
+	errList := []error{s.closeStatements()}
 	if s.read != s.write {
 		errList = append(errList, s.read.Close())
 	}

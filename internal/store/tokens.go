@@ -125,7 +125,7 @@ func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64) error {
 // otherwise. It marks the token as used (at most once a minute).
 func (s *Store) TokenUser(ctx context.Context, plain string) (APIToken, auth.User, error) {
 	now := s.now()
-	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, auth.HashToken(plain)))
+	t, err := scanToken(s.queryRow(ctx, s.read, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, auth.HashToken(plain)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, auth.User{}, errs.NotFound("API token")
 	}

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
 
 	"homeward/internal/auth"
@@ -26,85 +27,176 @@ import (
 var templateFS embed.FS
 
 // views holds the page templates. Every template file is parsed once per
-// process (pageMasters): the layout and the partials once, each page in a
-// clone of them. The language and the time zone are bound to a page by
-// cloning its master with the language's translation functions and the
-// zone's time formats, once per language, zone and page, on the first
-// request that needs it: an idle server holds no copies, and a server used
-// in one language and one zone holds one copy of each page it showed. The
-// zones are the few its programs and users chose (at most the few hundred
-// of the zone database, as only a valid zone is ever stored).
+// process, into one set (pageMaster): the layout, the partials and every
+// page, each page's "title" and "content" under the page's own name, with
+// a copy of the small layout as the page's root calling them. The language
+// and the time zone are bound by cloning that set with the language's
+// translation functions and the zone's time formats, once per language and
+// zone, on the first request that needs it: an idle server holds the one
+// master, and a server used in one language and one zone one copy of it.
+// The zones are the few its programs and users chose (at most the few
+// hundred of the zone database, as only a valid zone is ever stored).
 type views struct {
 	assets *assets
 	bundle *i18n.Bundle
 	mu     sync.RWMutex
-	bound  map[string]*template.Template // language + "/" + zone + "/" + page → set
+	bound  map[string]*template.Template // language + "/" + zone → set
 }
 
 func loadViews(a *assets, bundle *i18n.Bundle) (*views, error) {
-	if _, err := pageMasters(); err != nil {
+	if _, err := pageMaster(); err != nil {
 		return nil, err
 	}
 	return &views{assets: a, bundle: bundle, bound: map[string]*template.Template{}}, nil
 }
 
-// pageMasters parses the templates, once per process: the layout and the
-// partials, then each page in a clone of them. The masters are never
-// executed (an executed html/template cannot be cloned); their functions are
-// placeholders that only give the names and types the parser checks.
-var pageMasters = sync.OnceValues(func() (map[string]*template.Template, error) {
-	base, err := template.New("layout.html").Funcs(pageFuncs(nil, nil, time.UTC)).
+// pageRoot is the name of a page's root template in the set: the layout
+// calling the page's title and content.
+func pageRoot(page string) string { return "page:" + page }
+
+// pageMaster parses the templates, once per process: the layout and the
+// partials, then each page. A page file defines "title" and "content" (as
+// the layout's blocks name them) and may define templates of its own, whose
+// names must be new to the set. Its title and content are kept as
+// "page:NAME/title" and "page:NAME/content", and a copy of the layout
+// calling them as "page:NAME": the same templates a set of the layout, the
+// partials and that page alone would execute for "layout". The master is
+// never executed (an executed html/template cannot be cloned); its functions
+// are placeholders that only give the names and types the parser checks.
+var pageMaster = sync.OnceValues(func() (*template.Template, error) {
+	master, err := template.New("layout.html").Funcs(pageFuncs(nil, nil, time.UTC)).
 		ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, fmt.Errorf("parse layout and partials: %w", err)
+	}
+	layout := master.Lookup("layout")
+	blocks := map[string]*parse.Tree{}
+	for _, name := range []string{"title", "content"} {
+		t := master.Lookup(name)
+		if layout == nil || t == nil {
+			return nil, fmt.Errorf("parse layout: no %q template", name)
+		}
+		blocks[name] = t.Tree
 	}
 	pages, err := fs.Glob(templateFS, "templates/pages/*.html")
 	if err != nil {
 		return nil, err
 	}
-	masters := make(map[string]*template.Template, len(pages))
-	for _, page := range pages {
-		t, err := base.Clone()
-		if err == nil {
-			t, err = t.ParseFS(templateFS, page)
+	for _, file := range pages {
+		name := strings.TrimSuffix(path.Base(file), ".html")
+		if err := addPage(master, layout.Tree, blocks, name, file); err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
 		}
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", page, err)
-		}
-		masters[strings.TrimSuffix(path.Base(page), ".html")] = t
 	}
-	return masters, nil
+	return master, nil
 })
 
-// page returns the page's template set bound to the language and the zone.
-func (v *views) page(lang string, loc *time.Location, name string) (*template.Template, error) {
-	key := lang + "/" + loc.String() + "/" + name
+// addPage adds the page of the file to the master: its own templates, its
+// title and content (the layout's when the page leaves them empty, as a
+// template set keeps a block's body then), and its root.
+func addPage(master *template.Template, layout *parse.Tree, blocks map[string]*parse.Tree, name, file string) error {
+	src, err := fs.ReadFile(templateFS, file)
+	if err != nil {
+		return err
+	}
+	page, err := template.New(path.Base(file)).Funcs(pageFuncs(nil, nil, time.UTC)).Parse(string(src))
+	if err != nil {
+		return err
+	}
+	rename := map[string]string{}
+	for block := range blocks {
+		rename[block] = pageRoot(name) + "/" + block
+	}
+	for _, t := range page.Templates() {
+		if t.Tree == nil || t.Name() == path.Base(file) {
+			continue // the file's own text, outside its defines
+		}
+		if _, ok := blocks[t.Name()]; ok {
+			continue
+		}
+		if master.Lookup(t.Name()) != nil {
+			return fmt.Errorf("template %q is defined twice", t.Name())
+		}
+		if _, err := master.AddParseTree(t.Name(), renamed(t.Tree, t.Name(), rename)); err != nil {
+			return err
+		}
+	}
+	for block, def := range blocks {
+		tree := def
+		if t := page.Lookup(block); t != nil && t.Tree != nil && !parse.IsEmptyTree(t.Tree.Root) {
+			tree = t.Tree
+		}
+		if _, err := master.AddParseTree(rename[block], renamed(tree, rename[block], rename)); err != nil {
+			return err
+		}
+	}
+	_, err = master.AddParseTree(pageRoot(name), renamed(layout, pageRoot(name), rename))
+	return err
+}
+
+// renamed is a copy of the tree named name, its calls of the templates in
+// calls going to their new names.
+func renamed(t *parse.Tree, name string, calls map[string]string) *parse.Tree {
+	c := t.Copy()
+	c.Name = name
+	var walk func(parse.Node)
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, m := range n.Nodes {
+					walk(m)
+				}
+			}
+		case *parse.TemplateNode:
+			if to, ok := calls[n.Name]; ok {
+				n.Name = to
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	walk(c.Root)
+	return c
+}
+
+// page returns the set bound to the language and the zone, and the name of
+// the page's root in it.
+func (v *views) page(lang string, loc *time.Location, name string) (*template.Template, string, error) {
+	master, err := pageMaster()
+	if err != nil {
+		return nil, "", err
+	}
+	root := pageRoot(name)
+	if master.Lookup(root) == nil {
+		return nil, "", fmt.Errorf("no page template %q", name)
+	}
+	key := lang + "/" + loc.String()
 	v.mu.RLock()
 	t, ok := v.bound[key]
 	v.mu.RUnlock()
 	if ok {
-		return t, nil
-	}
-	masters, err := pageMasters()
-	if err != nil {
-		return nil, err
-	}
-	master, ok := masters[name]
-	if !ok {
-		return nil, fmt.Errorf("no page template %q", name)
+		return t, root, nil
 	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if t, ok := v.bound[key]; ok {
-		return t, nil
+		return t, root, nil
 	}
 	t, err = master.Clone()
 	if err != nil {
-		return nil, fmt.Errorf("bind %s to %s: %w", name, lang, err)
+		return nil, "", fmt.Errorf("bind the pages to %s: %w", lang, err)
 	}
 	t.Funcs(pageFuncs(v.assets, v.bundle.Printer(lang), loc))
 	v.bound[key] = t
-	return t, nil
+	return t, root, nil
 }
 
 // pageFuncs are the functions templates call, with p's language and the
@@ -220,7 +312,7 @@ func (h *Web) handle(fn route.Func) http.Handler { return route.Handle(fn, h.fai
 // of half a page.
 func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, section string, data any) error {
 	p := h.printer(r)
-	t, err := h.views.page(p.Lang(), zoneOf(r), page)
+	t, root, err := h.views.page(p.Lang(), zoneOf(r), page)
 	if err != nil {
 		return err
 	}
@@ -239,7 +331,7 @@ func (h *Web) render(w http.ResponseWriter, r *http.Request, status int, page, s
 		v.Unread = h.unreadCount(r)
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+	if err := t.ExecuteTemplate(&buf, root, v); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
