@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSealOpensOnlyInItsPlace(t *testing.T) {
@@ -155,7 +156,7 @@ func TestRotateAndRetire(t *testing.T) {
 	if got, err := k.Unwrap(oldID, wrapped, 1); err != nil || !bytes.Equal(got, dk) {
 		t.Fatalf("old data key no longer opens before retirement: %v", err)
 	}
-	retired, err := k.Retire()
+	retired, err := k.Retire(time.Now())
 	if err != nil || retired == "" {
 		t.Fatalf("retire: %q %v", retired, err)
 	}
@@ -193,7 +194,7 @@ func TestAuditKeyInTheKeyFile(t *testing.T) {
 	if _, err := k.AddCurrent(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.Retire(); err != nil {
+	if _, err := k.Retire(time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	again, _, err := Load(dir, "")
