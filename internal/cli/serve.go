@@ -158,6 +158,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	runner := jobs.New(st, jobs.Options{Log: log})
 	jobs.RegisterPurge(runner, st)
 	jobs.RegisterNotify(runner, st)
+	jobs.RegisterRetention(runner, st)
 	// E-mail, when set up: the mail jobs, and the one-time links' e-mails.
 	var sender *mail.Sender
 	if mailCfg != nil {
