@@ -41,7 +41,7 @@ func TestRetentionListAndHold(t *testing.T) {
 		}
 	}
 	due := cases.RetentionDueOn(closedAt, 24)
-	a.clock.Add(due.Add(-10*24*time.Hour).Sub(a.clock.Now()))
+	a.clock.Add(due.Add(-10 * 24 * time.Hour).Sub(a.clock.Now()))
 
 	_, session := a.w1User(auth.Coordinator, p.ID)
 	body := a.w1Get(session, "/retention", http.StatusOK)
