@@ -12,11 +12,13 @@ import (
 
 // The key epochs' jobs (see seal.Epochs).
 //
-// KindKeysRotate, once per rotation period across all nodes, makes a new
-// key-encryption key current in the key file (under the file's lock, so
-// processes sharing it agree), re-seals every data key under it and retires
-// the older keys to a file of retired keys named for the time. Run twice in
-// a period, it rotates twice: one more key epoch, nothing lost.
+// KindKeysRotate, daily across all nodes, rotates on the day the current
+// key-encryption key is a rotation period old (counted in days from its
+// first use with the database; a key from before that was recorded is
+// rotated at once): it makes a new key current in the key file (under the
+// file's lock, so processes sharing it agree), re-seals every data key
+// under it and retires the older keys to a file of retired keys named for
+// the time. Run twice on that day, the second run finds the new key young.
 //
 // KindKeysDestroy, daily, destroys the files of retired keys whose backup
 // retention has passed, so that every backup older than the retention can
@@ -30,7 +32,7 @@ const (
 	KindKeysDestroy = "keys.destroy"
 )
 
-// RegisterKeys schedules the key epochs' jobs; e.Rotate must be whole days.
+// RegisterKeys schedules the key epochs' jobs; e.Rotate is whole days.
 func RegisterKeys(r *Runner, st *store.Store, e seal.Epochs) {
 	ring := st.Keyring()
 	skip := func(kind string) bool {
@@ -40,9 +42,17 @@ func RegisterKeys(r *Runner, st *store.Store, e seal.Epochs) {
 		r.o.Log.Warn("jobs: the keyring comes from "+seal.EnvKey+", which Homeward cannot rewrite: no scheduled key rotation, and backups stay readable with its keys; rotate by hand (see the README, Keys)", "kind", kind)
 		return true
 	}
-	r.Every(KindKeysRotate, e.Rotate, func(ctx context.Context, j store.Job) error {
+	r.Every(KindKeysRotate, 24*time.Hour, func(ctx context.Context, j store.Job) error {
 		if skip(KindKeysRotate) {
 			return nil
+		}
+		since, ok, err := st.KeySince(ctx, ring.Current())
+		if err != nil {
+			return Coded("keys.rotate", err)
+		}
+		day := func(t time.Time) time.Time { return t.UTC().Truncate(24 * time.Hour) }
+		if ok && day(st.Now()).Before(day(since).Add(e.Rotate)) {
+			return nil // the current key is younger than a rotation period
 		}
 		id, err := ring.AddCurrent()
 		if err != nil {
@@ -66,7 +76,7 @@ func RegisterKeys(r *Runner, st *store.Store, e seal.Epochs) {
 		if err != nil {
 			return Coded("keys.retire", err)
 		}
-		r.o.Log.Info("jobs: key-encryption key rotated", "current", id, "resealed", n, "retired", ids[:len(ids)-1], "file", file,
+		r.o.Log.Warn("jobs: key-encryption key rotated: copy the key file again to where you keep it apart from the backups (an older copy opens only older backups)", "current", id, "resealed", n, "retired", ids[:len(ids)-1], "file", file,
 			"destroyed_after", seal.DestroyAfter(st.Now(), e.Retention).Format(time.DateOnly))
 		return nil
 	})

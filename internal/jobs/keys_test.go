@@ -145,10 +145,17 @@ func TestAKeyEpochEndsAndItsBackupsNoLongerOpen(t *testing.T) {
 		}
 	}
 
-	// The first period: the key of the backup's time is retired, every
-	// live data key re-sealed under a new one, and the backup opens with
-	// the retired key, the erased person in it.
-	waitFor(t, "the rotation and the day's destruction done", jobsDone(2))
+	// The first day: the key is younger than a rotation period, and stays.
+	waitFor(t, "the day's rotation and destruction done", jobsDone(2))
+	if ids := ring.IDs(); !slices.Equal(ids, old) {
+		t.Fatalf("a key a day old was rotated: the keyring holds %v", ids)
+	}
+
+	// A rotation period later: the key of the backup's time is retired,
+	// every live data key re-sealed under a new one, and the backup opens
+	// with the retired key, the erased person in it.
+	clock.Add(epochs.Rotate)
+	waitFor(t, "the rotation and the day's destruction done", jobsDone(4))
 	if ids := ring.IDs(); slices.Contains(ids, old[0]) || len(ids) != 1 {
 		t.Fatalf("the live keyring holds %v after the rotation; the key of the backup's time, %s, should be retired", ids, old[0])
 	}
@@ -166,7 +173,7 @@ func TestAKeyEpochEndsAndItsBackupsNoLongerOpen(t *testing.T) {
 
 	// A day short of the retention the key is still kept.
 	clock.Add(epochs.Retention - 24*time.Hour)
-	waitFor(t, "the next rotation and destruction done", jobsDone(4))
+	waitFor(t, "the next rotation and destruction done", jobsDone(6))
 	if now := retiredFiles(t, dir); !slices.Contains(now, first[0]) {
 		t.Fatalf("the retired key was destroyed before the backup retention passed: %v", now)
 	}
@@ -174,7 +181,7 @@ func TestAKeyEpochEndsAndItsBackupsNoLongerOpen(t *testing.T) {
 	// Once the retention has passed, the daily job destroys it, and the
 	// backup no longer opens.
 	clock.Add(24 * time.Hour)
-	waitFor(t, "the destruction after the retention done", jobsDone(5))
+	waitFor(t, "the destruction after the retention done", jobsDone(8))
 	if now := retiredFiles(t, dir); slices.Contains(now, first[0]) {
 		t.Fatalf("the retired key of the backup's time is still there after the retention: %v", now)
 	}

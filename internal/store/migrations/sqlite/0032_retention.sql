@@ -12,3 +12,8 @@ CREATE TABLE retention_holds (
 );
 -- What falls due: a program's closed cases by when they were closed.
 CREATE INDEX cases_program_state_since ON cases (program_id, state, state_since, id);
+-- Key epochs: when each key-encryption key was first used with this
+-- database (NULL for keys from before), so that the scheduled rotation
+-- (internal/jobs, keys.rotate) rotates once the current key is a rotation
+-- period old, not on a first start.
+ALTER TABLE kek_probes ADD COLUMN created_at TIMESTAMP;
