@@ -75,6 +75,10 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/erasures", Access: route.SignedIn, Action: policy.ErasureList, Handler: a.handle(a.erasureList)},
 		{Method: "POST", Path: Prefix + "/erasures/{id}/approve", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: a.handle(a.erasureDecide(true))},
 		{Method: "POST", Path: Prefix + "/erasures/{id}/refuse", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: a.handle(a.erasureDecide(false))},
+		// Retention per program: what falls due within a month, and legal holds.
+		{Method: "GET", Path: Prefix + "/retention", Access: route.SignedIn, Action: policy.RetentionList, Handler: a.handle(a.retentionList)},
+		{Method: "PUT", Path: Prefix + "/cases/{id}/retention-hold", Access: route.SignedIn, Action: policy.RetentionHold, Handler: a.handle(a.retentionHold)},
+		{Method: "DELETE", Path: Prefix + "/cases/{id}/retention-hold", Access: route.SignedIn, Action: policy.RetentionHold, Handler: a.handle(a.retentionLift)},
 
 		{Method: "GET", Path: Prefix + "/cases", Access: route.SignedIn, Action: policy.CaseList, Handler: a.handle(a.caseList)},
 		{Method: "GET", Path: Prefix + "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: a.handle(a.caseGet)},

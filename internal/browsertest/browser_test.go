@@ -20,6 +20,7 @@ import (
 	"homeward/internal/auth"
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
+	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
 	"homeward/internal/testsupport"
@@ -119,7 +120,8 @@ func startBare(t *testing.T) *app {
 	}
 	srv, err := server.New(server.Config{
 		Store: st, Bundle: bundle, Version: "test", Identity: ids,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Log:    slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Epochs: testEpochs,
 	})
 	if err != nil {
 		t.Fatalf("build server: %v", err)
@@ -180,6 +182,10 @@ func (a *app) user(email string, role auth.Role, programs ...int64) auth.User {
 }
 
 var testHasher = testsupport.Hasher() // hashing at the least cost
+
+// testEpochs are serve's default key epochs: a rotation a month, backups
+// kept 90 days.
+var testEpochs = seal.Epochs{Rotate: seal.DefaultRotate, Retention: seal.DefaultRetention}
 
 // tick moves the store's clock on by one TOTP step: a code is never
 // accepted twice, so each sign-in needs the next one.

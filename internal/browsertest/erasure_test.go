@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"testing"
+	"time"
 
 	"homeward/internal/auth"
 )
@@ -32,7 +33,14 @@ func TestErasureByTwoCoordinators(t *testing.T) {
 	first.wantIn("main", "Yelena Quorvex", "FG-001", en.T("history.title"), en.T("notes.title"))
 	first.open(casePath)
 	first.follow("open the erasure tab", `nav.tabs a[href="`+casePath+`/erasure"]`)
-	first.wantIn("main", en.T("erasure.what.statistics"), en.T("erasure.backups"))
+	// The page names the day by which an erasure done today reaches every
+	// backup: today, plus the backup retention, plus at most one rotation.
+	complete, _ := testEpochs.ErasureComplete(a.store.Now())
+	byDay := complete.Format(time.DateOnly)
+	if want := a.store.Now().UTC().AddDate(0, 0, 120).Format(time.DateOnly); byDay != want {
+		t.Fatalf("an erasure today is complete by %s, want %s (90 days of retention and a 30-day rotation)", byDay, want)
+	}
+	first.wantIn("main", en.T("erasure.what.statistics"), en.T("erasure.backups", "date", byDay))
 	first.send("ask without a reason", casePath+"/erasure", http.StatusUnprocessableEntity)
 	first.click("#f-reason-person_asked")
 	first.send("ask for the erasure", casePath+"/erasure", http.StatusOK)
@@ -47,7 +55,7 @@ func TestErasureByTwoCoordinators(t *testing.T) {
 	second.wantIn("main", "FG-001", en.T("erasure.reason.person_asked"))
 	second.sendWith("approve the erasure", `form[action$="/approve"] button[type=submit]`, http.StatusOK)
 	second.wantHere("after approving", casePath+"/erasure?done=approved")
-	second.wantIn("main", en.T("erasure.done.approved"), en.T("erasure.erased"), fmt.Sprintf("ERASED_%d", c.ID))
+	second.wantIn("main", en.T("erasure.done.approved"), en.T("erasure.erased"), fmt.Sprintf("ERASED_%d", c.ID), en.T("erasure.backups_done", "date", byDay))
 	second.wantNotIn("main", "Yelena", "FG-001")
 	second.open("/erasures")
 	second.wantIn("main", en.T("erasures.empty"))

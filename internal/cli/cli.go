@@ -98,6 +98,7 @@ var knownEnv = map[string]bool{
 	"HOMEWARD_AUDIT_HEAD_LOG": true, "HOMEWARD_HEAD_LOG": true, "HOMEWARD_AUTHENTICATOR_LABEL": true,
 	"HOMEWARD_TO": true, "HOMEWARD_RECIPIENTS": true, "HOMEWARD_FROM": true, "HOMEWARD_IDENTITY": true, "HOMEWARD_BACKUP_PASSPHRASE": true,
 	"HOMEWARD_BACKUP_DIR": true, "HOMEWARD_BACKUP_KEEP": true, "HOMEWARD_BACKUP_RECIPIENTS": true,
+	"HOMEWARD_BACKUP_RETENTION": true, "HOMEWARD_KEY_ROTATION": true,
 }
 
 // Run runs the command line with the environment environ ("KEY=value"

@@ -9,14 +9,15 @@ import (
 func runKeys(ctx context.Context, args []string, e env, stdout, stderr io.Writer) error {
 	sub, err := subcommand(args, []string{"rotate", "retire"}, "Usage: homeward keys rotate | homeward keys retire\n\n"+
 		"  rotate  make a new key-encryption key current and re-seal every data key under it;\n"+
-		"          safe while Homeward runs (with HOMEWARD_KEY: add the new key there first, restart, then rotate)\n"+
+		"          safe while Homeward runs (with HOMEWARD_KEY: add the new key there first, restart, then rotate);\n"+
+		"          serve also does it by itself every --key-rotation days when the keyring is the key file\n"+
 		"  retire  remove the older keys from the key file once no data key needs them", stderr)
 	if err != nil {
 		return err
 	}
 	fs := flagSet("keys "+sub, map[string]string{
 		"rotate": "Make a new key-encryption key current and re-seal every data key under it, in small\ntransactions, while Homeward keeps running. The old key stays until 'keys retire'.",
-		"retire": "Remove every key but the current one from the key file, after checking that no data key\nstill needs them. The removed keys are saved to a separate file: move it to where the\nbackups taken before the rotation are kept, since those backups need it.",
+		"retire": "Remove every key but the current one from the key file, after checking that no data key\nstill needs them. The removed keys are saved to a file next to the key file: the backups\ntaken before need it, until serve destroys it once the backup retention has passed.",
 	}[sub], stderr)
 	var db dbFlags
 	db.register(fs)
@@ -56,7 +57,7 @@ func runKeys(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 			return fmt.Errorf("key %s still seals %d data keys: run homeward keys rotate first", id, n)
 		}
 	}
-	file, err := ring.Retire()
+	file, err := ring.Retire(st.Now())
 	if err != nil {
 		return err
 	}
@@ -65,6 +66,7 @@ func runKeys(ctx context.Context, args []string, e env, stdout, stderr io.Writer
 		return nil
 	}
 	fmt.Fprintf(stdout, "retired keys %v; they were saved to %s\n", ids[:len(ids)-1], file)
-	fmt.Fprintln(stdout, "Move that file off this server, to where the backups taken before the rotation are kept.")
+	fmt.Fprintln(stdout, "Leave it there: serve destroys it once the backup retention (--backup-retention) has passed, and with it")
+	fmt.Fprintln(stdout, "the last way to open the backups taken before. Destroy any copy you make of it by then too.")
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"homeward/internal/identity"
 	"homeward/internal/jobs"
 	"homeward/internal/mail"
+	"homeward/internal/seal"
 	"homeward/internal/server"
 	"homeward/internal/store"
 )
@@ -43,6 +44,8 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	backupDir := fs.String("backup-dir", "", "write an encrypted backup here every day (a job, once a day across all app processes); empty: no daily backup")
 	backupKeep := fs.Int("backup-keep", 14, "how many daily backups --backup-dir keeps; older ones are removed")
 	backupTo := fs.String("backup-recipients", "", "a file of age public keys (age1…) the daily backups are encrypted to; else "+envPassphrase)
+	retention := fs.Int("backup-retention", 90, "days backups are kept, here and wherever they are copied to: a retired key-encryption key is destroyed that long after its retirement, and the backups that need it no longer open")
+	rotation := fs.Int("key-rotation", 30, "days between scheduled rotations of the key-encryption key (a job, once across all app processes, when the keyring is the key file); 0: no scheduled rotation")
 	if err := parse(fs, args, e); err != nil {
 		return err
 	}
@@ -58,6 +61,15 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		mailCfg = &c
 	} else if *mailFrom != "" {
 		return fmt.Errorf("--mail-from is given without --smtp-url: set both, or neither for no e-mail")
+	}
+	if *retention < 1 || *retention > 3650 {
+		return fmt.Errorf("--backup-retention %d: give the days backups are kept, 1 to 3650", *retention)
+	}
+	if *backupDir != "" && *retention < *backupKeep {
+		return fmt.Errorf("--backup-retention %d is shorter than the %d days --backup-keep keeps daily backups: the older ones could not be opened", *retention, *backupKeep)
+	}
+	if *rotation < 0 || *rotation > 365 {
+		return fmt.Errorf("--key-rotation %d: give the days between rotations, 1 to 365, or 0 for none", *rotation)
 	}
 	if *logFormat != "text" && *logFormat != "json" {
 		return fmt.Errorf("--log-format %q: choose text or json", *logFormat)
@@ -146,6 +158,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	runner := jobs.New(st, jobs.Options{Log: log})
 	jobs.RegisterPurge(runner, st)
 	jobs.RegisterNotify(runner, st)
+	jobs.RegisterRetention(runner, st)
 	// E-mail, when set up: the mail jobs, and the one-time links' e-mails.
 	var sender *mail.Sender
 	if mailCfg != nil {
@@ -156,6 +169,16 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	} else {
 		log.Info("e-mail is not set up (--smtp-url): nobody gets e-mail")
 	}
+	epochs := seal.Epochs{Rotate: time.Duration(*rotation) * 24 * time.Hour, Retention: time.Duration(*retention) * 24 * time.Hour}
+	switch {
+	case !st.Keyring().FromFile():
+		epochs.Rotate = 0
+		log.Warn("the keyring comes from " + seal.EnvKey + ", which Homeward cannot rewrite: no scheduled key rotation, so backups stay readable with those keys and an erasure does not reach them by itself; rotate by hand (README, Keys)")
+	case epochs.Scheduled():
+		jobs.RegisterKeys(runner, st, epochs)
+	default:
+		log.Warn("--key-rotation 0: no scheduled key rotation, so an erasure does not reach older backups by itself")
+	}
 	if *backupDir != "" {
 		b, err := dailyBackups(st, db, *backupDir, *backupKeep, *backupTo, e)
 		if err != nil {
@@ -164,7 +187,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 		jobs.RegisterBackup(runner, st, b)
 	}
 	srv, err := server.New(server.Config{Store: st, Identity: ids, Bundle: bundle, Log: log, Version: Version(), SecureCookies: secure,
-		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner, Mail: sender})
+		MetricsToken: *metricsToken, TrustedProxies: trusted, Jobs: runner, Mail: sender, Epochs: epochs})
 	if err != nil {
 		return err
 	}

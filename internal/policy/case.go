@@ -38,7 +38,7 @@ func CanCase(u auth.User, a Action, c CaseRef) bool {
 	switch a {
 	case CaseView, HistoryRead:
 		return coordinator || mentor || psychologist
-	case CaseManage, ErasureAsk, MenteeExport, PortalAccount:
+	case CaseManage, ErasureAsk, MenteeExport, PortalAccount, RetentionHold:
 		return coordinator
 	case ErasureDecide:
 		// The admin decides without reading the case (separation of duties).

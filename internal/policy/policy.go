@@ -131,6 +131,12 @@ const (
 	// making a new invitation or reset link, disabling and enabling it — the
 	// coordinators of the person's programs, never the admin.
 	PortalAccount Action = "mentee.portal_account"
+	// RetentionList is the list of cases whose person the program's
+	// retention erases within a month: the coordinators (their programs').
+	RetentionList Action = "retention.list"
+	// RetentionHold is putting a case on hold from the retention (a legal
+	// hold) and lifting it: the program's coordinators (CanCase).
+	RetentionHold Action = "retention.hold"
 )
 
 // Can tells whether the user may do the action on the program programID
@@ -182,6 +188,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 		return u.Role == auth.Coordinator || u.Role == auth.Mentor || (u.Role == auth.Partner && u.PartnerID != 0)
 	case ErasureList:
 		return u.Role == auth.Admin || u.Role == auth.Coordinator
+	case RetentionList:
+		return u.Role == auth.Coordinator
 	}
 	return false
 }
@@ -190,7 +198,8 @@ func Can(u auth.User, a Action, programID int64) bool {
 var actions = []Action{Any, ProgramCreate, ProgramView, ProgramEdit, ProgramStaff, UserManage, AuditRead, JobManage, OwnTimeZone,
 	OwnNotificationSettings, CaseList, CaseExport, ReportView, ReportExact, MenteeCreate, CaseImport, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting, Portal,
 	MentorManage, MentorView, MentorSelf, DirectoryView, DirectoryEdit, DirectoryImport, PartnerPortal,
-	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport, PortalAccount}
+	ReferralList, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, ErasureList, MenteeExport, PortalAccount,
+	RetentionList, RetentionHold}
 
 // Known tells whether a is an action of this policy: a route must declare one.
 func Known(a Action) bool { return slices.Contains(actions, a) }
@@ -200,7 +209,8 @@ func Known(a Action) bool { return slices.Contains(actions, a) }
 func OnRecord(a Action) bool {
 	switch a {
 	case ProgramView, ProgramEdit, ProgramStaff, CaseView, CaseManage, CaseWork, HistoryRead, FinalMeeting,
-		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, MenteeExport, PortalAccount:
+		MentorManage, MentorView, MentorSelf, ReferralView, ReferralSend, ReferralAnswer, ErasureAsk, ErasureDecide, MenteeExport, PortalAccount,
+		RetentionHold:
 		return true
 	}
 	return false

@@ -85,6 +85,10 @@ type Program struct {
 	// partner's answer is shown as waiting, to the case's mentor and the
 	// program's coordinators.
 	ReferralReminderDays int `json:"referral_reminder_days"`
+	// RetentionMonths: a person whose cases are all closed, with every
+	// follow-up done, is erased this many months after their case here was
+	// closed, unless the case is on hold; 0 keeps them until someone asks.
+	RetentionMonths int `json:"retention_months"`
 	// TimeZone is the program's time zone (an IANA name, "Europe/Prague"):
 	// its people's times are shown and typed in it unless they chose their
 	// own, and its mentees' always.
@@ -368,6 +372,9 @@ func (p *Program) Validate() error {
 	}
 	if p.ReferralReminderDays < 1 || p.ReferralReminderDays > 90 {
 		f["referral_reminder_days"] = "validation.referral_reminder_days"
+	}
+	if p.RetentionMonths != 0 && (p.RetentionMonths < 6 || p.RetentionMonths > 240) {
+		f["retention_months"] = "validation.retention_months"
 	}
 	if !zone.Valid(p.TimeZone) {
 		f["time_zone"] = "validation.time_zone"

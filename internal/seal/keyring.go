@@ -262,13 +262,23 @@ func (k *Keyring) IDs() []string {
 
 // AddCurrent adds a new random key, makes it current and writes the key file
 // (atomically: a new file renamed over the old one). Older keys stay, so data
-// keys not yet re-sealed still open.
+// keys not yet re-sealed still open. It holds a lock on the key file and
+// reads it again first, so that processes sharing the file never undo one
+// another's change.
 func (k *Keyring) AddCurrent() (string, error) {
 	if k.path == "" {
 		return "", fmt.Errorf("the keyring comes from %s: add a new key line (hwk1:<id>:<32 random bytes in base64>) as the last entry there, restart every process, then run keys rotate", EnvKey)
 	}
+	unlock, err := lockFile(k.path)
+	if err != nil {
+		return "", fmt.Errorf("lock key file: %w", err)
+	}
+	defer unlock()
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if err := k.reloadLocked(); err != nil {
+		return "", err
+	}
 	next := 1
 	for id := range k.keys {
 		if n, err := strconv.Atoi(id); err == nil && n >= next {
@@ -281,31 +291,150 @@ func (k *Keyring) AddCurrent() (string, error) {
 	return id, k.writeLocked()
 }
 
+// reloadLocked reads the key file again (under its lock), so that a change
+// starts from what another process wrote.
+func (k *Keyring) reloadLocked() error {
+	b, err := os.ReadFile(k.path)
+	if err != nil {
+		return fmt.Errorf("read key file: %w", err)
+	}
+	now, err := ParseKeyring(string(bytes.TrimSpace(b)))
+	if err != nil {
+		return fmt.Errorf("key file %s: %w", k.path, err)
+	}
+	k.keys, k.current = now.keys, now.current
+	if now.audit != nil {
+		k.auditID, k.audit = now.auditID, now.audit
+	}
+	return nil
+}
+
+// RetiredPrefix starts the name of a file of retired keys, next to the key
+// file; the rest of the name is the time they were retired (RetiredTime).
+const RetiredPrefix = KeyFile + ".retired-"
+
+const retiredStamp = "20060102T150405Z"
+
 // Retire removes keys other than the current one from the keyring and the
 // key file; the caller must first make sure no data key is sealed by them.
 // The removed keys are written to a separate file next to the key file,
-// which the operator should move to where the older backups are kept.
-func (k *Keyring) Retire() (retiredFile string, err error) {
+// named for the time now: the backups taken before need them, until
+// DestroyRetired destroys the file once the backup retention has passed.
+func (k *Keyring) Retire(now time.Time) (retiredFile string, err error) {
 	if k.path == "" {
 		return "", fmt.Errorf("the keyring comes from %s: remove the old entries there yourself", EnvKey)
 	}
+	unlock, err := lockFile(k.path)
+	if err != nil {
+		return "", fmt.Errorf("lock key file: %w", err)
+	}
+	defer unlock()
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	if err := k.reloadLocked(); err != nil {
+		return "", err
+	}
 	if len(k.keys) == 1 {
 		return "", nil
 	}
 	var old strings.Builder
+	fmt.Fprintf(&old, "# Key-encryption keys retired at %s: backups taken before then need them.\n", now.UTC().Format(time.RFC3339))
+	fmt.Fprintf(&old, "# homeward serve destroys this file once the backup retention has passed; destroy every copy of it then too.\n")
 	for id, key := range k.keys {
 		if id != k.current {
 			fmt.Fprintf(&old, "hwk1:%s:%s\n", id, base64.StdEncoding.EncodeToString(key))
 			delete(k.keys, id)
 		}
 	}
-	retiredFile = k.path + ".retired-" + time.Now().UTC().Format("20060102T150405Z")
-	if err := os.WriteFile(retiredFile, []byte(old.String()), 0o600); err != nil {
+	retiredFile = filepath.Join(filepath.Dir(k.path), RetiredPrefix+now.UTC().Format(retiredStamp))
+	// O_EXCL: a second retirement in the same second never overwrites the first's keys.
+	f, err := os.OpenFile(retiredFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("write retired keys: %w", err)
+	}
+	if _, err := f.WriteString(old.String()); err != nil {
+		f.Close()
+		return "", fmt.Errorf("write retired keys: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return "", fmt.Errorf("sync retired keys: %w", err)
+	}
+	if err := f.Close(); err != nil {
 		return "", fmt.Errorf("write retired keys: %w", err)
 	}
 	return retiredFile, k.writeLocked()
+}
+
+// RetiredTime is the time a file of retired keys was retired, from its
+// name; ok is false for any other file.
+func RetiredTime(name string) (t time.Time, ok bool) {
+	stamp, found := strings.CutPrefix(filepath.Base(name), RetiredPrefix)
+	if !found {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(retiredStamp, stamp)
+	return t, err == nil
+}
+
+// DestroyAfter is the moment retired keys are destroyed: the start of the
+// day (UTC) they were retired on, plus the backup retention. Every backup
+// that needs them is older than the retention by then.
+func DestroyAfter(retired time.Time, retention time.Duration) time.Time {
+	return retired.UTC().Truncate(24 * time.Hour).Add(retention)
+}
+
+// DestroyRetired destroys the files of retired keys next to the key file
+// whose retention has passed at now (see DestroyAfter): each is overwritten
+// with zeros, synced, then removed, so the backups that needed its keys can
+// no longer be opened. It returns the files destroyed.
+func (k *Keyring) DestroyRetired(now time.Time, retention time.Duration) ([]string, error) {
+	if k.path == "" {
+		return nil, fmt.Errorf("the keyring comes from %s: retired keys are wherever you keep them", EnvKey)
+	}
+	dir := filepath.Dir(k.path)
+	list, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list retired keys: %w", err)
+	}
+	var destroyed []string
+	for _, e := range list {
+		t, ok := RetiredTime(e.Name())
+		if !ok || !e.Type().IsRegular() || now.Before(DestroyAfter(t, retention)) {
+			continue
+		}
+		path := filepath.Join(dir, e.Name())
+		if err := shred(path); err != nil {
+			return destroyed, err
+		}
+		destroyed = append(destroyed, path)
+	}
+	return destroyed, nil
+}
+
+// shred overwrites a file with zeros, syncs it, and removes it.
+func shred(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("destroy retired keys: %w", err)
+	}
+	fi, err := f.Stat()
+	if err == nil {
+		_, err = f.WriteAt(make([]byte, fi.Size()), 0)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("destroy retired keys: overwrite %s: %w", filepath.Base(path), err)
+	}
+	if err := os.Remove(path); err != nil {
+		return fmt.Errorf("destroy retired keys: remove %s: %w", filepath.Base(path), err)
+	}
+	return nil
 }
 
 func (k *Keyring) writeLocked() error {

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestSealOpensOnlyInItsPlace(t *testing.T) {
@@ -155,7 +157,7 @@ func TestRotateAndRetire(t *testing.T) {
 	if got, err := k.Unwrap(oldID, wrapped, 1); err != nil || !bytes.Equal(got, dk) {
 		t.Fatalf("old data key no longer opens before retirement: %v", err)
 	}
-	retired, err := k.Retire()
+	retired, err := k.Retire(time.Now())
 	if err != nil || retired == "" {
 		t.Fatalf("retire: %q %v", retired, err)
 	}
@@ -193,7 +195,7 @@ func TestAuditKeyInTheKeyFile(t *testing.T) {
 	if _, err := k.AddCurrent(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.Retire(); err != nil {
+	if _, err := k.Retire(time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	again, _, err := Load(dir, "")
@@ -272,5 +274,60 @@ func TestAuditKeyAddedOnceByProcessesStartingAtOnce(t *testing.T) {
 	}
 	if added != 1 {
 		t.Errorf("%d processes added an audit key, want 1", added)
+	}
+}
+
+// Two processes sharing the key file that each add a key keep both: each
+// reads the file again under its lock before writing it.
+func TestAddCurrentKeepsAnotherProcesssKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	a, _, _ := Load(dir, "")
+	b, _, _ := Load(dir, "")
+	idA, err := a.AddCurrent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idB, err := b.AddCurrent()
+	if err != nil || idB == idA {
+		t.Fatalf("the second process's key: %q %v (the first added %q)", idB, err, idA)
+	}
+	again, _, err := Load(dir, "")
+	if err != nil || !slices.Equal(again.IDs(), []string{"1", idA, idB}) {
+		t.Fatalf("key file after both rotations: %v %v", again.IDs(), err)
+	}
+}
+
+// Retired keys are destroyed on the day the retention has passed since the
+// day they were retired, not before; other files are left alone.
+func TestDestroyRetiredAfterTheRetention(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	k, _, _ := Load(dir, "")
+	if _, err := k.AddCurrent(); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 10, 14, 0, 0, 0, time.UTC)
+	file, err := k.Retire(at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "homeward.key.bak")
+	if err := os.WriteFile(other, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	retention := 90 * 24 * time.Hour
+	if gone, err := k.DestroyRetired(at.Truncate(24*time.Hour).Add(retention-time.Second), retention); err != nil || len(gone) != 0 {
+		t.Fatalf("a second before the retention passed: destroyed %v %v", gone, err)
+	}
+	gone, err := k.DestroyRetired(at.Truncate(24*time.Hour).Add(retention), retention)
+	if err != nil || !slices.Equal(gone, []string{file}) {
+		t.Fatalf("once the retention passed: destroyed %v %v, want %s", gone, err, file)
+	}
+	if _, err := os.Stat(file); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the retired keys' file is still there: %v", err)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Errorf("another file was destroyed: %v", err)
 	}
 }

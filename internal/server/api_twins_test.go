@@ -126,6 +126,11 @@ var pageTwins = map[string]twin{
 	"POST /erasures/{id}/approve":      to("POST /erasures/{id}/approve"),
 	"POST /erasures/{id}/refuse":       to("POST /erasures/{id}/refuse"),
 
+	// Retention per program.
+	"GET /retention":                       to("GET /retention"),
+	"POST /cases/{id}/retention-hold":      to("PUT /cases/{id}/retention-hold"),
+	"POST /cases/{id}/retention-hold/lift": to("DELETE /cases/{id}/retention-hold"),
+
 	"GET /cases/{id}":                        to("GET /cases/{id}", "GET /cases/{id}/match", "GET /cases/{id}/signals", "GET /cases/{id}/custody", "GET /cases/{id}/transitions", "GET /programs/{id}/staff"),
 	"POST /cases/{id}/transitions":           to("POST /cases/{id}/transitions"),
 	"POST /cases/{id}/match":                 to("PUT /cases/{id}/match"),

@@ -43,6 +43,11 @@ func TestAdminSeesFailedJobsAndRetriesThem(t *testing.T) {
 		t.Fatalf("jobs page: %d", res.StatusCode)
 	}
 	noRawKeys(t, "the jobs page", body)
+	// This server rotates no key by schedule (as with HOMEWARD_KEY): the
+	// admin is told, since erasures then do not reach older backups.
+	if !strings.Contains(body, `id="keys-unscheduled"`) || !strings.Contains(body, "No scheduled key rotation") {
+		t.Errorf("the jobs page does not say that keys are not rotated by schedule")
+	}
 	retry := "/admin/jobs/" + itoa(id) + "/retry"
 	for _, want := range []string{"<code>test.mail</code>", "case_id=5", "<code>smtp.refused</code>", "1 of 1", `action="` + retry + `"`, "Failed (1)", "Waiting (0)"} {
 		if !strings.Contains(body, want) {

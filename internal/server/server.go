@@ -24,6 +24,7 @@ import (
 	"homeward/internal/jobs"
 	"homeward/internal/mail"
 	"homeward/internal/route"
+	"homeward/internal/seal"
 	"homeward/internal/secure"
 	"homeward/internal/store"
 	"homeward/internal/web"
@@ -49,6 +50,8 @@ type Config struct {
 	Jobs *jobs.Runner
 	// Mail sends e-mail (serve --smtp-url); nil when it is not set up.
 	Mail *mail.Sender
+	// Epochs: see web.Deps.Epochs.
+	Epochs seal.Epochs
 }
 
 // Server is the assembled HTTP handler with its route tables.
@@ -65,7 +68,7 @@ type Server struct {
 // New builds the server.
 func New(cfg Config) (*Server, error) {
 	pages, err := web.New(web.Deps{Store: cfg.Store, Identity: cfg.Identity, Bundle: cfg.Bundle, Log: cfg.Log,
-		Version: cfg.Version, SecureCookies: cfg.SecureCookies, Mail: cfg.Mail})
+		Version: cfg.Version, SecureCookies: cfg.SecureCookies, Mail: cfg.Mail, Epochs: cfg.Epochs})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"homeward/internal/audit"
 	"homeward/internal/errs"
@@ -47,7 +48,7 @@ func (s *Store) checkKeyring(ctx context.Context) error {
 			if serr != nil {
 				return serr
 			}
-			if _, err := s.write.ExecContext(ctx, `INSERT INTO kek_probes (kek_id, probe) VALUES ($1, $2) ON CONFLICT (kek_id) DO NOTHING`, id, sealed); err != nil {
+			if _, err := s.write.ExecContext(ctx, `INSERT INTO kek_probes (kek_id, probe, created_at) VALUES ($1, $2, $3) ON CONFLICT (kek_id) DO NOTHING`, id, sealed, s.ts(s.now())); err != nil {
 				return s.wrap(err, "record key probe")
 			}
 			err = s.write.QueryRowContext(ctx, `SELECT probe FROM kek_probes WHERE kek_id = $1`, id).Scan(&probe)
@@ -234,6 +235,23 @@ func (s *Store) RotateDataKeys(ctx context.Context) (int, error) {
 			return total, nil
 		}
 	}
+}
+
+// KeySince is when the key-encryption key id was first used with this
+// database; ok is false for a key used before that was recorded, or never.
+func (s *Store) KeySince(ctx context.Context, id string) (since time.Time, ok bool, err error) {
+	var t sql.Null[time.Time]
+	err = s.read.QueryRowContext(ctx, `SELECT created_at FROM kek_probes WHERE kek_id = $1`, id).Scan(&t)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, s.wrap(err, "read key's first use")
+	}
+	if p := nullTime(t); p != nil {
+		return *p, true, nil
+	}
+	return time.Time{}, false, nil
 }
 
 // DataKeysSealedBy counts the live data keys that a key-encryption key seals.

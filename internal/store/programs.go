@@ -18,7 +18,7 @@ const programColumns = `id, name, description, languages, countries, mentor_capa
 	duration_min_months, duration_max_months, custody_enabled, custody_months_before,
 	custody_months_after, need_domains, mentee_second_factor, version, created_at, updated_at, applications_open,
 	mentor_checks, hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone,
-	case_code_pattern`
+	case_code_pattern, retention_months`
 
 // ProgramFilter narrows the program list.
 type ProgramFilter struct {
@@ -129,9 +129,9 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			custody_enabled, custody_months_before, custody_months_after, need_domains,
 			version, created_at, updated_at, mentee_second_factor, applications_open, mentor_checks,
 			hours_per_contact, match_weights, referral_reminder_days, own_outcome_kinds, funder_table, time_zone,
-			case_code_pattern)
+			case_code_pattern, retention_months)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,
-			$28, $29)
+			$28, $29, $30)
 			RETURNING id`,
 			p.Name, nameKey(p.Name), p.Description, langs, countries, p.MentorCapacity,
 			p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek, p.QuietWeeks,
@@ -139,7 +139,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 			p.Custody.MonthsAfter, domains, p.Version, s.ts(p.CreatedAt), s.ts(p.UpdatedAt), p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
 			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable), p.TimeZone,
-			p.CaseCodePattern,
+			p.CaseCodePattern, p.RetentionMonths,
 		).Scan(&p.ID)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "insert program"))
@@ -171,7 +171,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			need_domains = $16, version = version + 1, updated_at = $17, mentee_second_factor = $20, applications_open = $21,
 			mentor_checks = $22, hours_per_contact = $23, match_weights = $24, referral_reminder_days = $25,
 			own_outcome_kinds = $26, funder_table = $27, time_zone = $28,
-			case_code_pattern = $29
+			case_code_pattern = $29, retention_months = $30
 			WHERE id = $18 AND version = $19`,
 			p.Name, nameKey(p.Name), p.Description, jsonList(p.Languages), jsonList(p.Countries),
 			p.MentorCapacity, p.Cadence.FirstWeeks, p.Cadence.FirstPerWeek, p.Cadence.LaterPerWeek,
@@ -179,7 +179,7 @@ func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.P
 			p.Custody.MonthsAfter, jsonList(p.NeedDomains), s.ts(p.UpdatedAt), p.ID, p.Version, p.MenteeSecondFactor, p.ApplicationsOpen,
 			jsonList(p.MentorChecks), p.HoursPerContact, weightsJSON(p.MatchWeights), p.ReferralReminderDays,
 			ownOutcomeKindsJSON(p.OwnOutcomeKinds), funderTableJSON(p.FunderTable), p.TimeZone,
-			p.CaseCodePattern)
+			p.CaseCodePattern, p.RetentionMonths)
 		if err != nil {
 			return s.nameTaken(s.wrap(err, "update program"))
 		}
@@ -221,7 +221,7 @@ func scanProgram(r scanner) (program.Program, error) {
 		&p.DurationMin, &p.DurationMax, &p.Custody.Enabled, &p.Custody.MonthsBefore,
 		&p.Custody.MonthsAfter, &domains, &p.MenteeSecondFactor, &p.Version, &p.CreatedAt, &p.UpdatedAt, &p.ApplicationsOpen,
 		&checks, &p.HoursPerContact, &weights, &p.ReferralReminderDays, &own, &funder, &p.TimeZone,
-		&p.CaseCodePattern)
+		&p.CaseCodePattern, &p.RetentionMonths)
 	if err != nil {
 		return p, err
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"homeward/internal/errs"
 	"homeward/internal/seal"
@@ -137,7 +138,7 @@ func TestRotateDataKeys(t *testing.T) {
 		if left, _ := s.DataKeysSealedBy(ctx, old); left != 0 {
 			t.Fatalf("%d data keys still sealed by the old key", left)
 		}
-		if _, err := ring.Retire(); err != nil {
+		if _, err := ring.Retire(time.Now()); err != nil {
 			t.Fatal(err)
 		}
 		if got, err := store.OpenProbeForTest(ctx, s); err != nil || got != knownSecret {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
@@ -16,12 +17,30 @@ import (
 // person does, the newest request and its decision, and the form to ask
 // for it, with a reason chosen from a short list.
 type erasurePage struct {
-	Header caseHeader
-	Latest *cases.ErasureRequest
-	Names  map[int64]string // who asked and decided
-	Erased bool
-	Form   *form // nil while a request waits, and once the person is erased
-	Done   string
+	Header  caseHeader
+	Latest  *cases.ErasureRequest
+	Names   map[int64]string // who asked and decided
+	Erased  bool
+	Form    *form // nil while a request waits, and once the person is erased
+	Done    string
+	Backups backupsGone
+}
+
+// backupsGone says by which day an erasure reaches every backup too: the
+// day it was done (or today, for one not yet done) plus the backup
+// retention and at most one key rotation (seal.Epochs.ErasureComplete).
+// Without scheduled rotation there is no such day, and the page says so.
+type backupsGone struct {
+	Scheduled bool
+	Day       string // YYYY-MM-DD, UTC
+}
+
+func (h *Web) backupsGone(erasedAt time.Time) backupsGone {
+	day, ok := h.epochs.ErasureComplete(erasedAt)
+	if !ok {
+		return backupsGone{}
+	}
+	return backupsGone{Scheduled: true, Day: day.Format(time.DateOnly)}
 }
 
 // erasureDone are the notices after an erasure action (?done=…).
@@ -57,6 +76,11 @@ func (h *Web) renderErasure(w http.ResponseWriter, r *http.Request, status int, 
 			return err
 		}
 	}
+	erasedAt := h.store.Now()
+	if page.Erased && page.Latest != nil && page.Latest.Status == cases.ErasureDone && page.Latest.DecidedAt != nil {
+		erasedAt = *page.Latest.DecidedAt
+	}
+	page.Backups = h.backupsGone(erasedAt)
 	if !page.Erased && (page.Latest == nil || page.Latest.Status != cases.ErasurePending) {
 		if f == nil {
 			f = newForm(nil)
@@ -91,6 +115,7 @@ type erasuresPage struct {
 	Requests []erasureRow
 	Next     string
 	Done     string
+	Backups  backupsGone // for an erasure approved today
 }
 
 // erasureRow is a waiting request as the list shows it.
@@ -123,7 +148,7 @@ func (h *Web) erasureList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page := erasuresPage{Next: next, Done: erasureDone[r.URL.Query().Get("done")]}
+	page := erasuresPage{Next: next, Done: erasureDone[r.URL.Query().Get("done")], Backups: h.backupsGone(h.store.Now())}
 	for _, e := range list {
 		ref := policy.CaseRef{ProgramID: e.ProgramID}
 		page.Requests = append(page.Requests, erasureRow{ErasureRequest: e, ProgramName: programs[e.ProgramID],

@@ -24,6 +24,10 @@ type jobsPage struct {
 	Failed bool // the list shows failed jobs, which can be retried
 	// Mail is whether e-mail is set up, and how it goes.
 	Mail jobsMail
+	// KeysUnscheduled: the key-encryption key is not rotated by schedule
+	// (HOMEWARD_KEY, or --key-rotation 0), so erasures do not reach older
+	// backups by themselves.
+	KeysUnscheduled bool
 }
 
 // jobsMail is the page's e-mail section: whether e-mail is set up (and the
@@ -73,7 +77,7 @@ func (h *Web) renderJobs(w http.ResponseWriter, r *http.Request, status int, sta
 	if err != nil {
 		return err
 	}
-	page := jobsPage{State: state, Done: done, Alert: alert, Failed: state == store.JobFailed}
+	page := jobsPage{State: state, Done: done, Alert: alert, Failed: state == store.JobFailed, KeysUnscheduled: !h.epochs.Scheduled()}
 	for _, s := range jobStates {
 		page.Tabs = append(page.Tabs, jobsTab{State: s, Count: counts[s], Href: "/admin/jobs?state=" + url.QueryEscape(s), Current: s == state})
 	}

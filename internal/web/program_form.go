@@ -40,6 +40,7 @@ var programFormFields = []string{
 	"cadence.first_weeks", "cadence.first_per_week", "cadence.later_per_week",
 	"quiet_weeks", "duration_min_months", "duration_max_months",
 	"custody.months_before", "custody.months_after", "custom_domains", "version", "hours_per_contact", "referral_reminder_days",
+	"retention_months",
 	"match_weights.language", "match_weights.place", "match_weights.availability", "match_weights.skills",
 	"match_weights.preferences", "match_weights.lived_experience", "own_outcome_kinds", "time_zone", "case_code_pattern",
 }
@@ -81,6 +82,7 @@ func formFromProgram(p program.Program, lang string) *programForm {
 		"version":                strconv.Itoa(p.Version),
 		"hours_per_contact":      num(p.HoursPerContact),
 		"referral_reminder_days": strconv.Itoa(p.ReferralReminderDays),
+		"retention_months":       strconv.Itoa(p.RetentionMonths),
 		"time_zone":              p.TimeZone,
 		"case_code_pattern":      p.CaseCodePattern,
 	}
@@ -181,6 +183,7 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 		{"cadence.first_weeks", &p.Cadence.FirstWeeks},
 		{"quiet_weeks", &p.QuietWeeks},
 		{"referral_reminder_days", &p.ReferralReminderDays},
+		{"retention_months", &p.RetentionMonths},
 		{"duration_min_months", &p.DurationMin},
 		{"duration_max_months", &p.DurationMax},
 		{"custody.months_before", &p.Custody.MonthsBefore},
@@ -188,7 +191,11 @@ func parseProgramForm(w http.ResponseWriter, r *http.Request) (*programForm, pro
 	}
 	defaults := program.New()
 	for _, n := range ints {
-		v, err := strconv.Atoi(strings.TrimSpace(f.Values[n.name]))
+		typed := strings.TrimSpace(f.Values[n.name])
+		if typed == "" && n.name == "retention_months" {
+			typed = "0" // left empty: no retention, kept until someone asks
+		}
+		v, err := strconv.Atoi(typed)
 		if err != nil && !p.Custody.Enabled && strings.HasPrefix(n.name, "custody.") {
 			// Months of a custody phase that is off: not worth stopping the save.
 			v, err = defaults.Custody.MonthsBefore, nil

@@ -130,6 +130,10 @@ func (h *Web) Routes() []route.Route {
 		{Method: "GET", Path: "/erasures", Access: route.SignedIn, Action: policy.ErasureList, Handler: h.handle(h.erasureList)},
 		{Method: "POST", Path: "/erasures/{id}/approve", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: h.handle(h.erasureDecide(true))},
 		{Method: "POST", Path: "/erasures/{id}/refuse", Access: route.SignedIn, Action: policy.ErasureDecide, Handler: h.handle(h.erasureDecide(false))},
+		// Retention per program: what falls due within a month, and legal holds.
+		{Method: "GET", Path: "/retention", Access: route.SignedIn, Action: policy.RetentionList, Handler: h.handle(h.retentionList)},
+		{Method: "POST", Path: "/cases/{id}/retention-hold", Access: route.SignedIn, Action: policy.RetentionHold, Handler: h.handle(h.retentionHold)},
+		{Method: "POST", Path: "/cases/{id}/retention-hold/lift", Access: route.SignedIn, Action: policy.RetentionHold, Handler: h.handle(h.retentionLift)},
 
 		{Method: "GET", Path: "/cases/{id}", Access: route.SignedIn, Action: policy.CaseView, Handler: h.handle(h.caseShow)},
 		{Method: "POST", Path: "/cases/{id}/transitions", Access: route.SignedIn, Action: policy.CaseManage, Handler: h.handle(h.caseTransition)},

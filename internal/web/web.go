@@ -17,6 +17,7 @@ import (
 	"homeward/internal/i18n"
 	"homeward/internal/identity"
 	"homeward/internal/mail"
+	"homeward/internal/seal"
 	"homeward/internal/store"
 )
 
@@ -32,6 +33,9 @@ type Deps struct {
 	SecureCookies bool
 	// Mail sends e-mail (one-time links); nil when it is not set up.
 	Mail *mail.Sender
+	// Epochs are the key epochs' settings, for the date by which an
+	// erasure reaches every backup; the zero value rotates by no schedule.
+	Epochs seal.Epochs
 }
 
 // Web serves the pages.
@@ -43,6 +47,7 @@ type Web struct {
 	version  string
 	secure   bool
 	mail     *mail.Sender
+	epochs   seal.Epochs
 	views    *views
 	assets   *assets
 }
@@ -59,5 +64,5 @@ func New(d Deps) (*Web, error) {
 		return nil, err
 	}
 	return &Web{store: d.Store, identity: d.Identity, bundle: d.Bundle, log: d.Log, version: d.Version,
-		secure: d.SecureCookies, mail: d.Mail, views: v, assets: a}, nil
+		secure: d.SecureCookies, mail: d.Mail, epochs: d.Epochs, views: v, assets: a}, nil
 }
