@@ -6,3 +6,7 @@
 -- their readable address. The store seals what older versions wrote when
 -- it opens the database with its key file (sealLegacyMenteeEmails).
 ALTER TABLE users ADD COLUMN email_sealed BYTEA;
+
+-- Mentee accounts whose address is still readable (written before this
+-- migration), found at each start without reading the whole users table.
+CREATE INDEX users_legacy_mentee_email ON users (role, id) WHERE role = 'mentee' AND email <> '';
