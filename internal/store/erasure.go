@@ -197,14 +197,26 @@ func (s *Store) ApproveErasure(ctx context.Context, id, deciderID int64) (cases.
 		if err != nil {
 			return err
 		}
-		if err := s.decideErasure(ctx, tx, id, cases.ErasureDone, deciderID); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, "erasure.approve", "erasure_request", id, audit.OK); err != nil {
-			return err
-		}
-		return s.eraseMenteeTx(ctx, tx, e.MenteeID, deciderID)
+		return s.doErasureTx(ctx, tx, id, e.MenteeID, deciderID, "erasure.approve")
 	})
+	return s.erased(ctx, id, err)
+}
+
+// doErasureTx marks the request id done by by, audits it as action and
+// erases the person inside tx.
+func (s *Store) doErasureTx(ctx context.Context, tx *sql.Tx, id, menteeID, by int64, action string) error {
+	if err := s.decideErasure(ctx, tx, id, cases.ErasureDone, by); err != nil {
+		return err
+	}
+	if err := s.appendAudit(ctx, tx, action, "erasure_request", id, audit.OK); err != nil {
+		return err
+	}
+	return s.eraseMenteeTx(ctx, tx, menteeID, by)
+}
+
+// erased follows an erasure's transaction (err its outcome): the log is
+// emptied of the erased rows and the request read back.
+func (s *Store) erased(ctx context.Context, id int64, err error) (cases.ErasureRequest, error) {
 	if err != nil {
 		return cases.ErasureRequest{}, err
 	}
@@ -243,19 +255,9 @@ func (s *Store) EraseDirectly(ctx context.Context, caseID int64, reason cases.Er
 		case err != nil:
 			return s.wrap(err, "read erasure request")
 		}
-		if err := s.decideErasure(ctx, tx, id, cases.ErasureDone, adminID); err != nil {
-			return err
-		}
-		if err := s.appendAudit(ctx, tx, "erasure.direct", "erasure_request", id, audit.OK); err != nil {
-			return err
-		}
-		return s.eraseMenteeTx(ctx, tx, ct.MenteeID, adminID)
+		return s.doErasureTx(ctx, tx, id, ct.MenteeID, adminID, "erasure.direct")
 	})
-	if err != nil {
-		return cases.ErasureRequest{}, err
-	}
-	s.afterErasure(ctx)
-	return s.GetErasureRequest(ctx, id)
+	return s.erased(ctx, id, err)
 }
 
 func (s *Store) decideErasure(ctx context.Context, tx *sql.Tx, id int64, status cases.ErasureStatus, deciderID int64) error {
