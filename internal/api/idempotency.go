@@ -22,11 +22,12 @@ import (
 // remembered for store.IdempotencyKeep.
 const IdempotencyHeader = "Idempotency-Key"
 
-// maxIdempotentBody bounds the request body read before the handler (each
-// handler still applies its own, smaller, limit) and maxIdempotentAnswer
-// the answer kept for a retry.
+// maxIdempotentBody bounds the request body read before the handler: the
+// largest any handler takes (a directory's HSDS file), so a key never
+// refuses what the handler alone would take; each handler still applies its
+// own limit. maxIdempotentAnswer bounds the answer kept for a retry.
 const (
-	maxIdempotentBody   = 32 << 20
+	maxIdempotentBody   = maxHSDSFile
 	maxIdempotentAnswer = 1 << 20
 )
 
