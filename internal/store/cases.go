@@ -278,11 +278,13 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Ca
 		return nil, "", err
 	}
 	if p.Total != nil {
-		if err := s.queryRow(ctx, s.read, l.count, l.countArgs...).Scan(p.Total); err != nil {
+		// The list's text varies with its filter, sort, search and scope:
+		// run unprepared, so one-off shapes never fill the kept statements.
+		if err := s.read.QueryRowContext(ctx, l.count, l.countArgs...).Scan(p.Total); err != nil {
 			return nil, "", s.wrap(err, "count cases")
 		}
 	}
-	rows, err := s.query(ctx, s.read, l.query, l.args...)
+	rows, err := s.read.QueryContext(ctx, l.query, l.args...)
 	if err != nil {
 		return nil, "", s.wrap(err, "list cases")
 	}

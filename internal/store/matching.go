@@ -37,18 +37,32 @@ func (s *Store) MatchProfile(ctx context.Context, caseID int64) (matching.CasePr
 	if err != nil {
 		return p, s.wrap(err, "read match profile")
 	}
-	if p, err = s.openMatchProfile(caseID, sealed, keyID, kekID, sealedKey); err != nil {
+	if p, err = s.openMatchProfile(caseID, sealed, s.keyOnce(keyID, kekID, sealedKey)); err != nil {
 		return p, err
 	}
 	return p, s.Audit(ctx, "case.match_profile_read", "case", caseID, audit.OK)
 }
 
-func (s *Store) openMatchProfile(caseID int64, sealed []byte, keyID int64, kekID string, sealedKey []byte) (matching.CaseProfile, error) {
+// keyOnce opens a data key read with its row (openKey) the first time it is
+// asked for, and gives the same key after: a row's sealed columns open with
+// one unwrap.
+func (s *Store) keyOnce(keyID int64, kekID string, sealedKey []byte) func() ([]byte, error) {
+	var key []byte
+	var err error
+	return func() ([]byte, error) {
+		if key == nil && err == nil {
+			key, err = s.openKey(keyID, kekID, sealedKey)
+		}
+		return key, err
+	}
+}
+
+func (s *Store) openMatchProfile(caseID int64, sealed []byte, dataKey func() ([]byte, error)) (matching.CaseProfile, error) {
 	p := matching.CaseProfile{Wishes: []string{}, Background: []string{}}
 	if len(sealed) == 0 {
 		return p, nil
 	}
-	key, err := s.openKey(keyID, kekID, sealedKey)
+	key, err := dataKey()
 	if err != nil {
 		return p, err
 	}
@@ -194,11 +208,12 @@ func (s *Store) waitingCases(ctx context.Context, programID, caseID int64, now t
 		if err := json.Unmarshal([]byte(langs), &f.Mentee.Languages); err != nil {
 			return nil, errs.Internal(fmt.Errorf("decode languages: %w", err))
 		}
-		if f.Profile, err = s.openMatchProfile(pc.ID, sealed, keyID, kekID, sealedKey); err != nil {
+		dataKey := s.keyOnce(keyID, kekID, sealedKey)
+		if f.Profile, err = s.openMatchProfile(pc.ID, sealed, dataKey); err != nil {
 			return nil, err
 		}
 		if len(profile) > 0 { // the city, sealed with the profile's text, opened here for the score
-			key, err := s.openKey(keyID, kekID, sealedKey)
+			key, err := dataKey()
 			if err != nil {
 				return nil, err
 			}

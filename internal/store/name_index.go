@@ -144,7 +144,7 @@ func (s *Store) backfillNameIndex(ctx context.Context) error {
 		n := 0
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
 			rows, err := tx.QueryContext(ctx, `SELECT `+menteeColumns+` FROM `+menteeFrom+`
-				WHERE m.name_index < $1 ORDER BY m.id LIMIT 200`, nameIndexVersion)
+				WHERE m.name_index < $1 ORDER BY m.name_index, m.id LIMIT 200`, nameIndexVersion)
 			if err != nil {
 				return s.wrap(err, "find mentees to index")
 			}

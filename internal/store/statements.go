@@ -7,9 +7,11 @@ import (
 	"sync"
 )
 
-// statements keeps the prepared statements of the hottest reads (the case
-// list, a case, a token's user) for the life of the store, by pool and
-// query text. database/sql prepares a kept statement on each connection the
+// statements keeps the prepared statements of the hottest reads of a fixed
+// text (a case, a token, its user and the user's programs) for the life of
+// the store, by pool and query text. (The case list, whose text varies with
+// its filter, sort, search and scope, runs unprepared: its one-off shapes
+// would fill the cache.) database/sql prepares a kept statement on each connection the
 // first time it runs there and reuses it after, so SQLite parses and plans
 // the query once per connection instead of on every call. PostgreSQL needs
 // none: pgx already keeps each connection's statements.
@@ -23,9 +25,8 @@ type stmtKey struct {
 	query string
 }
 
-// maxStatements bounds the kept statements: the case list's text varies
-// with its filter, sort and the number of the user's programs, so a server
-// with many shapes of scope runs the rarer ones unprepared.
+// maxStatements bounds the kept statements, against a caller that passes a
+// text that varies: past it, new texts run unprepared.
 const maxStatements = 256
 
 // prepared is the kept statement of the query on db, prepared now if need
