@@ -17,6 +17,9 @@ import (
 type RetentionFilter struct {
 	ProgramIDs []int64
 	All        bool
+	// NotHeld leaves out every case whose person has a case on hold (the
+	// job's list: only what it may erase).
+	NotHeld bool
 }
 
 // retentionDueWhere is what makes a closed case's person due for erasure
@@ -26,6 +29,9 @@ type RetentionFilter struct {
 const retentionDueWhere = `c.state = 'closed' AND m.erased_at IS NULL
 	AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.mentee_id = c.mentee_id AND o.state <> 'closed')
 	AND NOT EXISTS (SELECT 1 FROM follow_ups f JOIN cases o ON o.id = f.case_id WHERE o.mentee_id = c.mentee_id AND f.done_at IS NULL)`
+
+// retentionNotHeldWhere is a case (c) whose person has no case on hold.
+const retentionNotHeldWhere = `NOT EXISTS (SELECT 1 FROM retention_holds h JOIN cases o ON o.id = h.case_id WHERE o.mentee_id = c.mentee_id)`
 
 // RetentionDue lists the closed cases of the filter's programs whose
 // person falls due for erasure by their program's retention on or before
@@ -69,7 +75,11 @@ func (s *Store) RetentionDue(ctx context.Context, f RetentionFilter, until time.
 		// A case closed by the cutoff (a day's margin for months' ends) may
 		// be due; the exact day is computed below.
 		cutoff := until.UTC().AddDate(0, -p.months, 1)
-		list, err := s.retentionCandidates(ctx, `c.program_id = $1 AND c.state_since <= $2`, []any{p.id, s.ts(cutoff)}, limit)
+		where := `c.program_id = $1 AND c.state_since <= $2`
+		if f.NotHeld {
+			where += ` AND ` + retentionNotHeldWhere
+		}
+		list, err := s.retentionCandidates(ctx, where, []any{p.id, s.ts(cutoff)}, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -190,16 +200,20 @@ func (s *Store) RetentionHoldOf(ctx context.Context, caseID int64) (*cases.Reten
 func (s *Store) EraseDueByRetention(ctx context.Context) (int, error) {
 	now := s.now()
 	erased := 0
+	defer func() {
+		if erased > 0 {
+			s.afterErasure(ctx) // once for the batch
+		}
+	}()
 	for {
-		due, err := s.RetentionDue(ctx, RetentionFilter{All: true}, now, 200)
+		// Held people are left out by the query, so a page of them never
+		// hides the due ones behind it.
+		due, err := s.RetentionDue(ctx, RetentionFilter{All: true, NotHeld: true}, now, 200)
 		if err != nil {
 			return erased, err
 		}
 		done := 0
 		for _, d := range due {
-			if d.Hold != nil {
-				continue
-			}
 			ok, err := s.eraseByRetention(ctx, d)
 			if err != nil {
 				return erased, err
@@ -227,7 +241,7 @@ func (s *Store) eraseByRetention(ctx context.Context, d cases.RetentionDue) (boo
 		var still int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases c JOIN mentees m ON m.id = c.mentee_id
 			WHERE c.id = $1 AND c.state_since <= $2 AND `+retentionDueWhere+`
-			AND NOT EXISTS (SELECT 1 FROM retention_holds h JOIN cases o ON o.id = h.case_id WHERE o.mentee_id = c.mentee_id)`,
+			AND `+retentionNotHeldWhere,
 			d.CaseID, s.ts(d.ClosedAt)).Scan(&still); err != nil {
 			return s.wrap(err, "check case due for retention")
 		}
@@ -244,9 +258,5 @@ func (s *Store) eraseByRetention(ctx context.Context, d cases.RetentionDue) (boo
 		erased = true
 		return s.eraseMenteeTx(ctx, tx, d.MenteeID, 0)
 	})
-	if err != nil || !erased {
-		return false, err
-	}
-	s.afterErasure(ctx)
-	return true, nil
+	return erased, err
 }
