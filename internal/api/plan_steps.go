@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"homeward/internal/cases"
-	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 )
@@ -74,10 +73,7 @@ func (a *API) planStepUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	st, err := a.store.GetPlanStep(r.Context(), id)
-	if err == nil && st.CaseID != c.ID {
-		err = errs.NotFound("plan step")
-	}
+	st, err := a.store.GetPlanStep(r.Context(), c.ID, id)
 	if err != nil {
 		return err
 	}

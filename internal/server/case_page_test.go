@@ -369,7 +369,7 @@ func TestCaseOverviewPlanSteps(t *testing.T) {
 		// The version the mentor saw is old now: someone else changed the step.
 		_, body = w.post(t, w.coord, c, stepPath, url.Values{"status": {"in_progress"}, "version": {strconv.Itoa(st.Version)}}, http.StatusConflict)
 		ovHas(t, "stale step change", body, "Someone else changed this step meanwhile")
-		if got, _ := a.store.GetPlanStep(context.Background(), st.ID); got.Status != cases.StepDone {
+		if got, _ := a.store.GetPlanStep(context.Background(), 0, st.ID); got.Status != cases.StepDone {
 			t.Errorf("a stale change was saved: %s", got.Status)
 		}
 		w.post(t, w.coord, c, stepPath, url.Values{"status": {"lost"}, "version": {strconv.Itoa(st.Version + 1)}}, http.StatusUnprocessableEntity)

@@ -119,7 +119,7 @@ func (w *portalWorld) as(token string) { w.a.session = token }
 
 func (w *portalWorld) planStep(id int64) cases.PlanStep {
 	w.a.t.Helper()
-	st, err := w.a.store.GetPlanStep(context.Background(), id)
+	st, err := w.a.store.GetPlanStep(context.Background(), 0, id)
 	if err != nil {
 		w.a.t.Fatal(err)
 	}

@@ -173,9 +173,31 @@ func (s *Store) UpdatePlanStep(ctx context.Context, st cases.PlanStep) (cases.Pl
 	return out, nil
 }
 
-// GetPlanStep returns one plan step, its title opened.
-func (s *Store) GetPlanStep(ctx context.Context, id int64) (cases.PlanStep, error) {
-	return s.planStep(ctx, s.read, id)
+// GetPlanStep returns one plan step of the case (any case when caseID is
+// 0), its title opened; the read is audited (case.plan_read). A step of
+// another case is not found, before anything sealed is opened.
+func (s *Store) GetPlanStep(ctx context.Context, caseID, id int64) (cases.PlanStep, error) {
+	st, title, err := scanPlanStep(s.read.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps
+		WHERE id = $1 AND ($2 = 0 OR case_id = $2)`, id, caseID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, errs.NotFound("plan step")
+	}
+	if err != nil {
+		return st, s.wrap(err, "read plan step")
+	}
+	titles := caseTexts{table: "plan_steps", column: "title_sealed"}
+	titles.add(st.ID, title)
+	return st, titles.open(ctx, s, st.CaseID, "case.plan_read", func(_ int, t string) { st.Title = t })
+}
+
+// PlanStepRef returns one plan step without its title: who owns it and on
+// which case, for a check before anything sealed is opened.
+func (s *Store) PlanStepRef(ctx context.Context, id int64) (cases.PlanStep, error) {
+	st, _, err := scanPlanStep(s.read.QueryRowContext(ctx, `SELECT `+planStepColumns+` FROM plan_steps WHERE id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, errs.NotFound("plan step")
+	}
+	return st, s.wrap(err, "read plan step")
 }
 
 // sealPlanStepTitle seals and stores a step's title.

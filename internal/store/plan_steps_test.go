@@ -62,7 +62,7 @@ func TestPlanStepsAndTheirVersion(t *testing.T) {
 		if !errs.Is(err, errs.KindConflict) {
 			t.Fatalf("stale edit: %v, want conflict", err)
 		}
-		if got, _ := s.GetPlanStep(ctx, undated.ID); got.Title != "Open a bank account" || got.Status != cases.StepDone || got.Version != 2 {
+		if got, _ := s.GetPlanStep(ctx, 0, undated.ID); got.Title != "Open a bank account" || got.Status != cases.StepDone || got.Version != 2 {
 			t.Errorf("a stale edit changed the step: %+v", got)
 		}
 		// Opening it again clears done_at.
@@ -79,7 +79,7 @@ func TestPlanStepsAndTheirVersion(t *testing.T) {
 		if _, err := s.UpdatePlanStep(ctx, moved); !errs.Is(err, errs.KindNotFound) {
 			t.Errorf("step edited through another case: %v, want not found", err)
 		}
-		if got, _ := s.GetPlanStep(ctx, undated.ID); got.CaseID != c.ID || got.Version != 3 {
+		if got, _ := s.GetPlanStep(ctx, 0, undated.ID); got.CaseID != c.ID || got.Version != 3 {
 			t.Errorf("step after an edit through another case: %+v", got)
 		}
 		if steps, _ := s.PlanSteps(ctx, other.ID); len(steps) != 0 {
@@ -90,8 +90,11 @@ func TestPlanStepsAndTheirVersion(t *testing.T) {
 		if _, err := s.UpdatePlanStep(ctx, missing); !errs.Is(err, errs.KindNotFound) {
 			t.Errorf("edit of a missing step: %v", err)
 		}
-		if _, err := s.GetPlanStep(ctx, missing.ID); !errs.Is(err, errs.KindNotFound) {
+		if _, err := s.GetPlanStep(ctx, 0, missing.ID); !errs.Is(err, errs.KindNotFound) {
 			t.Errorf("get of a missing step: %v", err)
+		}
+		if _, err := s.GetPlanStep(ctx, other.ID, undated.ID); !errs.Is(err, errs.KindNotFound) {
+			t.Errorf("a step read through another case: %v", err)
 		}
 		noVersion := again
 		noVersion.Version = 0

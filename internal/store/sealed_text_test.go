@@ -66,7 +66,7 @@ func TestOlderReadableTextIsSealedWhenTheStoreOpens(t *testing.T) {
 			m.ContactTimes != "Legacy-Times" || m.ReferralSource != "Legacy-Source" {
 			t.Errorf("the profile after sealing: %+v", m.Profile)
 		}
-		if got, err := s.GetPlanStep(ctx, step.ID); err != nil || got.Title != "Legacy-Step" {
+		if got, err := s.GetPlanStep(ctx, c.ID, step.ID); err != nil || got.Title != "Legacy-Step" {
 			t.Errorf("the plan step after sealing: %+v %v", got, err)
 		}
 		if outs, err := s.Outcomes(ctx, c.ID); err != nil || len(outs) != 1 || outs[0].Note != "Legacy-Outcome" {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"homeward/internal/cases"
-	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/route"
 )
@@ -54,10 +53,7 @@ func (h *Web) planStepUpdate(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return "", err
 			}
-			st, err = h.store.GetPlanStep(r.Context(), stepID)
-			if err == nil && st.CaseID != c.ID {
-				err = errs.NotFound("plan step")
-			}
+			st, err = h.store.GetPlanStep(r.Context(), c.ID, stepID)
 			if err != nil {
 				return "", err
 			}

@@ -225,8 +225,8 @@ func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) error {
 	}
 	// The step first: a step that is not the mentee's to mark is refused
 	// before anything of the person is read (and audited).
-	st, err := h.store.GetPlanStep(r.Context(), id)
-	if errs.Is(err, errs.KindNotFound) || (err == nil && st.Owner != cases.OwnerMentee) {
+	ref, err := h.store.PlanStepRef(r.Context(), id)
+	if errs.Is(err, errs.KindNotFound) || (err == nil && ref.Owner != cases.OwnerMentee) {
 		return h.notFound(w, r)
 	}
 	if err != nil {
@@ -236,8 +236,13 @@ func (h *Web) portalStepDone(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if !ownStep(own, st) {
+	if !ownStep(own, ref) {
 		return h.notFound(w, r)
+	}
+	// Their own step: now its title is opened (and the read audited).
+	st, err := h.store.GetPlanStep(r.Context(), ref.CaseID, id)
+	if err != nil {
+		return err
 	}
 	if st.Status == cases.StepDone {
 		// Sent twice (a double tap): it is done already.
