@@ -72,6 +72,12 @@ func TestErasureAndExportThroughTheAPIAndPages(t *testing.T) {
 			!strings.Contains(body, "/account/confirm") {
 			t.Errorf("the export after a stale proof: %d, no confirm page", res.StatusCode)
 		}
+		// Cancel goes back to the page the person came from, not to the
+		// export, which would only ask again.
+		profile := fmt.Sprintf("/mentees/%d", m.ID)
+		if _, body := a.do("GET", profile+"/export", nil, "Referer", "http://example.com"+profile); !strings.Contains(body, `href="`+profile+`">`) {
+			t.Error("the confirm page's cancel does not lead back to the profile")
+		}
 		a.session = freshSession(t, a, j.coord.User)
 		res, body := a.do("GET", fmt.Sprintf("/mentees/%d/export", m.ID), nil)
 		if res.StatusCode != http.StatusOK || !strings.Contains(body, "Markernote Qqzx") || !strings.Contains(body, "Quorvexa Zintrabelle") {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -24,6 +25,7 @@ import (
 type confirmPage struct {
 	*form   // the password and code (never shown again)
 	Next    string
+	Back    string // where cancel goes: the page the person came from
 	Resend  *resend
 	TOTP    bool // the person has an authenticator app
 	Passkey bool // the person has a passkey
@@ -56,6 +58,7 @@ func (h *Web) askFreshProof(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, "/account/") {
 			p.Next = "/account"
 		}
+		p.Back = p.Next
 		if r.PostForm == nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 			_ = r.ParseForm()
@@ -72,16 +75,32 @@ func (h *Web) askFreshProof(w http.ResponseWriter, r *http.Request) {
 			p.Resend = rs
 		}
 	}
+	p.Back = cmp.Or(cameFrom(r), p.Back, "/")
 	h.fillConfirmPage(r, p, c.User.ID)
 	if err := h.render(w, r, http.StatusForbidden, "confirm", "account", p); err != nil {
 		h.serverError(w, r, err)
 	}
 }
 
+// cameFrom is the page of this site the request came from (its Referer),
+// when it is another page than this one; "" otherwise.
+func cameFrom(r *http.Request) string {
+	u, err := url.Parse(r.Referer())
+	if err != nil || u.Host != r.Host || u.Path == "" {
+		return ""
+	}
+	back := localPath(u.RequestURI())
+	if back == "/" && u.Path != "/" || back == r.URL.RequestURI() || back == r.URL.Path {
+		return ""
+	}
+	return back
+}
+
 // confirmForm shows the "confirm it is you" page, to come back to next.
 func (h *Web) confirmForm(w http.ResponseWriter, r *http.Request) error {
 	c, _ := identity.From(r.Context())
 	p := &confirmPage{form: newForm(nil), Next: localPath(r.URL.Query().Get("next"))}
+	p.Back = cmp.Or(cameFrom(r), p.Next)
 	h.fillConfirmPage(r, p, c.User.ID)
 	return h.render(w, r, http.StatusOK, "confirm", "account", p)
 }
@@ -96,6 +115,7 @@ func (h *Web) confirmProve(w http.ResponseWriter, r *http.Request) error {
 	}
 	c, _ := identity.From(r.Context())
 	p := &confirmPage{form: newForm(nil), Next: localPath(r.PostForm.Get("next")), Resend: readResend(r)}
+	p.Back = localPath(cmp.Or(r.PostForm.Get("back"), p.Next))
 	if h.identity.RequireFreshProof(c) == nil {
 		return h.signedInTo(w, r, c.User.ID, p.Next, p.Resend)
 	}
