@@ -169,8 +169,8 @@ func (a *API) menteeExport(w http.ResponseWriter, r *http.Request) error {
 // for the admin, homeward erase.
 func (a *API) requireFreshProof(r *http.Request) error {
 	c, ok := identity.From(r.Context())
-	if !ok || c.Token != nil || !c.Session.FreshAt(a.store.Now()) {
+	if !ok {
 		return identity.ErrFreshProof
 	}
-	return nil
+	return identity.FreshProof(c, a.store.Now())
 }

@@ -6,7 +6,6 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/policy"
-	"homeward/internal/route"
 )
 
 // portalAccountView is a mentee's portal account as its coordinators see
@@ -22,20 +21,9 @@ func viewOfPortal(u auth.User) portalAccountView {
 	return portalAccountView{UserID: u.ID, Email: u.Email, Status: u.Status, CreatedAt: u.CreatedAt}
 }
 
-// portalMentee decides on the mentee the path names, without reading their
-// profile, and returns their id.
-func (a *API) portalMentee(r *http.Request) (int64, error) {
-	id, err := route.PathID(r, "id", "mentee")
-	if err != nil {
-		return 0, err
-	}
-	_, _, err = a.menteeAccess(r, id, policy.PortalAccount)
-	return id, err
-}
-
 // portalGet shows a mentee's portal account (404 when they have none).
 func (a *API) portalGet(w http.ResponseWriter, r *http.Request) error {
-	id, err := a.portalMentee(r)
+	id, _, err := a.menteeIDFromPath(r, policy.PortalAccount)
 	if err != nil {
 		return err
 	}
@@ -51,7 +39,7 @@ func (a *API) portalGet(w http.ResponseWriter, r *http.Request) error {
 // password, a password reset once they have; none for a disabled account
 // (409).
 func (a *API) portalLink(w http.ResponseWriter, r *http.Request) error {
-	id, err := a.portalMentee(r)
+	id, _, err := a.menteeIDFromPath(r, policy.PortalAccount)
 	if err != nil {
 		return err
 	}
@@ -64,7 +52,7 @@ func (a *API) portalLink(w http.ResponseWriter, r *http.Request) error {
 
 // portalStatus disables a mentee's portal account or enables it again.
 func (a *API) portalStatus(w http.ResponseWriter, r *http.Request) error {
-	id, err := a.portalMentee(r)
+	id, _, err := a.menteeIDFromPath(r, policy.PortalAccount)
 	if err != nil {
 		return err
 	}

@@ -100,8 +100,12 @@ var ErrFreshProof = &errs.Error{Kind: errs.KindForbidden, Code: FreshProofCode,
 // person's export and approving an erasure. A request with an API token is
 // always refused: a token proves nothing afresh (these actions are for the
 // pages and the command line).
-func (s *Service) RequireFreshProof(c Current) error {
-	if c.Token != nil || !c.Session.FreshAt(s.store.Now()) {
+func (s *Service) RequireFreshProof(c Current) error { return FreshProof(c, s.store.Now()) }
+
+// FreshProof is RequireFreshProof's rule at the time now, for a surface
+// that holds no Service (the API).
+func FreshProof(c Current, now time.Time) error {
+	if c.Token != nil || !c.Session.FreshAt(now) {
 		return ErrFreshProof
 	}
 	return nil

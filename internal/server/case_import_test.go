@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"mime/multipart"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -52,6 +53,13 @@ func TestCaseImportPageAndAPI(t *testing.T) {
 	const head = "Case code,Name,Opened,State,Closing date,Closure reason\n"
 	broken := head + "WEB-1,Alena Bílá,2024-02-01,closed,2024-05-01,completed\nWEB-2,Boris Černý,2024-13-45,intake,,\n"
 
+	// A file over the limit: the page again, saying so, not an error page.
+	big, ct := importForm(t, head+strings.Repeat("X", 9<<20), map[string]string{"check": "1"})
+	if res, body := a.do("POST", fmt.Sprintf("/programs/%d/import", p.ID), big, "Content-Type", ct); res.StatusCode != http.StatusRequestEntityTooLarge ||
+		!strings.Contains(body, "The file is over 8 MB.") || !strings.Contains(body, `name="file"`) {
+		t.Errorf("a file over the limit: %d", res.StatusCode)
+	}
+
 	// The API: the dry run names the broken cell and nothing else of it.
 	res, body := a.do("POST", fmt.Sprintf("/api/v1/programs/%d/import?dry_run=true&map=Name=full_name,Opened=entry_date", p.ID),
 		strings.NewReader(broken), "Content-Type", "text/csv")
@@ -84,7 +92,7 @@ func TestCaseImportPageAndAPI(t *testing.T) {
 	page := strings.NewReplacer("WEB-", "PAGE-", "Alena", "Olga", "Boris", "Pavel").Replace(broken)
 	m, ct = importForm(t, page, map[string]string{"map.full_name": "Name", "map.entry_date": "Opened", "action": "check"})
 	res, body = a.do("POST", fmt.Sprintf("/programs/%d/import", p.ID), m, "Content-Type", ct)
-	if res.StatusCode != 422 || !strings.Contains(body, "<td>C3</td>") || strings.Contains(body, "Pavel") || strings.Contains(body, "2024-13-45") ||
+	if res.StatusCode != 422 || !strings.Contains(body, ">C3</td>") || strings.Contains(body, "Pavel") || strings.Contains(body, "2024-13-45") ||
 		!strings.Contains(body, `<option value="Name" selected>`) {
 		t.Fatalf("check on the page: %d %s", res.StatusCode, body)
 	}

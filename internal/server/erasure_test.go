@@ -129,6 +129,14 @@ func TestErasureAndExportThroughTheAPIAndPages(t *testing.T) {
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("approving on the page: %d", res.StatusCode)
 		}
+		// Sent again (a second tab, a double click): decided already, said so on the list.
+		res, _ = a.postForm(fmt.Sprintf("/erasures/%d/approve", id), url.Values{})
+		if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "done=decided") {
+			t.Fatalf("approving a decided request: %d %q", res.StatusCode, loc)
+		}
+		if _, body := a.do("GET", res.Header.Get("Location"), nil); !strings.Contains(body, "decided meanwhile") {
+			t.Error("the page after a request decided meanwhile does not say so")
+		}
 		after, err := a.store.OutcomeFacts(context.Background(), q)
 		if err != nil {
 			t.Fatal(err)

@@ -72,6 +72,10 @@ func TestRetentionListAndHold(t *testing.T) {
 	if h, _ := a.store.RetentionHoldOf(ctx, c.ID); h != nil {
 		t.Errorf("the hold is still there after the lift")
 	}
+	// Lifted twice (a second tab): the list as it is now, not a page not found.
+	if res, _ := a.postForm(hold+"/lift", url.Values{}); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/retention?done=lifted" {
+		t.Errorf("a second lift: %d to %q", res.StatusCode, res.Header.Get("Location"))
+	}
 	// The API lists the same case, with its day.
 	res, js := a.do("GET", "/api/v1/retention", nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(js, `"case_id":`+itoa(c.ID)) || !strings.Contains(js, `"due_on":"`+due.Format(time.DateOnly)) {

@@ -48,7 +48,8 @@ func (h *Web) caseImport(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseMultipartForm(caseimport.MaxFile + 1<<20); err != nil {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) || errors.Is(err, multipart.ErrMessageTooLarge) {
-			return errs.TooLarge()
+			page.Message = "import.file_too_large" // the form again, with the mapping's defaults
+			return h.render(w, r, http.StatusRequestEntityTooLarge, "case_import", "cases", page)
 		}
 		page.Message = "import.no_file"
 		return h.render(w, r, http.StatusUnprocessableEntity, "case_import", "cases", page)

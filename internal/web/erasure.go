@@ -7,6 +7,7 @@ import (
 
 	"homeward/internal/auth"
 	"homeward/internal/cases"
+	"homeward/internal/errs"
 	"homeward/internal/identity"
 	"homeward/internal/policy"
 	"homeward/internal/route"
@@ -48,6 +49,7 @@ var erasureDone = map[string]string{
 	"asked":    "erasure.done.asked",
 	"approved": "erasure.done.approved",
 	"refused":  "erasure.done.refused",
+	"decided":  "erasure.done.decided",
 }
 
 func (h *Web) erasureShow(w http.ResponseWriter, r *http.Request) error {
@@ -171,13 +173,19 @@ func (h *Web) erasureDecide(approve bool) func(w http.ResponseWriter, r *http.Re
 		done := "refused"
 		if approve {
 			// Approving erases a person for good: a fresh proof first.
-			if c, _ := identity.From(ctx); h.identity.RequireFreshProof(c) != nil {
-				return identity.ErrFreshProof
+			c, _ := identity.From(ctx)
+			if err := h.identity.RequireFreshProof(c); err != nil {
+				return err
 			}
 			done = "approved"
 			_, err = h.store.ApproveErasure(ctx, e.ID, u.ID)
 		} else {
 			_, err = h.store.RefuseErasure(ctx, e.ID, u.ID)
+		}
+		if errs.Is(err, errs.KindConflict) {
+			// Decided meanwhile (by another coordinator, or the retention):
+			// the list says so and shows it as it is now.
+			done, err = "decided", nil
 		}
 		if err != nil {
 			return err

@@ -40,8 +40,9 @@ func (h *Web) exportCasesOf(r *http.Request) (int64, []cases.Case, error) {
 		return 0, nil, err
 	}
 	// Everything about a person at once: a fresh proof first.
-	if c, _ := identity.From(r.Context()); h.identity.RequireFreshProof(c) != nil {
-		return 0, nil, identity.ErrFreshProof
+	c, _ := identity.From(r.Context())
+	if err := h.identity.RequireFreshProof(c); err != nil {
+		return 0, nil, err
 	}
 	var mine []cases.Case
 	for _, c := range all {

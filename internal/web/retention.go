@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"homeward/internal/cases"
+	"homeward/internal/errs"
 	"homeward/internal/policy"
 	"homeward/internal/store"
 )
@@ -15,8 +16,9 @@ type retentionPage struct {
 	Cases   []retentionRow
 	Reasons []cases.HoldReason
 	Done    string
-	Alert   string // a refused hold: no reason chosen
+	Alert   string // a refused hold, said why
 	Backups backupsGone
+	More    bool // more are due within the month than the list shows
 }
 
 // retentionRow is a due case as the list shows it.
@@ -41,9 +43,13 @@ func (h *Web) retentionList(w http.ResponseWriter, r *http.Request) error {
 func (h *Web) renderRetention(w http.ResponseWriter, r *http.Request, status int, alert string) error {
 	ctx := r.Context()
 	ids, _ := policy.Programs(policy.Actor(ctx))
-	list, err := h.store.RetentionDue(ctx, store.RetentionFilter{ProgramIDs: ids}, h.store.Now().AddDate(0, 1, 0), retentionShown)
+	list, err := h.store.RetentionDue(ctx, store.RetentionFilter{ProgramIDs: ids}, h.store.Now().AddDate(0, 1, 0), retentionShown+1)
 	if err != nil {
 		return err
+	}
+	more := len(list) > retentionShown
+	if more {
+		list = list[:retentionShown]
 	}
 	programs, err := h.programNameIndex(r)
 	if err != nil {
@@ -60,7 +66,7 @@ func (h *Web) renderRetention(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	page := retentionPage{Reasons: cases.HoldReasons, Done: retentionDone[r.URL.Query().Get("done")], Alert: alert,
-		Backups: h.backupsGone(h.store.Now())}
+		Backups: h.backupsGone(h.store.Now()), More: more}
 	for _, d := range list {
 		row := retentionRow{RetentionDue: d, ProgramName: programs[d.ProgramID]}
 		if d.Hold != nil {
@@ -79,8 +85,12 @@ func (h *Web) retentionHold(w http.ResponseWriter, r *http.Request) error {
 		save: func(c cases.Case, f *form) (string, error) {
 			return "/retention?done=held", h.store.HoldRetention(r.Context(), c.ID, cases.HoldReason(f.Value("reason")), policy.Actor(r.Context()).ID)
 		},
-		show: func(w http.ResponseWriter, r *http.Request, status int, _ cases.Case, _ *form) error {
-			return h.renderRetention(w, r, status, "retention.reason_needed")
+		show: func(w http.ResponseWriter, r *http.Request, status int, _ cases.Case, f *form) error {
+			alert := "retention.reason_needed"
+			if len(f.Messages) > 0 { // the case changed meanwhile (its person erased)
+				alert = f.Messages[0]
+			}
+			return h.renderRetention(w, r, status, alert)
 		},
 	})
 }
@@ -91,7 +101,8 @@ func (h *Web) retentionLift(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.LiftRetentionHold(r.Context(), c.ID, policy.Actor(r.Context()).ID); err != nil {
+	// Lifted already (a second tab, a double click): the list as it is now.
+	if err := h.store.LiftRetentionHold(r.Context(), c.ID, policy.Actor(r.Context()).ID); err != nil && !errs.Is(err, errs.KindNotFound) {
 		return err
 	}
 	http.Redirect(w, r, "/retention?done=lifted", http.StatusSeeOther)
