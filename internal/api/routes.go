@@ -19,8 +19,9 @@ func (a *API) Routes() []route.Route {
 		{Method: "GET", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramView, Handler: a.handle(a.facilityList)},
 		{Method: "POST", Path: Prefix + "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityCreate)},
 		{Method: "PATCH", Path: Prefix + "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: a.handle(a.facilityUpdate)},
-		// A program's staff, for those who assign people to its cases.
+		// Importing a program's existing cases from a spreadsheet: its coordinators.
 		{Method: "POST", Path: Prefix + "/programs/{id}/import", Access: route.SignedIn, Action: policy.CaseImport, Handler: a.handle(a.caseImport)},
+		// A program's staff, for those who assign people to its cases.
 		{Method: "GET", Path: Prefix + "/programs/{id}/staff", Access: route.SignedIn, Action: policy.ProgramStaff, Handler: a.handle(a.programStaffList)},
 
 		// The user's own notifications (the inbox of the bell), those whose

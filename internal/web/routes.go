@@ -32,10 +32,11 @@ func (h *Web) Routes() []route.Route {
 		// A program's facilities (prisons and remand centres): its coordinators and the admin.
 		{Method: "POST", Path: "/programs/{id}/facilities", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityCreate)},
 		{Method: "POST", Path: "/facilities/{id}", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.facilityUpdate)},
-		// A program's funder table: which figures of its report, in which
-		// order, under which labels (its coordinators, or the admin).
+		// Importing a program's existing cases from a spreadsheet: its coordinators.
 		{Method: "GET", Path: "/programs/{id}/import", Access: route.SignedIn, Action: policy.CaseImport, Handler: h.handle(h.caseImportForm)},
 		{Method: "POST", Path: "/programs/{id}/import", Access: route.SignedIn, Action: policy.CaseImport, Handler: h.handle(h.caseImport)},
+		// A program's funder table: which figures of its report, in which
+		// order, under which labels (its coordinators, or the admin).
 		{Method: "GET", Path: "/programs/{id}/funder-table", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.funderForm)},
 		{Method: "POST", Path: "/programs/{id}/funder-table", Access: route.SignedIn, Action: policy.ProgramEdit, Handler: h.handle(h.funderSave)},
 		// The outcomes report: counts only, for the programs' coordinators
