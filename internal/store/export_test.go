@@ -291,3 +291,24 @@ func CopyPostgresTablesForTest(ctx context.Context, dst *Store, srcURL string) e
 		return nil
 	})
 }
+
+// HoldWriterForTest takes SQLite's writer with a write transaction that
+// waits until release is called, so that the writes sent meanwhile wait
+// to be joined.
+func HoldWriterForTest(s *Store) (release func()) {
+	held, done := make(chan struct{}), make(chan struct{})
+	go s.inTx(context.Background(), func(*sql.Tx) error {
+		close(held)
+		<-done
+		return nil
+	})
+	<-held
+	return func() { close(done) }
+}
+
+// WritesWaitingForTest counts the writes waiting for SQLite's writer.
+func WritesWaitingForTest(s *Store) int { return int(s.group.waiting.Load()) }
+
+// OnGroupCommitForTest tells f each joined group's size after its commit.
+// Set it before the writes it is to see are sent.
+func OnGroupCommitForTest(s *Store, f func(n int)) { s.group.ran = f }

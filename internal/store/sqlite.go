@@ -105,7 +105,9 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	n := max(4, runtime.NumCPU())
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &Store{engine: SQLite, read: read, write: write, unlock: unlock}, nil
+	s := &Store{engine: SQLite, read: read, write: write, unlock: unlock}
+	s.group = newGroupCommit(write, s.wrap)
+	return s, nil
 }
 
 // sqliteUnavailable recognises SQLite's writer still busy after the busy

@@ -113,6 +113,9 @@ type Store struct {
 	loginKey []byte
 	// stmts are the hottest reads' prepared statements (statements.go).
 	stmts statements
+	// group joins concurrent write transactions on SQLite's one writer
+	// (group_commit.go); nil on PostgreSQL.
+	group *groupCommit
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -174,6 +177,9 @@ func (s *Store) Engine() Engine { return s.engine }
 
 // Close closes the pools and releases the data directory.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close()
+	}
 	errList := []error{s.closeStatements()}
 	if s.read != s.write {
 		errList = append(errList, s.read.Close())
@@ -236,8 +242,15 @@ func checkVersion(v int) error {
 }
 
 // inTx runs fn in a write transaction, committing when fn returns nil and
-// rolling back otherwise, so nothing is ever half saved.
+// rolling back otherwise, so nothing is ever half saved. On SQLite the
+// transactions waiting for the writer are joined, each in its savepoint,
+// under one commit (group_commit.go): fn must run its statements on tx with
+// its request's context, and keep no state outside them that a rollback
+// of its own would leave behind.
 func (s *Store) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	if s.group != nil {
+		return s.group.do(ctx, fn)
+	}
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrap(err, "begin transaction")
