@@ -76,7 +76,7 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	} else {
 		f.Close()
 	}
-	write, err := sql.Open("sqlite", sqliteDSN(path, true))
+	write, err := sql.Open(sqliteDriver, sqliteDSN(path, true))
 	if err != nil {
 		unlock()
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
@@ -96,7 +96,7 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 			_ = os.Chmod(f, 0o600)
 		}
 	}
-	read, err := sql.Open("sqlite", sqliteDSN(path, false))
+	read, err := sql.Open(sqliteDriver, sqliteDSN(path, false))
 	if err != nil {
 		write.Close()
 		unlock()
