@@ -111,8 +111,6 @@ type Store struct {
 	// (portal_account.go), opened once.
 	loginMu  sync.Mutex
 	loginKey []byte
-	// stmts are the hottest reads' prepared statements (statements.go).
-	stmts statements
 	// group joins concurrent write transactions on SQLite's one writer
 	// (group_commit.go); nil on PostgreSQL.
 	group *groupCommit
@@ -180,7 +178,7 @@ func (s *Store) Close() error {
 	if s.group != nil {
 		s.group.close()
 	}
-	errList := []error{s.closeStatements()}
+	var errList []error
 	if s.read != s.write {
 		errList = append(errList, s.read.Close())
 	}
