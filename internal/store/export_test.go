@@ -291,3 +291,7 @@ func CopyPostgresTablesForTest(ctx context.Context, dst *Store, srcURL string) e
 		return nil
 	})
 }
+
+// UserReadsForTest counts the reads of a token's or a session's user that
+// went to the database rather than to the user cache.
+func UserReadsForTest(s *Store) int64 { return s.users.reads.Load() }

@@ -113,6 +113,8 @@ type Store struct {
 	loginKey []byte
 	// stmts are the hottest reads' prepared statements (statements.go).
 	stmts statements
+	// users keeps the signed-in users of tokens and sessions (user_cache.go).
+	users userCache
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -138,6 +140,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	s.keyring = opts.Keyring
+	s.initUserCache(opts)
 	s.setAuditKey(&opts)
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)
