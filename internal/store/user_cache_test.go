@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"homeward/internal/auth"
+	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/store"
 )
@@ -23,7 +24,9 @@ type cacheFixture struct {
 func newCacheFixture(t *testing.T, opts store.Options) *cacheFixture {
 	t.Helper()
 	ctx := context.Background()
-	opts.Keyring = keyring(t)
+	if opts.Keyring == nil {
+		opts.Keyring = keyring(t)
+	}
 	f := &cacheFixture{s: open(t, opts), now: time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)}
 	f.s.SetClock(func() time.Time { return f.now })
 	mustUser(t, f.s, auth.User{Email: "admin@example.org", Role: auth.Admin}, auth.StatusActive)
@@ -230,4 +233,72 @@ func TestCachedUserLosesAccessAtOnce(t *testing.T) {
 			t.Errorf("an expired token still works: %v", err)
 		}
 	})
+}
+
+// A mentee's cached portal account ends with the very next request when
+// the portal is disabled for them, and when they are erased.
+func TestCachedMenteeAccountEndsWithItsPortalAndErasure(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		j := newJourney(t, opts)
+		admin := mustUser(t, j.s, auth.User{Email: "admin@example.org", Role: auth.Admin}, auth.StatusActive)
+		ends := map[string]func(c cases.Case) error{
+			"portal disabled": func(c cases.Case) error { return j.s.SetPortalStatus(j.ctx, c.MenteeID, auth.StatusDisabled) },
+			"erased": func(c cases.Case) error {
+				_, err := j.s.EraseDirectly(j.ctx, c.ID, cases.ErasurePersonAsked, admin.ID)
+				return err
+			},
+		}
+		n := 0
+		for what, end := range ends {
+			n++
+			c := j.waiting(fmt.Sprintf("PC-%04d", n), "Portal Person")
+			_, link, err := j.s.InviteMentee(j.ctx, c.MenteeID, auth.User{Email: fmt.Sprintf("portal-%d@example.org", n)}, time.Hour)
+			j.fatal(err)
+			u, err := j.s.UseLink(j.ctx, link, nil, "$argon2id$x")
+			j.fatal(err)
+			session, err := j.s.CreateSession(j.ctx, u.ID, time.Hour, "127.0.0.1", "test")
+			j.fatal(err)
+			for range 2 {
+				if _, _, err := j.s.SessionUser(j.ctx, session, time.Hour); err != nil {
+					t.Fatalf("%s: the session before: %v", what, err)
+				}
+			}
+			j.fatal(end(c))
+			if _, _, err := j.s.SessionUser(j.ctx, session, time.Hour); !errs.Is(err, errs.KindNotFound) {
+				t.Errorf("%s: the mentee's session still works: %v", what, err)
+			}
+		}
+	})
+}
+
+// A maintenance command beside serve on the same SQLite directory (opened
+// Shared, such as "homeward token revoke") drops serve's cached users too.
+func TestCommandBesideServeDropsTheCachedUser(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	ring := keyring(t)
+	f := newCacheFixture(t, store.Options{DataDir: dir, Keyring: ring})
+	u := f.coordinator(t, "coordinator")
+	plain, tok, err := f.s.CreateAPIToken(ctx, u.ID, "script", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, _, err := f.s.TokenUser(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := store.UserReadsForTest(f.s)
+	if _, _, err := f.s.TokenUser(ctx, plain); err != nil || store.UserReadsForTest(f.s) != before {
+		t.Fatalf("the token's user is not kept: %v", err)
+	}
+	cmd := open(t, store.Options{DataDir: dir, Shared: true, NoMigrate: true, Keyring: ring})
+	if err := cmd.RevokeAPIToken(ctx, 0, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.s.TokenUser(ctx, plain); !errs.Is(err, errs.KindNotFound) {
+		t.Errorf("serve still takes a token the command revoked: %v", err)
+	}
 }
