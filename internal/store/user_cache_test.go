@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -301,4 +303,54 @@ func TestCommandBesideServeDropsTheCachedUser(t *testing.T) {
 	if _, _, err := f.s.TokenUser(ctx, plain); !errs.Is(err, errs.KindNotFound) {
 		t.Errorf("serve still takes a token the command revoked: %v", err)
 	}
+}
+
+// Requests racing a disabling: none that starts after the disabling
+// returned is let in, whatever the requests before it read and kept.
+func TestCachedUserRacingADisablingIsRefusedAfterIt(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		f := newCacheFixture(t, opts)
+		u := f.coordinator(t, "racing")
+		plain, _, err := f.s.CreateAPIToken(ctx, u.ID, "script", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var disabled atomic.Bool
+		var wg sync.WaitGroup
+		stop := make(chan struct{})
+		for range 4 {
+			wg.Go(func() {
+				for {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					after := disabled.Load()
+					if _, _, err := f.s.TokenUser(ctx, plain); after && err == nil {
+						t.Error("a request after the disabling was let in")
+						return
+					}
+				}
+			})
+		}
+		for range 20 {
+			if _, _, err := f.s.TokenUser(ctx, plain); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.s.SetUserStatus(ctx, u.ID, auth.StatusDisabled); err != nil {
+			t.Fatal(err)
+		}
+		disabled.Store(true)
+		for range 50 {
+			if _, _, err := f.s.TokenUser(ctx, plain); err == nil {
+				t.Fatal("the token works after the disabling")
+			}
+		}
+		close(stop)
+		wg.Wait()
+	})
 }
