@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"homeward/internal/auth"
 	"homeward/internal/store"
 )
 
@@ -50,4 +52,49 @@ func BenchmarkProgramListPage(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSignedInUser measures finding the signed-in user of an API token
+// and of a session, as every request does (kept a few seconds on SQLite,
+// user_cache.go). Run: go test ./internal/store -run '^$' -bench SignedInUser
+func BenchmarkSignedInUser(b *testing.B) {
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Options{DataDir: b.TempDir()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	p, err := s.CreateProgram(ctx, newProgram("Benchmark"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := s.CreateUser(ctx, auth.User{Email: "coordinator@example.org", Role: auth.Coordinator, Programs: []int64{p.ID}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.SetPassword(ctx, u.ID, "$argon2id$x"); err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := s.CreateAPIToken(ctx, u.ID, "bench", time.Hour)
+	if err != nil {
+		b.Fatal(err)
+	}
+	session, err := s.CreateSession(ctx, u.ID, time.Hour, "127.0.0.1", "bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("token", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := s.TokenUser(ctx, token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("session", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := s.SessionUser(ctx, session, time.Hour); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

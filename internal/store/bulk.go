@@ -219,6 +219,7 @@ func (p *idPool) next() int64 {
 // written back. For generated staff at scale; CreateUser is the way in
 // otherwise.
 func (s *Store) BulkUsers(ctx context.Context, users []auth.User) error {
+	defer s.usersChanged()
 	if len(users) == 0 {
 		return nil
 	}
@@ -305,6 +306,7 @@ type BulkMentor struct {
 // the others have none. For the mentors of generated cases; the screening
 // board's calls are the way in otherwise.
 func (s *Store) BulkMentors(ctx context.Context, list []BulkMentor) error {
+	defer s.usersChanged()
 	if len(list) == 0 {
 		return nil
 	}

@@ -192,6 +192,7 @@ func (s *Store) RefuseErasure(ctx context.Context, id, deciderID int64) (cases.E
 // ApproveErasure approves a waiting request and erases the person in the
 // same transaction (eraseMenteeTx).
 func (s *Store) ApproveErasure(ctx context.Context, id, deciderID int64) (cases.ErasureRequest, error) {
+	defer s.usersChanged()
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		e, err := s.lockErasure(ctx, tx, id, deciderID)
 		if err != nil {
@@ -229,6 +230,7 @@ func (s *Store) erased(ctx context.Context, id int64, err error) (cases.ErasureR
 // erasing the mentee of the case at once; a request of theirs that waits is
 // closed by it.
 func (s *Store) EraseDirectly(ctx context.Context, caseID int64, reason cases.ErasureReason, adminID int64) (cases.ErasureRequest, error) {
+	defer s.usersChanged()
 	if err := cases.CheckErasureReason(reason); err != nil {
 		return cases.ErasureRequest{}, err
 	}

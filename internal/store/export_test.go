@@ -312,3 +312,6 @@ func WritesWaitingForTest(s *Store) int { return int(s.group.waiting.Load()) }
 // OnGroupCommitForTest tells f each joined group's size after its commit.
 // Set it before the writes it is to see are sent.
 func OnGroupCommitForTest(s *Store, f func(n int)) { s.group.ran = f }
+// UserReadsForTest counts the reads of a token's or a session's user that
+// went to the database rather than to the user cache.
+func UserReadsForTest(s *Store) int64 { return s.users.reads.Load() }

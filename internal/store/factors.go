@@ -58,6 +58,7 @@ func (s *Store) MenteeSecondFactor(ctx context.Context, programs []int64) (bool,
 // the password alone gave stops working, so whoever saw it before the
 // second factor holds nothing.
 func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, how string) (string, error) {
+	defer s.usersChanged()
 	plain, hash := auth.NewToken(auth.SessionToken)
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET stage = $1, ceremony = '', token_hash = $4, proved_at = $5 WHERE id = $2 AND user_id = $3`,
@@ -79,6 +80,7 @@ func (s *Store) CompleteSession(ctx context.Context, sessionID, userID int64, ho
 // ProveSession records that a signed-in session proved its person again
 // (the "confirm it is you" page), and how.
 func (s *Store) ProveSession(ctx context.Context, sessionID, userID int64, how string) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE sessions SET proved_at = $1, ceremony = '' WHERE id = $2 AND user_id = $3 AND stage = $4`,
 			s.ts(s.now()), sessionID, userID, auth.StageFull)
@@ -94,6 +96,7 @@ func (s *Store) ProveSession(ctx context.Context, sessionID, userID int64, how s
 
 // SetCeremony keeps a passkey ceremony's state on the session ("" clears it).
 func (s *Store) SetCeremony(ctx context.Context, sessionID int64, data string) error {
+	defer s.usersChanged()
 	_, err := s.write.ExecContext(ctx, `UPDATE sessions SET ceremony = $1 WHERE id = $2`, data, sessionID)
 	return s.wrap(err, "keep passkey ceremony")
 }
@@ -110,6 +113,7 @@ func (s *Store) dropOrphanCodes(ctx context.Context, tx *sql.Tx, userID int64) e
 // TakeCeremony clears the session's passkey ceremony if it is still data,
 // and tells whether this call took it (a ceremony is used once).
 func (s *Store) TakeCeremony(ctx context.Context, sessionID int64, data string) (bool, error) {
+	defer s.usersChanged()
 	res, err := s.write.ExecContext(ctx, `UPDATE sessions SET ceremony = '' WHERE id = $1 AND ceremony = $2`, sessionID, data)
 	if err != nil {
 		return false, s.wrap(err, "take passkey ceremony")
@@ -150,6 +154,7 @@ func (s *Store) userDataKey(ctx context.Context, tx *sql.Tx, userID int64) (int6
 // unconfirmed one; a confirmed authenticator must be removed first
 // (errs.Conflict).
 func (s *Store) BeginTOTP(ctx context.Context, userID, sessionID int64, secret string) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var confirmed bool
 		err := tx.QueryRowContext(ctx, `SELECT confirmed_at IS NOT NULL FROM totp_factors WHERE user_id = $1`, userID).Scan(&confirmed)
@@ -223,6 +228,7 @@ var errFactorMeanwhile = &errs.Error{Kind: errs.KindConflict, Code: "factor_mean
 // that session keep began, which ends the user's other sessions; firstOnly
 // refuses it when the user has another factor by now.
 func (s *Store) UseTOTPStep(ctx context.Context, userID, step int64, confirm bool, keep int64, firstOnly bool) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		q := `UPDATE totp_factors SET last_step = $1 WHERE user_id = $2 AND last_step < $1 AND confirmed_at IS NOT NULL`
 		args := []any{step, userID}
@@ -296,6 +302,7 @@ func (s *Store) factorRemoved(ctx context.Context, tx *sql.Tx, userID, keep int6
 // RemoveTOTP removes the user's authenticator app and ends their other
 // sessions; with required it refuses to remove the last factor.
 func (s *Store) RemoveTOTP(ctx context.Context, userID, keep int64, required bool) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM totp_factors WHERE user_id = $1`, userID)
 		if err != nil {
@@ -386,6 +393,7 @@ func (s *Store) Passkeys(ctx context.Context, userID int64) ([]Passkey, error) {
 // AddPasskey stores a new passkey and ends the user's other sessions;
 // firstOnly refuses it when the user has a second factor by now.
 func (s *Store) AddPasskey(ctx context.Context, userID int64, name string, credentialID []byte, credential string, keep int64, firstOnly bool) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if firstOnly {
 			if f, err := s.userFactors(ctx, tx, userID); err != nil {
@@ -420,6 +428,7 @@ func (s *Store) UsePasskey(ctx context.Context, userID, id int64, credential str
 // RemovePasskey removes one of the user's passkeys and ends their other
 // sessions; with required it refuses to remove the last factor.
 func (s *Store) RemovePasskey(ctx context.Context, userID, id, keep int64, required bool) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM passkeys WHERE id = $1 AND user_id = $2`, id, userID)
 		if err != nil {

@@ -470,6 +470,7 @@ type Purged struct {
 // than keepJobs ago, and idempotency keys older than IdempotencyKeep. Each is one statement: running it twice removes
 // nothing more.
 func (s *Store) PurgeExpired(ctx context.Context, keepJobs time.Duration) (Purged, error) {
+	defer s.usersChanged()
 	now := s.now()
 	var p Purged
 	for _, d := range []struct {

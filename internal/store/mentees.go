@@ -673,6 +673,7 @@ func (s *Store) LinkMenteeUser(ctx context.Context, menteeID, userID int64) erro
 // is errs.Conflict on fields.email (portal_access.error.exists); an email
 // address another user has, errs.Conflict on it too (validation.email_taken).
 func (s *Store) InviteMentee(ctx context.Context, menteeID int64, u auth.User, ttl time.Duration) (auth.User, string, error) {
+	defer s.usersChanged()
 	u.Role = auth.Mentee
 	u.Normalize()
 	if err := u.Validate(); err != nil {

@@ -233,6 +233,7 @@ type Acceptance struct {
 // mentor of another program already keeps their account, which gains this
 // program; an email that belongs to an account of another role is refused.
 func (s *Store) AcceptMentor(ctx context.Context, id int64, version int, ttl time.Duration) (Acceptance, error) {
+	defer s.usersChanged()
 	var out Acceptance
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		row, err := s.lockMentor(ctx, tx, id, version)

@@ -81,6 +81,7 @@ func (s *Store) NotificationSettings(ctx context.Context, userID int64) (Notific
 // two-letter code the caller has checked is offered). Nothing is saved
 // when a kind or a delivery is unknown.
 func (s *Store) SetNotificationSettings(ctx context.Context, userID int64, set NotificationSettings) error {
+	defer s.usersChanged()
 	bad := map[string]string{}
 	for k, d := range set.Kinds {
 		if !slices.Contains(NotificationKinds, k) {

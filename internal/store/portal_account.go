@@ -272,6 +272,7 @@ func (s *Store) PortalLink(ctx context.Context, menteeID int64, ttl time.Duratio
 // never chose a password comes back invited, to be given a new invitation
 // link.
 func (s *Store) SetPortalStatus(ctx context.Context, menteeID int64, status string) error {
+	defer s.usersChanged()
 	if status != auth.StatusActive && status != auth.StatusDisabled {
 		return errs.Invalid(map[string]string{"status": "validation.status"})
 	}
@@ -313,6 +314,7 @@ func (s *Store) SetPortalStatus(ctx context.Context, menteeID int64, status stri
 // the keyed hash and empties email and the account's name, in one transaction per batch; then it
 // empties SQLite's write-ahead log, so that it keeps no older copy.
 func (s *Store) sealLegacyMenteeEmails(ctx context.Context) error {
+	defer s.usersChanged()
 	if s.keyring == nil {
 		return nil
 	}

@@ -114,6 +114,7 @@ func (s *Store) GetProgram(ctx context.Context, id int64) (program.Program, erro
 // CreateProgram normalises, validates and stores a new program and returns it
 // as stored.
 func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.Program, error) {
+	defer s.usersChanged()
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return p, err
@@ -153,6 +154,7 @@ func (s *Store) CreateProgram(ctx context.Context, p program.Program) (program.P
 // editor started from: when someone else saved meanwhile, the update is refused
 // with errs.Conflict instead of silently overwriting their change.
 func (s *Store) UpdateProgram(ctx context.Context, p program.Program) (program.Program, error) {
+	defer s.usersChanged()
 	p.Normalize()
 	if err := p.Validate(); err != nil {
 		return p, err

@@ -233,6 +233,7 @@ func (s *Store) EraseDueByRetention(ctx context.Context) (int, error) {
 // the case's lock that it is still due and that none of their cases is
 // held; false when it no longer is.
 func (s *Store) eraseByRetention(ctx context.Context, d cases.RetentionDue) (bool, error) {
+	defer s.usersChanged()
 	erased := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := s.lockCase(ctx, tx, d.CaseID); err != nil {

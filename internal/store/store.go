@@ -114,6 +114,8 @@ type Store struct {
 	// group joins concurrent write transactions on SQLite's one writer
 	// (group_commit.go); nil on PostgreSQL.
 	group *groupCommit
+	// users keeps the signed-in users of tokens and sessions (user_cache.go).
+	users userCache
 }
 
 // Open opens (and creates) the database, checks its schema version and, unless
@@ -139,6 +141,7 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	}
 	s.now = func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 	s.keyring = opts.Keyring
+	s.initUserCache(opts)
 	s.setAuditKey(&opts)
 	if opts.NoMigrate {
 		_, err = s.checkVersion(ctx)

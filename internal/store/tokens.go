@@ -32,6 +32,7 @@ func (t APIToken) Active(now time.Time) bool { return t.RevokedAt == nil && now.
 
 // CreateAPIToken makes a token for the user and returns it in plain, once.
 func (s *Store) CreateAPIToken(ctx context.Context, userID int64, name string, lifetime time.Duration) (string, APIToken, error) {
+	defer s.usersChanged()
 	name = strings.TrimSpace(name)
 	f := map[string]string{}
 	if name == "" {
@@ -107,6 +108,7 @@ func (s *Store) APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 // RevokeAPIToken revokes one of the user's tokens (userID 0: any user's,
 // for the command line).
 func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND ($3 = 0 OR user_id = $3) AND revoked_at IS NULL`,
 			s.ts(s.now()), id, userID)
@@ -123,9 +125,19 @@ func (s *Store) RevokeAPIToken(ctx context.Context, userID, id int64) error {
 // TokenUser returns the token a plain token names and its user, when the
 // token is neither revoked nor expired and the user is active; errs.NotFound
 // otherwise. It marks the token as used (at most once a minute).
+//
+// A user read a moment ago is answered from the store's user cache
+// (user_cache.go) while nothing about them changed, unless the token has
+// expired since or is due to be marked as used.
 func (s *Store) TokenUser(ctx context.Context, plain string) (APIToken, auth.User, error) {
 	now := s.now()
-	t, err := scanToken(s.queryRow(ctx, s.read, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, auth.HashToken(plain)))
+	hash := auth.HashToken(plain)
+	if t, u, ok := s.users.token(string(hash), now); ok && t.Active(now) && !tokenDueTouch(t, now) {
+		return t, u, nil
+	}
+	st := s.users.stamp() // before the reads: a write meanwhile makes the entry stale
+	s.users.reads.Add(1)
+	t, err := scanToken(s.queryRow(ctx, s.read, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, auth.User{}, errs.NotFound("API token")
 	}
@@ -139,13 +151,19 @@ func (s *Store) TokenUser(ctx context.Context, plain string) (APIToken, auth.Use
 	if err != nil || u.Status != auth.StatusActive {
 		return t, auth.User{}, errs.NotFound("API token")
 	}
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+	if tokenDueTouch(t, now) {
 		if _, err := s.write.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2`, s.ts(now), t.ID); err != nil {
 			return t, u, s.wrap(err, "touch API token")
 		}
 		t.LastUsedAt = &now
 	}
+	s.users.keepToken(string(hash), st, now, t, u)
 	return t, u, nil
+}
+
+// tokenDueTouch reports whether the token is to be marked as used at now.
+func tokenDueTouch(t APIToken, now time.Time) bool {
+	return t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute
 }
 
 // revokeUserTokens revokes every API token of the user, and their calendar

@@ -171,6 +171,7 @@ func (s *Store) ProgramNames(ctx context.Context) ([]ProgramName, error) {
 // role and pass what it requires (a second factor for staff roles) before
 // using it. Everything, with its audit entries, is saved in one transaction.
 func (s *Store) UpdateUser(ctx context.Context, u auth.User, version time.Time) (auth.User, error) {
+	defer s.usersChanged()
 	if version.IsZero() {
 		return u, errs.Invalid(map[string]string{"version": "validation.version_required"})
 	}
@@ -270,6 +271,7 @@ func (s *Store) lockUserAndAdmins(ctx context.Context, tx *sql.Tx, userID int64)
 // EndUserSessions ends every session of the user (an administrator signs
 // them out everywhere) and returns how many there were.
 func (s *Store) EndUserSessions(ctx context.Context, userID int64) (int, error) {
+	defer s.usersChanged()
 	var n int
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var exists bool

@@ -37,6 +37,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 
 // CreateUser stores a new, invited user with their programs.
 func (s *Store) CreateUser(ctx context.Context, u auth.User) (auth.User, error) {
+	defer s.usersChanged()
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return u, err
@@ -123,6 +124,7 @@ func (s *Store) userWhere(ctx context.Context, cond string, args ...any) (auth.U
 // SetPassword stores a new password hash, activates an invited user and ends
 // every session of the user: a password change signs out everywhere.
 func (s *Store) SetPassword(ctx context.Context, userID int64, phc string) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.setPasswordTx(ctx, tx, userID, phc)
 	})
@@ -149,6 +151,7 @@ func (s *Store) setPasswordTx(ctx context.Context, tx *sql.Tx, userID int64, phc
 // SetUserTimeZone sets the user's own time zone (an IANA name), or "" to
 // follow their program's. An unknown name is refused (errs.Invalid).
 func (s *Store) SetUserTimeZone(ctx context.Context, userID int64, name string) error {
+	defer s.usersChanged()
 	name = strings.TrimSpace(name)
 	if name != "" && !zone.Valid(name) {
 		return errs.Invalid(map[string]string{"time_zone": "validation.time_zone"})
@@ -167,6 +170,7 @@ func (s *Store) SetUserTimeZone(ctx context.Context, userID int64, name string) 
 
 // SetUserStatus disables or re-enables a user; disabling ends their sessions at once.
 func (s *Store) SetUserStatus(ctx context.Context, userID int64, status string) error {
+	defer s.usersChanged()
 	if status != auth.StatusActive && status != auth.StatusDisabled {
 		return errs.Invalid(map[string]string{"status": "validation.status"})
 	}
@@ -309,6 +313,7 @@ func (s *Store) CheckLink(ctx context.Context, plain string) (Link, error) {
 // password: of the link's user, or, for the setup link, of a new first admin
 // (refused once any user exists). It returns the user.
 func (s *Store) UseLink(ctx context.Context, plain string, newAdmin *auth.User, phc string) (auth.User, error) {
+	defer s.usersChanged()
 	var userID int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var linkID int64
@@ -383,6 +388,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64, lifetime time.D
 // returns its token. A session that still has to pass a second factor is
 // audited as a password success, a full one as a sign-in.
 func (s *Store) StartSession(ctx context.Context, userID int64, stage string, lifetime time.Duration, address, userAgent string) (string, error) {
+	defer s.usersChanged()
 	plain, hash := auth.NewToken(auth.SessionToken)
 	now := s.now()
 	if len(userAgent) > 200 {
@@ -425,16 +431,26 @@ func scanSession(r scanner) (auth.Session, error) {
 // session is within its absolute lifetime, has been used within idle, and
 // the user is active. It marks the session as seen (at most once a minute,
 // to spare the database a write per request).
+//
+// A user read a moment ago is answered from the store's user cache
+// (user_cache.go) while nothing about them or the session changed, unless
+// the session has expired since or is due to be marked as seen.
 func (s *Store) SessionUser(ctx context.Context, plain string, idle time.Duration) (auth.Session, auth.User, error) {
 	now := s.now()
-	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, auth.HashToken(plain)))
+	hash := auth.HashToken(plain)
+	if sess, u, ok := s.users.session(string(hash), now); ok && sessionLive(sess, now, idle) && !sessionDueTouch(sess, now) {
+		return sess, u, nil
+	}
+	st := s.users.stamp() // before the reads: a write meanwhile makes the entry stale
+	s.users.reads.Add(1)
+	sess, err := scanSession(s.read.QueryRowContext(ctx, `SELECT `+sessionColumns+` FROM sessions WHERE token_hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, auth.User{}, errs.NotFound("session")
 	}
 	if err != nil {
 		return sess, auth.User{}, s.wrap(err, "get session")
 	}
-	if !now.Before(sess.ExpiresAt) || !now.Before(sess.LastSeenAt.Add(idle)) {
+	if !sessionLive(sess, now, idle) {
 		_ = s.EndSession(ctx, sess.UserID, sess.ID)
 		return sess, auth.User{}, errs.NotFound("session")
 	}
@@ -442,17 +458,30 @@ func (s *Store) SessionUser(ctx context.Context, plain string, idle time.Duratio
 	if err != nil || u.Status != auth.StatusActive {
 		return sess, auth.User{}, errs.NotFound("session")
 	}
-	if now.Sub(sess.LastSeenAt) > time.Minute {
+	if sessionDueTouch(sess, now) {
 		if _, err := s.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE id = $2`, s.ts(now), sess.ID); err != nil {
 			return sess, u, s.wrap(err, "touch session")
 		}
 		sess.LastSeenAt = now
 	}
+	s.users.keepSession(string(hash), st, now, sess, u)
 	return sess, u, nil
+}
+
+// sessionLive reports whether the session is within its absolute lifetime
+// and has been used within idle at now.
+func sessionLive(sess auth.Session, now time.Time, idle time.Duration) bool {
+	return now.Before(sess.ExpiresAt) && now.Before(sess.LastSeenAt.Add(idle))
+}
+
+// sessionDueTouch reports whether the session is to be marked as seen at now.
+func sessionDueTouch(sess auth.Session, now time.Time) bool {
+	return now.Sub(sess.LastSeenAt) > time.Minute
 }
 
 // EndSession ends one session of the user (logout, or "sign out there").
 func (s *Store) EndSession(ctx context.Context, userID, sessionID int64) error {
+	defer s.usersChanged()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE id = $1 AND user_id = $2`, sessionID, userID)
 		if err != nil {
