@@ -1194,6 +1194,9 @@ func (s *Store) Analyze(ctx context.Context) error {
 		return s.wrap(err, "analyze")
 	}
 	if s.engine == SQLite {
+		if err := s.dropSampleStatistics(ctx); err != nil {
+			return err
+		}
 		if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			return s.wrap(err, "checkpoint")
 		}

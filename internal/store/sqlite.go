@@ -128,3 +128,25 @@ func sqliteUniqueViolation(err error) bool {
 	var e *sqlite.Error
 	return errors.As(err, &e) && (e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
 }
+
+// dropSampleStatistics empties sqlite_stat4, the samples ANALYZE keeps of
+// each index (modernc's SQLite is built with STAT4), and reloads the
+// statistics, keeping sqlite_stat1's. With samples, a statement whose plan
+// looked at a bound value is prepared again each time it runs with another
+// value (SQLite's rule for plans that depend on a value): every read of a
+// case or a contact would be parsed and planned again, undoing the kept
+// statements of sqlite_conn.go, and the CPU of adding a contact was a fifth
+// re-preparing. Homeward's queries are shaped for their indexes, which
+// sqlite_stat1's averages choose.
+func (s *Store) dropSampleStatistics(ctx context.Context) error {
+	var n int
+	err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat4'`).Scan(&n)
+	if err != nil || n == 0 {
+		return s.wrap(err, "find index samples")
+	}
+	if _, err := s.write.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
+		return s.wrap(err, "drop index samples")
+	}
+	_, err = s.write.ExecContext(ctx, `ANALYZE sqlite_schema`)
+	return s.wrap(err, "reload statistics")
+}

@@ -163,6 +163,9 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.sealLegacyText(ctx)
 	}
+	if err == nil && !opts.NoMigrate && !opts.Shared && s.engine == SQLite {
+		err = s.dropSampleStatistics(ctx) // of a database analyzed before they were dropped
+	}
 	if err == nil && !opts.NoMigrate && !opts.Shared {
 		err = s.sealLegacyMenteeEmails(ctx)
 	}
