@@ -44,11 +44,13 @@ func newBenchCases(b *testing.B, opts store.Options) benchCases {
 			b.Fatalf("HOMEWARD_BENCH_CASES=%q: give a number of cases of at least 100", v)
 		}
 	}
-	ring, _, err := seal.Load(b.TempDir(), "")
-	if err != nil {
-		b.Fatal(err)
+	if opts.Keyring == nil {
+		ring, _, err := seal.Load(b.TempDir(), "")
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts.Keyring = ring
 	}
-	opts.Keyring = ring
 	s, err := store.Open(ctx, opts)
 	if err != nil {
 		b.Fatal(err)

@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"cmp"
 	"context"
 	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -10,6 +13,7 @@ import (
 
 	"homeward/internal/program"
 	"homeward/internal/report"
+	"homeward/internal/seal"
 	"homeward/internal/store"
 	"homeward/internal/testdb"
 )
@@ -24,9 +28,28 @@ import (
 // Besides ns/op it reports cpu-ns/op, this process's CPU time per report
 // (where /proc/self/stat tells it): on SQLite all of the work, on
 // PostgreSQL only the client's share.
+//
+// Generating 100,000 cases takes minutes. HOMEWARD_BENCH_KEEP names a
+// directory where the SQLite database (and the keys of both engines) are
+// kept, and HOMEWARD_BENCH_POSTGRES a PostgreSQL database to keep in place
+// of a throwaway one: the first run fills them, later runs measure the
+// data found there.
 func BenchmarkOutcomeReport(b *testing.B) {
+	keep := os.Getenv("HOMEWARD_BENCH_KEEP")
 	for _, engine := range []string{"sqlite", "postgres"} {
 		b.Run(engine, func(b *testing.B) {
+			if keep != "" {
+				dir := filepath.Join(keep, engine)
+				opts := store.Options{DataDir: dir}
+				if engine == "postgres" {
+					opts.DatabaseURL = os.Getenv("HOMEWARD_BENCH_POSTGRES")
+					if opts.DatabaseURL == "" {
+						opts.DatabaseURL = testdb.Postgres(b)
+					}
+				}
+				benchOutcomeReports(b, keptBenchCases(b, dir, opts))
+				return
+			}
 			opts := store.Options{DataDir: b.TempDir()}
 			if engine == "postgres" {
 				opts = store.Options{DatabaseURL: testdb.Postgres(b)}
@@ -35,6 +58,37 @@ func BenchmarkOutcomeReport(b *testing.B) {
 			benchOutcomeReports(b, bc)
 		})
 	}
+}
+
+// keptBenchCases opens the benchmark's data kept in dir (the keys, and on
+// SQLite the database) and opts' database, filling them first when they
+// hold no programs yet.
+func keptBenchCases(b *testing.B, dir string, opts store.Options) benchCases {
+	b.Helper()
+	ctx := context.Background()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		b.Fatal(err)
+	}
+	ring, _, err := seal.Load(dir, "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	opts.Keyring = ring
+	s, err := store.Open(ctx, opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	programs, _, err := s.ListPrograms(ctx, store.ProgramFilter{}, store.Page{Limit: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(programs) == 0 {
+		s.Close()
+		return newBenchCases(b, opts) // fills the same database with the same keys
+	}
+	b.Cleanup(func() { s.Close() })
+	slices.SortFunc(programs, func(x, y program.Program) int { return cmp.Compare(x.ID, y.ID) })
+	return benchCases{s: s, programs: programs}
 }
 
 func benchOutcomeReports(b *testing.B, bc benchCases) {
