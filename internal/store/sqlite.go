@@ -26,12 +26,18 @@ const SQLiteFile = "homeward.db"
 //     acknowledged to the user. FULL syncs the WAL at every commit, so an
 //     acknowledged write survives a crash. Homeward writes little and each
 //     write is a person's record: durability wins over write throughput.
+//     The writes waiting together share one commit, and so one sync
+//     (group_commit.go).
 //   - busy_timeout(10000): wait up to 10 s for a lock instead of failing.
 //   - foreign_keys(1): enforce references.
 //   - secure_delete(1): what a row held before it was updated or deleted is
 //     overwritten with zeros, not left in the file's free space: text sealed
 //     in place of a readable value, and an erased person's values, are gone
 //     from the file's bytes, not only from its rows.
+//   - mmap_size(256 MiB): reads go through the file mapped into memory,
+//     sharing the operating system's cache, instead of being copied into
+//     each connection's page cache (the whole funder report at 100,000
+//     cases took a quarter less CPU). Writes still go through write().
 //   - _txlock=immediate (writer): a write transaction takes the write lock at
 //     BEGIN, so two writers never deadlock upgrading a read lock.
 //   - query_only(1) (readers): a read connection can never write.
@@ -42,6 +48,7 @@ func sqliteDSN(path string, writer bool) string {
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "secure_delete(1)")
+	q.Add("_pragma", "mmap_size(268435456)")
 	if writer {
 		q.Set("_txlock", "immediate")
 	} else {
