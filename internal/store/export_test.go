@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"homeward/internal/audit"
 	"homeward/internal/report"
 )
 
@@ -289,5 +290,13 @@ func CopyPostgresTablesForTest(ctx context.Context, dst *Store, srcURL string) e
 			}
 		}
 		return nil
+	})
+}
+
+// AuditEachForTest appends one entry per object id in one transaction, as a
+// list that opens many names does (appendAudits).
+func AuditEachForTest(ctx context.Context, s *Store, action, objectType string, ids []int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.appendAudits(ctx, tx, action, objectType, ids, audit.OK)
 	})
 }
