@@ -122,7 +122,7 @@ func (s *Store) appendAudits(ctx context.Context, tx *sql.Tx, action, objectType
 			if i > 0 {
 				q.WriteString(", ")
 			}
-			q.WriteString("(" + placeholders(len(args)+1, 11) + ")")
+			q.WriteString(s.rowPlaceholders(len(args)+1, 11))
 			args = append(args, e.Seq, stamp, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address, e.PrevHash, e.Hash)
 			head = audit.Head{Seq: e.Seq, Hash: e.Hash}
 		}
@@ -132,6 +132,18 @@ func (s *Store) appendAudits(ctx context.Context, tx *sql.Tx, action, objectType
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, key_probe = $3 WHERE id = 1`, head.Seq, head.Hash, probe)
 	return s.wrap(err, "move audit head")
+}
+
+// rowPlaceholders is the parenthesised placeholders of one row of a
+// multi-row INSERT, its values numbered from `from`: "($1, $2, …)" on
+// PostgreSQL, "(?, ?, …)" on SQLite, which binds those by position, where a
+// numbered one is looked up by its name through every name of the
+// statement, at each parse and each bind: quadratic in a long INSERT.
+func (s *Store) rowPlaceholders(from, n int) string {
+	if s.engine == SQLite {
+		return "(" + strings.Repeat("?, ", n-1) + "?)"
+	}
+	return "(" + placeholders(from, n) + ")"
 }
 
 // Audit records an event that changes nothing else (a login, a read of a

@@ -191,15 +191,15 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 		where = append(where, "("+cond+")")
 	}
 	// order is the sort inside a query, outer the same by result column
-	// (contact_due_at is the 19th, case_code the 4th, opened_at the 14th).
+	// of the branches of several programs (id, then the sort column).
 	var col, order, outer string
 	switch sort {
 	case SortDue:
-		col, order, outer = "c.contact_due_at", "c.contact_due_at, c.id", "19, 1"
+		col, order, outer = "c.contact_due_at", "c.contact_due_at, c.id", "2, 1"
 	case SortCode:
-		col, order, outer = "c.case_code", "c.case_code, c.id", "4, 1"
+		col, order, outer = "c.case_code", "c.case_code, c.id", "2, 1"
 	case SortOpened:
-		col, order, outer = "c.opened_at", "c.opened_at DESC, c.id DESC", "14 DESC, 1 DESC"
+		col, order, outer = "c.opened_at", "c.opened_at DESC, c.id DESC", "2 DESC, 1 DESC"
 	}
 	cond, countArgs := f.Scope.where(slices.Clone(where), slices.Clone(args))
 	if f.ProgramID != 0 {
@@ -249,15 +249,23 @@ func (s *Store) caseListQuery(f CaseFilter, p Page) (caseList, error) {
 		}
 		return caseList{query: branch(append(cond, where...)), args: args, limit: limit, sort: sort, count: count, countArgs: countArgs}, nil
 	}
+	// Each branch walks its program's index for the ids and sort keys of a
+	// page (reading no case row where the index holds its filter too), the
+	// branches are merged to one page, and only that page's cases are read,
+	// with their mentor's and psychologist's names: one page of rows and
+	// joins instead of one per program, in a statement parsed faster.
 	var parts []string
 	programs := slices.Clone(sc.ProgramIDs)
 	slices.Sort(programs)
 	for i, pid := range slices.Compact(programs) {
 		args = append(args, pid)
 		cond := append([]string{"c.program_id = $" + itoa(len(args))}, where...)
-		parts = append(parts, `SELECT * FROM (`+branch(cond)+`) b`+itoa(i))
+		parts = append(parts, `SELECT * FROM (SELECT c.id, `+col+` AS k FROM cases c WHERE `+strings.Join(cond, " AND ")+
+			` ORDER BY `+order+` LIMIT `+lim+`) b`+itoa(i))
 	}
-	q := strings.Join(parts, " UNION ALL ") + ` ORDER BY ` + outer + ` LIMIT ` + lim
+	q := `SELECT ` + caseColumns + ` FROM (` + strings.Join(parts, " UNION ALL ") + ` ORDER BY ` + outer + ` LIMIT ` + lim + `) p
+		JOIN cases c ON c.id = p.id LEFT JOIN users mu ON mu.id = c.mentor_id LEFT JOIN users pu ON pu.id = c.psychologist_id
+		ORDER BY ` + order
 	return caseList{query: q, args: args, limit: limit, sort: sort, count: count, countArgs: countArgs}, nil
 }
 
