@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -13,7 +14,8 @@ import (
 )
 
 // fill writes the demo data (medium's twelve programs, with the asked
-// number of cases) into the new database and returns an API token of the
+// number of cases) into the new database (a database filled by an earlier
+// run is kept as it is) and returns an API token of the
 // demo coordinator. The token is made through the store: the coordinator has
 // no second factor, which `homeward token create` would ask for, and the
 // database is thrown away after the run.
@@ -27,7 +29,12 @@ func fill(ctx context.Context, c config) (string, error) {
 		return "", err
 	}
 	defer st.Close()
-	if _, err := demo.FillWith(ctx, st, auth.NewHasher(), demo.Options{Size: demo.Medium, Seed: c.seed, Cases: c.cases, Progress: os.Stderr}); err != nil {
+	_, err = demo.FillWith(ctx, st, auth.NewHasher(), demo.Options{Size: demo.Medium, Seed: c.seed, Cases: c.cases, Progress: os.Stderr})
+	switch {
+	case errors.Is(err, demo.ErrNotEmpty):
+		// The --data directory of an earlier run: measured again as it is.
+		fmt.Fprintln(os.Stderr, "the database is already filled (an earlier run's --data): measuring it as it is")
+	case err != nil:
 		return "", fmt.Errorf("demo data: %w", err)
 	}
 	u, _, err := st.UserForLogin(ctx, "coordinator@"+demo.DemoDomain)

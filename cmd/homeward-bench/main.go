@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,12 +36,32 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if os.Getenv(serverEnv) == "1" {
-		os.Exit(cli.Run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+		os.Exit(serve(ctx))
 	}
 	if err := run(ctx, os.Args[1:]); err != nil {
 		fmt.Fprintln(os.Stderr, "homeward-bench:", err)
 		os.Exit(1)
 	}
+}
+
+// serve runs the server in the child process; with --cpuprofile the child
+// writes its CPU profile from start to stop into the file named in
+// profileEnv.
+func serve(ctx context.Context) int {
+	if path := os.Getenv(profileEnv); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "homeward-bench: cpu profile:", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "homeward-bench: cpu profile:", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	return cli.Run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 }
 
 // config is what the flags ask for.
@@ -52,6 +73,7 @@ type config struct {
 	data     string
 	seed     uint64
 	ops      []string
+	profile  string
 }
 
 func run(ctx context.Context, args []string) error {
@@ -61,8 +83,9 @@ func run(ctx context.Context, args []string) error {
 	clients := fs.String("clients", "16", "concurrent clients, one run per number, separated by commas (e.g. 16,200)")
 	fs.DurationVar(&c.duration, "duration", 10*time.Second, "how long each operation is driven at each number of clients")
 	fs.StringVar(&c.database, "database", "", "PostgreSQL URL of an EMPTY database to fill and measure; empty: SQLite in --data")
-	fs.StringVar(&c.data, "data", "", "data directory (the SQLite database and the key file); empty: a new temporary one, removed at the end")
+	fs.StringVar(&c.data, "data", "", "data directory (the SQLite database and the key file), kept, and measured again without filling when given again; empty: a new temporary one, removed at the end")
 	fs.Uint64Var(&c.seed, "seed", 1, "demo data seed")
+	fs.StringVar(&c.profile, "cpuprofile", "", "write the server's CPU profile (from its start to its stop) to this file, for `go tool pprof`")
 	ops := fs.String("ops", strings.Join(opNames(), ","), "operations to drive, separated by commas")
 	if err := fs.Parse(args); err != nil {
 		return err

@@ -15,6 +15,10 @@ import (
 	"time"
 )
 
+// profileEnv names the file the child writes its CPU profile to (the
+// --cpuprofile flag).
+const profileEnv = "HOMEWARD_BENCH_CPUPROFILE"
+
 // server is `homeward serve` running in a child process.
 type server struct {
 	cmd     *exec.Cmd
@@ -54,6 +58,14 @@ func startServer(ctx context.Context, c config) (*server, error) {
 		}
 	}
 	cmd.Env = append(cmd.Env, serverEnv+"=1")
+	if c.profile != "" {
+		path, err := filepath.Abs(c.profile)
+		if err != nil {
+			logFile.Close()
+			return nil, err
+		}
+		cmd.Env = append(cmd.Env, profileEnv+"="+path)
+	}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
 		return nil, err

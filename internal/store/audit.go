@@ -73,11 +73,23 @@ func (s *Store) auditKeyFor(head audit.Head, probe string) ([]byte, error) {
 // appendAudit writes one audit entry inside tx, so that a change and its
 // entry are saved together or not at all. The actor comes from the context.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, action, objectType string, objectID int64, outcome string) error {
-	a := audit.ActorFrom(ctx)
-	id := ""
-	if objectID != 0 {
-		id = strconv.FormatInt(objectID, 10)
+	return s.appendAudits(ctx, tx, action, objectType, []int64{objectID}, outcome)
+}
+
+// auditRowsPerInsert bounds the entries of one INSERT of appendAudits: 11
+// values each stay under SQLite's oldest limit of 999 variables.
+const auditRowsPerInsert = 90
+
+// appendAudits writes one audit entry per object (the same action, outcome
+// and actor, e.g. one mentee.name_read per person a list opens) inside tx,
+// one after the other in the chain, as that many appendAudit calls would:
+// with one read of the head, an INSERT of up to auditRowsPerInsert entries
+// at a time, and one move of the head.
+func (s *Store) appendAudits(ctx context.Context, tx *sql.Tx, action, objectType string, objectIDs []int64, outcome string) error {
+	if len(objectIDs) == 0 {
+		return nil
 	}
+	a := audit.ActorFrom(ctx)
 	head, probe, err := s.readAuditHead(ctx, tx, true)
 	if err != nil {
 		return err
@@ -89,18 +101,49 @@ func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, action, objectType 
 	if key != nil {
 		probe = s.auditProbe // the first entry of a new log marks it keyed
 	}
-	e := audit.Entry{
-		Seq: head.Seq + 1, At: s.now(), Actor: a.Who, Action: action, ObjectType: objectType,
-		ObjectID: id, Outcome: outcome, RequestID: a.RequestID, Address: a.Address, PrevHash: head.Hash,
+	at := s.now()
+	stamp := s.ts(at)
+	for start := 0; start < len(objectIDs); start += auditRowsPerInsert {
+		chunk := objectIDs[start:min(start+auditRowsPerInsert, len(objectIDs))]
+		var q strings.Builder
+		q.WriteString(`INSERT INTO audit_log (seq, at, actor, action, object_type, object_id,
+		outcome, request_id, address, prev_hash, hash) VALUES `)
+		args := make([]any, 0, 11*len(chunk))
+		for i, objectID := range chunk {
+			id := ""
+			if objectID != 0 {
+				id = strconv.FormatInt(objectID, 10)
+			}
+			e := audit.Entry{
+				Seq: head.Seq + 1, At: at, Actor: a.Who, Action: action, ObjectType: objectType,
+				ObjectID: id, Outcome: outcome, RequestID: a.RequestID, Address: a.Address, PrevHash: head.Hash,
+			}
+			e.Hash = e.ComputeHash(key)
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(s.rowPlaceholders(len(args)+1, 11))
+			args = append(args, e.Seq, stamp, e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address, e.PrevHash, e.Hash)
+			head = audit.Head{Seq: e.Seq, Hash: e.Hash}
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return s.wrap(err, "append audit entry")
+		}
 	}
-	e.Hash = e.ComputeHash(key)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor, action, object_type, object_id,
-		outcome, request_id, address, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		e.Seq, s.ts(e.At), e.Actor, e.Action, e.ObjectType, e.ObjectID, e.Outcome, e.RequestID, e.Address, e.PrevHash, e.Hash); err != nil {
-		return s.wrap(err, "append audit entry")
-	}
-	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, key_probe = $3 WHERE id = 1`, e.Seq, e.Hash, probe)
+	_, err = tx.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2, key_probe = $3 WHERE id = 1`, head.Seq, head.Hash, probe)
 	return s.wrap(err, "move audit head")
+}
+
+// rowPlaceholders is the parenthesised placeholders of one row of a
+// multi-row INSERT, its values numbered from `from`: "($1, $2, …)" on
+// PostgreSQL, "(?, ?, …)" on SQLite, which binds those by position, where a
+// numbered one is looked up by its name through every name of the
+// statement, at each parse and each bind: quadratic in a long INSERT.
+func (s *Store) rowPlaceholders(from, n int) string {
+	if s.engine == SQLite {
+		return "(" + strings.Repeat("?, ", n-1) + "?)"
+	}
+	return "(" + placeholders(from, n) + ")"
 }
 
 // Audit records an event that changes nothing else (a login, a read of a

@@ -114,6 +114,50 @@ func TestAuditChainVerifies(t *testing.T) {
 	})
 }
 
+// A list that opens many names writes one entry per person in one go: the
+// entries follow each other in the chain, in the order of the people, each
+// with the reader and the request, and the log verifies, also past the
+// entries one statement takes and with entries written one at a time after.
+func TestAuditManyEntriesAtOnce(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		s := auditedStore(t, opts)
+		ctx := audit.WithActor(context.Background(), audit.Actor{Who: "token:7", RequestID: "r2", Address: "192.0.2.9"})
+		var ids []int64
+		for i := range 200 {
+			ids = append(ids, int64(1000+i))
+		}
+		if err := store.AuditEachForTest(ctx, s, "mentee.name_read", "mentee", ids); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Audit(ctx, "test.event", "thing", 6, audit.OK); err != nil {
+			t.Fatal(err)
+		}
+		head, err := s.VerifyAudit(ctx)
+		if err != nil || head.Seq != 206 {
+			t.Fatalf("verify: head %v, %v; want 206 entries intact", head, err)
+		}
+		entries, _, err := s.ListAudit(ctx, store.AuditFilter{}, store.Page{Limit: 202})
+		if err != nil || len(entries) != 202 {
+			t.Fatalf("list: %d entries, %v", len(entries), err)
+		}
+		for i, e := range entries[1:201] { // newest first: the 200 reads, last person first
+			want := fmt.Sprint(1199 - i)
+			if e.Seq != int64(205-i) || e.Action != "mentee.name_read" || e.ObjectType != "mentee" || e.ObjectID != want ||
+				e.Actor != "token:7" || e.RequestID != "r2" || e.Address != "192.0.2.9" || e.Outcome != audit.OK {
+				t.Fatalf("entry %d: %+v, want mentee %s read by token:7", e.Seq, e, want)
+			}
+		}
+		if entries[0].Action != "test.event" || entries[201].Action != "test.event" || entries[201].Seq != 5 {
+			t.Errorf("the entries around the reads: %+v, %+v", entries[0], entries[201])
+		}
+		// The chain is checked, not just the rows: a read taken out is found.
+		tamper(t, s, `DELETE FROM audit_log WHERE seq = 100`)
+		_, err = s.VerifyAudit(ctx)
+		wantProblem(t, err, 100, "deleted")
+	})
+}
+
 func TestAuditRefusesChangesThroughSQL(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {

@@ -414,6 +414,74 @@ func codes(list []cases.Case) string {
 	return strings.Join(out, " ")
 }
 
+// A coordinator of several programs sees their cases as one list: in each
+// sort, page after page, in the order of the whole list (not program by
+// program), each case with its mentor's name.
+func TestListCasesOfSeveralPrograms(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		j := newJourney(t, opts)
+		var all []cases.Case
+		for i, code := range []string{"HW-005", "HW-002", "HW-008", "HW-003"} {
+			j.advance(time.Hour)
+			c := j.waiting(code, "Person "+code)
+			if i < 2 {
+				j.advance(time.Hour)
+				c = j.active(c, []int64{j.mentor.ID, j.mentor2.ID}[i])
+			}
+			all = append(all, c)
+		}
+		for _, code := range []string{"HW-001", "HW-007", "HW-004"} {
+			j.advance(time.Hour)
+			_, c := j.intake(j.other.ID, person(code, "Person "+code, 1990), cases.Intake)
+			all = append(all, c)
+		}
+		for i := range all {
+			all[i] = j.getCase(all[i].ID)
+		}
+		due := func(c cases.Case) time.Time {
+			if c.ContactDueAt == nil {
+				return time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+			}
+			return *c.ContactDueAt
+		}
+		orders := map[store.CaseSort]func(a, b cases.Case) int{
+			store.SortDue: func(a, b cases.Case) int {
+				if n := due(a).Compare(due(b)); n != 0 {
+					return n
+				}
+				return int(a.ID - b.ID)
+			},
+			store.SortCode:   func(a, b cases.Case) int { return strings.Compare(a.Code, b.Code) },
+			store.SortOpened: func(a, b cases.Case) int { return b.OpenedAt.Compare(a.OpenedAt) },
+		}
+		scope := store.CaseScope{ProgramIDs: []int64{j.other.ID, j.prog.ID}}
+		for sort, cmp := range orders {
+			want := slices.Clone(all)
+			slices.SortFunc(want, cmp)
+			var got []cases.Case
+			cursor := ""
+			for range len(all) {
+				page, next, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: scope, Sort: sort}, store.Page{Limit: 3, Cursor: cursor})
+				j.fatal(err)
+				got = append(got, page...)
+				if cursor = next; cursor == "" {
+					break
+				}
+			}
+			if codes(got) != codes(want) {
+				t.Errorf("sorted by %s: %q, want %q", sort, codes(got), codes(want))
+			}
+			for _, c := range got {
+				if (c.Code == "HW-005" && c.MentorName != "Mira Mentor") || (c.Code == "HW-002" && c.MentorName != "max@example.org") ||
+					(c.MentorID == 0 && c.MentorName != "") || c.ProgramID == 0 || c.OpenedAt.IsZero() {
+					t.Errorf("sorted by %s, %s: mentor %d %q, program %d, opened %s", sort, c.Code, c.MentorID, c.MentorName, c.ProgramID, c.OpenedAt)
+				}
+			}
+		}
+	})
+}
+
 func TestListCases(t *testing.T) {
 	t.Parallel()
 	engines(t, func(t *testing.T, opts store.Options) {

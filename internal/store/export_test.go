@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"homeward/internal/audit"
 	"homeward/internal/report"
 )
 
@@ -312,6 +313,15 @@ func WritesWaitingForTest(s *Store) int { return int(s.group.waiting.Load()) }
 // OnGroupCommitForTest tells f each joined group's size after its commit.
 // Set it before the writes it is to see are sent.
 func OnGroupCommitForTest(s *Store, f func(n int)) { s.group.ran = f }
+
 // UserReadsForTest counts the reads of a token's or a session's user that
 // went to the database rather than to the user cache.
 func UserReadsForTest(s *Store) int64 { return s.users.reads.Load() }
+
+// AuditEachForTest appends one entry per object id in one transaction, as a
+// list that opens many names does (appendAudits).
+func AuditEachForTest(ctx context.Context, s *Store, action, objectType string, ids []int64) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		return s.appendAudits(ctx, tx, action, objectType, ids, audit.OK)
+	})
+}

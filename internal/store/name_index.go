@@ -282,12 +282,7 @@ func (s *Store) MenteeNames(ctx context.Context, ids []int64) (map[int64]string,
 		return out, nil
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		for _, id := range read {
-			if err := s.appendAudit(ctx, tx, "mentee.name_read", "mentee", id, audit.OK); err != nil {
-				return err
-			}
-		}
-		return nil
+		return s.appendAudits(ctx, tx, "mentee.name_read", "mentee", read, audit.OK)
 	})
 	if err != nil {
 		return nil, err
