@@ -299,8 +299,9 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Ca
 		return nil, "", err
 	}
 	if p.Total != nil {
-		// The list's text varies with its filter, sort, search and scope:
-		// run unprepared, so one-off shapes never fill the kept statements.
+		// The list's text varies with its filter, sort, search and scope;
+		// each shape is one of the statements a connection keeps, the
+		// least used finalized past the bound (sqlite_conn.go).
 		if err := s.read.QueryRowContext(ctx, l.count, l.countArgs...).Scan(p.Total); err != nil {
 			return nil, "", s.wrap(err, "count cases")
 		}
