@@ -512,13 +512,12 @@ func (s *Store) FindDuplicates(ctx context.Context, m cases.Mentee, scope CaseSc
 		out = append(out, cases.DuplicateCandidate{Mentee: opened, Why: why[i]})
 	}
 	if len(out) > 0 {
+		ids := make([]int64, len(out))
+		for i, c := range out {
+			ids[i] = c.Mentee.ID
+		}
 		err := s.inTx(ctx, func(tx *sql.Tx) error {
-			for _, c := range out {
-				if err := s.appendAudit(ctx, tx, "mentee.duplicate_read", "mentee", c.Mentee.ID, audit.OK); err != nil {
-					return err
-				}
-			}
-			return nil
+			return s.appendAudits(ctx, tx, "mentee.duplicate_read", "mentee", ids, audit.OK)
 		})
 		if err != nil {
 			return nil, err
