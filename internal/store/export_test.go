@@ -325,3 +325,6 @@ func AuditEachForTest(ctx context.Context, s *Store, action, objectType string, 
 		return s.appendAudits(ctx, tx, action, objectType, ids, audit.OK)
 	})
 }
+
+// InTxForTest runs fn in a write transaction, as the store's writes do.
+func InTxForTest(ctx context.Context, s *Store, fn func(*sql.Tx) error) error { return s.inTx(ctx, fn) }

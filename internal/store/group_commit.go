@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 
@@ -44,20 +43,21 @@ type groupCommit struct {
 	ran func(n int)
 }
 
-// groupWrite is one inTx call waiting for the writer.
+// groupWrite is one inTx call waiting for the writer. Its fn runs in the
+// caller's goroutine, given the transaction in its turn: a panic there is
+// the caller's, with its own stack, and the writer's goroutine only learns
+// that fn did not return, and rolls its work back.
 type groupWrite struct {
 	ctx    context.Context
 	fn     func(*sql.Tx) error
-	result chan groupResult
+	turn   chan *sql.Tx // the transaction, handed over in this write's turn
+	ran    chan error   // fn's error, or errNoReturn
+	result chan error   // the answer, after the commit
 }
 
-// groupResult is what a joined write is answered: its error, or the value
-// it panicked with (raised again in the caller's goroutine).
-type groupResult struct {
-	err      error
-	panicked any
-	stack    []byte
-}
+// errNoReturn is what the writer learns of a write whose fn panicked (or
+// ended its goroutine) instead of returning.
+var errNoReturn = errors.New("write transaction did not return")
 
 var errStoreClosed = errors.New("store closed")
 
@@ -70,7 +70,7 @@ func newGroupCommit(db *sql.DB, wrap func(error, string) error) *groupCommit {
 // do runs fn in a write transaction (joined with others), committing it
 // when fn returns nil and rolling it back otherwise.
 func (g *groupCommit) do(ctx context.Context, fn func(*sql.Tx) error) error {
-	w := &groupWrite{ctx: ctx, fn: fn, result: make(chan groupResult, 1)}
+	w := &groupWrite{ctx: ctx, fn: fn, turn: make(chan *sql.Tx, 1), ran: make(chan error, 1), result: make(chan error, 1)}
 	g.waiting.Add(1)
 	select {
 	case g.queue <- w:
@@ -82,11 +82,33 @@ func (g *groupCommit) do(ctx context.Context, fn func(*sql.Tx) error) error {
 		g.waiting.Add(-1)
 		return errs.Unavailable(errStoreClosed)
 	}
-	r := <-w.result
-	if r.panicked != nil {
-		panic(fmt.Sprintf("%v [in a joined write transaction]\n%s", r.panicked, r.stack))
+	for {
+		select {
+		case tx := <-w.turn:
+			w.run(tx)
+		case err := <-w.result:
+			return err
+		}
 	}
-	return r.err
+}
+
+// run runs fn on tx and tells the writer how it ended.
+func (w *groupWrite) run(tx *sql.Tx) {
+	returned := false
+	defer func() {
+		if !returned {
+			w.ran <- errNoReturn // and the panic goes on in the caller
+		}
+	}()
+	err := w.fn(tx)
+	returned = true
+	w.ran <- err
+}
+
+// call hands tx to w's caller and waits for its fn to end.
+func (w *groupWrite) call(tx *sql.Tx) error {
+	w.turn <- tx
+	return <-w.ran
 }
 
 // close stops taking writes and waits for the group under way.
@@ -124,7 +146,7 @@ func (g *groupCommit) run(batch []*groupWrite) {
 	live := batch[:0]
 	for _, w := range batch {
 		if err := w.ctx.Err(); err != nil {
-			w.result <- groupResult{err: fmt.Errorf("wait for the writer: %w", err)}
+			w.result <- fmt.Errorf("wait for the writer: %w", err)
 			continue
 		}
 		live = append(live, w)
@@ -135,108 +157,91 @@ func (g *groupCommit) run(batch []*groupWrite) {
 }
 
 // runGroup runs the writes of one transaction. When the transaction
-// itself is lost before its commit (SQLite rolls back the whole
-// transaction when a statement is interrupted by its request's end, or on
-// an I/O error), the writes that had succeeded in it are answered
-// unavailable (nothing of theirs was acknowledged, and the same request
-// may be sent again), and those not yet run are returned to be run in a
-// new transaction.
+// itself is lost before its commit (an I/O error; a statement interrupted
+// inside it, which the writer's connection prevents, see sqlite_conn.go),
+// the writes that had succeeded in it are answered unavailable (nothing of
+// theirs was acknowledged, and the same request may be sent again), and
+// those not yet run are returned to be run in a new transaction.
 func (g *groupCommit) runGroup(batch []*groupWrite) (rest []*groupWrite) {
 	ran := g.ran // read before any answer, which the hook's setter waits for
 	// The transaction outlives any one request: a request's end stops only
 	// its own statements (each runs with its request's context).
 	tx, err := g.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		g.answerAll(batch, groupResult{err: g.wrap(err, "begin transaction")})
+		answerAll(batch, g.wrap(err, "begin transaction"))
 		return nil
 	}
 	if len(batch) == 1 {
 		w := batch[0]
-		r := call(w.fn, tx)
-		if r.err != nil || r.panicked != nil {
+		err := w.call(tx)
+		if err != nil {
 			_ = tx.Rollback()
-		} else if err := tx.Commit(); err != nil {
-			r.err = g.wrap(err, "commit")
+		} else if err = tx.Commit(); err != nil {
+			err = g.wrap(err, "commit")
 		}
 		if ran != nil {
 			ran(1)
 		}
-		w.result <- r
+		w.result <- err
 		return nil
 	}
 	var (
 		done    []*groupWrite // run and kept, waiting for the commit
-		results []groupResult // answers of the writes rolled back to their savepoint
-		failed  []*groupWrite // ... and whose they are
+		failed  []*groupWrite // rolled back to their savepoint
+		reasons []error       // ... and why
 	)
+	lost := func(err error) {
+		_ = tx.Rollback()
+		answerAll(done, errs.Unavailable(fmt.Errorf("joined write transaction lost: %w", err)))
+		answerEach(failed, reasons)
+	}
 	for i, w := range batch {
 		if _, err := tx.ExecContext(context.Background(), `SAVEPOINT joined_write`); err != nil {
-			_ = tx.Rollback()
-			g.answerAll(done, groupResult{err: errs.Unavailable(fmt.Errorf("joined write transaction lost: %w", err))})
-			g.answerEach(failed, results)
+			lost(err)
 			return batch[i:]
 		}
-		r := call(w.fn, tx)
-		if r.err == nil && r.panicked == nil {
+		err := w.call(tx)
+		if err == nil {
 			if _, err := tx.ExecContext(context.Background(), `RELEASE joined_write`); err != nil {
-				_ = tx.Rollback()
-				lost := groupResult{err: errs.Unavailable(fmt.Errorf("joined write transaction lost: %w", err))}
-				g.answerAll(append(done, w), lost)
-				g.answerEach(failed, results)
+				done = append(done, w)
+				lost(err)
 				return batch[i+1:]
 			}
 			done = append(done, w)
 			continue
 		}
+		failed, reasons = append(failed, w), append(reasons, err)
 		if _, err := tx.ExecContext(context.Background(), `ROLLBACK TO joined_write`); err != nil {
-			// The whole transaction is gone with this write's failure.
-			_ = tx.Rollback()
-			g.answerAll(done, groupResult{err: errs.Unavailable(fmt.Errorf("joined write transaction lost: %w", err))})
-			g.answerEach(failed, results)
-			w.result <- r
+			lost(err) // the whole transaction went with this write's failure
 			return batch[i+1:]
 		}
 		if _, err := tx.ExecContext(context.Background(), `RELEASE joined_write`); err != nil {
-			_ = tx.Rollback()
-			g.answerAll(done, groupResult{err: errs.Unavailable(fmt.Errorf("joined write transaction lost: %w", err))})
-			g.answerEach(failed, results)
-			w.result <- r
+			lost(err)
 			return batch[i+1:]
 		}
-		failed, results = append(failed, w), append(results, r)
 	}
+	var commitErr error
 	if len(done) == 0 {
 		_ = tx.Rollback()
 	} else if err := tx.Commit(); err != nil {
-		g.answerAll(done, groupResult{err: g.wrap(err, "commit")})
-		done = nil
+		commitErr = g.wrap(err, "commit")
 	}
 	if ran != nil {
 		ran(len(batch))
 	}
-	g.answerAll(done, groupResult{})
-	g.answerEach(failed, results)
+	answerAll(done, commitErr)
+	answerEach(failed, reasons)
 	return nil
 }
 
-func (g *groupCommit) answerAll(ws []*groupWrite, r groupResult) {
+func answerAll(ws []*groupWrite, err error) {
 	for _, w := range ws {
-		w.result <- r
+		w.result <- err
 	}
 }
 
-func (g *groupCommit) answerEach(ws []*groupWrite, rs []groupResult) {
+func answerEach(ws []*groupWrite, errList []error) {
 	for i, w := range ws {
-		w.result <- rs[i]
+		w.result <- errList[i]
 	}
-}
-
-// call runs fn, turning a panic into a result raised again by the caller.
-func call(fn func(*sql.Tx) error, tx *sql.Tx) (r groupResult) {
-	defer func() {
-		if p := recover(); p != nil {
-			r = groupResult{panicked: p, stack: debug.Stack()}
-		}
-	}()
-	return groupResult{err: fn(tx)}
 }

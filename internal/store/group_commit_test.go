@@ -1,16 +1,37 @@
 package store_test
 
 import (
+	"context"
+	gosql "database/sql"
+	"database/sql/driver"
 	"fmt"
 	"runtime"
 	"slices"
 	"sync"
 	"testing"
 
+	"modernc.org/sqlite"
+
 	"homeward/internal/cases"
 	"homeward/internal/errs"
 	"homeward/internal/store"
 )
+
+// cancelMidStatement holds the cancel functions that the SQL function
+// homeward_test_cancel(key, row) calls on its first row: a request that
+// ends while its statement runs.
+var cancelMidStatement sync.Map
+
+func init() {
+	sqlite.MustRegisterScalarFunction("homeward_test_cancel", 2, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if args[1] == int64(1) {
+			if cancel, ok := cancelMidStatement.Load(args[0]); ok {
+				cancel.(context.CancelFunc)()
+			}
+		}
+		return int64(1), nil
+	})
+}
 
 // Intakes that wait for SQLite's one writer are joined under one commit,
 // and the one among them that fails (its case code already taken, found
@@ -78,5 +99,116 @@ func TestAFailingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
 	}
 	if _, err := j.s.VerifyAudit(j.ctx); err != nil {
 		t.Errorf("the audit chain after a joined group with a failure: %v", err)
+	}
+}
+
+// A request that ends while its UPDATE runs inside a joined group does not
+// take the others' writes with it: SQLite rolls back the whole transaction
+// when a write statement is interrupted, so the writer's statements inside
+// a transaction run to their end (the request's next statement would be
+// refused), and the intakes joined before and after it are stored.
+func TestARequestEndingMidStatementKeepsItsGroup(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, store.Options{DataDir: t.TempDir()})
+	release := store.HoldWriterForTest(j.s)
+	intake := func(code string) error {
+		_, _, err := j.s.CreateIntake(j.ctx, store.Intake{Mentee: person(code, "Joined Person"+code, 1990),
+			ProgramID: j.prog.ID, State: cases.Intake, ActorID: j.coord.ID})
+		return err
+	}
+	var wg sync.WaitGroup
+	results := make([]error, 3)
+	wg.Go(func() { results[0] = intake("MID-A") })
+	for store.WritesWaitingForTest(j.s) < 1 {
+		runtime.Gosched()
+	}
+	ctx, cancel := context.WithCancel(j.ctx)
+	defer cancel()
+	key := t.Name()
+	cancelMidStatement.Store(key, cancel)
+	wg.Go(func() {
+		results[1] = store.InTxForTest(ctx, j.s, func(tx *gosql.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE programs SET name = name WHERE id IN (
+				SELECT $1 FROM (WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) SELECT i FROM n)
+				WHERE homeward_test_cancel($2, i) = 1)`, j.prog.ID, key)
+			return err
+		})
+	})
+	for store.WritesWaitingForTest(j.s) < 2 {
+		runtime.Gosched()
+	}
+	wg.Go(func() { results[2] = intake("MID-C") })
+	for store.WritesWaitingForTest(j.s) < 3 {
+		runtime.Gosched()
+	}
+	release()
+	wg.Wait()
+	if ctx.Err() == nil {
+		t.Fatal("the request's context did not end while its statement ran")
+	}
+	if results[0] != nil || results[2] != nil {
+		t.Errorf("intakes joined with a request that ended mid-statement: %v, %v; want both stored", results[0], results[2])
+	}
+	list, _, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.prog.ID}}}, store.Page{Limit: store.MaxLimit})
+	j.fatal(err)
+	if len(list) != 2 {
+		t.Errorf("%d cases stored, want the two intakes", len(list))
+	}
+}
+
+// A write that panics in a joined group panics in its own caller, with its
+// own value, and only its work is rolled back.
+func TestAPanickingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
+	t.Parallel()
+	j := newJourney(t, store.Options{DataDir: t.TempDir()})
+	release := store.HoldWriterForTest(j.s)
+	intake := func(code string) error {
+		_, _, err := j.s.CreateIntake(j.ctx, store.Intake{Mentee: person(code, "Joined Person"+code, 1990),
+			ProgramID: j.prog.ID, State: cases.Intake, ActorID: j.coord.ID})
+		return err
+	}
+	type sentinel struct{ why string }
+	var (
+		wg        sync.WaitGroup
+		results   = make([]error, 3)
+		recovered any
+	)
+	wg.Go(func() { results[0] = intake("PAN-A") })
+	for store.WritesWaitingForTest(j.s) < 1 {
+		runtime.Gosched()
+	}
+	wg.Go(func() {
+		defer func() { recovered = recover() }()
+		results[1] = store.InTxForTest(j.ctx, j.s, func(tx *gosql.Tx) error {
+			if _, err := tx.ExecContext(j.ctx, `UPDATE programs SET name = 'Renamed by a panic' WHERE id = $1`, j.prog.ID); err != nil {
+				return err
+			}
+			panic(sentinel{"a bug in a write"})
+		})
+	})
+	for store.WritesWaitingForTest(j.s) < 2 {
+		runtime.Gosched()
+	}
+	wg.Go(func() { results[2] = intake("PAN-C") })
+	for store.WritesWaitingForTest(j.s) < 3 {
+		runtime.Gosched()
+	}
+	release()
+	wg.Wait()
+	if r, ok := recovered.(sentinel); !ok || r.why != "a bug in a write" {
+		t.Errorf("the panicking write's caller recovered %#v, want its own value", recovered)
+	}
+	if results[0] != nil || results[2] != nil {
+		t.Errorf("intakes joined with a panicking write: %v, %v; want both stored", results[0], results[2])
+	}
+	p, err := j.s.GetProgram(j.ctx, j.prog.ID)
+	j.fatal(err)
+	if p.Name != j.prog.Name {
+		t.Errorf("program renamed to %q by the write that panicked", p.Name)
+	}
+	list, _, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.prog.ID}}}, store.Page{Limit: store.MaxLimit})
+	j.fatal(err)
+	if len(list) != 2 {
+		t.Errorf("%d cases stored, want the two intakes", len(list))
 	}
 }

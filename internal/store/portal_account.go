@@ -27,11 +27,17 @@ import (
 const loginHashLabel = "homeward users.email_key v1"
 
 func (s *Store) setLoginHashKey(search []byte) {
+	k := loginKeyOf(search)
+	s.loginMu.Lock()
+	s.loginKey = k
+	s.loginMu.Unlock()
+}
+
+// loginKeyOf derives the key of the e-mail hashes from the search key.
+func loginKeyOf(search []byte) []byte {
 	mac := hmac.New(sha256.New, search)
 	mac.Write([]byte(loginHashLabel))
-	s.loginMu.Lock()
-	s.loginKey = mac.Sum(nil)
-	s.loginMu.Unlock()
+	return mac.Sum(nil)
 }
 
 // loginHashKey is the key of the e-mail hashes, opened (or made, inside tx
@@ -44,19 +50,21 @@ func (s *Store) loginHashKey(ctx context.Context, tx *sql.Tx) ([]byte, error) {
 	if k != nil || s.keyring == nil {
 		return k, nil
 	}
-	var search []byte
-	var err error
 	if tx != nil {
-		search, err = s.searchKey(ctx, tx)
-	} else {
-		var found bool
-		search, found, err = s.readSearchKey(ctx, s.read)
-		if err == nil && !found {
-			return nil, nil
+		// Perhaps made in tx, which may yet roll back: not kept until a
+		// read outside a transaction finds it stored.
+		search, err := s.searchKey(ctx, tx)
+		if err != nil {
+			return nil, err
 		}
+		return loginKeyOf(search), nil
 	}
+	search, found, err := s.readSearchKey(ctx, s.read)
 	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return nil, nil
 	}
 	s.setLoginHashKey(search)
 	return s.loginHashKey(ctx, nil)

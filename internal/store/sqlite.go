@@ -83,7 +83,7 @@ func openSQLite(ctx context.Context, dir string, shared bool) (*Store, error) {
 	} else {
 		f.Close()
 	}
-	write, err := sql.Open(sqliteDriver, sqliteDSN(path, true))
+	write, err := sql.Open(sqliteWriterDriver, sqliteDSN(path, true))
 	if err != nil {
 		unlock()
 		return nil, fmt.Errorf("open sqlite writer: %w", err)
@@ -154,6 +154,13 @@ func (s *Store) dropSampleStatistics(ctx context.Context) error {
 	if _, err := s.write.ExecContext(ctx, `DELETE FROM sqlite_stat4`); err != nil {
 		return s.wrap(err, "drop index samples")
 	}
-	_, err = s.write.ExecContext(ctx, `ANALYZE sqlite_schema`)
-	return s.wrap(err, "reload statistics")
+	if _, err = s.write.ExecContext(ctx, `ANALYZE sqlite_schema`); err != nil {
+		return s.wrap(err, "reload statistics")
+	}
+	// The readers that loaded the samples keep them until they close:
+	// close the idle ones (a reader at work now closes when put back).
+	open := s.read.Stats().MaxOpenConnections
+	s.read.SetMaxIdleConns(0)
+	s.read.SetMaxIdleConns(open)
+	return nil
 }

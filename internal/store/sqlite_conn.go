@@ -8,29 +8,57 @@ import (
 	"reflect"
 	"strings"
 
-	"modernc.org/sqlite"
+	_ "modernc.org/sqlite" // registers "sqlite"
 )
 
 // sqliteDriver is the name of the SQLite driver the store opens: modernc's,
-// with each connection keeping its prepared statements (keptConn).
-const sqliteDriver = "homeward-sqlite"
+// with each connection keeping its prepared statements (keptConn);
+// sqliteWriterDriver the writer's, whose transactions are not interrupted
+// by a request's end.
+const (
+	sqliteDriver       = "homeward-sqlite"
+	sqliteWriterDriver = "homeward-sqlite-writer"
+)
 
-func init() { sql.Register(sqliteDriver, keptDriver{}) }
+func init() {
+	sql.Register(sqliteDriver, keptDriver{})
+	sql.Register(sqliteWriterDriver, keptDriver{writer: true})
+}
 
 // keptPerConn bounds the statements a connection keeps; past it the least
 // recently used is finalized. Homeward's queries of a fixed text number a
 // few hundred; the lists' texts vary with their filters.
 const keptPerConn = 400
 
-// keptDriver opens modernc's SQLite connections wrapped in keptConn.
-type keptDriver struct{}
+// A statement longer than keptText or with more than keptArgs arguments
+// (the bulk loads' and the audit's many-row inserts, whose row counts
+// vary) is not kept: it is rarely run twice, and each holds its compiled
+// program in memory Go does not see.
+const (
+	keptText = 4096
+	keptArgs = 64
+)
 
-func (keptDriver) Open(name string) (driver.Conn, error) {
-	c, err := (&sqlite.Driver{}).Open(name)
+// modernc is modernc's registered driver ("sqlite"), with the functions and
+// hooks registered on it.
+var modernc = func() driver.Driver {
+	db, err := sql.Open("sqlite", "")
+	if err != nil {
+		panic(err)
+	}
+	defer db.Close()
+	return db.Driver()
+}()
+
+// keptDriver opens modernc's SQLite connections wrapped in keptConn.
+type keptDriver struct{ writer bool }
+
+func (d keptDriver) Open(name string) (driver.Conn, error) {
+	c, err := modernc.Open(name)
 	if err != nil {
 		return nil, err
 	}
-	return &keptConn{inner: c.(sqliteConn), kept: map[string]*list.Element{}, order: list.New()}, nil
+	return &keptConn{inner: c.(sqliteConn), writer: d.writer, kept: map[string]*list.Element{}, order: list.New()}, nil
 }
 
 // sqliteConn is what the store uses of modernc's connection.
@@ -53,10 +81,19 @@ type sqliteConn interface {
 // time; a kept statement whose rows are still being read (a query run
 // again inside the loop over its own rows) is not shared: the second run
 // is prepared apart, as before.
+//
+// On the writer, a statement inside a transaction runs to its end even when
+// its request ends meanwhile: SQLite answers an interrupted INSERT, UPDATE
+// or DELETE inside a transaction by rolling back the whole transaction,
+// which holds the other writes joined with it (group_commit.go). The
+// request's next statement is refused by database/sql, and its write alone
+// is rolled back to its savepoint.
 type keptConn struct {
-	inner sqliteConn
-	kept  map[string]*list.Element // of *keptStmt, most recently used at the front
-	order *list.List
+	inner  sqliteConn
+	writer bool
+	txOpen bool
+	kept   map[string]*list.Element // of *keptStmt, most recently used at the front
+	order  *list.List
 }
 
 type keptStmt struct {
@@ -73,7 +110,7 @@ func keepable(query string) bool {
 
 // statement returns the kept statement of query, prepared now if need be;
 // nil when it is not kept (a script, or its rows open).
-func (c *keptConn) statement(ctx context.Context, query string) (*keptStmt, error) {
+func (c *keptConn) statement(ctx context.Context, query string, args int) (*keptStmt, error) {
 	if e, ok := c.kept[query]; ok {
 		ks := e.Value.(*keptStmt)
 		if ks.busy {
@@ -82,7 +119,7 @@ func (c *keptConn) statement(ctx context.Context, query string) (*keptStmt, erro
 		c.order.MoveToFront(e)
 		return ks, nil
 	}
-	if !keepable(query) {
+	if len(query) > keptText || args > keptArgs || !keepable(query) {
 		return nil, nil
 	}
 	st, err := c.inner.PrepareContext(ctx, query)
@@ -117,8 +154,18 @@ func (c *keptConn) dropOnError(ks *keptStmt) {
 	}
 }
 
+// uninterrupted is the context a statement runs with: on the writer inside
+// a transaction, ctx without its end.
+func (c *keptConn) uninterrupted(ctx context.Context) context.Context {
+	if c.writer && c.txOpen {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 func (c *keptConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	ks, err := c.statement(ctx, query)
+	ctx = c.uninterrupted(ctx)
+	ks, err := c.statement(ctx, query, len(args))
 	if err != nil || ks == nil {
 		if err == nil {
 			return c.inner.ExecContext(ctx, query, args)
@@ -133,7 +180,8 @@ func (c *keptConn) ExecContext(ctx context.Context, query string, args []driver.
 }
 
 func (c *keptConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	ks, err := c.statement(ctx, query)
+	ctx = c.uninterrupted(ctx)
+	ks, err := c.statement(ctx, query, len(args))
 	if err != nil || ks == nil {
 		if err == nil {
 			return c.inner.QueryContext(ctx, query, args)
@@ -154,10 +202,15 @@ func (c *keptConn) PrepareContext(ctx context.Context, query string) (driver.Stm
 	return c.inner.PrepareContext(ctx, query)
 }
 func (c *keptConn) Begin() (driver.Tx, error) {
-	return c.inner.BeginTx(context.Background(), driver.TxOptions{})
+	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 func (c *keptConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	return c.inner.BeginTx(ctx, opts)
+	tx, err := c.inner.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.txOpen = true
+	return keptTx{tx, c}, nil
 }
 func (c *keptConn) Ping(ctx context.Context) error         { return c.inner.Ping(ctx) }
 func (c *keptConn) ResetSession(ctx context.Context) error { return c.inner.ResetSession(ctx) }
@@ -203,4 +256,20 @@ func (r *keptRows) ColumnTypeNullable(i int) (nullable, ok bool) {
 		return t.ColumnTypeNullable(i)
 	}
 	return false, false
+}
+
+// keptTx marks its connection out of a transaction when it ends.
+type keptTx struct {
+	driver.Tx
+	c *keptConn
+}
+
+func (t keptTx) Commit() error {
+	t.c.txOpen = false
+	return t.Tx.Commit()
+}
+
+func (t keptTx) Rollback() error {
+	t.c.txOpen = false
+	return t.Tx.Rollback()
 }
