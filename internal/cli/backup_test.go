@@ -16,11 +16,9 @@ import (
 	"filippo.io/age"
 
 	"homeward/internal/audit"
-	"homeward/internal/auth"
 	"homeward/internal/backup"
 	"homeward/internal/cases"
 	"homeward/internal/errs"
-	"homeward/internal/program"
 	"homeward/internal/seal"
 	"homeward/internal/store"
 )
@@ -61,16 +59,7 @@ func TestBackupDuringConcurrentWritesRestores(t *testing.T) {
 	}
 	defer st.Close()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Who: "test"})
-	p := program.New()
-	p.Name, p.MentorChecks = "Return", nil
-	prog, err := st.CreateProgram(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coord, err := st.CreateUser(ctx, auth.User{Email: "coord@example.org", Name: "Cora", Role: auth.Coordinator, Programs: []int64{prog.ID}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	prog, coord := programWithCoordinator(t, ctx, st)
 
 	const writes, workers = 1000, 8
 	type ack struct {

@@ -50,17 +50,8 @@ func TestKilledServerKeepsEveryAcknowledgedWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := audit.WithActor(context.Background(), audit.Actor{Who: "test"})
-	p := program.New()
-	p.Name, p.MentorChecks = "Return", nil
-	prog, err := st.CreateProgram(ctx, p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	coord, err := st.CreateUser(ctx, auth.User{Email: "coord@example.org", Name: "Cora", Role: auth.Coordinator, Programs: []int64{prog.ID}})
-	if err == nil {
-		err = st.SetPassword(ctx, coord.ID, "$argon2id$x")
-	}
-	if err != nil {
+	prog, coord := programWithCoordinator(t, ctx, st)
+	if err := st.SetPassword(ctx, coord.ID, "$argon2id$x"); err != nil {
 		t.Fatal(err)
 	}
 	const caseCount = 4
@@ -181,6 +172,23 @@ func TestKilledServerKeepsEveryAcknowledgedWrite(t *testing.T) {
 	if _, err := st.VerifyAudit(ctx); err != nil {
 		t.Errorf("the audit chain after kill -9: %v", err)
 	}
+}
+
+// programWithCoordinator makes a program whose mentors need no checks and
+// its coordinator.
+func programWithCoordinator(t *testing.T, ctx context.Context, st *store.Store) (program.Program, auth.User) {
+	t.Helper()
+	p := program.New()
+	p.Name, p.MentorChecks = "Return", nil
+	prog, err := st.CreateProgram(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coord, err := st.CreateUser(ctx, auth.User{Email: "coord@example.org", Name: "Cora", Role: auth.Coordinator, Programs: []int64{prog.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return prog, coord
 }
 
 // startChildServer runs this test binary as `homeward serve` on data in a

@@ -102,6 +102,27 @@ func TestAFailingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
 	}
 }
 
+// joinedIntake stores an intake in j's program, as a request would.
+func joinedIntake(j *journey, code string) error {
+	_, _, err := j.s.CreateIntake(j.ctx, store.Intake{Mentee: person(code, "Joined Person"+code, 1990),
+		ProgramID: j.prog.ID, State: cases.Intake, ActorID: j.coord.ID})
+	return err
+}
+
+// waitingWrites waits until n writes wait behind the held writer.
+func waitingWrites(s *store.Store, n int) {
+	for store.WritesWaitingForTest(s) < n {
+		runtime.Gosched()
+	}
+}
+
+// casesOf counts the cases of j's program.
+func casesOf(j *journey) int {
+	list, _, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.prog.ID}}}, store.Page{Limit: store.MaxLimit})
+	j.fatal(err)
+	return len(list)
+}
+
 // A request that ends while its UPDATE runs inside a joined group does not
 // take the others' writes with it: SQLite rolls back the whole transaction
 // when a write statement is interrupted, so the writer's statements inside
@@ -111,17 +132,10 @@ func TestARequestEndingMidStatementKeepsItsGroup(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, store.Options{DataDir: t.TempDir()})
 	release := store.HoldWriterForTest(j.s)
-	intake := func(code string) error {
-		_, _, err := j.s.CreateIntake(j.ctx, store.Intake{Mentee: person(code, "Joined Person"+code, 1990),
-			ProgramID: j.prog.ID, State: cases.Intake, ActorID: j.coord.ID})
-		return err
-	}
 	var wg sync.WaitGroup
 	results := make([]error, 3)
-	wg.Go(func() { results[0] = intake("MID-A") })
-	for store.WritesWaitingForTest(j.s) < 1 {
-		runtime.Gosched()
-	}
+	wg.Go(func() { results[0] = joinedIntake(j, "MID-A") })
+	waitingWrites(j.s, 1)
 	ctx, cancel := context.WithCancel(j.ctx)
 	defer cancel()
 	key := t.Name()
@@ -134,13 +148,9 @@ func TestARequestEndingMidStatementKeepsItsGroup(t *testing.T) {
 			return err
 		})
 	})
-	for store.WritesWaitingForTest(j.s) < 2 {
-		runtime.Gosched()
-	}
-	wg.Go(func() { results[2] = intake("MID-C") })
-	for store.WritesWaitingForTest(j.s) < 3 {
-		runtime.Gosched()
-	}
+	waitingWrites(j.s, 2)
+	wg.Go(func() { results[2] = joinedIntake(j, "MID-C") })
+	waitingWrites(j.s, 3)
 	release()
 	wg.Wait()
 	if ctx.Err() == nil {
@@ -149,10 +159,8 @@ func TestARequestEndingMidStatementKeepsItsGroup(t *testing.T) {
 	if results[0] != nil || results[2] != nil {
 		t.Errorf("intakes joined with a request that ended mid-statement: %v, %v; want both stored", results[0], results[2])
 	}
-	list, _, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.prog.ID}}}, store.Page{Limit: store.MaxLimit})
-	j.fatal(err)
-	if len(list) != 2 {
-		t.Errorf("%d cases stored, want the two intakes", len(list))
+	if n := casesOf(j); n != 2 {
+		t.Errorf("%d cases stored, want the two intakes", n)
 	}
 }
 
@@ -162,21 +170,14 @@ func TestAPanickingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
 	t.Parallel()
 	j := newJourney(t, store.Options{DataDir: t.TempDir()})
 	release := store.HoldWriterForTest(j.s)
-	intake := func(code string) error {
-		_, _, err := j.s.CreateIntake(j.ctx, store.Intake{Mentee: person(code, "Joined Person"+code, 1990),
-			ProgramID: j.prog.ID, State: cases.Intake, ActorID: j.coord.ID})
-		return err
-	}
 	type sentinel struct{ why string }
 	var (
 		wg        sync.WaitGroup
 		results   = make([]error, 3)
 		recovered any
 	)
-	wg.Go(func() { results[0] = intake("PAN-A") })
-	for store.WritesWaitingForTest(j.s) < 1 {
-		runtime.Gosched()
-	}
+	wg.Go(func() { results[0] = joinedIntake(j, "PAN-A") })
+	waitingWrites(j.s, 1)
 	wg.Go(func() {
 		defer func() { recovered = recover() }()
 		results[1] = store.InTxForTest(j.ctx, j.s, func(tx *gosql.Tx) error {
@@ -186,13 +187,9 @@ func TestAPanickingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
 			panic(sentinel{"a bug in a write"})
 		})
 	})
-	for store.WritesWaitingForTest(j.s) < 2 {
-		runtime.Gosched()
-	}
-	wg.Go(func() { results[2] = intake("PAN-C") })
-	for store.WritesWaitingForTest(j.s) < 3 {
-		runtime.Gosched()
-	}
+	waitingWrites(j.s, 2)
+	wg.Go(func() { results[2] = joinedIntake(j, "PAN-C") })
+	waitingWrites(j.s, 3)
 	release()
 	wg.Wait()
 	if r, ok := recovered.(sentinel); !ok || r.why != "a bug in a write" {
@@ -206,9 +203,7 @@ func TestAPanickingWriteInAJoinedGroupRollsBackOnlyItself(t *testing.T) {
 	if p.Name != j.prog.Name {
 		t.Errorf("program renamed to %q by the write that panicked", p.Name)
 	}
-	list, _, err := j.s.ListCases(j.ctx, store.CaseFilter{Scope: store.CaseScope{ProgramIDs: []int64{j.prog.ID}}}, store.Page{Limit: store.MaxLimit})
-	j.fatal(err)
-	if len(list) != 2 {
-		t.Errorf("%d cases stored, want the two intakes", len(list))
+	if n := casesOf(j); n != 2 {
+		t.Errorf("%d cases stored, want the two intakes", n)
 	}
 }
