@@ -345,7 +345,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter, p Page) ([]cases.Ca
 // GetCase returns a case (without its sealed custody fields) with the
 // mentor's and psychologist's names.
 func (s *Store) GetCase(ctx context.Context, id int64) (cases.Case, error) {
-	c, err := scanCase(s.queryRow(ctx, s.read, getCaseQuery, id))
+	c, err := scanCase(s.read.QueryRowContext(ctx, getCaseQuery, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, errs.NotFound("case")
 	}

@@ -137,7 +137,7 @@ func (s *Store) TokenUser(ctx context.Context, plain string) (APIToken, auth.Use
 	}
 	st := s.users.stamp() // before the reads: a write meanwhile makes the entry stale
 	s.users.reads.Add(1)
-	t, err := scanToken(s.queryRow(ctx, s.read, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
+	t, err := scanToken(s.read.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, auth.User{}, errs.NotFound("API token")
 	}

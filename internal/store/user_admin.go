@@ -112,13 +112,7 @@ func (s *Store) addPrograms(ctx context.Context, users []auth.User) error {
 	}
 	q := `SELECT user_id, program_id FROM user_programs
 		WHERE user_id IN (` + strings.Join(marks, ", ") + `) ORDER BY user_id, program_id`
-	run := s.read.QueryContext
-	if len(users) == 1 { // a signed-in user's programs, on every request
-		run = func(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-			return s.query(ctx, s.read, q, args...)
-		}
-	}
-	rows, err := run(ctx, q, args...)
+	rows, err := s.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return s.wrap(err, "list user programs")
 	}

@@ -109,7 +109,7 @@ func (s *Store) UserForLogin(ctx context.Context, email string) (auth.User, stri
 }
 
 func (s *Store) userWhere(ctx context.Context, cond string, args ...any) (auth.User, string, error) {
-	u, phc, err := scanUser(s.queryRow(ctx, s.read, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
+	u, phc, err := scanUser(s.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+cond, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, "", errs.NotFound("user")
 	}
