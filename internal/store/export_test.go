@@ -109,7 +109,19 @@ func OpenProbeForTest(ctx context.Context, s *Store) (string, error) {
 // OutcomeFactsFilteredForTest is OutcomeFacts with every statement filtering
 // by program, as when the query does not cover every program.
 func OutcomeFactsFilteredForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
-	return s.outcomeFacts(ctx, q, true)
+	return s.outcomeFacts(ctx, q, true, false)
+}
+
+// OutcomeFactsLiveForTest is OutcomeFacts counting every row even when
+// the months are rolled up.
+func OutcomeFactsLiveForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, error) {
+	return s.outcomeFacts(ctx, q, false, true)
+}
+
+// OutcomeFactsRolledForTest is OutcomeFacts, and whether the facts came
+// from the rolled-up months.
+func OutcomeFactsRolledForTest(ctx context.Context, s *Store, q report.Query) (report.Facts, bool, error) {
+	return s.outcomeFactsFrom(ctx, q, false, false)
 }
 
 // OutcomeFactsReferenceForTest counts a report's facts with the statements

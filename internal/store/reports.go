@@ -27,16 +27,23 @@ import (
 // no hash aggregation, then counts the states month by month along an
 // index rather than grouping every transition by its month.
 func (s *Store) OutcomeFacts(ctx context.Context, q report.Query) (report.Facts, error) {
-	return s.outcomeFacts(ctx, q, false)
+	return s.outcomeFacts(ctx, q, false, false)
 }
 
 // outcomeFacts is OutcomeFacts; filtered makes every statement filter by
-// program even when the query covers every program (for a test that the
-// two ways agree).
-func (s *Store) outcomeFacts(ctx context.Context, q report.Query, filtered bool) (report.Facts, error) {
+// program even when the query covers every program, and live counts every
+// row even when the months are rolled up (for tests that the ways agree).
+func (s *Store) outcomeFacts(ctx context.Context, q report.Query, filtered, live bool) (report.Facts, error) {
+	f, _, err := s.outcomeFactsFrom(ctx, q, filtered, live)
+	return f, err
+}
+
+// outcomeFactsFrom is outcomeFacts, and whether the facts came from the
+// rolled-up months.
+func (s *Store) outcomeFactsFrom(ctx context.Context, q report.Query, filtered, live bool) (report.Facts, bool, error) {
 	var f report.Facts
 	if err := q.Validate(); err != nil {
-		return f, err
+		return f, false, err
 	}
 	opts := &sql.TxOptions{ReadOnly: true}
 	if s.engine == Postgres {
@@ -44,7 +51,7 @@ func (s *Store) outcomeFacts(ctx context.Context, q report.Query, filtered bool)
 	}
 	tx, err := s.read.BeginTx(ctx, opts)
 	if err != nil {
-		return f, s.wrap(err, "begin report")
+		return f, false, s.wrap(err, "begin report")
 	}
 	defer func() { _ = tx.Rollback() }()
 	if s.engine == Postgres {
@@ -52,23 +59,38 @@ func (s *Store) outcomeFacts(ctx context.Context, q report.Query, filtered bool)
 		// rows: compiling it (JIT, which the planner's estimates for a
 		// large history turn on) takes longer than running it.
 		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return f, s.wrap(err, "report settings")
+			return f, false, s.wrap(err, "report settings")
 		}
 	}
 	r := &reportQuery{s: s, tx: tx, q: q}
 	if err := r.coverage(ctx); err != nil {
-		return f, err
+		return f, false, err
 	}
 	r.every = r.every && !filtered
-	for _, step := range []func(context.Context, *report.Facts) error{
+	steps := []func(context.Context, *report.Facts) error{
 		r.transitions, r.people, r.spreads, r.contacts, r.requests, r.referrals, r.outcomes,
-		r.followUps, r.mentors, r.feedback, r.custody,
-	} {
-		if err := step(ctx, &f); err != nil {
-			return report.Facts{}, err
+		r.followUps, r.mentors, r.feedback, r.custody, r.facilities,
+	}
+	rolled := false
+	if !filtered && !live {
+		// Whole months that ended come from the rollup, but for the
+		// requests (two ranges of an index) and the facilities (which do
+		// not add up by month).
+		var err error
+		rolled, err = r.fromMonths(ctx, &f)
+		if err != nil {
+			return report.Facts{}, false, err
+		}
+		if rolled {
+			steps = []func(context.Context, *report.Facts) error{r.requests, r.facilities}
 		}
 	}
-	return f, nil
+	for _, step := range steps {
+		if err := step(ctx, &f); err != nil {
+			return report.Facts{}, false, err
+		}
+	}
+	return f, rolled, nil
 }
 
 // reportQuery runs the statements of one report. Every statement takes the
@@ -167,16 +189,22 @@ func sqliteMonth(col string) string {
 }
 
 // days is the whole calendar days (UTC) from time b to time a.
-func (r *reportQuery) days(a, b string) string {
-	if r.s.engine == Postgres {
+func (r *reportQuery) days(a, b string) string { return daysOf(r.s.engine, a, b) }
+
+// daysOf is days for an engine.
+func daysOf(engine Engine, a, b string) string {
+	if engine == Postgres {
 		return "((" + a + " AT TIME ZONE 'UTC')::DATE - (" + b + " AT TIME ZONE 'UTC')::DATE)"
 	}
 	return "CAST(julianday(substr(" + a + ", 1, 10)) - julianday(substr(" + b + ", 1, 10)) AS INTEGER)"
 }
 
 // span is the days, with their fraction, from time b to time a.
-func (r *reportQuery) span(a, b string) string {
-	if r.s.engine == Postgres {
+func (r *reportQuery) span(a, b string) string { return spanOf(r.s.engine, a, b) }
+
+// spanOf is span for an engine.
+func spanOf(engine Engine, a, b string) string {
+	if engine == Postgres {
 		return "CAST(EXTRACT(EPOCH FROM (" + a + " - " + b + ")) / 86400.0 AS DOUBLE PRECISION)"
 	}
 	return "(julianday(" + a + ") - julianday(" + b + "))"
@@ -721,28 +749,46 @@ func (r *reportQuery) feedback(ctx context.Context, f *report.Facts) error {
 }
 
 // custody counts, in programs with a custody phase, the open cases in
-// custody and after release at the period's end, the people released in
-// the period, and the people at each facility while their case was open
-// and they were not yet released. A case is open at the period's end when
-// the last of its transitions before the end went to a state other than
-// closed; open in the period when it was open just after the period's
-// start or went to such a state within the period. Only the cases in
-// custody or at a facility are looked up (the CASE keeps the planner from
-// looking up the others first).
+// custody and after release at the period's end, and the people released
+// in the period. A case is open at the period's end when the last of its
+// transitions before the end went to a state other than closed; only the
+// cases in custody are looked up.
 func (r *reportQuery) custody(ctx context.Context, f *report.Facts) error {
 	args := r.args()
-	q := `SELECT 'phase', 0, '', COALESCE(SUM(CASE WHEN c.released_on IS NULL OR c.released_on >= $2 THEN 1 ELSE 0 END), 0),
+	q := `SELECT 'phase', COALESCE(SUM(CASE WHEN c.released_on IS NULL OR c.released_on >= $2 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN c.released_on < $2 THEN 1 ELSE 0 END), 0)
 			FROM programs p JOIN cases c ON c.program_id = p.id
 			WHERE ` + r.inPrograms("p.id") + ` AND p.custody_enabled AND c.custody_phase <> ''
 				AND (SELECT t.to_state FROM case_transitions t WHERE t.case_id = c.id AND t.at < $2
 					ORDER BY t.id DESC LIMIT 1) <> 'closed'
 		UNION ALL
-		SELECT 'released', 0, '', COUNT(DISTINCT c.mentee_id), 0
+		SELECT 'released', COUNT(DISTINCT c.mentee_id), 0
 			FROM cases c JOIN programs p ON p.id = c.program_id
-			WHERE ` + r.inPrograms("c.program_id") + ` AND p.custody_enabled AND c.released_on >= $1 AND c.released_on < $2
-		UNION ALL
-		SELECT 'facility', fa.id, fa.name, COUNT(DISTINCT c.mentee_id), 0
+			WHERE ` + r.inPrograms("c.program_id") + ` AND p.custody_enabled AND c.released_on >= $1 AND c.released_on < $2`
+	return r.rows(ctx, "custody", q, args, func(rows *sql.Rows) error {
+		var what string
+		var a, b int
+		if err := rows.Scan(&what, &a, &b); err != nil {
+			return err
+		}
+		switch what {
+		case "phase":
+			f.InCustody, f.AfterRelease = a, b
+		case "released":
+			f.Released = a
+		}
+		return nil
+	})
+}
+
+// facilities counts the people at each facility while their case was open
+// in the period and they were not yet released: a case is open in the
+// period when it was open just after the period's start or went to a
+// state other than closed within the period. Only the cases at a facility
+// are looked up (the CASE keeps the planner from looking up the others
+// first).
+func (r *reportQuery) facilities(ctx context.Context, f *report.Facts) error {
+	q := `SELECT fa.id, fa.name, COUNT(DISTINCT c.mentee_id)
 			FROM facilities fa JOIN cases c ON c.facility_id = fa.id
 			WHERE c.facility_id IS NOT NULL AND ` + r.inPrograms("c.program_id") + ` AND (c.released_on IS NULL OR c.released_on >= $1)
 				AND CASE WHEN c.facility_id IS NULL THEN FALSE
@@ -751,21 +797,12 @@ func (r *reportQuery) custody(ctx context.Context, f *report.Facts) error {
 						OR EXISTS (SELECT 1 FROM case_transitions t WHERE t.case_id = c.id AND t.at > $1 AND t.at < $2
 							AND t.to_state <> 'closed') END
 			GROUP BY fa.id, fa.name`
-	err := r.rows(ctx, "custody", q, args, func(rows *sql.Rows) error {
-		var what, name string
-		var id int64
-		var a, b int
-		if err := rows.Scan(&what, &id, &name, &a, &b); err != nil {
+	err := r.rows(ctx, "facilities", q, r.args(), func(rows *sql.Rows) error {
+		var c report.FacilityCount
+		if err := rows.Scan(&c.ID, &c.Name, &c.People); err != nil {
 			return err
 		}
-		switch what {
-		case "phase":
-			f.InCustody, f.AfterRelease = a, b
-		case "released":
-			f.Released = a
-		case "facility":
-			f.Facilities = append(f.Facilities, report.FacilityCount{ID: id, Name: name, People: a})
-		}
+		f.Facilities = append(f.Facilities, c)
 		return nil
 	})
 	slices.SortFunc(f.Facilities, func(x, y report.FacilityCount) int {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -27,26 +28,7 @@ func TestOutcomeFactsAgreeWithTheWindowedStatements(t *testing.T) {
 		ctx := context.Background()
 		opts.Keyring = keyring(t)
 		s := open(t, opts)
-		now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
-		s.SetClock(func() time.Time { return now })
-		var programs []program.Program
-		for _, p := range demo.Programs(demo.Medium, 3)[:4] {
-			saved, err := s.CreateProgram(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			programs = append(programs, saved)
-		}
-		if _, err := demo.Bulk(ctx, s, demo.BulkSpec{Cases: 400, Contacts: 4000, Programs: programs, Seed: 5, Now: now}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := demo.Bulk(ctx, s, demo.BulkSpec{Cases: 300, Contacts: 3000, Programs: programs[1:3], Seed: 6, Now: now,
-			History: 2 * 365 * 24 * time.Hour, CodePrefix: "H"}); err != nil {
-			t.Fatal(err)
-		}
-		edges(t, s, programs[0].ID)
-
-		all := []int64{programs[0].ID, programs[1].ID, programs[2].ID, programs[3].ID}
+		all := agreeHistory(t, s)
 		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 		sets := map[string][]int64{"every program": all, "two programs": {all[0], all[2]}, "one program": {all[0]}}
 		periods := [][2]time.Time{
@@ -72,6 +54,137 @@ func TestOutcomeFactsAgreeWithTheWindowedStatements(t *testing.T) {
 					t.Errorf("%s from %s to %s:\n got %+v\nwant %+v", name, p[0].Format(time.DateOnly), p[1].Format(time.DateOnly), got, want)
 				}
 			}
+		}
+	})
+}
+
+// agreeHistory fills the store with the generated histories the report
+// tests compare on, its clock at 15 March 2026: four programs, 400 cases
+// over them, 300 more with two years of history over the second and third
+// (people in two programs among them), and the edges on the first. It
+// returns the programs.
+func agreeHistory(t *testing.T, s *store.Store) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 3, 15, 12, 0, 0, 0, time.UTC)
+	s.SetClock(func() time.Time { return now })
+	var programs []program.Program
+	for _, p := range demo.Programs(demo.Medium, 3)[:4] {
+		saved, err := s.CreateProgram(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		programs = append(programs, saved)
+	}
+	if _, err := demo.Bulk(ctx, s, demo.BulkSpec{Cases: 400, Contacts: 4000, Programs: programs, Seed: 5, Now: now}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Bulk(ctx, s, demo.BulkSpec{Cases: 300, Contacts: 3000, Programs: programs[1:3], Seed: 6, Now: now,
+		History: 2 * 365 * 24 * time.Hour, CodePrefix: "H"}); err != nil {
+		t.Fatal(err)
+	}
+	edges(t, s, programs[0].ID)
+	return []int64{programs[0].ID, programs[1].ID, programs[2].ID, programs[3].ID}
+}
+
+// TestRolledUpMonthsCountWhatTheRowsCount checks that a report of whole
+// months read from the rollup (report_months.go) counts exactly what the
+// statements over every row count: on the generated histories and the
+// edges (cases that move at the very first instant of July and of October
+// 2025), for every program and for one, over months that begin and end
+// at the edges; that a report the rollup cannot serve (some programs, a
+// period of days, a month not rolled up) is counted from the rows; and
+// that a change to an ended month sends its reports back to the rows until
+// the job counts again.
+func TestRolledUpMonthsCountWhatTheRowsCount(t *testing.T) {
+	t.Parallel()
+	engines(t, func(t *testing.T, opts store.Options) {
+		ctx := context.Background()
+		opts.Keyring = keyring(t)
+		s := open(t, opts)
+		all := agreeHistory(t, s)
+		n, err := s.RollUpReportMonths(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 24 {
+			t.Fatalf("the job rolled up %d months, want the two years and more of history", n)
+		}
+		if n, err := s.RollUpReportMonths(ctx); err != nil || n != 0 {
+			t.Fatalf("a second run rolled up %d months (%v), want none", n, err)
+		}
+		day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+		periods := [][2]time.Time{
+			{day(2022, 3, 1), day(2026, 2, 28)}, // the whole history
+			{day(2025, 3, 1), day(2026, 2, 28)}, // the last twelve months
+			{day(2025, 7, 1), day(2025, 9, 30)}, // the edges' quarter
+			{day(2025, 7, 1), day(2025, 7, 31)},
+			{day(2025, 6, 1), day(2025, 6, 30)},
+			{day(2025, 10, 1), day(2025, 10, 31)},
+			{day(2025, 8, 1), day(2025, 12, 31)},
+			{day(2024, 2, 1), day(2024, 11, 30)},
+		}
+		check := func(name string, ids []int64, from, to time.Time, wantRolled bool) {
+			t.Helper()
+			q := report.Query{ProgramIDs: ids, From: from, To: to}
+			got, rolled, err := store.OutcomeFactsRolledForTest(ctx, s, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rolled != wantRolled {
+				t.Errorf("%s from %s to %s: from the rollup %v, want %v", name, from.Format(time.DateOnly), to.Format(time.DateOnly), rolled, wantRolled)
+			}
+			want, err := store.OutcomeFactsLiveForTest(ctx, s, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !sameFacts(got, want) {
+				t.Errorf("%s from %s to %s:\n got %+v\nwant %+v", name, from.Format(time.DateOnly), to.Format(time.DateOnly), got, want)
+			}
+		}
+		sets := map[string][]int64{"every program": all, "the edges' program": all[:1], "a program of people in two": all[1:2]}
+		for name, ids := range sets {
+			for _, p := range periods {
+				check(name, ids, p[0], p[1], true)
+			}
+		}
+		check("two programs", []int64{all[0], all[2]}, day(2025, 7, 1), day(2025, 9, 30), false)
+		check("every program", all, day(2025, 7, 2), day(2025, 9, 30), false)
+		check("every program", all, day(2026, 3, 1), day(2026, 3, 14), false)
+
+		// An outcome recorded today, dated in August 2025, changes that
+		// month: its reports count the rows until the job runs again.
+		before, _, err := store.OutcomeFactsRolledForTest(ctx, s, report.Query{ProgramIDs: all, From: day(2025, 8, 1), To: day(2025, 8, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		caseID, err := store.QueryStringForTest(ctx, s, `SELECT CAST(id AS TEXT) FROM cases WHERE case_code = 'EDGE-0'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		coordID, err := store.QueryStringForTest(ctx, s, `SELECT CAST(id AS TEXT) FROM users WHERE email = 'edges@example.org'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, _ := strconv.ParseInt(caseID, 10, 64)
+		by, _ := strconv.ParseInt(coordID, 10, 64)
+		if _, err := s.AddOutcome(ctx, cases.Outcome{CaseID: id, Kind: cases.HousingSecured, OccurredOn: day(2025, 8, 20), RecordedBy: by}); err != nil {
+			t.Fatal(err)
+		}
+		check("every program", all, day(2025, 8, 1), day(2025, 8, 31), false)
+		check("every program", all, day(2025, 7, 1), day(2025, 7, 31), true)
+		if n, err := s.RollUpReportMonths(ctx); err != nil || n != 8 {
+			t.Fatalf("the job rolled up %d months again (%v), want August 2025 to February 2026", n, err)
+		}
+		after, _, err := store.OutcomeFactsRolledForTest(ctx, s, report.Query{ProgramIDs: all, From: day(2025, 8, 1), To: day(2025, 8, 31)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sameFacts(before, after) {
+			t.Error("the outcome dated in August did not change August's report")
+		}
+		for _, p := range periods {
+			check("every program", all, p[0], p[1], true)
 		}
 	})
 }
