@@ -159,6 +159,7 @@ func runServe(ctx context.Context, args []string, e env, stdout, stderr io.Write
 	jobs.RegisterPurge(runner, st)
 	jobs.RegisterNotify(runner, st)
 	jobs.RegisterRetention(runner, st)
+	jobs.RegisterReportMonths(runner, st)
 	// E-mail, when set up: the mail jobs, and the one-time links' e-mails.
 	var sender *mail.Sender
 	if mailCfg != nil {

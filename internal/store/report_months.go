@@ -324,7 +324,7 @@ func (m monthSQL) row(program, pos, fact, item, mark, n, amount string) string {
 // across programs (as program 0).
 func (m monthSQL) people(fact, ev string, every bool) string {
 	q := `WITH ev AS (` + ev + `),
-		d AS (SELECT DISTINCT p, x, item, pos FROM ev)
+		d AS MATERIALIZED (SELECT DISTINCT p, x, item, pos FROM ev)
 		SELECT ` + m.row("p", "pos", fact, "item", "mark", "COUNT(*)", "0") + ` FROM (
 			SELECT p, item, pos, LAG(pos, 1, -1) OVER (PARTITION BY p, x, item ORDER BY pos) AS mark FROM d) l
 		GROUP BY p, pos, item, mark`
@@ -397,6 +397,8 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 	first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var rows []monthRow
 	scan := func(what, q string, args []any) error {
+		t0 := time.Now()
+		defer func() { println("months", what, time.Since(t0).Milliseconds()) }()
 		r, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return s.wrap(err, "report months "+what)
@@ -461,7 +463,7 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 	// The mentors who supported a case: their matches' months.
 	args, mo := monthArgs()
 	if err := scan("active mentors", `WITH `+mo+`,
-		mt AS (SELECT c.program_id AS p, m.mentor_id AS x, m.started_at AS s,
+		mt AS MATERIALIZED (SELECT c.program_id AS p, m.mentor_id AS x, m.started_at AS s,
 			CASE WHEN m.ended_at IS NULL OR m.ended_at > `+m.end()+` THEN `+m.end()+` ELSE m.ended_at END AS e
 			FROM matches m JOIN cases c ON c.id = m.case_id WHERE m.started_at < $1),
 		pres AS (`+m.presence("mt")+`),
@@ -472,7 +474,7 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 	// transition into support to the next out of it; and the days.
 	args, mo = monthArgs()
 	stretches := `WITH ` + mo + `,
-		st0 AS (SELECT c.program_id AS p, t.case_id AS x, t.at AS s,
+		st0 AS MATERIALIZED (SELECT c.program_id AS p, t.case_id AS x, t.at AS s,
 			(SELECT u.at FROM case_transitions u WHERE u.case_id = t.case_id AND u.id > t.id AND ` + uOut + `
 				ORDER BY u.id LIMIT 1) AS e0
 			FROM case_transitions t JOIN cases c ON c.id = t.case_id
@@ -491,7 +493,7 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 	// The open cases in custody and after release at each month's end.
 	args, mo = monthArgs()
 	if err := scan("custody", `WITH `+mo+`,
-		op AS (SELECT c.program_id AS p, c.released_on AS released, t.at AS o,
+		op AS MATERIALIZED (SELECT c.program_id AS p, c.released_on AS released, t.at AS o,
 			(SELECT u.at FROM case_transitions u WHERE u.case_id = t.case_id AND u.id > t.id AND u.to_state = 'closed'
 				ORDER BY u.id LIMIT 1) AS cl
 			FROM programs pr JOIN cases c ON c.program_id = pr.id JOIN case_transitions t ON t.case_id = c.id
