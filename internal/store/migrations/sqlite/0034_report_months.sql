@@ -30,7 +30,9 @@ INSERT INTO report_months_state (id, rolled_until, generation) VALUES (1, '0001-
 -- row and writes nothing. An update fires only when a counted column
 -- really changed (UPDATE OF and the WHEN); the times are fixed-width UTC
 -- text, which compares and min()s as time. min(coalesce(a, b),
--- coalesce(b, a)) is the earlier of a and b that is not NULL.
+-- coalesce(b, a)) is the earlier of a and b that is not NULL; among more
+-- times, ifnull(a, '9999-12-31') leaves a NULL out (if every time is NULL,
+-- rolled_until is never later than that).
 
 -- Transitions: at.
 CREATE TRIGGER report_months_case_transitions_insert AFTER INSERT ON case_transitions
@@ -204,26 +206,26 @@ END;
 CREATE TRIGGER report_months_mentors_insert AFTER INSERT ON mentors
 BEGIN
     UPDATE report_months_state
-        SET rolled_until = (SELECT min(column1) FROM (VALUES (NEW.created_at), (NEW.accepted_at), (NEW.retired_at))),
+        SET rolled_until = min(NEW.created_at, ifnull(NEW.accepted_at, '9999-12-31'), ifnull(NEW.retired_at, '9999-12-31')),
             generation = generation + 1
-        WHERE id = 1 AND rolled_until > (SELECT min(column1) FROM (VALUES (NEW.created_at), (NEW.accepted_at), (NEW.retired_at)));
+        WHERE id = 1 AND rolled_until > min(NEW.created_at, ifnull(NEW.accepted_at, '9999-12-31'), ifnull(NEW.retired_at, '9999-12-31'));
 END;
 CREATE TRIGGER report_months_mentors_delete AFTER DELETE ON mentors
 BEGIN
     UPDATE report_months_state
-        SET rolled_until = (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.accepted_at), (OLD.retired_at))),
+        SET rolled_until = min(OLD.created_at, ifnull(OLD.accepted_at, '9999-12-31'), ifnull(OLD.retired_at, '9999-12-31')),
             generation = generation + 1
-        WHERE id = 1 AND rolled_until > (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.accepted_at), (OLD.retired_at)));
+        WHERE id = 1 AND rolled_until > min(OLD.created_at, ifnull(OLD.accepted_at, '9999-12-31'), ifnull(OLD.retired_at, '9999-12-31'));
 END;
 CREATE TRIGGER report_months_mentors_update AFTER UPDATE OF program_id, origin, created_at ON mentors
     WHEN OLD.program_id IS NOT NEW.program_id OR OLD.origin IS NOT NEW.origin OR OLD.created_at IS NOT NEW.created_at
 BEGIN
     UPDATE report_months_state
-        SET rolled_until = (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.accepted_at), (OLD.retired_at),
-                (NEW.created_at), (NEW.accepted_at), (NEW.retired_at))),
+        SET rolled_until = min(OLD.created_at, ifnull(OLD.accepted_at, '9999-12-31'), ifnull(OLD.retired_at, '9999-12-31'),
+                NEW.created_at, ifnull(NEW.accepted_at, '9999-12-31'), ifnull(NEW.retired_at, '9999-12-31')),
             generation = generation + 1
-        WHERE id = 1 AND rolled_until > (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.accepted_at), (OLD.retired_at),
-                (NEW.created_at), (NEW.accepted_at), (NEW.retired_at)));
+        WHERE id = 1 AND rolled_until > min(OLD.created_at, ifnull(OLD.accepted_at, '9999-12-31'), ifnull(OLD.retired_at, '9999-12-31'),
+                NEW.created_at, ifnull(NEW.accepted_at, '9999-12-31'), ifnull(NEW.retired_at, '9999-12-31'));
 END;
 CREATE TRIGGER report_months_mentors_update_accepted AFTER UPDATE OF accepted_at ON mentors
     WHEN OLD.accepted_at IS NOT NEW.accepted_at
@@ -310,18 +312,20 @@ CREATE TRIGGER report_months_cases_update
         OR OLD.facility_id IS NOT NEW.facility_id
 BEGIN
     UPDATE report_months_state
-        SET rolled_until = (SELECT min(column1) FROM (VALUES (OLD.created_at), (NEW.created_at), (OLD.released_on),
-                (NEW.released_on), ((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id)))),
+        SET rolled_until = min(OLD.created_at, NEW.created_at,
+                ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31'),
+                ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31')),
             generation = generation + 1
-        WHERE id = 1 AND rolled_until > (SELECT min(column1) FROM (VALUES (OLD.created_at), (NEW.created_at), (OLD.released_on),
-                (NEW.released_on), ((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id))));
+        WHERE id = 1 AND rolled_until > min(OLD.created_at, NEW.created_at,
+                ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31'),
+                ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31'));
 END;
 CREATE TRIGGER report_months_cases_delete AFTER DELETE ON cases
 BEGIN
     UPDATE report_months_state
-        SET rolled_until = (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.released_on),
-                ((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id)))),
+        SET rolled_until = min(OLD.created_at, ifnull(OLD.released_on, '9999-12-31'),
+                ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31')),
             generation = generation + 1
-        WHERE id = 1 AND rolled_until > (SELECT min(column1) FROM (VALUES (OLD.created_at), (OLD.released_on),
-                ((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id))));
+        WHERE id = 1 AND rolled_until > min(OLD.created_at, ifnull(OLD.released_on, '9999-12-31'),
+                ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31'));
 END;
