@@ -197,7 +197,7 @@ func TestEveryCountedChangeBeforeTheRollupMovesItBack(t *testing.T) {
 				m1, a(on(2025, 2, 11))), on(2025, 2, 11)},
 			{"a module's title", sql(`UPDATE training_modules SET title = 'Basics 2', description = 'x', position = 4 WHERE id = 931`), stays},
 			{"a module's hours", sql(`UPDATE training_modules SET hours = 7 WHERE id = 931`), yearOne},
-			{"a module archived", sql(`UPDATE training_modules SET archived = `+b(true)+` WHERE id = 932`), yearOne},
+			{"a module archived", sql(`UPDATE training_modules SET archived = ` + b(true) + ` WHERE id = 932`), yearOne},
 			{"a module", sql(`INSERT INTO training_modules (id, program_id, title, required, hours, created_at, updated_at)
 				VALUES (933, $1, 'New', `+b(true)+`, 1, $2, $2)`, c.a.ID, a(on(2026, 3, 1))), yearOne},
 			{"a module deleted", sql(`DELETE FROM training_modules WHERE id = 933`), yearOne},
