@@ -174,6 +174,14 @@ func normDefault(family string, d sql.NullString) string {
 	if !strings.HasPrefix(v, "'") {
 		v = strings.ToLower(v)
 	}
+	if family == "integer" || family == "real" {
+		// PostgreSQL shows a negative number quoted ('-1'::bigint).
+		if n := strings.Trim(v, "'"); len(n) == len(v)-2 {
+			if _, err := strconv.ParseFloat(n, 64); err == nil {
+				v = n
+			}
+		}
+	}
 	if family == "timestamp (UTC)" {
 		// PostgreSQL shows a time constant its own way ('… 00:00:00+00');
 		// SQLite keeps the text as written, in store.sqliteTime's form.
