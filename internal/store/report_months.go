@@ -67,8 +67,10 @@ type monthRow struct {
 	amount  float64
 }
 
-// The facts of report_months that count people once across programs (their
-// rows of program 0 count for every program).
+// The facts of report_months that count people once across programs: their
+// rows of program 0 are counted so. Every other fact's rows of program 0
+// add up the programs' rows, so that a report of every program reads one
+// set of rows.
 var peopleFacts = map[string]bool{
 	"entered": true, "closed": true, "outcome": true, "outcome_after_release": true,
 	"released": true, "training_mentors": true, "active_mentors": true,
@@ -118,6 +120,7 @@ func (s *Store) RollUpReportMonths(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	rows = addEveryProgram(rows)
 	first := monthPosition(from) - 1
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE report_months_state SET counted_until = $1 WHERE id = 1 AND generation = $2`, s.ts(end), generation)
@@ -139,6 +142,37 @@ func (s *Store) RollUpReportMonths(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return (monthPosition(end) - max(monthPosition(from), monthPosition(oldest))) / 2, nil
+}
+
+// addEveryProgram adds to rows, as program 0, the sums over the programs of
+// every fact but those that count people across programs (counted so by
+// their statements).
+func addEveryProgram(rows []monthRow) []monthRow {
+	type key struct {
+		pos        int
+		fact, item string
+		mark       int
+	}
+	sums := map[key]*monthRow{}
+	var keys []key
+	for _, r := range rows {
+		if peopleFacts[r.fact] {
+			continue
+		}
+		k := key{r.pos, r.fact, r.item, r.mark}
+		sum := sums[k]
+		if sum == nil {
+			sum = &monthRow{pos: r.pos, fact: r.fact, item: r.item, mark: r.mark}
+			sums[k] = sum
+			keys = append(keys, k)
+		}
+		sum.n += r.n
+		sum.amount += r.amount
+	}
+	for _, k := range keys {
+		rows = append(rows, *sums[k])
+	}
+	return rows
 }
 
 // earlier is the earlier of two times.
@@ -397,8 +431,6 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 	first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
 	var rows []monthRow
 	scan := func(what, q string, args []any) error {
-		t0 := time.Now()
-		defer func() { println("months", what, time.Since(t0).Milliseconds()) }()
 		r, err := tx.QueryContext(ctx, q, args...)
 		if err != nil {
 			return s.wrap(err, "report months "+what)
@@ -663,10 +695,9 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 		return false, nil
 	}
 	a, b := monthPosition(start), monthPosition(end)-2
-	cond, args := "position >= $1 AND position <= $2", []any{a - 1, b}
+	program := int64(0) // every program's rows
 	if !r.every {
-		cond += " AND program_id = $3"
-		args = append(args, q.ProgramIDs[0])
+		program = q.ProgramIDs[0]
 	}
 	months := q.Months()
 	f.Openings = make([]int, len(months))
@@ -686,16 +717,11 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 	outcomes := map[string]*report.OutcomeCount{}
 	referrals := map[string]*report.ReferralCount{}
 	var hours float64
-	err := r.rows(ctx, "months", `SELECT program_id, position, fact, item, mark, n, amount FROM report_months WHERE `+cond, args, func(rows *sql.Rows) error {
+	err := r.rows(ctx, "months", `SELECT position, fact, item, mark, n, amount FROM report_months
+		WHERE program_id = $1 AND position >= $2 AND position <= $3`, []any{program, a, b}, func(rows *sql.Rows) error {
 		var x monthRow
-		if err := rows.Scan(&x.program, &x.pos, &x.fact, &x.item, &x.mark, &x.n, &x.amount); err != nil {
+		if err := rows.Scan(&x.pos, &x.fact, &x.item, &x.mark, &x.n, &x.amount); err != nil {
 			return err
-		}
-		if r.every && peopleFacts[x.fact] != (x.program == 0) {
-			return nil // every program counts people across programs, the rest by program
-		}
-		if x.pos < a {
-			return nil
 		}
 		first := x.mark < a // the person's first month in the period
 		i := x.pos/2 - a/2  // the month, for the figures by month
