@@ -212,8 +212,6 @@ func spanOf(engine Engine, a, b string) string {
 
 // rows runs a statement and hands each row to scan.
 func (r *reportQuery) rows(ctx context.Context, what, query string, args []any, scan func(*sql.Rows) error) error {
-	t0 := time.Now()
-	defer func() { println("rows", what, time.Since(t0).Milliseconds()) }()
 	rows, err := r.tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return r.s.wrap(err, "report "+what)
