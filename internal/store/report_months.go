@@ -175,6 +175,14 @@ func addEveryProgram(rows []monthRow) []monthRow {
 	return rows
 }
 
+// ReportMonthsUntil is the end of the months the rollup holds: reports of
+// whole months that ended by then read them (the year 1 when none).
+func (s *Store) ReportMonthsUntil(ctx context.Context) (time.Time, error) {
+	var rolled, counted any
+	err := s.read.QueryRowContext(ctx, `SELECT rolled_until, counted_until FROM report_months_state WHERE id = 1`).Scan(&rolled, &counted)
+	return earlier(s.scanTime(rolled), s.scanTime(counted)), s.wrap(err, "report months state")
+}
+
 // earlier is the earlier of two times.
 func earlier(a, b time.Time) time.Time {
 	if b.Before(a) {
