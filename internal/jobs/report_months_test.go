@@ -56,7 +56,7 @@ func TestReportMonthsJobCountsTheEndedMonths(t *testing.T) {
 			t.Cleanup(func() { stop(); <-done })
 			waitFor(t, "the report-months job done", func() bool {
 				counts, err := st.CountJobs(context.Background())
-				return err == nil && counts[store.JobDone] == 1
+				return err == nil && counts[store.JobDone] >= 1
 			})
 			if until, err := st.ReportMonthsUntil(ctx); err != nil || !until.Equal(thisMonth) {
 				t.Fatalf("after the job the rollup holds the months until %v (%v), want %v", until, err, thisMonth)
