@@ -22,3 +22,6 @@ func SetReportMonthsRolledUntilForTest(ctx context.Context, s *Store, t time.Tim
 	_, err := s.write.ExecContext(ctx, `UPDATE report_months_state SET rolled_until = $1 WHERE id = 1`, s.ts(t))
 	return err
 }
+
+// TimeArgForTest is t as a statement's argument on the store's engine.
+func TimeArgForTest(s *Store, t time.Time) any { return s.ts(t) }

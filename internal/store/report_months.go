@@ -83,8 +83,23 @@ var errRollupOvertaken = errors.New("report months: a counted row changed while 
 // RollUpReportMonths counts the report's facts of the months that ended
 // and are not rolled up yet (or were changed since), and stores them. It
 // returns how many months it stored (0 when all were up to date, or when
-// a change overtook the count, which the next run counts again).
+// changes overtook three counts in a row: the next run counts again).
 func (s *Store) RollUpReportMonths(ctx context.Context) (int, error) {
+	// A change that overtakes the count is rare (a row dated back while
+	// it counts): count again at once, a few times, before leaving it to
+	// the next run.
+	for range 3 {
+		n, err := s.rollUpReportMonths(ctx)
+		if !errors.Is(err, errRollupOvertaken) {
+			return n, err
+		}
+	}
+	return 0, nil
+}
+
+// rollUpReportMonths counts once; errRollupOvertaken when a change
+// overtook the count.
+func (s *Store) rollUpReportMonths(ctx context.Context) (int, error) {
 	now := s.now().UTC()
 	end := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	// Announce the count: from now on a change before end moves
@@ -135,9 +150,6 @@ func (s *Store) RollUpReportMonths(ctx context.Context) (int, error) {
 		}
 		return s.insertMonthRows(ctx, tx, rows, first)
 	})
-	if errors.Is(err, errRollupOvertaken) {
-		return 0, nil
-	}
 	if err != nil {
 		return 0, err
 	}
@@ -209,44 +221,48 @@ func (s *Store) scanTime(v any) time.Time {
 	return time.Time{}
 }
 
-// awaitWritersBefore waits, on PostgreSQL, until every transaction that
-// was writing when the count was announced has ended: one of them may have
-// changed a row before rolled_until moved forward (its trigger then saw
-// nothing to do) and commit after the count's snapshot. SQLite has one
-// writer at a time, so none can be under way. It waits at most a minute.
+// awaitWritersBefore waits, on PostgreSQL, until every transaction of this
+// database that was writing when the count was announced has ended: one of
+// them may have changed a row before rolled_until moved forward (its
+// trigger then saw nothing to do) and commit after the count's snapshot.
+// SQLite has one writer at a time, so none can be under way. It waits at
+// most a minute, then fails (the job tries again later).
 func (s *Store) awaitWritersBefore(ctx context.Context) error {
 	if s.engine != Postgres {
 		return nil
 	}
-	var running []int64
-	rows, err := s.read.QueryContext(ctx, `SELECT x::TEXT::BIGINT FROM pg_snapshot_xip(pg_current_snapshot()) x`)
+	type writer struct{ pid, xid string }
+	var writers []writer
+	rows, err := s.read.QueryContext(ctx, `SELECT CAST(pid AS TEXT), CAST(backend_xid AS TEXT) FROM pg_stat_activity
+		WHERE datname = current_database() AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()`)
 	if err != nil {
 		return s.wrap(err, "report months writers")
 	}
 	for rows.Next() {
-		var x int64
-		if err := rows.Scan(&x); err != nil {
+		var w writer
+		if err := rows.Scan(&w.pid, &w.xid); err != nil {
 			rows.Close()
 			return s.wrap(err, "report months writers")
 		}
-		running = append(running, x)
+		writers = append(writers, w)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return s.wrap(err, "report months writers")
 	}
 	deadline := time.Now().Add(time.Minute)
-	for _, x := range running {
+	for _, w := range writers {
 		for {
-			var status sql.NullString
-			if err := s.read.QueryRowContext(ctx, `SELECT pg_xact_status($1::TEXT::xid8)`, x).Scan(&status); err != nil {
+			var running bool
+			if err := s.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
+				WHERE CAST(pid AS TEXT) = $1 AND CAST(backend_xid AS TEXT) = $2)`, w.pid, w.xid).Scan(&running); err != nil {
 				return s.wrap(err, "report months writers")
 			}
-			if status.String != "in progress" {
+			if !running {
 				break
 			}
 			if time.Now().After(deadline) {
-				return errRollupOvertakenWait
+				return errWriterUnderWay
 			}
 			select {
 			case <-ctx.Done():
@@ -258,9 +274,8 @@ func (s *Store) awaitWritersBefore(ctx context.Context) error {
 	return nil
 }
 
-// errRollupOvertakenWait is a writer that stayed under way for a minute:
-// the job fails, and tries again later.
-var errRollupOvertakenWait = errors.New("report months: a transaction stayed under way for a minute")
+// errWriterUnderWay is a writer that stayed under way for a minute.
+var errWriterUnderWay = errors.New("report months: a transaction stayed under way for a minute")
 
 // insertMonthRows stores the rows at positions from first on.
 func (s *Store) insertMonthRows(ctx context.Context, tx *sql.Tx, rows []monthRow, first int) error {
@@ -571,14 +586,20 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 		GROUP BY c.program_id, `+m.pos("ct.at"), endArg); err != nil {
 		return nil, time.Time{}, err
 	}
-	// The referrals sent by need domain and partner, with the month each
-	// first got help (its mark).
+	// The referrals sent by need domain and partner, in the month they were
+	// sent; and those that got help, in the later of that month and the
+	// month of their first "got help" (a report counts them when both lie
+	// within its period), marked with the month they were sent: a month's
+	// rows then hang only on what happened by its end, as the triggers
+	// expect.
 	if err := scan("referrals", `WITH rf AS (SELECT r.program_id AS p, `+m.pos("r.sent_at")+` AS pos,
 			r.domain || '|' || CAST(r.partner_id AS TEXT) AS item,
 			(SELECT MIN(e.at) FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'got_help') AS helped
 			FROM referrals r WHERE r.sent_at < $1)
-		SELECT `+m.row("p", "pos", "referrals", "item", "CASE WHEN helped IS NULL THEN -1 ELSE "+m.pos("helped")+" END", "COUNT(*)", "0")+`
-		FROM rf GROUP BY p, pos, item, CASE WHEN helped IS NULL THEN -1 ELSE `+m.pos("helped")+` END`, endArg); err != nil {
+		SELECT `+m.row("p", "pos", "referrals", "item", "-1", "COUNT(*)", "0")+` FROM rf GROUP BY p, pos, item
+		UNION ALL
+		SELECT `+m.row("p", m.greatest("pos", m.pos("helped")), "referrals_helped", "item", "pos", "COUNT(*)", "0")+`
+		FROM rf WHERE helped < $1 GROUP BY p, `+m.greatest("pos", m.pos("helped"))+`, item, pos`, endArg); err != nil {
 		return nil, time.Time{}, err
 	}
 	// The follow-ups done, and what they found.
@@ -808,7 +829,10 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 			minutes[x.item] += int64(x.amount)
 		case "contact_hours":
 			hours += x.amount
-		case "referrals":
+		case "referrals", "referrals_helped":
+			if x.fact == "referrals_helped" && x.mark < a {
+				return nil // sent before the period
+			}
 			c := referrals[x.item]
 			if c == nil {
 				domain, partner, _ := strings.Cut(x.item, "|")
@@ -816,8 +840,9 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 				c = &report.ReferralCount{Domain: domain, PartnerID: id}
 				referrals[x.item] = c
 			}
-			c.Sent += n
-			if x.mark >= 0 && x.mark <= b {
+			if x.fact == "referrals" {
+				c.Sent += n
+			} else {
 				c.GotHelp += n
 			}
 		case "follow_ups", "follow_ups_work_kept", "follow_ups_housing_kept", "follow_ups_rearrested":
@@ -867,8 +892,13 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 	}
 	// The channels' minutes are added up as whole minutes, then turned
 	// into hours, as the live count does.
-	for _, ch := range cases.Channels {
-		f.ContactHours += float64(minutes[string(ch)]) / 60
+	channels := make([]string, 0, len(minutes))
+	for ch := range minutes {
+		channels = append(channels, ch)
+	}
+	slices.Sort(channels) // as the live count adds them, by channel
+	for _, ch := range channels {
+		f.ContactHours += float64(minutes[ch]) / 60
 	}
 	f.ContactHours += hours
 	f.EntryToMatch, f.MatchToClose = spreadOf(spreads["entry_to_match"]), spreadOf(spreads["match_to_close"])

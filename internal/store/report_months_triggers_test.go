@@ -238,8 +238,13 @@ func TestEveryCountedChangeBeforeTheRollupMovesItBack(t *testing.T) {
 				a(on(2025, 1, 1)), c1), stays},
 			{"a late case's custody", sql(`UPDATE cases SET custody_phase = 'in_custody', released_on = NULL WHERE id = $1`, c5), stays},
 			{"a case created late", sql(`UPDATE cases SET created_at = $1 WHERE id = $2`, a(on(2026, 1, 1)), c4), stays},
-			{"a case released", sql(`UPDATE cases SET released_on = $1 WHERE id = $2`, a(dayOf(2025, 12, 1)), c4), on(2025, 5, 1)},
-			{"a case at another facility", sql(`UPDATE cases SET facility_id = $1 WHERE id = $2`, c.facility["Pankrác"], c4), on(2025, 5, 1)},
+			{"a case released after the rollup", sql(`UPDATE cases SET released_on = $1 WHERE id = $2`, a(dayOf(2025, 12, 1)), c4), stays},
+			{"a case's release dated back", sql(`UPDATE cases SET released_on = $1 WHERE id = $2`, a(dayOf(2025, 3, 10)), c4), dayOf(2025, 3, 10)},
+			{"a case's release cleared", sql(`UPDATE cases SET released_on = NULL WHERE id = $1`, c4), dayOf(2025, 3, 10)},
+			{"a case at another facility (counted from the rows)", sql(`UPDATE cases SET facility_id = $1 WHERE id = $2`, c.facility["Pankrác"], c4), stays},
+			{"a case's custody phase from in custody to after release", sql(`UPDATE cases SET custody_phase = 'after_release' WHERE id = $1`, c4), stays},
+			{"a case's custody phase cleared", sql(`UPDATE cases SET custody_phase = '' WHERE id = $1`, c4), on(2025, 5, 1)},
+			{"a case's custody phase set", sql(`UPDATE cases SET custody_phase = 'in_custody' WHERE id = $1`, c4), on(2025, 5, 1)},
 			{"a case moved", sql(`UPDATE cases SET program_id = $1 WHERE id = $2`, c.b.ID, c2), on(2025, 2, 1)},
 		}
 		check := func(ch rollupChange) {

@@ -186,6 +186,62 @@ func TestRolledUpMonthsCountWhatTheRowsCount(t *testing.T) {
 		for _, p := range periods {
 			check("every program", all, p[0], p[1], true)
 		}
+
+		// More changes reach the counted months: a referral sent in
+		// November gets help in January (recorded now, dated back) and
+		// another in March, the month still running; a release is dated
+		// back; a contact is recorded for December. Once the job has
+		// counted again, and once March has ended and been counted, every
+		// period agrees with the rows.
+		sent := func(from, to string) string {
+			t.Helper()
+			id, err := store.QueryStringForTest(ctx, s, `SELECT CAST(MIN(r.id) AS TEXT) FROM referrals r
+				WHERE r.sent_at >= '`+from+`' AND r.sent_at < '`+to+`' AND r.sent_at IS NOT NULL
+				AND NOT EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id AND e.status = 'got_help')`)
+			if err != nil || id == "" {
+				t.Fatalf("no referral sent from %s to %s without help: %q %v", from, to, id, err)
+			}
+			return id
+		}
+		for _, help := range []struct {
+			referral string
+			at       time.Time
+		}{{sent("2025-11-01", "2025-12-01"), day(2026, 1, 10)}, {sent("2025-12-01", "2026-01-01"), day(2026, 3, 10)}} {
+			if err := store.ExecForTest(ctx, s, `INSERT INTO referral_events (referral_id, from_status, status, side, at)
+				VALUES (`+help.referral+`, 'sent', 'got_help', 'partner', $1)`, store.TimeArgForTest(s, help.at)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		released, err := store.QueryStringForTest(ctx, s, `SELECT CAST(MIN(id) AS TEXT) FROM cases WHERE custody_phase <> '' AND released_on IS NULL`)
+		if err != nil || released == "" {
+			t.Fatalf("no case in custody: %q %v", released, err)
+		}
+		if err := store.ExecForTest(ctx, s, `UPDATE cases SET custody_phase = 'after_release', released_on = $1 WHERE id = `+released,
+			store.TimeArgForTest(s, day(2025, 9, 15))); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AddContact(ctx, cases.Contact{CaseID: id, At: day(2025, 12, 3).Add(10 * time.Hour), Channel: cases.Channels[1], Minutes: 50, RecordedBy: by}); err != nil {
+			t.Fatal(err)
+		}
+		check("every program", all, day(2025, 11, 1), day(2026, 1, 31), false)
+		if _, err := s.RollUpReportMonths(ctx); err != nil {
+			t.Fatal(err)
+		}
+		more := append(periods, [2]time.Time{day(2025, 11, 1), day(2026, 1, 31)}, [2]time.Time{day(2025, 9, 1), day(2025, 9, 30)})
+		for name, ids := range sets {
+			for _, p := range more {
+				check(name, ids, p[0], p[1], true)
+			}
+		}
+		april := time.Date(2026, 4, 2, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return april })
+		if n, err := s.RollUpReportMonths(ctx); err != nil || n != 1 {
+			t.Fatalf("in April the job counted %d months (%v), want March", n, err)
+		}
+		for name, ids := range sets {
+			check(name, ids, day(2025, 12, 1), day(2026, 3, 31), true)
+			check(name, ids, day(2026, 3, 1), day(2026, 3, 31), true)
+		}
 	})
 }
 

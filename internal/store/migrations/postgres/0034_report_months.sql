@@ -315,27 +315,43 @@ CREATE TRIGGER report_months_programs_update AFTER UPDATE OF hours_per_contact, 
     WHEN ((OLD.hours_per_contact, OLD.custody_enabled) IS DISTINCT FROM (NEW.hours_per_contact, NEW.custody_enabled))
     EXECUTE FUNCTION report_months_changed_everything();
 
--- Cases: which program and person the case's rows count for, its custody
--- and facility, from the case's beginning (its creation or its first
--- transition, whichever is earlier; a case imported with its history began
--- before it was created) or its release. A case is updated at every contact
--- and change of state: only these columns fire. A new case has no rows yet.
+-- Cases: which program and person the case's rows count for, and its
+-- custody. A change of program or person, or a custody phase set or
+-- cleared (in custody and after release both count as a custody phase),
+-- counts from the case's beginning (its creation or its first transition,
+-- whichever is earlier: a case imported with its history began before it
+-- was created); a release date set, moved or cleared from the earlier of
+-- the two dates. A case is updated at every contact and change of state:
+-- only these columns fire, and only when they change so. The people per
+-- facility are counted from the rows, not the months: a facility fires
+-- nothing. A new case counts only by its release date (its history comes
+-- with its own rows).
 CREATE FUNCTION report_months_changed_cases() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
         PERFORM report_months_move((SELECT min(least(o.created_at, o.released_on,
             (SELECT min(t.at) FROM case_transitions t WHERE t.case_id = o.id))) FROM old_rows o));
+    ELSIF TG_OP = 'INSERT' THEN
+        PERFORM report_months_move((SELECT min(n.released_on) FROM new_rows n));
+    ELSIF TG_ARGV[0] = 'released_on' THEN
+        PERFORM report_months_move(least(OLD.released_on, NEW.released_on));
     ELSE
-        PERFORM report_months_move(least(OLD.created_at, NEW.created_at, OLD.released_on, NEW.released_on,
+        PERFORM report_months_move(least(OLD.created_at, NEW.created_at,
             (SELECT min(t.at) FROM case_transitions t WHERE t.case_id = OLD.id)));
     END IF;
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER report_months_cases_update
-    AFTER UPDATE OF program_id, mentee_id, custody_phase, released_on, facility_id ON cases FOR EACH ROW
-    WHEN ((OLD.program_id, OLD.mentee_id, OLD.custody_phase, OLD.released_on, OLD.facility_id)
-        IS DISTINCT FROM (NEW.program_id, NEW.mentee_id, NEW.custody_phase, NEW.released_on, NEW.facility_id))
-    EXECUTE FUNCTION report_months_changed_cases();
+    AFTER UPDATE OF program_id, mentee_id, custody_phase ON cases FOR EACH ROW
+    WHEN ((OLD.program_id, OLD.mentee_id, OLD.custody_phase = '')
+        IS DISTINCT FROM (NEW.program_id, NEW.mentee_id, NEW.custody_phase = ''))
+    EXECUTE FUNCTION report_months_changed_cases('case');
+CREATE TRIGGER report_months_cases_update_released
+    AFTER UPDATE OF released_on ON cases FOR EACH ROW
+    WHEN (OLD.released_on IS DISTINCT FROM NEW.released_on)
+    EXECUTE FUNCTION report_months_changed_cases('released_on');
+CREATE TRIGGER report_months_cases_insert AFTER INSERT ON cases
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION report_months_changed_cases();
 CREATE TRIGGER report_months_cases_delete AFTER DELETE ON cases
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION report_months_changed_cases();

@@ -304,25 +304,42 @@ BEGIN
         WHERE id = 1 AND rolled_until > '0001-01-01 00:00:00.000000+00:00';
 END;
 
--- Cases: which program and person the case's rows count for, its custody
--- and facility, from the case's beginning (its creation or its first
--- transition, whichever is earlier; a case imported with its history began
--- before it was created) or its release. A case is updated at every contact
--- and change of state: only these columns fire. A new case has no rows yet.
+-- Cases: which program and person the case's rows count for, and its
+-- custody. A change of program or person, or a custody phase set or
+-- cleared (in custody and after release both count as a custody phase),
+-- counts from the case's beginning (its creation or its first transition,
+-- whichever is earlier: a case imported with its history began before it
+-- was created); a release date set, moved or cleared from the earlier of
+-- the two dates. A case is updated at every contact and change of state:
+-- only these columns fire, and only when they change so. The people per
+-- facility are counted from the rows, not the months: a facility fires
+-- nothing. A new case counts only by its release date (its history comes
+-- with its own rows).
 CREATE TRIGGER report_months_cases_update
-    AFTER UPDATE OF program_id, mentee_id, custody_phase, released_on, facility_id ON cases
+    AFTER UPDATE OF program_id, mentee_id, custody_phase ON cases
     WHEN OLD.program_id IS NOT NEW.program_id OR OLD.mentee_id IS NOT NEW.mentee_id
-        OR OLD.custody_phase IS NOT NEW.custody_phase OR OLD.released_on IS NOT NEW.released_on
-        OR OLD.facility_id IS NOT NEW.facility_id
+        OR (OLD.custody_phase = '') IS NOT (NEW.custody_phase = '')
 BEGIN
     UPDATE report_months_state
         SET rolled_until = min(OLD.created_at, NEW.created_at,
-                ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31'),
                 ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31')),
             generation = generation + 1
         WHERE id = 1 AND rolled_until > min(OLD.created_at, NEW.created_at,
-                ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31'),
                 ifnull((SELECT min(at) FROM case_transitions WHERE case_id = OLD.id), '9999-12-31'));
+END;
+CREATE TRIGGER report_months_cases_update_released AFTER UPDATE OF released_on ON cases
+    WHEN OLD.released_on IS NOT NEW.released_on
+BEGIN
+    UPDATE report_months_state
+        SET rolled_until = min(ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31')),
+            generation = generation + 1
+        WHERE id = 1 AND rolled_until > min(ifnull(OLD.released_on, '9999-12-31'), ifnull(NEW.released_on, '9999-12-31'));
+END;
+CREATE TRIGGER report_months_cases_insert AFTER INSERT ON cases
+    WHEN NEW.released_on IS NOT NULL
+BEGIN
+    UPDATE report_months_state SET rolled_until = NEW.released_on, generation = generation + 1
+        WHERE id = 1 AND rolled_until > NEW.released_on;
 END;
 CREATE TRIGGER report_months_cases_delete AFTER DELETE ON cases
 BEGIN
