@@ -89,7 +89,9 @@ func TestKilledServerKeepsEveryAcknowledgedWrite(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; ; i++ {
 				caseID := caseIDs[(w+i)%caseCount]
-				body, _ := json.Marshal(map[string]any{"at": time.Now().Add(-time.Hour).UTC().Format(time.RFC3339), "channel": "call",
+				// Now: an hour ago would lie before the case's day of opening
+				// in the first hour after midnight (UTC).
+				body, _ := json.Marshal(map[string]any{"at": time.Now().UTC().Format(time.RFC3339), "channel": "call",
 					"minutes": 15, "summary": fmt.Sprintf("Call %d of client %d.", i, w), "needs": []string{}})
 				req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/api/v1/cases/%d/contacts", base, caseID), bytes.NewReader(body))
 				req.Header.Set("Authorization", "Bearer "+token)
