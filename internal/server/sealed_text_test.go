@@ -75,7 +75,7 @@ func TestTypedTextIsNotReadableInTheDatabase(t *testing.T) {
 			fmt.Sprintf(`{"title":%q,"domain":"legal_debt","owner":"mentee"}`, mark("step"))))
 		w.call(w.mentor2, 200, "PATCH", apiCasePath(c.ID, fmt.Sprintf("/plan-steps/%d", step.ID)),
 			fmt.Sprintf(`{"title":%q,"version":%d}`, mark("step_renamed"), step.Version))
-		at := a.store.Now().Add(-time.Hour).Format(time.RFC3339)
+		at := a.store.Now().Format(time.RFC3339)
 		w.call(w.mentor2, http.StatusCreated, "POST", apiCasePath(c.ID, "/contacts"),
 			fmt.Sprintf(`{"at":%q,"channel":"call","minutes":30,"summary":%q}`, at, mark("contact")))
 		req := decodeJSON[apiRecord](t, w.call(w.mentor2, http.StatusCreated, "POST", apiCasePath(c.ID, "/requests"),
