@@ -257,7 +257,7 @@ func TestAPICaseJourneyFromReferralToFollowUp(t *testing.T) {
 		}
 
 		// Support: a contact, a request, notes.
-		at := a.store.Now().Add(-2 * time.Hour).Format(time.RFC3339)
+		at := a.store.Now().Format(time.RFC3339)
 		j.call(j.mentor, http.StatusCreated, "POST", apiCasePath(c.ID, "/contacts"),
 			`{"at":"`+at+`","channel":"call","minutes":40,"summary":"Talked about the room","needs":["housing"]}`)
 		contacts := decodeJSON[apiList[apiRecord]](t, j.call(j.coord, 200, "GET", apiCasePath(c.ID, "/contacts"), ""))
@@ -848,9 +848,15 @@ func TestAPIContactsArePaged(t *testing.T) {
 	a := newApp(t)
 	j := newAPIJourney(t, a)
 	_, c := j.matched("HW-060", "Paged Person", j.mentor)
+	// Five contacts a minute apart, earlier today (none may lie before
+	// the day the case opened, today in UTC).
 	now := a.store.Now()
+	start := now.Add(-5 * time.Hour)
+	if day := now.UTC().Truncate(24 * time.Hour); start.Before(day) {
+		start = day
+	}
 	for i := range 5 {
-		at := now.Add(-time.Duration(5-i) * time.Hour).Format(time.RFC3339)
+		at := start.Add(time.Duration(i) * time.Minute).Format(time.RFC3339)
 		j.call(j.mentor, http.StatusCreated, "POST", apiCasePath(c.ID, "/contacts"), fmt.Sprintf(`{"at":%q,"channel":"message","summary":"Contact %d"}`, at, i))
 	}
 	var got []string
