@@ -50,12 +50,6 @@ func monthPosition(t time.Time) int {
 	return 2 * (t.Year()*12 + int(t.Month()) - 1)
 }
 
-// positionMonth is the first instant of the month at an even position.
-func positionMonth(pos int) time.Time {
-	m := pos / 2
-	return time.Date(m/12, time.Month(m%12+1), 1, 0, 0, 0, 0, time.UTC)
-}
-
 // monthRow is one row of report_months.
 type monthRow struct {
 	program int64
@@ -111,12 +105,12 @@ func (s *Store) rollUpReportMonths(ctx context.Context) (int, error) {
 		if s.engine == Postgres {
 			lock = " FOR UPDATE"
 		}
-		var rolled, counted any
+		var rolled, counted storedTime
 		if err := tx.QueryRowContext(ctx, `SELECT rolled_until, counted_until, generation FROM report_months_state WHERE id = 1`+lock).
 			Scan(&rolled, &counted, &generation); err != nil {
 			return s.wrap(err, "read report months")
 		}
-		from = earlier(s.scanTime(rolled), s.scanTime(counted))
+		from = earlier(rolled.T, counted.T)
 		if !from.Before(end) {
 			return nil
 		}
@@ -190,9 +184,15 @@ func addEveryProgram(rows []monthRow) []monthRow {
 // ReportMonthsUntil is the end of the months the rollup holds: reports of
 // whole months that ended by then read them (the year 1 when none).
 func (s *Store) ReportMonthsUntil(ctx context.Context) (time.Time, error) {
-	var rolled, counted any
-	err := s.read.QueryRowContext(ctx, `SELECT rolled_until, counted_until FROM report_months_state WHERE id = 1`).Scan(&rolled, &counted)
-	return earlier(s.scanTime(rolled), s.scanTime(counted)), s.wrap(err, "report months state")
+	return s.reportMonthsUntil(ctx, s.read)
+}
+
+// reportMonthsUntil is ReportMonthsUntil as q (a report's transaction)
+// sees it: before both rolled_until and counted_until.
+func (s *Store) reportMonthsUntil(ctx context.Context, q queryer) (time.Time, error) {
+	var rolled, counted storedTime
+	err := q.QueryRowContext(ctx, `SELECT rolled_until, counted_until FROM report_months_state WHERE id = 1`).Scan(&rolled, &counted)
+	return earlier(rolled.T, counted.T), s.wrap(err, "report months state")
 }
 
 // earlier is the earlier of two times.
@@ -201,24 +201,6 @@ func earlier(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// scanTime reads a time column scanned into any: SQLite's text, or
-// PostgreSQL's time; the zero time when it is neither.
-func (s *Store) scanTime(v any) time.Time {
-	switch v := v.(type) {
-	case time.Time:
-		return v.UTC()
-	case string:
-		if t, err := time.Parse(sqliteTime, v); err == nil {
-			return t.UTC()
-		}
-	case []byte:
-		if t, err := time.Parse(sqliteTime, string(v)); err == nil {
-			return t.UTC()
-		}
-	}
-	return time.Time{}
 }
 
 // awaitWritersBefore waits, on PostgreSQL, until every transaction of this
@@ -425,30 +407,21 @@ func (m monthSQL) presence(st string) string {
 // countMonths counts the report's facts of every month before end, in one
 // read-only snapshot, and the first month anything happened in.
 func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, time.Time, error) {
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.engine == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := s.read.BeginTx(ctx, opts)
+	tx, err := s.beginReport(ctx)
 	if err != nil {
-		return nil, time.Time{}, s.wrap(err, "begin report months")
+		return nil, time.Time{}, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if s.engine == Postgres {
-		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return nil, time.Time{}, s.wrap(err, "report months settings")
-		}
-	}
 	m := monthSQL{engine: s.engine}
 	// The first month anything was counted in: the months of the
 	// stretches and open periods are drawn from it.
-	var oldest any
+	var oldest storedTime
 	if err := tx.QueryRowContext(ctx, `SELECT MIN(at) FROM (SELECT MIN(at) AS at FROM case_transitions
 		UNION ALL SELECT MIN(started_at) FROM matches) x`).Scan(&oldest); err != nil {
 		return nil, time.Time{}, s.wrap(err, "report months start")
 	}
-	first := s.scanTime(oldest)
-	if first.IsZero() {
+	first := oldest.T
+	if !oldest.Valid {
 		first = end
 	}
 	first = time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -716,11 +689,11 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 	if start.Day() != 1 || end.Day() != 1 || !(r.every || len(q.ProgramIDs) == 1) {
 		return false, nil
 	}
-	var rolled, counted any
-	if err := r.tx.QueryRowContext(ctx, `SELECT rolled_until, counted_until FROM report_months_state WHERE id = 1`).Scan(&rolled, &counted); err != nil {
-		return false, r.s.wrap(err, "report months state")
+	until, err := r.s.reportMonthsUntil(ctx, r.tx)
+	if err != nil {
+		return false, err
 	}
-	if end.After(earlier(r.s.scanTime(rolled), r.s.scanTime(counted))) {
+	if end.After(until) {
 		return false, nil
 	}
 	a, b := monthPosition(start), monthPosition(end)-2
@@ -746,7 +719,7 @@ func (r *reportQuery) fromMonths(ctx context.Context, f *report.Facts) (bool, er
 	outcomes := map[string]*report.OutcomeCount{}
 	referrals := map[string]*report.ReferralCount{}
 	var hours float64
-	err := r.rows(ctx, "months", `SELECT position, fact, item, mark, n, amount FROM report_months
+	err = r.rows(ctx, "months", `SELECT position, fact, item, mark, n, amount FROM report_months
 		WHERE program_id = $1 AND position >= $2 AND position <= $3`, []any{program, a, b}, func(rows *sql.Rows) error {
 		var x monthRow
 		if err := rows.Scan(&x.pos, &x.fact, &x.item, &x.mark, &x.n, &x.amount); err != nil {

@@ -45,23 +45,11 @@ func (s *Store) outcomeFactsFrom(ctx context.Context, q report.Query, filtered, 
 	if err := q.Validate(); err != nil {
 		return f, false, err
 	}
-	opts := &sql.TxOptions{ReadOnly: true}
-	if s.engine == Postgres {
-		opts.Isolation = sql.LevelRepeatableRead
-	}
-	tx, err := s.read.BeginTx(ctx, opts)
+	tx, err := s.beginReport(ctx)
 	if err != nil {
-		return f, false, s.wrap(err, "begin report")
+		return f, false, err
 	}
 	defer func() { _ = tx.Rollback() }()
-	if s.engine == Postgres {
-		// Each statement runs once over at most a few hundred thousand
-		// rows: compiling it (JIT, which the planner's estimates for a
-		// large history turn on) takes longer than running it.
-		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
-			return f, false, s.wrap(err, "report settings")
-		}
-	}
 	r := &reportQuery{s: s, tx: tx, q: q}
 	if err := r.coverage(ctx); err != nil {
 		return f, false, err
@@ -91,6 +79,30 @@ func (s *Store) outcomeFactsFrom(ctx context.Context, q report.Query, filtered, 
 		}
 	}
 	return f, rolled, nil
+}
+
+// beginReport begins the read-only transaction a report's statements (or
+// the report months' count) run in, so that they agree with each other:
+// one snapshot on either engine.
+func (s *Store) beginReport(ctx context.Context) (*sql.Tx, error) {
+	opts := &sql.TxOptions{ReadOnly: true}
+	if s.engine == Postgres {
+		opts.Isolation = sql.LevelRepeatableRead
+	}
+	tx, err := s.read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, s.wrap(err, "begin report")
+	}
+	if s.engine == Postgres {
+		// Each statement runs once over at most a few hundred thousand
+		// rows: compiling it (JIT, which the planner's estimates for a
+		// large history turn on) takes longer than running it.
+		if _, err := tx.ExecContext(ctx, `SET LOCAL jit = off`); err != nil {
+			_ = tx.Rollback()
+			return nil, s.wrap(err, "report settings")
+		}
+	}
+	return tx, nil
 }
 
 // reportQuery runs the statements of one report. Every statement takes the
