@@ -359,15 +359,16 @@ func (m monthSQL) row(program, pos, fact, item, mark, n, amount string) string {
 // people counts fact once per person: ev is a statement of (p, x, item,
 // pos) rows, a program, a person (or case, or mentor), an item and a
 // position; each distinct row gets the position where the same person
-// (and item) last appeared before, within its program and, when every,
-// across programs (as program 0).
-func (m monthSQL) people(fact, ev string, every bool) string {
+// (and item) last appeared before, within its program and, for the facts
+// that count people across programs (peopleFacts), across them too (as
+// program 0).
+func (m monthSQL) people(fact, ev string) string {
 	q := `WITH ev AS (` + ev + `),
 		d AS MATERIALIZED (SELECT DISTINCT p, x, item, pos FROM ev)
 		SELECT ` + m.row("p", "pos", fact, "item", "mark", "COUNT(*)", "0") + ` FROM (
 			SELECT p, item, pos, LAG(pos, 1, -1) OVER (PARTITION BY p, x, item ORDER BY pos) AS mark FROM d) l
 		GROUP BY p, pos, item, mark`
-	if every {
+	if peopleFacts[fact] {
 		q += `
 		UNION ALL
 		SELECT ` + m.row("0", "pos", fact, "item", "mark", "COUNT(*)", "0") + ` FROM (
@@ -454,11 +455,11 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 
 	// The people who entered, and whose case closed (by reason).
 	if err := scan("entered", m.people("entered", `SELECT c.program_id AS p, c.mentee_id AS x, '' AS item, `+m.pos("t.at")+` AS pos
-		FROM case_transitions t JOIN cases c ON c.id = t.case_id WHERE `+opening+` AND t.at < $1`, true), endArg); err != nil {
+		FROM case_transitions t JOIN cases c ON c.id = t.case_id WHERE `+opening+` AND t.at < $1`), endArg); err != nil {
 		return nil, time.Time{}, err
 	}
 	if err := scan("closed", m.people("closed", `SELECT c.program_id AS p, c.mentee_id AS x, t.closure_reason AS item, `+m.pos("t.at")+` AS pos
-		FROM case_transitions t JOIN cases c ON c.id = t.case_id WHERE t.to_state = 'closed' AND t.at < $1`, true), endArg); err != nil {
+		FROM case_transitions t JOIN cases c ON c.id = t.case_id WHERE t.to_state = 'closed' AND t.at < $1`), endArg); err != nil {
 		return nil, time.Time{}, err
 	}
 	// The outcomes, by kind, and those after release.
@@ -468,19 +469,19 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 			cond = " AND o.after_release"
 		}
 		if err := scan(fact, m.people(fact, `SELECT c.program_id AS p, c.mentee_id AS x, o.kind AS item, `+m.pos("o.occurred_on")+` AS pos
-			FROM outcomes o JOIN cases c ON c.id = o.case_id WHERE o.occurred_on < $1`+cond, true), endArg); err != nil {
+			FROM outcomes o JOIN cases c ON c.id = o.case_id WHERE o.occurred_on < $1`+cond), endArg); err != nil {
 			return nil, time.Time{}, err
 		}
 	}
 	// The people released, in programs with a custody phase.
 	if err := scan("released", m.people("released", `SELECT c.program_id AS p, c.mentee_id AS x, '' AS item, `+m.pos("c.released_on")+` AS pos
-		FROM cases c JOIN programs pr ON pr.id = c.program_id WHERE pr.custody_enabled AND c.released_on < $1`, true), endArg); err != nil {
+		FROM cases c JOIN programs pr ON pr.id = c.program_id WHERE pr.custody_enabled AND c.released_on < $1`), endArg); err != nil {
 		return nil, time.Time{}, err
 	}
 	// The training confirmed: the mentors it was of, and its hours.
 	if err := scan("training", m.people("training_mentors", `SELECT tm.program_id AS p, tc.mentor_id AS x, '' AS item, `+m.pos("tc.confirmed_at")+` AS pos
 		FROM training_completions tc JOIN training_modules tm ON tm.id = tc.module_id
-		WHERE tc.status = 'confirmed' AND tc.confirmed_at < $1`, true)+`
+		WHERE tc.status = 'confirmed' AND tc.confirmed_at < $1`)+`
 		UNION ALL
 		SELECT `+m.row("tm.program_id", m.pos("tc.confirmed_at"), "training_hours", "''", "-1", "COUNT(*)", "COALESCE(SUM(tm.hours), 0)")+`
 		FROM training_completions tc JOIN training_modules tm ON tm.id = tc.module_id
@@ -495,7 +496,7 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 			CASE WHEN m.ended_at IS NULL OR m.ended_at > `+m.end()+` THEN `+m.end()+` ELSE m.ended_at END AS e
 			FROM matches m JOIN cases c ON c.id = m.case_id WHERE m.started_at < $1),
 		pres AS (`+m.presence("mt")+`),
-		`+strings.TrimPrefix(m.people("active_mentors", `SELECT p, x, item, pos FROM pres`, true), "WITH "), args); err != nil {
+		`+strings.TrimPrefix(m.people("active_mentors", `SELECT p, x, item, pos FROM pres`), "WITH "), args); err != nil {
 		return nil, time.Time{}, err
 	}
 	// The cases supported: their stretches of support, each from a
@@ -510,7 +511,7 @@ func (s *Store) countMonths(ctx context.Context, end time.Time) ([]monthRow, tim
 		sst AS (SELECT p, x, s, CASE WHEN e0 IS NULL OR e0 > ` + m.end() + ` THEN ` + m.end() + ` ELSE e0 END AS e FROM st0),
 		pres AS (` + m.presence("sst") + `),`
 	if err := scan("supported", stretches+`
-		`+strings.TrimPrefix(m.people("supported", `SELECT p, x, item, pos FROM pres`, false), "WITH ")+`
+		`+strings.TrimPrefix(m.people("supported", `SELECT p, x, item, pos FROM pres`), "WITH ")+`
 		UNION ALL
 		SELECT `+m.row("sst.p", "mo.pos", "supported_days", "''", "-1", "COUNT(*)",
 		"SUM("+spanOf(s.engine, m.least("sst.e", "mo.hi"), m.greatest("sst.s", "mo.lo"))+")")+`
